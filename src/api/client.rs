@@ -1,0 +1,502 @@
+//! The HTTP client: one reqwest client per process, retries with backoff, a capped body, and
+//! every failure turned into an [`ApiError`].
+
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::endpoint::Endpoint;
+use super::error::{ApiError, ErrorItem, Target};
+use super::model::VoiceLog;
+use crate::secret::Secret;
+use crate::text::{excerpt, sanitize};
+
+/// Tunables of the client; the defaults are what users get.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, body included.
+    pub timeout: Duration,
+    /// The largest body accepted, in bytes.
+    pub max_body: usize,
+    /// How many requests at most for one lookup.
+    pub max_attempts: u32,
+    /// The first backoff delay; each retry doubles it.
+    pub backoff: Duration,
+    /// The longest `Retry-After` honoured.
+    pub retry_after_cap: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            max_body: 2 * 1024 * 1024,
+            max_attempts: 3,
+            backoff: Duration::from_millis(250),
+            retry_after_cap: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A fetched log with what came with it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The typed record.
+    pub log: VoiceLog,
+    /// The body as received.
+    pub body: String,
+    /// When the response arrived.
+    pub fetched_at: DateTime<Utc>,
+    /// How long the lookup took, retries included.
+    pub elapsed: Duration,
+    /// How many requests it took.
+    pub attempts: u32,
+}
+
+/// The voice-log API client. Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    project_id: String,
+    token: Secret,
+    options: ClientOptions,
+}
+
+/// Makes ring the process's TLS crypto provider; reqwest is built without one.
+fn install_crypto_provider() {
+    // `Err` means a provider is already installed, which is the goal.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Client {
+    /// Builds the client. Nothing is sent until a lookup.
+    pub fn new(
+        endpoint: Endpoint,
+        project_id: &str,
+        token: Secret,
+        options: ClientOptions,
+    ) -> Result<Self, ApiError> {
+        install_crypto_provider();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("swlog/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .build()
+            .map_err(|e| ApiError::Setup(sanitize(&e.to_string()).into_owned()))?;
+        Ok(Self {
+            http,
+            endpoint,
+            project_id: project_id.trim().to_owned(),
+            token,
+            options,
+        })
+    }
+
+    /// Where requests go.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The project ID requests are made for.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The space and shortened project, for messages.
+    pub fn target(&self) -> Target {
+        Target {
+            space: self.endpoint.space().to_owned(),
+            project: short_project(&self.project_id),
+        }
+    }
+
+    /// Fetches one voice log.
+    pub async fn fetch_log(&self, id: Uuid) -> Result<Fetched, ApiError> {
+        let started = Instant::now();
+        let (raw, body, attempts) = self.get_object(&format!("/api/voice/logs/{id}")).await?;
+        Ok(Fetched {
+            log: VoiceLog::from_object(raw),
+            body,
+            fetched_at: Utc::now(),
+            elapsed: started.elapsed(),
+            attempts,
+        })
+    }
+
+    /// GETs `path` and returns the body as a JSON object, retrying what is worth retrying.
+    async fn get_object(&self, path: &str) -> Result<(Map<String, Value>, String, u32), ApiError> {
+        let url = self.endpoint.url(path);
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last = attempt >= self.options.max_attempts;
+            let sent = self
+                .http
+                .get(url.clone())
+                .basic_auth(&self.project_id, Some(self.token.expose()))
+                .send()
+                .await;
+            let response = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    let err = self.transport_error(&e, &host, attempt);
+                    if !last && matches!(err, ApiError::Refused { .. } | ApiError::Network { .. }) {
+                        tracing::debug!(attempt, error = %err, "retrying after a connection error");
+                        tokio::time::sleep(self.backoff(attempt)).await;
+                        continue;
+                    }
+                    return Err(err);
+                }
+            };
+            let status = response.status();
+            if is_retried(status) && !last {
+                let wait = retry_after(response.headers()).map_or_else(
+                    || self.backoff(attempt),
+                    |d| d.min(self.options.retry_after_cap),
+                );
+                tracing::debug!(attempt, %status, ?wait, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let is_html = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
+            let bytes = self.read_body(response, &host, attempt).await?;
+            return self.interpret(status, is_html, bytes, attempt);
+        }
+    }
+
+    /// Reads the body, refusing more than `max_body` bytes without holding them.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        host: &str,
+        attempt: u32,
+    ) -> Result<Vec<u8>, ApiError> {
+        let limit = self.options.max_body;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(ApiError::TooLarge { limit });
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(ApiError::TooLarge { limit });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(e) if e.is_timeout() => {
+                    return Err(ApiError::Timeout {
+                        host: host.to_owned(),
+                        after: self.options.timeout,
+                    });
+                }
+                // A connection that drops mid-body leaves a partial document.
+                Err(_) if !body.is_empty() => {
+                    return Err(ApiError::Truncated {
+                        excerpt: excerpt(&body),
+                    });
+                }
+                Err(e) => return Err(self.transport_error(&e, host, attempt)),
+            }
+        }
+    }
+
+    fn interpret(
+        &self,
+        status: StatusCode,
+        is_html: bool,
+        bytes: Vec<u8>,
+        attempts: u32,
+    ) -> Result<(Map<String, Value>, String, u32), ApiError> {
+        if status.is_success() {
+            let raw = decode_object(status, is_html, &bytes)?;
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            return Ok((raw, body, attempts));
+        }
+        let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+        let detail = || {
+            json.as_ref()
+                .and_then(|v| v.get("error"))
+                .and_then(Value::as_str)
+                .map(|s| sanitize(s).into_owned())
+                .unwrap_or_else(|| {
+                    if bytes.is_empty() {
+                        "(empty body)".to_owned()
+                    } else {
+                        excerpt(&bytes)
+                    }
+                })
+        };
+        Err(match status.as_u16() {
+            400 => ApiError::BadRequest { detail: detail() },
+            401 => ApiError::Unauthorized {
+                target: self.target(),
+            },
+            403 => ApiError::Forbidden {
+                target: self.target(),
+            },
+            404 => ApiError::NotFound {
+                target: self.target(),
+            },
+            422 => ApiError::Unprocessable {
+                items: json.as_ref().map(ErrorItem::parse_all).unwrap_or_default(),
+                target: self.target(),
+            },
+            429 => ApiError::RateLimited { attempts },
+            s @ 500..=599 => ApiError::Server {
+                status: s,
+                attempts,
+                detail: detail(),
+            },
+            s => ApiError::Status {
+                status: s,
+                detail: detail(),
+            },
+        })
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        self.options
+            .backoff
+            .saturating_mul(1 << attempt.saturating_sub(1).min(8))
+    }
+
+    fn transport_error(&self, e: &reqwest::Error, host: &str, attempts: u32) -> ApiError {
+        let host = host.to_owned();
+        if e.is_timeout() {
+            return ApiError::Timeout {
+                host,
+                after: self.options.timeout,
+            };
+        }
+        let chain = error_chain(e);
+        let lower = chain.to_ascii_lowercase();
+        let refused = source_io_kinds(e).contains(&std::io::ErrorKind::ConnectionRefused);
+        if refused {
+            ApiError::Refused { host, attempts }
+        } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            ApiError::Dns { host }
+        } else if has_rustls_error(e) || lower.contains("certificate") || lower.contains("tls") {
+            ApiError::Tls {
+                host,
+                detail: sanitize(&chain).into_owned(),
+            }
+        } else {
+            ApiError::Network {
+                host,
+                attempts,
+                detail: sanitize(&chain).into_owned(),
+            }
+        }
+    }
+}
+
+/// Classifies a success body: a JSON object, or the precise reason it is not one.
+pub fn decode_object(
+    status: StatusCode,
+    is_html: bool,
+    bytes: &[u8],
+) -> Result<Map<String, Value>, ApiError> {
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(ApiError::Empty {
+            status: status.as_u16(),
+        });
+    }
+    if is_html || trimmed.starts_with('<') {
+        return Err(ApiError::Html {
+            status: status.as_u16(),
+            excerpt: excerpt(bytes),
+        });
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(ApiError::NotObject {
+            kind: json_kind(&other),
+            excerpt: excerpt(bytes),
+        }),
+        Err(e) if e.is_eof() => Err(ApiError::Truncated {
+            excerpt: excerpt(bytes),
+        }),
+        Err(e) => Err(ApiError::NotJson {
+            detail: sanitize(&e.to_string()).into_owned(),
+            excerpt: excerpt(bytes),
+        }),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn is_retried(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = DateTime::parse_from_rfc2822(v).ok()?;
+    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
+}
+
+/// The project ID shortened for messages: enough to recognise, not to copy.
+pub fn short_project(project: &str) -> String {
+    let shown: String = project.chars().take(8).collect();
+    let shown = sanitize(&shown).into_owned();
+    if project.chars().count() > 8 {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn source_io_kinds(e: &reqwest::Error) -> Vec<std::io::ErrorKind> {
+    let mut kinds = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            kinds.push(io.kind());
+        }
+        source = s.source();
+    }
+    kinds
+}
+
+fn has_rustls_error(e: &reqwest::Error) -> bool {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_classified() {
+        let ok = StatusCode::OK;
+        assert!(decode_object(ok, false, br#"{"id":1}"#).is_ok());
+        assert!(matches!(
+            decode_object(ok, false, b"  \n"),
+            Err(ApiError::Empty { status: 200 })
+        ));
+        assert!(matches!(
+            decode_object(ok, false, b"<!doctype html><p>Login"),
+            Err(ApiError::Html { .. })
+        ));
+        assert!(matches!(
+            decode_object(ok, true, b"hello"),
+            Err(ApiError::Html { .. })
+        ));
+        assert!(matches!(
+            decode_object(ok, false, br#"{"id":"abc","#),
+            Err(ApiError::Truncated { .. })
+        ));
+        assert!(matches!(
+            decode_object(ok, false, b"[1,2]"),
+            Err(ApiError::NotObject {
+                kind: "an array",
+                ..
+            })
+        ));
+        assert!(matches!(
+            decode_object(ok, false, b"null"),
+            Err(ApiError::NotObject { kind: "null", .. })
+        ));
+        assert!(matches!(
+            decode_object(ok, false, b"hello"),
+            Err(ApiError::NotJson { .. })
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let body = format!(r#"{{"x":{deep}}}"#);
+        assert!(matches!(
+            decode_object(StatusCode::OK, false, body.as_bytes()),
+            Err(ApiError::NotJson { .. })
+        ));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            RETRY_AFTER,
+            reqwest::header::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), None, "a date in the past gives no wait");
+        h.insert(
+            RETRY_AFTER,
+            reqwest::header::HeaderValue::from_static("soon"),
+        );
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn project_ids_are_shortened() {
+        assert_eq!(
+            short_project("4c1e0f7a-1b2c-4d3e-8f9a-0b1c2d3e4f5a"),
+            "4c1e0f7a…"
+        );
+        assert_eq!(short_project("demo"), "demo");
+    }
+}

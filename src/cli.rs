@@ -1,0 +1,144 @@
+//! The command line, parsed by clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every ID was found
+  1  some IDs failed and others succeeded (each failure on stderr)
+  2  usage or configuration error (bad ID, bad space, missing credentials)
+  3  not found
+  4  authentication or authorisation refused
+  5  network, server or timeout error";
+
+const ENVIRONMENT: &str = "\
+Environment:
+  SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL)     the space: acme, acme.signalwire.com or https://acme.signalwire.com
+  SIGNALWIRE_PROJECT_ID                          the project ID
+  SIGNALWIRE_API_TOKEN (or SIGNALWIRE_TOKEN)     the API token (needs the Voice scope)
+  SWLOG_BASE_URL                                 replaces the space's URL (https, or http on loopback)
+  SWLOG_CONFIG                                   another config file
+  SWLOG_LOG                                      log level for the diagnostics log (e.g. debug)
+  NO_COLOR                                       no colour";
+
+/// swlog: look up a SignalWire voice log by its ID and see what happened on the call.
+#[derive(Debug, Parser)]
+#[command(name = "swlog", version, about, args_conflicts_with_subcommands = true, after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}"))]
+pub struct Cli {
+    /// Open the inspector on this log ID (a pasted ticket line or Dashboard URL works too).
+    pub id: Option<String>,
+
+    /// What to do; without a command, the interactive inspector starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Use the built-in demo server and records instead of a SignalWire space.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// The profile of config.toml to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The config file (default: the platform config dir's swlog/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Send requests here instead of the space's URL (https, or http on a loopback host).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Seconds allowed for a whole request (default 20).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: Option<u64>,
+
+    /// Write a diagnostics log here (default with SWLOG_LOG set: the platform state dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+impl Global {
+    /// The configuration overrides these options make.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            profile: self.profile.clone(),
+            config: self.config.clone(),
+            base_url: self.base_url.clone(),
+            timeout_secs: self.timeout,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch logs and print them, for scripts and tickets.
+    #[command(after_help = EXIT_CODES)]
+    Get(GetArgs),
+    /// Show where the config file is and which settings are in effect (token redacted).
+    Config,
+}
+
+/// `swlog get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Log IDs; `-` reads IDs from standard input, one a line.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// How many lookups run at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+/// Output formats of `swlog get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned fields and the charge breakdown, as the inspector shows them.
+    Text,
+    /// Each body as received, pretty-printed; several IDs make one JSON array.
+    Json,
+}
+
+/// Process exit codes.
+pub mod exit {
+    /// Every ID was found.
+    pub const OK: u8 = 0;
+    /// Some IDs failed.
+    pub const PARTIAL: u8 = 1;
+    /// Usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// Not found.
+    pub const NOT_FOUND: u8 = 3;
+    /// Authentication or authorisation refused.
+    pub const AUTH: u8 = 4;
+    /// Network, server or timeout error.
+    pub const REMOTE: u8 = 5;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,170 @@
+//! The `swlog` binary: parses the command line and hands over to the library.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use swlog::api::{Client, ClientOptions};
+use swlog::cli::{Cli, Command, GetArgs, Global, exit};
+use swlog::config::{self, Settings};
+use swlog::demo::{DemoOptions, DemoServer};
+use swlog::{get, logging};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = logging::init(cli.global.log_file.as_deref()) {
+        eprintln!("swlog: cannot open the diagnostics log: {e}");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("swlog: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::REMOTE);
+        }
+    };
+    ExitCode::from(runtime.block_on(run(cli)))
+}
+
+async fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Some(Command::Get(args)) => run_get(&cli.global, args).await,
+        Some(Command::Config) => show_config(&cli.global),
+        None => swlog::run_tui(&cli.global, cli.id).await,
+    }
+}
+
+/// The settings in effect: the demo server's, or the user's.
+async fn connect(global: &Global) -> Result<(Client, Option<DemoServer>, Settings), u8> {
+    let (settings, demo) = if global.demo {
+        let server = DemoServer::start(DemoOptions::default())
+            .await
+            .map_err(|e| {
+                eprintln!("swlog: cannot start the demo server: {e}");
+                exit::REMOTE
+            })?;
+        (Settings::demo(&server), Some(server))
+    } else {
+        let settings =
+            config::resolve(&global.overrides(), &|k| std::env::var(k).ok()).map_err(|e| {
+                eprintln!("swlog: {e}");
+                exit::USAGE
+            })?;
+        (settings, None)
+    };
+    for w in &settings.warnings {
+        eprintln!("swlog: warning: {w}");
+    }
+    let options = ClientOptions {
+        timeout: settings.timeout,
+        ..ClientOptions::default()
+    };
+    let client = Client::new(
+        settings.endpoint.clone(),
+        &settings.project_id,
+        settings.token.clone(),
+        options,
+    )
+    .map_err(|e| {
+        eprintln!("swlog: {e}");
+        exit::REMOTE
+    })?;
+    Ok((client, demo, settings))
+}
+
+async fn run_get(global: &Global, args: GetArgs) -> u8 {
+    let inputs = match get::collect_inputs(&args.ids, &mut std::io::stdin().lock()) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("swlog: cannot read IDs from standard input: {e}");
+            return exit::USAGE;
+        }
+    };
+    let ids = match get::parse_inputs(&inputs) {
+        Ok(ids) if ids.is_empty() => {
+            eprintln!("swlog: no IDs given (standard input was empty)");
+            return exit::USAGE;
+        }
+        Ok(ids) => ids,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("swlog: {e}");
+            }
+            return exit::USAGE;
+        }
+    };
+    let (client, _demo, _settings) = match connect(global).await {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let output = get::Output {
+        format: args.format,
+        color,
+        demo: global.demo,
+    };
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    match get::run(
+        &client,
+        &ids,
+        usize::from(args.concurrency),
+        output,
+        &mut out,
+        &mut err,
+    )
+    .await
+    {
+        Ok(code) => code,
+        // A closed pipe (`swlog get … | head`) is not worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("swlog: cannot write output: {e}");
+            exit::REMOTE
+        }
+    }
+}
+
+fn show_config(global: &Global) -> u8 {
+    let env = |k: &str| std::env::var(k).ok();
+    let overrides = global.overrides();
+    let path = config::config_path(&overrides, &env);
+    match &path {
+        Some(p) if p.exists() => println!("config file  {}", p.display()),
+        Some(p) => println!(
+            "config file  {} (not found: using the environment only)",
+            p.display()
+        ),
+        None => println!("config file  (no config directory on this platform)"),
+    }
+    match config::resolve(&overrides, &env) {
+        Ok(s) => {
+            println!("profile      {}", s.profile);
+            println!(
+                "space        {} ({})",
+                s.endpoint.space(),
+                s.endpoint_origin
+            );
+            println!("base URL     {}", s.endpoint.base());
+            println!("project      {} ({})", s.project_id, s.project_origin);
+            println!(
+                "token        set, {} characters, redacted ({})",
+                s.token.expose().chars().count(),
+                s.token_origin
+            );
+            println!("timeout      {}s", s.timeout.as_secs());
+            for w in &s.warnings {
+                println!("warning      {w}");
+            }
+            exit::OK
+        }
+        Err(e) => {
+            println!("error        {e}");
+            exit::USAGE
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Making untrusted strings safe to put on a terminal or a clipboard.
+//!
+//! Strings from the server are data, not terminal commands: an ESC, another C0 or C1 control
+//! character, or a bidi override in a `from` field must never reach the terminal raw (see
+//! kubectl's CVE-2021-25743). They are shown as `\u{1b}`-style escapes instead.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether `c` must be escaped before it reaches a terminal.
+///
+/// Control characters (C0, DEL, C1) and the Unicode bidi controls, which can reorder what a
+/// reader sees ("Trojan Source"), are escaped.
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Returns `s` with every control character written as a visible `\u{..}` escape.
+///
+/// Borrows when there is nothing to escape, which is the common case.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(must_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if must_escape(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Shortens `s` to at most `max` characters, marking the cut with `…`.
+pub fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
+    if s.chars().count() <= max {
+        return Cow::Borrowed(s);
+    }
+    let keep: String = s.chars().take(max.saturating_sub(1)).collect();
+    Cow::Owned(format!("{keep}…"))
+}
+
+/// A short, sanitised, single-line excerpt of a response body for an error message.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    sanitize(&truncate_chars(&collapsed, 80)).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        assert!(matches!(
+            sanitize("+15551234567"),
+            Cow::Borrowed("+15551234567")
+        ));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        assert_eq!(sanitize("a\u{1b}[31mred"), "a\\u{1b}[31mred");
+        assert_eq!(sanitize("bell\u{7}"), "bell\\u{7}");
+        assert_eq!(sanitize("c1\u{9b}2J"), "c1\\u{9b}2J");
+        assert_eq!(sanitize("line\nbreak\ttab"), "line\\u{a}break\\u{9}tab");
+        assert_eq!(sanitize("del\u{7f}"), "del\\u{7f}");
+    }
+
+    #[test]
+    fn bidi_overrides_become_visible() {
+        assert_eq!(sanitize("\u{202e}evil"), "\\u{202e}evil");
+    }
+
+    #[test]
+    fn unicode_text_is_kept() {
+        assert_eq!(sanitize("Zoë → 東京"), "Zoë → 東京");
+    }
+
+    #[test]
+    fn excerpt_is_short_single_line_and_safe() {
+        let body = format!(
+            "<html>\n<body>\u{1b}]52;c;evil\u{7}{}</body>",
+            "x".repeat(500)
+        );
+        let e = excerpt(body.as_bytes());
+        assert!(e.chars().count() <= 100, "{e}");
+        assert!(!e.contains('\u{1b}'));
+        assert!(e.starts_with("<html> <body>\\u{1b}]52"));
+        assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn truncate_keeps_short_strings() {
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abcd", 3), "ab…");
+    }
+}
