@@ -173,6 +173,7 @@ impl DemoServer {
         // A loopback http URL always validates.
         Endpoint::from_base_url(&self.base_url())
             .unwrap_or_else(|e| unreachable!("demo base URL refused: {e}"))
+            .labelled("demo")
     }
 
     /// The demo credentials.
@@ -229,3 +230,41 @@ async fn voice_log(
         }
     }
 }
+
+/// Demo logs worth a look, with what each shows, for the welcome screen and the README.
+pub const SHOWCASE: &[(&str, &str)] = &[
+    (
+        ids::CHAIN_GRANDCHILD,
+        "SIP leg, 3rd of a chain: Enter on Parent leg",
+    ),
+    (ids::CHAIN_ROOT, "LaML call with 3 charge lines"),
+    (
+        "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1",
+        "WhatsApp: charges do not add up",
+    ),
+    ("a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1", "busy LaML call"),
+    (
+        "1e3a5c7e-9b2d-4f6a-8e0c-2a4c6e8a0b41",
+        "WebRTC call, no answer",
+    ),
+    (
+        "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c51",
+        "video room PSTN leg",
+    ),
+    ("2c4e6a8c-0e2a-4c4e-9a6c-8e0a2c4e6a61", "video room SIP leg"),
+    ("6d8f0b2d-4f6b-4d8f-8b0d-2f4b6d8f0b71", "Dialogflow call"),
+    (
+        "8e0a2c4e-6a8c-4e0a-9c4e-6a8c0e2a4c81",
+        "Fabric device leg, null status",
+    ),
+    ("4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e91", "deleted log"),
+    (
+        "5b7d9f1b-3d5f-4b7d-9f1b-3d5f7b9d1fa1",
+        "unknown future type",
+    ),
+    ("d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1", "call in progress"),
+    (ids::NOT_FOUND, "404 not found"),
+    (ids::UNPROCESSABLE, "422 with two error items"),
+    (ids::SERVER_ERROR, "500 server error"),
+    (ids::SLOW, "answers after 3 s"),
+];

@@ -4,17 +4,17 @@
 //! drive the same client, demo server and UI loop that users run.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod event;
 pub mod get;
+pub mod inspector;
 pub mod logging;
 pub mod present;
 pub mod secret;
+pub mod session;
 pub mod text;
-
-/// Runs the interactive inspector.
-pub async fn run_tui(_global: &cli::Global, _id: Option<String>) -> u8 {
-    eprintln!("swlog: the inspector is not built yet; use `swlog get`");
-    cli::exit::USAGE
-}
+pub mod tui;
+pub mod ui;

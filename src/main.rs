@@ -5,10 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use swlog::api::{Client, ClientOptions};
 use swlog::cli::{Cli, Command, GetArgs, Global, exit};
-use swlog::config::{self, Settings};
-use swlog::demo::{DemoOptions, DemoServer};
+use swlog::config;
+use swlog::session::Session;
 use swlog::{get, logging};
 
 fn main() -> ExitCode {
@@ -34,46 +33,8 @@ async fn run(cli: Cli) -> u8 {
     match cli.command {
         Some(Command::Get(args)) => run_get(&cli.global, args).await,
         Some(Command::Config) => show_config(&cli.global),
-        None => swlog::run_tui(&cli.global, cli.id).await,
+        None => swlog::inspector::run(&cli.global, cli.id).await,
     }
-}
-
-/// The settings in effect: the demo server's, or the user's.
-async fn connect(global: &Global) -> Result<(Client, Option<DemoServer>, Settings), u8> {
-    let (settings, demo) = if global.demo {
-        let server = DemoServer::start(DemoOptions::default())
-            .await
-            .map_err(|e| {
-                eprintln!("swlog: cannot start the demo server: {e}");
-                exit::REMOTE
-            })?;
-        (Settings::demo(&server), Some(server))
-    } else {
-        let settings =
-            config::resolve(&global.overrides(), &|k| std::env::var(k).ok()).map_err(|e| {
-                eprintln!("swlog: {e}");
-                exit::USAGE
-            })?;
-        (settings, None)
-    };
-    for w in &settings.warnings {
-        eprintln!("swlog: warning: {w}");
-    }
-    let options = ClientOptions {
-        timeout: settings.timeout,
-        ..ClientOptions::default()
-    };
-    let client = Client::new(
-        settings.endpoint.clone(),
-        &settings.project_id,
-        settings.token.clone(),
-        options,
-    )
-    .map_err(|e| {
-        eprintln!("swlog: {e}");
-        exit::REMOTE
-    })?;
-    Ok((client, demo, settings))
 }
 
 async fn run_get(global: &Global, args: GetArgs) -> u8 {
@@ -97,10 +58,17 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let (client, _demo, _settings) = match connect(global).await {
-        Ok(c) => c,
-        Err(code) => return code,
+    let session = match Session::open(global).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("swlog: {e}");
+            return e.exit_code();
+        }
     };
+    for w in &session.settings.warnings {
+        eprintln!("swlog: warning: {w}");
+    }
+    let client = &session.client;
     let color = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let output = get::Output {
@@ -110,7 +78,7 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
     match get::run(
-        &client,
+        client,
         &ids,
         usize::from(args.concurrency),
         output,

@@ -80,6 +80,13 @@ impl Endpoint {
         Ok(Self { base: url, space })
     }
 
+    /// The same endpoint, called `label` in messages (the demo server says "demo", not its
+    /// loopback address).
+    pub fn labelled(mut self, label: &str) -> Self {
+        label.clone_into(&mut self.space);
+        self
+    }
+
     /// The space's name (`acme`), or the host of an explicit base URL.
     pub fn space(&self) -> &str {
         &self.space

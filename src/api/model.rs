@@ -90,6 +90,20 @@ impl LogType {
         }
     }
 
+    /// The type in a few letters, for narrow places like the sidebar.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            LogType::LamlCall => "LaML call",
+            LogType::RelayPstnCall => "PSTN call",
+            LogType::RelaySipCall => "SIP call",
+            LogType::RelayWebrtcCall => "WebRTC call",
+            LogType::VideoRoomPstnLeg => "Room PSTN leg",
+            LogType::VideoRoomSipLeg => "Room SIP leg",
+            LogType::DialogflowCall => "Dialogflow",
+            LogType::FabricSubscriberDeviceLeg => "Fabric leg",
+        }
+    }
+
     /// The schema family this type belongs to.
     pub fn family(self) -> Family {
         match self {
@@ -250,6 +264,16 @@ impl Kind {
     /// Whether this kind's schema has `key`.
     pub fn has(&self, key: Key) -> bool {
         self.keys().contains(&key)
+    }
+
+    /// The kind in a few words, for narrow places like the sidebar.
+    pub fn short_label(&self) -> String {
+        match self {
+            Kind::Call(t) => t.short_label().to_owned(),
+            Kind::Discarded => "Deleted log".to_owned(),
+            Kind::Unknown(Some(Value::String(s))) => s.clone(),
+            Kind::Unknown(_) => "Unknown type".to_owned(),
+        }
     }
 
     /// The kind in words.

@@ -172,9 +172,13 @@ pub fn present(log: &VoiceLog, clock: &Clock) -> Presented {
             rows.push(id_row(log));
         }
         Kind::Unknown(_) => {
+            let what = match kind {
+                Kind::Unknown(Some(Value::String(t))) => format!("the type `{}`", sanitize(t)),
+                Kind::Unknown(Some(v)) => format!("a `type` of {}", odd(v)),
+                _ => "a log without a `type`".to_owned(),
+            };
             notes.push(format!(
-                "swlog does not know this type ({}): every field is shown as sent.",
-                sanitize(&kind.label())
+                "swlog does not know {what} yet: every field is shown as sent."
             ));
         }
     }
@@ -303,8 +307,7 @@ fn url_row(f: &Field<Value>) -> Row {
 fn parent_row(log: &VoiceLog) -> Row {
     match (&log.parent_id, log.parent_uuid()) {
         (_, Some(id)) => {
-            let mut row = Row::new("Parent leg", format!("{id} ↗"), Tone::Link);
-            row.copy = Some(id.to_string());
+            let mut row = Row::new("Parent leg", id.to_string(), Tone::Link);
             row.link = Some(id);
             row
         }

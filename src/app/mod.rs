@@ -1,0 +1,497 @@
+//! The inspector's state and the one place it changes: [`App::update`] takes a [`Message`] and
+//! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
+
+mod keys;
+mod nav;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Size};
+use tui_input::Input;
+use uuid::Uuid;
+
+use crate::api::id::find_uuids;
+use crate::api::model::Outcome;
+use crate::api::{ApiError, Fetched, IdError, extract_id};
+use crate::event::{Effect, Message};
+use crate::present::format::Clock;
+use crate::present::{Presented, present};
+use crate::ui;
+
+pub use nav::Nav;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The ID input.
+    Input,
+    /// The lookups sidebar.
+    Sidebar,
+    /// The detail pane.
+    Detail,
+}
+
+/// Why the detail pane shows an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The input held no single log ID; nothing was sent.
+    BadId(IdError),
+    /// The lookup failed.
+    Api(ApiError),
+}
+
+/// What the detail pane shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum View {
+    /// Nothing looked up yet.
+    Welcome,
+    /// A lookup of an ID not seen before is in flight.
+    Loading(Uuid),
+    /// A fetched record, kept in [`App::records`].
+    Record(Uuid),
+    /// A failed lookup.
+    Failed {
+        /// The ID, when the input held one.
+        id: Option<Uuid>,
+        /// What went wrong.
+        failure: Failure,
+    },
+}
+
+/// One lookup of this session, for the sidebar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// The log ID.
+    pub id: Uuid,
+    /// When it was looked up.
+    pub at: DateTime<Utc>,
+    /// The type in words, or the kind of error.
+    pub label: String,
+    /// The status word and outcome, when found.
+    pub status: Option<(String, Outcome)>,
+    /// `from → to`, when found.
+    pub parties: Option<String>,
+    /// Whether the lookup failed.
+    pub failed: bool,
+}
+
+/// A lookup in flight.
+#[derive(Debug, Clone, Copy)]
+pub struct InFlight {
+    /// The ID.
+    pub id: Uuid,
+    /// When it started, for the status bar's elapsed time.
+    pub started: Instant,
+}
+
+/// How a status-bar message reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Something done.
+    Info,
+    /// Something that went wrong.
+    Error,
+}
+
+/// Where lookups go, for the header and messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The space (or `demo`).
+    pub space: String,
+    /// The project ID, shortened.
+    pub project: String,
+    /// The profile in effect.
+    pub profile: String,
+}
+
+/// The inspector's whole state.
+#[derive(Debug)]
+pub struct App {
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// The ID input's text and cursor.
+    pub input: Input,
+    /// What the detail pane shows.
+    pub view: View,
+    /// Records fetched this session, by ID.
+    pub records: HashMap<Uuid, Fetched>,
+    /// This session's lookups, most recent first.
+    pub lookups: Vec<Lookup>,
+    /// The selected sidebar row.
+    pub sidebar_selected: usize,
+    /// The selected row of the detail pane.
+    pub detail_selected: usize,
+    /// The first line shown in the detail pane.
+    pub detail_scroll: usize,
+    /// Whether the detail pane shows raw JSON.
+    pub raw: bool,
+    /// The first line shown in the raw JSON view.
+    pub raw_scroll: usize,
+    /// Whether the help overlay is open.
+    pub help: bool,
+    /// The last status-bar message.
+    pub message: Option<(String, Level)>,
+    /// The lookup in flight.
+    pub in_flight: Option<InFlight>,
+    /// Back and forward through visited logs.
+    pub nav: Nav,
+    /// The terminal's size.
+    pub size: Size,
+    /// Where lookups go.
+    pub context: Context,
+    /// Whether to use colour (off with NO_COLOR).
+    pub color: bool,
+    /// The spinner's frame.
+    pub spinner: usize,
+    /// A fixed "now" for tests and snapshots; `None` reads the clock.
+    pub fixed_now: Option<DateTime<Utc>>,
+    generation: u64,
+}
+
+impl App {
+    /// A fresh inspector with the input focused.
+    pub fn new(context: Context, size: Size, color: bool) -> Self {
+        Self {
+            focus: Focus::Input,
+            input: Input::default(),
+            view: View::Welcome,
+            records: HashMap::new(),
+            lookups: Vec::new(),
+            sidebar_selected: 0,
+            detail_selected: 0,
+            detail_scroll: 0,
+            raw: false,
+            raw_scroll: 0,
+            help: false,
+            message: None,
+            in_flight: None,
+            nav: Nav::default(),
+            size,
+            context,
+            color,
+            spinner: 0,
+            fixed_now: None,
+            generation: 0,
+        }
+    }
+
+    /// The clock the presenter uses.
+    pub fn clock(&self) -> Clock {
+        self.fixed_now.map_or_else(Clock::system, Clock::fixed)
+    }
+
+    /// The record shown, if any.
+    pub fn shown_record(&self) -> Option<&Fetched> {
+        match &self.view {
+            View::Record(id) => self.records.get(id),
+            _ => None,
+        }
+    }
+
+    /// The shown record, presented.
+    pub fn presented(&self) -> Option<Presented> {
+        self.shown_record().map(|f| present(&f.log, &self.clock()))
+    }
+
+    /// Whether the sidebar is visible at this size.
+    pub fn sidebar_visible(&self) -> bool {
+        ui::layout::sidebar_visible(self.size)
+    }
+
+    /// Whether the spinner needs ticks.
+    pub fn wants_ticks(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// The ID in the input, checked.
+    pub fn input_id(&self) -> Result<Uuid, IdError> {
+        extract_id(self.input.value())
+    }
+
+    /// Applies one message; returns what the loop must do. Returns whether anything changed in
+    /// `changed`, so the loop redraws only then.
+    pub fn update(&mut self, msg: Message) -> (Vec<Effect>, bool) {
+        match msg {
+            Message::Term(Event::Key(key)) => keys::on_key(self, key),
+            Message::Term(Event::Paste(text)) => {
+                self.on_paste(&text);
+                (vec![], true)
+            }
+            Message::Term(Event::Mouse(m)) => self.on_mouse(m),
+            Message::Term(Event::Resize(w, h)) => {
+                self.size = Size::new(w, h);
+                self.keep_selection_visible();
+                (vec![], true)
+            }
+            Message::Term(_) => (vec![], false),
+            Message::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                (vec![], self.in_flight.is_some())
+            }
+            Message::Fetched {
+                generation,
+                id,
+                result,
+            } => {
+                if generation != self.generation {
+                    // A late answer to a lookup that a newer one replaced: never shown.
+                    return (vec![], false);
+                }
+                self.on_fetched(id, *result);
+                (vec![], true)
+            }
+            Message::Quit(_) => (vec![Effect::Quit], false),
+        }
+    }
+
+    /// Puts `text` in the input and looks it up, as if typed and entered (`swlog ID`).
+    pub fn open_input(&mut self, text: &str) -> Vec<Effect> {
+        self.input = Input::new(text.trim().to_owned());
+        self.submit()
+    }
+
+    /// Looks up what the input holds.
+    fn submit(&mut self) -> Vec<Effect> {
+        match self.input_id() {
+            Ok(id) => {
+                self.input = Input::new(id.to_string());
+                self.visit(id)
+            }
+            Err(e) => {
+                self.message = Some((format!("Not a log ID: {e}"), Level::Error));
+                self.view = View::Failed {
+                    id: None,
+                    failure: Failure::BadId(e),
+                };
+                self.cancel_in_flight()
+            }
+        }
+    }
+
+    /// Goes to `id` as a new page of the browsing history and fetches it.
+    pub fn visit(&mut self, id: Uuid) -> Vec<Effect> {
+        self.nav.visit(id);
+        self.fetch(id)
+    }
+
+    /// Shows `id` from this session's records if it is known, else fetches it (back/forward).
+    fn revisit(&mut self, id: Uuid) -> Vec<Effect> {
+        self.input = Input::new(id.to_string());
+        if self.records.contains_key(&id) {
+            let cancel = self.cancel_in_flight();
+            self.show_record(id);
+            cancel
+        } else {
+            self.fetch(id)
+        }
+    }
+
+    /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
+    /// while it refreshes.
+    fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
+        self.generation += 1;
+        self.in_flight = Some(InFlight {
+            id,
+            started: Instant::now(),
+        });
+        self.message = None;
+        if self.records.contains_key(&id) {
+            if self.view != View::Record(id) {
+                self.show_record(id);
+            }
+        } else {
+            self.view = View::Loading(id);
+            self.reset_detail();
+        }
+        vec![Effect::Fetch {
+            id,
+            generation: self.generation,
+        }]
+    }
+
+    fn cancel_in_flight(&mut self) -> Vec<Effect> {
+        if self.in_flight.take().is_some() {
+            // Bumping the generation makes any answer still on its way stale.
+            self.generation += 1;
+            vec![Effect::Cancel]
+        } else {
+            vec![]
+        }
+    }
+
+    fn show_record(&mut self, id: Uuid) {
+        self.view = View::Record(id);
+        self.reset_detail();
+    }
+
+    fn reset_detail(&mut self) {
+        self.detail_selected = 0;
+        self.detail_scroll = 0;
+        self.raw_scroll = 0;
+    }
+
+    fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
+        self.in_flight = None;
+        let at = self.clock().now;
+        match result {
+            Ok(fetched) => {
+                let p = present(&fetched.log, &self.clock());
+                let parties = p
+                    .rows
+                    .iter()
+                    .find(|r| r.label == "From")
+                    .zip(p.rows.iter().find(|r| r.label == "To"))
+                    .map(|(f, t)| format!("{} → {}", f.value, t.value));
+                let label = fetched.log.kind.short_label();
+                self.record_lookup(Lookup {
+                    id,
+                    at,
+                    label,
+                    status: p.header.status,
+                    parties,
+                    failed: false,
+                });
+                let refreshed = self.view == View::Record(id);
+                self.records.insert(id, fetched);
+                if !refreshed {
+                    self.show_record(id);
+                }
+                self.keep_selection_visible();
+            }
+            Err(error) => {
+                self.message = Some((error.to_string(), Level::Error));
+                self.record_lookup(Lookup {
+                    id,
+                    at,
+                    label: error.short().to_owned(),
+                    status: None,
+                    parties: None,
+                    failed: true,
+                });
+                self.view = View::Failed {
+                    id: Some(id),
+                    failure: Failure::Api(error),
+                };
+                self.reset_detail();
+            }
+        }
+    }
+
+    fn record_lookup(&mut self, lookup: Lookup) {
+        self.lookups.retain(|l| l.id != lookup.id);
+        self.lookups.insert(0, lookup);
+        self.sidebar_selected = 0;
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        self.focus = Focus::Input;
+        let ids = find_uuids(text);
+        if let [one] = ids.as_slice() {
+            self.input = Input::new(one.to_string());
+            return;
+        }
+        // No single ID: insert the text as typed, on one line, without control characters.
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.input.handle(tui_input::InputRequest::InsertChar(c));
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
+        let areas = ui::layout::areas(self.size, self.sidebar_visible());
+        let at = Position::new(m.column, m.row);
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if areas.input.contains(at) {
+                    self.focus = Focus::Input;
+                } else if areas.sidebar.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Sidebar;
+                    let (top, height) = areas
+                        .sidebar
+                        .map_or((0, 0), |r| (r.y + 1, r.height.saturating_sub(2)));
+                    let line = usize::from(m.row.saturating_sub(top));
+                    if let Some(index) = ui::sidebar::entry_at(self, height, line) {
+                        self.sidebar_selected = index;
+                        return (self.open_selected_lookup(), true);
+                    }
+                } else if areas.detail.contains(at) {
+                    self.focus = Focus::Detail;
+                    let line =
+                        self.detail_scroll + usize::from(m.row.saturating_sub(areas.detail.y + 1));
+                    if let Some(row) = ui::detail::row_at_line(self, areas.detail.width, line) {
+                        self.detail_selected = row;
+                    }
+                }
+                (vec![], true)
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                if areas.sidebar.is_some_and(|r| r.contains(at)) {
+                    keys::move_sidebar(self, if down { 1 } else { -1 });
+                } else if areas.detail.contains(at) {
+                    self.scroll_detail(if down { 3 } else { -3 });
+                }
+                (vec![], true)
+            }
+            _ => (vec![], false),
+        }
+    }
+
+    /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
+    fn open_selected_lookup(&mut self) -> Vec<Effect> {
+        let Some(id) = self.lookups.get(self.sidebar_selected).map(|l| l.id) else {
+            return vec![];
+        };
+        if self.nav.current() == Some(id) && self.view == View::Record(id) {
+            return vec![];
+        }
+        self.nav.visit(id);
+        self.revisit(id)
+    }
+
+    /// Scrolls the detail pane (or the raw view) by `delta` lines.
+    fn scroll_detail(&mut self, delta: isize) {
+        let height = ui::layout::areas(self.size, self.sidebar_visible())
+            .detail
+            .height
+            .saturating_sub(2);
+        if self.raw {
+            let total = ui::json::line_count(self);
+            let max = total.saturating_sub(usize::from(height));
+            self.raw_scroll = self.raw_scroll.saturating_add_signed(delta).min(max);
+        } else {
+            let total = ui::detail::line_count(
+                self,
+                ui::layout::areas(self.size, self.sidebar_visible())
+                    .detail
+                    .width,
+            );
+            let max = total.saturating_sub(usize::from(height));
+            self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
+        }
+    }
+
+    /// Scrolls so that the selected row is on screen.
+    fn keep_selection_visible(&mut self) {
+        let detail = ui::layout::areas(self.size, self.sidebar_visible()).detail;
+        let height = usize::from(detail.height.saturating_sub(2)).max(1);
+        let rows = ui::detail::selectable_count(self);
+        self.detail_selected = self.detail_selected.min(rows.saturating_sub(1));
+        if let Some((first, last)) = ui::detail::row_lines(self, detail.width, self.detail_selected)
+        {
+            if first < self.detail_scroll {
+                self.detail_scroll = first;
+            } else if last >= self.detail_scroll + height {
+                self.detail_scroll = (last + 1).saturating_sub(height);
+            }
+        }
+        self.sidebar_selected = self
+            .sidebar_selected
+            .min(self.lookups.len().saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+use std::time::Duration;
+
+use chrono::TimeZone;
+use crossterm::event::KeyCode;
+use ratatui::layout::Size;
+use uuid::Uuid;
+
+use super::keys::key;
+use super::*;
+use crate::api::model::VoiceLog;
+
+const CHILD: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";
+const PARENT: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+
+fn app() -> App {
+    let ctx = Context {
+        space: "acme".into(),
+        project: "4c1e0f7a…".into(),
+        profile: "default".into(),
+    };
+    let mut app = App::new(ctx, Size::new(120, 40), false);
+    app.fixed_now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+        .single();
+    app
+}
+
+fn fetched(name: &str) -> Fetched {
+    let body = crate::demo::RECORDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+        .unwrap();
+    let serde_json::Value::Object(raw) = serde_json::from_str(body).unwrap() else {
+        panic!()
+    };
+    Fetched {
+        log: VoiceLog::from_object(raw),
+        body: body.to_owned(),
+        fetched_at: chrono::Utc::now(),
+        elapsed: Duration::from_millis(5),
+        attempts: 1,
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+/// Answers the fetch that `effects` asked for with `result`.
+fn answer(app: &mut App, effects: &[Effect], result: Result<Fetched, ApiError>) {
+    let Some(Effect::Fetch { id, generation }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::Fetch { .. }))
+        .cloned()
+    else {
+        panic!("no fetch in {effects:?}");
+    };
+    app.update(Message::Fetched {
+        generation,
+        id,
+        result: Box::new(result),
+    });
+}
+
+#[test]
+fn enter_fetches_the_typed_id_and_shows_it() {
+    let mut app = app();
+    type_text(&mut app, &format!("ticket #42: {CHILD}"));
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert_eq!(app.input.value(), CHILD, "the input keeps just the ID");
+    assert!(matches!(app.view, View::Loading(_)));
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(app.lookups.len(), 1);
+    assert_eq!(app.lookups[0].label, "PSTN call");
+}
+
+#[test]
+fn a_bad_id_sends_nothing() {
+    let mut app = app();
+    type_text(&mut app, "not-an-id");
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(effects.is_empty());
+    assert!(matches!(
+        app.view,
+        View::Failed {
+            failure: Failure::BadId(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_late_answer_to_a_superseded_lookup_is_ignored() {
+    let mut app = app();
+    type_text(&mut app, PARENT);
+    let (slow, _) = app.update(key(KeyCode::Enter));
+    app.input = Input::default();
+    type_text(&mut app, CHILD);
+    let (fast, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &fast, Ok(fetched("call-child-pstn")));
+    answer(&mut app, &slow, Ok(fetched("call-root-laml")));
+    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(
+        app.lookups.len(),
+        1,
+        "the stale answer is not even recorded"
+    );
+}
+
+#[test]
+fn enter_on_the_parent_leg_fetches_it_and_back_returns() {
+    let mut app = app();
+    type_text(&mut app, CHILD);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Detail);
+    let parent_row = app
+        .presented()
+        .unwrap()
+        .rows
+        .iter()
+        .position(|r| r.label == "Parent leg")
+        .unwrap();
+    for _ in 0..parent_row {
+        app.update(key(KeyCode::Char('j')));
+    }
+    assert_eq!(app.detail_selected, parent_row);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Fetch { id, .. }] if id.to_string() == PARENT),
+        "{effects:?}"
+    );
+    answer(&mut app, &effects, Ok(fetched("call-root-laml")));
+    assert_eq!(app.view, View::Record(Uuid::parse_str(PARENT).unwrap()));
+    let (effects, _) = app.update(key(KeyCode::Char('[')));
+    assert!(
+        effects.is_empty(),
+        "going back to a known record needs no request"
+    );
+    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    app.update(key(KeyCode::Char(']')));
+    assert_eq!(app.view, View::Record(Uuid::parse_str(PARENT).unwrap()));
+}
+
+#[test]
+fn q_quits_only_outside_the_input() {
+    let mut app = app();
+    let (effects, _) = app.update(key(KeyCode::Char('q')));
+    assert!(effects.is_empty());
+    assert_eq!(app.input.value(), "q");
+    app.update(key(KeyCode::Esc));
+    let (effects, _) = app.update(key(KeyCode::Char('q')));
+    assert_eq!(effects, vec![Effect::Quit]);
+}
+
+#[test]
+fn a_pasted_ticket_line_puts_just_the_id_in() {
+    let mut app = app();
+    app.focus = Focus::Detail;
+    app.update(Message::Term(Event::Paste(format!(
+        "Customer says call {CHILD} dropped\n"
+    ))));
+    assert_eq!(app.focus, Focus::Input);
+    assert_eq!(app.input.value(), CHILD);
+    app.input = Input::default();
+    app.update(Message::Term(Event::Paste(
+        "two\u{1b}[31m\nlines".to_owned(),
+    )));
+    assert_eq!(
+        app.input.value(),
+        "two[31mlines",
+        "control characters are dropped from a paste"
+    );
+}
+
+#[test]
+fn an_error_is_shown_in_words_and_recorded() {
+    let mut app = app();
+    type_text(&mut app, CHILD);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    let target = crate::api::error::Target {
+        space: "acme".into(),
+        project: "4c1e0f7a…".into(),
+    };
+    answer(&mut app, &effects, Err(ApiError::NotFound { target }));
+    assert!(matches!(
+        app.view,
+        View::Failed {
+            failure: Failure::Api(ApiError::NotFound { .. }),
+            ..
+        }
+    ));
+    assert!(app.message.as_ref().is_some_and(|(m, l)| {
+        m.starts_with("Not found in space acme (project 4c1e0f7a…)") && *l == Level::Error
+    }));
+    assert!(app.lookups[0].failed);
+}
+
+#[test]
+fn ticks_are_wanted_only_while_fetching() {
+    let mut app = app();
+    assert!(!app.wants_ticks());
+    type_text(&mut app, CHILD);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(app.wants_ticks());
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert!(!app.wants_ticks());
+    let (_, changed) = app.update(Message::Tick);
+    assert!(!changed, "an idle tick redraws nothing");
+}

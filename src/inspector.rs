@@ -1,0 +1,223 @@
+//! The inspector's event loop: terminal input, fetch results, ticks and signals merged into
+//! one stream of [`Message`]s; state changes only in [`App::update`]; a redraw only when
+//! something changed. Generic over the backend and the input stream, so tests run the real
+//! loop on ratatui's `TestBackend` with scripted input.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use std::task::Poll;
+
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::Size;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+use crate::api::Client;
+use crate::api::client::short_project;
+use crate::app::{App, Context, Level};
+use crate::cli::{Global, exit};
+use crate::event::{Effect, Message};
+use crate::session::Session;
+use crate::tui::TerminalGuard;
+use crate::ui;
+
+/// The channel that carries fetch results and signals into the loop.
+pub fn channel() -> (UnboundedSender<Message>, UnboundedReceiver<Message>) {
+    unbounded_channel()
+}
+
+/// Runs the loop until the user quits, a signal arrives or the input closes.
+pub async fn run_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut input: S,
+    client: &Client,
+    (tx, mut rx): (UnboundedSender<Message>, UnboundedReceiver<Message>),
+    initial: Vec<Effect>,
+) -> Result<(), B::Error>
+where
+    B: Backend,
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let mut in_flight: Option<CancellationToken> = None;
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    if perform(initial, client, &tx, &mut in_flight) {
+        return Ok(());
+    }
+    terminal.draw(|f| ui::draw(app, f))?;
+    loop {
+        let first = tokio::select! {
+            // Results and signals first: a burst of keys must not starve a Quit.
+            biased;
+            Some(m) = rx.recv() => m,
+            event = input.next() => match event {
+                Some(Ok(e)) => Message::Term(e),
+                // The terminal went away (a dropped SSH session): leave cleanly.
+                Some(Err(_)) | None => Message::Quit("terminal input closed"),
+            },
+            _ = ticker.tick(), if app.wants_ticks() => Message::Tick,
+        };
+        // Drain whatever else is ready, then draw once.
+        let mut batch = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        // Polled with this task's own waker: crossterm's EventStream remembers the waker of
+        // a pending poll, so `now_or_never`'s no-op waker would leave the loop deaf to keys.
+        while let Poll::Ready(Some(event)) =
+            std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await
+        {
+            batch.push(event.map_or(Message::Quit("terminal input closed"), Message::Term));
+        }
+        let mut dirty = false;
+        for msg in batch {
+            let (effects, changed) = app.update(msg);
+            dirty |= changed;
+            if perform(effects, client, &tx, &mut in_flight) {
+                if let Some(t) = in_flight.take() {
+                    t.cancel();
+                }
+                return Ok(());
+            }
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(app, f))?;
+        }
+    }
+}
+
+/// Carries out effects; true when it is time to quit.
+fn perform(
+    effects: Vec<Effect>,
+    client: &Client,
+    tx: &UnboundedSender<Message>,
+    in_flight: &mut Option<CancellationToken>,
+) -> bool {
+    for effect in effects {
+        match effect {
+            Effect::Quit => return true,
+            Effect::Cancel => {
+                if let Some(t) = in_flight.take() {
+                    t.cancel();
+                }
+            }
+            Effect::Fetch { id, generation } => {
+                if let Some(t) = in_flight.take() {
+                    t.cancel();
+                }
+                let token = CancellationToken::new();
+                *in_flight = Some(token.clone());
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    tokio::select! {
+                        // Dropping the request future closes its connection.
+                        () = token.cancelled() => {}
+                        result = client.fetch_log(id) => {
+                            // The loop may be gone (quitting); then nobody needs the answer.
+                            let _ = tx.send(Message::Fetched { generation, id, result: Box::new(result) });
+                        }
+                    }
+                });
+            }
+        }
+    }
+    false
+}
+
+/// Sends `Quit` into the loop on SIGTERM, SIGHUP and SIGINT.
+#[cfg(unix)]
+fn forward_signals(tx: UnboundedSender<Message>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for (kind, name) in [
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::hangup(), "SIGHUP"),
+        (SignalKind::interrupt(), "SIGINT"),
+    ] {
+        match signal(kind) {
+            Ok(mut s) => {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    if s.recv().await.is_some() {
+                        tracing::info!(signal = name, "quitting on signal");
+                        let _ = tx.send(Message::Quit(name));
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(signal = name, error = %e, "cannot listen for signal"),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn forward_signals(_tx: UnboundedSender<Message>) {}
+
+/// Runs the interactive inspector; returns the process exit code.
+pub async fn run(global: &Global, id: Option<String>) -> u8 {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("swlog: the inspector needs a terminal; for scripts use `swlog get ID`");
+        return exit::USAGE;
+    }
+    let session = match Session::open(global).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("swlog: {e}");
+            return e.exit_code();
+        }
+    };
+    let settings = &session.settings;
+    let context = Context {
+        space: settings.endpoint.space().to_owned(),
+        project: short_project(&settings.project_id),
+        profile: settings.profile.clone(),
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let size = crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h));
+    let mut app = App::new(context, size, color);
+    if let Some(w) = settings.warnings.first() {
+        app.message = Some((w.clone(), Level::Error));
+    }
+    let initial = match id {
+        Some(text) => app.open_input(&text),
+        None => vec![],
+    };
+
+    let guard = match TerminalGuard::enter() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("swlog: cannot set up the terminal: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut terminal = match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+        Ok(t) => t,
+        Err(e) => {
+            drop(guard);
+            eprintln!("swlog: cannot set up the terminal: {e}");
+            return exit::USAGE;
+        }
+    };
+    let (tx, rx) = channel();
+    forward_signals(tx.clone());
+    let result = run_loop(
+        &mut terminal,
+        &mut app,
+        EventStream::new(),
+        &session.client,
+        (tx, rx),
+        initial,
+    )
+    .await;
+    drop(guard);
+    match result {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("swlog: terminal error: {e}");
+            exit::REMOTE
+        }
+    }
+}

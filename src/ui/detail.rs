@@ -1,0 +1,422 @@
+//! The detail pane: the record's header, the rows its variant has, the charge breakdown and
+//! extra fields; or a lookup's error in words, or the welcome text.
+//!
+//! The pane's lines are built by [`build`], which also says which lines each selectable row
+//! takes, so that selection, scrolling and mouse clicks agree with what is drawn.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use crate::api::ApiError;
+use crate::app::{App, Failure, Focus, View};
+use uuid::Uuid;
+
+use crate::present::{Presented, Row};
+
+/// Width of the label column.
+const LABEL_WIDTH: usize = 11;
+
+/// Lines a long value takes before it is cut, unless its row is selected.
+const FOLDED_LINES: usize = 2;
+
+/// The pane's content at one width.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Every line, top to bottom.
+    pub lines: Vec<Line<'static>>,
+    /// For each selectable row, its first and last line.
+    pub rows: Vec<(usize, usize)>,
+    /// For each selectable row, the log it opens on Enter.
+    pub links: Vec<Option<Uuid>>,
+}
+
+/// The inside width of a pane `pane_width` wide: borders and a column of padding each side.
+fn inner(pane_width: u16) -> usize {
+    usize::from(pane_width.saturating_sub(4))
+}
+
+fn built(app: &App) -> Built {
+    let width = super::layout::areas(app.size, app.sidebar_visible())
+        .detail
+        .width;
+    build(app, inner(width), &Theme::new(false))
+}
+
+/// How many rows can be selected.
+pub fn selectable_count(app: &App) -> usize {
+    built(app).rows.len()
+}
+
+/// The log that selectable row `row` opens on Enter, if any.
+pub fn link_of(app: &App, row: usize) -> Option<Uuid> {
+    built(app).links.get(row).copied().flatten()
+}
+
+/// The first and last line of selectable row `row`.
+pub fn row_lines(app: &App, pane_width: u16, row: usize) -> Option<(usize, usize)> {
+    build(app, inner(pane_width), &Theme::new(false))
+        .rows
+        .get(row)
+        .copied()
+}
+
+/// The selectable row drawn on `line`, if any.
+pub fn row_at_line(app: &App, pane_width: u16, line: usize) -> Option<usize> {
+    build(app, inner(pane_width), &Theme::new(false))
+        .rows
+        .iter()
+        .position(|(a, b)| (*a..=*b).contains(&line))
+}
+
+/// The first selectable row at or below `line`.
+pub fn first_row_from(app: &App, line: usize) -> Option<usize> {
+    built(app).rows.iter().position(|(a, _)| *a >= line)
+}
+
+/// How many lines the pane's content takes.
+pub fn line_count(app: &App, pane_width: u16) -> usize {
+    build(app, inner(pane_width), &Theme::new(false))
+        .lines
+        .len()
+}
+
+/// Draws the pane.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Detail;
+    let title = match (&app.view, app.nav.depth()) {
+        (View::Record(id) | View::Loading(id), _) | (View::Failed { id: Some(id), .. }, _) => {
+            format!(" {id} ")
+        }
+        _ => " swlog ".to_owned(),
+    };
+    let (back, forward) = app.nav.depth();
+    let nav = match (back, forward) {
+        (0, 0) => String::new(),
+        (b, f) => format!(" ◀ {b} · {f} ▶ "),
+    };
+    let block = Block::bordered()
+        .padding(Padding::horizontal(1))
+        .title(Line::from(title).style(theme.title()))
+        .title(Line::from(nav).style(theme.dim()).right_aligned())
+        .border_style(theme.border(focused));
+    let inner_area = block.inner(area);
+    let mut built = build(app, usize::from(inner_area.width), theme);
+    if focused && let Some((first, last)) = built.rows.get(app.detail_selected).copied() {
+        for line in built.lines.iter_mut().take(last + 1).skip(first) {
+            highlight(line, usize::from(inner_area.width), theme.selected(true));
+        }
+    }
+    let scroll = u16::try_from(app.detail_scroll).unwrap_or(u16::MAX);
+    frame.render_widget(
+        Paragraph::new(built.lines).scroll((scroll, 0)).block(block),
+        area,
+    );
+}
+
+fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
+    let fill = width.saturating_sub(line.width());
+    line.push_span(Span::raw(" ".repeat(fill)));
+    *line = std::mem::take(line).patch_style(style);
+}
+
+/// Builds the pane's lines for an inside width of `width`.
+pub fn build(app: &App, width: usize, theme: &Theme) -> Built {
+    let mut b = Built::default();
+    match &app.view {
+        View::Welcome => welcome(app, width, theme, &mut b),
+        View::Loading(id) => {
+            b.lines
+                .push(Line::styled(format!("Looking up {id}…"), theme.dim()));
+        }
+        View::Record(_) => {
+            if let Some(p) = app.presented() {
+                record(&p, app.detail_selected, width, theme, &mut b);
+            }
+        }
+        View::Failed { id, failure } => failed(app, id.is_some(), failure, width, theme, &mut b),
+    }
+    b
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    // No hyphen splitting: dates and IDs break at spaces, or else anywhere.
+    let options = textwrap::Options::new(width)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
+fn paragraph(text: &str, width: usize, style: Style, b: &mut Built) {
+    for l in wrap(text, width) {
+        b.lines.push(Line::styled(l, style));
+    }
+}
+
+fn welcome(app: &App, width: usize, theme: &Theme, b: &mut Built) {
+    paragraph(
+        "Paste a log ID (the Dashboard's Voice Segment ID, or a ticket line or URL holding one) and press Enter.",
+        width,
+        Style::new(),
+        b,
+    );
+    b.lines.push(Line::raw(""));
+    let c = &app.context;
+    paragraph(
+        &format!(
+            "Space {} · project {} · profile {}",
+            c.space, c.project, c.profile
+        ),
+        width,
+        theme.dim(),
+        b,
+    );
+    b.lines.push(Line::raw(""));
+    if c.profile == "demo" {
+        b.lines
+            .push(Line::styled("Demo logs to try", theme.heading()));
+        for (id, what) in crate::demo::SHOWCASE {
+            b.rows.push((b.lines.len(), b.lines.len()));
+            b.links.push(Uuid::try_parse(id).ok());
+            b.lines.push(Line::from(vec![
+                Span::styled(format!("{id} "), theme.tone(crate::present::Tone::Link)),
+                Span::styled(*what, theme.dim()),
+            ]));
+        }
+        paragraph(
+            "Select one with ↓ and press Enter, or paste it.",
+            width,
+            theme.dim(),
+            b,
+        );
+        b.lines.push(Line::raw(""));
+    }
+    paragraph(
+        "Enter look up · Tab next pane · ? help · q quit",
+        width,
+        theme.dim(),
+        b,
+    );
+}
+
+fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut Built) {
+    let mut title = vec![Span::styled(p.header.title.clone(), theme.title())];
+    if let Some((status, outcome)) = &p.header.status {
+        title.push(Span::raw("  "));
+        title.push(Span::styled(format!("● {status}"), theme.outcome(*outcome)));
+    }
+    b.lines.push(Line::from(title));
+    let sub: Vec<&str> = [p.header.direction.as_deref(), p.header.source.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !sub.is_empty() {
+        b.lines.push(Line::styled(sub.join(" · "), theme.dim()));
+    }
+    for note in &p.notes {
+        paragraph(&format!("⚠ {note}"), width, theme.warn(), b);
+    }
+    b.lines.push(Line::raw(""));
+    for row in &p.rows {
+        let expanded = b.rows.len() == selected;
+        field(row, LABEL_WIDTH, width, expanded, theme, b);
+    }
+    if let Some(c) = &p.charges {
+        b.lines.push(Line::raw(""));
+        let head = "Charges";
+        let total = format!("{} total", c.total);
+        let pad = width.saturating_sub(head.width() + total.width()).max(1);
+        b.lines.push(Line::from(vec![
+            Span::styled(head, theme.heading()),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(total, theme.title()),
+        ]));
+        if c.lines.is_empty() {
+            b.lines
+                .push(Line::styled("  no charge breakdown", theme.dim()));
+        }
+        let amount_w = c.lines.iter().map(|l| l.shown.width()).max().unwrap_or(0);
+        for l in &c.lines {
+            // "  desc  amount  100%  bar": the bar takes what is left, up to 20 cells.
+            let fixed = 2 + 2 + amount_w + 6;
+            let rest = width.saturating_sub(fixed);
+            let bar_w = if rest >= 24 { (rest / 3).min(20) } else { 0 };
+            let desc_w = rest.saturating_sub(bar_w + usize::from(bar_w > 0)).max(4);
+            let desc = crate::text::truncate_chars(&l.description, desc_w).into_owned();
+            let mut spans = vec![
+                Span::raw(format!("  {desc:<desc_w$}  ")),
+                Span::raw(format!("{:>amount_w$}", l.shown)),
+                Span::styled(format!(" {:>4.0}%", l.share * 100.0), theme.dim()),
+            ];
+            if bar_w > 0 {
+                let filled = ((l.share * bar_w as f64).round() as usize).min(bar_w);
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled("█".repeat(filled), theme.bar()));
+                spans.push(Span::styled("░".repeat(bar_w - filled), theme.dim()));
+            }
+            b.lines.push(Line::from(spans));
+        }
+        if let Some(m) = &c.mismatch {
+            paragraph(&format!("⚠ {m}"), width, theme.warn(), b);
+        }
+    }
+    if !p.extras.is_empty() {
+        b.lines.push(Line::raw(""));
+        let head = if p.rows.is_empty() {
+            "Fields (as sent)"
+        } else {
+            "Extra fields (not in the API contract)"
+        };
+        b.lines.push(Line::styled(head, theme.heading()));
+        let label_w = p
+            .extras
+            .iter()
+            .map(|r| r.label.width())
+            .max()
+            .unwrap_or(0)
+            .clamp(LABEL_WIDTH, width / 2);
+        for row in &p.extras {
+            let expanded = b.rows.len() == selected;
+            field(row, label_w, width, expanded, theme, b);
+        }
+    }
+}
+
+/// One selectable row: the label, then the value wrapped beside it; a long value is folded to
+/// [`FOLDED_LINES`] lines unless the row is selected.
+fn field(row: &Row, label_w: usize, width: usize, expanded: bool, theme: &Theme, b: &mut Built) {
+    let first = b.lines.len();
+    let value_w = width.saturating_sub(label_w + 1).max(8);
+    let label = crate::text::truncate_chars(&row.label, label_w).into_owned();
+    let mut chunks = wrap(&row.value, value_w);
+    if !expanded && chunks.len() > FOLDED_LINES {
+        chunks.truncate(FOLDED_LINES);
+        if let Some(last) = chunks.last_mut() {
+            *last = format!(
+                "{}…",
+                crate::text::truncate_chars(last, value_w.saturating_sub(1)).trim_end_matches('…')
+            );
+        }
+    }
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let label_part = if i == 0 {
+            format!("{label:<label_w$} ")
+        } else {
+            " ".repeat(label_w + 1)
+        };
+        b.lines.push(Line::from(vec![
+            Span::styled(label_part, theme.label()),
+            Span::styled(chunk, theme.tone(row.tone)),
+        ]));
+    }
+    b.rows.push((first, b.lines.len() - 1));
+    b.links.push(row.link);
+}
+
+fn failed(app: &App, has_id: bool, failure: &Failure, width: usize, theme: &Theme, b: &mut Built) {
+    let (title, message, hints) = match failure {
+        Failure::BadId(e) => (
+            "Not a log ID".to_owned(),
+            e.to_string(),
+            vec!["Paste the Voice Segment ID from the Dashboard or the ticket: 36 characters like 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11. A URL or ticket line holding exactly one ID works too.".to_owned()],
+        ),
+        // The items are listed one by one below.
+        Failure::Api(e @ ApiError::Unprocessable { target, .. }) => (
+            capitalise(e.short()),
+            format!("The server refused the request (HTTP 422) in space {} for project {}:", target.space, target.project),
+            hints_for(app, e),
+        ),
+        Failure::Api(e) => (capitalise(e.short()), e.to_string(), hints_for(app, e)),
+    };
+    b.lines
+        .push(Line::styled(format!("✗ {title}"), theme.error()));
+    b.lines.push(Line::raw(""));
+    paragraph(&message, width, Style::new(), b);
+    if let Failure::Api(ApiError::Unprocessable { items, .. }) = failure {
+        b.lines.push(Line::raw(""));
+        for item in items {
+            let attr = item
+                .attribute
+                .as_deref()
+                .map(|a| format!(" · attribute {a}"))
+                .unwrap_or_default();
+            let head = format!("• {}{attr}", item.code.as_deref().unwrap_or("error"));
+            paragraph(&head, width, theme.warn(), b);
+            paragraph(
+                &format!("  {}", item.message.as_deref().unwrap_or("(no message)")),
+                width,
+                Style::new(),
+                b,
+            );
+        }
+    }
+    b.lines.push(Line::raw(""));
+    b.lines.push(Line::styled("What to try", theme.heading()));
+    for h in hints {
+        for (i, l) in wrap(&h, width.saturating_sub(2)).into_iter().enumerate() {
+            b.lines.push(Line::raw(if i == 0 {
+                format!("• {l}")
+            } else {
+                format!("  {l}")
+            }));
+        }
+    }
+    if has_id {
+        b.lines.push(Line::raw("• Press r to try again."));
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
+    let space = &app.context.space;
+    match e {
+        ApiError::NotFound { .. } => vec![
+            "Check that the whole ID was copied.".to_owned(),
+            format!("The log may belong to another space or project than {space}: try swlog --profile NAME."),
+        ],
+        ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => vec![
+            "Check the project ID and token in effect: swlog config shows them (token redacted).".to_owned(),
+            "The token needs the Voice scope: Dashboard → API → your token → scopes.".to_owned(),
+        ],
+        ApiError::Unprocessable { .. } => vec!["If an item names a scope, give the token the Voice scope.".to_owned()],
+        ApiError::RateLimited { .. } => vec!["Wait a moment: the API limits how fast a project may ask.".to_owned()],
+        ApiError::Server { .. } | ApiError::Status { .. } => vec!["SignalWire had a problem answering; it is usually brief.".to_owned()],
+        ApiError::Timeout { .. } | ApiError::Refused { .. } | ApiError::Network { .. } => {
+            vec!["Check your network, VPN or proxy.".to_owned(), "A slow network may need a longer --timeout.".to_owned()]
+        }
+        ApiError::Dns { .. } => vec![format!("Check the space name ({space}) and your DNS or VPN.")],
+        ApiError::Tls { .. } => vec!["A proxy that intercepts TLS, or a wrong --base-url, causes this.".to_owned()],
+        ApiError::Html { .. } | ApiError::Empty { .. } | ApiError::Truncated { .. } | ApiError::NotJson { .. } | ApiError::NotObject { .. } => vec![
+            "Something other than the SignalWire API answered: a proxy, a captive portal or a wrong --base-url.".to_owned(),
+        ],
+        ApiError::TooLarge { limit } => vec![format!("The answer was over {} — not a voice log.", human_bytes(*limit))],
+        ApiError::BadRequest { .. } | ApiError::Setup(_) => vec![],
+    }
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else {
+        format!("{n} bytes")
+    }
+}

@@ -1,0 +1,46 @@
+//! The ID input pane, with a live mark saying whether the text holds a valid log ID.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme::Theme;
+use crate::api::IdError;
+use crate::app::{App, Focus};
+use crate::text::sanitize;
+
+/// Draws the input pane.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Input;
+    let mark = match app.input_id() {
+        Ok(id) if id.to_string() == app.input.value() => Span::styled(" ✓ valid ID ", theme.good()),
+        Ok(_) => Span::styled(" ✓ one ID found: Enter looks it up ", theme.good()),
+        Err(IdError::Empty) => Span::styled(" paste a Voice Segment ID ", theme.dim()),
+        Err(IdError::Ambiguous { count, .. }) => {
+            Span::styled(format!(" ✗ {count} IDs: keep one "), theme.error())
+        }
+        Err(IdError::NotFound(_)) => Span::styled(" ✗ not a log ID ", theme.error()),
+    };
+    let block = Block::bordered()
+        .title(Line::from(" Log ID ").style(theme.title()))
+        .title_bottom(Line::from(mark).right_aligned())
+        .border_style(theme.border(focused));
+    let inner = block.inner(area);
+    let width = usize::from(inner.width.max(1));
+    let scroll = app.input.visual_scroll(width.saturating_sub(1));
+    // What was typed or pasted is shown as text, never as terminal commands.
+    let shown = sanitize(app.input.value()).into_owned();
+    let paragraph = Paragraph::new(shown)
+        .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)))
+        .block(block);
+    frame.render_widget(paragraph, area);
+    if focused && inner.width > 0 && inner.height > 0 {
+        let cursor = app.input.visual_cursor().saturating_sub(scroll);
+        let x = inner
+            .x
+            .saturating_add(u16::try_from(cursor).unwrap_or(u16::MAX))
+            .min(inner.right().saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, inner.y));
+    }
+}

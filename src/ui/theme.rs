@@ -1,0 +1,154 @@
+//! Colours and emphasis. With NO_COLOR everything stays legible through bold, reverse and
+//! underline instead.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::api::model::Outcome;
+use crate::present::Tone;
+
+/// The styles of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    /// Colour on or off.
+    pub fn new(color: bool) -> Self {
+        Self { color }
+    }
+
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// A pane's border, brighter when focused.
+    pub fn border(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().fg(Color::Cyan),
+            (true, false) => Style::new().add_modifier(Modifier::BOLD),
+            (false, true) => Style::new().fg(Color::DarkGray),
+            (false, false) => Style::new(),
+        }
+    }
+
+    /// A selected row.
+    pub fn selected(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().bg(Color::Blue).fg(Color::White),
+            (false, true) => Style::new().bg(Color::DarkGray),
+            (true, false) => Style::new().add_modifier(Modifier::REVERSED),
+            (false, false) => Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    /// A field label.
+    pub fn label(self) -> Style {
+        self.fg(Color::Gray).add_modifier(if self.color {
+            Modifier::empty()
+        } else {
+            Modifier::DIM
+        })
+    }
+
+    /// A title.
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    /// A section heading.
+    pub fn heading(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// Secondary text.
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    /// A key in the hints.
+    pub fn key(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// An error.
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    /// A warning.
+    pub fn warn(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(if self.color {
+            Modifier::empty()
+        } else {
+            Modifier::BOLD
+        })
+    }
+
+    /// Something good.
+    pub fn good(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// An outcome's status word.
+    pub fn outcome(self, o: Outcome) -> Style {
+        match o {
+            Outcome::Good => self.fg(Color::Green).add_modifier(Modifier::BOLD),
+            Outcome::Bad => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Outcome::Live => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Outcome::Unknown => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// A value's tone.
+    pub fn tone(self, t: Tone) -> Style {
+        match t {
+            Tone::Normal => Style::new(),
+            Tone::Empty => self.dim(),
+            Tone::Odd | Tone::Warn => self.warn(),
+            Tone::Good => self.outcome(Outcome::Good),
+            Tone::Bad => self.outcome(Outcome::Bad),
+            Tone::Live => self.outcome(Outcome::Live),
+            Tone::Link => self.fg(Color::Cyan).add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    /// The bar of a charge line.
+    pub fn bar(self) -> Style {
+        self.fg(Color::Magenta)
+    }
+
+    /// JSON keys, strings, numbers and literals in the raw view.
+    pub fn json(self, part: JsonPart) -> Style {
+        match part {
+            JsonPart::Key => self.fg(Color::Cyan),
+            JsonPart::String => self.fg(Color::Green),
+            JsonPart::Number => self.fg(Color::Magenta),
+            JsonPart::Literal => self.fg(Color::Yellow),
+            JsonPart::Punct => self.dim(),
+        }
+    }
+}
+
+/// The parts of JSON the raw view colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonPart {
+    /// An object key.
+    Key,
+    /// A string value.
+    String,
+    /// A number.
+    Number,
+    /// `true`, `false`, `null`.
+    Literal,
+    /// Brackets, braces, commas, colons.
+    Punct,
+}

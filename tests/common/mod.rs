@@ -1,0 +1,273 @@
+//! A harness that runs the real inspector loop on a `TestBackend` against the demo server,
+//! with scripted terminal input, and lets a test read the screen while the loop runs.
+
+// Test helpers: a failed set-up step should stop the test loudly.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::TimeZone;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::{UnboundedSender, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Size};
+use swlog::api::{Client, ClientOptions};
+use swlog::app::{App, Context};
+use swlog::demo::{DemoOptions, DemoServer};
+use swlog::inspector::{channel, run_loop};
+use swlog::secret::Secret;
+use tokio::task::JoinHandle;
+
+/// A `TestBackend` that the test and the loop share.
+#[derive(Clone)]
+pub struct SharedBackend(pub Arc<Mutex<TestBackend>>);
+
+impl SharedBackend {
+    fn with<T>(&self, f: impl FnOnce(&mut TestBackend) -> T) -> T {
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+impl Backend for SharedBackend {
+    type Error = <TestBackend as Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.with(|b| b.draw(content))
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.with(|b| b.hide_cursor())
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.with(|b| b.show_cursor())
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.with(|b| b.get_cursor_position())
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        let p = position.into();
+        self.with(|b| b.set_cursor_position(p))
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.with(|b| b.clear())
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.with(|b| b.clear_region(clear_type))
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.with(|b| b.size())
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.with(|b| b.window_size())
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.with(|b| b.flush())
+    }
+}
+
+/// "Now" in every test: a few hours after the demo calls.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+        .single()
+        .expect("valid date")
+}
+
+/// A running inspector.
+pub struct Harness {
+    pub backend: SharedBackend,
+    keys: UnboundedSender<std::io::Result<Event>>,
+    task: JoinHandle<App>,
+    pub server: DemoServer,
+}
+
+/// The client options for tests: quick backoff.
+pub fn quick() -> ClientOptions {
+    ClientOptions {
+        backoff: Duration::from_millis(10),
+        ..ClientOptions::default()
+    }
+}
+
+impl Harness {
+    /// Starts the loop at `width`x`height` against a fresh demo server.
+    pub async fn start(width: u16, height: u16) -> Self {
+        Self::start_with(
+            width,
+            height,
+            DemoOptions {
+                slow: Duration::from_millis(600),
+            },
+            None,
+        )
+        .await
+    }
+
+    /// Starts the loop with demo options and, optionally, another token.
+    pub async fn start_with(
+        width: u16,
+        height: u16,
+        demo: DemoOptions,
+        token: Option<&str>,
+    ) -> Self {
+        let server = DemoServer::start(demo).await.expect("demo server");
+        let (project, good_token) = server.credentials();
+        let token = token.map_or(good_token, Secret::new);
+        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
+        Self::start_client(client, server, width, height)
+    }
+
+    /// Starts the loop against another server at `base_url` (e.g. wiremock), with fake
+    /// credentials. A demo server still runs, unused, to keep the harness uniform.
+    pub async fn start_against(base_url: &str, width: u16, height: u16) -> Self {
+        let server = DemoServer::start(DemoOptions::default())
+            .await
+            .expect("demo server");
+        let endpoint = swlog::api::Endpoint::from_base_url(base_url).expect("loopback URL");
+        let client =
+            Client::new(endpoint, "test-project", Secret::new("PTtest"), quick()).expect("client");
+        Self::start_client(client, server, width, height)
+    }
+
+    fn start_client(client: Client, server: DemoServer, width: u16, height: u16) -> Self {
+        let context = Context {
+            space: "demo".into(),
+            project: "5ca1ab1e…".into(),
+            profile: "demo".into(),
+        };
+        let mut app = App::new(context, Size::new(width, height), false);
+        app.fixed_now = Some(now());
+        let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
+        let mut terminal = Terminal::new(backend.clone()).expect("terminal");
+        let (keys, input) = unbounded();
+        let task = tokio::spawn(async move {
+            run_loop(&mut terminal, &mut app, input, &client, channel(), vec![])
+                .await
+                .expect("loop");
+            app
+        });
+        Self {
+            backend,
+            keys,
+            task,
+            server,
+        }
+    }
+
+    /// Sends one terminal event.
+    pub fn send(&self, event: Event) {
+        self.keys
+            .unbounded_send(Ok(event))
+            .expect("loop is running");
+    }
+
+    /// Presses a key.
+    pub fn press(&self, code: KeyCode) {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    /// Types text key by key.
+    pub fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Resizes the terminal, as a terminal emulator would.
+    pub fn resize(&self, width: u16, height: u16) {
+        self.backend.with(|b| b.resize(width, height));
+        self.send(Event::Resize(width, height));
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        self.backend.with(|b| buffer_text(b.buffer()))
+    }
+
+    /// The screen's buffer.
+    pub fn buffer(&self) -> Buffer {
+        self.backend.with(|b| b.buffer().clone())
+    }
+
+    /// Waits until the screen satisfies `pred`, and returns it; panics after 10 s.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+    }
+
+    /// Waits until the detail pane shows `id` (a record or its error) and no lookup is in
+    /// flight.
+    pub async fn shown(&self, id: &str) -> String {
+        let title = format!("┌ {id} ");
+        self.wait_for(&format!("{id} to be shown"), |s| {
+            s.contains(&title) && !s.contains("Fetching") && !s.contains("Looking up")
+        })
+        .await
+    }
+
+    /// Pastes `text` into the input, presses Enter, and waits for the answer: the record or
+    /// error of the ID in it, or the "Not a log ID" error.
+    pub async fn look_up(&self, text: &str) -> String {
+        // Into an empty input, as a user clears it (Ctrl-U) before pasting a ticket line.
+        self.send(Event::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        self.send(Event::Paste(text.to_owned()));
+        self.press(KeyCode::Enter);
+        match swlog::api::extract_id(text) {
+            Ok(id) => self.shown(&id.to_string()).await,
+            Err(_) => {
+                self.wait_for("the bad-ID error", |s| s.contains("✗ Not a log ID"))
+                    .await
+            }
+        }
+    }
+
+    /// Quits with Ctrl-C (which works in any pane) and returns the final state.
+    pub async fn quit(self) -> App {
+        self.send(Event::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )));
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("loop ends")
+            .expect("loop task")
+    }
+}
+
+/// A buffer as plain text.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        for x in area.left()..area.right() {
+            if let Some(cell) = buffer.cell((x, y)) {
+                line.push_str(cell.symbol());
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! The inspector end to end: the real loop on a `TestBackend`, scripted keys, the demo server.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, buffer_text};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use swlog::demo::{DemoOptions, RECORDS, SHOWCASE, ids};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn id_of(name: &str) -> String {
+    swlog::demo::id_of(name).unwrap_or_else(|| panic!("no demo record {name}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_record_renders_at_both_sizes() {
+    for (width, height) in SIZES {
+        let h = Harness::start(width, height).await;
+        for (name, _) in RECORDS {
+            let id = id_of(name);
+            let screen = h.look_up(&id).await;
+            assert!(screen.contains(&id), "{name}: the ID is shown\n{screen}");
+            insta::assert_snapshot!(format!("record_{name}_{width}x{height}"), screen);
+        }
+        h.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_renders_at_both_sizes() {
+    for (width, height) in SIZES {
+        let h = Harness::start(width, height).await;
+        for (name, id) in [
+            ("not_found", ids::NOT_FOUND),
+            ("unprocessable", ids::UNPROCESSABLE),
+            ("server_error", ids::SERVER_ERROR),
+        ] {
+            let screen = h.look_up(id).await;
+            assert!(screen.contains('✗'), "{name}: an error is shown\n{screen}");
+            insta::assert_snapshot!(format!("error_{name}_{width}x{height}"), screen);
+        }
+        let screen = h.look_up("ticket 4521: call dropped").await;
+        insta::assert_snapshot!(format!("error_bad_id_{width}x{height}"), screen);
+        h.quit().await;
+
+        let h = Harness::start_with(width, height, DemoOptions::default(), Some("PTwrong")).await;
+        let screen = h.look_up(ids::CHAIN_ROOT).await;
+        assert!(!screen.contains("PTwrong"), "the token is never shown");
+        insta::assert_snapshot!(format!("error_unauthorized_{width}x{height}"), screen);
+        h.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn welcome_and_help_screens() {
+    for (width, height) in SIZES {
+        let h = Harness::start(width, height).await;
+        let screen = h
+            .wait_for("the welcome", |s| s.contains("Demo logs to try"))
+            .await;
+        insta::assert_snapshot!(format!("welcome_{width}x{height}"), screen);
+        h.press(KeyCode::F(1));
+        let screen = h
+            .wait_for("the help", |s| s.contains("any key closes this help"))
+            .await;
+        insta::assert_snapshot!(format!("help_{width}x{height}"), screen);
+        h.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parent_then_back_then_forward() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_GRANDCHILD).await;
+    h.press(KeyCode::Esc);
+    // From, To, Created, Duration, Billed, URL, then Parent leg.
+    for _ in 0..6 {
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Enter);
+    let screen = h.shown(ids::CHAIN_CHILD).await;
+    assert!(screen.contains("Relay PSTN call"), "{screen}");
+    h.press(KeyCode::Char('['));
+    let screen = h.shown(ids::CHAIN_GRANDCHILD).await;
+    assert!(
+        screen.contains("Relay SIP call"),
+        "back shows the child again\n{screen}"
+    );
+    h.send(Event::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::ALT)));
+    h.shown(ids::CHAIN_CHILD).await;
+    let app = h.quit().await;
+    assert_eq!(app.nav.depth(), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_lookup_superseded_by_a_new_one_is_never_shown() {
+    let h = Harness::start_with(
+        120,
+        40,
+        DemoOptions {
+            slow: Duration::from_millis(400),
+        },
+        None,
+    )
+    .await;
+    h.send(Event::Paste(ids::SLOW.to_owned()));
+    h.press(KeyCode::Enter);
+    h.wait_for("the slow lookup to start", |s| s.contains("Fetching"))
+        .await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    // Well past the slow answer's time.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("┌ {} ", ids::CHAIN_ROOT)),
+        "the newer lookup stays\n{screen}"
+    );
+    assert!(
+        !screen.contains(ids::SLOW),
+        "the superseded lookup never shows\n{screen}"
+    );
+    let app = h.quit().await;
+    assert_eq!(app.lookups.len(), 1, "the cancelled lookup is not recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resizing_to_tiny_sizes_does_not_panic() {
+    let h = Harness::start(80, 24).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    for (w, h_) in [
+        (1, 1),
+        (20, 5),
+        (0, 0),
+        (79, 24),
+        (3, 40),
+        (200, 2),
+        (80, 24),
+    ] {
+        h.resize(w, h_);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('v'));
+    h.resize(20, 5);
+    h.press(KeyCode::F(1));
+    h.resize(1, 1);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    h.resize(80, 24);
+    let screen = h.wait_for("a full redraw", |s| s.contains("Keys")).await;
+    assert!(screen.lines().count() == 24);
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrow_terminals_hide_the_sidebar() {
+    let h = Harness::start(79, 24).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    assert!(!screen.contains("Lookups"), "{screen}");
+    h.resize(80, 24);
+    let screen = h
+        .wait_for("the sidebar", |s| s.contains("Lookups (1)"))
+        .await;
+    assert!(screen.contains("Compatibility (LaML) call"));
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_json_view_toggles_and_scrolls() {
+    let h = Harness::start(100, 30).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('v'));
+    let screen = h.wait_for("the raw view", |s| s.contains("Raw JSON")).await;
+    assert!(screen.contains("\"charge_details\": ["), "{screen}");
+    insta::assert_snapshot!("raw_json_100x30", screen);
+    h.press(KeyCode::Char('G'));
+    let screen = h
+        .wait_for("the end of the body", |s| s.contains("\"parent_id\": null"))
+        .await;
+    assert!(
+        !screen.contains("\"from\""),
+        "scrolled past the top\n{screen}"
+    );
+    h.press(KeyCode::Char('v'));
+    h.wait_for("the fields again", |s| s.contains("Parent leg"))
+        .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn welcome_demo_ids_open_with_enter() {
+    let h = Harness::start(120, 40).await;
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    let screen = h.shown(SHOWCASE[0].0).await;
+    assert!(screen.contains("Relay SIP call"), "{screen}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_server_string_puts_a_control_character_on_screen() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let hostile = serde_json::json!({
+        "id": "b7182dc2-00f3-40e4-a5ce-20f164b329df", "type": "relay_pstn_call",
+        "from": "\u{1b}]52;c;cHduZWQ=\u{7}", "to": "\u{1b}[2J\u{1b}[H+1555", "status": "\u{9b}31mcompleted",
+        "direction": "in\u{8}\u{8}out", "source": "\u{202e}lmal", "charge": 0.01,
+        "charge_details": [{"description": "\u{1b}[5mblink", "charge": 0.01}],
+        "created_at": "2026-11-25T14:00:00Z", "url": "\u{7}", "parent_id": "\u{1b}P",
+        "extra\u{1b}key": "\u{0}\u{1f}\u{7f}", "nested": {"x": "\u{1b}c"}
+    });
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&hostile))
+        .mount(&server)
+        .await;
+    for raw in [false, true] {
+        let h = common::Harness::start_against(&server.uri(), 120, 40).await;
+        h.look_up("b7182dc2-00f3-40e4-a5ce-20f164b329df").await;
+        if raw {
+            h.press(KeyCode::Esc);
+            h.press(KeyCode::Char('v'));
+            h.wait_for("the raw view", |s| s.contains("Raw JSON")).await;
+        }
+        let buffer = h.buffer();
+        for cell in buffer.content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "control character {:?} on screen:\n{}",
+                cell.symbol(),
+                buffer_text(&buffer)
+            );
+        }
+        assert!(
+            buffer_text(&buffer).contains("\\u{1b}") || buffer_text(&buffer).contains("\\u001b")
+        );
+        h.quit().await;
+    }
+}
