@@ -69,10 +69,17 @@ where
         }
         // Polled with this task's own waker: crossterm's EventStream remembers the waker of
         // a pending poll, so `now_or_never`'s no-op waker would leave the loop deaf to keys.
-        while let Poll::Ready(Some(event)) =
+        while let Poll::Ready(ready) =
             std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await
         {
-            batch.push(event.map_or(Message::Quit("terminal input closed"), Message::Term));
+            match ready {
+                Some(Ok(event)) => batch.push(Message::Term(event)),
+                // A closed or failing terminal keeps failing: stop reading, and leave.
+                Some(Err(_)) | None => {
+                    batch.push(Message::Quit("terminal input closed"));
+                    break;
+                }
+            }
         }
         let mut dirty = false;
         for msg in batch {

@@ -1,0 +1,205 @@
+//! The terminal is left exactly as it was: on `q`, on SIGTERM and on SIGHUP (a dropped SSH
+//! session). The real binary runs in a real terminal (a tmux pane); `stty -a` before and after
+//! must match, and the alternate screen must be gone.
+
+#![cfg(target_os = "linux")]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Self {
+        Self {
+            socket: format!("swlog-term-{tag}-{}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux must be installed (CI installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+/// The PID of the swlog process (its argv[0] is the binary) whose arguments hold `marker`.
+fn pid_of(bin: &str, marker: &str) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        (args.first().is_some_and(|a| a == bin) && args.iter().any(|a| a.contains(marker)))
+            .then_some(pid)
+    })
+}
+
+fn wait_for_file(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn check_restored(how: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_swlog");
+    let script = format!(
+        "cd {d}; stty -a > before; env -u TMUX HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_STATE_HOME={d}/state {bin} --demo --log-file {d}/swlog.log; echo $? > code; stty -a > after; echo DONE; sleep 60"
+    );
+    let tmux = Tmux::new(how);
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-s",
+        "t",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    tmux.wait_for("the inspector", |s| s.contains("Log ID"));
+    // Start a slow lookup, so that the exit happens with a fetch in flight.
+    tmux.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "00000000-0000-4000-8000-000000003000",
+        "Enter",
+    ]);
+    tmux.wait_for("the fetch", |s| s.contains("Fetching"));
+    match how {
+        "q" => {
+            tmux.run(&["send-keys", "-t", "t", "Escape"]);
+            std::thread::sleep(Duration::from_millis(100));
+            tmux.run(&["send-keys", "-t", "t", "q"]);
+        }
+        signal => {
+            let pid = pid_of(bin, &d.to_string()).expect("the swlog process");
+            let status = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(pid.to_string())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+    let code = wait_for_file(&dir.path().join("code"));
+    let screen = tmux.wait_for("the shell again", |s| s.contains("DONE"));
+    let before = std::fs::read_to_string(dir.path().join("before")).unwrap();
+    let after = wait_for_file(&dir.path().join("after"));
+    assert_eq!(before, after, "{how}: stty settings differ after exit");
+    assert!(
+        !screen.contains("Log ID"),
+        "{how}: the alternate screen is gone\n{screen}"
+    );
+    assert_eq!(code.trim(), "0", "{how}: exit code");
+}
+
+#[test]
+fn q_leaves_the_terminal_as_it_was() {
+    check_restored("q");
+}
+
+#[test]
+fn sigterm_leaves_the_terminal_as_it_was() {
+    check_restored("TERM");
+}
+
+#[test]
+fn sighup_leaves_the_terminal_as_it_was() {
+    check_restored("HUP");
+}
+
+/// The terminal itself vanishing (the pty closes, as when an SSH connection drops) ends swlog
+/// promptly instead of leaving it spinning on a dead terminal.
+#[test]
+fn a_vanished_terminal_ends_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_swlog");
+    let script = format!(
+        "cd {d}; env -u TMUX HOME={d} XDG_DATA_HOME={d}/data {bin} --demo --log-file {d}/swlog.log"
+    );
+    let tmux = Tmux::new("vanish");
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-s",
+        "t",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    tmux.wait_for("the inspector", |s| s.contains("Log ID"));
+    let pid = pid_of(bin, &d.to_string()).expect("the swlog process");
+    tmux.run(&["kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Gone, or a zombie waiting for its parent: either way it has exited.
+        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "swlog still running after its terminal vanished: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
