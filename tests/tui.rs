@@ -242,3 +242,104 @@ async fn no_server_string_puts_a_control_character_on_screen() {
         h.quit().await;
     }
 }
+
+fn mouse(kind: crossterm::event::MouseEventKind, column: u16, row: u16) -> Event {
+    Event::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_a_sidebar_entry_opens_it_and_the_wheel_scrolls() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let h = Harness::start(80, 24).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.look_up(ids::CHAIN_CHILD).await;
+    // The sidebar lists the child (rows 4-5), then the root (rows 6-7).
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), 5, 6));
+    let screen = h.shown(ids::CHAIN_ROOT).await;
+    assert!(screen.contains("LaML call"), "{screen}");
+    assert!(
+        !screen.contains("Inbound Voice Minutes"),
+        "the breakdown starts below the fold\n{screen}"
+    );
+    for _ in 0..3 {
+        h.send(mouse(MouseEventKind::ScrollDown, 50, 10));
+    }
+    let screen = h
+        .wait_for("the breakdown", |s| s.contains("Call Recording"))
+        .await;
+    assert!(
+        !screen.contains("inbound · laml"),
+        "the header scrolled away\n{screen}"
+    );
+    // A click in the input focuses it: typing goes there.
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), 40, 1));
+    h.press(KeyCode::End);
+    h.type_text("x");
+    h.wait_for("the typed character", |s| {
+        s.contains(&format!("{}x", ids::CHAIN_ROOT))
+    })
+    .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colour_only_when_asked_for() {
+    use ratatui::style::Color;
+    for colored in [false, true] {
+        let h = if colored {
+            Harness::start_colored(100, 30).await
+        } else {
+            Harness::start(100, 30).await
+        };
+        let screen = h.look_up(ids::CHAIN_ROOT).await;
+        let buffer = h.buffer();
+        let coloured_cells = buffer
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count();
+        if colored {
+            let y = screen
+                .lines()
+                .position(|l| l.contains("● completed"))
+                .unwrap();
+            let x = screen
+                .lines()
+                .nth(y)
+                .unwrap()
+                .chars()
+                .position(|c| c == '●')
+                .unwrap();
+            let cell = buffer
+                .cell((u16::try_from(x).unwrap(), u16::try_from(y).unwrap()))
+                .unwrap();
+            assert_eq!(cell.fg, Color::Green, "a completed call is green");
+        } else {
+            assert_eq!(coloured_cells, 0, "NO_COLOR: not one coloured cell");
+        }
+        h.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_move_focus_between_panes() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('i'));
+    h.type_text("zz");
+    h.wait_for("typing in the input after i", |s| {
+        s.contains(&format!("{}zz", ids::CHAIN_ROOT))
+    })
+    .await;
+    h.press(KeyCode::Tab);
+    // In the sidebar, q quits.
+    h.press(KeyCode::Char('q'));
+    let app = h.exited().await;
+    assert_eq!(app.focus, swlog::app::Focus::Sidebar);
+}

@@ -123,7 +123,17 @@ impl Harness {
         let (project, good_token) = server.credentials();
         let token = token.map_or(good_token, Secret::new);
         let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
-        Self::start_client(client, server, width, height)
+        Self::start_client(client, server, width, height, false)
+    }
+
+    /// Starts the loop against a fresh demo server, with colour on.
+    pub async fn start_colored(width: u16, height: u16) -> Self {
+        let server = DemoServer::start(DemoOptions::default())
+            .await
+            .expect("demo server");
+        let (project, token) = server.credentials();
+        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
+        Self::start_client(client, server, width, height, true)
     }
 
     /// Starts the loop against another server at `base_url` (e.g. wiremock), with fake
@@ -135,16 +145,22 @@ impl Harness {
         let endpoint = swlog::api::Endpoint::from_base_url(base_url).expect("loopback URL");
         let client =
             Client::new(endpoint, "test-project", Secret::new("PTtest"), quick()).expect("client");
-        Self::start_client(client, server, width, height)
+        Self::start_client(client, server, width, height, false)
     }
 
-    fn start_client(client: Client, server: DemoServer, width: u16, height: u16) -> Self {
+    fn start_client(
+        client: Client,
+        server: DemoServer,
+        width: u16,
+        height: u16,
+        color: bool,
+    ) -> Self {
         let context = Context {
             space: "demo".into(),
             project: "5ca1ab1e…".into(),
             profile: "demo".into(),
         };
-        let mut app = App::new(context, Size::new(width, height), false);
+        let mut app = App::new(context, Size::new(width, height), color);
         app.fixed_now = Some(now());
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
@@ -240,6 +256,14 @@ impl Harness {
                     .await
             }
         }
+    }
+
+    /// Waits for the loop to end by itself (after a `q` the test sent).
+    pub async fn exited(self) -> App {
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("loop ends")
+            .expect("loop task")
     }
 
     /// Quits with Ctrl-C (which works in any pane) and returns the final state.
