@@ -3,8 +3,6 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use swlog::api::{Client, ClientOptions};
 use swlog::cli::{Cli, Command, GetArgs, Global, exit};
 use swlog::config::{self, Settings};
@@ -12,7 +10,7 @@ use swlog::demo::{DemoOptions, DemoServer};
 use swlog::{get, logging};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     if let Err(e) = logging::init(cli.global.log_file.as_deref()) {
         eprintln!("swlog: cannot open the diagnostics log: {e}");
     }
