@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config::Overrides;
 
@@ -27,7 +28,7 @@ Environment:
 
 /// swlog: look up a SignalWire voice log by its ID and see what happened on the call.
 #[derive(Debug, Parser)]
-#[command(name = "swlog", version, about, args_conflicts_with_subcommands = true, after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}"))]
+#[command(name = "swlog", version, about, after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}"))]
 pub struct Cli {
     /// Open the inspector on this log ID (a pasted ticket line or Dashboard URL works too).
     pub id: Option<String>,
@@ -39,6 +40,32 @@ pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
     pub global: Global,
+}
+
+impl Cli {
+    /// Parses the process's arguments; wrong ones end the process with clap's usage error
+    /// (exit code 2).
+    pub fn parse_args() -> Self {
+        let cli = Self::parse();
+        if let Err(e) = cli.check() {
+            e.exit();
+        }
+        cli
+    }
+
+    /// Refuses what clap lets through: a log ID before a command, which would be ignored.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        match (&self.id, &self.command) {
+            (Some(id), Some(_)) => Err(Self::command().error(
+                ErrorKind::ArgumentConflict,
+                format!(
+                    "`{}` comes before the command and would be ignored: put log IDs after it (`swlog get ID`)",
+                    crate::text::sanitize(id)
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Options every command takes.
@@ -135,10 +162,49 @@ pub mod exit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+
+    const ID: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
 
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        for args in [
+            ["swlog", "--demo", "get", ID],
+            ["swlog", "get", "--demo", ID],
+            ["swlog", "get", ID, "--demo"],
+        ] {
+            let cli = parse(&args);
+            assert!(matches!(cli.command, Some(Command::Get(_))), "{args:?}");
+            assert!(cli.global.demo && cli.id.is_none(), "{args:?}");
+        }
+        let cli = parse(&["swlog", "--base-url", "http://127.0.0.1:9", "get", ID]);
+        assert!(matches!(cli.command, Some(Command::Get(_))));
+        assert_eq!(cli.global.base_url.as_deref(), Some("http://127.0.0.1:9"));
+        let cli = parse(&["swlog", "--profile", "staging", "config"]);
+        assert!(matches!(cli.command, Some(Command::Config)));
+        assert!(cli.id.is_none());
+    }
+
+    #[test]
+    fn a_bare_id_opens_the_inspector() {
+        let cli = parse(&["swlog", "--demo", ID]);
+        assert_eq!(cli.id.as_deref(), Some(ID));
+        assert!(cli.command.is_none() && cli.check().is_ok());
+    }
+
+    #[test]
+    fn an_id_before_a_command_is_refused() {
+        let cli = parse(&["swlog", ID, "get", "x"]);
+        let e = cli.check().map(|_| ()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
+        assert!(e.to_string().contains("would be ignored"), "{e}");
     }
 }

@@ -11,7 +11,7 @@ use crate::api::{ApiError, Client, Fetched, extract_id};
 use crate::cli::{Format, exit};
 use crate::present::format::Clock;
 use crate::present::{Presented, Tone, present};
-use crate::text::sanitize;
+use crate::text::{json_for_terminal, sanitize};
 
 /// How `swlog get` prints.
 #[derive(Debug, Clone, Copy)]
@@ -120,7 +120,7 @@ pub async fn run(
             serde_json::Value::Array(json_items)
         };
         let pretty = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-        writeln!(out, "{pretty}")?;
+        writeln!(out, "{}", json_for_terminal(&pretty))?;
     }
     Ok(exit_code(found, &failures))
 }

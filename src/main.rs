@@ -3,15 +3,13 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use swlog::cli::{Cli, Command, GetArgs, Global, exit};
 use swlog::config;
 use swlog::session::Session;
 use swlog::{get, logging};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     if let Err(e) = logging::init(cli.global.log_file.as_deref()) {
         eprintln!("swlog: cannot open the diagnostics log: {e}");
     }

@@ -35,6 +35,28 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Makes serialised JSON safe for a terminal without changing the value it decodes to.
+///
+/// serde_json escapes C0 controls inside strings but writes DEL, C1 (e.g. CSI, 0x9b) and bidi
+/// controls raw. Those are never structural JSON, so each becomes a `\uXXXX` escape, which
+/// decodes to the same character.
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    let raw = |c: char| must_escape(c) && u32::from(c) >= 0x7f;
+    if !json.chars().any(raw) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if raw(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape suffices.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Shortens `s` to at most `max` characters, marking the cut with `…`.
 pub fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
     if s.chars().count() <= max {
@@ -93,6 +115,21 @@ mod tests {
         assert!(!e.contains('\u{1b}'));
         assert!(e.starts_with("<html> <body>\\u{1b}]52"));
         assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn json_for_terminal_escapes_what_serde_json_leaves_raw() {
+        let value = serde_json::json!({"k\u{9b}": "a\u{1b}b\u{7f}c\u{202e}d\u{85}", "n": [1]});
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_for_terminal(&pretty);
+        assert!(!safe.chars().any(|c| c.is_control() && c != '\n'), "{safe}");
+        assert!(safe.contains(r#""k\u009b""#), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        assert!(matches!(
+            json_for_terminal("{\n  \"a\": 1\n}"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

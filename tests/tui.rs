@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Harness, buffer_text};
+use common::harness::{Harness, buffer_text};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use swlog::demo::{DemoOptions, RECORDS, SHOWCASE, ids};
 
@@ -217,7 +217,7 @@ async fn no_server_string_puts_a_control_character_on_screen() {
         .mount(&server)
         .await;
     for raw in [false, true] {
-        let h = common::Harness::start_against(&server.uri(), 120, 40).await;
+        let h = common::harness::Harness::start_against(&server.uri(), 120, 40).await;
         h.look_up("b7182dc2-00f3-40e4-a5ce-20f164b329df").await;
         if raw {
             h.press(KeyCode::Esc);

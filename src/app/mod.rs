@@ -345,7 +345,7 @@ impl App {
                     .find(|r| r.label == "From")
                     .zip(p.rows.iter().find(|r| r.label == "To"))
                     .map(|(f, t)| format!("{} → {}", f.value, t.value));
-                let label = fetched.log.kind.short_label();
+                let label = crate::text::sanitize(&fetched.log.kind.short_label()).into_owned();
                 self.record_lookup(Lookup {
                     id,
                     at,

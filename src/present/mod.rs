@@ -131,7 +131,8 @@ pub struct Presented {
 pub fn present(log: &VoiceLog, clock: &Clock) -> Presented {
     let kind = &log.kind;
     let header = Header {
-        title: kind.label(),
+        // An unknown `type` is the server's string, so the title is untrusted too.
+        title: sanitize(&kind.label()).into_owned(),
         status: match (&kind, &log.status) {
             (Kind::Discarded, _) => Some(("deleted".to_owned(), Outcome::Unknown)),
             (_, Field::Value(s)) => Some((sanitize(s).into_owned(), Outcome::of(s))),
@@ -489,6 +490,15 @@ mod tests {
         assert!(u.rows.is_empty());
         assert_eq!(u.extras.len(), 3);
         assert!(u.notes[0].contains("does not know"));
+    }
+
+    #[test]
+    fn an_unknown_type_is_escaped_in_the_title() {
+        for t in [json!("x\u{1b}]52;c;eA==\u{7}"), json!(["\u{9b}2J"])] {
+            let title = show(json!({ "type": t })).header.title;
+            assert!(!title.chars().any(char::is_control), "{title:?}");
+            assert!(title.contains("\\u{"), "{title:?}");
+        }
     }
 
     #[test]
