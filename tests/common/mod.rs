@@ -3,7 +3,7 @@
 //! wiremock cannot send, and a sample record.
 
 // Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::time::Duration;
