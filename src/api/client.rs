@@ -128,7 +128,11 @@ impl Client {
     /// Fetches one voice log.
     pub async fn fetch_log(&self, id: Uuid) -> Result<Fetched, ApiError> {
         let started = Instant::now();
-        let (raw, body, attempts) = self.get_object(&format!("/api/voice/logs/{id}")).await?;
+        let (raw, body, attempts) = self
+            .get_object(&format!("/api/voice/logs/{id}"))
+            .await
+            .inspect_err(|e| tracing::debug!(%id, error = %e, "lookup failed"))?;
+        tracing::debug!(%id, attempts, elapsed_ms = started.elapsed().as_millis(), bytes = body.len(), "lookup done");
         Ok(Fetched {
             log: VoiceLog::from_object(raw),
             body,

@@ -98,6 +98,7 @@ impl Swlog {
             .env("XDG_CONFIG_HOME", &config)
             .env("XDG_STATE_HOME", home.path().join("state"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
             .env("NO_COLOR", "1")
             .timeout(Duration::from_secs(30));
         Self {
