@@ -213,10 +213,15 @@ pub fn render_presented(p: &Presented, output: Output) -> String {
     if let Some(c) = &p.charges {
         s.push_str(&format!("  {:<width$}  {}\n", "Charge", c.total));
         if c.lines.is_empty() {
+            let what = if c.is_free {
+                "no charge"
+            } else {
+                "no breakdown given"
+            };
             s.push_str(&format!(
                 "  {:<width$}    {}\n",
                 "",
-                paint("no charge breakdown", Tone::Empty, color)
+                paint(what, Tone::Empty, color)
             ));
         }
         let dw = c

@@ -97,6 +97,8 @@ pub struct Charges {
     pub total: String,
     /// How far the lines' sum is from `charge`, in words, when they disagree.
     pub mismatch: Option<String>,
+    /// Whether nothing was charged (`charge` is 0 or absent).
+    pub is_free: bool,
 }
 
 /// The header: what kind of leg and how it ended.
@@ -377,10 +379,12 @@ fn charges(log: &VoiceLog) -> Charges {
             money_delta(d)
         )
     });
+    let is_free = log.charge.get().is_none_or(|t| t == 0.0);
     Charges {
         lines: rows,
         total,
         mismatch,
+        is_free,
     }
 }
 

@@ -236,42 +236,8 @@ fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut B
     }
     if let Some(c) = &p.charges {
         b.lines.push(Line::raw(""));
-        let head = "Charges";
-        let total = format!("{} total", c.total);
-        let pad = width.saturating_sub(head.width() + total.width()).max(1);
-        b.lines.push(Line::from(vec![
-            Span::styled(head, theme.heading()),
-            Span::raw(" ".repeat(pad)),
-            Span::styled(total, theme.title()),
-        ]));
-        if c.lines.is_empty() {
-            b.lines
-                .push(Line::styled("  no charge breakdown", theme.dim()));
-        }
-        let amount_w = c.lines.iter().map(|l| l.shown.width()).max().unwrap_or(0);
-        for l in &c.lines {
-            // "  desc  amount  100%  bar": the bar takes what is left, up to 20 cells.
-            let fixed = 2 + 2 + amount_w + 6;
-            let rest = width.saturating_sub(fixed);
-            let bar_w = if rest >= 24 { (rest / 3).min(20) } else { 0 };
-            let desc_w = rest.saturating_sub(bar_w + usize::from(bar_w > 0)).max(4);
-            let desc = crate::text::truncate_chars(&l.description, desc_w).into_owned();
-            let mut spans = vec![
-                Span::raw(format!("  {desc:<desc_w$}  ")),
-                Span::raw(format!("{:>amount_w$}", l.shown)),
-                Span::styled(format!(" {:>4.0}%", l.share * 100.0), theme.dim()),
-            ];
-            if bar_w > 0 {
-                let filled = ((l.share * bar_w as f64).round() as usize).min(bar_w);
-                spans.push(Span::raw(" "));
-                spans.push(Span::styled("█".repeat(filled), theme.bar()));
-                spans.push(Span::styled("░".repeat(bar_w - filled), theme.dim()));
-            }
-            b.lines.push(Line::from(spans));
-        }
-        if let Some(m) = &c.mismatch {
-            paragraph(&format!("⚠ {m}"), width, theme.warn(), b);
-        }
+        b.lines.push(Line::styled("Charges", theme.heading()));
+        charges(c, width, theme, b);
     }
     if !p.extras.is_empty() {
         b.lines.push(Line::raw(""));
@@ -292,6 +258,71 @@ fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut B
             let expanded = b.rows.len() == selected;
             field(row, label_w, width, expanded, theme, b);
         }
+    }
+}
+
+/// The breakdown: one line per charge with its share as a bar, then the total under the
+/// amounts, then a warning when the lines do not add up.
+fn charges(c: &crate::present::Charges, width: usize, theme: &Theme, b: &mut Built) {
+    if c.lines.is_empty() {
+        let text = if c.is_free {
+            "  no charge".to_owned()
+        } else {
+            format!("  {} (no breakdown given)", c.total)
+        };
+        b.lines.push(Line::styled(
+            text,
+            if c.is_free {
+                theme.dim()
+            } else {
+                theme.title()
+            },
+        ));
+        return;
+    }
+    let amount_w = c
+        .lines
+        .iter()
+        .map(|l| l.shown.width())
+        .chain([c.total.width()])
+        .max()
+        .unwrap_or(0);
+    let longest = c
+        .lines
+        .iter()
+        .map(|l| l.description.width())
+        .chain(["Total".width()])
+        .max()
+        .unwrap_or(0);
+    // "  desc  amount  100%  bar": the bar takes what is left, up to 20 cells.
+    let rest = width.saturating_sub(2 + 2 + amount_w + 6);
+    let bar_w = if rest >= 24 { (rest / 3).min(20) } else { 0 };
+    // Amounts sit next to the descriptions, not at the far edge of a wide pane.
+    let desc_w = rest
+        .saturating_sub(bar_w + usize::from(bar_w > 0))
+        .min(longest)
+        .max(4);
+    for l in &c.lines {
+        let desc = crate::text::truncate_chars(&l.description, desc_w).into_owned();
+        let mut spans = vec![
+            Span::raw(format!("  {desc:<desc_w$}  ")),
+            Span::raw(format!("{:>amount_w$}", l.shown)),
+            Span::styled(format!(" {:>4.0}%", l.share * 100.0), theme.dim()),
+        ];
+        if bar_w > 0 {
+            let filled = ((l.share * bar_w as f64).round() as usize).min(bar_w);
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled("█".repeat(filled), theme.bar()));
+            spans.push(Span::styled("░".repeat(bar_w - filled), theme.dim()));
+        }
+        b.lines.push(Line::from(spans));
+    }
+    b.lines.push(Line::styled(
+        format!("  {:<desc_w$}  {:>amount_w$}", "Total", c.total),
+        theme.title(),
+    ));
+    if let Some(m) = &c.mismatch {
+        paragraph(&format!("⚠ {m}"), width, theme.warn(), b);
     }
 }
 

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::theme::Theme;
 use crate::api::IdError;
@@ -23,6 +23,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Err(IdError::NotFound(_)) => Span::styled(" ✗ not a log ID ", theme.error()),
     };
     let block = Block::bordered()
+        .padding(Padding::horizontal(1))
         .title(Line::from(" Log ID ").style(theme.title()))
         .title_bottom(Line::from(mark).right_aligned())
         .border_style(theme.border(focused));
