@@ -52,6 +52,8 @@ pub struct Profile {
 pub struct FileConfig {
     /// Seconds allowed for a whole request (default 20).
     pub timeout_secs: Option<u64>,
+    /// Seconds between refreshes of a call still in progress (default 5; 0 turns it off).
+    pub live_refresh_secs: Option<u64>,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
@@ -158,6 +160,8 @@ pub struct Settings {
     pub token_origin: Origin,
     /// Time allowed for a whole request.
     pub timeout: Duration,
+    /// Time between refreshes of a call in progress; zero turns live refresh off.
+    pub live_refresh: Duration,
     /// Things worth telling the user, e.g. an inline token in a world-readable file.
     pub warnings: Vec<String>,
 }
@@ -175,6 +179,7 @@ impl Settings {
             token,
             token_origin: Origin::Demo,
             timeout: Duration::from_secs(20),
+            live_refresh: Duration::from_secs(5),
             warnings: Vec::new(),
         }
     }
@@ -338,6 +343,9 @@ pub fn resolve(
         token,
         token_origin,
         timeout: Duration::from_secs(timeout_secs),
+        live_refresh: Duration::from_secs(
+            file.as_ref().and_then(|f| f.live_refresh_secs).unwrap_or(5),
+        ),
         warnings,
     })
 }

@@ -40,6 +40,8 @@ pub mod ids {
     pub const SERVER_ERROR: &str = "00000000-0000-4000-8000-000000000500";
     /// Answers after three seconds.
     pub const SLOW: &str = "00000000-0000-4000-8000-000000003000";
+    /// A call in progress that completes 20 seconds after it is first looked up.
+    pub const LIVE: &str = "d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1";
 }
 
 /// The demo records, embedded in the binary.
@@ -105,12 +107,15 @@ pub fn id_of(name: &str) -> Option<String> {
 pub struct DemoOptions {
     /// How long [`ids::SLOW`] takes to answer.
     pub slow: Duration,
+    /// How long the call [`ids::LIVE`] stays in progress after it is first looked up.
+    pub live_for: Duration,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
         Self {
             slow: Duration::from_secs(3),
+            live_for: Duration::from_secs(20),
         }
     }
 }
@@ -119,6 +124,8 @@ struct Shared {
     records: HashMap<String, &'static str>,
     authorization: String,
     options: DemoOptions,
+    /// When [`ids::LIVE`] was first looked up: its call "ends" `live_for` later.
+    live_since: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// A running demo server. It stops when dropped.
@@ -146,6 +153,7 @@ impl DemoServer {
             records,
             authorization: format!("Basic {credentials}"),
             options,
+            live_since: std::sync::Mutex::new(None),
         });
         let app = Router::new()
             .route("/api/voice/logs/{id}", get(voice_log))
@@ -188,6 +196,40 @@ impl Drop for DemoServer {
     }
 }
 
+/// The live demo call as of now: in progress, then completed once `live_for` has passed since
+/// the first lookup, with its duration and charge filled in, as the real API updates a row.
+fn live_call(shared: &Shared, body: &str) -> String {
+    let now = std::time::Instant::now();
+    let since = *shared
+        .live_since
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get_or_insert(now);
+    let Ok(serde_json::Value::Object(mut record)) = serde_json::from_str::<serde_json::Value>(body)
+    else {
+        return body.to_owned();
+    };
+    if now.duration_since(since) >= shared.options.live_for {
+        let ms = u64::try_from(shared.options.live_for.as_millis()).unwrap_or(u64::MAX);
+        let billed = ms.div_ceil(60_000).max(1) * 60_000;
+        let charge = 0.0085 * (billed / 60_000) as f64;
+        for (k, v) in [
+            ("status", serde_json::json!("completed")),
+            ("duration", serde_json::json!(ms / 1000)),
+            ("duration_ms", serde_json::json!(ms)),
+            ("billing_ms", serde_json::json!(billed)),
+            ("charge", serde_json::json!(charge)),
+            (
+                "charge_details",
+                serde_json::json!([{"description": "Inbound Voice Minutes", "charge": charge}]),
+            ),
+        ] {
+            record.insert(k.to_owned(), v);
+        }
+    }
+    serde_json::Value::Object(record).to_string()
+}
+
 fn json(status: StatusCode, body: impl Into<String>) -> Response {
     let mut response = (status, body.into()).into_response();
     response.headers_mut().insert(
@@ -224,6 +266,7 @@ async fn voice_log(
                 tokio::time::sleep(shared.options.slow).await;
             }
             match shared.records.get(&id) {
+                Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
                 Some(body) => json(StatusCode::OK, *body),
                 None => json(StatusCode::NOT_FOUND, r#"{"error":"Not Found"}"#),
             }

@@ -14,6 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Size;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
@@ -51,6 +52,7 @@ where
     }
     terminal.draw(|f| ui::draw(app, f))?;
     loop {
+        let deadline = app.next_deadline().map(tokio::time::Instant::from_std);
         let first = tokio::select! {
             // Results and signals first: a burst of keys must not starve a Quit.
             biased;
@@ -61,6 +63,8 @@ where
                 Some(Err(_)) | None => Message::Quit("terminal input closed"),
             },
             _ = ticker.tick(), if app.wants_ticks() => Message::Tick,
+            // A live refresh or the end of a highlight; with neither, the loop sleeps on input.
+            () = sleep_until(deadline), if deadline.is_some() => Message::Tick,
         };
         // Drain whatever else is ready, then draw once.
         let mut batch = vec![first];
@@ -136,6 +140,14 @@ fn perform(
     false
 }
 
+/// Sleeps until `deadline`; never completes without one (the `select!` guard skips it then).
+async fn sleep_until(deadline: Option<TokioInstant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Sends `Quit` into the loop on SIGTERM, SIGHUP and SIGINT.
 #[cfg(unix)]
 fn forward_signals(tx: UnboundedSender<Message>) {
@@ -185,6 +197,7 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let size = crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h));
     let mut app = App::new(context, size, color);
+    app.live = crate::app::Live::new(settings.live_refresh);
     if let Some(w) = settings.warnings.first() {
         app.message = Some((w.clone(), Level::Error));
     }

@@ -23,6 +23,7 @@ use common::Swlog;
 async fn server() -> DemoServer {
     DemoServer::start(DemoOptions {
         slow: Duration::from_millis(50),
+        ..DemoOptions::default()
     })
     .await
     .expect("demo server")
@@ -191,6 +192,7 @@ async fn the_demo_error_ids_give_typed_errors() {
 async fn the_slow_id_is_slow() {
     let slow = DemoServer::start(DemoOptions {
         slow: Duration::from_secs(2),
+        ..DemoOptions::default()
     })
     .await
     .expect("demo server");

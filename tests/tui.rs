@@ -101,6 +101,7 @@ async fn a_slow_lookup_superseded_by_a_new_one_is_never_shown() {
         40,
         DemoOptions {
             slow: Duration::from_millis(400),
+            ..DemoOptions::default()
         },
         None,
     )
@@ -342,4 +343,67 @@ async fn keys_move_focus_between_panes() {
     h.press(KeyCode::Char('q'));
     let app = h.exited().await;
     assert_eq!(app.focus, swlog::app::Focus::Sidebar);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_call_refreshes_in_place_until_it_is_final() {
+    let h = Harness::start_live(
+        120,
+        40,
+        Duration::from_millis(500),
+        Duration::from_millis(100),
+    )
+    .await;
+    let screen = h.look_up(ids::LIVE).await;
+    assert!(
+        screen.contains("● in-progress") && screen.contains("◉ LIVE"),
+        "{screen}"
+    );
+    // Move the selection: a refresh must not lose it.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    let screen = h
+        .wait_for("the call to complete", |s| s.contains("● completed"))
+        .await;
+    assert!(
+        !screen.contains("◉ LIVE"),
+        "refreshing stops once the status is final\n{screen}"
+    );
+    assert!(
+        screen.contains("Inbound Voice Minutes"),
+        "the new charge shows\n{screen}"
+    );
+    let app = h.quit().await;
+    assert_eq!(app.detail_selected, 2, "the selection survived the refresh");
+    assert_eq!(app.live.next, None);
+    assert_eq!(app.nav.depth(), (0, 0), "a refresh is not a visit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn l_turns_live_refresh_off() {
+    let h = Harness::start_live(
+        120,
+        40,
+        Duration::from_millis(300),
+        Duration::from_millis(100),
+    )
+    .await;
+    h.look_up(ids::LIVE).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('l'));
+    h.wait_for("the live mark to go", |s| s.contains("live refresh off"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("● in-progress"),
+        "no refresh happened while off\n{screen}"
+    );
+    h.press(KeyCode::Char('l'));
+    h.wait_for("the refresh to resume and the call to complete", |s| {
+        s.contains("● completed")
+    })
+    .await;
+    h.quit().await;
 }

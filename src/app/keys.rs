@@ -62,6 +62,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
             app.raw = !app.raw;
             vec![]
         }
+        KeyCode::Char('l') => {
+            app.toggle_live();
+            vec![]
+        }
         KeyCode::Char('[') => go_back(app),
         KeyCode::Char(']') => go_forward(app),
         _ if app.focus == Focus::Sidebar => on_sidebar_key(app, key),

@@ -2,6 +2,7 @@
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
 mod keys;
+mod live;
 mod nav;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::present::format::Clock;
 use crate::present::{Presented, present};
 use crate::ui;
 
+pub use live::{Live, is_live_status};
 pub use nav::Nav;
 
 /// Which pane has the keyboard.
@@ -85,6 +87,8 @@ pub struct InFlight {
     pub id: Uuid,
     /// When it started, for the status bar's elapsed time.
     pub started: Instant,
+    /// A live refresh of the record on screen: a failure keeps the record shown.
+    pub background: bool,
 }
 
 /// How a status-bar message reads.
@@ -148,6 +152,10 @@ pub struct App {
     pub spinner: usize,
     /// A fixed "now" for tests and snapshots; `None` reads the clock.
     pub fixed_now: Option<DateTime<Utc>>,
+    /// The live-refresh schedule of the shown record.
+    pub live: Live,
+    /// Rows whose value changed in the last refresh, highlighted until the instant.
+    pub changed: Option<(Vec<String>, Instant)>,
     generation: u64,
 }
 
@@ -174,6 +182,8 @@ impl App {
             color,
             spinner: 0,
             fixed_now: None,
+            live: Live::new(std::time::Duration::from_secs(5)),
+            changed: None,
             generation: 0,
         }
     }
@@ -203,7 +213,25 @@ impl App {
 
     /// Whether the spinner needs ticks.
     pub fn wants_ticks(&self) -> bool {
-        self.in_flight.is_some()
+        self.in_flight.as_ref().is_some_and(|f| !f.background)
+    }
+
+    /// The next instant something is due without input: a live refresh, or the end of a
+    /// change highlight. The loop sleeps until then; `None` means sleep until a message.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let refresh = self
+            .live
+            .next
+            .filter(|_| self.live.enabled && self.in_flight.is_none());
+        let highlight = self.changed.as_ref().map(|(_, until)| *until);
+        [refresh, highlight].into_iter().flatten().min()
+    }
+
+    /// Whether the shown record is a call still in progress.
+    pub fn shown_is_live(&self) -> bool {
+        self.shown_record()
+            .and_then(|f| f.log.status.value().map(|s| is_live_status(s)))
+            .unwrap_or(false)
     }
 
     /// The ID in the input, checked.
@@ -227,10 +255,7 @@ impl App {
                 (vec![], true)
             }
             Message::Term(_) => (vec![], false),
-            Message::Tick => {
-                self.spinner = self.spinner.wrapping_add(1);
-                (vec![], self.in_flight.is_some())
-            }
+            Message::Tick => self.on_tick(Instant::now()),
             Message::Fetched {
                 generation,
                 id,
@@ -251,6 +276,57 @@ impl App {
     pub fn open_input(&mut self, text: &str) -> Vec<Effect> {
         self.input = Input::new(text.trim().to_owned());
         self.submit()
+    }
+
+    /// Advances the spinner, ends an expired highlight, and starts a due live refresh.
+    fn on_tick(&mut self, now: Instant) -> (Vec<Effect>, bool) {
+        self.spinner = self.spinner.wrapping_add(1);
+        let mut changed = self.wants_ticks();
+        if self
+            .changed
+            .as_ref()
+            .is_some_and(|(_, until)| *until <= now)
+        {
+            self.changed = None;
+            changed = true;
+        }
+        if self.in_flight.is_none() && self.live.due(now) {
+            if let View::Record(id) = self.view {
+                self.generation += 1;
+                self.in_flight = Some(InFlight {
+                    id,
+                    started: now,
+                    background: true,
+                });
+                self.live.next = None;
+                return (
+                    vec![Effect::Fetch {
+                        id,
+                        generation: self.generation,
+                    }],
+                    true,
+                );
+            }
+            self.live.stop();
+        }
+        (vec![], changed)
+    }
+
+    /// Turns live refresh on or off (the `l` key).
+    fn toggle_live(&mut self) {
+        self.live.enabled = !self.live.enabled;
+        let now = Instant::now();
+        let live = self.shown_is_live();
+        self.live.after_success(live, now);
+        self.message = Some((
+            if self.live.enabled {
+                "Live refresh on"
+            } else {
+                "Live refresh off"
+            }
+            .to_owned(),
+            Level::Info,
+        ));
     }
 
     /// Looks up what the input holds.
@@ -296,7 +372,9 @@ impl App {
         self.in_flight = Some(InFlight {
             id,
             started: Instant::now(),
+            background: false,
         });
+        self.live.stop();
         self.message = None;
         if self.records.contains_key(&id) {
             if self.view != View::Record(id) {
@@ -324,7 +402,10 @@ impl App {
 
     fn show_record(&mut self, id: Uuid) {
         self.view = View::Record(id);
+        self.changed = None;
         self.reset_detail();
+        let live = self.shown_is_live();
+        self.live.after_success(live, Instant::now());
     }
 
     fn reset_detail(&mut self) {
@@ -334,7 +415,19 @@ impl App {
     }
 
     fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
-        self.in_flight = None;
+        let background = self.in_flight.take().is_some_and(|f| f.background);
+        if background && let Err(error) = &result {
+            // A failed live refresh keeps the record on screen and tries again later.
+            let wait = self.live.after_failure(Instant::now());
+            self.message = Some((
+                format!(
+                    "Live refresh failed ({error}); next try in {}s",
+                    wait.as_secs()
+                ),
+                Level::Error,
+            ));
+            return;
+        }
         let at = self.clock().now;
         match result {
             Ok(fetched) => {
@@ -355,8 +448,13 @@ impl App {
                     failed: false,
                 });
                 let refreshed = self.view == View::Record(id);
+                let before = self.presented();
                 self.records.insert(id, fetched);
-                if !refreshed {
+                if refreshed {
+                    self.highlight_changes(before);
+                    let live = self.shown_is_live();
+                    self.live.after_success(live, Instant::now());
+                } else {
                     self.show_record(id);
                 }
                 self.keep_selection_visible();
@@ -377,6 +475,35 @@ impl App {
                 };
                 self.reset_detail();
             }
+        }
+    }
+
+    /// Marks the rows whose value differs from `before`, for a couple of seconds.
+    fn highlight_changes(&mut self, before: Option<Presented>) {
+        let (Some(before), Some(after)) = (before, self.presented()) else {
+            return;
+        };
+        let mut labels: Vec<String> = after
+            .rows
+            .iter()
+            .chain(&after.extras)
+            .filter(|r| {
+                !before
+                    .rows
+                    .iter()
+                    .chain(&before.extras)
+                    .any(|b| b.label == r.label && b.value == r.value)
+            })
+            .map(|r| r.label.clone())
+            .collect();
+        if before.header.status != after.header.status {
+            labels.push("Status".to_owned());
+        }
+        if after.charges.as_ref().map(|c| &c.total) != before.charges.as_ref().map(|c| &c.total) {
+            labels.push("Charges".to_owned());
+        }
+        if !labels.is_empty() {
+            self.changed = Some((labels, Instant::now() + std::time::Duration::from_secs(3)));
         }
     }
 

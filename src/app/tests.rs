@@ -213,3 +213,63 @@ fn ticks_are_wanted_only_while_fetching() {
     let (_, changed) = app.update(Message::Tick);
     assert!(!changed, "an idle tick redraws nothing");
 }
+
+#[test]
+fn a_live_record_is_refreshed_quietly_and_highlights_changes() {
+    let mut app = app();
+    let id = "d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1";
+    type_text(&mut app, id);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("live-in-progress")));
+    assert!(app.shown_is_live());
+    let due = app.live.next.expect("a live record schedules a refresh");
+    assert_eq!(app.next_deadline(), Some(due));
+    // The refresh is due: a tick starts a background fetch.
+    let (effects, _) = app.on_tick(due);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Fetch { .. }]),
+        "{effects:?}"
+    );
+    assert!(!app.wants_ticks(), "a background refresh shows no spinner");
+    let mut done = fetched("live-in-progress");
+    done.log
+        .raw
+        .insert("status".into(), serde_json::json!("completed"));
+    done.log = VoiceLog::from_object(done.log.raw.clone());
+    answer(&mut app, &effects, Ok(done));
+    assert!(!app.shown_is_live());
+    assert_eq!(app.live.next, None, "a final status stops the refresh");
+    let (labels, _) = app
+        .changed
+        .clone()
+        .expect("the status change is highlighted");
+    assert_eq!(labels, ["Status"]);
+}
+
+#[test]
+fn a_failed_live_refresh_keeps_the_record_and_backs_off() {
+    let mut app = app();
+    type_text(&mut app, "d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1");
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("live-in-progress")));
+    let due = app.live.next.unwrap();
+    let (effects, _) = app.on_tick(due);
+    answer(
+        &mut app,
+        &effects,
+        Err(ApiError::Timeout {
+            host: "x".into(),
+            after: Duration::from_secs(20),
+        }),
+    );
+    assert!(
+        matches!(app.view, View::Record(_)),
+        "the record stays on screen"
+    );
+    assert_eq!(app.live.failures, 1);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("Live refresh failed"))
+    );
+}

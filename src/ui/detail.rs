@@ -135,7 +135,7 @@ pub fn build(app: &App, width: usize, theme: &Theme) -> Built {
         }
         View::Record(_) => {
             if let Some(p) = app.presented() {
-                record(&p, app.detail_selected, width, theme, &mut b);
+                record(app, &p, width, theme, &mut b);
             }
         }
         View::Failed { id, failure } => failed(app, id.is_some(), failure, width, theme, &mut b),
@@ -212,11 +212,33 @@ fn welcome(app: &App, width: usize, theme: &Theme, b: &mut Built) {
     );
 }
 
-fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut Built) {
+fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) {
+    let selected = app.detail_selected;
+    let changed: &[String] = app
+        .changed
+        .as_ref()
+        .map_or(&[], |(labels, _)| labels.as_slice());
     let mut title = vec![Span::styled(p.header.title.clone(), theme.title())];
     if let Some((status, outcome)) = &p.header.status {
         title.push(Span::raw("  "));
-        title.push(Span::styled(format!("● {status}"), theme.outcome(*outcome)));
+        let style = if changed.iter().any(|c| c == "Status") {
+            theme.changed()
+        } else {
+            theme.outcome(*outcome)
+        };
+        title.push(Span::styled(format!("● {status}"), style));
+    }
+    if app.shown_is_live() {
+        title.push(Span::raw("  "));
+        if app.live.enabled && !app.live.interval.is_zero() {
+            let every = app.live.interval.as_secs().max(1);
+            title.push(Span::styled(
+                format!("◉ LIVE · every {every}s · l: stop"),
+                theme.warn(),
+            ));
+        } else {
+            title.push(Span::styled("live refresh off · l: start", theme.dim()));
+        }
     }
     b.lines.push(Line::from(title));
     let sub: Vec<&str> = [p.header.direction.as_deref(), p.header.source.as_deref()]
@@ -232,11 +254,20 @@ fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut B
     b.lines.push(Line::raw(""));
     for row in &p.rows {
         let expanded = b.rows.len() == selected;
-        field(row, LABEL_WIDTH, width, expanded, theme, b);
+        let fresh = changed.contains(&row.label);
+        field(row, LABEL_WIDTH, width, (expanded, fresh), theme, b);
     }
     if let Some(c) = &p.charges {
         b.lines.push(Line::raw(""));
-        b.lines.push(Line::styled("Charges", theme.heading()));
+        let fresh = changed.iter().any(|c| c == "Charges");
+        b.lines.push(Line::styled(
+            "Charges",
+            if fresh {
+                theme.changed()
+            } else {
+                theme.heading()
+            },
+        ));
         charges(c, width, theme, b);
     }
     if !p.extras.is_empty() {
@@ -256,7 +287,8 @@ fn record(p: &Presented, selected: usize, width: usize, theme: &Theme, b: &mut B
             .clamp(LABEL_WIDTH, width / 2);
         for row in &p.extras {
             let expanded = b.rows.len() == selected;
-            field(row, label_w, width, expanded, theme, b);
+            let fresh = changed.contains(&row.label);
+            field(row, label_w, width, (expanded, fresh), theme, b);
         }
     }
 }
@@ -327,8 +359,16 @@ fn charges(c: &crate::present::Charges, width: usize, theme: &Theme, b: &mut Bui
 }
 
 /// One selectable row: the label, then the value wrapped beside it; a long value is folded to
-/// [`FOLDED_LINES`] lines unless the row is selected.
-fn field(row: &Row, label_w: usize, width: usize, expanded: bool, theme: &Theme, b: &mut Built) {
+/// [`FOLDED_LINES`] lines unless the row is selected; a value the last live refresh changed is
+/// highlighted.
+fn field(
+    row: &Row,
+    label_w: usize,
+    width: usize,
+    (expanded, fresh): (bool, bool),
+    theme: &Theme,
+    b: &mut Built,
+) {
     let first = b.lines.len();
     let value_w = width.saturating_sub(label_w + 1).max(8);
     let label = crate::text::truncate_chars(&row.label, label_w).into_owned();
@@ -350,7 +390,14 @@ fn field(row: &Row, label_w: usize, width: usize, expanded: bool, theme: &Theme,
         };
         b.lines.push(Line::from(vec![
             Span::styled(label_part, theme.label()),
-            Span::styled(chunk, theme.tone(row.tone)),
+            Span::styled(
+                chunk,
+                if fresh {
+                    theme.changed()
+                } else {
+                    theme.tone(row.tone)
+                },
+            ),
         ]));
     }
     b.rows.push((first, b.lines.len() - 1));

@@ -47,6 +47,7 @@ pub const RIGHT: &[Group] = &[(
         ("[, ]", "back, forward"),
         ("r", "fetch again"),
         ("v", "raw JSON on/off"),
+        ("l", "live refresh on/off"),
         ("i, /", "go to the input"),
         ("q", "quit"),
     ],

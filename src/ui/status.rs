@@ -42,6 +42,7 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("[ ]", "back/fwd"),
             ("r", "refetch"),
             ("v", "raw"),
+            ("l", "live"),
             ("?", "help"),
             ("q", "quit"),
         ],
@@ -51,7 +52,8 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
 /// Draws the status bar's two lines.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
-    let top = if let Some(f) = &app.in_flight {
+    // A live refresh runs quietly: the record stays, and the LIVE mark says it is watched.
+    let top = if let Some(f) = app.in_flight.as_ref().filter(|f| !f.background) {
         let frame_glyph = SPINNER[app.spinner % SPINNER.len()];
         Line::from(vec![
             Span::styled(format!("{frame_glyph} "), theme.warn()),

@@ -121,6 +121,15 @@ impl Theme {
         }
     }
 
+    /// A value that just changed in a live refresh.
+    pub fn changed(self) -> Style {
+        if self.color {
+            Style::new().bg(Color::Yellow).fg(Color::Black)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
+    }
+
     /// The bar of a charge line.
     pub fn bar(self) -> Style {
         self.fg(Color::Magenta)

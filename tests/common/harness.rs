@@ -106,6 +106,7 @@ impl Harness {
             height,
             DemoOptions {
                 slow: Duration::from_millis(600),
+                ..DemoOptions::default()
             },
             None,
         )
@@ -148,12 +149,37 @@ impl Harness {
         Self::start_client(client, server, width, height, false)
     }
 
+    /// Starts the loop against a demo server whose live call ends after `live_for`, refreshing
+    /// live records every `every`.
+    pub async fn start_live(width: u16, height: u16, live_for: Duration, every: Duration) -> Self {
+        let server = DemoServer::start(DemoOptions {
+            live_for,
+            ..DemoOptions::default()
+        })
+        .await
+        .expect("demo server");
+        let (project, token) = server.credentials();
+        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
+        Self::start_client_with(client, server, width, height, false, every)
+    }
+
     fn start_client(
         client: Client,
         server: DemoServer,
         width: u16,
         height: u16,
         color: bool,
+    ) -> Self {
+        Self::start_client_with(client, server, width, height, color, Duration::from_secs(5))
+    }
+
+    fn start_client_with(
+        client: Client,
+        server: DemoServer,
+        width: u16,
+        height: u16,
+        color: bool,
+        every: Duration,
     ) -> Self {
         let context = Context {
             space: "demo".into(),
@@ -162,6 +188,7 @@ impl Harness {
         };
         let mut app = App::new(context, Size::new(width, height), color);
         app.fixed_now = Some(now());
+        app.live = swlog::app::Live::new(every);
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
         let (keys, input) = unbounded();
