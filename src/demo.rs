@@ -205,27 +205,29 @@ fn live_call(shared: &Shared, body: &str) -> String {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .get_or_insert(now);
+    if now.duration_since(since) < shared.options.live_for {
+        // Still in progress: the record exactly as stored.
+        return body.to_owned();
+    }
     let Ok(serde_json::Value::Object(mut record)) = serde_json::from_str::<serde_json::Value>(body)
     else {
         return body.to_owned();
     };
-    if now.duration_since(since) >= shared.options.live_for {
-        let ms = u64::try_from(shared.options.live_for.as_millis()).unwrap_or(u64::MAX);
-        let billed = ms.div_ceil(60_000).max(1) * 60_000;
-        let charge = 0.0085 * (billed / 60_000) as f64;
-        for (k, v) in [
-            ("status", serde_json::json!("completed")),
-            ("duration", serde_json::json!(ms / 1000)),
-            ("duration_ms", serde_json::json!(ms)),
-            ("billing_ms", serde_json::json!(billed)),
-            ("charge", serde_json::json!(charge)),
-            (
-                "charge_details",
-                serde_json::json!([{"description": "Inbound Voice Minutes", "charge": charge}]),
-            ),
-        ] {
-            record.insert(k.to_owned(), v);
-        }
+    let ms = u64::try_from(shared.options.live_for.as_millis()).unwrap_or(u64::MAX);
+    let billed = ms.div_ceil(60_000).max(1) * 60_000;
+    let charge = 0.0085 * (billed / 60_000) as f64;
+    for (k, v) in [
+        ("status", serde_json::json!("completed")),
+        ("duration", serde_json::json!(ms / 1000)),
+        ("duration_ms", serde_json::json!(ms)),
+        ("billing_ms", serde_json::json!(billed)),
+        ("charge", serde_json::json!(charge)),
+        (
+            "charge_details",
+            serde_json::json!([{"description": "Inbound Voice Minutes", "charge": charge}]),
+        ),
+    ] {
+        record.insert(k.to_owned(), v);
     }
     serde_json::Value::Object(record).to_string()
 }
