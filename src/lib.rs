@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod get;
+pub mod history;
 pub mod logging;
 pub mod present;
 pub mod secret;
