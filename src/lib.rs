@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod get;
