@@ -13,6 +13,7 @@ pub mod history;
 pub mod logging;
 pub mod present;
 pub mod secret;
+pub mod summary;
 pub mod text;
 
 /// Runs the interactive inspector.
