@@ -410,9 +410,10 @@ fn notes_and_the_fuzzy_filter() {
     assert_eq!(found("echo"), [id(1)]);
     assert_eq!(found("4411"), [id(1)]);
     assert_eq!(found("2065551212"), [id(1)]);
-    // Fuzzy: "alice" also hides in "c*al*l … l*i*ne", but the real match ranks first.
-    assert_eq!(found("alice")[0], id(3));
+    // Each word matches within one field: "alice" does not hide in "c*al*l … l*i*n*e".
+    assert_eq!(found("alice"), [id(3)]);
     assert_eq!(found("'alice"), [id(3)]);
+    assert_eq!(found("!alice"), [id(2), id(1)]);
     assert_eq!(found("sip fail"), [id(3)]);
     assert_eq!(found("not found"), [id(2)]);
     assert_eq!(found("'zzz"), Vec::<Uuid>::new());
