@@ -498,7 +498,17 @@ impl History {
         };
         store::ensure_dir(dir)
             .map_err(|e| early(format!("cannot create {}: {e}", dir.display())))?;
-        let _lock = store::lock(dir).map_err(|e| early(format!("cannot lock the history: {e}")))?;
+        let _lock = store::lock(dir).map_err(|e| Failure {
+            reason: format!("cannot lock the history: {e}"),
+            // A read-only directory may still hold a history worth showing.
+            merged: store::read_untouched(dir).map(|mut entries| {
+                for op in &self.pending {
+                    apply(&mut entries, op);
+                }
+                normalize(&mut entries, self.options.cap);
+                entries
+            }),
+        })?;
         if opening {
             store::remove_stale_temps(dir);
         }

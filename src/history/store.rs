@@ -178,6 +178,19 @@ pub(super) fn read(dir: &Path) -> Read {
     }
 }
 
+/// Reads `history.json` without the lock and without repairing anything, for a directory where
+/// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
+pub(super) fn read_untouched(dir: &Path) -> Option<Vec<Entry>> {
+    #[derive(Deserialize)]
+    struct FileIn {
+        version: u64,
+        entries: Vec<Entry>,
+    }
+    let bytes = fs::read(dir.join(FILE)).ok()?;
+    let file: FileIn = serde_json::from_slice(&bytes).ok()?;
+    (file.version == VERSION).then_some(file.entries)
+}
+
 /// Moves a damaged history file aside so that its bytes are kept, then reports it.
 fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
     match move_aside(dir) {

@@ -372,6 +372,30 @@ fn a_read_only_dir_keeps_working_in_memory() {
 
 #[cfg(unix)]
 #[test]
+fn a_history_that_cannot_be_locked_is_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("swlog");
+    let mut h = open(&data);
+    ok(h.record(record_of(1, 1, "+1"), None));
+    drop(h);
+    let before = std::fs::read(file(&data)).unwrap();
+    // A lock file that no one can open, root included: a link into a regular file.
+    std::fs::write(dir.path().join("blocker"), "x").unwrap();
+    std::fs::remove_file(data.join("history.lock")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("blocker/lock"), data.join("history.lock")).unwrap();
+    let (mut h, warnings) = History::open(&data, Options::default());
+    let [Warning::NotSaved(why)] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert!(why.starts_with("cannot lock the history"), "{why}");
+    assert_eq!(ids(&h), [id(1)]);
+    ok(h.record(record_of(2, 2, "+2"), None));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(std::fs::read(file(&data)).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
 fn files_are_private() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
