@@ -173,8 +173,8 @@ const KEEPER_READY: &str = "holding";
 /// The most text the keeper accepts.
 const KEEPER_MAX: u64 = 16 * 1024 * 1024;
 
-/// Runs the clipboard keeper: reads the text from stdin, takes the clipboard, says
-/// [`KEEPER_READY`] on stdout, and serves pastes until something else is copied. Returns the
+/// Runs the clipboard keeper: reads the text from stdin, takes the clipboard, says so on
+/// stdout, and serves pastes until something else is copied. Returns the
 /// exit code.
 pub fn run_keeper() -> u8 {
     let mut text = String::new();

@@ -3,9 +3,9 @@
 //!
 //! The history lives in one directory (the platform data dir, see [`History::default_dir`]):
 //! `history.json` (versioned, mode 0600), `history.lock`, and `cache/<id>.json` with each
-//! entry's last response body. Every change is an operation ([`Op`]) applied under an exclusive
-//! lock to what is on disk *now*, then written atomically, so a change made by another swlog in
-//! the meantime is kept rather than overwritten. When the disk cannot be written, operations
+//! entry's last response body. Every change is an operation (upsert, pin, note, delete, restore,
+//! clear) applied under an exclusive lock to what is on disk *now*, then written atomically, so
+//! a change made by another swlog in the meantime is kept rather than overwritten. When the disk cannot be written, operations
 //! stay queued in memory and are replayed onto the file at the next successful save.
 //!
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
