@@ -8,7 +8,7 @@
 //!
 //! On X11 and Wayland a clipboard's contents belong to the program that set them and vanish
 //! when it exits. swlog keeps one system clipboard handle for its whole run, so copies are
-//! pasteable while it runs; [`SystemClipboard::keep_after_exit`] hands the last copy to a small
+//! pasteable while it runs; [`Clipboard::keep_after_exit`] hands the last copy to a small
 //! background process of swlog's own (see [`KEEPER_ARG`]) so that it outlives swlog.
 
 use std::io::{self, BufRead as _, Read as _, Write};
@@ -102,6 +102,14 @@ pub enum ClipboardError {
 pub trait Clipboard: Send {
     /// Copies `text`, sanitised, keeping its line breaks.
     fn copy(&mut self, text: &str) -> Result<Copied, ClipboardError>;
+
+    /// Makes the last copy outlive swlog where that needs work (the system clipboard on X11 and
+    /// Wayland; see [`SystemClipboard`]'s implementation). Call once, just before exiting, with
+    /// `exe` = `std::env::current_exe()`. Does nothing for the other backends.
+    fn keep_after_exit(&mut self, exe: &Path) -> Result<(), ClipboardError> {
+        let _ = exe;
+        Ok(())
+    }
 }
 
 /// The system clipboard through arboard: one handle for the life of the app, because on X11 and
@@ -123,6 +131,17 @@ impl SystemClipboard {
         let inner = arboard::Clipboard::new().map_err(system_error)?;
         Ok(Self { inner, last: None })
     }
+}
+
+impl Clipboard for SystemClipboard {
+    fn copy(&mut self, text: &str) -> Result<Copied, ClipboardError> {
+        let text = sanitize_multiline(text).into_owned();
+        self.inner.set_text(text.as_str()).map_err(system_error)?;
+        self.last = Some(text);
+        Ok(Copied {
+            method: Method::System,
+        })
+    }
 
     /// Makes the last text swlog copied outlive swlog, on X11 and Wayland; call it just before
     /// exiting, with `exe` = `std::env::current_exe()`.
@@ -133,7 +152,7 @@ impl SystemClipboard {
     /// else is copied, then exits. Elsewhere (macOS, Windows) the system keeps the text and this
     /// does nothing. Without it, on X11 the text survives only if a clipboard manager takes it
     /// when the handle is dropped; on Wayland it is gone.
-    pub fn keep_after_exit(&mut self, exe: &Path) -> Result<(), ClipboardError> {
+    fn keep_after_exit(&mut self, exe: &Path) -> Result<(), ClipboardError> {
         if !cfg!(all(unix, not(target_os = "macos"))) {
             return Ok(());
         }
@@ -145,17 +164,6 @@ impl SystemClipboard {
             return Ok(());
         }
         hand_off(exe, last, Duration::from_secs(1))
-    }
-}
-
-impl Clipboard for SystemClipboard {
-    fn copy(&mut self, text: &str) -> Result<Copied, ClipboardError> {
-        let text = sanitize_multiline(text).into_owned();
-        self.inner.set_text(text.as_str()).map_err(system_error)?;
-        self.last = Some(text);
-        Ok(Copied {
-            method: Method::System,
-        })
     }
 }
 
