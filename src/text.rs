@@ -57,6 +57,30 @@ pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`sanitize`], but keeps the line breaks and tabs of multi-line text (pretty JSON, a
+/// ticket summary), so that it can be copied or shown as lines. `\r\n` becomes `\n`; a lone
+/// `\r`, which would let a line overwrite itself on a terminal, is escaped like the rest.
+pub fn sanitize_multiline(s: &str) -> Cow<'_, str> {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !s.chars().any(|c| must_escape(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if keep(c) || !must_escape(c) {
+            out.push(c);
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Shortens `s` to at most `max` characters, marking the cut with `…`.
 pub fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
     if s.chars().count() <= max {
@@ -92,6 +116,22 @@ mod tests {
         assert_eq!(sanitize("c1\u{9b}2J"), "c1\\u{9b}2J");
         assert_eq!(sanitize("line\nbreak\ttab"), "line\\u{a}break\\u{9}tab");
         assert_eq!(sanitize("del\u{7f}"), "del\\u{7f}");
+    }
+
+    #[test]
+    fn multiline_keeps_newlines_and_tabs_only() {
+        let json = "{\n\t\"from\": \"+1\"\n}";
+        assert!(matches!(sanitize_multiline(json), Cow::Borrowed(_)));
+        assert_eq!(
+            sanitize_multiline("a\u{1b}[2J\r\nb\rc\td\u{7}\u{9b}\u{202e}\n"),
+            "a\\u{1b}[2J\nb\\u{d}c\td\\u{7}\\u{9b}\\u{202e}\n"
+        );
+        let out = sanitize_multiline("x\u{1b}]52;c;aGk=\u{7}\ny");
+        assert!(
+            out.chars()
+                .all(|c| c == '\n' || c == '\t' || !c.is_control())
+        );
+        assert_eq!(out.lines().count(), 2);
     }
 
     #[test]

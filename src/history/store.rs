@@ -1,0 +1,336 @@
+//! The history's files: the directory, the lock, atomic writes, and reading a file that may be
+//! damaged or from a newer swlog. Knows bytes and paths; what the entries mean is `mod.rs`'s job.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Entry;
+
+/// The history file's name inside the data directory.
+pub(super) const FILE: &str = "history.json";
+/// The lock file's name. A separate file because `history.json` is replaced by rename, and a
+/// lock on a replaced file protects nothing.
+const LOCK: &str = "history.lock";
+/// The cache directory's name.
+pub(super) const CACHE: &str = "cache";
+/// The format this swlog writes and fully understands.
+pub(super) const VERSION: u64 = 1;
+/// Prefix of temporary files; anything with it is a write that never finished.
+const TMP_PREFIX: &str = ".swlog-tmp-";
+/// How long to wait for another swlog to finish writing before giving up on this save.
+const LOCK_WAIT: Duration = Duration::from_secs(1);
+
+/// Where a write may be made to fail in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FaultPoint {
+    /// Before the temp file is written: a full disk.
+    BeforeWrite,
+    /// After the temp file is written and synced, before the rename: a crash at the worst time.
+    BeforeRename,
+}
+
+/// A test hook that can fail a write at a [`FaultPoint`].
+pub(crate) type Fault = Arc<dyn Fn(FaultPoint, &Path) -> io::Result<()> + Send + Sync>;
+
+/// The file as written: versioned so that a later swlog can migrate it.
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u64,
+    entries: &'a [Entry],
+}
+
+/// A cached response body as stored in `cache/<id>.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct CachedFile {
+    pub(super) fetched_at: chrono::DateTime<Utc>,
+    pub(super) body: String,
+}
+
+/// What reading `history.json` found.
+#[derive(Debug)]
+pub(super) enum Read {
+    /// The entries (none when there is no file yet).
+    Entries(Vec<Entry>),
+    /// The file was damaged and has been moved aside; these entries could still be read, and
+    /// must be written back at once or they are lost.
+    Salvaged {
+        entries: Vec<Entry>,
+        moved_to: PathBuf,
+        detail: String,
+    },
+    /// The file must not be written over: it is from a newer swlog, or it is damaged and could
+    /// not be moved aside.
+    Blocked(String),
+}
+
+/// Creates the data directory (mode 0700) and its cache directory when missing.
+pub(super) fn ensure_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// An exclusive lock on the history, held until dropped.
+pub(super) struct Lock(File);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Closing the file releases the lock too; unlocking first just makes it prompt.
+        let _ = self.0.unlock();
+    }
+}
+
+/// Takes the history lock, waiting up to [`LOCK_WAIT`] for another swlog to finish.
+pub(super) fn lock(dir: &Path) -> io::Result<Lock> {
+    let path = dir.join(LOCK);
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    // A read-only directory can still hold a lock file made earlier; flock works on a read-only
+    // descriptor.
+    let file = options.open(&path).or_else(|_| File::open(&path))?;
+    let started = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock(file)),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "another swlog held the history lock for over a second",
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
+/// Reads `history.json` under the lock, moving a damaged file aside.
+pub(super) fn read(dir: &Path) -> Read {
+    let path = dir.join(FILE);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
+        Err(e) => return damaged(dir, Vec::new(), format!("cannot read it: {e}")),
+    };
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) if bytes.iter().all(u8::is_ascii_whitespace) => {
+            return damaged(dir, Vec::new(), format!("it is empty ({e})"));
+        }
+        Err(e) => return damaged(dir, Vec::new(), format!("it is not valid JSON ({e})")),
+    };
+    let Value::Object(mut top) = value else {
+        return damaged(dir, Vec::new(), "it is not a JSON object".to_owned());
+    };
+    match top.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => {}
+        Some(v) if v > VERSION => {
+            return Read::Blocked(format!(
+                "{} was written by a newer swlog (format {v}; this one reads {VERSION})",
+                path.display()
+            ));
+        }
+        _ => return damaged(dir, Vec::new(), "it has no known format version".to_owned()),
+    }
+    let Some(Value::Array(items)) = top.remove("entries") else {
+        return damaged(dir, Vec::new(), "it has no entry list".to_owned());
+    };
+    let total = items.len();
+    let mut entries = Vec::with_capacity(total);
+    let mut first_error = None;
+    for item in items {
+        match serde_json::from_value::<Entry>(item) {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        None => Read::Entries(entries),
+        Some(e) => {
+            let bad = total - entries.len();
+            damaged(
+                dir,
+                entries,
+                format!("{bad} of {total} entries are unreadable ({e})"),
+            )
+        }
+    }
+}
+
+/// Reads `history.json` without the lock and without repairing anything, for a directory where
+/// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
+pub(super) fn read_untouched(dir: &Path) -> Option<Vec<Entry>> {
+    #[derive(Deserialize)]
+    struct FileIn {
+        version: u64,
+        entries: Vec<Entry>,
+    }
+    let bytes = fs::read(dir.join(FILE)).ok()?;
+    let file: FileIn = serde_json::from_slice(&bytes).ok()?;
+    (file.version == VERSION).then_some(file.entries)
+}
+
+/// Moves a damaged history file aside so that its bytes are kept, then reports it.
+fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
+    match move_aside(dir) {
+        Ok(moved_to) => Read::Salvaged {
+            entries,
+            moved_to,
+            detail,
+        },
+        Err(e) => Read::Blocked(format!(
+            "{} is damaged ({detail}) and could not be moved aside ({e})",
+            dir.join(FILE).display()
+        )),
+    }
+}
+
+/// Renames `history.json` to `history.json.corrupt-<UTC time>`, never over an existing file.
+fn move_aside(dir: &Path) -> io::Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+    let base = format!("{FILE}.corrupt-{stamp}");
+    let mut target = dir.join(&base);
+    let mut n = 1;
+    // Only swlog (holding the lock) makes these names, so checking first is not racy.
+    while target.symlink_metadata().is_ok() {
+        target = dir.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    fs::rename(dir.join(FILE), &target)?;
+    sync_dir(dir)?;
+    Ok(target)
+}
+
+/// Writes the entries as `history.json`, atomically.
+pub(super) fn write(dir: &Path, entries: &[Entry], fault: Option<&Fault>) -> io::Result<()> {
+    let bytes = serde_json::to_vec(&FileOut {
+        version: VERSION,
+        entries,
+    })
+    .map_err(io::Error::other)?;
+    write_atomic(dir, FILE, &bytes, fault)
+}
+
+/// Replaces `dir/name` with `bytes` so that a crash at any moment leaves the old file or the new
+/// one, never a torn one: temp file in the same directory (mode 0600), fsync, rename, fsync the
+/// directory.
+pub(super) fn write_atomic(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    fault: Option<&Fault>,
+) -> io::Result<()> {
+    let target = dir.join(name);
+    if let Some(f) = fault {
+        f(FaultPoint::BeforeWrite, &target)?;
+    }
+    // tempfile creates the file with mode 0600 and removes it if we return early.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Some(f) = fault {
+        f(FaultPoint::BeforeRename, &target)?;
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        // Directories cannot be opened as files elsewhere; the rename is as durable as it gets.
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Removes temp files left by a swlog killed mid-write. Call with the lock held, so that no
+/// write is in progress.
+pub(super) fn remove_stale_temps(dir: &Path) {
+    for d in [dir.to_path_buf(), dir.join(CACHE)] {
+        let Ok(list) = fs::read_dir(&d) else { continue };
+        for item in list.flatten() {
+            if item.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = fs::remove_file(item.path());
+            }
+        }
+    }
+}
+
+/// The cache file of `name` (a log ID).
+pub(super) fn cache_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(CACHE).join(format!("{name}.json"))
+}
+
+/// Writes a cached body atomically.
+pub(super) fn write_cached(
+    dir: &Path,
+    name: &str,
+    cached: &CachedFile,
+    fault: Option<&Fault>,
+) -> io::Result<()> {
+    let cache = dir.join(CACHE);
+    ensure_dir(&cache)?;
+    let bytes = serde_json::to_vec(cached).map_err(io::Error::other)?;
+    write_atomic(&cache, &format!("{name}.json"), &bytes, fault)
+}
+
+/// Reads a cached body; `None` when there is none or it cannot be read.
+pub(super) fn read_cached(dir: &Path, name: &str) -> Option<CachedFile> {
+    let bytes = fs::read(cache_path(dir, name)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Removes a cached body, if any.
+pub(super) fn remove_cached(dir: &Path, name: &str) {
+    let _ = fs::remove_file(cache_path(dir, name));
+}
+
+/// The names (log IDs) of every cached body.
+pub(super) fn cached_names(dir: &Path) -> Vec<String> {
+    let Ok(list) = fs::read_dir(dir.join(CACHE)) else {
+        return Vec::new();
+    };
+    list.flatten()
+        .filter_map(|item| {
+            let name = item.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".json").map(str::to_owned)
+        })
+        .collect()
+}
+
+/// Removes every cached body.
+pub(super) fn clear_cache(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir.join(CACHE)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

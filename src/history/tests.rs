@@ -1,0 +1,804 @@
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::TimeZone;
+
+use super::store::FaultPoint;
+use super::*;
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap() + chrono::Duration::seconds(secs)
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 | n)
+}
+
+fn record_of(n: u128, at: i64, from: &str) -> Entry {
+    Entry::new(
+        id(n),
+        t(at),
+        "default",
+        "acme",
+        Lookup::Record(Summary {
+            kind: "Relay PSTN call".into(),
+            status: Some("completed".into()),
+            from: Some(from.into()),
+            to: Some("+18005550100".into()),
+            charge: Some(0.0125),
+            parent_id: None,
+        }),
+    )
+}
+
+fn error_of(n: u128, at: i64) -> Entry {
+    Entry::new(
+        id(n),
+        t(at),
+        "work",
+        "beta",
+        Lookup::Error("not found".into()),
+    )
+}
+
+fn open(dir: &Path) -> History {
+    let (h, warnings) = History::open(dir, Options::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    h
+}
+
+fn open_with(dir: &Path, options: Options) -> History {
+    let (h, warnings) = History::open(dir, options);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    h
+}
+
+fn ok(warnings: Vec<Warning>) {
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+fn ids(h: &History) -> Vec<Uuid> {
+    h.entries().iter().map(|e| e.id).collect()
+}
+
+fn file(dir: &Path) -> PathBuf {
+    dir.join("history.json")
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for item in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = item.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".swlog-tmp-")
+        })
+        .collect()
+}
+
+#[test]
+fn round_trip_keeps_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 0, "+12065551212"), None));
+    ok(h.record(error_of(2, 1), None));
+    ok(h.pin(id(1)));
+    ok(h.set_note(id(2), Some("customer says \"dropped\"".into())));
+    let before = h.entries().to_vec();
+    let again = open(dir.path());
+    assert_eq!(again.entries(), before.as_slice());
+    assert_eq!(again.entries()[0].id, id(1));
+    assert!(again.entries()[0].pinned);
+    assert_eq!(again.entries()[1].lookup, Lookup::Error("not found".into()));
+    assert_eq!(
+        again.entries()[1].note.as_deref(),
+        Some("customer says \"dropped\"")
+    );
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(file(dir.path())).unwrap()).unwrap();
+    assert_eq!(on_disk["version"], 1);
+    assert_eq!(on_disk["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(on_disk["entries"][0]["lookup"]["record"]["charge"], 0.0125);
+}
+
+#[test]
+fn a_repeat_lookup_moves_to_the_top_once_and_keeps_pin_and_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    for n in 1..=3 {
+        ok(h.record(record_of(n, n as i64, "+1"), None));
+    }
+    assert_eq!(ids(&h), [id(3), id(2), id(1)]);
+    ok(h.set_note(id(1), Some("first".into())));
+    ok(h.record(error_of(1, 10), None));
+    assert_eq!(ids(&h), [id(1), id(3), id(2)]);
+    let top = &h.entries()[0];
+    assert_eq!(top.lookup, Lookup::Error("not found".into()));
+    assert_eq!(top.note.as_deref(), Some("first"));
+    assert_eq!((top.profile.as_str(), top.space.as_str()), ("work", "beta"));
+    // Pinned entries sort first; unpinning puts an entry back by its time.
+    ok(h.pin(id(2)));
+    assert_eq!(ids(&h), [id(2), id(1), id(3)]);
+    ok(h.record(record_of(1, 11, "+1"), None));
+    assert!(h.entries()[0].pinned && h.entries()[0].id == id(2));
+    assert!(h.get(id(1)).unwrap().note.is_some());
+    ok(h.unpin(id(2)));
+    assert_eq!(ids(&h), [id(1), id(3), id(2)]);
+    assert_eq!(open(dir.path()).entries(), h.entries());
+}
+
+#[test]
+fn the_cap_evicts_the_oldest_unpinned_and_never_a_pinned_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cap: 3,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), options.clone());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{\"n\":1}", t(1)))));
+    ok(h.record(record_of(2, 2, "+1"), Some(("{\"n\":2}", t(2)))));
+    ok(h.pin(id(1)));
+    ok(h.pin(id(2)));
+    for n in 3..=6 {
+        ok(h.record(record_of(n, n as i64, "+1"), Some(("{}", t(n as i64)))));
+    }
+    assert_eq!(ids(&h), [id(2), id(1), id(6), id(5), id(4)]);
+    ok(h.record(record_of(8, 8, "+1"), None));
+    assert_eq!(ids(&h), [id(2), id(1), id(8), id(6), id(5)]);
+    // Evicted entries take their cached bodies with them.
+    assert!(h.cached_body(id(4)).is_none());
+    assert!(!dir.path().join(format!("cache/{}.json", id(4))).exists());
+    assert!(h.cached_body(id(5)).is_some());
+    assert_eq!(h.cached_body(id(1)).unwrap().0, "{\"n\":1}");
+    // The cap counts unpinned entries: pinning never pushes out recent lookups.
+    ok(h.pin(id(6)));
+    ok(h.record(record_of(7, 7, "+1"), None));
+    assert_eq!(ids(&h), [id(6), id(2), id(1), id(8), id(7), id(5)]);
+    ok(h.pin(id(7)));
+    assert_eq!(ids(&h), [id(7), id(6), id(2), id(1), id(8), id(5)]);
+    assert_eq!(open_with(dir.path(), options).entries(), h.entries());
+}
+
+#[test]
+fn a_damaged_file_is_moved_aside_with_its_bytes_and_reported() {
+    for garbage in [
+        &b"{\"version\":1,\"entries\":[{\"id\":"[..],
+        b"",
+        b"\0\0\0\0",
+        b"[1,2,3]",
+        b"{\"entries\":[]}",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(file(dir.path()), garbage).unwrap();
+        let (mut h, warnings) = History::open(dir.path(), Options::default());
+        let [Warning::Damaged { moved_to, kept, .. }] = warnings.as_slice() else {
+            panic!("{warnings:?}")
+        };
+        assert_eq!(*kept, 0);
+        assert!(
+            moved_to
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("history.json.corrupt-"),
+            "{moved_to:?}"
+        );
+        assert_eq!(std::fs::read(moved_to).unwrap(), garbage);
+        assert!(h.entries().is_empty());
+        assert!(warnings[0].to_string().contains("moved aside"));
+        // Later saves start a fresh file and leave the damaged one alone.
+        ok(h.record(record_of(1, 1, "+1"), None));
+        assert_eq!(std::fs::read(moved_to).unwrap(), garbage);
+        assert_eq!(open(dir.path()).entries().len(), 1);
+    }
+}
+
+#[test]
+fn readable_entries_of_a_damaged_file_are_kept_and_a_second_damage_gets_a_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = serde_json::to_value(record_of(1, 1, "+1")).unwrap();
+    let text = serde_json::json!({"version":1,"entries":[good, {"id":"nope"}]}).to_string();
+    std::fs::write(file(dir.path()), &text).unwrap();
+    let (h, warnings) = History::open(dir.path(), Options::default());
+    let [Warning::Damaged { moved_to, kept, .. }] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert_eq!(*kept, 1);
+    assert_eq!(std::fs::read_to_string(moved_to).unwrap(), text);
+    assert_eq!(ids(&h), [id(1)]);
+    // The salvaged entry was written back at once.
+    assert_eq!(ids(&open(dir.path())), [id(1)]);
+    std::fs::write(file(dir.path()), "oops").unwrap();
+    let (_, warnings) = History::open(dir.path(), Options::default());
+    let [
+        Warning::Damaged {
+            moved_to: second, ..
+        },
+    ] = warnings.as_slice()
+    else {
+        panic!("{warnings:?}")
+    };
+    assert_ne!(second, moved_to);
+    assert_eq!(std::fs::read_to_string(second).unwrap(), "oops");
+    assert_eq!(std::fs::read_to_string(moved_to).unwrap(), text);
+}
+
+#[test]
+fn a_file_from_a_newer_swlog_is_never_written_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let newer = r#"{"version":2,"entries":[],"shiny":true}"#;
+    std::fs::write(file(dir.path()), newer).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    let [Warning::NotSaved(why)] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert!(why.contains("newer swlog (format 2"), "{why}");
+    // Working in memory, without repeating the warning on every change.
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    assert_eq!(ids(&h), [id(1)]);
+    assert_eq!(h.cached_body(id(1)).unwrap().0, "{}");
+    assert!(h.not_saved().is_some());
+    assert_eq!(std::fs::read_to_string(file(dir.path())).unwrap(), newer);
+}
+
+#[test]
+fn a_failure_between_write_and_rename_leaves_the_old_file_and_is_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    let before = std::fs::read(file(dir.path())).unwrap();
+    h.set_fault(Some(Arc::new(|point, _: &Path| match point {
+        FaultPoint::BeforeRename => Err(io::Error::other("simulated crash before rename")),
+        FaultPoint::BeforeWrite => Ok(()),
+    })));
+    let warnings = h.record(record_of(2, 2, "+2"), None);
+    let [Warning::NotSaved(why)] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert!(why.contains("simulated crash"), "{why}");
+    assert_eq!(std::fs::read(file(dir.path())).unwrap(), before);
+    assert!(
+        temp_files(dir.path()).is_empty(),
+        "{:?}",
+        temp_files(dir.path())
+    );
+    // Still working in memory, and warned once per failure streak.
+    ok(h.pin(id(2)));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(ids(&open(dir.path())), [id(1)]);
+    // Once writes work again, every change made meanwhile is saved.
+    h.set_fault(None);
+    ok(h.reload());
+    assert!(h.not_saved().is_none());
+    let again = open(dir.path());
+    assert_eq!(ids(&again), [id(2), id(1)]);
+    assert!(again.entries()[0].pinned);
+}
+
+#[test]
+fn a_full_disk_keeps_the_history_and_bodies_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    h.set_fault(Some(Arc::new(|point, _: &Path| match point {
+        FaultPoint::BeforeWrite => Err(io::Error::from_raw_os_error(28)),
+        FaultPoint::BeforeRename => Ok(()),
+    })));
+    let warnings = h.record(record_of(1, 1, "+1"), Some(("{\"a\":1}", t(1))));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .to_string()
+            .starts_with("History is not being saved: cannot write"),
+        "{}",
+        warnings[0]
+    );
+    assert_eq!(h.cached_body(id(1)), Some(("{\"a\":1}".to_owned(), t(1))));
+    assert!(!file(dir.path()).exists());
+    h.set_fault(None);
+    ok(h.record(record_of(2, 2, "+2"), None));
+    let again = open(dir.path());
+    assert_eq!(ids(&again), [id(2), id(1)]);
+    assert_eq!(
+        again.cached_body(id(1)),
+        Some(("{\"a\":1}".to_owned(), t(1)))
+    );
+}
+
+#[test]
+fn an_unusable_data_dir_keeps_working_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory under a regular file can be made by no one, root included.
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let (mut h, warnings) = History::open(blocker.join("swlog"), Options::default());
+    let [Warning::NotSaved(why)] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert!(why.starts_with("cannot create"), "{why}");
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    ok(h.record(record_of(2, 2, "+2"), None));
+    ok(h.set_note(id(1), Some("kept in memory".into())));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(h.cached_body(id(1)).unwrap().0, "{}");
+    assert_eq!(h.filter("memory"), [1]);
+    assert_eq!(h.dir(), Some(blocker.join("swlog").as_path()));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_dir_keeps_working_in_memory() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("swlog");
+    let mut h = open(&data);
+    ok(h.record(record_of(1, 1, "+1"), None));
+    drop(h);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o500)).unwrap();
+    // Root ignores permission bits, so the write is also made to fail the way EROFS would.
+    let (mut h, warnings) = History::open(&data, Options::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(ids(&h), [id(1)]);
+    h.set_fault(Some(Arc::new(|_, _: &Path| {
+        Err(io::Error::from_raw_os_error(30))
+    })));
+    let warnings = h.record(record_of(2, 2, "+2"), None);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(matches!(&warnings[0], Warning::NotSaved(_)));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(ids(&open(&data)), [id(1)]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_that_cannot_be_locked_is_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("swlog");
+    let mut h = open(&data);
+    ok(h.record(record_of(1, 1, "+1"), None));
+    drop(h);
+    let before = std::fs::read(file(&data)).unwrap();
+    // A lock file that no one can open, root included: a link into a regular file.
+    std::fs::write(dir.path().join("blocker"), "x").unwrap();
+    std::fs::remove_file(data.join("history.lock")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("blocker/lock"), data.join("history.lock")).unwrap();
+    let (mut h, warnings) = History::open(&data, Options::default());
+    let [Warning::NotSaved(why)] = warnings.as_slice() else {
+        panic!("{warnings:?}")
+    };
+    assert!(why.starts_with("cannot lock the history"), "{why}");
+    assert_eq!(ids(&h), [id(1)]);
+    ok(h.record(record_of(2, 2, "+2"), None));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(std::fs::read(file(&data)).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested").join("swlog");
+    let mut h = open(&data);
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("cache")), 0o700);
+    assert_eq!(mode(&file(&data)), 0o600);
+    assert_eq!(mode(&data.join("history.lock")), 0o600);
+    assert_eq!(mode(&data.join(format!("cache/{}.json", id(1)))), 0o600);
+}
+
+#[test]
+fn notes_and_the_fuzzy_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+12065551212"), None));
+    ok(h.record(error_of(2, 2), None));
+    let mut sip = record_of(3, 3, "sip:alice@example.com");
+    if let Lookup::Record(s) = &mut sip.lookup {
+        s.kind = "Relay SIP call".into();
+        s.status = Some("failed".into());
+    }
+    ok(h.record(sip, None));
+    ok(h.set_note(id(1), Some("Ticket 4411: echo on the line".into())));
+    assert_eq!(
+        h.entries()[2].note(),
+        Some("Ticket 4411: echo on the line".into())
+    );
+    let at = |i: usize| h.entries()[i].id;
+    let found = |q: &str| h.filter(q).into_iter().map(at).collect::<Vec<_>>();
+    assert_eq!(h.filter(""), [0, 1, 2]);
+    assert_eq!(h.filter("   "), [0, 1, 2]);
+    assert_eq!(found("echo"), [id(1)]);
+    assert_eq!(found("4411"), [id(1)]);
+    assert_eq!(found("2065551212"), [id(1)]);
+    // Each word matches within one field: "alice" does not hide in "c*al*l … l*i*n*e".
+    assert_eq!(found("alice"), [id(3)]);
+    assert_eq!(found("'alice"), [id(3)]);
+    assert_eq!(found("!alice"), [id(2), id(1)]);
+    assert_eq!(found("sip fail"), [id(3)]);
+    assert_eq!(found("not found"), [id(2)]);
+    assert_eq!(found("'zzz"), Vec::<Uuid>::new());
+    // A piece of an ID: the last digits are what people read off a screen.
+    let id3 = id(3).to_string();
+    assert_eq!(found(&id3[24..]), [id(3)]);
+    assert_eq!(found(&id3), [id(3)]);
+    // A blank note removes the note.
+    ok(h.set_note(id(1), Some("  ".into())));
+    assert_eq!(h.get(id(1)).unwrap().note, None);
+    assert!(h.filter("echo").is_empty());
+}
+
+#[test]
+fn display_helpers_sanitise_server_strings() {
+    let mut e = record_of(1, 1, "\u{1b}[2J+1");
+    if let Lookup::Record(s) = &mut e.lookup {
+        s.status = Some("done\u{7}".into());
+        s.kind = "Unknown type `x\u{9b}`".into();
+    }
+    e.note = Some("note\u{1b}]52;c;aGk=\u{7}".into());
+    let shown = [e.line(), e.note().unwrap(), e.title(), e.origin()];
+    for s in &shown {
+        assert!(!s.chars().any(char::is_control), "{s:?}");
+    }
+    assert_eq!(
+        e.line(),
+        "Unknown type `x\\u{9b}` · done\\u{7} · \\u{1b}[2J+1 → +18005550100"
+    );
+    assert_eq!(error_of(2, 1).line(), "Lookup failed: not found");
+    // Stored as received.
+    assert_eq!(e.summary().unwrap().from.as_deref(), Some("\u{1b}[2J+1"));
+}
+
+#[test]
+fn cache_round_trip_error_keeps_the_body_and_clear_removes_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let body = "{\"id\":\"x\",\n \"from\":\"+1\"}";
+    ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
+    ok(h.record(record_of(2, 2, "+2"), Some(("{}", t(2)))));
+    assert_eq!(h.cached_body(id(1)), Some((body.to_owned(), t(1))));
+    // A later failed lookup keeps the last good body, with its own time.
+    ok(h.record(error_of(1, 5), None));
+    let again = open(dir.path());
+    assert_eq!(again.cached_body(id(1)), Some((body.to_owned(), t(1))));
+    assert_eq!(again.cached_body(id(3)), None);
+    ok(h.clear());
+    assert!(h.entries().is_empty());
+    assert_eq!(h.cached_body(id(1)), None);
+    assert!(!dir.path().join("cache").exists());
+    assert!(open(dir.path()).entries().is_empty());
+    // And clearing is seen by another swlog on its next change.
+    ok(h.record(record_of(3, 3, "+3"), Some(("{}", t(3)))));
+    assert_eq!(ids(&open(dir.path())), [id(3)]);
+}
+
+#[test]
+fn caching_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cap: DEFAULT_CAP,
+        cache: false,
+    };
+    let mut h = open_with(dir.path(), options);
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    assert_eq!(h.cached_body(id(1)), None);
+    assert!(
+        files_under(dir.path())
+            .iter()
+            .all(|p| !p.starts_with(dir.path().join("cache"))),
+        "{:?}",
+        files_under(dir.path())
+    );
+}
+
+#[test]
+fn delete_returns_what_restore_puts_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{\"one\":1}", t(1)))));
+    ok(h.record(record_of(2, 2, "+2"), None));
+    ok(h.pin(id(1)));
+    ok(h.set_note(id(1), Some("keep".into())));
+    let (removed, warnings) = h.delete(id(1));
+    ok(warnings);
+    let removed = removed.unwrap();
+    assert_eq!(removed.entry.note.as_deref(), Some("keep"));
+    assert_eq!(ids(&h), [id(2)]);
+    assert_eq!(h.cached_body(id(1)), None);
+    assert!(!dir.path().join(format!("cache/{}.json", id(1))).exists());
+    assert_eq!(ids(&open(dir.path())), [id(2)]);
+    assert!(h.delete(id(9)).0.is_none());
+    ok(h.restore(removed));
+    let again = open(dir.path());
+    assert_eq!(ids(&again), [id(1), id(2)]);
+    assert!(again.entries()[0].pinned);
+    assert_eq!(again.entries()[0].note.as_deref(), Some("keep"));
+    assert_eq!(again.cached_body(id(1)).unwrap().0, "{\"one\":1}");
+}
+
+#[test]
+fn reload_picks_up_another_instances_lookups_and_keeps_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(dir.path());
+    let mut b = open(dir.path());
+    ok(a.record(record_of(1, 1, "+1"), None));
+    ok(b.record(record_of(2, 2, "+2"), None));
+    // b's write re-read the file, so b already has a's lookup.
+    assert_eq!(ids(&b), [id(2), id(1)]);
+    assert_eq!(ids(&a), [id(1)]);
+    ok(a.reload());
+    assert_eq!(ids(&a), [id(2), id(1)]);
+    // A pin in one and a note in the other both survive.
+    ok(a.pin(id(1)));
+    ok(b.set_note(id(1), Some("from b".into())));
+    let e = open(dir.path()).get(id(1)).cloned().unwrap();
+    assert!(e.pinned);
+    assert_eq!(e.note.as_deref(), Some("from b"));
+}
+
+#[test]
+fn stale_temp_files_are_removed_at_open_and_orphan_bodies_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    drop(h);
+    std::fs::write(dir.path().join(".swlog-tmp-abc"), "half").unwrap();
+    std::fs::write(dir.path().join("cache/.swlog-tmp-def"), "half").unwrap();
+    std::fs::write(dir.path().join(format!("cache/{}.json", id(7))), "{}").unwrap();
+    let h = open(dir.path());
+    assert!(temp_files(dir.path()).is_empty());
+    assert!(!dir.path().join(format!("cache/{}.json", id(7))).exists());
+    assert!(h.cached_body(id(1)).is_some());
+}
+
+#[test]
+fn an_in_memory_history_works_without_a_dir() {
+    let mut h = History::in_memory(Options::default());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    ok(h.record(record_of(2, 2, "+2"), None));
+    assert_eq!(ids(&h), [id(2), id(1)]);
+    assert_eq!(h.cached_body(id(1)).unwrap().0, "{}");
+    assert!(h.dir().is_none() && h.not_saved().is_none());
+    let (removed, _) = h.delete(id(1));
+    ok(h.restore(removed.unwrap()));
+    assert_eq!(h.cached_body(id(1)).unwrap().0, "{}");
+}
+
+#[test]
+fn the_default_dir_is_the_platform_data_dir() {
+    let dir = History::default_dir().unwrap();
+    assert!(dir.ends_with("swlog"), "{dir:?}");
+}
+
+#[test]
+fn threads_writing_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_thread = 15u128;
+    let threads: Vec<_> = (0..4u128)
+        .map(|tag| {
+            let dir = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut h = open(&dir);
+                for i in 0..per_thread {
+                    let n = tag << 32 | i;
+                    ok(h.record(record_of(n, 0, "+1"), Some(("{}", t(0)))));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let h = open(dir.path());
+    assert_eq!(h.entries().len(), 4 * per_thread as usize);
+    assert_eq!(
+        files_under(&dir.path().join("cache")).len(),
+        4 * per_thread as usize
+    );
+}
+
+const CHILD_DIR: &str = "SWLOG_TEST_HISTORY_DIR";
+const CHILD_TAG: &str = "SWLOG_TEST_HISTORY_TAG";
+const CHILD_COUNT: &str = "SWLOG_TEST_HISTORY_COUNT";
+
+/// Runs this test binary again as a separate process that records lookups.
+fn spawn_writer(dir: &Path, tag: u128, count: u128) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "history::tests::child_writer",
+            "--exact",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR, dir)
+        .env(CHILD_TAG, tag.to_string())
+        .env(CHILD_COUNT, count.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The child side of the multi-process tests: does nothing unless spawned by them. Records
+/// `COUNT` lookups tagged `TAG` (forever when `COUNT` is 0), each with a body.
+#[test]
+#[ignore = "run by the multi-process tests as a separate process"]
+fn child_writer() {
+    let Some(dir) = std::env::var_os(CHILD_DIR) else {
+        return;
+    };
+    let tag: u128 = std::env::var(CHILD_TAG).unwrap().parse().unwrap();
+    let count: u128 = std::env::var(CHILD_COUNT).unwrap().parse().unwrap();
+    let mut h = open_with(
+        Path::new(&dir),
+        Options {
+            cap: 100_000,
+            cache: true,
+        },
+    );
+    let mut i = 0;
+    while count == 0 || i < count {
+        let n = tag << 32 | i;
+        let body = format!("{{\"n\":{n},\"pad\":\"{}\"}}", "x".repeat(2000));
+        ok(h.record(record_of(n, 0, "+1"), Some((&body, Utc::now()))));
+        i += 1;
+    }
+}
+
+#[test]
+fn two_processes_writing_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = 25u128;
+    let children = [
+        spawn_writer(dir.path(), 1, count),
+        spawn_writer(dir.path(), 2, count),
+    ];
+    let mut h = open_with(
+        dir.path(),
+        Options {
+            cap: 100_000,
+            cache: true,
+        },
+    );
+    for i in 0..count {
+        ok(h.record(record_of(3 << 32 | i, 0, "+1"), None));
+    }
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    ok(h.reload());
+    let all = ids(&h);
+    assert_eq!(all.len(), 3 * count as usize);
+    for tag in 1..=3u128 {
+        for i in 0..count {
+            assert!(all.contains(&id(tag << 32 | i)), "lost {tag}/{i}");
+        }
+    }
+}
+
+#[test]
+fn a_process_killed_at_any_moment_leaves_a_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (round, delay_ms) in [7u64, 23, 41, 66].into_iter().enumerate() {
+        let mut child = spawn_writer(dir.path(), round as u128 + 1, 0);
+        let started = Instant::now();
+        while !file(dir.path()).exists() && started.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // The next swlog finds a whole file: no damage reported, every body readable.
+        let h = open_with(
+            dir.path(),
+            Options {
+                cap: 100_000,
+                cache: true,
+            },
+        );
+        assert!(!h.entries().is_empty());
+        for e in h.entries() {
+            let (body, _) = h.cached_body(e.id).unwrap_or_default();
+            if !body.is_empty() {
+                serde_json::from_str::<serde_json::Value>(&body).unwrap();
+            }
+        }
+        assert!(temp_files(dir.path()).is_empty());
+    }
+}
+
+#[test]
+fn the_token_is_never_written() {
+    use crate::api::{Client, ClientOptions};
+    use crate::demo::{DemoOptions, DemoServer, TOKEN, ids};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    rt.block_on(async {
+        let server = DemoServer::start(DemoOptions::default()).await.unwrap();
+        let (project, token) = server.credentials();
+        let client =
+            Client::new(server.endpoint(), &project, token, ClientOptions::default()).unwrap();
+        let mut h = open(dir.path());
+        let found = Uuid::parse_str(ids::CHAIN_ROOT).unwrap();
+        let fetched = client.fetch_log(found).await.unwrap();
+        ok(h.record_fetched(found, "demo", "127.0.0.1", &fetched));
+        let missing = Uuid::parse_str(ids::NOT_FOUND).unwrap();
+        let err = client.fetch_log(missing).await.unwrap_err();
+        ok(h.record_error(missing, Utc::now(), "demo", "127.0.0.1", &err));
+        assert_eq!(h.entries().len(), 2);
+        assert!(h.cached_body(found).is_some());
+    });
+    let files = files_under(dir.path());
+    assert!(files.len() >= 3, "{files:?}");
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{}:{TOKEN}", crate::demo::PROJECT_ID),
+    );
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(TOKEN), "token in {path:?}");
+        assert!(!text.contains(&basic), "credentials in {path:?}");
+    }
+}
+
+/// A timing check for the filter, not an assertion: run with
+/// `cargo test --release filter_speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a timing check, run by hand in release"]
+fn filter_speed() {
+    let mut h = History::in_memory(Options {
+        cap: 10_000,
+        cache: false,
+    });
+    let mut entries: Vec<Entry> = (0..10_000u128)
+        .map(|n| {
+            let mut e = record_of(n, n as i64, &format!("+1206555{:04}", n % 10_000));
+            if n % 7 == 0 {
+                e.note = Some(format!("ticket {n} customer reports one-way audio"));
+            }
+            e
+        })
+        .collect();
+    normalize(&mut entries, 10_000);
+    let started = Instant::now();
+    h.set_entries(entries);
+    println!("index of 10,000 entries built in {:?}", started.elapsed());
+    for q in ["5551234", "audio", "completed", "relay pstn 0100", "zzzz"] {
+        let started = Instant::now();
+        let hits = h.filter(q).len();
+        println!("{q:>16}: {hits:>5} hits in {:?}", started.elapsed());
+    }
+}

@@ -1,0 +1,186 @@
+//! The plain-text ticket summary of a log: what a support engineer pastes into a ticket. Built
+//! from [`present`], so it says what the inspector shows, with times in UTC (the reader of a
+//! ticket may be in any zone) and without colour.
+
+use chrono::{DateTime, Utc};
+
+use crate::api::model::{Field, VoiceLog};
+use crate::present::format::{Clock, utc};
+use crate::present::{Presented, present};
+
+/// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),
+/// duration, billed, parent leg, charge and its breakdown, and any notes. Every string from the
+/// server is sanitised; lines end with `\n`.
+pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
+    let p = present(log, clock);
+    let mut out = p.header.title.clone();
+    if let Some((status, _)) = &p.header.status {
+        out.push_str(" — ");
+        out.push_str(status);
+    }
+    out.push('\n');
+    let rows = rows(log, &p);
+    // Labels with their colon, padded to the longest; "Charge:" lines up with them.
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    for (label, value) in &rows {
+        out.push_str(&format!("{:<width$}  {value}\n", format!("{label}:")));
+    }
+    if let Some(c) = &p.charges {
+        let charge = format!("{:<width$}  {}", "Charge:", c.total);
+        if c.lines.is_empty() {
+            out.push_str(&format!("{charge} (no breakdown)\n"));
+        } else {
+            out.push_str(&format!("{charge}\n"));
+        }
+        let dw = c
+            .lines
+            .iter()
+            .map(|l| l.description.chars().count())
+            .max()
+            .unwrap_or(0);
+        for l in &c.lines {
+            out.push_str(&format!(
+                "  - {:<dw$}  {} ({:.0}%)\n",
+                l.description,
+                l.shown,
+                l.share * 100.0
+            ));
+        }
+        if let Some(m) = &c.mismatch {
+            out.push_str(&format!("  ! {m}\n"));
+        }
+    }
+    if p.rows.is_empty() && !p.extras.is_empty() {
+        out.push_str("Fields:\n");
+        for r in &p.extras {
+            out.push_str(&format!("  {}: {}\n", r.label, r.value));
+        }
+    }
+    for note in &p.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
+    out
+}
+
+/// The labelled lines, in ticket order: ID first, from and to on one line, times in UTC.
+fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
+    let value_of = |label: &str| p.rows.iter().find(|r| r.label == label);
+    let mut rows = Vec::new();
+    if let Some(id) = value_of("ID") {
+        rows.push(("ID".to_owned(), id.value.clone()));
+    }
+    if let (Some(from), Some(to)) = (value_of("From"), value_of("To")) {
+        rows.push((
+            "From → To".to_owned(),
+            format!("{} → {}", from.value, to.value),
+        ));
+    }
+    if let Some(d) = &p.header.direction {
+        rows.push(("Direction".to_owned(), d.clone()));
+    }
+    for row in &p.rows {
+        let value = match row.label.as_str() {
+            "ID" | "From" | "To" | "URL" => continue,
+            "Created" => utc_or(&log.created_at, &row.value),
+            "Deleted" => utc_or(&log.discarded_at, &row.value),
+            // The ID alone, without the UI's link arrow.
+            "Parent leg" if row.link.is_some() => row.copy_text().to_owned(),
+            _ => row.value.clone(),
+        };
+        rows.push((row.label.clone(), value));
+    }
+    rows
+}
+
+fn utc_or(field: &Field<DateTime<Utc>>, shown: &str) -> String {
+    field.get().map_or_else(|| shown.to_owned(), utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn log_of(v: Value) -> VoiceLog {
+        let Value::Object(o) = v else {
+            panic!("object")
+        };
+        VoiceLog::from_object(o)
+    }
+
+    fn clock() -> Clock {
+        Clock::fixed(
+            Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0)
+                .single()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn ticket_of_the_demo_root_call() {
+        let body = include_str!("../assets/demo/call-root-laml.json");
+        let log = log_of(serde_json::from_str(body).unwrap());
+        insta::assert_snapshot!(ticket(&log, &clock()));
+    }
+
+    #[test]
+    fn a_child_leg_names_its_parent_and_a_mismatch_is_flagged() {
+        let log = log_of(json!({
+            "id":"7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21","type":"relay_pstn_call","status":"busy",
+            "from":"+1","to":"+2","created_at":"2026-11-25T14:02:13Z","duration_ms":0,
+            "billing_ms":0,"charge":0.04,
+            "charge_details":[{"description":"Outbound Voice Minutes","charge":0.03}],
+            "parent_id":"3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"}));
+        let t = ticket(&log, &clock());
+        assert!(t.starts_with("Relay PSTN call — busy\n"), "{t}");
+        assert!(
+            t.contains("Parent leg:  3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11\n"),
+            "{t}"
+        );
+        assert!(t.contains("  ! The lines add up to $0.03, less"), "{t}");
+        assert!(!t.contains('↗'));
+    }
+
+    #[test]
+    fn deleted_and_unknown_logs_still_summarise() {
+        let deleted = ticket(
+            &log_of(json!({"id":"b7182dc2-00f3-40e4-a5ce-20f164b329df",
+                "discarded_at":"2026-11-25T15:00:00Z","created_at":"2026-11-25T14:00:00Z"})),
+            &clock(),
+        );
+        assert!(
+            deleted.contains("Deleted:  2026-11-25 15:00:00 UTC\n"),
+            "{deleted}"
+        );
+        assert!(deleted.contains("Note: This log was deleted"), "{deleted}");
+        let unknown = ticket(
+            &log_of(json!({"type":"ai_agent_call","id":"x","minutes":3})),
+            &clock(),
+        );
+        assert!(
+            unknown.starts_with("Unknown type `ai_agent_call`\n"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("Fields:\n"), "{unknown}");
+        assert!(unknown.contains("  minutes: 3\n"), "{unknown}");
+    }
+
+    #[test]
+    fn server_strings_are_sanitised() {
+        let t = ticket(
+            &log_of(
+                json!({"type":"relay_sip_call","from":"\u{1b}[2J","to":"\r\u{7}",
+                "status":"\u{9b}x","charge_details":[{"description":"\u{1b}]52;c;eA==\u{7}","charge":1}]}),
+            ),
+            &clock(),
+        );
+        assert!(t.chars().all(|c| c == '\n' || !c.is_control()), "{t:?}");
+        assert!(t.contains("\\u{1b}[2J → \\u{d}\\u{7}"), "{t}");
+    }
+}
