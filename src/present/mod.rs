@@ -284,13 +284,16 @@ fn billing_row(log: &VoiceLog) -> Row {
             ));
             tone = Tone::Warn;
         }
+        // Both numbers are the server's: their difference can leave i64 (a billing of 2^62 ms
+        // against a duration of -2^63), so it saturates rather than overflows.
         Some(a) if billed > a => value.push_str(&format!(
             " · {} more than actual (rounded up)",
-            duration_ms(billed - a)
+            duration_ms(billed.saturating_sub(a))
         )),
-        Some(a) if billed < a => {
-            value.push_str(&format!(" · {} less than actual", duration_ms(a - billed)))
-        }
+        Some(a) if billed < a => value.push_str(&format!(
+            " · {} less than actual",
+            duration_ms(a.saturating_sub(billed))
+        )),
         Some(_) => value.push_str(" · same as actual"),
         None => {}
     }
@@ -528,6 +531,20 @@ mod tests {
             "{}",
             billed.value
         );
+    }
+
+    /// Found by fuzzing: a billing and a duration at the ends of i64 overflowed the difference.
+    #[test]
+    fn billing_and_duration_at_the_ends_of_i64_do_not_overflow() {
+        for (billed, actual) in [
+            (i64::MAX, i64::MIN),
+            (i64::MIN, i64::MAX),
+            (1 << 62, -(1 << 62) - 5),
+        ] {
+            let p = show(json!({"type":"relay_sip_call","billing_ms":billed,"duration_ms":actual}));
+            let row = p.rows.iter().find(|r| r.label == "Billed").unwrap();
+            assert!(row.value.contains("than actual"), "{}", row.value);
+        }
     }
 
     #[test]
