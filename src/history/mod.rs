@@ -15,8 +15,9 @@ mod store;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,10 @@ pub struct Entry {
     /// The log ID.
     pub id: Uuid,
     /// When the lookup was made.
+    #[serde(
+        serialize_with = "store::write_time",
+        deserialize_with = "store::read_time"
+    )]
     pub at: DateTime<Utc>,
     /// The profile it was made with.
     pub profile: String,
@@ -241,11 +246,17 @@ pub struct History {
     pending: Vec<Op>,
     /// The entries in display order: what is on disk, with `pending` applied.
     entries: Vec<Entry>,
-    index: filter::Index,
+    /// The filter's index of `entries`, built at the first query after a change: building it
+    /// for 10,000 entries costs as much as a third of reading them, and most changes (a lookup
+    /// recorded) are never followed by a filter.
+    index: OnceLock<filter::Index>,
     /// Bodies that could not be written to the cache.
     unsaved_bodies: HashMap<Uuid, CachedFile>,
     /// Why the last save failed, if it did.
     not_saved: Option<String>,
+    /// The stamp of `history.json` when it last held exactly `entries`: while it still has it,
+    /// a save need not read the file back.
+    on_disk: Option<store::Stamp>,
     fault: Option<Fault>,
 }
 
@@ -287,9 +298,10 @@ impl History {
             options,
             pending: Vec::new(),
             entries: Vec::new(),
-            index: filter::Index::default(),
+            index: OnceLock::new(),
             unsaved_bodies: HashMap::new(),
             not_saved: None,
+            on_disk: None,
             fault: None,
         }
     }
@@ -429,10 +441,15 @@ impl History {
     }
 
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
-    /// every index in order for an empty query. Fuzzy over ID, numbers, type, status, error and
-    /// note, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
+    /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
+    /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
     pub fn filter(&self, query: &str) -> Vec<usize> {
-        self.index.filter(query)
+        if query.trim().is_empty() {
+            return (0..self.entries.len()).collect();
+        }
+        self.index
+            .get_or_init(|| filter::Index::new(&self.entries))
+            .filter(query)
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {
@@ -512,7 +529,16 @@ impl History {
         if opening {
             store::remove_stale_temps(dir);
         }
-        let (mut entries, repaired) = match store::read(dir) {
+        // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
+        // what is on disk is `self.entries`, so reading 10,000 entries back is skipped.
+        let known = self.on_disk.take();
+        let unchanged = known.is_some() && known == store::stamp(dir) && self.not_saved.is_none();
+        let read = if unchanged {
+            Read::Entries(std::mem::take(&mut self.entries))
+        } else {
+            store::read(dir)
+        };
+        let (mut entries, repaired) = match read {
             Read::Entries(e) => (e, false),
             Read::Salvaged {
                 entries,
@@ -553,22 +579,29 @@ impl History {
                 dir.join(store::CACHE).display()
             )));
         }
-        for id in gone {
-            if !entries.iter().any(|e| e.id == id) {
-                store::remove_cached(dir, &id.to_string());
+        if !gone.is_empty() {
+            let kept = ids_of(&entries);
+            for id in gone {
+                if !kept.contains(&id) {
+                    store::remove_cached(dir, &id.to_string());
+                }
             }
         }
         self.save_bodies(dir, &entries, warnings);
         if opening {
             remove_orphan_bodies(dir, &entries);
         }
+        self.on_disk = store::stamp(dir);
         Ok(entries)
     }
 
     /// Writes the bodies waiting in memory to the cache; those that fail stay in memory.
     fn save_bodies(&mut self, dir: &Path, entries: &[Entry], warnings: &mut Vec<Warning>) {
-        self.unsaved_bodies
-            .retain(|id, _| entries.iter().any(|e| e.id == *id));
+        if self.unsaved_bodies.is_empty() {
+            return;
+        }
+        let kept = ids_of(entries);
+        self.unsaved_bodies.retain(|id, _| kept.contains(id));
         let mut failed = None;
         let fault = self.fault.as_ref();
         self.unsaved_bodies.retain(|id, body| {
@@ -589,12 +622,12 @@ impl History {
     }
 
     fn set_entries(&mut self, entries: Vec<Entry>) {
-        if self.dir.is_none() || self.not_saved.is_some() {
+        if (self.dir.is_none() || self.not_saved.is_some()) && !self.unsaved_bodies.is_empty() {
             // Bodies only in memory go with their entries.
-            self.unsaved_bodies
-                .retain(|id, _| entries.iter().any(|e| e.id == *id));
+            let kept = ids_of(&entries);
+            self.unsaved_bodies.retain(|id, _| kept.contains(id));
         }
-        self.index = filter::Index::new(&entries);
+        self.index = OnceLock::new();
         self.entries = entries;
     }
 
@@ -616,12 +649,18 @@ struct Failure {
 /// Removes cached bodies whose entry is gone (evicted by a swlog that was killed before it
 /// removed the body, for instance). Call with the lock held.
 fn remove_orphan_bodies(dir: &Path, entries: &[Entry]) {
+    let kept = ids_of(entries);
     for name in store::cached_names(dir) {
-        let known = Uuid::try_parse(&name).is_ok_and(|id| entries.iter().any(|e| e.id == id));
+        let known = Uuid::try_parse(&name).is_ok_and(|id| kept.contains(&id));
         if !known {
             store::remove_cached(dir, &name);
         }
     }
+}
+
+/// The IDs of `entries`, for membership tests that would be quadratic over a list.
+fn ids_of(entries: &[Entry]) -> HashSet<Uuid, filter::FastHash> {
+    entries.iter().map(|e| e.id).collect()
 }
 
 /// Applies one operation to a list of entries (in any order; [`normalize`] sorts).
@@ -671,7 +710,7 @@ fn apply(entries: &mut Vec<Entry>, op: &Op) {
 fn normalize(entries: &mut Vec<Entry>, cap: usize) -> Vec<Uuid> {
     // Stable: equal times keep the order they came in.
     entries.sort_by(|a, b| b.pinned.cmp(&a.pinned).then(b.at.cmp(&a.at)));
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    let mut seen = HashSet::with_capacity_and_hasher(entries.len(), filter::FastHash);
     entries.retain(|e| seen.insert(e.id));
     // Pinned entries come first, so the unpinned ones beyond the cap are the tail.
     let pinned = entries.iter().take_while(|e| e.pinned).count();

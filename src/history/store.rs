@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ struct FileOut<'a> {
 /// A cached response body as stored in `cache/<id>.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct CachedFile {
-    pub(super) fetched_at: chrono::DateTime<Utc>,
+    pub(super) fetched_at: DateTime<Utc>,
     pub(super) body: String,
 }
 
@@ -123,6 +123,13 @@ pub(super) fn lock(dir: &Path) -> io::Result<Lock> {
     }
 }
 
+/// The file as this swlog writes it, read straight into entries.
+#[derive(Deserialize)]
+struct FileIn {
+    version: u64,
+    entries: Vec<Entry>,
+}
+
 /// Reads `history.json` under the lock, moving a damaged file aside.
 pub(super) fn read(dir: &Path) -> Read {
     let path = dir.join(FILE);
@@ -131,6 +138,17 @@ pub(super) fn read(dir: &Path) -> Read {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
         Err(e) => return damaged(dir, Vec::new(), format!("cannot read it: {e}")),
     };
+    // The whole file in one typed pass: the common case, and well over twice as fast as going
+    // through `Value` and then each entry (callgrind, 10,000 entries: 89M instructions against
+    // 246M). Anything it refuses takes the slow path below, which salvages what it can.
+    // Checked as UTF-8 once, so that the parser need not check each string again (another
+    // fifth of the time).
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && let Ok(file) = serde_json::from_str::<FileIn>(text)
+        && file.version == VERSION
+    {
+        return Read::Entries(file.entries);
+    }
     let value: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) if bytes.iter().all(u8::is_ascii_whitespace) => {
@@ -181,14 +199,169 @@ pub(super) fn read(dir: &Path) -> Read {
 /// Reads `history.json` without the lock and without repairing anything, for a directory where
 /// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
 pub(super) fn read_untouched(dir: &Path) -> Option<Vec<Entry>> {
-    #[derive(Deserialize)]
-    struct FileIn {
-        version: u64,
-        entries: Vec<Entry>,
-    }
     let bytes = fs::read(dir.join(FILE)).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
     (file.version == VERSION).then_some(file.entries)
+}
+
+/// What identifies one version of `history.json`: every writer replaces the file by rename (a
+/// new inode, a new ctime), and an edit in place changes its size or mtime. Equal stamps mean
+/// the bytes on disk are the ones this swlog last read or wrote, so it need not read them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+/// The stamp of `history.json` now; `None` when there is none (no file, or not on Unix, where
+/// the file is then always read again).
+pub(super) fn stamp(dir: &Path) -> Option<Stamp> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = fs::metadata(dir.join(FILE)).ok()?;
+        Some(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Reads an entry's time. The times this swlog writes (`2026-01-02T03:04:05Z`, with or without a
+/// fraction) are read by hand, which is ten times cheaper than chrono's general RFC 3339 parser
+/// (callgrind: 1,650 instructions a time, a fifth of reading a history); anything else goes to
+/// that parser, exactly as `DateTime`'s own `Deserialize` does.
+pub(super) fn read_time<'de, D>(deserializer: D) -> Result<DateTime<Utc>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 date and time")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if let Some(t) = utc_time(s) {
+                return Ok(t);
+            }
+            s.parse::<DateTime<chrono::FixedOffset>>()
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(Visitor)
+}
+
+/// Writes an entry's time exactly as `DateTime`'s own `Serialize` does (RFC 3339, `Z`, a
+/// fraction of 3, 6 or 9 digits when there is one), by hand for years 0 to 9999: chrono goes
+/// through `fmt`, which was a third of the time to write a history.
+pub(super) fn write_time<S>(t: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+{
+    use chrono::{Datelike as _, Timelike as _};
+    let nanos = t.nanosecond();
+    let year = t.year();
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        // Beyond four digits, or a leap second: chrono's own rules apply.
+        return serde::Serialize::serialize(t, serializer);
+    }
+    let mut out = Digits::default();
+    out.number(year as u32, 4);
+    for (sep, n) in [
+        (b'-', t.month()),
+        (b'-', t.day()),
+        (b'T', t.hour()),
+        (b':', t.minute()),
+        (b':', t.second()),
+    ] {
+        out.byte(sep);
+        out.number(n, 2);
+    }
+    if nanos != 0 {
+        out.byte(b'.');
+        if nanos.is_multiple_of(1_000_000) {
+            out.number(nanos / 1_000_000, 3);
+        } else if nanos.is_multiple_of(1_000) {
+            out.number(nanos / 1_000, 6);
+        } else {
+            out.number(nanos, 9);
+        }
+    }
+    out.byte(b'Z');
+    // Only ASCII digits and separators were written.
+    let text = std::str::from_utf8(out.bytes()).map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(text)
+}
+
+/// A small buffer for writing a time without `fmt`.
+#[derive(Default)]
+struct Digits {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Digits {
+    fn byte(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+
+    /// `n` in `width` decimal digits, zero-padded (the high digits of a wider `n` are dropped).
+    fn number(&mut self, n: u32, width: u32) {
+        for i in (0..width).rev() {
+            self.byte(b'0' + (n / 10u32.pow(i) % 10) as u8);
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the form chrono writes a UTC time in; `None` for any other.
+fn utc_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let shape = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if b.len() < 20 || b.last() != Some(&b'Z') || shape.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let nanos = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
+            digits(20..20 + frac.len())? * 10u32.pow(9 - frac.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(digits(0..4)?).ok()?,
+        digits(5..7)?,
+        digits(8..10)?,
+    )?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(
+        digits(11..13)?,
+        digits(14..16)?,
+        digits(17..19)?,
+        nanos,
+    )?;
+    Some(date.and_time(time).and_utc())
 }
 
 /// Moves a damaged history file aside so that its bytes are kept, then reports it.
@@ -332,5 +505,56 @@ pub(super) fn clear_cache(dir: &Path) -> io::Result<()> {
     match fs::remove_dir_all(dir.join(CACHE)) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    /// The hand-written reader and writer agree with chrono's own serde, byte for byte.
+    #[test]
+    fn times_are_written_and_read_as_chrono_does() {
+        let base = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap();
+        let mut times = vec![
+            base,
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single().unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+                .single()
+                .unwrap(),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 30, 12, 0, 0).single().unwrap(),
+        ];
+        for nanos in [1, 999, 1_000, 120_000, 5_000_000, 123_456_789, 999_999_999] {
+            times.push(base + chrono::Duration::nanoseconds(nanos));
+        }
+        for t in times {
+            let ours = {
+                let mut out = Vec::new();
+                write_time(&t, &mut serde_json::Serializer::new(&mut out)).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let chronos = serde_json::to_string(&t).unwrap();
+            assert_eq!(ours, chronos, "{t:?}");
+            let back = read_time(&mut serde_json::Deserializer::from_str(&ours)).unwrap();
+            assert_eq!(back, t, "{ours}");
+        }
+    }
+
+    #[test]
+    fn other_forms_of_a_time_are_still_read() {
+        let read = |s: &str| read_time(&mut serde_json::Deserializer::from_str(s)).ok();
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single();
+        assert_eq!(read(r#""2026-01-02T03:04:05+00:00""#), t);
+        assert_eq!(read(r#""2026-01-02T04:04:05+01:00""#), t);
+        assert_eq!(read(r#""2026-01-02t03:04:05z""#), t);
+        assert_eq!(read(r#""2026-01-02T03:04:05.Z""#), None);
+        assert_eq!(read(r#""2026-02-30T03:04:05Z""#), None);
+        assert_eq!(read(r#""yesterday""#), None);
+        assert_eq!(read("17"), None);
     }
 }

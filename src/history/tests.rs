@@ -445,6 +445,13 @@ fn notes_and_the_fuzzy_filter() {
     let id3 = id(3).to_string();
     assert_eq!(found(&id3[24..]), [id(3)]);
     assert_eq!(found(&id3), [id(3)]);
+    assert_eq!(
+        found(&id3.to_uppercase()),
+        [id(3)],
+        "IDs match in either case"
+    );
+    // Only as a substring: "1003" is a subsequence of every ID here, and of none as a run.
+    assert_eq!(found("1003"), Vec::<Uuid>::new());
     // A blank note removes the note.
     ok(h.set_note(id(1), Some("  ".into())));
     assert_eq!(h.get(id(1)).unwrap().note, None);
@@ -537,6 +544,34 @@ fn delete_returns_what_restore_puts_back() {
     assert!(again.entries()[0].pinned);
     assert_eq!(again.entries()[0].note.as_deref(), Some("keep"));
     assert_eq!(again.cached_body(id(1)).unwrap().0, "{\"one\":1}");
+}
+
+/// A save skips reading the file back only while it is the file this swlog last wrote; a change
+/// by anyone else, a rename or an edit in place, is always read first.
+#[test]
+fn a_save_reads_the_file_again_whenever_someone_else_changed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(dir.path());
+    ok(a.record(record_of(1, 1, "+1"), None));
+    // Another swlog saves (a new file, renamed into place).
+    let mut b = open(dir.path());
+    ok(b.record(record_of(2, 2, "+2"), None));
+    ok(a.record(record_of(3, 3, "+3"), None));
+    assert_eq!(ids(&a), [id(3), id(2), id(1)]);
+    // Someone edits the file in place: same inode, another size and mtime.
+    let text = std::fs::read_to_string(file(dir.path())).unwrap();
+    let edited = text
+        .replacen("+3", "+4", 1)
+        .replacen(&id(3).to_string(), &id(4).to_string(), 1);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(file(dir.path()))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, edited.as_bytes()))
+        .unwrap();
+    ok(a.record(record_of(5, 5, "+5"), None));
+    assert_eq!(ids(&a), [id(5), id(4), id(2), id(1)]);
+    assert_eq!(ids(&open(dir.path())), [id(5), id(4), id(2), id(1)]);
 }
 
 #[test]
