@@ -299,7 +299,11 @@ impl Client {
         let refused = source_io_kinds(e).contains(&std::io::ErrorKind::ConnectionRefused);
         if refused {
             ApiError::Refused { host, attempts }
-        } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        } else if lower.contains("dns error")
+            || lower.contains("failed to lookup address")
+            // A host that cannot be a DNS name (a label over 63 bytes): it never will resolve.
+            || lower.contains("invalid dns name")
+        {
             ApiError::Dns { host }
         } else if has_rustls_error(e) || lower.contains("certificate") || lower.contains("tls") {
             ApiError::Tls {
@@ -412,17 +416,30 @@ fn source_io_kinds(e: &reqwest::Error) -> Vec<std::io::ErrorKind> {
 fn has_rustls_error(e: &reqwest::Error) -> bool {
     let mut source = e.source();
     while let Some(s) = source {
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
+        if is_rustls_error(s) {
             return true;
         }
         source = s.source();
+    }
+    false
+}
+
+/// Whether `e` is a rustls error, or an `io::Error` holding one at any depth. hyper-util wraps
+/// the TLS stream's `io::Error` (which holds the `rustls::Error`) in another `io::Error`, and
+/// `io::Error::source` skips the error it holds, so the chain alone never reaches rustls.
+fn is_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.downcast_ref::<rustls::Error>().is_some() {
+        return true;
+    }
+    let mut io = e.downcast_ref::<std::io::Error>();
+    while let Some(outer) = io {
+        let Some(inner) = outer.get_ref() else {
+            return false;
+        };
+        if inner.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        io = inner.downcast_ref::<std::io::Error>();
     }
     false
 }
