@@ -1,0 +1,254 @@
+//! `cargo bench`: the costs a user feels, each against a target (median, on CI's 2-core machine):
+//!
+//! | group | what | target |
+//! | --- | --- | --- |
+//! | `parse` | one demo record of each kind, body bytes to typed [`VoiceLog`] | ≤ 50 µs |
+//! | `render` | one full frame (input, detail, sidebar, status) on `TestBackend` | ≤ 1 ms |
+//! | `history` | open a 10,000-entry history; record one lookup into it | ≤ 20 ms each |
+//! | `filter` | the sidebar's fuzzy filter over 10,000 entries | ≤ 5 ms |
+//!
+//! Sample sizes and times are kept small so that the whole run takes a couple of minutes; pass
+//! criterion's own flags (`cargo bench -- --sample-size 100`) for tighter numbers.
+
+// A benchmark whose set-up fails should stop loudly.
+#![allow(missing_docs, clippy::expect_used, clippy::unwrap_used)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+use reqwest::StatusCode;
+use swlog::api::client::decode_object;
+use swlog::api::{Fetched, VoiceLog};
+use swlog::app::{App, Context};
+use swlog::demo::RECORDS;
+use swlog::event::{Effect, Message};
+use swlog::history::{Entry, History, Lookup, Options, Summary};
+use uuid::Uuid;
+
+/// Entries in the history benchmarks.
+const ENTRIES: usize = 10_000;
+
+fn parse(body: &str) -> VoiceLog {
+    let raw = decode_object(StatusCode::OK, false, body.as_bytes()).expect("a demo record");
+    VoiceLog::from_object(raw)
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    for (name, body) in RECORDS {
+        group.bench_with_input(BenchmarkId::from_parameter(name), body, |b, body| {
+            b.iter(|| parse(black_box(body)));
+        });
+    }
+    group.finish();
+}
+
+/// "Now" for the rendered frames: a few hours after the demo calls, as in the snapshots.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+        .single()
+        .unwrap()
+}
+
+/// An inspector that has looked up every demo record (so the sidebar is full) and shows `shown`,
+/// brought there through [`App::open_input`] and [`App::update`], as the loop does.
+fn app_showing(size: Size, shown: &str) -> App {
+    let context = Context {
+        space: "demo".into(),
+        project: "5ca1ab1e…".into(),
+        profile: "demo".into(),
+    };
+    let mut app = App::new(context, size, true);
+    app.fixed_now = Some(now());
+    let order = RECORDS
+        .iter()
+        .filter(|(name, _)| *name != shown)
+        .chain(RECORDS.iter().filter(|(name, _)| *name == shown));
+    for (_, body) in order {
+        let log = parse(body);
+        let id = log.id.value().expect("demo records have IDs").to_string();
+        let effects = app.open_input(&id);
+        let Some(Effect::Fetch { id, generation }) = effects.into_iter().next() else {
+            panic!("no fetch for {id}");
+        };
+        let fetched = Fetched {
+            log,
+            body: (*body).to_owned(),
+            fetched_at: now(),
+            elapsed: Duration::from_millis(80),
+            attempts: 1,
+        };
+        app.update(Message::Fetched {
+            generation,
+            id,
+            result: Box::new(Ok(fetched)),
+        });
+    }
+    assert!(app.shown_record().is_some(), "the record is shown");
+    app
+}
+
+fn bench_render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let size = Size::new(w, h);
+        // The richest record: three charge lines, a parent leg, every field.
+        let app = app_showing(size, "call-root-laml");
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        // The frame as the loop draws it after any change: build every widget, diff, flush.
+        group.bench_function(BenchmarkId::new("frame", format!("{w}x{h}")), |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|f| swlog::ui::draw(black_box(&app), f))
+                    .unwrap();
+            });
+        });
+        // Every cell changes each frame: two records drawn in turn, so the diff and the
+        // backend see a whole new screen.
+        let other = app_showing(size, "whatsapp-mismatch");
+        let mut flip = false;
+        group.bench_function(
+            BenchmarkId::new("frame-all-changed", format!("{w}x{h}")),
+            |b| {
+                b.iter(|| {
+                    flip = !flip;
+                    let shown = if flip { &other } else { &app };
+                    terminal.draw(|f| swlog::ui::draw(shown, f)).unwrap();
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+/// A random-looking v4 UUID, the same for the same `n` (SplitMix64), as real log IDs are random.
+fn id(n: usize) -> Uuid {
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let seed = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let (hi, lo) = (mix(seed), mix(seed ^ 0xdead_beef));
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&hi.to_le_bytes());
+    bytes[8..].copy_from_slice(&lo.to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// A history entry as a lookup of a Relay PSTN call leaves it; every seventh has a note and
+/// every eleventh is a failed lookup, for a realistic mix.
+fn entry(n: usize) -> Entry {
+    let at = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap()
+        + chrono::Duration::seconds(n as i64);
+    let lookup = if n.is_multiple_of(11) {
+        Lookup::Error("not found".into())
+    } else {
+        Lookup::Record(Summary {
+            kind: "Relay PSTN call".into(),
+            status: Some(if n.is_multiple_of(5) { "busy" } else { "completed" }.into()),
+            from: Some(format!("+1206555{:04}", n % 10_000)),
+            to: Some("+18005550100".into()),
+            charge: Some(0.0125),
+            parent_id: None,
+        })
+    };
+    let mut e = Entry::new(id(n), at, "default", "acme", lookup);
+    if n.is_multiple_of(7) {
+        e.note = Some(format!("ticket {n} customer reports one-way audio"));
+    }
+    e
+}
+
+/// Writes a history of `ENTRIES` entries, as swlog writes it, into `dir`.
+fn write_history(dir: &Path) {
+    let mut entries: Vec<Entry> = (0..ENTRIES).map(entry).collect();
+    entries.reverse(); // most recent first, the display order
+    let file = serde_json::json!({ "version": 1, "entries": entries });
+    std::fs::write(dir.join("history.json"), serde_json::to_vec(&file).unwrap()).unwrap();
+}
+
+fn options() -> Options {
+    Options {
+        cap: ENTRIES,
+        cache: false,
+    }
+}
+
+fn bench_history(c: &mut Criterion) {
+    let mut group = c.benchmark_group("history");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    group.bench_function("load-10k", |b| {
+        b.iter(|| {
+            let (history, warnings) = History::open(dir.path(), options());
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(history.entries().len(), ENTRIES);
+            history
+        });
+    });
+    // One lookup recorded into a full history: lock, read what is on disk, apply, write the file
+    // atomically (fsync, rename, fsync the directory), rebuild the filter's index.
+    let (mut history, _) = History::open(dir.path(), options());
+    let mut n = ENTRIES;
+    group.bench_function("save-10k", |b| {
+        b.iter(|| {
+            n += 1;
+            let warnings = history.record(entry(n), None);
+            assert!(warnings.is_empty(), "{warnings:?}");
+        });
+    });
+    assert_eq!(history.entries().len(), ENTRIES, "the cap keeps it at 10k");
+    group.finish();
+}
+
+fn bench_filter(c: &mut Criterion) {
+    let mut group = c.benchmark_group("filter");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path());
+    let (history, _) = History::open(dir.path(), options());
+    // A phone number's digits, a word of a note, a status, two words, the start of an ID as
+    // pasted from a ticket, a miss.
+    let id_start = id(4242).to_string()[..8].to_owned();
+    for (name, query) in [
+        ("5551234", "5551234"),
+        ("audio", "audio"),
+        ("busy", "busy"),
+        ("relay 0100", "relay 0100"),
+        ("id-start", id_start.as_str()),
+        ("zzzz", "zzzz"),
+    ] {
+        group.bench_with_input(BenchmarkId::new("10k", name), query, |b, q| {
+            b.iter(|| history.filter(black_box(q)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_parse,
+    bench_render,
+    bench_history,
+    bench_filter
+);
+criterion_main!(benches);
