@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# swlog against curl, side by side in one run, on the same loopback server:
+#
+#   1. one lookup:   `swlog get ID --format json`            vs  one `curl -u … URL`
+#   2. 200 lookups:  `swlog get - --concurrency 16` (stdin)  vs  `xargs -P16 curl -u … URL`
+#
+# The server is the demo server on its own (examples/demo-server.rs): the same records, the same
+# Basic auth, on 127.0.0.1. Both clients get the same IDs and throw the output away. Timing is
+# hyperfine's; the ratios printed are of medians. Targets: one lookup ≤ 1.2× curl, 200 lookups
+# ≤ 0.5× xargs/curl.
+#
+# Needs: hyperfine (Debian: `apt-get install hyperfine`; or `cargo install hyperfine`), curl,
+# xargs, python3 (to read hyperfine's JSON). Builds the release binary and the example once and
+# reuses target/. Usage: scripts/bench-vs-curl.sh [RUNS]   (default 30 runs of each command)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs="${1:-30}"
+for tool in hyperfine curl xargs python3; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "bench-vs-curl: $tool is missing." >&2
+    [ "$tool" = hyperfine ] && echo "  install it with: apt-get install hyperfine   (or: cargo install hyperfine)" >&2
+    exit 2
+  fi
+done
+
+echo "bench-vs-curl: building the release binary and the demo server (reuses target/)"
+cargo build --release --quiet --bin swlog --example demo-server
+swlog="$PWD/target/release/swlog"
+server="$PWD/target/release/examples/demo-server"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$server" >"$work/url" &
+server_pid=$!
+for _ in $(seq 100); do
+  [ -s "$work/url" ] && break
+  sleep 0.05
+done
+base="$(head -n1 "$work/url")"
+case "$base" in
+  http://127.0.0.1:*) ;;
+  *) echo "bench-vs-curl: the demo server did not start" >&2; exit 1 ;;
+esac
+
+# The demo credentials, from the one place they are defined.
+project="$(sed -n 's/^pub const PROJECT_ID: &str = "\(.*\)";/\1/p' src/demo.rs)"
+token="$(sed -n 's/^pub const TOKEN: &str = "\(.*\)";/\1/p' src/demo.rs)"
+[ -n "$project" ] && [ -n "$token" ] || { echo "bench-vs-curl: demo credentials not found in src/demo.rs" >&2; exit 1; }
+
+# swlog sees no config file and no other settings: only the environment below and --base-url.
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_DATA_HOME="$work/home/data"
+export XDG_STATE_HOME="$work/home/state" XDG_CACHE_HOME="$work/home/cache"
+unset SIGNALWIRE_SPACE SIGNALWIRE_SPACE_URL SIGNALWIRE_TOKEN SWLOG_BASE_URL SWLOG_CONFIG SWLOG_LOG
+export SIGNALWIRE_PROJECT_ID="$project" SIGNALWIRE_API_TOKEN="$token" NO_COLOR=1
+mkdir -p "$HOME"
+
+# The records that answer at once with 200 (not the slow, live or error IDs), repeated to 200.
+one="3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"
+records=(
+  3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11 7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21
+  c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31 0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1
+  a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1 1e3a5c7e-9b2d-4f6a-8e0c-2a4c6e8a0b41
+  9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c51 2c4e6a8c-0e2a-4c4e-9a6c-8e0a2c4e6a61
+  6d8f0b2d-4f6b-4d8f-8b0d-2f4b6d8f0b71 8e0a2c4e-6a8c-4e0a-9c4e-6a8c0e2a4c81
+  4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e91 5b7d9f1b-3d5f-4b7d-9f1b-3d5f7b9d1fa1
+)
+for i in $(seq 0 199); do echo "${records[$((i % ${#records[@]}))]}"; done >"$work/ids"
+
+# Both clients must succeed before they are timed, or the comparison means nothing.
+"$swlog" --base-url "$base" get "$one" --format json >/dev/null
+curl -sSf -u "$project:$token" -H 'Accept: application/json' "$base/api/voice/logs/$one" >/dev/null
+count="$("$swlog" --base-url "$base" get - --concurrency 16 --format json <"$work/ids" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+[ "$count" = 200 ] || { echo "bench-vs-curl: swlog fetched $count of 200" >&2; exit 1; }
+
+echo "bench-vs-curl: server $base, $(nproc) cores, $runs runs each"
+hyperfine --style basic --warmup 3 --runs "$runs" -N \
+  --export-json "$work/one.json" \
+  -n "swlog get (1 ID)" "$swlog --base-url $base get $one --format json" \
+  -n "curl (1 ID)" "curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/$one"
+
+hyperfine --style basic --warmup 2 --runs "$runs" \
+  --export-json "$work/many.json" \
+  -n "swlog get - --concurrency 16 (200 IDs)" \
+  "$swlog --base-url $base get - --concurrency 16 --format json < $work/ids" \
+  -n "xargs -P16 curl (200 IDs)" \
+  "xargs -P16 -I{} curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/{} < $work/ids"
+
+python3 - "$work/one.json" "$work/many.json" <<'EOF'
+import json, sys
+def medians(path):
+    return [r["median"] for r in json.load(open(path))["results"]]
+(s1, c1), (sn, cn) = medians(sys.argv[1]), medians(sys.argv[2])
+rows = [("1 ID", s1, c1, 1.2), ("200 IDs, 16 at a time", sn, cn, 0.5)]
+print()
+print("| lookups | swlog median | curl median | swlog / curl | target |")
+print("| --- | --- | --- | --- | --- |")
+ok = True
+for name, s, c, target in rows:
+    ratio = s / c
+    ok &= ratio <= target
+    mark = "met" if ratio <= target else "MISSED"
+    print(f"| {name} | {s*1000:.1f} ms | {c*1000:.1f} ms | {ratio:.2f}x | <= {target}x ({mark}) |")
+sys.exit(0 if ok else 1)
+EOF
