@@ -285,4 +285,5 @@ pub fn closed_port() -> u16 {
     port
 }
 
+pub mod frame;
 pub mod harness;

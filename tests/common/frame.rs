@@ -1,0 +1,130 @@
+//! Rendering a response body as the user would see it, for the property tests and the fuzz
+//! regressions: bytes → `decode_object` → `VoiceLog` → a full frame on `TestBackend` and the text
+//! of `swlog get`.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Size;
+use reqwest::StatusCode;
+use serde_json::{Map, Value};
+use swlog::api::client::decode_object;
+use swlog::api::{ApiError, Fetched, VoiceLog};
+use swlog::app::{App, Context};
+use swlog::cli::Format;
+use swlog::event::{Effect, Message};
+use swlog::get::{Output, render_text};
+use swlog::present::format::Clock;
+
+use super::harness::now;
+
+/// The ID a record is looked up as; its own `id` field may be anything.
+pub const LOOKED_UP: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+
+/// A 200 response with `body`, as the client types it.
+pub fn fetched_from_bytes(body: &[u8]) -> Result<Fetched, ApiError> {
+    let raw = decode_object(StatusCode::OK, false, body)?;
+    Ok(fetched_from_object(
+        raw,
+        String::from_utf8_lossy(body).into_owned(),
+    ))
+}
+
+/// A fetched record made of `raw`, with `body` as the text received.
+pub fn fetched_from_object(raw: Map<String, Value>, body: String) -> Fetched {
+    Fetched {
+        log: VoiceLog::from_object(raw),
+        body,
+        fetched_at: now(),
+        elapsed: Duration::from_millis(80),
+        attempts: 1,
+    }
+}
+
+/// The inspector at `width`x`height` after looking up [`LOOKED_UP`] and getting `fetched`,
+/// through the same `open_input` and `update` the loop calls; `raw` turns on the JSON view.
+pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App {
+    let context = Context {
+        space: "test".into(),
+        project: "test".into(),
+        profile: "test".into(),
+    };
+    let mut app = App::new(context, Size::new(width, height), true);
+    app.fixed_now = Some(now());
+    let Some(Effect::Fetch { id, generation }) = app.open_input(LOOKED_UP).into_iter().next()
+    else {
+        panic!("no fetch for a valid ID");
+    };
+    app.update(Message::Fetched {
+        generation,
+        id,
+        result: Box::new(Ok(fetched.clone())),
+    });
+    assert!(app.shown_record().is_some(), "the record is shown");
+    app.raw = raw;
+    app
+}
+
+/// One full frame of the inspector showing `fetched`.
+pub fn draw(fetched: &Fetched, width: u16, height: u16, raw: bool) -> Buffer {
+    let app = app_showing(fetched, width, height, raw);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| swlog::ui::draw(&app, f))
+        .expect("draw on TestBackend");
+    terminal.backend().buffer().clone()
+}
+
+/// A character a terminal could act on: a control character (C0 with ESC and BEL, DEL, C1 with
+/// CSI) or a bidi control, which reorders what the reader sees.
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The cells of `buffer` holding a terminal control character, with positions.
+pub fn control_cells(buffer: &Buffer) -> Vec<(u16, u16, String)> {
+    let area = buffer.area;
+    let mut bad = Vec::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buffer.cell((x, y))
+                && cell.symbol().chars().any(is_terminal_control)
+            {
+                bad.push((x, y, cell.symbol().escape_debug().to_string()));
+            }
+        }
+    }
+    bad
+}
+
+/// `swlog get`'s text for `fetched`, without colour.
+pub fn get_text(fetched: &Fetched) -> String {
+    let output = Output {
+        format: Format::Text,
+        color: false,
+        demo: false,
+    };
+    render_text(fetched, &Clock::fixed(now()), output)
+}
+
+/// Draws `fetched` every way the user can see it (two sizes, the detail and the raw JSON view,
+/// and `swlog get`'s text) and fails if any of it holds a control character.
+pub fn assert_renders_clean(fetched: &Fetched) {
+    for (w, h, raw) in [
+        (80, 24, false),
+        (200, 50, false),
+        (80, 24, true),
+        (20, 6, false),
+    ] {
+        let buffer = draw(fetched, w, h, raw);
+        let bad = control_cells(&buffer);
+        assert!(
+            bad.is_empty(),
+            "control characters at {w}x{h} (raw {raw}): {bad:?}"
+        );
+    }
+    super::assert_no_raw_controls("swlog get's text", &get_text(fetched));
+}
