@@ -94,6 +94,10 @@ pub struct Global {
     /// Write a diagnostics log here (default with SWLOG_LOG set: the platform state dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// Neither read nor write cached response bodies (the history is still kept).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 impl Global {
@@ -116,6 +120,27 @@ pub enum Command {
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
+    /// Print the lookup history for scripts, or clear it.
+    History(HistoryArgs),
+}
+
+/// `swlog history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// What to do; without one, the history is printed, most recent first.
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `swlog history` actions.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Delete every lookup and every cached body.
+    Clear,
 }
 
 /// `swlog get`.
@@ -132,6 +157,10 @@ pub struct GetArgs {
     /// How many lookups run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+
+    /// Do not record these lookups in the history.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 /// Output formats of `swlog get`.

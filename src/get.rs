@@ -24,6 +24,38 @@ pub struct Output {
     pub demo: bool,
 }
 
+/// Where `swlog get` records its lookups, so that they show in the inspector's sidebar.
+#[derive(Debug)]
+pub struct Recorder<'a> {
+    /// The history.
+    pub history: &'a mut crate::history::History,
+    /// The profile in effect.
+    pub profile: &'a str,
+    /// The space looked in.
+    pub space: &'a str,
+}
+
+impl Recorder<'_> {
+    fn record(
+        &mut self,
+        id: Uuid,
+        result: &Result<Fetched, ApiError>,
+        err: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let warnings = match result {
+            Ok(f) => self.history.record_fetched(id, self.profile, self.space, f),
+            Err(e) => {
+                self.history
+                    .record_error(id, chrono::Utc::now(), self.profile, self.space, e)
+            }
+        };
+        for w in warnings {
+            writeln!(err, "swlog: {w}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Reads the IDs: each argument, with `-` standing for the lines of `stdin`.
 pub fn collect_inputs(args: &[String], stdin: &mut dyn BufRead) -> std::io::Result<Vec<String>> {
     let mut inputs = Vec::new();
@@ -73,6 +105,7 @@ pub async fn run(
     output: Output,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    mut recorder: Option<Recorder<'_>>,
 ) -> std::io::Result<u8> {
     let clock = Clock::system();
     let mut results = futures::stream::iter(ids.iter().copied())
@@ -90,6 +123,9 @@ pub async fn run(
         )?;
     }
     while let Some((id, result)) = results.next().await {
+        if let Some(r) = recorder.as_mut() {
+            r.record(id, &result, err)?;
+        }
         match result {
             Ok(fetched) => {
                 found += 1;

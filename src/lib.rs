@@ -12,6 +12,7 @@ pub mod demo;
 pub mod event;
 pub mod get;
 pub mod history;
+pub mod history_cmd;
 pub mod inspector;
 pub mod logging;
 pub mod present;

@@ -9,6 +9,13 @@ use swlog::session::Session;
 use swlog::{get, logging};
 
 fn main() -> ExitCode {
+    // The helper process that keeps copied text on an X11/Wayland clipboard after swlog exits.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == swlog::clipboard::KEEPER_ARG)
+    {
+        return ExitCode::from(swlog::clipboard::run_keeper());
+    }
     let cli = Cli::parse_args();
     if let Err(e) = logging::init(cli.global.log_file.as_deref()) {
         eprintln!("swlog: cannot open the diagnostics log: {e}");
@@ -31,6 +38,17 @@ async fn run(cli: Cli) -> u8 {
     match cli.command {
         Some(Command::Get(args)) => run_get(&cli.global, args).await,
         Some(Command::Config) => show_config(&cli.global),
+        Some(Command::History(args)) => {
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+            match swlog::history_cmd::run(&cli.global, &args, &mut out, &mut err) {
+                Ok(code) => code,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+                Err(e) => {
+                    eprintln!("swlog: cannot write output: {e}");
+                    exit::REMOTE
+                }
+            }
+        }
         None => swlog::inspector::run(&cli.global, cli.id).await,
     }
 }
@@ -67,6 +85,18 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         eprintln!("swlog: warning: {w}");
     }
     let client = &session.client;
+    let mut history = (!args.no_history).then(|| {
+        let (history, warnings) = session.history(global.no_cache);
+        for w in warnings {
+            eprintln!("swlog: {w}");
+        }
+        history
+    });
+    let recorder = history.as_mut().map(|h| get::Recorder {
+        history: h,
+        profile: &session.settings.profile,
+        space: session.settings.endpoint.space(),
+    });
     let color = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let output = get::Output {
@@ -82,6 +112,7 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         output,
         &mut out,
         &mut err,
+        recorder,
     )
     .await
     {
