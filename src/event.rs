@@ -23,6 +23,8 @@ pub enum Message {
     Tick,
     /// Time to stop: SIGTERM, SIGHUP, or the terminal's input closed.
     Quit(&'static str),
+    /// A copy finished: what the status bar should say, and whether it failed.
+    Copied(Result<String, String>),
 }
 
 /// What the loop must do for the state after an update.
@@ -37,6 +39,13 @@ pub enum Effect {
     },
     /// Cancel the lookup in flight.
     Cancel,
+    /// Put text on the clipboard.
+    Copy {
+        /// What is copied, in words (for the status bar).
+        what: String,
+        /// The text.
+        text: String,
+    },
     /// Leave the inspector.
     Quit,
 }

@@ -123,7 +123,7 @@ async fn a_slow_lookup_superseded_by_a_new_one_is_never_shown() {
         "the superseded lookup never shows\n{screen}"
     );
     let app = h.quit().await;
-    assert_eq!(app.lookups.len(), 1, "the cancelled lookup is not recorded");
+    assert_eq!(app.sidebar.len(), 1, "the cancelled lookup is not recorded");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

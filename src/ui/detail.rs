@@ -228,6 +228,18 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
         };
         title.push(Span::styled(format!("● {status}"), style));
     }
+    if let Some(id) = app.nav.current()
+        && let Some(at) = app.cached_at.get(&id)
+    {
+        let refreshing = app.in_flight.is_some_and(|f| f.id == id);
+        let text = format!(
+            "cached · fetched {}{}",
+            app.clock().age(*at),
+            if refreshing { " · refreshing…" } else { "" }
+        );
+        title.push(Span::raw("  "));
+        title.push(Span::styled(text, theme.warn()));
+    }
     if app.shown_is_live() {
         title.push(Span::raw("  "));
         if app.live.enabled && !app.live.interval.is_zero() {

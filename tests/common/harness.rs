@@ -16,7 +16,9 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Size};
 use swlog::api::{Client, ClientOptions};
 use swlog::app::{App, Context};
+use swlog::clipboard::Recording;
 use swlog::demo::{DemoOptions, DemoServer};
+use swlog::history::{History, Options as HistoryOptions};
 use swlog::inspector::{channel, run_loop};
 use swlog::secret::Secret;
 use tokio::task::JoinHandle;
@@ -86,7 +88,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub struct Harness {
     pub backend: SharedBackend,
     keys: UnboundedSender<std::io::Result<Event>>,
-    task: JoinHandle<App>,
+    task: JoinHandle<(App, Recording)>,
     pub server: DemoServer,
 }
 
@@ -186,17 +188,27 @@ impl Harness {
             project: "5ca1ab1e…".into(),
             profile: "demo".into(),
         };
-        let mut app = App::new(context, Size::new(width, height), color);
+        let history = History::in_memory(HistoryOptions::default());
+        let mut app = App::new(context, Size::new(width, height), color, history);
         app.fixed_now = Some(now());
         app.live = swlog::app::Live::new(every);
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
         let (keys, input) = unbounded();
         let task = tokio::spawn(async move {
-            run_loop(&mut terminal, &mut app, input, &client, channel(), vec![])
-                .await
-                .expect("loop");
-            app
+            let mut clipboard = Recording::new();
+            run_loop(
+                &mut terminal,
+                &mut app,
+                input,
+                &client,
+                &mut clipboard,
+                channel(),
+                vec![],
+            )
+            .await
+            .expect("loop");
+            (app, clipboard)
         });
         Self {
             backend,
@@ -287,6 +299,11 @@ impl Harness {
 
     /// Waits for the loop to end by itself (after a `q` the test sent).
     pub async fn exited(self) -> App {
+        self.exited_with_clipboard().await.0
+    }
+
+    /// Waits for the loop to end by itself; the final state and what was copied.
+    pub async fn exited_with_clipboard(self) -> (App, Recording) {
         tokio::time::timeout(Duration::from_secs(5), self.task)
             .await
             .expect("loop ends")
@@ -295,14 +312,16 @@ impl Harness {
 
     /// Quits with Ctrl-C (which works in any pane) and returns the final state.
     pub async fn quit(self) -> App {
+        self.quit_with_clipboard().await.0
+    }
+
+    /// Quits with Ctrl-C; the final state and what was copied.
+    pub async fn quit_with_clipboard(self) -> (App, Recording) {
         self.send(Event::Key(KeyEvent::new(
             KeyCode::Char('c'),
             KeyModifiers::CONTROL,
         )));
-        tokio::time::timeout(Duration::from_secs(5), self.task)
-            .await
-            .expect("loop ends")
-            .expect("loop task")
+        self.exited_with_clipboard().await
     }
 }
 
