@@ -2,6 +2,7 @@
 //! breakdown, extra fields and notes. Shared by the TUI's detail pane and `swlog get`'s text
 //! output, so both say the same thing. Every string here is already sanitised.
 
+pub mod chain;
 pub mod events;
 pub mod format;
 
