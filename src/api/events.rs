@@ -195,11 +195,18 @@ impl Events {
         self.items.iter().filter_map(|e| e.event_at.get()).min()
     }
 
-    /// The items as the server sent them, in its order.
-    pub fn raw_in_server_order(&self) -> Vec<Value> {
-        let mut items: Vec<&Event> = self.items.iter().collect();
-        items.sort_by_key(|e| e.position);
-        items.into_iter().map(|e| e.raw.clone()).collect()
+    /// The body's `data` as sent: the items in the server's order, the value that was not an
+    /// array, or null when there was none.
+    pub fn data(&self) -> Value {
+        match &self.shape {
+            Shape::Expected => {
+                let mut items: Vec<&Event> = self.items.iter().collect();
+                items.sort_by_key(|e| e.position);
+                Value::Array(items.into_iter().map(|e| e.raw.clone()).collect())
+            }
+            Shape::NoData => Value::Null,
+            Shape::DataNotArray(v) => v.clone(),
+        }
     }
 }
 
@@ -327,6 +334,8 @@ mod tests {
         let odd = parse(json!({"data":{"items":[]}}));
         assert!(odd.is_empty());
         assert_eq!(odd.shape, Shape::DataNotArray(json!({"items":[]})));
+        assert_eq!(odd.data(), json!({"items":[]}));
+        assert_eq!(none.data(), Value::Null);
         let null = parse(json!({"data":null}));
         assert_eq!(null.shape, Shape::DataNotArray(Value::Null));
         let empty = parse(json!({"data":[]}));
@@ -353,11 +362,10 @@ mod tests {
             Some("2026-11-25T14:00:01.500+00:00".into())
         );
         assert_eq!(e.items[1].event_at, Field::Invalid(json!("yesterday")));
-        let server: Vec<Value> = e
-            .raw_in_server_order()
-            .into_iter()
-            .map(|v| v["name"].clone())
-            .collect();
+        let Value::Array(sent) = e.data() else {
+            panic!("data is an array")
+        };
+        let server: Vec<Value> = sent.into_iter().map(|v| v["name"].clone()).collect();
         assert_eq!(
             server,
             [

@@ -113,25 +113,32 @@ fn route(log: &VoiceLog) -> String {
 
 /// The chain as aligned plain text, first leg first, each line starting with `indent`.
 pub fn text(chain: &Chain, indent: &str) -> String {
+    lines(chain, indent)
+        .into_iter()
+        .map(|(line, _)| line + "\n")
+        .collect()
+}
+
+/// The lines of [`text`] (without newlines), each with how it should look.
+pub fn lines(chain: &Chain, indent: &str) -> Vec<(String, Tone)> {
     let rows = rows(chain);
     let width = |f: fn(&ChainRow) -> usize| rows.iter().map(f).max().unwrap_or(0);
     let lw = width(|r| r.label.chars().count());
     let sw = width(|r| r.status.as_ref().map_or(0, |(s, _)| s.chars().count()));
-    let mut s = String::new();
-    for r in &rows {
-        let id = r.id.map_or_else(|| "—".to_owned(), |u| u.to_string());
-        let status = r.status.as_ref().map_or("", |(s, _)| s.as_str());
-        let mut line = format!(
-            "{indent}{:<lw$}  {:<sw$}  {id:<36}  {}",
-            r.label, status, r.detail
-        );
-        if r.this_leg {
-            line.push_str("  (this leg)");
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
+    rows.iter()
+        .map(|r| {
+            let id = r.id.map_or_else(|| "—".to_owned(), |u| u.to_string());
+            let status = r.status.as_ref().map_or("", |(s, _)| s.as_str());
+            let mut line = format!(
+                "{indent}{:<lw$}  {:<sw$}  {id:<36}  {}",
+                r.label, status, r.detail
+            );
+            if r.this_leg {
+                line.push_str("  (this leg)");
+            }
+            (line.trim_end().to_owned(), r.tone)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -112,13 +112,22 @@ impl Timeline {
 
     /// The timeline as aligned plain text, one event a line, each line starting with `indent`.
     pub fn text(&self, indent: &str) -> String {
-        let mut s = String::new();
-        for note in &self.notes {
-            s.push_str(&format!("{indent}{note}\n"));
-        }
+        self.lines(indent)
+            .into_iter()
+            .map(|(line, _)| line + "\n")
+            .collect()
+    }
+
+    /// The lines of [`Timeline::text`] (without newlines), each with how it should look.
+    pub fn lines(&self, indent: &str) -> Vec<(String, Tone)> {
+        let mut lines: Vec<(String, Tone)> = self
+            .notes
+            .iter()
+            .map(|note| (format!("{indent}{note}"), Tone::Warn))
+            .collect();
         if self.rows.is_empty() {
-            s.push_str(&format!("{indent}{NO_EVENTS}\n"));
-            return s;
+            lines.push((format!("{indent}{NO_EVENTS}"), Tone::Empty));
+            return lines;
         }
         let width =
             |f: fn(&EventRow) -> &str| self.rows.iter().map(|r| f(r).width()).max().unwrap_or(0);
@@ -133,10 +142,9 @@ impl Timeline {
                 pad_right(&r.name, nw),
                 r.summary()
             );
-            s.push_str(line.trim_end());
-            s.push('\n');
+            lines.push((line.trim_end().to_owned(), r.severity.into()));
         }
-        s
+        lines
     }
 }
 
