@@ -10,7 +10,8 @@ use crate::config::Overrides;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every ID was found
-  1  some IDs failed and others succeeded (each failure on stderr)
+  1  some lookups failed and others succeeded (each failure on stderr): an ID, or the
+     events or a parent leg of a log that was found
   2  usage or configuration error (bad ID, bad space, missing credentials)
   3  not found
   4  authentication or authorisation refused
@@ -154,6 +155,15 @@ pub struct GetArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Also print each leg's event timeline (JSON: `{"log", "events"}`).
+    #[arg(long)]
+    pub events: bool,
+
+    /// Also follow parent_id up to the first leg, at most 10 parents, and print the chain
+    /// (JSON: `{"log", "chain"}`).
+    #[arg(long)]
+    pub chain: bool,
+
     /// How many lookups run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -168,7 +178,8 @@ pub struct GetArgs {
 pub enum Format {
     /// Aligned fields and the charge breakdown, as the inspector shows them.
     Text,
-    /// Each body as received, pretty-printed; several IDs make one JSON array.
+    /// Each body as received, pretty-printed; several IDs make one JSON array. With --events or
+    /// --chain each is `{"log": body, "events": [...], "chain": [...]}`.
     Json,
 }
 

@@ -103,6 +103,8 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         format: args.format,
         color,
         demo: global.demo,
+        events: args.events,
+        chain: args.chain,
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
     match get::run(
