@@ -175,6 +175,29 @@ impl Harness {
         Self::start_client_with(client, server, width, height, color, Duration::from_secs(5))
     }
 
+    /// Starts the loop against a fresh demo server (slow answers take 400 ms), recording to the
+    /// history in `dir`, as a second run of swlog on the same machine would.
+    pub async fn start_in(dir: &std::path::Path, width: u16, height: u16) -> Self {
+        let options = DemoOptions {
+            slow: Duration::from_millis(400),
+            ..DemoOptions::default()
+        };
+        let server = DemoServer::start(options).await.expect("demo server");
+        let (project, token) = server.credentials();
+        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
+        let (history, warnings) = History::open(dir, HistoryOptions::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        Self::start_app(
+            client,
+            server,
+            width,
+            height,
+            false,
+            Duration::from_secs(5),
+            history,
+        )
+    }
+
     fn start_client_with(
         client: Client,
         server: DemoServer,
@@ -183,12 +206,24 @@ impl Harness {
         color: bool,
         every: Duration,
     ) -> Self {
+        let history = History::in_memory(HistoryOptions::default());
+        Self::start_app(client, server, width, height, color, every, history)
+    }
+
+    fn start_app(
+        client: Client,
+        server: DemoServer,
+        width: u16,
+        height: u16,
+        color: bool,
+        every: Duration,
+        history: History,
+    ) -> Self {
         let context = Context {
             space: "demo".into(),
             project: "5ca1ab1e…".into(),
             profile: "demo".into(),
         };
-        let history = History::in_memory(HistoryOptions::default());
         let mut app = App::new(context, Size::new(width, height), color, history);
         app.fixed_now = Some(now());
         app.live = swlog::app::Live::new(every);
