@@ -115,6 +115,31 @@ fn perform(
     for effect in effects {
         match effect {
             Effect::Quit => return true,
+            Effect::FetchEvents { id } => {
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let result = client.fetch_events(id).await;
+                    let _ = tx.send(Message::EventsFetched {
+                        id,
+                        result: Box::new(result),
+                    });
+                });
+            }
+            Effect::ResolveChain { id, log } => {
+                // The leg is already on screen; its parents are followed beside it.
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let fetch = |parent| {
+                        let client = client.clone();
+                        async move { client.fetch_log(parent).await.map(|f| f.log) }
+                    };
+                    let chain = crate::chain::resolve(&log, fetch, crate::chain::MAX_HOPS).await;
+                    let _ = tx.send(Message::ChainResolved {
+                        id,
+                        chain: Box::new(chain),
+                    });
+                });
+            }
             Effect::Copy { what, text } => {
                 let result = clipboard
                     .copy(&text)

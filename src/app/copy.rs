@@ -19,6 +19,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         .then(|| app.sidebar.selected_entry().map(|e| e.id))
         .flatten();
     let shown = app.shown_record();
+    let events_tab = app.investigation.tab == super::Tab::Events && app.focus == Focus::Detail;
     let effect = match key.code {
         KeyCode::Char('c') | KeyCode::Char('y') if sidebar_id.is_some() => {
             sidebar_id.map(|id| copy("the log ID", id.to_string()))
@@ -27,13 +28,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             .nav
             .current()
             .map(|id| copy("the log ID", id.to_string())),
-        KeyCode::Char('y') => app.presented().and_then(|p| {
-            let row = p.rows.iter().chain(&p.extras).nth(app.detail_selected)?;
-            Some(copy(
-                &format!("`{}`", row.label),
-                row.copy_text().to_owned(),
-            ))
-        }),
+        KeyCode::Char('y') if events_tab => event_text(app).map(|t| copy("the event", t)),
+        KeyCode::Char('s') if events_tab => {
+            crate::ui::events::shown_timeline(app).map(|t| copy("the timeline", t.text("")))
+        }
+        KeyCode::Char('y') => crate::ui::detail::copy_of(app, app.detail_selected)
+            .map(|(what, text)| copy(&what, text)),
         KeyCode::Char('Y') => shown.map(|f| {
             let json = serde_json::to_string_pretty(&serde_json::Value::Object(f.log.raw.clone()))
                 .unwrap_or_else(|_| f.body.clone());
@@ -51,4 +51,13 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         app.message = Some(("Nothing to copy here".to_owned(), Level::Info));
     }
     effect
+}
+
+/// The selected event as text: heading, details and unknown fields.
+fn event_text(app: &App) -> Option<String> {
+    let timeline = crate::ui::events::shown_timeline(app)?;
+    timeline
+        .rows
+        .get(app.investigation.event_selected)
+        .map(|r| r.text())
 }

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{App, Focus, Level, copy, sidebar_keys};
+use super::{App, Focus, Level, Tab, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
@@ -64,10 +64,30 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
             app.focus = Focus::Input;
             vec![]
         }
+        KeyCode::Char('r') if app.investigation.tab == Tab::Events => {
+            // Drop the events: the follow-up fetches them again.
+            if let Some(id) = app.nav.current() {
+                app.investigation.events.remove(&id);
+            }
+            vec![]
+        }
         KeyCode::Char('r') => match app.nav.current() {
             Some(id) => app.fetch(id),
             None => vec![],
         },
+        KeyCode::Char('e') => {
+            let inv = &mut app.investigation;
+            inv.tab = if inv.tab == Tab::Events {
+                Tab::Fields
+            } else {
+                Tab::Events
+            };
+            inv.event_selected = 0;
+            inv.event_expanded = None;
+            app.raw = false;
+            app.focus = Focus::Detail;
+            vec![]
+        }
         KeyCode::Char('v') => {
             app.raw = !app.raw;
             vec![]
@@ -105,7 +125,33 @@ fn on_input_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
     }
 }
 
+/// Keys in the Events view: move through the events, unfold one, go back.
+fn on_events_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let last = ui::events::count(app).saturating_sub(1);
+    let inv = &mut app.investigation;
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => {
+            inv.event_selected = (inv.event_selected + 1).min(last)
+        }
+        KeyCode::Char('k') | KeyCode::Up => {
+            inv.event_selected = inv.event_selected.saturating_sub(1)
+        }
+        KeyCode::Char('g') | KeyCode::Home => inv.event_selected = 0,
+        KeyCode::Char('G') | KeyCode::End => inv.event_selected = last,
+        KeyCode::Enter | KeyCode::Right | KeyCode::Left => {
+            let open = inv.event_expanded == Some(inv.event_selected);
+            inv.event_expanded = (!open && key.code != KeyCode::Left).then_some(inv.event_selected);
+        }
+        KeyCode::Esc => inv.tab = Tab::Fields,
+        _ => {}
+    }
+    vec![]
+}
+
 fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if app.investigation.tab == Tab::Events && app.shown_record().is_some() {
+        return on_events_key(app, key);
+    }
     let page = isize::try_from(
         ui::layout::areas(app.size, app.sidebar_visible())
             .detail

@@ -2,6 +2,7 @@
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
 mod copy;
+mod investigate;
 mod keys;
 mod live;
 mod nav;
@@ -25,6 +26,7 @@ use crate::present::format::Clock;
 use crate::present::{Presented, present};
 use crate::ui;
 
+pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use live::{Live, is_live_status};
 pub use nav::Nav;
 pub use sidebar::{Mode as SidebarMode, Sidebar};
@@ -113,6 +115,8 @@ pub struct App {
     pub sidebar: Sidebar,
     /// Records shown from the cache, with when they were fetched, until a refresh replaces them.
     pub cached_at: HashMap<Uuid, DateTime<Utc>>,
+    /// Events and chains of this session's legs, and the Events view's state.
+    pub investigation: Investigation,
     /// The selected row of the detail pane.
     pub detail_selected: usize,
     /// The first line shown in the detail pane.
@@ -157,6 +161,7 @@ impl App {
             records: HashMap::new(),
             sidebar,
             cached_at: HashMap::new(),
+            investigation: Investigation::default(),
             detail_selected: 0,
             detail_scroll: 0,
             raw: false,
@@ -230,8 +235,30 @@ impl App {
     /// Applies one message; returns what the loop must do. Returns whether anything changed in
     /// `changed`, so the loop redraws only then.
     pub fn update(&mut self, msg: Message) -> (Vec<Effect>, bool) {
+        let (mut effects, changed) = self.apply(msg);
+        let more = self.follow_up();
+        let changed = changed || !more.is_empty();
+        effects.extend(more);
+        (effects, changed)
+    }
+
+    fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {
         match msg {
             Message::Term(Event::Key(key)) => keys::on_key(self, key),
+            Message::Term(Event::FocusGained) => {
+                // Back from another window: pick up lookups made elsewhere meanwhile.
+                let warnings = self.sidebar.reload();
+                self.warn(warnings);
+                (vec![], true)
+            }
+            Message::EventsFetched { id, result } => {
+                self.on_events(id, *result);
+                (vec![], true)
+            }
+            Message::ChainResolved { id, chain } => {
+                self.on_chain(id, *chain);
+                (vec![], true)
+            }
             Message::Term(Event::Paste(text)) => {
                 self.on_paste(&text);
                 (vec![], true)

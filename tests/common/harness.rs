@@ -308,7 +308,10 @@ impl Harness {
     pub async fn shown(&self, id: &str) -> String {
         let title = format!("┌ {id} ");
         self.wait_for(&format!("{id} to be shown"), |s| {
-            s.contains(&title) && !s.contains("Fetching") && !s.contains("Looking up")
+            s.contains(&title)
+                && !s.contains("Fetching")
+                && !s.contains("Looking up")
+                && !s.contains("following the parent legs")
         })
         .await
     }
