@@ -61,6 +61,7 @@ fn build(app: &App, width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(us
             for note in &t.notes {
                 lines.push(Line::styled(format!("⚠ {note}"), theme.warn()));
             }
+            let offset_w = t.rows.iter().map(|r| r.offset.width()).max().unwrap_or(0);
             let name_w = t
                 .rows
                 .iter()
@@ -72,7 +73,7 @@ fn build(app: &App, width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(us
                 let first = lines.len();
                 // The time of day only; the date is in the unfolded view.
                 let clock = r.time.split(' ').nth(1).unwrap_or(&r.time).to_owned();
-                let head = format!("{:>10}  {clock:<8}  ", r.offset);
+                let head = format!("{:>offset_w$}  {clock:<8}  ", r.offset);
                 let level = format!("{:<5}  ", truncate_chars(&r.level, 5));
                 let name = format!("{:<name_w$}  ", truncate_chars(&r.name, name_w));
                 let used = head.width() + level.width() + name.width();
