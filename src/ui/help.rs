@@ -38,15 +38,6 @@ pub const LEFT: &[Group] = &[
             ("n", "note (a ticket #)"),
         ],
     ),
-    (
-        "Copy",
-        &[
-            ("y", "value / event"),
-            ("c", "log ID"),
-            ("Y", "record as JSON"),
-            ("s", "summary / timeline"),
-        ],
-    ),
 ];
 
 /// The right column's groups.
@@ -69,6 +60,15 @@ pub const RIGHT: &[Group] = &[
     (
         "Mouse",
         &[("click", "focus, select a row"), ("wheel", "scroll")],
+    ),
+    (
+        "Copy",
+        &[
+            ("y", "value / event"),
+            ("c", "log ID"),
+            ("Y", "record as JSON"),
+            ("s", "summary / timeline"),
+        ],
     ),
 ];
 
