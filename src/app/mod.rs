@@ -206,7 +206,9 @@ impl App {
 
     /// Whether the spinner needs ticks.
     pub fn wants_ticks(&self) -> bool {
-        self.in_flight.as_ref().is_some_and(|f| !f.background)
+        let events_loading = self.investigation.tab == Tab::Events
+            && matches!(self.shown_events(), Some(EventsState::Loading));
+        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading
     }
 
     /// The next instant something is due without input: a live refresh, or the end of a

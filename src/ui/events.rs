@@ -41,9 +41,13 @@ fn build(app: &App, width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(us
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut rows = Vec::new();
     match app.shown_events() {
-        None | Some(EventsState::Loading) => {
-            lines.push(Line::styled("Loading the events…", theme.dim()))
-        }
+        None | Some(EventsState::Loading) => lines.push(Line::styled(
+            format!(
+                "{} Loading the events…",
+                super::status::SPINNER[app.spinner % super::status::SPINNER.len()]
+            ),
+            theme.dim(),
+        )),
         Some(EventsState::Failed(e)) => {
             lines.push(Line::styled("✗ Could not load the events", theme.error()));
             for l in textwrap::wrap(&e.to_string(), width.max(1)) {

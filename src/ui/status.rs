@@ -9,7 +9,8 @@ use super::theme::Theme;
 use crate::app::{App, Focus, Level};
 use crate::text::truncate_chars;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The spinner's frames.
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// The key hints of the focused pane.
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
