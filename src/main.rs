@@ -156,6 +156,29 @@ fn show_config(global: &Global) -> u8 {
                 s.token_origin
             );
             println!("timeout      {}s", s.timeout.as_secs());
+            let dir = swlog::history::History::default_dir().map_or_else(
+                || "(in memory: no data directory)".to_owned(),
+                |d| d.display().to_string(),
+            );
+            let cache = if s.cache && !global.no_cache {
+                "bodies cached"
+            } else {
+                "no body cache"
+            };
+            println!(
+                "history      {dir} (keeps {} besides pinned, {cache})",
+                s.history_limit
+            );
+            let method = swlog::clipboard::decide(s.clipboard, &env);
+            println!("clipboard    {:?} → {}", s.clipboard, method.label());
+            println!(
+                "live refresh {}",
+                if s.live_refresh.is_zero() {
+                    "off".to_owned()
+                } else {
+                    format!("every {}s", s.live_refresh.as_secs())
+                }
+            );
             for w in &s.warnings {
                 println!("warning      {w}");
             }
