@@ -10,7 +10,8 @@ use crate::config::Overrides;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every ID was found
-  1  some IDs failed and others succeeded (each failure on stderr)
+  1  some lookups failed and others succeeded (each failure on stderr): an ID, or the
+     events or a parent leg of a log that was found
   2  usage or configuration error (bad ID, bad space, missing credentials)
   3  not found
   4  authentication or authorisation refused
@@ -94,6 +95,10 @@ pub struct Global {
     /// Write a diagnostics log here (default with SWLOG_LOG set: the platform state dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// Neither read nor write cached response bodies (the history is still kept).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 impl Global {
@@ -116,6 +121,27 @@ pub enum Command {
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
+    /// Print the lookup history for scripts, or clear it.
+    History(HistoryArgs),
+}
+
+/// `swlog history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// What to do; without one, the history is printed, most recent first.
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `swlog history` actions.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Delete every lookup and every cached body.
+    Clear,
 }
 
 /// `swlog get`.
@@ -129,9 +155,22 @@ pub struct GetArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Also print each leg's event timeline (JSON: `{"log", "events"}`).
+    #[arg(long)]
+    pub events: bool,
+
+    /// Also follow parent_id up to the first leg, at most 10 parents, and print the chain
+    /// (JSON: `{"log", "chain"}`).
+    #[arg(long)]
+    pub chain: bool,
+
     /// How many lookups run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+
+    /// Do not record these lookups in the history.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 /// Output formats of `swlog get`.
@@ -139,7 +178,8 @@ pub struct GetArgs {
 pub enum Format {
     /// Aligned fields and the charge breakdown, as the inspector shows them.
     Text,
-    /// Each body as received, pretty-printed; several IDs make one JSON array.
+    /// Each body as received, pretty-printed; several IDs make one JSON array. With --events or
+    /// --chain each is `{"log": body, "events": [...], "chain": [...]}`.
     Json,
 }
 

@@ -54,6 +54,12 @@ pub struct FileConfig {
     pub timeout_secs: Option<u64>,
     /// Seconds between refreshes of a call still in progress (default 5; 0 turns it off).
     pub live_refresh_secs: Option<u64>,
+    /// How many lookups the history keeps besides pinned ones (default 1,000).
+    pub history_limit: Option<usize>,
+    /// Whether each lookup's last response body is cached for instant revisits (default true).
+    pub cache: Option<bool>,
+    /// Where copies go: "auto", "system", "osc52" or "tmux" (default auto).
+    pub clipboard: Option<crate::clipboard::ClipboardChoice>,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
@@ -162,6 +168,12 @@ pub struct Settings {
     pub timeout: Duration,
     /// Time between refreshes of a call in progress; zero turns live refresh off.
     pub live_refresh: Duration,
+    /// How many unpinned lookups the history keeps.
+    pub history_limit: usize,
+    /// Whether response bodies are cached beside the history.
+    pub cache: bool,
+    /// Where copies go.
+    pub clipboard: crate::clipboard::ClipboardChoice,
     /// Things worth telling the user, e.g. an inline token in a world-readable file.
     pub warnings: Vec<String>,
 }
@@ -180,6 +192,9 @@ impl Settings {
             token_origin: Origin::Demo,
             timeout: Duration::from_secs(20),
             live_refresh: Duration::from_secs(5),
+            history_limit: crate::history::DEFAULT_CAP,
+            cache: true,
+            clipboard: crate::clipboard::ClipboardChoice::default(),
             warnings: Vec::new(),
         }
     }
@@ -346,6 +361,12 @@ pub fn resolve(
         live_refresh: Duration::from_secs(
             file.as_ref().and_then(|f| f.live_refresh_secs).unwrap_or(5),
         ),
+        history_limit: file
+            .as_ref()
+            .and_then(|f| f.history_limit)
+            .unwrap_or(crate::history::DEFAULT_CAP),
+        cache: file.as_ref().and_then(|f| f.cache).unwrap_or(true),
+        clipboard: file.as_ref().and_then(|f| f.clipboard).unwrap_or_default(),
         warnings,
     })
 }

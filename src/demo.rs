@@ -1,6 +1,7 @@
-//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log endpoint from the records in
-//! `assets/demo/`, with Basic auth checked. `--demo` points the ordinary client at it, and the
-//! tests use the same server, so the demo exercises exactly the code users run.
+//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log and events endpoints from the
+//! records in `assets/demo/` (events in `assets/demo/events/`), with Basic auth checked.
+//! `--demo` points the ordinary client at it, and the tests use the same server, so the demo
+//! exercises exactly the code users run.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -95,6 +96,39 @@ pub const RECORDS: &[(&str, &str)] = &[
     ("slow", include_str!("../assets/demo/slow.json")),
 ];
 
+/// The demo legs' events by log ID, embedded in the binary. A demo log not listed here has none
+/// (`{"data":[]}`).
+pub const EVENTS: &[(&str, &str)] = &[
+    (
+        "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11",
+        include_str!("../assets/demo/events/3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11.json"),
+    ),
+    (
+        "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21",
+        include_str!("../assets/demo/events/7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21.json"),
+    ),
+    (
+        "c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31",
+        include_str!("../assets/demo/events/c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31.json"),
+    ),
+    (
+        "a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1",
+        include_str!("../assets/demo/events/a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1.json"),
+    ),
+    (
+        "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1",
+        include_str!("../assets/demo/events/0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1.json"),
+    ),
+    (
+        "1e3a5c7e-9b2d-4f6a-8e0c-2a4c6e8a0b41",
+        include_str!("../assets/demo/events/1e3a5c7e-9b2d-4f6a-8e0c-2a4c6e8a0b41.json"),
+    ),
+    (
+        "d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1",
+        include_str!("../assets/demo/events/d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1.json"),
+    ),
+];
+
 /// The ID of a demo record by its file name (without `.json`).
 pub fn id_of(name: &str) -> Option<String> {
     let (_, body) = RECORDS.iter().find(|(n, _)| *n == name)?;
@@ -122,6 +156,7 @@ impl Default for DemoOptions {
 
 struct Shared {
     records: HashMap<String, &'static str>,
+    events: HashMap<&'static str, &'static str>,
     authorization: String,
     options: DemoOptions,
     /// When [`ids::LIVE`] was first looked up: its call "ends" `live_for` later.
@@ -151,12 +186,14 @@ impl DemoServer {
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
         let shared = Arc::new(Shared {
             records,
+            events: EVENTS.iter().copied().collect(),
             authorization: format!("Basic {credentials}"),
             options,
             live_since: std::sync::Mutex::new(None),
         });
         let app = Router::new()
             .route("/api/voice/logs/{id}", get(voice_log))
+            .route("/api/voice/logs/{id}/events", get(voice_log_events))
             .with_state(shared);
         let stop = CancellationToken::new();
         let stopped = stop.clone();
@@ -241,38 +278,71 @@ fn json(status: StatusCode, body: impl Into<String>) -> Response {
     response
 }
 
-async fn voice_log(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+/// The answer for a request the demo refuses or fails on purpose, whatever the path under the
+/// log: wrong credentials, and the error IDs. The slow ID is slowed here too.
+async fn refusal(shared: &Shared, id: &str, headers: &HeaderMap) -> Option<Response> {
     let authorized = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         == Some(shared.authorization.as_str());
     if !authorized {
-        return json(StatusCode::UNAUTHORIZED, r#"{"error":"Unauthorized"}"#);
+        return Some(json(
+            StatusCode::UNAUTHORIZED,
+            r#"{"error":"Unauthorized"}"#,
+        ));
     }
-    let id = id.to_ascii_lowercase();
-    match id.as_str() {
-        ids::UNPROCESSABLE => json(
+    match id {
+        ids::UNPROCESSABLE => Some(json(
             StatusCode::UNPROCESSABLE_ENTITY,
             r#"{"errors":[{"type":"validation_error","code":"invalid_parameter","message":"Parameter value is invalid","attribute":"id","url":"https://developer.signalwire.com/rest/overview/error-codes#invalid_parameter"},{"type":"authorization_error","code":"missing_scope","message":"The token is missing the Voice scope","attribute":null,"url":"https://developer.signalwire.com/rest/overview/error-codes#missing_scope"}]}"#,
-        ),
-        ids::SERVER_ERROR => json(
+        )),
+        ids::SERVER_ERROR => Some(json(
             StatusCode::INTERNAL_SERVER_ERROR,
             r#"{"error":"Internal Server Error"}"#,
-        ),
-        _ => {
-            if id == ids::SLOW {
-                tokio::time::sleep(shared.options.slow).await;
-            }
-            match shared.records.get(&id) {
-                Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
-                Some(body) => json(StatusCode::OK, *body),
-                None => json(StatusCode::NOT_FOUND, r#"{"error":"Not Found"}"#),
-            }
+        )),
+        ids::SLOW => {
+            tokio::time::sleep(shared.options.slow).await;
+            None
         }
+        _ => None,
+    }
+}
+
+fn not_found() -> Response {
+    json(StatusCode::NOT_FOUND, r#"{"error":"Not Found"}"#)
+}
+
+async fn voice_log(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let id = id.to_ascii_lowercase();
+    if let Some(refused) = refusal(&shared, &id, &headers).await {
+        return refused;
+    }
+    match shared.records.get(&id) {
+        Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
+        Some(body) => json(StatusCode::OK, *body),
+        None => not_found(),
+    }
+}
+
+async fn voice_log_events(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let id = id.to_ascii_lowercase();
+    if let Some(refused) = refusal(&shared, &id, &headers).await {
+        return refused;
+    }
+    if !shared.records.contains_key(&id) {
+        return not_found();
+    }
+    match shared.events.get(id.as_str()) {
+        Some(body) => json(StatusCode::OK, *body),
+        None => json(StatusCode::OK, r#"{"data":[]}"#),
     }
 }
 

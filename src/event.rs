@@ -3,7 +3,9 @@
 
 use uuid::Uuid;
 
-use crate::api::{ApiError, Fetched};
+use crate::api::model::VoiceLog;
+use crate::api::{ApiError, Fetched, FetchedEvents};
+use crate::chain::Chain;
 
 /// Everything that can change the inspector's state.
 #[derive(Debug)]
@@ -19,14 +21,30 @@ pub enum Message {
         /// What came back.
         result: Box<Result<Fetched, ApiError>>,
     },
+    /// A leg's events arrived (or could not be had).
+    EventsFetched {
+        /// The leg.
+        id: Uuid,
+        /// What came back.
+        result: Box<Result<FetchedEvents, ApiError>>,
+    },
+    /// A leg's chain of parents was followed.
+    ChainResolved {
+        /// The leg.
+        id: Uuid,
+        /// Its chain, first leg first.
+        chain: Box<Chain>,
+    },
     /// The spinner's timer, only while a lookup is in flight.
     Tick,
     /// Time to stop: SIGTERM, SIGHUP, or the terminal's input closed.
     Quit(&'static str),
+    /// A copy finished: what the status bar should say, and whether it failed.
+    Copied(Result<String, String>),
 }
 
 /// What the loop must do for the state after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start a lookup, cancelling the one in flight.
     Fetch {
@@ -37,6 +55,25 @@ pub enum Effect {
     },
     /// Cancel the lookup in flight.
     Cancel,
+    /// Fetch a leg's events.
+    FetchEvents {
+        /// The leg.
+        id: Uuid,
+    },
+    /// Follow a leg's `parent_id`s upwards.
+    ResolveChain {
+        /// The leg.
+        id: Uuid,
+        /// The leg's record, where the walk starts.
+        log: Box<VoiceLog>,
+    },
+    /// Put text on the clipboard.
+    Copy {
+        /// What is copied, in words (for the status bar).
+        what: String,
+        /// The text.
+        text: String,
+    },
     /// Leave the inspector.
     Quit,
 }

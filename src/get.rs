@@ -1,4 +1,5 @@
-//! `swlog get`: fetch logs concurrently over one client and print them in input order.
+//! `swlog get`: fetch logs concurrently over one client and print them in input order, with each
+//! leg's events and chain of legs when asked.
 
 use std::io::{BufRead, Write};
 
@@ -6,8 +7,11 @@ use crossterm::style::Stylize;
 use futures::StreamExt;
 use uuid::Uuid;
 
+use serde_json::{Map, Value, json};
+
 use crate::api::error::ErrorClass;
-use crate::api::{ApiError, Client, Fetched, extract_id};
+use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
+use crate::chain::{self, Chain, Link};
 use crate::cli::{Format, exit};
 use crate::present::format::Clock;
 use crate::present::{Presented, Tone, present};
@@ -22,6 +26,80 @@ pub struct Output {
     pub color: bool,
     /// Whether the data comes from the demo server.
     pub demo: bool,
+    /// Whether to fetch and print each leg's events.
+    pub events: bool,
+    /// Whether to follow and print each leg's chain of parents.
+    pub chain: bool,
+}
+
+/// Everything looked up for one ID.
+struct Lookup {
+    log: Result<Fetched, ApiError>,
+    /// The events, when asked for.
+    events: Option<Result<FetchedEvents, ApiError>>,
+    /// The chain, when asked for and the log was found.
+    chain: Option<Chain>,
+}
+
+/// Fetches the log and, when asked, its events and chain. The events do not depend on the log,
+/// so they are fetched beside it; the chain starts from the log's `parent_id`.
+async fn look_up(client: &Client, id: Uuid, output: Output) -> Lookup {
+    let log_and_chain = async {
+        let log = client.fetch_log(id).await;
+        let chain = match &log {
+            Ok(fetched) if output.chain => Some(
+                chain::resolve(
+                    &fetched.log,
+                    |parent| async move { client.fetch_log(parent).await.map(|f| f.log) },
+                    chain::MAX_HOPS,
+                )
+                .await,
+            ),
+            _ => None,
+        };
+        (log, chain)
+    };
+    let events = async {
+        if output.events {
+            Some(client.fetch_events(id).await)
+        } else {
+            None
+        }
+    };
+    let ((log, chain), events) = futures::join!(log_and_chain, events);
+    Lookup { log, events, chain }
+}
+
+/// Where `swlog get` records its lookups, so that they show in the inspector's sidebar.
+#[derive(Debug)]
+pub struct Recorder<'a> {
+    /// The history.
+    pub history: &'a mut crate::history::History,
+    /// The profile in effect.
+    pub profile: &'a str,
+    /// The space looked in.
+    pub space: &'a str,
+}
+
+impl Recorder<'_> {
+    fn record(
+        &mut self,
+        id: Uuid,
+        result: &Result<Fetched, ApiError>,
+        err: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let warnings = match result {
+            Ok(f) => self.history.record_fetched(id, self.profile, self.space, f),
+            Err(e) => {
+                self.history
+                    .record_error(id, chrono::Utc::now(), self.profile, self.space, e)
+            }
+        };
+        for w in warnings {
+            writeln!(err, "swlog: {w}")?;
+        }
+        Ok(())
+    }
 }
 
 /// Reads the IDs: each argument, with `-` standing for the lines of `stdin`.
@@ -73,10 +151,11 @@ pub async fn run(
     output: Output,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    mut recorder: Option<Recorder<'_>>,
 ) -> std::io::Result<u8> {
     let clock = Clock::system();
     let mut results = futures::stream::iter(ids.iter().copied())
-        .map(|id| async move { (id, client.fetch_log(id).await) })
+        .map(|id| async move { (id, look_up(client, id, output).await) })
         .buffered(concurrency.max(1));
     let mut found = 0usize;
     let mut failures: Vec<ErrorClass> = Vec::new();
@@ -89,20 +168,36 @@ pub async fn run(
             client.endpoint().base()
         )?;
     }
-    while let Some((id, result)) = results.next().await {
-        match result {
+    while let Some((id, lookup)) = results.next().await {
+        let Lookup { log, events, chain } = lookup;
+        if let Some(r) = recorder.as_mut() {
+            r.record(id, &log, err)?;
+        }
+        match log {
             Ok(fetched) => {
                 found += 1;
+                for problem in problems(&events, &chain) {
+                    failures.push(problem.class);
+                    writeln!(err, "swlog: {id}: {}", problem.message)?;
+                }
                 match output.format {
-                    Format::Json => {
-                        json_items.push(serde_json::Value::Object(fetched.log.raw.clone()))
+                    Format::Json if output.events || output.chain => {
+                        json_items.push(json_with_extras(&fetched, &events, &chain, output))
                     }
+                    Format::Json => json_items.push(Value::Object(fetched.log.raw.clone())),
                     Format::Text => {
                         if !first_text {
                             writeln!(out)?;
                         }
                         first_text = false;
-                        out.write_all(render_text(&fetched, &clock, output).as_bytes())?;
+                        let mut text = render_text(&fetched, &clock, output);
+                        if let Some(chain) = &chain {
+                            text.push_str(&render_chain(chain, output.color));
+                        }
+                        if let Some(events) = &events {
+                            text.push_str(&render_events(events, &clock, output.color));
+                        }
+                        out.write_all(text.as_bytes())?;
                         out.flush()?;
                     }
                 }
@@ -123,6 +218,137 @@ pub async fn run(
         writeln!(out, "{}", json_for_terminal(&pretty))?;
     }
     Ok(exit_code(found, &failures))
+}
+
+/// A failed part of a found log's lookup: its events, or a parent in its chain.
+struct Problem {
+    class: ErrorClass,
+    message: String,
+}
+
+/// What went wrong fetching a found log's events and parents. No events (404) and a parent
+/// that does not exist (404) are findings, shown in the output, not failures.
+fn problems(
+    events: &Option<Result<FetchedEvents, ApiError>>,
+    chain: &Option<Chain>,
+) -> Vec<Problem> {
+    let mut found = Vec::new();
+    if let Some(Err(e)) = events
+        && !matches!(e, ApiError::NotFound { .. })
+    {
+        found.push(Problem {
+            class: e.class(),
+            message: format!("events: {}", sanitize(&e.to_string())),
+        });
+    }
+    for link in chain.iter().flat_map(|c| &c.links) {
+        if let Link::Missing { id, why } = link
+            && !matches!(why, ApiError::NotFound { .. })
+        {
+            found.push(Problem {
+                class: why.class(),
+                message: format!("chain: parent {id}: {}", sanitize(&why.to_string())),
+            });
+        }
+    }
+    found
+}
+
+/// `{"log": body, "events": data, "chain": links}` with the parts that were asked for. The
+/// events are the body's `data` as received; none recorded (404) is `[]`; a failed lookup is
+/// `null` with `events_error` beside it.
+fn json_with_extras(
+    fetched: &Fetched,
+    events: &Option<Result<FetchedEvents, ApiError>>,
+    chain: &Option<Chain>,
+    output: Output,
+) -> Value {
+    let mut item = Map::new();
+    item.insert("log".into(), Value::Object(fetched.log.raw.clone()));
+    if output.events {
+        match events {
+            Some(Ok(e)) => {
+                item.insert("events".into(), e.events.data());
+            }
+            Some(Err(ApiError::NotFound { .. })) => {
+                item.insert("events".into(), json!([]));
+            }
+            Some(Err(e)) => {
+                item.insert("events".into(), Value::Null);
+                item.insert("events_error".into(), error_json(e));
+            }
+            None => {}
+        }
+    }
+    if output.chain
+        && let Some(chain) = chain
+    {
+        item.insert("chain".into(), chain_json(chain));
+    }
+    Value::Object(item)
+}
+
+fn error_json(e: &ApiError) -> Value {
+    json!({"error": e.short(), "message": e.to_string()})
+}
+
+/// The chain's links, first leg first, each with a `link` saying what it is.
+fn chain_json(chain: &Chain) -> Value {
+    let links = chain.links.iter().map(|link| match link {
+        Link::Leg { id, log } => {
+            let raw = |k: &str| log.raw.get(k).cloned().unwrap_or(Value::Null);
+            json!({
+                "link": "leg",
+                "id": id.map(|u| u.to_string()),
+                "type": raw("type"),
+                "status": raw("status"),
+                "from": raw("from"),
+                "to": raw("to"),
+                "parent_id": raw("parent_id"),
+            })
+        }
+        Link::Missing { id, why } => {
+            json!({"link": "missing", "id": id.to_string(), "error": why.short(), "message": why.to_string()})
+        }
+        Link::Cycle { id } => json!({"link": "cycle", "id": id.to_string()}),
+        Link::Truncated { next, after } => {
+            json!({"link": "truncated", "next": next.to_string(), "after": after})
+        }
+        Link::InvalidParent(s) => json!({"link": "invalid_parent", "parent_id": s}),
+    });
+    Value::Array(links.collect())
+}
+
+/// The "Chain" section of the text output.
+fn render_chain(chain: &Chain, color: bool) -> String {
+    let mut s = "  Chain (first leg first)\n".to_owned();
+    for (line, tone) in crate::present::chain::lines(chain, "    ") {
+        s.push_str(&paint(&line, tone, color));
+        s.push('\n');
+    }
+    s
+}
+
+/// The "Events" section of the text output.
+fn render_events(events: &Result<FetchedEvents, ApiError>, clock: &Clock, color: bool) -> String {
+    use crate::present::events::{NO_EVENTS, timeline};
+    let mut s = "  Events\n".to_owned();
+    let lines = match events {
+        Ok(e) => timeline(&e.events, clock).lines("    "),
+        Err(ApiError::NotFound { .. }) => vec![(format!("    {NO_EVENTS}"), Tone::Empty)],
+        Err(e) => vec![(
+            format!(
+                "    Could not fetch the events: {}",
+                sanitize(&e.to_string())
+            ),
+            Tone::Bad,
+        )],
+    };
+    for (line, tone) in lines {
+        s.push_str(&paint(&line, tone, color));
+        s.push('\n');
+    }
+    s
 }
 
 /// The exit code for `found` successes and these failures.

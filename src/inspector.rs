@@ -21,6 +21,7 @@ use crate::api::Client;
 use crate::api::client::short_project;
 use crate::app::{App, Context, Level};
 use crate::cli::{Global, exit};
+use crate::clipboard::{self, Clipboard};
 use crate::event::{Effect, Message};
 use crate::session::Session;
 use crate::tui::TerminalGuard;
@@ -37,6 +38,7 @@ pub async fn run_loop<B, S>(
     app: &mut App,
     mut input: S,
     client: &Client,
+    clipboard: &mut dyn Clipboard,
     (tx, mut rx): (UnboundedSender<Message>, UnboundedReceiver<Message>),
     initial: Vec<Effect>,
 ) -> Result<(), B::Error>
@@ -47,7 +49,7 @@ where
     let mut in_flight: Option<CancellationToken> = None;
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    if perform(initial, client, &tx, &mut in_flight) {
+    if perform(initial, client, clipboard, &tx, &mut in_flight) {
         return Ok(());
     }
     terminal.draw(|f| ui::draw(app, f))?;
@@ -89,7 +91,7 @@ where
         for msg in batch {
             let (effects, changed) = app.update(msg);
             dirty |= changed;
-            if perform(effects, client, &tx, &mut in_flight) {
+            if perform(effects, client, clipboard, &tx, &mut in_flight) {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
@@ -106,12 +108,46 @@ where
 fn perform(
     effects: Vec<Effect>,
     client: &Client,
+    clipboard: &mut dyn Clipboard,
     tx: &UnboundedSender<Message>,
     in_flight: &mut Option<CancellationToken>,
 ) -> bool {
     for effect in effects {
         match effect {
             Effect::Quit => return true,
+            Effect::FetchEvents { id } => {
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let result = client.fetch_events(id).await;
+                    let _ = tx.send(Message::EventsFetched {
+                        id,
+                        result: Box::new(result),
+                    });
+                });
+            }
+            Effect::ResolveChain { id, log } => {
+                // The leg is already on screen; its parents are followed beside it.
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let fetch = |parent| {
+                        let client = client.clone();
+                        async move { client.fetch_log(parent).await.map(|f| f.log) }
+                    };
+                    let chain = crate::chain::resolve(&log, fetch, crate::chain::MAX_HOPS).await;
+                    let _ = tx.send(Message::ChainResolved {
+                        id,
+                        chain: Box::new(chain),
+                    });
+                });
+            }
+            Effect::Copy { what, text } => {
+                let result = clipboard
+                    .copy(&text)
+                    .map(|copied| copied.message(&what))
+                    .map_err(|e| format!("Could not copy {what}: {e}"));
+                // The receiver lives as long as the loop that is running this.
+                let _ = tx.send(Message::Copied(result));
+            }
             Effect::Cancel => {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
@@ -196,10 +232,21 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let size = crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h));
-    let mut app = App::new(context, size, color);
+    let (history, history_warnings) = session.history(global.no_cache);
+    let mut app = App::new(context, size, color, history);
     app.live = crate::app::Live::new(settings.live_refresh);
-    if let Some(w) = settings.warnings.first() {
-        app.message = Some((w.clone(), Level::Error));
+    let warnings = settings
+        .warnings
+        .iter()
+        .cloned()
+        .chain(history_warnings.iter().map(ToString::to_string));
+    if let Some(w) = warnings.last() {
+        app.message = Some((w, Level::Error));
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let mut opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
+    if let Some(note) = opened.note.take() {
+        app.message = Some((note, Level::Info));
     }
     let initial = match id {
         Some(text) => app.open_input(&text),
@@ -228,11 +275,18 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
         &mut app,
         EventStream::new(),
         &session.client,
+        opened.clipboard.as_mut(),
         (tx, rx),
         initial,
     )
     .await;
     drop(guard);
+    // On X11/Wayland the clipboard empties when its owner exits: hand the text to a keeper.
+    if let Ok(exe) = std::env::current_exe()
+        && let Err(e) = opened.clipboard.keep_after_exit(&exe)
+    {
+        eprintln!("swlog: the copied text may not outlive swlog: {e}");
+    }
     match result {
         Ok(()) => exit::OK,
         Err(e) => {

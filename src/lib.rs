@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod chain;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod event;
 pub mod get;
 pub mod history;
+pub mod history_cmd;
 pub mod inspector;
 pub mod logging;
 pub mod present;

@@ -9,6 +9,13 @@ use swlog::session::Session;
 use swlog::{get, logging};
 
 fn main() -> ExitCode {
+    // The helper process that keeps copied text on an X11/Wayland clipboard after swlog exits.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == swlog::clipboard::KEEPER_ARG)
+    {
+        return ExitCode::from(swlog::clipboard::run_keeper());
+    }
     let cli = Cli::parse_args();
     if let Err(e) = logging::init(cli.global.log_file.as_deref()) {
         eprintln!("swlog: cannot open the diagnostics log: {e}");
@@ -31,6 +38,17 @@ async fn run(cli: Cli) -> u8 {
     match cli.command {
         Some(Command::Get(args)) => run_get(&cli.global, args).await,
         Some(Command::Config) => show_config(&cli.global),
+        Some(Command::History(args)) => {
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+            match swlog::history_cmd::run(&cli.global, &args, &mut out, &mut err) {
+                Ok(code) => code,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+                Err(e) => {
+                    eprintln!("swlog: cannot write output: {e}");
+                    exit::REMOTE
+                }
+            }
+        }
         None => swlog::inspector::run(&cli.global, cli.id).await,
     }
 }
@@ -67,12 +85,26 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         eprintln!("swlog: warning: {w}");
     }
     let client = &session.client;
+    let mut history = (!args.no_history).then(|| {
+        let (history, warnings) = session.history(global.no_cache);
+        for w in warnings {
+            eprintln!("swlog: {w}");
+        }
+        history
+    });
+    let recorder = history.as_mut().map(|h| get::Recorder {
+        history: h,
+        profile: &session.settings.profile,
+        space: session.settings.endpoint.space(),
+    });
     let color = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let output = get::Output {
         format: args.format,
         color,
         demo: global.demo,
+        events: args.events,
+        chain: args.chain,
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
     match get::run(
@@ -82,6 +114,7 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         output,
         &mut out,
         &mut err,
+        recorder,
     )
     .await
     {
@@ -123,6 +156,29 @@ fn show_config(global: &Global) -> u8 {
                 s.token_origin
             );
             println!("timeout      {}s", s.timeout.as_secs());
+            let dir = swlog::history::History::default_dir().map_or_else(
+                || "(in memory: no data directory)".to_owned(),
+                |d| d.display().to_string(),
+            );
+            let cache = if s.cache && !global.no_cache {
+                "bodies cached"
+            } else {
+                "no body cache"
+            };
+            println!(
+                "history      {dir} (keeps {} besides pinned, {cache})",
+                s.history_limit
+            );
+            let method = swlog::clipboard::decide(s.clipboard, &env);
+            println!("clipboard    {:?} → {}", s.clipboard, method.label());
+            println!(
+                "live refresh {}",
+                if s.live_refresh.is_zero() {
+                    "off".to_owned()
+                } else {
+                    format!("every {}s", s.live_refresh.as_secs())
+                }
+            );
             for w in &s.warnings {
                 println!("warning      {w}");
             }

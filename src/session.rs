@@ -7,6 +7,7 @@ use crate::api::{ApiError, Client, ClientOptions};
 use crate::cli::{Global, exit};
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
+use crate::history::{History, Options as HistoryOptions, Warning as HistoryWarning};
 
 /// Why a session could not start.
 #[derive(Debug, Error)]
@@ -63,6 +64,26 @@ impl Session {
             settings,
             demo,
         })
+    }
+
+    /// Opens the history this session records to: the platform data dir (the demo keeps its
+    /// own, beside it, so trying the demo never mixes with real lookups). Never fails; the
+    /// warnings say what went wrong.
+    pub fn history(&self, no_cache: bool) -> (History, Vec<HistoryWarning>) {
+        let options = HistoryOptions {
+            cap: self.settings.history_limit,
+            cache: self.settings.cache && !no_cache,
+        };
+        match History::default_dir() {
+            Some(dir) if self.demo.is_some() => History::open(dir.join("demo"), options),
+            Some(dir) => History::open(dir, options),
+            None => (
+                History::in_memory(options),
+                vec![HistoryWarning::NotSaved(
+                    "this platform has no data directory".to_owned(),
+                )],
+            ),
+        }
     }
 
     /// The client for `settings`.

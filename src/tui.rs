@@ -5,7 +5,8 @@ use std::io::{Write, stdout};
 
 use crossterm::cursor::Show;
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -28,7 +29,8 @@ impl TerminalGuard {
             stdout(),
             EnterAlternateScreen,
             EnableBracketedPaste,
-            EnableMouseCapture
+            EnableMouseCapture,
+            EnableFocusChange
         )?;
         Ok(guard)
     }
@@ -44,7 +46,8 @@ impl Drop for TerminalGuard {
 /// fails (a dropped SSH session fails them all), and each failure is logged.
 pub fn restore() {
     let mut out = stdout();
-    let steps: [(&str, std::io::Result<()>); 4] = [
+    let steps: [(&str, std::io::Result<()>); 5] = [
+        ("disable focus reports", execute!(out, DisableFocusChange)),
         ("disable mouse capture", execute!(out, DisableMouseCapture)),
         (
             "disable bracketed paste",

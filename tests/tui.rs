@@ -73,12 +73,14 @@ async fn welcome_and_help_screens() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parent_then_back_then_forward() {
     let h = Harness::start(120, 40).await;
-    h.look_up(ids::CHAIN_GRANDCHILD).await;
+    let screen = h.look_up(ids::CHAIN_GRANDCHILD).await;
+    assert!(
+        screen.contains("LaML call → PSTN call → this leg"),
+        "the chain breadcrumb\n{screen}"
+    );
     h.press(KeyCode::Esc);
-    // From, To, Created, Duration, Billed, URL, then Parent leg.
-    for _ in 0..6 {
-        h.press(KeyCode::Down);
-    }
+    // The chain lists the parents first leg first: the LaML root, then the PSTN parent.
+    h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
     let screen = h.shown(ids::CHAIN_CHILD).await;
     assert!(screen.contains("Relay PSTN call"), "{screen}");
@@ -123,7 +125,7 @@ async fn a_slow_lookup_superseded_by_a_new_one_is_never_shown() {
         "the superseded lookup never shows\n{screen}"
     );
     let app = h.quit().await;
-    assert_eq!(app.lookups.len(), 1, "the cancelled lookup is not recorded");
+    assert_eq!(app.sidebar.len(), 1, "the cancelled lookup is not recorded");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -405,5 +407,66 @@ async fn l_turns_live_refresh_off() {
         s.contains("● completed")
     })
     .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_timeline_opens_with_e_and_unfolds_details() {
+    let h = Harness::start(120, 40).await;
+    h.look_up("a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1").await; // the busy call
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    let screen = h
+        .wait_for("the timeline", |s| {
+            s.contains("· Events") && s.contains("+00.000s")
+        })
+        .await;
+    assert!(
+        screen.contains("error"),
+        "the busy call has an error event\n{screen}"
+    );
+    insta::assert_snapshot!("events_busy_120x40", screen);
+    // Unfold the last event: its details as pretty JSON.
+    h.press(KeyCode::Char('G'));
+    h.press(KeyCode::Enter);
+    h.wait_for("the unfolded details", |s| s.contains("\"sip_code\": 486"))
+        .await;
+    h.press(KeyCode::Char('s'));
+    h.wait_for("the timeline copied", |s| s.contains("Copied the timeline"))
+        .await;
+    // A leg without events says so.
+    h.press(KeyCode::Char('e'));
+    h.look_up(ids::NOT_FOUND).await;
+    h.look_up("6d8f0b2d-4f6b-4d8f-8b0d-2f4b6d8f0b71").await; // Dialogflow: no events
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    h.wait_for("no events", |s| {
+        s.contains("No events recorded for this leg")
+    })
+    .await;
+    let (_, clipboard) = h.quit_with_clipboard().await;
+    assert!(
+        clipboard.copies[0].contains("+00.000s"),
+        "{:?}",
+        clipboard.copies
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_root_lists_known_children_which_open_with_enter() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_GRANDCHILD).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    assert!(
+        screen.contains("this is the first leg → 1 known child leg"),
+        "{screen}"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Enter);
+    let screen = h.shown(ids::CHAIN_CHILD).await;
+    assert!(
+        screen.contains("LaML call → this leg → 1 known child leg"),
+        "{screen}"
+    );
     h.quit().await;
 }

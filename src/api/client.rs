@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
+use super::events::Events;
 use super::model::VoiceLog;
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
@@ -59,6 +60,30 @@ pub struct Fetched {
     pub elapsed: Duration,
     /// How many requests it took.
     pub attempts: u32,
+}
+
+/// A leg's fetched events with what came with them.
+#[derive(Debug, Clone)]
+pub struct FetchedEvents {
+    /// The events, in time order.
+    pub events: Events,
+    /// The body as received.
+    pub body: String,
+    /// When the response arrived.
+    pub fetched_at: DateTime<Utc>,
+    /// How long the lookup took, retries included.
+    pub elapsed: Duration,
+    /// How many requests it took.
+    pub attempts: u32,
+}
+
+/// A JSON object as fetched, before it is typed.
+struct Got {
+    raw: Map<String, Value>,
+    body: String,
+    fetched_at: DateTime<Utc>,
+    elapsed: Duration,
+    attempts: u32,
 }
 
 /// The voice-log API client. Cheap to clone: clones share one connection pool.
@@ -127,14 +152,43 @@ impl Client {
 
     /// Fetches one voice log.
     pub async fn fetch_log(&self, id: Uuid) -> Result<Fetched, ApiError> {
+        let got = self
+            .fetch_object(id, "log", &format!("/api/voice/logs/{id}"))
+            .await?;
+        Ok(Fetched {
+            log: VoiceLog::from_object(got.raw),
+            body: got.body,
+            fetched_at: got.fetched_at,
+            elapsed: got.elapsed,
+            attempts: got.attempts,
+        })
+    }
+
+    /// Fetches one leg's events. A 404 is [`ApiError::NotFound`]: no events are recorded for it
+    /// (or the log does not exist).
+    pub async fn fetch_events(&self, id: Uuid) -> Result<FetchedEvents, ApiError> {
+        let got = self
+            .fetch_object(id, "events", &format!("/api/voice/logs/{id}/events"))
+            .await?;
+        Ok(FetchedEvents {
+            events: Events::from_object(got.raw),
+            body: got.body,
+            fetched_at: got.fetched_at,
+            elapsed: got.elapsed,
+            attempts: got.attempts,
+        })
+    }
+
+    /// GETs `path` (the `what` of log `id`) as a JSON object, timed and logged.
+    async fn fetch_object(&self, id: Uuid, what: &str, path: &str) -> Result<Got, ApiError> {
         let started = Instant::now();
         let (raw, body, attempts) = self
-            .get_object(&format!("/api/voice/logs/{id}"))
+            .get_object(path)
             .await
-            .inspect_err(|e| tracing::debug!(%id, error = %e, "lookup failed"))?;
-        tracing::debug!(%id, attempts, elapsed_ms = started.elapsed().as_millis(), bytes = body.len(), "lookup done");
-        Ok(Fetched {
-            log: VoiceLog::from_object(raw),
+            .inspect_err(|e| tracing::debug!(%id, what, error = %e, "lookup failed"))?;
+        tracing::debug!(%id, what, attempts, elapsed_ms = started.elapsed().as_millis(), bytes = body.len(), "lookup done");
+        Ok(Got {
+            raw,
             body,
             fetched_at: Utc::now(),
             elapsed: started.elapsed(),

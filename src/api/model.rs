@@ -474,7 +474,7 @@ impl Outcome {
     }
 }
 
-fn field<T>(v: Option<&Value>, read: impl FnOnce(&Value) -> Option<T>) -> Field<T> {
+pub(crate) fn field<T>(v: Option<&Value>, read: impl FnOnce(&Value) -> Option<T>) -> Field<T> {
     match v {
         None => Field::Missing,
         Some(Value::Null) => Field::Null,
@@ -482,7 +482,7 @@ fn field<T>(v: Option<&Value>, read: impl FnOnce(&Value) -> Option<T>) -> Field<
     }
 }
 
-fn as_string(v: &Value) -> Option<String> {
+pub(crate) fn as_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -491,7 +491,7 @@ fn as_string(v: &Value) -> Option<String> {
     }
 }
 
-fn as_uuid(v: &Value) -> Option<Uuid> {
+pub(crate) fn as_uuid(v: &Value) -> Option<Uuid> {
     v.as_str().and_then(|s| Uuid::try_parse(s.trim()).ok())
 }
 
@@ -514,7 +514,7 @@ fn as_int(v: &Value) -> Option<i64> {
     (-9.0e18..=9.0e18).contains(&f).then_some(f as i64)
 }
 
-fn as_time(v: &Value) -> Option<DateTime<Utc>> {
+pub(crate) fn as_time(v: &Value) -> Option<DateTime<Utc>> {
     let s = v.as_str()?.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{App, Focus, Level};
+use super::{App, Focus, Level, Tab, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
@@ -23,6 +23,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
         // Any key closes the help; it does nothing else.
         app.help = false;
         return (vec![], true);
+    }
+    if app.focus == Focus::Sidebar && app.sidebar.is_typing() {
+        return (sidebar_keys::on_typing_key(app, key), true);
     }
     match key.code {
         KeyCode::F(1) => {
@@ -44,8 +47,15 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
     if app.focus == Focus::Input {
         return on_input_key(app, key);
     }
+    if let Some(effect) = copy::on_key(app, key) {
+        return (vec![effect], true);
+    }
     let effects = match key.code {
         KeyCode::Char('q') => return (vec![Effect::Quit], false),
+        KeyCode::Char('/') if app.focus == Focus::Sidebar => {
+            app.sidebar.mode = super::SidebarMode::Filter;
+            vec![]
+        }
         KeyCode::Char('?') => {
             app.help = true;
             vec![]
@@ -54,10 +64,30 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
             app.focus = Focus::Input;
             vec![]
         }
+        KeyCode::Char('r') if app.investigation.tab == Tab::Events => {
+            // Drop the events: the follow-up fetches them again.
+            if let Some(id) = app.nav.current() {
+                app.investigation.events.remove(&id);
+            }
+            vec![]
+        }
         KeyCode::Char('r') => match app.nav.current() {
             Some(id) => app.fetch(id),
             None => vec![],
         },
+        KeyCode::Char('e') => {
+            let inv = &mut app.investigation;
+            inv.tab = if inv.tab == Tab::Events {
+                Tab::Fields
+            } else {
+                Tab::Events
+            };
+            inv.event_selected = 0;
+            inv.event_expanded = None;
+            app.raw = false;
+            app.focus = Focus::Detail;
+            vec![]
+        }
         KeyCode::Char('v') => {
             app.raw = !app.raw;
             vec![]
@@ -68,7 +98,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
         }
         KeyCode::Char('[') => go_back(app),
         KeyCode::Char(']') => go_forward(app),
-        _ if app.focus == Focus::Sidebar => on_sidebar_key(app, key),
+        _ if app.focus == Focus::Sidebar => sidebar_keys::on_key(app, key),
         _ => on_detail_key(app, key),
     };
     (effects, true)
@@ -95,21 +125,33 @@ fn on_input_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
     }
 }
 
-fn on_sidebar_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+/// Keys in the Events view: move through the events, unfold one, go back.
+fn on_events_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let last = ui::events::count(app).saturating_sub(1);
+    let inv = &mut app.investigation;
     match key.code {
-        KeyCode::Char('j') | KeyCode::Down => move_sidebar(app, 1),
-        KeyCode::Char('k') | KeyCode::Up => move_sidebar(app, -1),
-        KeyCode::Char('g') | KeyCode::Home => app.sidebar_selected = 0,
-        KeyCode::Char('G') | KeyCode::End => {
-            app.sidebar_selected = app.lookups.len().saturating_sub(1)
+        KeyCode::Char('j') | KeyCode::Down => {
+            inv.event_selected = (inv.event_selected + 1).min(last)
         }
-        KeyCode::Enter => return app.open_selected_lookup(),
+        KeyCode::Char('k') | KeyCode::Up => {
+            inv.event_selected = inv.event_selected.saturating_sub(1)
+        }
+        KeyCode::Char('g') | KeyCode::Home => inv.event_selected = 0,
+        KeyCode::Char('G') | KeyCode::End => inv.event_selected = last,
+        KeyCode::Enter | KeyCode::Right | KeyCode::Left => {
+            let open = inv.event_expanded == Some(inv.event_selected);
+            inv.event_expanded = (!open && key.code != KeyCode::Left).then_some(inv.event_selected);
+        }
+        KeyCode::Esc => inv.tab = Tab::Fields,
         _ => {}
     }
     vec![]
 }
 
 fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if app.investigation.tab == Tab::Events && app.shown_record().is_some() {
+        return on_events_key(app, key);
+    }
     let page = isize::try_from(
         ui::layout::areas(app.size, app.sidebar_visible())
             .detail
@@ -194,17 +236,6 @@ fn go_forward(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// Moves the sidebar selection by `delta` rows, and shows that lookup if it is known.
-pub(super) fn move_sidebar(app: &mut App, delta: isize) {
-    if app.lookups.is_empty() {
-        return;
-    }
-    app.sidebar_selected = app
-        .sidebar_selected
-        .saturating_add_signed(delta)
-        .min(app.lookups.len() - 1);
-}
-
 fn cycle_focus(app: &mut App, forward: bool) {
     let order: &[Focus] = if app.sidebar_visible() {
         &[Focus::Input, Focus::Sidebar, Focus::Detail]
@@ -218,6 +249,11 @@ fn cycle_focus(app: &mut App, forward: bool) {
         (at + order.len() - 1) % order.len()
     };
     app.focus = order[next];
+    if app.focus == Focus::Sidebar {
+        // Lookups made from another terminal show up when the sidebar is looked at.
+        let warnings = app.sidebar.reload();
+        app.warn(warnings);
+    }
 }
 
 #[cfg(test)]

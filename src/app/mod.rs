@@ -1,29 +1,36 @@
 //! The inspector's state and the one place it changes: [`App::update`] takes a [`Message`] and
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
+mod copy;
+mod investigate;
 mod keys;
 mod live;
+mod mouse;
 mod nav;
+mod sidebar;
+mod sidebar_keys;
 
 use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Size};
+use crossterm::event::Event;
+use ratatui::layout::Size;
 use tui_input::Input;
 use uuid::Uuid;
 
 use crate::api::id::find_uuids;
-use crate::api::model::Outcome;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::event::{Effect, Message};
+use crate::history::{History, Warning};
 use crate::present::format::Clock;
 use crate::present::{Presented, present};
 use crate::ui;
 
+pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use live::{Live, is_live_status};
 pub use nav::Nav;
+pub use sidebar::{Mode as SidebarMode, Sidebar};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,23 +68,6 @@ pub enum View {
         /// What went wrong.
         failure: Failure,
     },
-}
-
-/// One lookup of this session, for the sidebar.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lookup {
-    /// The log ID.
-    pub id: Uuid,
-    /// When it was looked up.
-    pub at: DateTime<Utc>,
-    /// The type in words, or the kind of error.
-    pub label: String,
-    /// The status word and outcome, when found.
-    pub status: Option<(String, Outcome)>,
-    /// `from → to`, when found.
-    pub parties: Option<String>,
-    /// Whether the lookup failed.
-    pub failed: bool,
 }
 
 /// A lookup in flight.
@@ -122,10 +112,12 @@ pub struct App {
     pub view: View,
     /// Records fetched this session, by ID.
     pub records: HashMap<Uuid, Fetched>,
-    /// This session's lookups, most recent first.
-    pub lookups: Vec<Lookup>,
-    /// The selected sidebar row.
-    pub sidebar_selected: usize,
+    /// The lookup history and its filter and selection.
+    pub sidebar: Sidebar,
+    /// Records shown from the cache, with when they were fetched, until a refresh replaces them.
+    pub cached_at: HashMap<Uuid, DateTime<Utc>>,
+    /// Events and chains of this session's legs, and the Events view's state.
+    pub investigation: Investigation,
     /// The selected row of the detail pane.
     pub detail_selected: usize,
     /// The first line shown in the detail pane.
@@ -161,14 +153,16 @@ pub struct App {
 
 impl App {
     /// A fresh inspector with the input focused.
-    pub fn new(context: Context, size: Size, color: bool) -> Self {
+    pub fn new(context: Context, size: Size, color: bool, history: History) -> Self {
+        let sidebar = Sidebar::new(history, &context.profile, &context.space);
         Self {
             focus: Focus::Input,
             input: Input::default(),
             view: View::Welcome,
             records: HashMap::new(),
-            lookups: Vec::new(),
-            sidebar_selected: 0,
+            sidebar,
+            cached_at: HashMap::new(),
+            investigation: Investigation::default(),
             detail_selected: 0,
             detail_scroll: 0,
             raw: false,
@@ -213,7 +207,9 @@ impl App {
 
     /// Whether the spinner needs ticks.
     pub fn wants_ticks(&self) -> bool {
-        self.in_flight.as_ref().is_some_and(|f| !f.background)
+        let events_loading = self.investigation.tab == Tab::Events
+            && matches!(self.shown_events(), Some(EventsState::Loading));
+        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading
     }
 
     /// The next instant something is due without input: a live refresh, or the end of a
@@ -242,8 +238,30 @@ impl App {
     /// Applies one message; returns what the loop must do. Returns whether anything changed in
     /// `changed`, so the loop redraws only then.
     pub fn update(&mut self, msg: Message) -> (Vec<Effect>, bool) {
+        let (mut effects, changed) = self.apply(msg);
+        let more = self.follow_up();
+        let changed = changed || !more.is_empty();
+        effects.extend(more);
+        (effects, changed)
+    }
+
+    fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {
         match msg {
             Message::Term(Event::Key(key)) => keys::on_key(self, key),
+            Message::Term(Event::FocusGained) => {
+                // Back from another window: pick up lookups made elsewhere meanwhile.
+                let warnings = self.sidebar.reload();
+                self.warn(warnings);
+                (vec![], true)
+            }
+            Message::EventsFetched { id, result } => {
+                self.on_events(id, *result);
+                (vec![], true)
+            }
+            Message::ChainResolved { id, chain } => {
+                self.on_chain(id, *chain);
+                (vec![], true)
+            }
             Message::Term(Event::Paste(text)) => {
                 self.on_paste(&text);
                 (vec![], true)
@@ -269,6 +287,14 @@ impl App {
                 (vec![], true)
             }
             Message::Quit(_) => (vec![Effect::Quit], false),
+            Message::Copied(Ok(text)) => {
+                self.message = Some((text, Level::Info));
+                (vec![], true)
+            }
+            Message::Copied(Err(text)) => {
+                self.message = Some((text, Level::Error));
+                (vec![], true)
+            }
         }
     }
 
@@ -369,13 +395,12 @@ impl App {
     /// while it refreshes.
     fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
         self.generation += 1;
-        self.in_flight = Some(InFlight {
-            id,
-            started: Instant::now(),
-            background: false,
-        });
         self.live.stop();
         self.message = None;
+        // A cached copy shows at once, marked as such, while the refresh runs quietly.
+        if !self.records.contains_key(&id) {
+            self.load_cached(id);
+        }
         if self.records.contains_key(&id) {
             if self.view != View::Record(id) {
                 self.show_record(id);
@@ -384,6 +409,11 @@ impl App {
             self.view = View::Loading(id);
             self.reset_detail();
         }
+        self.in_flight = Some(InFlight {
+            id,
+            started: Instant::now(),
+            background: self.cached_at.contains_key(&id),
+        });
         vec![Effect::Fetch {
             id,
             generation: self.generation,
@@ -417,36 +447,32 @@ impl App {
     fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
         let background = self.in_flight.take().is_some_and(|f| f.background);
         if background && let Err(error) = &result {
-            // A failed live refresh keeps the record on screen and tries again later.
-            let wait = self.live.after_failure(Instant::now());
-            self.message = Some((
-                format!(
-                    "Live refresh failed ({error}); next try in {}s",
-                    wait.as_secs()
-                ),
-                Level::Error,
-            ));
+            // A failed refresh keeps the record on screen: the cached copy, or the live call,
+            // which is tried again later.
+            self.message = Some(if let Some(at) = self.cached_at.get(&id) {
+                let age = self.clock().age(*at);
+                (
+                    format!("Refresh failed ({error}); showing the copy fetched {age}"),
+                    Level::Error,
+                )
+            } else {
+                let wait = self.live.after_failure(Instant::now());
+                (
+                    format!(
+                        "Live refresh failed ({error}); next try in {}s",
+                        wait.as_secs()
+                    ),
+                    Level::Error,
+                )
+            });
             return;
         }
         let at = self.clock().now;
+        let warnings = self.sidebar.record(id, &result, at);
+        self.warn(warnings);
         match result {
             Ok(fetched) => {
-                let p = present(&fetched.log, &self.clock());
-                let parties = p
-                    .rows
-                    .iter()
-                    .find(|r| r.label == "From")
-                    .zip(p.rows.iter().find(|r| r.label == "To"))
-                    .map(|(f, t)| format!("{} → {}", f.value, t.value));
-                let label = crate::text::sanitize(&fetched.log.kind.short_label()).into_owned();
-                self.record_lookup(Lookup {
-                    id,
-                    at,
-                    label,
-                    status: p.header.status,
-                    parties,
-                    failed: false,
-                });
+                self.cached_at.remove(&id);
                 let refreshed = self.view == View::Record(id);
                 let before = self.presented();
                 self.records.insert(id, fetched);
@@ -461,20 +487,19 @@ impl App {
             }
             Err(error) => {
                 self.message = Some((error.to_string(), Level::Error));
-                self.record_lookup(Lookup {
-                    id,
-                    at,
-                    label: error.short().to_owned(),
-                    status: None,
-                    parties: None,
-                    failed: true,
-                });
                 self.view = View::Failed {
                     id: Some(id),
                     failure: Failure::Api(error),
                 };
                 self.reset_detail();
             }
+        }
+    }
+
+    /// Puts history warnings in the status bar (the first one; they are rare).
+    fn warn(&mut self, warnings: Vec<Warning>) {
+        if let Some(w) = warnings.into_iter().next() {
+            self.message = Some((w.to_string(), Level::Error));
         }
     }
 
@@ -507,12 +532,6 @@ impl App {
         }
     }
 
-    fn record_lookup(&mut self, lookup: Lookup) {
-        self.lookups.retain(|l| l.id != lookup.id);
-        self.lookups.insert(0, lookup);
-        self.sidebar_selected = 0;
-    }
-
     fn on_paste(&mut self, text: &str) {
         self.focus = Focus::Input;
         let ids = find_uuids(text);
@@ -526,56 +545,56 @@ impl App {
         }
     }
 
-    fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
-        let areas = ui::layout::areas(self.size, self.sidebar_visible());
-        let at = Position::new(m.column, m.row);
-        match m.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
-                if areas.input.contains(at) {
-                    self.focus = Focus::Input;
-                } else if areas.sidebar.is_some_and(|r| r.contains(at)) {
-                    self.focus = Focus::Sidebar;
-                    let (top, height) = areas
-                        .sidebar
-                        .map_or((0, 0), |r| (r.y + 1, r.height.saturating_sub(2)));
-                    let line = usize::from(m.row.saturating_sub(top));
-                    if let Some(index) = ui::sidebar::entry_at(self, height, line) {
-                        self.sidebar_selected = index;
-                        return (self.open_selected_lookup(), true);
-                    }
-                } else if areas.detail.contains(at) {
-                    self.focus = Focus::Detail;
-                    let line =
-                        self.detail_scroll + usize::from(m.row.saturating_sub(areas.detail.y + 1));
-                    if let Some(row) = ui::detail::row_at_line(self, areas.detail.width, line) {
-                        self.detail_selected = row;
-                    }
-                }
-                (vec![], true)
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let down = m.kind == MouseEventKind::ScrollDown;
-                if areas.sidebar.is_some_and(|r| r.contains(at)) {
-                    keys::move_sidebar(self, if down { 1 } else { -1 });
-                } else if areas.detail.contains(at) {
-                    self.scroll_detail(if down { 3 } else { -3 });
-                }
-                (vec![], true)
-            }
-            _ => (vec![], false),
-        }
-    }
-
     /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
     fn open_selected_lookup(&mut self) -> Vec<Effect> {
-        let Some(id) = self.lookups.get(self.sidebar_selected).map(|l| l.id) else {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
             return vec![];
         };
-        if self.nav.current() == Some(id) && self.view == View::Record(id) {
+        self.input = Input::new(id.to_string());
+        self.visit(id)
+    }
+
+    /// Shows the selected lookup without a request, when it is known here or cached: moving
+    /// through the sidebar previews records instead of firing a request per key.
+    fn preview_selected(&mut self) -> Vec<Effect> {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
+            return vec![];
+        };
+        if self.view == View::Record(id)
+            || !(self.records.contains_key(&id) || self.load_cached(id))
+        {
             return vec![];
         }
         self.nav.visit(id);
-        self.revisit(id)
+        self.input = Input::new(id.to_string());
+        let cancel = self.cancel_in_flight();
+        self.show_record(id);
+        cancel
+    }
+
+    /// Loads `id`'s cached body into the records; whether there was one that parses.
+    fn load_cached(&mut self, id: Uuid) -> bool {
+        let Some((body, at)) = self.sidebar.history.cached_body(id) else {
+            return false;
+        };
+        let Ok(raw) =
+            crate::api::client::decode_object(reqwest::StatusCode::OK, false, body.as_bytes())
+        else {
+            return false;
+        };
+        let log = crate::api::model::VoiceLog::from_object(raw);
+        self.records.insert(
+            id,
+            Fetched {
+                log,
+                body,
+                fetched_at: at,
+                elapsed: std::time::Duration::ZERO,
+                attempts: 0,
+            },
+        );
+        self.cached_at.insert(id, at);
+        true
     }
 
     /// Scrolls the detail pane (or the raw view) by `delta` lines.
@@ -614,9 +633,6 @@ impl App {
                 self.detail_scroll = (last + 1).saturating_sub(height);
             }
         }
-        self.sidebar_selected = self
-            .sidebar_selected
-            .min(self.lookups.len().saturating_sub(1));
     }
 }
 

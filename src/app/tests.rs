@@ -18,7 +18,8 @@ fn app() -> App {
         project: "4c1e0f7a…".into(),
         profile: "default".into(),
     };
-    let mut app = App::new(ctx, Size::new(120, 40), false);
+    let history = crate::history::History::in_memory(crate::history::Options::default());
+    let mut app = App::new(ctx, Size::new(120, 40), false, history);
     app.fixed_now = chrono::Utc
         .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
         .single();
@@ -74,8 +75,11 @@ fn enter_fetches_the_typed_id_and_shows_it() {
     assert!(matches!(app.view, View::Loading(_)));
     answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
     assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
-    assert_eq!(app.lookups.len(), 1);
-    assert_eq!(app.lookups[0].label, "PSTN call");
+    assert_eq!(app.sidebar.len(), 1);
+    assert_eq!(
+        app.sidebar.selected_entry().map(|e| e.title()).as_deref(),
+        Some("Relay PSTN call")
+    );
 }
 
 #[test]
@@ -105,7 +109,7 @@ fn a_late_answer_to_a_superseded_lookup_is_ignored() {
     answer(&mut app, &slow, Ok(fetched("call-root-laml")));
     assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
     assert_eq!(
-        app.lookups.len(),
+        app.sidebar.len(),
         1,
         "the stale answer is not even recorded"
     );
@@ -198,7 +202,10 @@ fn an_error_is_shown_in_words_and_recorded() {
     assert!(app.message.as_ref().is_some_and(|(m, l)| {
         m.starts_with("Not found in space acme (project 4c1e0f7a…)") && *l == Level::Error
     }));
-    assert!(app.lookups[0].failed);
+    assert!(matches!(
+        app.sidebar.selected_entry().map(|e| &e.lookup),
+        Some(crate::history::Lookup::Error(_))
+    ));
 }
 
 #[test]

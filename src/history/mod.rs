@@ -667,17 +667,19 @@ fn ids_of(entries: &[Entry]) -> HashSet<Uuid, filter::FastHash> {
 fn apply(entries: &mut Vec<Entry>, op: &Op) {
     let find = |entries: &[Entry], id: Uuid| entries.iter().position(|e| e.id == id);
     match op {
+        // The newest lookup goes in front, so that lookups made within the same instant (a
+        // clock's resolution, or a test's fixed clock) still list the latest first.
         Op::Upsert(new) => match find(entries, new.id) {
             Some(i) => {
-                let old = &entries[i];
+                let old = entries.remove(i);
                 let merged = Entry {
                     pinned: old.pinned,
-                    note: old.note.clone(),
+                    note: old.note,
                     ..new.clone()
                 };
-                entries[i] = merged;
+                entries.insert(0, merged);
             }
-            None => entries.push(new.clone()),
+            None => entries.insert(0, new.clone()),
         },
         Op::Pin(id, pinned) => {
             if let Some(i) = find(entries, *id) {

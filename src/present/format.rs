@@ -18,6 +18,16 @@ pub fn duration_ms(ms: i64) -> String {
     }
 }
 
+/// An offset into a timeline: `+00.000s`, `+12.340s`, `+1m 05.000s`; seconds get two digits
+/// under a minute so that a column of offsets lines up.
+pub fn offset_ms(ms: i64) -> String {
+    match ms {
+        0..60_000 => format!("+{:02}.{:03}s", ms / 1000, ms % 1000),
+        60_000.. => format!("+{}", duration_ms(ms)),
+        _ => duration_ms(ms),
+    }
+}
+
 /// Dollars with at least two and at most six decimals: `$0.01`, `$0.0125`, `$0.00375`.
 pub fn money(amount: f64) -> String {
     let mut s = format!("{:.6}", amount.abs());
@@ -126,6 +136,16 @@ mod tests {
         assert_eq!(duration_ms(3_725_000), "1h 02m 05.000s");
         assert_eq!(duration_ms(-1_500), "-1.500s");
         assert_eq!(duration_ms(i64::MIN).chars().next(), Some('-'));
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(offset_ms(0), "+00.000s");
+        assert_eq!(offset_ms(12_340), "+12.340s");
+        assert_eq!(offset_ms(59_999), "+59.999s");
+        assert_eq!(offset_ms(65_000), "+1m 05.000s");
+        assert_eq!(offset_ms(3_725_000), "+1h 02m 05.000s");
+        assert_eq!(offset_ms(-1_500), "-1.500s");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! breakdown, extra fields and notes. Shared by the TUI's detail pane and `swlog get`'s text
 //! output, so both say the same thing. Every string here is already sanitised.
 
+pub mod chain;
+pub mod events;
 pub mod format;
 
 use serde_json::Value;

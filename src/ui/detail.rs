@@ -16,7 +16,9 @@ use crate::api::ApiError;
 use crate::app::{App, Failure, Focus, View};
 use uuid::Uuid;
 
-use crate::present::{Presented, Row};
+use crate::app::ChainState;
+use crate::present::chain as present_chain;
+use crate::present::{Presented, Row, Tone};
 
 /// Width of the label column.
 const LABEL_WIDTH: usize = 11;
@@ -33,6 +35,8 @@ pub struct Built {
     pub rows: Vec<(usize, usize)>,
     /// For each selectable row, the log it opens on Enter.
     pub links: Vec<Option<Uuid>>,
+    /// For each selectable row, what `y` copies: a name for it and the text.
+    pub copies: Vec<Option<(String, String)>>,
 }
 
 /// The inside width of a pane `pane_width` wide: borders and a column of padding each side.
@@ -50,6 +54,11 @@ fn built(app: &App) -> Built {
 /// How many rows can be selected.
 pub fn selectable_count(app: &App) -> usize {
     built(app).rows.len()
+}
+
+/// What `y` copies for selectable row `row`: a name for it and the text.
+pub fn copy_of(app: &App, row: usize) -> Option<(String, String)> {
+    built(app).copies.get(row).cloned().flatten()
 }
 
 /// The log that selectable row `row` opens on Enter, if any.
@@ -191,6 +200,8 @@ fn welcome(app: &App, width: usize, theme: &Theme, b: &mut Built) {
         for (id, what) in crate::demo::SHOWCASE {
             b.rows.push((b.lines.len(), b.lines.len()));
             b.links.push(Uuid::try_parse(id).ok());
+            b.copies
+                .push(Some(("the log ID".to_owned(), (*id).to_owned())));
             b.lines.push(Line::from(vec![
                 Span::styled(format!("{id} "), theme.tone(crate::present::Tone::Link)),
                 Span::styled(*what, theme.dim()),
@@ -228,6 +239,18 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
         };
         title.push(Span::styled(format!("● {status}"), style));
     }
+    if let Some(id) = app.nav.current()
+        && let Some(at) = app.cached_at.get(&id)
+    {
+        let refreshing = app.in_flight.is_some_and(|f| f.id == id);
+        let text = format!(
+            "cached · fetched {}{}",
+            app.clock().age(*at),
+            if refreshing { " · refreshing…" } else { "" }
+        );
+        title.push(Span::raw("  "));
+        title.push(Span::styled(text, theme.warn()));
+    }
     if app.shown_is_live() {
         title.push(Span::raw("  "));
         if app.live.enabled && !app.live.interval.is_zero() {
@@ -252,6 +275,7 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
         paragraph(&format!("⚠ {note}"), width, theme.warn(), b);
     }
     b.lines.push(Line::raw(""));
+    chain(app, width, theme, b);
     for row in &p.rows {
         let expanded = b.rows.len() == selected;
         let fresh = changed.contains(&row.label);
@@ -291,6 +315,107 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
             field(row, label_w, width, (expanded, fresh), theme, b);
         }
     }
+}
+
+/// The chain of legs: a breadcrumb from the first leg to this one, then a selectable row for
+/// each other leg (parents above, known children below), which Enter opens.
+fn chain(app: &App, width: usize, theme: &Theme, b: &mut Built) {
+    let Some(id) = app.nav.current() else {
+        return;
+    };
+    let children = app.known_children(id);
+    let state = app.investigation.chains.get(&id);
+    if state.is_none() && children.is_empty() {
+        return;
+    }
+    let selected = app.detail_selected;
+    let mut legs: Vec<Row> = Vec::new();
+    let crumbs = match state {
+        Some(ChainState::Loading) => "following the parent legs…".to_owned(),
+        Some(ChainState::Resolved(c)) => {
+            let rows = present_chain::rows(c);
+            let mut crumbs: Vec<String> = Vec::new();
+            for r in rows {
+                if r.this_leg {
+                    crumbs.push("this leg".to_owned());
+                    continue;
+                }
+                crumbs.push(if r.tone == Tone::Normal {
+                    r.label.clone()
+                } else {
+                    format!("⚠ {}", r.label)
+                });
+                let status = r
+                    .status
+                    .as_ref()
+                    .map(|(s, _)| format!(" · {s}"))
+                    .unwrap_or_default();
+                let id_text = r.id.map(|i| format!(" · {i}")).unwrap_or_default();
+                legs.push(Row {
+                    label: "↑ parent".to_owned(),
+                    // Problems (a missing parent, a loop) say what is wrong; legs say what they are.
+                    value: if r.tone == Tone::Normal {
+                        format!("{}{status}{id_text}", r.label)
+                    } else {
+                        format!("{}{id_text} · {}", r.label, r.detail)
+                    },
+                    tone: if r.tone == Tone::Normal {
+                        Tone::Link
+                    } else {
+                        r.tone
+                    },
+                    copy: r.id.map(|i| i.to_string()),
+                    link: r.id.filter(|_| r.tone == Tone::Normal),
+                });
+            }
+            crumbs.join(" → ")
+        }
+        None => "this is the first leg".to_owned(),
+    };
+    let crumbs = if children.is_empty() {
+        crumbs
+    } else {
+        format!(
+            "{crumbs} → {} known child leg{}",
+            children.len(),
+            if children.len() == 1 { "" } else { "s" }
+        )
+    };
+    for child in &children {
+        let what = app
+            .records
+            .get(child)
+            .map(|f| f.log.kind.short_label())
+            .or_else(|| app.sidebar.history.get(*child).map(|e| e.title()))
+            .unwrap_or_else(|| "leg".to_owned());
+        legs.push(Row {
+            label: "↓ child".to_owned(),
+            value: format!("{} · {child}", crate::text::sanitize(&what)),
+            tone: Tone::Link,
+            copy: Some(child.to_string()),
+            link: Some(*child),
+        });
+    }
+    let label = format!("{:<LABEL_WIDTH$} ", "Chain");
+    for (i, l) in wrap(&crumbs, width.saturating_sub(LABEL_WIDTH + 1))
+        .into_iter()
+        .enumerate()
+    {
+        let head = if i == 0 {
+            label.clone()
+        } else {
+            " ".repeat(LABEL_WIDTH + 1)
+        };
+        b.lines.push(Line::from(vec![
+            Span::styled(head, theme.label()),
+            Span::styled(l, theme.dim()),
+        ]));
+    }
+    for row in &legs {
+        let expanded = b.rows.len() == selected;
+        field(row, LABEL_WIDTH, width, (expanded, false), theme, b);
+    }
+    b.lines.push(Line::raw(""));
 }
 
 /// The breakdown: one line per charge with its share as a bar, then the total under the
@@ -402,6 +527,10 @@ fn field(
     }
     b.rows.push((first, b.lines.len() - 1));
     b.links.push(row.link);
+    b.copies.push(Some((
+        format!("`{}`", row.label.trim()),
+        row.copy_text().to_owned(),
+    )));
 }
 
 fn failed(app: &App, has_id: bool, failure: &Failure, width: usize, theme: &Theme, b: &mut Built) {

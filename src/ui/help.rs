@@ -26,32 +26,51 @@ pub const LEFT: &[Group] = &[
             ("Enter", "look up the ID"),
             ("Esc, ↓", "leave the input"),
             ("Ctrl-←, Ctrl-→", "move by word"),
-            ("Home, End", "start, end"),
             ("Ctrl-W, Ctrl-U", "delete word, line"),
+        ],
+    ),
+    (
+        "Sidebar",
+        &[
+            ("/", "filter (Esc clears)"),
+            ("p", "pin, unpin"),
+            ("d, u", "delete, undo"),
+            ("n", "note (a ticket #)"),
+        ],
+    ),
+];
+
+/// The right column's groups.
+pub const RIGHT: &[Group] = &[
+    (
+        "Detail and sidebar",
+        &[
+            ("↑↓, j k, g G", "select a row"),
+            ("PgUp, PgDn", "scroll a page"),
+            ("Enter", "open link or lookup"),
+            ("[, ]", "back, forward"),
+            ("r", "fetch again"),
+            ("e", "events timeline"),
+            ("v", "raw JSON"),
+            ("l", "live refresh on/off"),
+            ("i", "go to the input"),
+            ("q", "quit"),
         ],
     ),
     (
         "Mouse",
         &[("click", "focus, select a row"), ("wheel", "scroll")],
     ),
+    (
+        "Copy",
+        &[
+            ("y", "value / event"),
+            ("c", "log ID"),
+            ("Y", "record as JSON"),
+            ("s", "summary / timeline"),
+        ],
+    ),
 ];
-
-/// The right column's groups.
-pub const RIGHT: &[Group] = &[(
-    "Detail and sidebar",
-    &[
-        ("↑↓, j k", "select a row"),
-        ("g, G", "first, last row"),
-        ("PgUp, PgDn", "scroll a page"),
-        ("Enter", "open link or lookup"),
-        ("[, ]", "back, forward"),
-        ("r", "fetch again"),
-        ("v", "raw JSON on/off"),
-        ("l", "live refresh on/off"),
-        ("i, /", "go to the input"),
-        ("q", "quit"),
-    ],
-)];
 
 const KEY_WIDTH: usize = 14;
 

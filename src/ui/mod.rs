@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the [`App`](crate::app::App) state, one file per pane.
 
 pub mod detail;
+pub mod events;
 pub mod help;
 pub mod input;
 pub mod json;
@@ -23,6 +24,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if app.raw && app.shown_record().is_some() {
         json::draw(app, &theme, frame, areas.detail);
+    } else if app.investigation.tab == crate::app::Tab::Events && app.shown_record().is_some() {
+        events::draw(app, &theme, frame, areas.detail);
     } else {
         detail::draw(app, &theme, frame, areas.detail);
     }

@@ -1,89 +1,193 @@
-//! The sidebar: this session's lookups, most recent first, two lines each.
+//! The sidebar: the lookup history, pinned first then most recent, two lines each; the filter
+//! above it and the note being edited below it.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use crate::app::{App, Focus};
+use crate::api::model::{LogType, Outcome};
+use crate::app::{App, Focus, SidebarMode};
+use crate::history::{Entry, Lookup};
 use crate::present::format::age_between;
-use crate::text::truncate_chars;
+use crate::text::{sanitize, truncate_chars};
 
 /// Lines each entry takes.
 pub const ENTRY_HEIGHT: usize = 2;
 
-/// The first entry shown, so that the selected one is on screen in `height` lines.
-pub fn first_visible(selected: usize, height: u16) -> usize {
-    let capacity = (usize::from(height) / ENTRY_HEIGHT).max(1);
+/// Lines above the rows: the filter line, when a filter is typed or set.
+fn header_lines(app: &App) -> usize {
+    usize::from(
+        matches!(app.sidebar.mode, SidebarMode::Filter) || !app.sidebar.query.value().is_empty(),
+    )
+}
+
+/// Lines below the rows: the note editor, while a note is edited.
+fn footer_lines(app: &App) -> usize {
+    2 * usize::from(matches!(app.sidebar.mode, SidebarMode::Note(..)))
+}
+
+/// How many lines the rows get in a pane whose inside is `height` lines.
+fn rows_height(app: &App, height: u16) -> usize {
+    usize::from(height).saturating_sub(header_lines(app) + footer_lines(app))
+}
+
+/// The first entry shown, so that the selected one is on screen.
+pub fn first_visible(selected: usize, rows_height: usize) -> usize {
+    let capacity = (rows_height / ENTRY_HEIGHT).max(1);
     (selected + 1).saturating_sub(capacity)
 }
 
 /// The entry at `line` lines below the top of the pane's inside, if any.
 pub fn entry_at(app: &App, height: u16, line: usize) -> Option<usize> {
-    let index = first_visible(app.sidebar_selected, height) + line / ENTRY_HEIGHT;
-    (index < app.lookups.len()).then_some(index)
+    let line = line.checked_sub(header_lines(app))?;
+    let rows = rows_height(app, height);
+    if line >= rows {
+        return None;
+    }
+    let index = first_visible(app.sidebar.selected, rows) + line / ENTRY_HEIGHT;
+    (index < app.sidebar.len()).then_some(index)
+}
+
+/// The short type label of an entry, for the narrow sidebar.
+fn label(entry: &Entry) -> String {
+    match &entry.lookup {
+        Lookup::Record(s) => match LogType::ALL.into_iter().find(|t| t.label() == s.kind) {
+            Some(t) => t.short_label().to_owned(),
+            // "Unknown type `ai_agent_call`" says just "ai_agent_call" where space is short.
+            None => {
+                let bare = s
+                    .kind
+                    .strip_prefix("Unknown type `")
+                    .and_then(|k| k.strip_suffix('`'));
+                sanitize(bare.unwrap_or(&s.kind)).into_owned()
+            }
+        },
+        Lookup::Error(e) => sanitize(e).into_owned(),
+    }
 }
 
 /// Draws the sidebar.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Sidebar;
-    let block = Block::bordered()
+    let sidebar = &app.sidebar;
+    let total = sidebar.history.entries().len();
+    let title = if sidebar.len() == total {
+        format!(" Lookups ({total}) ")
+    } else {
+        format!(" Lookups ({} of {total}) ", sidebar.len())
+    };
+    let mut block = Block::bordered()
         .padding(Padding::horizontal(1))
-        .title(Line::from(format!(" Lookups ({}) ", app.lookups.len())).style(theme.title()))
+        .title(Line::from(title).style(theme.title()))
         .border_style(theme.border(focused));
+    if sidebar.history.not_saved().is_some() {
+        block = block.title_bottom(Line::from(" not saved ").style(theme.error()));
+    }
     let inner = block.inner(area);
     let width = usize::from(inner.width);
     let now = app.clock().now;
     let mut lines: Vec<Line> = Vec::new();
-    if app.lookups.is_empty() {
-        lines.push(Line::styled("No lookups yet.", theme.dim()));
-        lines.push(Line::styled("They are listed here.", theme.dim()));
+    let filtering = matches!(sidebar.mode, SidebarMode::Filter);
+    if header_lines(app) > 0 {
+        let query = sanitize(sidebar.query.value()).into_owned();
+        let style = if filtering { theme.key() } else { theme.dim() };
+        lines.push(Line::from(vec![
+            Span::styled("/ ", style),
+            Span::raw(truncate_chars(&query, width.saturating_sub(2)).into_owned()),
+        ]));
     }
-    let first = first_visible(app.sidebar_selected, inner.height);
-    for (i, lookup) in app.lookups.iter().enumerate().skip(first) {
-        let age = age_between(lookup.at, now);
-        let (glyph, glyph_style) = match (&lookup.status, lookup.failed) {
-            (_, true) => ("✗", theme.error()),
-            (Some((_, o)), false) => ("●", theme.outcome(*o)),
-            (None, false) => ("○", theme.dim()),
+    if sidebar.is_empty() {
+        let text = if total == 0 {
+            "No lookups yet."
+        } else {
+            "Nothing matches."
         };
-        let label_width = width.saturating_sub(age.width() + 3);
-        let label = truncate_chars(&lookup.label, label_width).into_owned();
-        let pad = width.saturating_sub(label.width() + age.width() + 2);
-        let mut top = Line::from(vec![
-            Span::styled(glyph, glyph_style),
-            Span::raw(" "),
-            Span::styled(
-                label,
-                if lookup.failed {
-                    theme.error()
-                } else {
-                    theme.title()
-                },
-            ),
-            Span::raw(" ".repeat(pad)),
-            Span::styled(age, theme.dim()),
-        ]);
-        let detail = match (&lookup.parties, &lookup.status) {
-            (Some(p), _) => p.clone(),
-            (None, _) => lookup.id.to_string(),
-        };
-        let mut bottom = Line::styled(
-            format!("  {}", truncate_chars(&detail, width.saturating_sub(2))),
-            theme.dim(),
-        );
-        if i == app.sidebar_selected {
+        lines.push(Line::styled(text, theme.dim()));
+    }
+    let rows = rows_height(app, inner.height);
+    let first = first_visible(sidebar.selected, rows);
+    let capacity = (rows / ENTRY_HEIGHT).max(1);
+    for (i, entry) in sidebar.rows().enumerate().skip(first).take(capacity) {
+        let (mut top, mut bottom) = entry_lines(entry, now, width, theme);
+        if i == sidebar.selected {
             let style = theme.selected(focused);
-            top = top.style(style);
-            bottom = bottom.style(style);
-            // Fill the whole row, not just the text.
-            let fill = width.saturating_sub(bottom.width());
-            bottom.push_span(Span::raw(" ".repeat(fill)));
+            for line in [&mut top, &mut bottom] {
+                let fill = width.saturating_sub(line.width());
+                line.push_span(Span::raw(" ".repeat(fill)));
+                *line = std::mem::take(line).patch_style(style);
+            }
         }
         lines.push(top);
         lines.push(bottom);
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+    if filtering && inner.height > 0 {
+        let x = inner.x + 2 + u16::try_from(sidebar.query.visual_cursor()).unwrap_or(0);
+        frame.set_cursor_position(Position::new(
+            x.min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+    }
+    if let SidebarMode::Note(_, input) = &sidebar.mode
+        && inner.height >= 2
+    {
+        let y = inner.bottom() - 2;
+        let editor = vec![
+            Line::styled("Note (Enter saves, Esc cancels)", theme.key()),
+            Line::raw(sanitize(input.value()).into_owned()),
+        ];
+        let area = Rect::new(inner.x, y, inner.width, 2);
+        frame.render_widget(Paragraph::new(editor).style(Style::new()), area);
+        let x = inner.x + u16::try_from(input.visual_cursor()).unwrap_or(0);
+        frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y + 1));
+    }
+}
+
+/// An entry's two lines: status mark, label, pin and age; then the note and parties.
+fn entry_lines(
+    entry: &Entry,
+    now: chrono::DateTime<chrono::Utc>,
+    width: usize,
+    theme: &Theme,
+) -> (Line<'static>, Line<'static>) {
+    let age = age_between(entry.at, now);
+    let failed = matches!(entry.lookup, Lookup::Error(_));
+    let (glyph, glyph_style) = match (entry.status(), failed) {
+        (_, true) => ("✗", theme.error()),
+        (Some(s), false) => ("●", theme.outcome(Outcome::of(&s))),
+        (None, false) => ("○", theme.dim()),
+    };
+    let pin = if entry.pinned { "★ " } else { "" };
+    let label_width = width.saturating_sub(age.width() + pin.width() + 3);
+    let label = truncate_chars(&label(entry), label_width).into_owned();
+    let pad = width.saturating_sub(label.width() + age.width() + pin.width() + 2);
+    let top = Line::from(vec![
+        Span::styled(glyph, glyph_style),
+        Span::raw(" "),
+        Span::styled(label, if failed { theme.error() } else { theme.title() }),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(pin, theme.warn()),
+        Span::styled(age, theme.dim()),
+    ]);
+    let detail = entry.parties().unwrap_or_else(|| entry.id.to_string());
+    let bottom = match entry.note() {
+        Some(note) => {
+            let note = truncate_chars(&note, width.saturating_sub(4)).into_owned();
+            let rest = width.saturating_sub(note.width() + 5);
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(format!("✎ {note}"), theme.warn()),
+                Span::styled(format!(" {}", truncate_chars(&detail, rest)), theme.dim()),
+            ])
+        }
+        None => Line::styled(
+            format!("  {}", truncate_chars(&detail, width.saturating_sub(2))),
+            theme.dim(),
+        ),
+    };
+    (top, bottom)
 }

@@ -9,7 +9,8 @@ use super::theme::Theme;
 use crate::app::{App, Focus, Level};
 use crate::text::truncate_chars;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The spinner's frames.
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// The key hints of the focused pane.
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
@@ -24,8 +25,10 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
         (Focus::Sidebar, _) => &[
             ("↑↓", "select"),
             ("Enter", "open"),
-            ("i", "input"),
-            ("Tab", "next"),
+            ("/", "filter"),
+            ("p", "pin"),
+            ("d", "delete"),
+            ("n", "note"),
             ("?", "help"),
             ("q", "quit"),
         ],
@@ -41,8 +44,9 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("Enter", "open link"),
             ("[ ]", "back/fwd"),
             ("r", "refetch"),
+            ("e", "events"),
             ("v", "raw"),
-            ("l", "live"),
+            ("y", "copy"),
             ("?", "help"),
             ("q", "quit"),
         ],

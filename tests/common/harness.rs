@@ -16,7 +16,9 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Size};
 use swlog::api::{Client, ClientOptions};
 use swlog::app::{App, Context};
+use swlog::clipboard::Recording;
 use swlog::demo::{DemoOptions, DemoServer};
+use swlog::history::{History, Options as HistoryOptions};
 use swlog::inspector::{channel, run_loop};
 use swlog::secret::Secret;
 use tokio::task::JoinHandle;
@@ -86,7 +88,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub struct Harness {
     pub backend: SharedBackend,
     keys: UnboundedSender<std::io::Result<Event>>,
-    task: JoinHandle<App>,
+    task: JoinHandle<(App, Recording)>,
     pub server: DemoServer,
 }
 
@@ -173,6 +175,29 @@ impl Harness {
         Self::start_client_with(client, server, width, height, color, Duration::from_secs(5))
     }
 
+    /// Starts the loop against a fresh demo server (slow answers take 400 ms), recording to the
+    /// history in `dir`, as a second run of swlog on the same machine would.
+    pub async fn start_in(dir: &std::path::Path, width: u16, height: u16) -> Self {
+        let options = DemoOptions {
+            slow: Duration::from_millis(400),
+            ..DemoOptions::default()
+        };
+        let server = DemoServer::start(options).await.expect("demo server");
+        let (project, token) = server.credentials();
+        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
+        let (history, warnings) = History::open(dir, HistoryOptions::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        Self::start_app(
+            client,
+            server,
+            width,
+            height,
+            false,
+            Duration::from_secs(5),
+            history,
+        )
+    }
+
     fn start_client_with(
         client: Client,
         server: DemoServer,
@@ -181,22 +206,44 @@ impl Harness {
         color: bool,
         every: Duration,
     ) -> Self {
+        let history = History::in_memory(HistoryOptions::default());
+        Self::start_app(client, server, width, height, color, every, history)
+    }
+
+    fn start_app(
+        client: Client,
+        server: DemoServer,
+        width: u16,
+        height: u16,
+        color: bool,
+        every: Duration,
+        history: History,
+    ) -> Self {
         let context = Context {
             space: "demo".into(),
             project: "5ca1ab1e…".into(),
             profile: "demo".into(),
         };
-        let mut app = App::new(context, Size::new(width, height), color);
+        let mut app = App::new(context, Size::new(width, height), color, history);
         app.fixed_now = Some(now());
         app.live = swlog::app::Live::new(every);
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
         let (keys, input) = unbounded();
         let task = tokio::spawn(async move {
-            run_loop(&mut terminal, &mut app, input, &client, channel(), vec![])
-                .await
-                .expect("loop");
-            app
+            let mut clipboard = Recording::new();
+            run_loop(
+                &mut terminal,
+                &mut app,
+                input,
+                &client,
+                &mut clipboard,
+                channel(),
+                vec![],
+            )
+            .await
+            .expect("loop");
+            (app, clipboard)
         });
         Self {
             backend,
@@ -261,7 +308,10 @@ impl Harness {
     pub async fn shown(&self, id: &str) -> String {
         let title = format!("┌ {id} ");
         self.wait_for(&format!("{id} to be shown"), |s| {
-            s.contains(&title) && !s.contains("Fetching") && !s.contains("Looking up")
+            s.contains(&title)
+                && !s.contains("Fetching")
+                && !s.contains("Looking up")
+                && !s.contains("following the parent legs")
         })
         .await
     }
@@ -287,6 +337,11 @@ impl Harness {
 
     /// Waits for the loop to end by itself (after a `q` the test sent).
     pub async fn exited(self) -> App {
+        self.exited_with_clipboard().await.0
+    }
+
+    /// Waits for the loop to end by itself; the final state and what was copied.
+    pub async fn exited_with_clipboard(self) -> (App, Recording) {
         tokio::time::timeout(Duration::from_secs(5), self.task)
             .await
             .expect("loop ends")
@@ -295,14 +350,16 @@ impl Harness {
 
     /// Quits with Ctrl-C (which works in any pane) and returns the final state.
     pub async fn quit(self) -> App {
+        self.quit_with_clipboard().await.0
+    }
+
+    /// Quits with Ctrl-C; the final state and what was copied.
+    pub async fn quit_with_clipboard(self) -> (App, Recording) {
         self.send(Event::Key(KeyEvent::new(
             KeyCode::Char('c'),
             KeyModifiers::CONTROL,
         )));
-        tokio::time::timeout(Duration::from_secs(5), self.task)
-            .await
-            .expect("loop ends")
-            .expect("loop task")
+        self.exited_with_clipboard().await
     }
 }
 

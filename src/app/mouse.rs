@@ -1,0 +1,54 @@
+//! Mouse: a click focuses the pane under it and selects the row there; the wheel scrolls the
+//! pane under it. Hit-testing uses the same layout as drawing.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::{App, Focus, sidebar_keys};
+use crate::event::Effect;
+use crate::ui;
+
+impl App {
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
+        let areas = ui::layout::areas(self.size, self.sidebar_visible());
+        let at = Position::new(m.column, m.row);
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if areas.input.contains(at) {
+                    self.focus = Focus::Input;
+                } else if areas.sidebar.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Sidebar;
+                    let (top, height) = areas
+                        .sidebar
+                        .map_or((0, 0), |r| (r.y + 1, r.height.saturating_sub(2)));
+                    let line = usize::from(m.row.saturating_sub(top));
+                    if let Some(index) = ui::sidebar::entry_at(self, height, line) {
+                        self.sidebar.selected = index;
+                        return (self.open_selected_lookup(), true);
+                    }
+                } else if areas.detail.contains(at) {
+                    self.focus = Focus::Detail;
+                    let line =
+                        self.detail_scroll + usize::from(m.row.saturating_sub(areas.detail.y + 1));
+                    if let Some(row) = ui::detail::row_at_line(self, areas.detail.width, line) {
+                        self.detail_selected = row;
+                    }
+                }
+                (vec![], true)
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                if areas.sidebar.is_some_and(|r| r.contains(at)) {
+                    return (
+                        sidebar_keys::move_selection(self, if down { 1 } else { -1 }),
+                        true,
+                    );
+                } else if areas.detail.contains(at) {
+                    self.scroll_detail(if down { 3 } else { -3 });
+                }
+                (vec![], true)
+            }
+            _ => (vec![], false),
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The sidebar's state: the persisted lookup history, the filter typed over it, the selection,
+//! and the note being edited. The history itself lives in [`crate::history`].
+
+use tui_input::Input;
+use uuid::Uuid;
+
+use crate::api::{ApiError, Fetched};
+use crate::history::{Entry, History, Lookup, Removed, Summary, Warning};
+
+/// What typing in the sidebar does.
+#[derive(Debug, Clone, Default)]
+pub enum Mode {
+    /// Keys move and act on the selection.
+    #[default]
+    Browse,
+    /// Keys edit the filter.
+    Filter,
+    /// Keys edit the note of the entry with this ID.
+    Note(Uuid, Input),
+}
+
+/// The sidebar.
+#[derive(Debug)]
+pub struct Sidebar {
+    /// The lookup history.
+    pub history: History,
+    /// The filter text.
+    pub query: Input,
+    /// What typing does.
+    pub mode: Mode,
+    /// Indices into the history's entries that match the filter, in display order.
+    pub visible: Vec<usize>,
+    /// The selected row, an index into `visible`.
+    pub selected: usize,
+    /// The last deleted entry, for undo.
+    pub undo: Option<Removed>,
+    profile: String,
+    space: String,
+}
+
+impl Sidebar {
+    /// A sidebar over `history`, recording lookups as made with `profile` in `space`.
+    pub fn new(history: History, profile: &str, space: &str) -> Self {
+        let mut s = Self {
+            history,
+            query: Input::default(),
+            mode: Mode::Browse,
+            visible: Vec::new(),
+            selected: 0,
+            undo: None,
+            profile: profile.to_owned(),
+            space: space.to_owned(),
+        };
+        s.refresh();
+        s
+    }
+
+    /// Recomputes the rows from the filter, keeping the selection on the same entry if it is
+    /// still shown.
+    pub fn refresh(&mut self) {
+        let keep = self.selected_entry().map(|e| e.id);
+        self.visible = self.history.filter(self.query.value());
+        self.selected = keep
+            .and_then(|id| self.position(id))
+            .unwrap_or(self.selected)
+            .min(self.visible.len().saturating_sub(1));
+    }
+
+    /// The row showing `id`, if it is shown.
+    pub fn position(&self, id: Uuid) -> Option<usize> {
+        let entries = self.history.entries();
+        self.visible
+            .iter()
+            .position(|i| entries.get(*i).is_some_and(|e| e.id == id))
+    }
+
+    /// The shown entries, in order.
+    pub fn rows(&self) -> impl Iterator<Item = &Entry> {
+        let entries = self.history.entries();
+        self.visible.iter().filter_map(|i| entries.get(*i))
+    }
+
+    /// How many rows are shown.
+    pub fn len(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// Whether no row is shown.
+    pub fn is_empty(&self) -> bool {
+        self.visible.is_empty()
+    }
+
+    /// The selected entry.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.visible
+            .get(self.selected)
+            .and_then(|i| self.history.entries().get(*i))
+    }
+
+    /// Whether keys go to a text being typed (the filter or a note).
+    pub fn is_typing(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    /// Records a lookup's result and puts the selection on it.
+    pub fn record(
+        &mut self,
+        id: Uuid,
+        result: &Result<Fetched, ApiError>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Warning> {
+        // Recorded at the inspector's clock (the real one, or a test's fixed one).
+        let warnings = match result {
+            Ok(f) => {
+                let entry = Entry::new(
+                    id,
+                    at,
+                    &self.profile,
+                    &self.space,
+                    Lookup::Record(Summary::of(&f.log)),
+                );
+                self.history.record(entry, Some((&f.body, at)))
+            }
+            Err(e) => self
+                .history
+                .record_error(id, at, &self.profile, &self.space, e),
+        };
+        self.refresh();
+        if let Some(row) = self.position(id) {
+            self.selected = row;
+        }
+        warnings
+    }
+
+    /// Pins or unpins the selected entry; whether it is now pinned.
+    pub fn toggle_pin(&mut self) -> Option<(bool, Vec<Warning>)> {
+        let entry = self.selected_entry()?;
+        let (id, pinned) = (entry.id, !entry.pinned);
+        let warnings = if pinned {
+            self.history.pin(id)
+        } else {
+            self.history.unpin(id)
+        };
+        self.refresh();
+        if let Some(row) = self.position(id) {
+            self.selected = row;
+        }
+        Some((pinned, warnings))
+    }
+
+    /// Deletes the selected entry, keeping it for undo; its ID.
+    pub fn delete_selected(&mut self) -> Option<(Uuid, Vec<Warning>)> {
+        let id = self.selected_entry()?.id;
+        let (removed, warnings) = self.history.delete(id);
+        self.undo = removed;
+        self.refresh();
+        Some((id, warnings))
+    }
+
+    /// Brings back the last deleted entry; its ID.
+    pub fn undo_delete(&mut self) -> Option<(Uuid, Vec<Warning>)> {
+        let removed = self.undo.take()?;
+        let id = removed.entry.id;
+        let warnings = self.history.restore(removed);
+        self.refresh();
+        if let Some(row) = self.position(id) {
+            self.selected = row;
+        }
+        Some((id, warnings))
+    }
+
+    /// Sets (or, with an empty text, removes) the note of `id`.
+    pub fn set_note(&mut self, id: Uuid, note: &str) -> Vec<Warning> {
+        let note = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
+        let warnings = self.history.set_note(id, note);
+        self.refresh();
+        warnings
+    }
+
+    /// Picks up lookups made by other swlog processes.
+    pub fn reload(&mut self) -> Vec<Warning> {
+        let warnings = self.history.reload();
+        self.refresh();
+        warnings
+    }
+}

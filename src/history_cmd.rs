@@ -1,0 +1,85 @@
+//! `swlog history`: the lookup history printed for scripts, or cleared. Needs no credentials.
+
+use std::io::Write;
+
+use crate::cli::{Format, Global, HistoryAction, HistoryArgs, exit};
+use crate::config;
+use crate::history::{DEFAULT_CAP, Entry, History, Options};
+
+/// Opens the history `swlog` would use, without credentials: only the config file's history
+/// settings matter here.
+fn open(global: &Global) -> (History, Vec<String>) {
+    let overrides = global.overrides();
+    let env = |k: &str| std::env::var(k).ok();
+    let file =
+        config::config_path(&overrides, &env).and_then(|p| config::load_file(&p).ok().flatten());
+    let options = Options {
+        cap: file
+            .as_ref()
+            .and_then(|f| f.history_limit)
+            .unwrap_or(DEFAULT_CAP),
+        cache: file.as_ref().and_then(|f| f.cache).unwrap_or(true) && !global.no_cache,
+    };
+    let (history, warnings) = match History::default_dir() {
+        Some(dir) if global.demo => History::open(dir.join("demo"), options),
+        Some(dir) => History::open(dir, options),
+        None => (History::in_memory(options), vec![]),
+    };
+    (history, warnings.iter().map(ToString::to_string).collect())
+}
+
+/// One entry as a line of text.
+pub fn line(entry: &Entry) -> String {
+    let mut s = format!(
+        "{}  {}  {}",
+        entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        entry.id,
+        entry.line()
+    );
+    if entry.pinned {
+        s.push_str("  [pinned]");
+    }
+    if let Some(note) = entry.note() {
+        s.push_str(&format!("  note: {note}"));
+    }
+    s.push_str(&format!("  ({})", entry.origin()));
+    s
+}
+
+/// Runs `swlog history`; returns the exit code.
+pub fn run(
+    global: &Global,
+    args: &HistoryArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let (mut history, warnings) = open(global);
+    for w in warnings {
+        writeln!(err, "swlog: {w}")?;
+    }
+    match args.action {
+        Some(HistoryAction::Clear) => {
+            let n = history.entries().len();
+            let warnings = history.clear();
+            if let Some(w) = warnings.first() {
+                writeln!(err, "swlog: cannot clear the history: {w}")?;
+                return Ok(exit::REMOTE);
+            }
+            writeln!(err, "swlog: cleared {n} lookups and their cached bodies")?;
+        }
+        None => match args.format {
+            Format::Json => {
+                let json = serde_json::to_string_pretty(history.entries())
+                    .map_err(std::io::Error::other)?;
+                // Entries hold server strings; JSON escapes C0 controls, and this the rest.
+                writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
+            }
+            Format::Text => {
+                for entry in history.entries() {
+                    writeln!(out, "{}", line(entry))?;
+                }
+            }
+        },
+    }
+    Ok(exit::OK)
+}
