@@ -308,7 +308,10 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
             .map(|r| r.label.width())
             .max()
             .unwrap_or(0)
-            .clamp(LABEL_WIDTH, width / 2);
+            // Not `clamp`: a pane under 22 columns makes the cap smaller than the floor, and
+            // `clamp` panics then. The floor wins, as it does for the contract's own rows.
+            .min(width / 2)
+            .max(LABEL_WIDTH);
         for row in &p.extras {
             let expanded = b.rows.len() == selected;
             let fresh = changed.contains(&row.label);
