@@ -59,15 +59,20 @@ fn now() -> DateTime<Utc> {
         .unwrap()
 }
 
-/// An inspector that has looked up every demo record (so the sidebar is full) and shows `shown`,
-/// brought there through [`App::open_input`] and [`App::update`], as the loop does.
+/// An inspector whose history (the sidebar) holds a full default history of 1,000 older lookups,
+/// that has then looked up every demo record and shows `shown`, brought there through
+/// [`App::open_input`] and [`App::update`], as the loop does.
 fn app_showing(size: Size, shown: &str) -> App {
     let context = Context {
         space: "demo".into(),
         project: "5ca1ab1e…".into(),
         profile: "demo".into(),
     };
-    let mut app = App::new(context, size, true);
+    let mut history = History::in_memory(Options::default());
+    for n in 0..1_000 {
+        let _ = history.record(entry(n), None);
+    }
+    let mut app = App::new(context, size, true, history);
     app.fixed_now = Some(now());
     let order = RECORDS
         .iter()

@@ -18,6 +18,7 @@ use swlog::app::{App, Context};
 use swlog::cli::Format;
 use swlog::event::{Effect, Message};
 use swlog::get::{Output, render_text};
+use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::format::Clock;
 
 /// The ID the fuzzed record is looked up as (its own `id` may be anything).
@@ -43,7 +44,8 @@ fn draw(fetched: &Fetched, width: u16, height: u16, raw: bool) {
         project: "fuzz".into(),
         profile: "fuzz".into(),
     };
-    let mut app = App::new(context, Size::new(width, height), true);
+    let history = History::in_memory(HistoryOptions::default());
+    let mut app = App::new(context, Size::new(width, height), true, history);
     app.fixed_now = Some(now());
     let Some(Effect::Fetch { id, generation }) = app.open_input(ID).into_iter().next() else {
         panic!("no fetch for a valid ID");
@@ -78,6 +80,8 @@ fuzz_target!(|data: &[u8]| {
         format: Format::Text,
         color: false,
         demo: false,
+        events: false,
+        chain: false,
     };
     no_controls("swlog get's text", &render_text(&fetched, &Clock::fixed(now()), output));
     draw(&fetched, 80, 24, false);

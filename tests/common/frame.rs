@@ -16,6 +16,7 @@ use swlog::app::{App, Context};
 use swlog::cli::Format;
 use swlog::event::{Effect, Message};
 use swlog::get::{Output, render_text};
+use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::format::Clock;
 
 use super::harness::now;
@@ -51,7 +52,8 @@ pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App
         project: "test".into(),
         profile: "test".into(),
     };
-    let mut app = App::new(context, Size::new(width, height), true);
+    let history = History::in_memory(HistoryOptions::default());
+    let mut app = App::new(context, Size::new(width, height), true, history);
     app.fixed_now = Some(now());
     let Some(Effect::Fetch { id, generation }) = app.open_input(LOOKED_UP).into_iter().next()
     else {
@@ -106,6 +108,8 @@ pub fn get_text(fetched: &Fetched) -> String {
         format: Format::Text,
         color: false,
         demo: false,
+        events: false,
+        chain: false,
     };
     render_text(fetched, &Clock::fixed(now()), output)
 }
