@@ -83,7 +83,10 @@ fuzz_target!(|data: &[u8]| {
         events: false,
         chain: false,
     };
-    no_controls("swlog get's text", &render_text(&fetched, &Clock::fixed(now()), output));
+    no_controls(
+        "swlog get's text",
+        &render_text(&fetched, &Clock::fixed(now()), output),
+    );
     draw(&fetched, 80, 24, false);
     draw(&fetched, 200, 50, false);
     draw(&fetched, 80, 24, true);

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -11,12 +12,14 @@ use ratatui::layout::Size;
 use reqwest::StatusCode;
 use serde_json::{Map, Value};
 use swlog::api::client::decode_object;
-use swlog::api::{ApiError, Fetched, VoiceLog};
-use swlog::app::{App, Context};
+use swlog::api::events::Events;
+use swlog::api::{ApiError, Fetched, FetchedEvents, VoiceLog};
+use swlog::app::{App, Context, Tab};
 use swlog::cli::Format;
 use swlog::event::{Effect, Message};
 use swlog::get::{Output, render_text};
 use swlog::history::{History, Options as HistoryOptions};
+use swlog::present::events::timeline;
 use swlog::present::format::Clock;
 
 use super::harness::now;
@@ -131,4 +134,56 @@ pub fn assert_renders_clean(fetched: &Fetched) {
         );
     }
     super::assert_no_raw_controls("swlog get's text", &get_text(fetched));
+}
+
+/// A 200 answer to `/api/voice/logs/{id}/events` with `body`, as the client types it.
+pub fn events_from_bytes(body: &[u8]) -> Result<FetchedEvents, ApiError> {
+    let raw = decode_object(StatusCode::OK, false, body)?;
+    Ok(FetchedEvents {
+        events: Events::from_object(raw),
+        body: String::from_utf8_lossy(body).into_owned(),
+        fetched_at: now(),
+        elapsed: Duration::from_millis(80),
+        attempts: 1,
+    })
+}
+
+fn key(code: KeyCode) -> Message {
+    Message::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// Shows `events` on the Events tab of a demo leg (Esc, then `e`, as a user does) at every size
+/// and with the first event expanded, and as `swlog get --events` prints the timeline; fails if
+/// any of it holds a control character.
+pub fn assert_events_render_clean(events: &FetchedEvents) {
+    let leg = swlog::demo::RECORDS
+        .iter()
+        .find(|(name, _)| *name == "call-root-laml")
+        .map(|(_, body)| *body)
+        .expect("the demo root call");
+    let leg = fetched_from_bytes(leg.as_bytes()).expect("the demo record parses");
+    for (w, h) in [(80, 24), (200, 50), (20, 6)] {
+        let mut app = app_showing(&leg, w, h, false);
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char('e')));
+        assert_eq!(app.investigation.tab, Tab::Events, "on the Events tab");
+        let id = uuid::Uuid::parse_str(LOOKED_UP).expect("uuid");
+        app.update(Message::EventsFetched {
+            id,
+            result: Box::new(Ok(events.clone())),
+        });
+        for expanded in [false, true] {
+            if expanded {
+                app.update(key(KeyCode::Enter));
+            }
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+            terminal
+                .draw(|f| swlog::ui::draw(&app, f))
+                .expect("draw on TestBackend");
+            let bad = control_cells(terminal.backend().buffer());
+            assert!(bad.is_empty(), "control characters at {w}x{h}: {bad:?}");
+        }
+    }
+    let text = timeline(&events.events, &Clock::fixed(now())).text("  ");
+    super::assert_no_raw_controls("the timeline's text", &text);
 }
