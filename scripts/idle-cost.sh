@@ -47,8 +47,15 @@ record="3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"
 start() {
   tmux -L "$socket" kill-server 2>/dev/null || true
   rm -f "$work/t0"
-  tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 \
-    "python3 -c 'import os,sys,time; open(sys.argv[1],\"w\").write(str(time.time_ns())); os.execv(sys.argv[2], sys.argv[2:])' $work/t0 $swlog --demo"
+  # A tmux server that is still going away can refuse the new session: try again then.
+  for _ in 1 2 3; do
+    tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 \
+      "python3 -c 'import os,sys,time; open(sys.argv[1],\"w\").write(str(time.time_ns())); os.execv(sys.argv[2], sys.argv[2:])' $work/t0 $swlog --demo" \
+      2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "idle-cost: tmux could not start a session" >&2
+  return 1
 }
 
 screen() { tmux -L "$socket" capture-pane -p 2>/dev/null || true; }
