@@ -163,7 +163,14 @@ fn entry(n: usize) -> Entry {
     } else {
         Lookup::Record(Summary {
             kind: "Relay PSTN call".into(),
-            status: Some(if n.is_multiple_of(5) { "busy" } else { "completed" }.into()),
+            status: Some(
+                if n.is_multiple_of(5) {
+                    "busy"
+                } else {
+                    "completed"
+                }
+                .into(),
+            ),
             from: Some(format!("+1206555{:04}", n % 10_000)),
             to: Some("+18005550100".into()),
             charge: Some(0.0125),

@@ -53,7 +53,10 @@ async fn a_host_that_cannot_be_a_dns_name_is_a_dns_failure_not_retried() {
         .fetch_log(log_id(1))
         .await
         .expect_err("no such host");
-    assert!(matches!(&e, ApiError::Dns { host: h } if *h == host), "{e:?}");
+    assert!(
+        matches!(&e, ApiError::Dns { host: h } if *h == host),
+        "{e:?}"
+    );
     assert_eq!(e.class(), ErrorClass::Remote);
     assert!(e.to_string().contains(&host), "{e}");
     // Not retried: three tries with backoff would take at least 30 ms here.
