@@ -116,11 +116,19 @@ impl Client {
             ACCEPT,
             reqwest::header::HeaderValue::from_static("application/json"),
         );
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("swlog/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
+            .timeout(options.timeout);
+        if endpoint.url("/").scheme() == "http" {
+            // Plain http is accepted only on loopback (the demo, tests, a local proxy), where no
+            // certificate is ever checked. Building the platform verifier reads and parses every
+            // root in /etc/ssl/certs (some 150 files) at each start; with no roots at all it
+            // reads none, and a redirect to https fails as a TLS error rather than going on.
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Setup(sanitize(&e.to_string()).into_owned()))?;
         Ok(Self {
