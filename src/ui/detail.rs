@@ -127,7 +127,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
+/// Styles a whole row of `width` cells, not just its text (the selected row of a pane).
+pub(super) fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
     let fill = width.saturating_sub(line.width());
     line.push_span(Span::raw(" ".repeat(fill)));
     *line = std::mem::take(line).patch_style(style);

@@ -125,9 +125,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some((first, last)) = rows.get(selected).copied() {
         if focused {
             for line in lines.iter_mut().take(last + 1).skip(first) {
-                let fill = usize::from(inner.width).saturating_sub(line.width());
-                line.push_span(Span::raw(" ".repeat(fill)));
-                *line = std::mem::take(line).patch_style(theme.selected(true));
+                super::detail::highlight(line, usize::from(inner.width), theme.selected(true));
             }
         }
         // Keep the selected event on screen, its unfolded details too where they fit.

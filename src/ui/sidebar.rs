@@ -116,9 +116,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         if i == sidebar.selected {
             let style = theme.selected(focused);
             for line in [&mut top, &mut bottom] {
-                let fill = width.saturating_sub(line.width());
-                line.push_span(Span::raw(" ".repeat(fill)));
-                *line = std::mem::take(line).patch_style(style);
+                super::detail::highlight(line, width, style);
             }
         }
         lines.push(top);
