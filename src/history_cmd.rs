@@ -20,8 +20,7 @@ fn open(global: &Global) -> (History, Vec<String>) {
             .unwrap_or(DEFAULT_CAP),
         cache: file.as_ref().and_then(|f| f.cache).unwrap_or(true) && !global.no_cache,
     };
-    let (history, warnings) = match History::default_dir() {
-        Some(dir) if global.demo => History::open(dir.join("demo"), options),
+    let (history, warnings) = match History::dir_for(global.demo) {
         Some(dir) => History::open(dir, options),
         None => (History::in_memory(options), vec![]),
     };

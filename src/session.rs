@@ -74,8 +74,7 @@ impl Session {
             cap: self.settings.history_limit,
             cache: self.settings.cache && !no_cache,
         };
-        match History::default_dir() {
-            Some(dir) if self.demo.is_some() => History::open(dir.join("demo"), options),
+        match History::dir_for(self.demo.is_some()) {
             Some(dir) => History::open(dir, options),
             None => (
                 History::in_memory(options),

@@ -277,6 +277,12 @@ impl History {
         directories::ProjectDirs::from("", "", "swlog").map(|d| d.data_dir().to_path_buf())
     }
 
+    /// The history directory of a session: the platform data dir, or for the demo its own
+    /// `demo/` beside it, so trying the demo never mixes with real lookups.
+    pub fn dir_for(demo: bool) -> Option<PathBuf> {
+        Self::default_dir().map(|dir| if demo { dir.join("demo") } else { dir })
+    }
+
     /// Opens the history in `dir`, creating it when missing. Never fails: a damaged file is
     /// moved aside and a directory that cannot be written keeps the history in memory; the
     /// warnings say so.
