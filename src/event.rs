@@ -12,6 +12,8 @@ use crate::chain::Chain;
 pub enum Message {
     /// A key, paste, mouse or resize event from the terminal.
     Term(crossterm::event::Event),
+    /// An action, as a key bound to it would ask for (tests drive the state with these).
+    Action(crate::app::Action),
     /// A lookup finished.
     Fetched {
         /// The lookup's generation: a result from an older lookup is ignored.

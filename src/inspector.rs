@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
 use crate::api::client::short_project;
-use crate::app::{App, Context, Level};
+use crate::app::{App, Context, Notice, Scope};
 use crate::cli::{Global, exit};
 use crate::clipboard::{self, Clipboard};
 use crate::event::{Effect, Message};
@@ -235,19 +235,16 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
     let (history, history_warnings) = session.history(global.no_cache);
     let mut app = App::new(context, size, color, history);
     app.live = crate::app::Live::new(settings.live_refresh);
-    let warnings = settings
-        .warnings
-        .iter()
-        .cloned()
-        .chain(history_warnings.iter().map(ToString::to_string));
-    if let Some(w) = warnings.last() {
-        app.message = Some((w, Level::Error));
-    }
     let env = |k: &str| std::env::var(k).ok();
     let mut opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
+    // The note first: the warnings, newer, are what the status bar shows on top.
     if let Some(note) = opened.note.take() {
-        app.message = Some((note, Level::Info));
+        app.notify(Notice::info(Scope::Session, note));
     }
+    for w in &settings.warnings {
+        app.notify(Notice::warn(Scope::Session, w.clone()));
+    }
+    app.warn(history_warnings);
     let initial = match id {
         Some(text) => app.open_input(&text),
         None => vec![],

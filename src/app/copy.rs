@@ -1,14 +1,13 @@
 //! What the copy keys put on the clipboard: `y` the selected value, `c` the log ID, `Y` the
 //! whole record as JSON, `s` a plain-text summary for a ticket. The loop does the copying.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
-use super::{App, Focus, Level};
+use super::notices::{Notice, Scope};
+use super::{Action, App, Focus};
 use crate::event::Effect;
 
-/// The copy effect for `key`, if it is a copy key here.
-pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
-    if !matches!(key.code, KeyCode::Char('y' | 'c' | 'Y' | 's')) || app.focus == Focus::Input {
+/// The copy effect for a copy `action`, if there is something to copy here.
+pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
+    if app.focus == Focus::Input {
         return None;
     }
     let copy = |what: &str, text: String| Effect::Copy {
@@ -19,27 +18,27 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         .then(|| app.sidebar.selected_entry().map(|e| e.id))
         .flatten();
     let shown = app.shown_record();
-    let events_tab = app.investigation.tab == super::Tab::Events && app.focus == Focus::Detail;
-    let effect = match key.code {
-        KeyCode::Char('c') | KeyCode::Char('y') if sidebar_id.is_some() => {
+    let events_tab = app.detail_view() == super::DetailView::Events && app.focus == Focus::Detail;
+    let effect = match action {
+        Action::CopyId | Action::CopyValue if sidebar_id.is_some() => {
             sidebar_id.map(|id| copy("the log ID", id.to_string()))
         }
-        KeyCode::Char('c') => app
+        Action::CopyId => app
             .nav
             .current()
             .map(|id| copy("the log ID", id.to_string())),
-        KeyCode::Char('y') if events_tab => event_text(app).map(|t| copy("the event", t)),
-        KeyCode::Char('s') if events_tab => {
+        Action::CopyValue if events_tab => event_text(app).map(|t| copy("the event", t)),
+        Action::CopySummary if events_tab => {
             crate::ui::events::shown_timeline(app).map(|t| copy("the timeline", t.text("")))
         }
-        KeyCode::Char('y') => crate::ui::detail::copy_of(app, app.detail_selected)
+        Action::CopyValue => crate::ui::detail::copy_of(app, app.detail_selected)
             .map(|(what, text)| copy(&what, text)),
-        KeyCode::Char('Y') => shown.map(|f| {
+        Action::CopyJson => shown.map(|f| {
             let json = serde_json::to_string_pretty(&serde_json::Value::Object(f.log.raw.clone()))
                 .unwrap_or_else(|_| f.body.clone());
             copy("the record as JSON", json)
         }),
-        KeyCode::Char('s') => shown.map(|f| {
+        Action::CopySummary => shown.map(|f| {
             copy(
                 "a ticket summary",
                 crate::summary::ticket(&f.log, &app.clock()),
@@ -48,7 +47,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
         _ => None,
     };
     if effect.is_none() {
-        app.message = Some(("Nothing to copy here".to_owned(), Level::Info));
+        app.notify(Notice::info(Scope::Action, "Nothing to copy here"));
     }
     effect
 }

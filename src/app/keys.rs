@@ -1,81 +1,143 @@
-//! What each key does in each pane. The help overlay and the README list the same bindings.
+//! Keys to actions, and what each action does where. Which key is which action is in
+//! [`super::bindings`]; this file only applies actions to the pane they were meant for.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::backend::crossterm::EventHandler;
+use crossterm::event::{KeyEvent, KeyEventKind};
 
-use super::{App, Focus, Level, Tab, copy, sidebar_keys};
+use super::bindings::{self, KeyContext};
+use super::notices::{Notice, Scope};
+use super::{Action, App, Focus, Tab, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
 use crate::ui;
 
-/// Handles one key press.
+/// Which view the detail pane draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailView {
+    /// The fields (or the welcome, the loading or the error).
+    Fields,
+    /// The raw JSON of the shown record.
+    Raw,
+    /// The events timeline of the shown record.
+    Events,
+}
+
+impl App {
+    /// What the detail pane draws: keys go to the view that is on screen.
+    pub fn detail_view(&self) -> DetailView {
+        if self.shown_record().is_none() {
+            DetailView::Fields
+        } else if self.raw {
+            DetailView::Raw
+        } else if self.investigation.tab == Tab::Events {
+            DetailView::Events
+        } else {
+            DetailView::Fields
+        }
+    }
+
+    /// The context of the focused pane, under any overlay. A pane that is not drawn gets no
+    /// keys: a hidden sidebar's keys go to the detail pane.
+    pub fn pane_context(&self) -> KeyContext {
+        match self.focus {
+            Focus::Input => KeyContext::Input,
+            Focus::Sidebar if self.sidebar_visible() => match self.sidebar.mode {
+                super::SidebarMode::Browse => KeyContext::Sidebar,
+                super::SidebarMode::Filter => KeyContext::Filter,
+                super::SidebarMode::Note(..) => KeyContext::Note,
+            },
+            Focus::Sidebar | Focus::Detail => match self.detail_view() {
+                DetailView::Fields => KeyContext::Fields,
+                DetailView::Raw => KeyContext::Raw,
+                DetailView::Events => KeyContext::Events,
+            },
+        }
+    }
+
+    /// The context keys resolve in now: an open overlay, else the focused pane's.
+    pub fn key_context(&self) -> KeyContext {
+        if self.help {
+            KeyContext::Help
+        } else if self.notices_open {
+            KeyContext::Notices
+        } else {
+            self.pane_context()
+        }
+    }
+}
+
+/// Handles one key press: resolves it to an action in the current context and applies it.
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
     if key.kind == KeyEventKind::Release {
         return (vec![], false);
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    if ctrl && matches!(key.code, KeyCode::Char('c')) {
-        return (vec![Effect::Quit], false);
+    match bindings::resolve(app.key_context(), &key) {
+        Some(action) => act(app, action),
+        None => (vec![], false),
     }
-    if app.help {
-        // Any key closes the help; it does nothing else.
-        app.help = false;
-        return (vec![], true);
-    }
-    if app.focus == Focus::Sidebar && app.sidebar.is_typing() {
-        return (sidebar_keys::on_typing_key(app, key), true);
-    }
-    match key.code {
-        KeyCode::F(1) => {
+}
+
+/// Applies one action in the current context; what the loop must do, and whether anything
+/// may have changed on screen.
+pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
+    // A notice about the previous action is out of date once the next one starts.
+    app.notices.end_scope(Scope::Action);
+    let context = app.key_context();
+    let effects = match action {
+        Action::Quit => return (vec![Effect::Quit], false),
+        Action::Help => {
             app.help = true;
-            return (vec![], true);
+            vec![]
         }
-        KeyCode::Tab => {
+        Action::CloseHelp => {
+            app.help = false;
+            vec![]
+        }
+        Action::Notices => {
+            app.notices_open = true;
+            app.notice_selected = app.notices.len().saturating_sub(1);
+            vec![]
+        }
+        Action::CloseNotices => {
+            app.notices_open = false;
+            vec![]
+        }
+        Action::Dismiss => {
+            app.notices.dismiss(app.notice_selected);
+            app.notice_selected = app.notice_selected.min(app.notices.len().saturating_sub(1));
+            vec![]
+        }
+        Action::DismissAll => {
+            app.notices.clear();
+            app.notices_open = false;
+            vec![]
+        }
+        Action::NextPane => {
             cycle_focus(app, true);
-            return (vec![], true);
+            vec![]
         }
-        KeyCode::BackTab => {
+        Action::PrevPane => {
             cycle_focus(app, false);
-            return (vec![], true);
-        }
-        KeyCode::Left if alt => return (go_back(app), true),
-        KeyCode::Right if alt => return (go_forward(app), true),
-        _ => {}
-    }
-    if app.focus == Focus::Input {
-        return on_input_key(app, key);
-    }
-    if let Some(effect) = copy::on_key(app, key) {
-        return (vec![effect], true);
-    }
-    let effects = match key.code {
-        KeyCode::Char('q') => return (vec![Effect::Quit], false),
-        KeyCode::Char('/') if app.focus == Focus::Sidebar => {
-            app.sidebar.mode = super::SidebarMode::Filter;
             vec![]
         }
-        KeyCode::Char('?') => {
-            app.help = true;
-            vec![]
-        }
-        KeyCode::Char('i' | '/') => {
+        Action::Back => go_back(app),
+        Action::Forward => go_forward(app),
+        Action::FocusInput => {
             app.focus = Focus::Input;
             vec![]
         }
-        KeyCode::Char('r') if app.investigation.tab == Tab::Events => {
+        Action::Refresh if app.investigation.tab == Tab::Events => {
             // Drop the events: the follow-up fetches them again.
             if let Some(id) = app.nav.current() {
                 app.investigation.events.remove(&id);
             }
             vec![]
         }
-        KeyCode::Char('r') => match app.nav.current() {
+        Action::Refresh => match app.nav.current() {
             Some(id) => app.fetch(id),
             None => vec![],
         },
-        KeyCode::Char('e') => {
+        Action::ToggleEvents => {
             let inv = &mut app.investigation;
             inv.tab = if inv.tab == Tab::Events {
                 Tab::Fields
@@ -88,117 +150,160 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
             app.focus = Focus::Detail;
             vec![]
         }
-        KeyCode::Char('v') => {
+        Action::ToggleRaw => {
             app.raw = !app.raw;
             vec![]
         }
-        KeyCode::Char('l') => {
+        Action::ToggleLive => {
             app.toggle_live();
             vec![]
         }
-        KeyCode::Char('[') => go_back(app),
-        KeyCode::Char(']') => go_forward(app),
-        _ if app.focus == Focus::Sidebar => sidebar_keys::on_key(app, key),
-        _ => on_detail_key(app, key),
+        Action::CopyValue | Action::CopyId | Action::CopyJson | Action::CopySummary => {
+            copy::on_action(app, action).into_iter().collect()
+        }
+        Action::Submit => app.submit(),
+        Action::LeaveInput => {
+            app.focus = Focus::Detail;
+            vec![]
+        }
+        Action::Edit(request) => return (vec![], edit(app, request)),
+        Action::Filter
+        | Action::FilterDone
+        | Action::ClearFilter
+        | Action::Pin
+        | Action::Delete
+        | Action::Undo
+        | Action::Note
+        | Action::SaveNote
+        | Action::CancelNote => sidebar_keys::on_action(app, action),
+        Action::Down
+        | Action::Up
+        | Action::Top
+        | Action::Bottom
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Open
+        | Action::Unfold
+        | Action::Fold
+        | Action::ShowFields => match context {
+            KeyContext::Sidebar => sidebar_keys::on_action(app, action),
+            KeyContext::Notices => {
+                on_notices_action(app, action);
+                vec![]
+            }
+            KeyContext::Events => {
+                on_events_action(app, action);
+                vec![]
+            }
+            KeyContext::Raw => {
+                on_raw_action(app, action);
+                vec![]
+            }
+            _ => on_fields_action(app, action),
+        },
     };
     (effects, true)
 }
 
-fn on_input_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
-    match key.code {
-        KeyCode::Enter => (app.submit(), true),
-        KeyCode::Esc => {
-            app.focus = Focus::Detail;
-            (vec![], true)
+/// Types into the text that has the keys: the input, the filter or a note.
+fn edit(app: &mut App, request: tui_input::InputRequest) -> bool {
+    match (&mut app.sidebar.mode, app.focus) {
+        (super::SidebarMode::Note(_, input), Focus::Sidebar) => input.handle(request).is_some(),
+        (super::SidebarMode::Filter, Focus::Sidebar) => {
+            if app.sidebar.query.handle(request).is_some() {
+                app.sidebar.selected = 0;
+                app.sidebar.refresh();
+                app.sidebar.selected = 0;
+            }
+            true
         }
-        KeyCode::Down => {
-            app.focus = Focus::Detail;
-            (vec![], true)
-        }
-        _ => {
-            let changed = app
-                .input
-                .handle_event(&crossterm::event::Event::Key(key))
-                .is_some();
-            (vec![], changed)
-        }
+        _ => app.input.handle(request).is_some(),
     }
 }
 
-/// Keys in the Events view: move through the events, unfold one, go back.
-fn on_events_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let last = ui::events::count(app).saturating_sub(1);
-    let inv = &mut app.investigation;
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
-            inv.event_selected = (inv.event_selected + 1).min(last)
-        }
-        KeyCode::Char('k') | KeyCode::Up => {
-            inv.event_selected = inv.event_selected.saturating_sub(1)
-        }
-        KeyCode::Char('g') | KeyCode::Home => inv.event_selected = 0,
-        KeyCode::Char('G') | KeyCode::End => inv.event_selected = last,
-        KeyCode::Enter | KeyCode::Right | KeyCode::Left => {
-            let open = inv.event_expanded == Some(inv.event_selected);
-            inv.event_expanded = (!open && key.code != KeyCode::Left).then_some(inv.event_selected);
-        }
-        KeyCode::Esc => inv.tab = Tab::Fields,
-        _ => {}
-    }
-    vec![]
-}
-
-fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if app.investigation.tab == Tab::Events && app.shown_record().is_some() {
-        return on_events_key(app, key);
-    }
-    let page = isize::try_from(
+/// The detail pane's height in lines less its frame and one line of overlap: a page.
+fn page(app: &App) -> isize {
+    isize::try_from(
         ui::layout::areas(app.size, app.sidebar_visible())
             .detail
             .height
             .saturating_sub(3),
     )
     .unwrap_or(1)
-    .max(1);
-    if app.raw {
-        match key.code {
-            KeyCode::Char('j') | KeyCode::Down => app.scroll_detail(1),
-            KeyCode::Char('k') | KeyCode::Up => app.scroll_detail(-1),
-            KeyCode::PageDown | KeyCode::Char(' ') => app.scroll_detail(page),
-            KeyCode::PageUp => app.scroll_detail(-page),
-            KeyCode::Char('g') | KeyCode::Home => app.raw_scroll = 0,
-            KeyCode::Char('G') | KeyCode::End => app.scroll_detail(isize::MAX / 2),
-            KeyCode::Esc => app.raw = false,
-            _ => {}
-        }
-        return vec![];
+    .max(1)
+}
+
+fn on_notices_action(app: &mut App, action: Action) {
+    let last = app.notices.len().saturating_sub(1);
+    match action {
+        Action::Down => app.notice_selected = (app.notice_selected + 1).min(last),
+        Action::Up => app.notice_selected = app.notice_selected.saturating_sub(1),
+        _ => {}
     }
+}
+
+/// The Events view: move through the events, unfold one, go back.
+fn on_events_action(app: &mut App, action: Action) {
+    let last = ui::events::count(app).saturating_sub(1);
+    let page = page(app).unsigned_abs();
+    let inv = &mut app.investigation;
+    match action {
+        Action::Down => inv.event_selected = (inv.event_selected + 1).min(last),
+        Action::Up => inv.event_selected = inv.event_selected.saturating_sub(1),
+        Action::Top => inv.event_selected = 0,
+        Action::Bottom => inv.event_selected = last,
+        // An event takes at least a line: a page of lines is at most a page of events.
+        Action::PageDown => inv.event_selected = (inv.event_selected + page).min(last),
+        Action::PageUp => inv.event_selected = inv.event_selected.saturating_sub(page),
+        Action::Unfold | Action::Fold => {
+            let open = inv.event_expanded == Some(inv.event_selected);
+            inv.event_expanded = (!open && action == Action::Unfold).then_some(inv.event_selected);
+        }
+        Action::ShowFields => inv.tab = Tab::Fields,
+        _ => {}
+    }
+}
+
+fn on_raw_action(app: &mut App, action: Action) {
+    let page = page(app);
+    match action {
+        Action::Down => app.scroll_detail(1),
+        Action::Up => app.scroll_detail(-1),
+        Action::PageDown => app.scroll_detail(page),
+        Action::PageUp => app.scroll_detail(-page),
+        Action::Top => app.raw_scroll = 0,
+        Action::Bottom => app.scroll_detail(isize::MAX / 2),
+        Action::ShowFields => app.raw = false,
+        _ => {}
+    }
+}
+
+fn on_fields_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = page(app);
     let rows = ui::detail::selectable_count(app);
     let last = rows.saturating_sub(1);
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
-            app.detail_selected = (app.detail_selected + 1).min(last)
-        }
-        KeyCode::Char('k') | KeyCode::Up => {
+    match action {
+        Action::Down => app.detail_selected = (app.detail_selected + 1).min(last),
+        Action::Up => {
             if app.detail_selected == 0 {
                 app.focus = Focus::Input;
             }
             app.detail_selected = app.detail_selected.saturating_sub(1);
         }
-        KeyCode::Char('g') | KeyCode::Home => app.detail_selected = 0,
-        KeyCode::Char('G') | KeyCode::End => app.detail_selected = last,
-        KeyCode::PageDown | KeyCode::Char(' ') => {
+        Action::Top => app.detail_selected = 0,
+        Action::Bottom => app.detail_selected = last,
+        Action::PageDown => {
             app.scroll_detail(page);
             app.detail_selected =
                 ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(last);
             return vec![];
         }
-        KeyCode::PageUp => {
+        Action::PageUp => {
             app.scroll_detail(-page);
             app.detail_selected = ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(0);
             return vec![];
         }
-        KeyCode::Enter => return follow_link(app),
+        Action::Open => return follow_link(app),
         _ => {}
     }
     app.keep_selection_visible();
@@ -220,7 +325,7 @@ fn go_back(app: &mut App) -> Vec<Effect> {
     match app.nav.back() {
         Some(id) => app.revisit(id),
         None => {
-            app.message = Some(("Nothing to go back to".to_owned(), Level::Info));
+            app.notify(Notice::info(Scope::Action, "Nothing to go back to"));
             vec![]
         }
     }
@@ -230,7 +335,7 @@ fn go_forward(app: &mut App) -> Vec<Effect> {
     match app.nav.forward() {
         Some(id) => app.revisit(id),
         None => {
-            app.message = Some(("Nothing to go forward to".to_owned(), Level::Info));
+            app.notify(Notice::info(Scope::Action, "Nothing to go forward to"));
             vec![]
         }
     }
@@ -258,9 +363,9 @@ fn cycle_focus(app: &mut App, forward: bool) {
 
 #[cfg(test)]
 /// A key event message, for tests.
-pub fn key(code: KeyCode) -> Message {
+pub fn key(code: crossterm::event::KeyCode) -> Message {
     Message::Term(crossterm::event::Event::Key(KeyEvent::new(
         code,
-        KeyModifiers::NONE,
+        crossterm::event::KeyModifiers::NONE,
     )))
 }

@@ -1,12 +1,15 @@
 //! The inspector's state and the one place it changes: [`App::update`] takes a [`Message`] and
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
+mod action;
+pub mod bindings;
 mod copy;
 mod investigate;
 mod keys;
 mod live;
 mod mouse;
 mod nav;
+pub mod notices;
 mod sidebar;
 mod sidebar_keys;
 
@@ -27,9 +30,12 @@ use crate::present::format::Clock;
 use crate::present::{Presented, present};
 use crate::ui;
 
+pub use action::Action;
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
+pub use keys::DetailView;
 pub use live::{Live, is_live_status};
 pub use nav::Nav;
+pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
 
 /// Which pane has the keyboard.
@@ -81,15 +87,6 @@ pub struct InFlight {
     pub background: bool,
 }
 
-/// How a status-bar message reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Something done.
-    Info,
-    /// Something that went wrong.
-    Error,
-}
-
 /// Where lookups go, for the header and messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
@@ -128,8 +125,12 @@ pub struct App {
     pub raw_scroll: usize,
     /// Whether the help overlay is open.
     pub help: bool,
-    /// The last status-bar message.
-    pub message: Option<(String, Level)>,
+    /// What the status bar tells the user, newest last.
+    pub notices: Notices,
+    /// Whether the list of notices is open.
+    pub notices_open: bool,
+    /// The selected notice in that list.
+    pub notice_selected: usize,
     /// The lookup in flight.
     pub in_flight: Option<InFlight>,
     /// Back and forward through visited logs.
@@ -168,7 +169,9 @@ impl App {
             raw: false,
             raw_scroll: 0,
             help: false,
-            message: None,
+            notices: Notices::default(),
+            notices_open: false,
+            notice_selected: 0,
             in_flight: None,
             nav: Nav::default(),
             size,
@@ -220,7 +223,8 @@ impl App {
             .next
             .filter(|_| self.live.enabled && self.in_flight.is_none());
         let highlight = self.changed.as_ref().map(|(_, until)| *until);
-        [refresh, highlight].into_iter().flatten().min()
+        let notice = self.notices.next_expiry();
+        [refresh, highlight, notice].into_iter().flatten().min()
     }
 
     /// Whether the shown record is a call still in progress.
@@ -248,6 +252,7 @@ impl App {
     fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {
         match msg {
             Message::Term(Event::Key(key)) => keys::on_key(self, key),
+            Message::Action(action) => keys::act(self, action),
             Message::Term(Event::FocusGained) => {
                 // Back from another window: pick up lookups made elsewhere meanwhile.
                 let warnings = self.sidebar.reload();
@@ -269,6 +274,10 @@ impl App {
             Message::Term(Event::Mouse(m)) => self.on_mouse(m),
             Message::Term(Event::Resize(w, h)) => {
                 self.size = Size::new(w, h);
+                if self.focus == Focus::Sidebar && !self.sidebar_visible() {
+                    // A pane that is not drawn takes no keys.
+                    self.focus = Focus::Detail;
+                }
                 self.keep_selection_visible();
                 (vec![], true)
             }
@@ -288,11 +297,11 @@ impl App {
             }
             Message::Quit(_) => (vec![Effect::Quit], false),
             Message::Copied(Ok(text)) => {
-                self.message = Some((text, Level::Info));
+                self.notify(Notice::info(Scope::Action, text).in_slot("copy"));
                 (vec![], true)
             }
             Message::Copied(Err(text)) => {
-                self.message = Some((text, Level::Error));
+                self.notify(Notice::error(Scope::Action, text).in_slot("copy"));
                 (vec![], true)
             }
         }
@@ -307,7 +316,7 @@ impl App {
     /// Advances the spinner, ends an expired highlight, and starts a due live refresh.
     fn on_tick(&mut self, now: Instant) -> (Vec<Effect>, bool) {
         self.spinner = self.spinner.wrapping_add(1);
-        let mut changed = self.wants_ticks();
+        let mut changed = self.wants_ticks() | self.notices.expire(now);
         if self
             .changed
             .as_ref()
@@ -344,15 +353,12 @@ impl App {
         let now = Instant::now();
         let live = self.shown_is_live();
         self.live.after_success(live, now);
-        self.message = Some((
-            if self.live.enabled {
-                "Live refresh on"
-            } else {
-                "Live refresh off"
-            }
-            .to_owned(),
-            Level::Info,
-        ));
+        let text = if self.live.enabled {
+            "Live refresh on"
+        } else {
+            "Live refresh off"
+        };
+        self.notify(Notice::info(Scope::Action, text).in_slot("live"));
     }
 
     /// Looks up what the input holds.
@@ -363,7 +369,8 @@ impl App {
                 self.visit(id)
             }
             Err(e) => {
-                self.message = Some((format!("Not a log ID: {e}"), Level::Error));
+                self.notices.end_scope(Scope::Lookup);
+                self.notify(Notice::error(Scope::Lookup, format!("Not a log ID: {e}")));
                 self.view = View::Failed {
                     id: None,
                     failure: Failure::BadId(e),
@@ -396,7 +403,7 @@ impl App {
     fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
         self.generation += 1;
         self.live.stop();
-        self.message = None;
+        self.notices.end_scope(Scope::Lookup);
         // A cached copy shows at once, marked as such, while the refresh runs quietly.
         if !self.records.contains_key(&id) {
             self.load_cached(id);
@@ -449,22 +456,17 @@ impl App {
         if background && let Err(error) = &result {
             // A failed refresh keeps the record on screen: the cached copy, or the live call,
             // which is tried again later.
-            self.message = Some(if let Some(at) = self.cached_at.get(&id) {
+            let text = if let Some(at) = self.cached_at.get(&id) {
                 let age = self.clock().age(*at);
-                (
-                    format!("Refresh failed ({error}); showing the copy fetched {age}"),
-                    Level::Error,
-                )
+                format!("Refresh failed ({error}); showing the copy fetched {age}")
             } else {
                 let wait = self.live.after_failure(Instant::now());
-                (
-                    format!(
-                        "Live refresh failed ({error}); next try in {}s",
-                        wait.as_secs()
-                    ),
-                    Level::Error,
+                format!(
+                    "Live refresh failed ({error}); next try in {}s",
+                    wait.as_secs()
                 )
-            });
+            };
+            self.notify(Notice::error(Scope::Lookup, text).in_slot("refresh"));
             return;
         }
         let at = self.clock().now;
@@ -486,7 +488,7 @@ impl App {
                 self.keep_selection_visible();
             }
             Err(error) => {
-                self.message = Some((error.to_string(), Level::Error));
+                self.notify(Notice::error(Scope::Lookup, error.to_string()));
                 self.view = View::Failed {
                     id: Some(id),
                     failure: Failure::Api(error),
@@ -496,10 +498,16 @@ impl App {
         }
     }
 
-    /// Puts history warnings in the status bar (the first one; they are rare).
-    fn warn(&mut self, warnings: Vec<Warning>) {
-        if let Some(w) = warnings.into_iter().next() {
-            self.message = Some((w.to_string(), Level::Error));
+    /// Tells the user something: the one way anything reaches the status bar. Notices stay
+    /// until they expire (info), are dismissed, or their scope ends.
+    pub fn notify(&mut self, notice: Notice) {
+        self.notices.push(notice, Instant::now());
+    }
+
+    /// Tells the user what went wrong with the history; it matters for the whole session.
+    pub fn warn(&mut self, warnings: Vec<Warning>) {
+        for w in warnings {
+            self.notify(Notice::warn(Scope::Session, w.to_string()));
         }
     }
 

@@ -199,8 +199,10 @@ fn an_error_is_shown_in_words_and_recorded() {
             ..
         }
     ));
-    assert!(app.message.as_ref().is_some_and(|(m, l)| {
-        m.starts_with("Not found in space acme (project 4c1e0f7a…)") && *l == Level::Error
+    assert!(app.notices.newest().is_some_and(|n| {
+        n.text
+            .starts_with("Not found in space acme (project 4c1e0f7a…)")
+            && n.level == Level::Error
     }));
     assert!(matches!(
         app.sidebar.selected_entry().map(|e| &e.lookup),
@@ -275,8 +277,8 @@ fn a_failed_live_refresh_keeps_the_record_and_backs_off() {
     );
     assert_eq!(app.live.failures, 1);
     assert!(
-        app.message
-            .as_ref()
-            .is_some_and(|(m, _)| m.starts_with("Live refresh failed"))
+        app.notices
+            .newest()
+            .is_some_and(|n| n.text.starts_with("Live refresh failed"))
     );
 }

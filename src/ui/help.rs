@@ -1,4 +1,5 @@
-//! The help overlay: every key binding, in two columns so that it fits 80x24.
+//! The help overlay: the key bindings in effect in the focused pane, rendered from the binding
+//! table, in two columns so that it fits 80x24.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -6,73 +7,45 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
+use crate::app::App;
+use crate::app::bindings::{self, KeyContext};
 
-type Group = (&'static str, &'static [(&'static str, &'static str)]);
+/// A group of the overlay: a heading and its (keys, words) rows.
+pub type Group = (&'static str, Vec<(String, &'static str)>);
 
-/// The left column's groups.
-pub const LEFT: &[Group] = &[
-    (
-        "Anywhere",
-        &[
-            ("Tab, Shift-Tab", "next, previous pane"),
-            ("Alt-←, Alt-→", "back, forward"),
-            ("F1, ?", "this help"),
-            ("Ctrl-C", "quit"),
-        ],
-    ),
-    (
-        "ID input",
-        &[
-            ("Enter", "look up the ID"),
-            ("Esc, ↓", "leave the input"),
-            ("Ctrl-←, Ctrl-→", "move by word"),
-            ("Ctrl-W, Ctrl-U", "delete word, line"),
-        ],
-    ),
-    (
-        "Sidebar",
-        &[
-            ("/", "filter (Esc clears)"),
-            ("p", "pin, unpin"),
-            ("d, u", "delete, undo"),
-            ("n", "note (a ticket #)"),
-        ],
-    ),
-];
+/// What the mouse does, which no key table holds.
+const MOUSE: &[(&str, &str)] = &[("click", "focus, select a row"), ("wheel", "scroll")];
 
-/// The right column's groups.
-pub const RIGHT: &[Group] = &[
-    (
-        "Detail and sidebar",
-        &[
-            ("↑↓, j k, g G", "select a row"),
-            ("PgUp, PgDn", "scroll a page"),
-            ("Enter", "open link or lookup"),
-            ("[, ]", "back, forward"),
-            ("r", "fetch again"),
-            ("e", "events timeline"),
-            ("v", "raw JSON"),
-            ("l", "live refresh on/off"),
-            ("i", "go to the input"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        "Mouse",
-        &[("click", "focus, select a row"), ("wheel", "scroll")],
-    ),
-    (
-        "Copy",
-        &[
-            ("y", "value / event"),
-            ("c", "log ID"),
-            ("Y", "record as JSON"),
-            ("s", "summary / timeline"),
-        ],
-    ),
-];
+const KEY_WIDTH: usize = 11;
 
-const KEY_WIDTH: usize = 14;
+/// The groups the help shows over `context`: what works anywhere, then the pane's own keys,
+/// then the mouse.
+pub fn groups(context: KeyContext) -> Vec<Group> {
+    let stack = bindings::stack(context);
+    let anywhere = [KeyContext::Always, KeyContext::Anywhere];
+    let order = anywhere
+        .iter()
+        .filter(|c| stack.contains(c))
+        .chain(stack.iter().filter(|c| !anywhere.contains(c)));
+    let mut groups: Vec<Group> = Vec::new();
+    for c in order {
+        let rows = bindings::BINDINGS
+            .iter()
+            .filter(|b| b.context == *c)
+            .map(|b| (b.label(), b.words));
+        match groups.last_mut() {
+            Some((title, group)) if *title == c.title() => group.extend(rows),
+            _ => groups.push((c.title(), rows.collect())),
+        }
+    }
+    let mouse = MOUSE.iter().map(|(k, w)| ((*k).to_owned(), *w)).collect();
+    groups.push(("Mouse", mouse));
+    groups
+}
+
+fn height(groups: &[Group]) -> usize {
+    groups.iter().map(|(_, rows)| rows.len() + 1).sum::<usize>() + groups.len().saturating_sub(1)
+}
 
 fn column(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -81,7 +54,7 @@ fn column(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(*group, theme.heading()));
-        for (key, what) in *bindings {
+        for (key, what) in bindings {
             lines.push(Line::from(vec![
                 Span::styled(format!("{key:<KEY_WIDTH$}  "), theme.key()),
                 Span::raw(*what),
@@ -91,9 +64,17 @@ fn column(groups: &[Group], theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// Draws the overlay centred in `area`.
-pub fn draw(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let (left, right) = (column(LEFT, theme), column(RIGHT, theme));
+/// Draws the overlay for the focused pane, centred in `area`.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let groups = groups(app.pane_context());
+    // The split that makes the taller column shortest.
+    let split = (0..=groups.len())
+        .min_by_key(|k| height(&groups[..*k]).max(height(&groups[*k..])))
+        .unwrap_or(0);
+    let (left, right) = (
+        column(&groups[..split], theme),
+        column(&groups[split..], theme),
+    );
     let rows = left.len().max(right.len());
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
     let [popup] = Layout::horizontal([Constraint::Length(78)])

@@ -6,13 +6,14 @@ pub mod help;
 pub mod input;
 pub mod json;
 pub mod layout;
+pub mod notices;
 pub mod sidebar;
 pub mod status;
 pub mod theme;
 
 use ratatui::Frame;
 
-use crate::app::App;
+use crate::app::{App, DetailView};
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -22,15 +23,16 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(sidebar) = areas.sidebar {
         sidebar::draw(app, &theme, frame, sidebar);
     }
-    if app.raw && app.shown_record().is_some() {
-        json::draw(app, &theme, frame, areas.detail);
-    } else if app.investigation.tab == crate::app::Tab::Events && app.shown_record().is_some() {
-        events::draw(app, &theme, frame, areas.detail);
-    } else {
-        detail::draw(app, &theme, frame, areas.detail);
+    // The same choice decides which keys the detail pane takes.
+    match app.detail_view() {
+        DetailView::Raw => json::draw(app, &theme, frame, areas.detail),
+        DetailView::Events => events::draw(app, &theme, frame, areas.detail),
+        DetailView::Fields => detail::draw(app, &theme, frame, areas.detail),
     }
     status::draw(app, &theme, frame, areas.status);
     if app.help {
-        help::draw(&theme, frame, frame.area());
+        help::draw(app, &theme, frame, frame.area());
+    } else if app.notices_open {
+        notices::draw(app, &theme, frame, frame.area());
     }
 }

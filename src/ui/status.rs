@@ -1,4 +1,5 @@
-//! The status bar: the last message or the lookup in flight, and the focused pane's keys.
+//! The status bar: the newest notice or the lookup in flight, and the keys of the focused pane
+//! (rendered from the binding table, so they are true for the current focus).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,52 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::app::{App, Focus, Level};
+use crate::app::bindings::{self, KeyContext};
+use crate::app::{Action, App, Level};
 use crate::text::truncate_chars;
 
 /// The spinner's frames.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// The key hints of the focused pane.
-fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
-    match (app.focus, app.raw) {
-        (Focus::Input, _) => &[
-            ("Enter", "look up"),
-            ("Esc", "leave input"),
-            ("Tab", "next pane"),
-            ("F1", "help"),
-            ("Ctrl-C", "quit"),
-        ],
-        (Focus::Sidebar, _) => &[
-            ("↑↓", "select"),
-            ("Enter", "open"),
-            ("/", "filter"),
-            ("p", "pin"),
-            ("d", "delete"),
-            ("n", "note"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        (Focus::Detail, true) => &[
-            ("↑↓ PgUp/PgDn", "scroll"),
-            ("v", "fields"),
-            ("[ ]", "back/fwd"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        (Focus::Detail, false) => &[
-            ("↑↓", "select"),
-            ("Enter", "open link"),
-            ("[ ]", "back/fwd"),
-            ("r", "refetch"),
-            ("e", "events"),
-            ("v", "raw"),
-            ("y", "copy"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    }
-}
 
 /// Draws the status bar's two lines.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -67,12 +28,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 f.started.elapsed().as_secs_f32()
             )),
         ])
-    } else if let Some((text, level)) = &app.message {
-        let style = match level {
+    } else if let Some(notice) = app.notices.newest() {
+        let style = match notice.level {
             Level::Error => theme.error(),
+            Level::Warn => theme.warn(),
             Level::Info => theme.good(),
         };
-        Line::styled(truncate_chars(text, width).into_owned(), style)
+        let more = more(app);
+        let room = width.saturating_sub(more.chars().count());
+        Line::from(vec![
+            Span::styled(truncate_chars(&notice.text, room).into_owned(), style),
+            Span::styled(more, theme.dim()),
+        ])
     } else {
         Line::styled(
             format!(
@@ -84,14 +51,32 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, what) in hints(app) {
+    let context = app.key_context();
+    let hints = bindings::hints(context)
+        .iter()
+        .filter_map(|(actions, what)| Some((bindings::hint_keys(context, actions)?, *what)));
+    for (key, what) in hints {
         let item = format!("{key} {what}  ");
         used += item.chars().count();
         if used > width {
             break;
         }
-        spans.push(Span::styled(*key, theme.key()));
+        spans.push(Span::styled(key, theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(vec![top, Line::from(spans)]), area);
+}
+
+/// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them
+/// here; empty otherwise.
+fn more(app: &App) -> String {
+    let others = app.notices.len().saturating_sub(1);
+    if others == 0 {
+        return String::new();
+    }
+    let context = app.key_context();
+    match bindings::hint_keys(context, &[Action::Notices]) {
+        Some(key) if context != KeyContext::Notices => format!("  +{others} more ({key})"),
+        _ => format!("  +{others} more"),
+    }
 }

@@ -1,0 +1,94 @@
+//! What a key asks for, apart from which key it was: keys resolve to an [`Action`] through the
+//! binding table, and [`App::update`](super::App::update) applies actions, so that state can be
+//! driven and tested without terminal events.
+
+use tui_input::InputRequest;
+
+/// One thing the user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the inspector.
+    Quit,
+    /// Open the help overlay.
+    Help,
+    /// Close the help overlay.
+    CloseHelp,
+    /// Open the list of notices.
+    Notices,
+    /// Close the list of notices.
+    CloseNotices,
+    /// Dismiss the selected notice.
+    Dismiss,
+    /// Dismiss every notice.
+    DismissAll,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Back through visited logs.
+    Back,
+    /// Forward through visited logs.
+    Forward,
+    /// Focus the ID input.
+    FocusInput,
+    /// Fetch the shown record (or, in the Events view, its events) again.
+    Refresh,
+    /// Switch between the fields and the events timeline.
+    ToggleEvents,
+    /// Switch between the fields and the raw JSON.
+    ToggleRaw,
+    /// Turn live refresh on or off.
+    ToggleLive,
+    /// Copy the selected value (event, sidebar ID).
+    CopyValue,
+    /// Copy the log ID.
+    CopyId,
+    /// Copy the record as JSON.
+    CopyJson,
+    /// Copy a ticket summary (or the timeline).
+    CopySummary,
+    /// Select the next row (or scroll down a line).
+    Down,
+    /// Select the previous row (or scroll up a line).
+    Up,
+    /// Select the first row.
+    Top,
+    /// Select the last row.
+    Bottom,
+    /// Scroll down a page.
+    PageDown,
+    /// Scroll up a page.
+    PageUp,
+    /// Open the selected link or lookup.
+    Open,
+    /// Unfold the selected event, or fold it when it is open.
+    Unfold,
+    /// Fold the selected event.
+    Fold,
+    /// Back to the fields view (from raw JSON or the events).
+    ShowFields,
+    /// Look up what the input holds.
+    Submit,
+    /// Leave the ID input for the detail pane.
+    LeaveInput,
+    /// Edit the text being typed (the input, the filter or a note).
+    Edit(InputRequest),
+    /// Start typing a filter over the sidebar.
+    Filter,
+    /// Keep the filter and go back to the rows.
+    FilterDone,
+    /// Clear the sidebar's filter.
+    ClearFilter,
+    /// Pin or unpin the selected lookup.
+    Pin,
+    /// Delete the selected lookup from the history.
+    Delete,
+    /// Bring back the last deleted lookup.
+    Undo,
+    /// Edit the selected lookup's note.
+    Note,
+    /// Save the note being typed.
+    SaveNote,
+    /// Leave the note unchanged.
+    CancelNote,
+}
