@@ -43,6 +43,8 @@ pub enum Message {
     Quit(&'static str),
     /// A copy finished: what the status bar should say, and whether it failed.
     Copied(Result<String, String>),
+    /// A history save finished: what is on disk now.
+    HistorySaved(Box<crate::history::Saved>),
 }
 
 /// What the loop must do for the state after an update.
@@ -76,6 +78,8 @@ pub enum Effect {
         /// The text.
         text: String,
     },
+    /// Write history changes (off the update path, in order).
+    SaveHistory(Box<crate::history::Save>),
     /// Leave the inspector.
     Quit,
 }

@@ -23,6 +23,7 @@ use crate::app::{App, Context, Notice, Scope};
 use crate::cli::{Global, exit};
 use crate::clipboard::{self, Clipboard};
 use crate::event::{Effect, Message};
+use crate::history::{Save, Saver};
 use crate::session::Session;
 use crate::tui::TerminalGuard;
 use crate::ui;
@@ -47,9 +48,10 @@ where
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut in_flight: Option<CancellationToken> = None;
+    let saves = SaveThread::start(tx.clone());
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    if perform(initial, client, clipboard, &tx, &mut in_flight) {
+    if perform(initial, client, clipboard, &tx, &saves, &mut in_flight) {
         return Ok(());
     }
     terminal.draw(|f| ui::draw(app, f))?;
@@ -91,7 +93,7 @@ where
         for msg in batch {
             let (effects, changed) = app.update(msg);
             dirty |= changed;
-            if perform(effects, client, clipboard, &tx, &mut in_flight) {
+            if perform(effects, client, clipboard, &tx, &saves, &mut in_flight) {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
@@ -110,11 +112,13 @@ fn perform(
     client: &Client,
     clipboard: &mut dyn Clipboard,
     tx: &UnboundedSender<Message>,
+    saves: &SaveThread,
     in_flight: &mut Option<CancellationToken>,
 ) -> bool {
     for effect in effects {
         match effect {
             Effect::Quit => return true,
+            Effect::SaveHistory(save) => saves.send(*save),
             Effect::FetchEvents { id } => {
                 let (client, tx) = (client.clone(), tx.clone());
                 tokio::spawn(async move {
@@ -174,6 +178,63 @@ fn perform(
         }
     }
     false
+}
+
+/// The thread that writes the history, one save after another, so that saves land on disk in
+/// the order they were made. Dropping it waits for the saves already sent: quitting loses
+/// nothing.
+struct SaveThread {
+    saves: Option<std::sync::mpsc::Sender<Save>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SaveThread {
+    fn start(tx: UnboundedSender<Message>) -> Self {
+        let (saves, rx) = std::sync::mpsc::channel::<Save>();
+        let thread = std::thread::Builder::new()
+            .name("swlog-history".into())
+            .spawn(move || {
+                let mut saver = Saver::default();
+                for save in rx {
+                    let saved = saver.run(save);
+                    // The loop may be gone (quitting); the save is on disk all the same.
+                    let _ = tx.send(Message::HistorySaved(Box::new(saved)));
+                }
+            });
+        match thread {
+            Ok(thread) => Self {
+                saves: Some(saves),
+                thread: Some(thread),
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start the history thread; changes stay in memory");
+                Self {
+                    saves: None,
+                    thread: None,
+                }
+            }
+        }
+    }
+
+    fn send(&self, save: Save) {
+        if let Some(saves) = &self.saves
+            && saves.send(save).is_ok()
+        {
+            return;
+        }
+        tracing::warn!("the history thread is gone; a change was not saved");
+    }
+}
+
+impl Drop for SaveThread {
+    fn drop(&mut self) {
+        self.saves.take();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::warn!("the history thread panicked");
+        }
+    }
 }
 
 /// Sleeps until `deadline`; never completes without one (the `select!` guard skips it then).

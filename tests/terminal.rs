@@ -203,3 +203,52 @@ fn a_vanished_terminal_ends_the_process() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// What `swlog ID` says at start-up stays on screen through the first lookup: a damaged history
+/// is moved aside and the warning is still shown once the record is in (it used to be
+/// overwritten by the clipboard note, then cleared by the fetch). The real binary, the real
+/// start-up path.
+#[test]
+fn a_damaged_history_is_still_reported_after_the_first_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let history = dir.path().join("data/swlog/demo");
+    std::fs::create_dir_all(&history).unwrap();
+    std::fs::write(
+        history.join("history.json"),
+        b"{\"version\": 1, \"entries\": [tru",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_swlog");
+    let id = swlog::demo::ids::CHAIN_ROOT;
+    let script = format!(
+        "cd {d}; env -u TMUX -u DISPLAY -u WAYLAND_DISPLAY HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_STATE_HOME={d}/state {bin} --demo --log-file {d}/swlog.log {id}; sleep 60"
+    );
+    let tmux = Tmux::new("damaged");
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-x",
+        "160",
+        "-y",
+        "40",
+        "-s",
+        "t",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    let screen = tmux.wait_for("the record", |s| {
+        s.contains(&format!("┌ {id} ")) && s.contains("LaML call") && !s.contains("Fetching")
+    });
+    assert!(
+        screen.contains("History file was damaged"),
+        "the warning is on screen after the lookup\n{screen}"
+    );
+    let moved = std::fs::read_dir(&history)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+    assert!(moved, "the damaged file was moved aside");
+    tmux.run(&["send-keys", "-t", "t", "q"]);
+}

@@ -140,7 +140,7 @@ impl Key {
 }
 
 /// One binding: in `context`, `keys` do `action`, described by `words`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
     /// Where it applies.
     pub context: KeyContext,
@@ -153,9 +153,20 @@ pub struct Binding {
 }
 
 impl Binding {
-    /// The keys as the help writes them.
-    pub fn label(&self) -> String {
-        let labels: Vec<String> = self.keys.iter().map(Key::label).collect();
+    /// The keys that reach this binding over `top`: a key an earlier context binds otherwise
+    /// is not listed, so help and hints never name a key that does something else there.
+    pub fn live_keys(&'static self, top: KeyContext) -> impl Iterator<Item = Key> {
+        self.keys.iter().copied().filter(move |k| {
+            let event = KeyEvent::new(k.code, k.mods);
+            in_effect(top)
+                .find(|b| b.keys.iter().any(|k| k.matches(&event)))
+                .is_some_and(|b| b == self)
+        })
+    }
+
+    /// The keys that reach this binding over `top`, as the help writes them; empty when none.
+    pub fn label(&'static self, top: KeyContext) -> String {
+        let labels: Vec<String> = self.live_keys(top).map(|k| k.label()).collect();
         labels.join(", ")
     }
 }
@@ -178,7 +189,7 @@ use KeyCode as C;
 use KeyContext as X;
 
 /// Every binding, in the help's order.
-pub const BINDINGS: &[Binding] = &[
+pub static BINDINGS: &[Binding] = &[
     b(X::Always, &[Key::ctrl(C::Char('c'))], Action::Quit, "quit"),
     b(
         X::Anywhere,
@@ -573,9 +584,9 @@ pub fn resolve(top: KeyContext, key: &KeyEvent) -> Option<Action> {
         .or_else(|| top.fallback(*key))
 }
 
-/// The first binding of `action` over `top`: the key a hint names.
+/// The first binding of `action` over `top` that a key reaches: the key a hint names.
 pub fn binding_for(top: KeyContext, action: Action) -> Option<&'static Binding> {
-    in_effect(top).find(|b| b.action == action)
+    in_effect(top).find(|b| b.action == action && b.live_keys(top).next().is_some())
 }
 
 /// A status-bar hint: these actions, in these words.
@@ -652,7 +663,7 @@ pub fn hint_keys(top: KeyContext, actions: &[Action]) -> Option<String> {
     let mut out = String::new();
     let mut last: Option<String> = None;
     for action in actions {
-        let label = binding_for(top, *action)?.keys.first()?.label();
+        let label = binding_for(top, *action)?.live_keys(top).next()?.label();
         if let Some(prev) = &last {
             let arrows = |s: &str| s.chars().all(|c| "↑↓←→".contains(c));
             if !(arrows(prev) && arrows(&label)) {
@@ -667,4 +678,92 @@ pub fn hint_keys(top: KeyContext, actions: &[Action]) -> Option<String> {
         last = Some(label);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every context a screen can be in.
+    pub(crate) const SCREENS: [KeyContext; 9] = [
+        X::Input,
+        X::Sidebar,
+        X::Filter,
+        X::Note,
+        X::Fields,
+        X::Raw,
+        X::Events,
+        X::Help,
+        X::Notices,
+    ];
+
+    #[test]
+    fn every_hint_names_a_key_that_does_it_there() {
+        for top in SCREENS {
+            for (actions, what) in hints(top) {
+                assert!(
+                    hint_keys(top, actions).is_some(),
+                    "{top:?}: hint `{what}` names an action no key does there"
+                );
+                for action in *actions {
+                    let key = binding_for(top, *action)
+                        .and_then(|b| b.live_keys(top).next())
+                        .unwrap_or_else(|| panic!("{top:?}: {action:?} unbound"));
+                    let event = KeyEvent::new(key.code, key.mods);
+                    assert_eq!(resolve(top, &event), Some(*action), "{top:?}: {what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_binding_is_reached_by_a_key() {
+        for top in SCREENS {
+            for b in in_effect(top) {
+                assert!(
+                    b.live_keys(top).next().is_some(),
+                    "{top:?}: `{}` is shadowed by other bindings",
+                    b.words
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_events_view_says_what_enter_does_there() {
+        let keys = |top, action| hint_keys(top, &[action]);
+        assert_eq!(keys(X::Events, Action::Open), None, "no link to open");
+        assert_eq!(keys(X::Events, Action::Unfold).as_deref(), Some("Enter"));
+        assert_eq!(keys(X::Fields, Action::Open).as_deref(), Some("Enter"));
+        let pgdn = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+        assert_eq!(resolve(X::Events, &pgdn), Some(Action::PageDown));
+    }
+
+    #[test]
+    fn keys_resolve_by_context() {
+        let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(resolve(X::Sidebar, &ev('/')), Some(Action::Filter));
+        assert_eq!(resolve(X::Fields, &ev('/')), Some(Action::FocusInput));
+        assert_eq!(
+            resolve(X::Input, &ev('q')),
+            Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(resolve(X::Help, &ev('x')), Some(Action::CloseHelp));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for top in SCREENS {
+            assert_eq!(resolve(top, &ctrl_c), Some(Action::Quit), "{top:?}");
+        }
+        assert_eq!(
+            hint_keys(
+                X::Raw,
+                &[Action::Up, Action::Down, Action::PageUp, Action::PageDown]
+            )
+            .as_deref(),
+            Some("↑↓ PgUp/PgDn")
+        );
+        assert_eq!(
+            hint_keys(X::Fields, &[Action::Back, Action::Forward]).as_deref(),
+            Some("[ ]")
+        );
+    }
 }

@@ -246,6 +246,10 @@ impl App {
         let more = self.follow_up();
         let changed = changed || !more.is_empty();
         effects.extend(more);
+        // Changes to the history were made in memory; the loop writes them.
+        if let Some(save) = self.sidebar.history.take_save() {
+            effects.push(Effect::SaveHistory(Box::new(save)));
+        }
         (effects, changed)
     }
 
@@ -296,6 +300,13 @@ impl App {
                 (vec![], true)
             }
             Message::Quit(_) => (vec![Effect::Quit], false),
+            Message::HistorySaved(mut saved) => {
+                let warnings = std::mem::take(&mut saved.warnings);
+                self.sidebar.history.saved(*saved);
+                self.sidebar.refresh();
+                self.warn(warnings);
+                (vec![], true)
+            }
             Message::Copied(Ok(text)) => {
                 self.notify(Notice::info(Scope::Action, text).in_slot("copy"));
                 (vec![], true)

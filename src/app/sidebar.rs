@@ -40,7 +40,9 @@ pub struct Sidebar {
 
 impl Sidebar {
     /// A sidebar over `history`, recording lookups as made with `profile` in `space`.
-    pub fn new(history: History, profile: &str, space: &str) -> Self {
+    pub fn new(mut history: History, profile: &str, space: &str) -> Self {
+        // The loop writes the history: the inspector's update does no file I/O for it.
+        history.defer_saves();
         let mut s = Self {
             history,
             query: Input::default(),

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::keys::key;
 use super::*;
 use crate::api::model::VoiceLog;
+use crossterm::event::Event;
 
 const CHILD: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";
 const PARENT: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
@@ -281,4 +282,121 @@ fn a_failed_live_refresh_keeps_the_record_and_backs_off() {
             .newest()
             .is_some_and(|n| n.text.starts_with("Live refresh failed"))
     );
+}
+
+#[test]
+fn update_runs_on_actions_without_terminal_events() {
+    let mut app = app();
+    for c in CHILD.chars() {
+        app.update(Message::Action(Action::Edit(
+            tui_input::InputRequest::InsertChar(c),
+        )));
+    }
+    let (effects, _) = app.update(Message::Action(Action::Submit));
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    app.update(Message::Action(Action::LeaveInput));
+    app.update(Message::Action(Action::Down));
+    assert_eq!(app.detail_selected, 1);
+    app.update(Message::Action(Action::ToggleEvents));
+    assert_eq!(app.investigation.tab, Tab::Events);
+    assert_eq!(app.key_context(), bindings::KeyContext::Events);
+    app.update(Message::Action(Action::Help));
+    assert!(app.help);
+    app.update(Message::Action(Action::CloseHelp));
+    let (effects, _) = app.update(Message::Action(Action::Quit));
+    assert_eq!(effects, [Effect::Quit]);
+}
+
+#[test]
+fn a_hidden_sidebar_takes_no_keys() {
+    let mut app = app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    app.focus = Focus::Sidebar;
+    app.update(Message::Term(Event::Resize(60, 30)));
+    assert_eq!(
+        app.focus,
+        Focus::Detail,
+        "focus leaves a pane that is not drawn"
+    );
+    // Even with the focus left there, keys go to the pane on screen.
+    app.focus = Focus::Sidebar;
+    assert_eq!(app.key_context(), bindings::KeyContext::Fields);
+    app.update(key(KeyCode::Char('d')));
+    assert_eq!(app.sidebar.len(), 1, "nothing was deleted");
+}
+
+#[test]
+fn a_lookup_keeps_a_warning_and_ends_its_own_errors() {
+    let mut app = app();
+    app.warn(vec![crate::history::Warning::NotSaved("disk full".into())]);
+    app.notify(Notice::info(
+        Scope::Session,
+        "copies go through the terminal",
+    ));
+    let effects = app.open_input(CHILD);
+    let target = crate::api::error::Target {
+        space: "acme".into(),
+        project: "4c1e0f7a…".into(),
+    };
+    answer(&mut app, &effects, Err(ApiError::NotFound { target }));
+    assert_eq!(app.notices.len(), 3);
+    let effects = app.open_input(PARENT);
+    answer(&mut app, &effects, Ok(fetched("call-root-laml")));
+    let texts: Vec<_> = app.notices.iter().map(|n| n.text.clone()).collect();
+    assert_eq!(
+        texts,
+        [
+            "History is not being saved: disk full",
+            "copies go through the terminal"
+        ],
+        "the lookup's error ended with it; the warning stays"
+    );
+    // The info expires through the loop's deadline; the warning does not.
+    let due = app.next_deadline().expect("an info notice sets a deadline");
+    app.on_tick(due);
+    let texts: Vec<_> = app.notices.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["History is not being saved: disk full"]);
+    assert_eq!(app.next_deadline(), None, "nothing left to wake up for");
+}
+
+#[test]
+fn history_saves_leave_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let (history, warnings) =
+        crate::history::History::open(dir.path(), crate::history::Options::default());
+    assert!(warnings.is_empty());
+    let ctx = Context {
+        space: "acme".into(),
+        project: "4c1e0f7a…".into(),
+        profile: "default".into(),
+    };
+    let mut app = App::new(ctx, Size::new(120, 40), false, history);
+    let file = dir.path().join("history.json");
+    let before = std::fs::read(&file).ok();
+    let effects = app.open_input(CHILD);
+    let Some(Effect::Fetch { id, generation }) = effects.first().cloned() else {
+        panic!("{effects:?}")
+    };
+    let (effects, _) = app.update(Message::Fetched {
+        generation,
+        id,
+        result: Box::new(Ok(fetched("call-child-pstn"))),
+    });
+    assert_eq!(app.sidebar.len(), 1, "the lookup is listed at once");
+    assert_eq!(std::fs::read(&file).ok(), before, "update wrote nothing");
+    let save = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::SaveHistory(save) => Some(save),
+            _ => None,
+        })
+        .expect("a save is asked for");
+    // What the loop does with it, on its own thread.
+    let saved = crate::history::Saver::default().run(*save);
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(on_disk.contains(CHILD), "{on_disk}");
+    app.update(Message::HistorySaved(Box::new(saved)));
+    assert_eq!(app.sidebar.len(), 1);
 }

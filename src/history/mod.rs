@@ -10,6 +10,7 @@
 //!
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
 
+mod deferred;
 mod filter;
 mod store;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched, VoiceLog};
 use crate::text::sanitize;
+pub use deferred::{Save, Saved, Saver};
 use store::{CachedFile, Fault, Read};
 
 /// The default number of unpinned entries kept.
@@ -258,6 +260,8 @@ pub struct History {
     /// a save need not read the file back.
     on_disk: Option<store::Stamp>,
     fault: Option<Fault>,
+    /// Set in the inspector: changes are saved by the loop, not here.
+    deferred: Option<deferred::Deferred>,
 }
 
 impl std::fmt::Debug for History {
@@ -309,6 +313,7 @@ impl History {
             not_saved: None,
             on_disk: None,
             fault: None,
+            deferred: None,
         }
     }
 
@@ -470,6 +475,10 @@ impl History {
     /// applied in memory and stays pending for the next save.
     fn sync(&mut self, op: Option<Op>, opening: bool) -> Vec<Warning> {
         let mut warnings = Vec::new();
+        if self.deferred.is_some() {
+            self.defer(op);
+            return warnings;
+        }
         let Some(dir) = self.dir.clone() else {
             if let Some(op) = op {
                 self.apply_in_memory(&op);

@@ -32,7 +32,8 @@ pub fn groups(context: KeyContext) -> Vec<Group> {
         let rows = bindings::BINDINGS
             .iter()
             .filter(|b| b.context == *c)
-            .map(|b| (b.label(), b.words));
+            .map(|b| (b.label(context), b.words))
+            .filter(|(keys, _)| !keys.is_empty());
         match groups.last_mut() {
             Some((title, group)) if *title == c.title() => group.extend(rows),
             _ => groups.push((c.title(), rows.collect())),
@@ -99,4 +100,52 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .areas(inner);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_binding_of_a_context_appears_in_its_help() {
+        use KeyContext as X;
+        for top in [
+            X::Input,
+            X::Sidebar,
+            X::Filter,
+            X::Note,
+            X::Fields,
+            X::Raw,
+            X::Events,
+        ] {
+            let rows: Vec<(String, &str)> = groups(top).into_iter().flat_map(|g| g.1).collect();
+            for b in bindings::in_effect(top) {
+                let keys: Vec<String> = b.live_keys(top).map(|k| k.label()).collect();
+                assert!(
+                    rows.iter()
+                        .any(|(label, words)| *words == b.words && *label == keys.join(", ")),
+                    "{top:?}: `{}` ({}) is missing from the help",
+                    b.words,
+                    keys.join(", ")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_help_lists_only_keys_that_work_there() {
+        // The detail pane's help lists page keys; the events view has them too now.
+        let events: Vec<_> = groups(KeyContext::Events)
+            .into_iter()
+            .flat_map(|g| g.1)
+            .collect();
+        assert!(events.iter().any(|(k, _)| k.starts_with("PgDn")));
+        // In the sidebar `/` filters: the help does not say it goes to the input there.
+        let sidebar: Vec<_> = groups(KeyContext::Sidebar)
+            .into_iter()
+            .flat_map(|g| g.1)
+            .collect();
+        assert!(sidebar.contains(&("i".to_owned(), "go to the input")));
+        assert!(sidebar.contains(&("/".to_owned(), "filter")));
+    }
 }

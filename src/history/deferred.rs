@@ -1,0 +1,172 @@
+//! Saves off the inspector's update path. The inspector's history applies each change in memory
+//! at once and hands the change out as a [`Save`]; the loop runs saves in order on one thread
+//! against a disk-side history ([`Saver`]), and answers with what is now on disk ([`Saved`]),
+//! which the in-memory history takes in with the changes still on their way replayed on top.
+
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+
+use uuid::Uuid;
+
+use super::store::CachedFile;
+use super::{Entry, History, Op, Options, Warning, apply, normalize};
+
+/// The bookkeeping of a history whose saves are deferred.
+#[derive(Debug, Default)]
+pub(super) struct Deferred {
+    /// Changes made since the last [`History::take_save`].
+    outbox: Vec<Op>,
+    /// Whether the disk should be read again (another swlog may have saved).
+    reload: bool,
+    /// The number of the last save handed out.
+    seq: u64,
+    /// Saves handed out and not answered yet, with their changes.
+    unconfirmed: VecDeque<(u64, Vec<Op>)>,
+}
+
+/// Changes to write, in order, and bodies to cache.
+#[derive(Debug, Clone)]
+pub struct Save {
+    seq: u64,
+    dir: PathBuf,
+    options: Options,
+    ops: Vec<Op>,
+    bodies: Vec<(Uuid, CachedFile)>,
+}
+
+impl PartialEq for Save {
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq && self.dir == other.dir
+    }
+}
+
+/// What a save left on disk.
+#[derive(Debug)]
+pub struct Saved {
+    seq: u64,
+    entries: Vec<Entry>,
+    not_saved: Option<String>,
+    /// The bodies this save was given, and those of them still not written.
+    sent: HashSet<Uuid>,
+    unsaved: HashSet<Uuid>,
+    /// What the user should be told.
+    pub warnings: Vec<Warning>,
+}
+
+/// The disk side: runs saves in order, keeping what it knows of the file between them.
+#[derive(Debug, Default)]
+pub struct Saver {
+    disk: Option<History>,
+}
+
+impl Saver {
+    /// Writes `save`'s changes (file I/O: call it off the inspector's update path).
+    pub fn run(&mut self, save: Save) -> Saved {
+        let disk = self
+            .disk
+            .get_or_insert_with(|| History::new(Some(save.dir.clone()), save.options.clone()));
+        let sent: HashSet<Uuid> = save.bodies.iter().map(|(id, _)| *id).collect();
+        disk.unsaved_bodies.extend(save.bodies);
+        let mut warnings = Vec::new();
+        if save.ops.is_empty() {
+            warnings.extend(disk.sync(None, false));
+        }
+        for op in save.ops {
+            warnings.extend(disk.sync(Some(op), false));
+        }
+        Saved {
+            seq: save.seq,
+            entries: disk.entries.clone(),
+            not_saved: disk.not_saved.clone(),
+            unsaved: sent
+                .iter()
+                .filter(|id| disk.unsaved_bodies.contains_key(id))
+                .copied()
+                .collect(),
+            sent,
+            warnings,
+        }
+    }
+}
+
+impl History {
+    /// Keeps changes in memory and hands them out through [`History::take_save`] instead of
+    /// writing them: the inspector's update does no file I/O. A history without a directory
+    /// has nothing to save and is left as it is.
+    pub fn defer_saves(&mut self) {
+        if self.dir.is_some() {
+            self.deferred = Some(Deferred::default());
+        }
+    }
+
+    /// Whether saves are deferred.
+    pub fn saves_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
+    /// Applies `op` in memory and queues it; `None` asks for a read of the disk.
+    pub(super) fn defer(&mut self, op: Option<Op>) {
+        match op {
+            Some(op) => {
+                self.apply_in_memory(&op);
+                if let Some(d) = &mut self.deferred {
+                    d.outbox.push(op);
+                }
+            }
+            None => {
+                if let Some(d) = &mut self.deferred {
+                    d.reload = true;
+                }
+            }
+        }
+    }
+
+    /// The changes made since the last call, to be run by a [`Saver`]; `None` when there are
+    /// none.
+    pub fn take_save(&mut self) -> Option<Save> {
+        let dir = self.dir.clone()?;
+        let d = self.deferred.as_mut()?;
+        if d.outbox.is_empty() && !d.reload {
+            return None;
+        }
+        d.seq += 1;
+        d.reload = false;
+        let ops = std::mem::take(&mut d.outbox);
+        d.unconfirmed.push_back((d.seq, ops.clone()));
+        // The bodies stay here too, for revisits, until the save says they are written.
+        let bodies = self
+            .unsaved_bodies
+            .iter()
+            .map(|(id, body)| (*id, body.clone()))
+            .collect();
+        Some(Save {
+            seq: d.seq,
+            dir,
+            options: self.options.clone(),
+            ops,
+            bodies,
+        })
+    }
+
+    /// Takes in what a save left on disk, with the changes still on their way replayed on top.
+    pub fn saved(&mut self, saved: Saved) {
+        let Some(d) = self.deferred.as_mut() else {
+            return;
+        };
+        d.unconfirmed.retain(|(seq, _)| *seq > saved.seq);
+        let mut entries = saved.entries;
+        for op in d
+            .unconfirmed
+            .iter()
+            .flat_map(|(_, ops)| ops)
+            .chain(&d.outbox)
+        {
+            apply(&mut entries, op);
+        }
+        normalize(&mut entries, self.options.cap);
+        self.not_saved = saved.not_saved;
+        self.unsaved_bodies
+            .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));
+        self.set_entries(entries);
+    }
+}
