@@ -470,3 +470,36 @@ async fn the_root_lists_known_children_which_open_with_enter() {
     );
     h.quit().await;
 }
+
+/// The help lists the keys of the pane that has the focus, from the same table the keys are
+/// resolved with, and fits 80x24 in every pane.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_shows_the_keys_of_the_focused_pane() {
+    let h = Harness::start(80, 24).await;
+    h.look_up("a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1").await; // the busy call
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::F(1));
+    let screen = h
+        .wait_for("the detail help", |s| s.contains("any key closes this help"))
+        .await;
+    assert!(screen.contains("open the link"), "{screen}");
+    insta::assert_snapshot!("help_detail_80x24", screen);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the timeline", |s| s.contains("+00.000s")).await;
+    h.press(KeyCode::Char('?'));
+    let screen = h
+        .wait_for("the events help", |s| s.contains("unfold, fold"))
+        .await;
+    assert!(!screen.contains("open the link"), "{screen}");
+    assert!(screen.contains("PgDn, Space"), "{screen}");
+    insta::assert_snapshot!("help_events_80x24", screen);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::BackTab);
+    h.press(KeyCode::Char('?'));
+    let screen = h
+        .wait_for("the sidebar help", |s| s.contains("undo the delete"))
+        .await;
+    insta::assert_snapshot!("help_sidebar_80x24", screen);
+    h.quit().await;
+}

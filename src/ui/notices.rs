@@ -3,13 +3,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::app::{App, Level};
 
 /// Draws the list centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
     let mut lines = Vec::new();
     // Newest first, as the status bar shows the newest.
     for (index, notice) in app.notices.iter().enumerate().rev() {
@@ -18,17 +20,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Level::Warn => ("!", theme.warn()),
             Level::Info => ("·", theme.good()),
         };
-        let line = Line::styled(format!("{glyph} {}", notice.text), style);
-        lines.push(if index == app.notice_selected {
-            line.patch_style(theme.selected(true))
+        let style = if index == app.notice_selected {
+            style.patch(theme.selected(true))
         } else {
-            line
-        });
+            style
+        };
+        // Broken at the box's width, so that a long path is read whole and the box's height
+        // is known.
+        let text: Vec<char> = format!("{glyph} {}", notice.text).chars().collect();
+        for chunk in text.chunks(inner) {
+            lines.push(Line::styled(chunk.iter().collect::<String>(), style));
+        }
     }
     if lines.is_empty() {
         lines.push(Line::styled("No notices.", theme.dim()));
     }
-    let width = area.width.saturating_sub(4).min(100);
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height.saturating_sub(2));
@@ -42,10 +48,5 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Line::from(" Notices ").style(theme.title()))
         .border_style(theme.border(true));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -80,3 +80,49 @@ fn more(app: &App) -> String {
         _ => format!("  +{others} more"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Size;
+
+    use crate::app::{App, Context, Focus, Notice, Scope};
+
+    fn screen(app: &App) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| crate::ui::draw(app, f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                out.push_str(buffer[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn the_newest_notice_shows_with_how_many_more_and_the_key_that_lists_them_here() {
+        let ctx = Context {
+            space: "acme".into(),
+            project: "4c1e0f7a…".into(),
+            profile: "default".into(),
+        };
+        let history = crate::history::History::in_memory(crate::history::Options::default());
+        let mut app = App::new(ctx, Size::new(100, 30), false, history);
+        app.notify(Notice::warn(Scope::Session, "History file was damaged"));
+        app.notify(Notice::info(Scope::Session, "Copies go through the terminal"));
+        let s = screen(&app);
+        assert!(s.contains("Copies go through the terminal  +1 more (F2)"), "{s}");
+        // In a pane, `m` lists them too and is the key the hint names.
+        app.focus = Focus::Detail;
+        let s = screen(&app);
+        assert!(s.contains("+1 more (m)"), "{s}");
+        app.notices_open = true;
+        let s = screen(&app);
+        assert!(s.contains("! History file was damaged"), "{s}");
+        assert!(s.contains("d dismiss"), "{s}");
+    }
+}
