@@ -480,7 +480,9 @@ async fn help_shows_the_keys_of_the_focused_pane() {
     h.press(KeyCode::Esc);
     h.press(KeyCode::F(1));
     let screen = h
-        .wait_for("the detail help", |s| s.contains("any key closes this help"))
+        .wait_for("the detail help", |s| {
+            s.contains("any key closes this help")
+        })
         .await;
     assert!(screen.contains("open the link"), "{screen}");
     insta::assert_snapshot!("help_detail_80x24", screen);

@@ -113,9 +113,15 @@ mod tests {
         let history = crate::history::History::in_memory(crate::history::Options::default());
         let mut app = App::new(ctx, Size::new(100, 30), false, history);
         app.notify(Notice::warn(Scope::Session, "History file was damaged"));
-        app.notify(Notice::info(Scope::Session, "Copies go through the terminal"));
+        app.notify(Notice::info(
+            Scope::Session,
+            "Copies go through the terminal",
+        ));
         let s = screen(&app);
-        assert!(s.contains("Copies go through the terminal  +1 more (F2)"), "{s}");
+        assert!(
+            s.contains("Copies go through the terminal  +1 more (F2)"),
+            "{s}"
+        );
         // In a pane, `m` lists them too and is the key the hint names.
         app.focus = Focus::Detail;
         let s = screen(&app);
