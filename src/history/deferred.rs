@@ -3,7 +3,7 @@
 //! against a disk-side history ([`Saver`]), and answers with what is now on disk ([`Saved`]),
 //! which the in-memory history takes in with the changes still on their way replayed on top.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
 use uuid::Uuid;
@@ -57,6 +57,9 @@ pub struct Saved {
 #[derive(Debug, Default)]
 pub struct Saver {
     disk: Option<History>,
+    /// Bodies of deleted entries, for an undo: read here, so that a delete in the inspector
+    /// reads no file.
+    removed: HashMap<Uuid, CachedFile>,
 }
 
 impl Saver {
@@ -72,6 +75,20 @@ impl Saver {
             warnings.extend(disk.sync(None, false));
         }
         for op in save.ops {
+            match &op {
+                Op::Delete(id) => {
+                    if let Some(body) = disk.body(*id) {
+                        self.removed.insert(*id, body);
+                    }
+                }
+                Op::Restore(entry) => {
+                    if let (true, Some(body)) = (disk.options.cache, self.removed.remove(&entry.id))
+                    {
+                        disk.unsaved_bodies.insert(entry.id, body);
+                    }
+                }
+                _ => {}
+            }
             warnings.extend(disk.sync(Some(op), false));
         }
         Saved {

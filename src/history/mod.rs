@@ -415,7 +415,12 @@ impl History {
         let Some(entry) = self.get(id).cloned() else {
             return (None, Vec::new());
         };
-        let body = self.body(id);
+        // Deferred, the saver keeps the cached body for the undo: no file is read here.
+        let body = if self.deferred.is_some() {
+            self.unsaved_bodies.get(&id).cloned()
+        } else {
+            self.body(id)
+        };
         self.unsaved_bodies.remove(&id);
         let warnings = self.sync(Some(Op::Delete(id)), false);
         (Some(Removed { entry, body }), warnings)

@@ -837,3 +837,52 @@ fn filter_speed() {
         println!("{q:>16}: {hits:>5} hits in {:?}", started.elapsed());
     }
 }
+
+/// The inspector's history: changes show at once, reach the disk only through a save run
+/// elsewhere, and a delete then undo brings the cached body back without the inspector reading
+/// a file.
+#[test]
+fn deferred_changes_are_written_by_the_saver_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    assert!(
+        h.record(record_of(1, 0, "+1"), Some(("{\"id\":1}", t(0))))
+            .is_empty()
+    );
+    h.defer_saves();
+    let mut saver = Saver::default();
+    let on_disk = || open(dir.path()).entries().len();
+
+    assert!(
+        h.record(record_of(2, 1, "+2"), Some(("{\"id\":2}", t(1))))
+            .is_empty()
+    );
+    assert_eq!(h.entries().len(), 2, "shown at once");
+    assert_eq!(on_disk(), 1, "not written by the change itself");
+    let first = h.take_save().expect("a save");
+    assert!(h.take_save().is_none(), "nothing more to save");
+
+    let (removed, warnings) = h.delete(id(1));
+    assert!(warnings.is_empty());
+    let second = h.take_save().expect("a save");
+    // The first save's answer comes back while the delete is still on its way.
+    let saved = saver.run(first);
+    h.saved(saved);
+    assert_eq!(h.entries().len(), 1, "the delete still applies on top");
+    h.saved(saver.run(second));
+    assert_eq!(on_disk(), 1);
+    assert!(
+        h.cached_body(id(1)).is_none(),
+        "the body went with the entry"
+    );
+
+    assert!(h.restore(removed.expect("removed")).is_empty());
+    let third = h.take_save().expect("a save");
+    h.saved(saver.run(third));
+    assert_eq!(on_disk(), 2);
+    assert_eq!(
+        h.cached_body(id(1)).map(|(b, _)| b).as_deref(),
+        Some("{\"id\":1}"),
+        "the undo brought the cached body back"
+    );
+}
