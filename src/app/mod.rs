@@ -308,7 +308,7 @@ impl App {
                 (vec![], true)
             }
             Message::Copied(Ok(text)) => {
-                self.notify(Notice::info(Scope::Action, text).in_slot("copy"));
+                self.notify(Notice::info(Scope::Session, text).in_slot("copy"));
                 (vec![], true)
             }
             Message::Copied(Err(text)) => {
@@ -369,7 +369,7 @@ impl App {
         } else {
             "Live refresh off"
         };
-        self.notify(Notice::info(Scope::Action, text).in_slot("live"));
+        self.notify(Notice::info(Scope::Session, text).in_slot("live"));
     }
 
     /// Looks up what the input holds.

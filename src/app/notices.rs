@@ -21,7 +21,8 @@ pub enum Level {
 /// How long a notice is relevant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// The whole session (start-up warnings, the history's): ends only when dismissed.
+    /// The whole session (start-up and history warnings; info that should outlive the next
+    /// key, which expires anyway): ends only when dismissed.
     Session,
     /// The current lookup: ends when another lookup starts.
     Lookup,

@@ -9,7 +9,11 @@ use crate::event::Effect;
 /// Applies a sidebar action: moving through the rows, or acting on the selection, the filter
 /// or the note being typed.
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
-    let done = |app: &mut App, text: String| app.notify(Notice::info(Scope::Action, text));
+    // Said for a few seconds, past the next key (a delete's "u to undo" must outlive a `j`);
+    // each confirmation replaces the last.
+    let done = |app: &mut App, text: String| {
+        app.notify(Notice::info(Scope::Session, text).in_slot("sidebar"));
+    };
     match action {
         Action::Down => return move_selection(app, 1),
         Action::Up => return move_selection(app, -1),
@@ -43,7 +47,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 done(app, format!("Restored {id}"));
                 app.warn(warnings);
             }
-            None => done(app, "Nothing to undo".to_owned()),
+            None => app.notify(Notice::info(Scope::Action, "Nothing to undo")),
         },
         Action::Note => {
             if let Some(entry) = app.sidebar.selected_entry() {
