@@ -4,9 +4,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use swlog::cli::{Cli, Command, GetArgs, Global, exit};
+use swlog::cmd::get;
 use swlog::config;
+use swlog::logging;
 use swlog::session::Session;
-use swlog::{get, logging};
 
 fn main() -> ExitCode {
     // The helper process that keeps copied text on an X11/Wayland clipboard after swlog exits.
@@ -40,7 +41,7 @@ async fn run(cli: Cli) -> u8 {
         Some(Command::Config) => show_config(&cli.global),
         Some(Command::History(args)) => {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
-            match swlog::history_cmd::run(&cli.global, &args, &mut out, &mut err) {
+            match swlog::cmd::history::run(&cli.global, &args, &mut out, &mut err) {
                 Ok(code) => code,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
                 Err(e) => {
