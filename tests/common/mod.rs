@@ -63,7 +63,8 @@ pub struct Ran {
 
 /// The `swlog` binary with an environment that cannot see the user's settings.
 pub struct Swlog {
-    cmd: Command,
+    cmd: std::process::Command,
+    stdin: Option<String>,
     secrets: Vec<String>,
     _home: tempfile::TempDir,
 }
@@ -73,7 +74,7 @@ impl Swlog {
     /// in a fresh temporary directory so no real config file is read.
     pub fn bare() -> Self {
         let home = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::cargo_bin("swlog").expect("the swlog binary");
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("swlog"));
         for name in [
             "SIGNALWIRE_SPACE",
             "SIGNALWIRE_SPACE_URL",
@@ -99,10 +100,10 @@ impl Swlog {
             .env("XDG_STATE_HOME", home.path().join("state"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("NO_COLOR", "1")
-            .timeout(Duration::from_secs(30));
+            .env("NO_COLOR", "1");
         Self {
             cmd,
+            stdin: None,
             secrets: vec![TOKEN.to_owned()],
             _home: home,
         }
@@ -148,18 +149,30 @@ impl Swlog {
 
     /// Feeds standard input.
     pub fn stdin(mut self, input: &str) -> Self {
-        self.cmd.write_stdin(input);
+        self.stdin = Some(input.to_owned());
         self
+    }
+
+    /// The command as set up, for a test that wires its output itself (a closed pipe, a full
+    /// disk), with the temporary home it must keep until the run is over.
+    pub fn into_std(self) -> (std::process::Command, tempfile::TempDir) {
+        (self.cmd, self._home)
     }
 
     /// Runs the binary off the async runtime (so an in-process server keeps serving), and
     /// checks that no secret, raw or as Basic credentials, reached stdout or stderr.
     pub async fn run(self) -> Ran {
         let Swlog {
-            mut cmd,
+            cmd,
+            stdin,
             secrets,
             _home: home,
         } = self;
+        let mut cmd = Command::from_std(cmd);
+        cmd.timeout(Duration::from_secs(30));
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
         let ran = tokio::task::spawn_blocking(move || {
             let out = cmd.output().expect("run swlog");
             Ran {
