@@ -16,7 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Size};
-use swlog::api::{Client, ClientOptions};
+use swlog::api::Client;
 use swlog::app::App;
 use swlog::clipboard::Recording;
 use swlog::cmd::inspect::Startup;
@@ -103,14 +103,6 @@ pub struct Harness {
     clipboard: Recording,
 }
 
-/// The client options for tests: quick backoff.
-pub fn quick() -> ClientOptions {
-    ClientOptions {
-        backoff: Duration::from_millis(10),
-        ..ClientOptions::default()
-    }
-}
-
 /// A session on the demo server, as `swlog --demo` opens it, with a quick client and, when
 /// given, another token.
 pub fn demo_session(server: DemoServer, token: Option<&str>) -> Session {
@@ -122,7 +114,7 @@ pub fn demo_session(server: DemoServer, token: Option<&str>) -> Session {
         settings.endpoint.clone(),
         &settings.project_id,
         settings.token.clone(),
-        quick(),
+        super::fast(),
     )
     .expect("client");
     Session {
@@ -174,8 +166,13 @@ impl Harness {
             .expect("demo server");
         let mut session = demo_session(server, None);
         let endpoint = swlog::api::Endpoint::from_base_url(base_url).expect("loopback URL");
-        session.client =
-            Client::new(endpoint, "test-project", Secret::new("PTtest"), quick()).expect("client");
+        session.client = Client::new(
+            endpoint,
+            "test-project",
+            Secret::new("PTtest"),
+            super::fast(),
+        )
+        .expect("client");
         Self::start_session(session, width, height, false, None)
     }
 

@@ -11,8 +11,14 @@ use std::time::Duration;
 use assert_cmd::Command;
 use base64::Engine as _;
 use serde_json::{Value, json};
+use swlog::api::{Client, ClientOptions, Endpoint};
+use swlog::demo::{DemoOptions, DemoServer};
+use swlog::secret::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use uuid::Uuid;
+use wiremock::matchers::{basic_auth, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The fake project ID the tests authenticate with.
 pub const PROJECT: &str = "a1b2c3d4-0000-4000-8000-0000000000aa";
@@ -22,6 +28,62 @@ pub const TOKEN: &str = "PTtest-SECRET-9f8e7d6c5b4a";
 /// A log ID made from a number, e.g. `id(7)` = `00000000-0000-4000-8000-000000000007`.
 pub fn id(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
+}
+
+/// The log ID `id(n)` as a UUID.
+pub fn uuid(n: u32) -> Uuid {
+    Uuid::parse_str(&id(n)).expect("uuid")
+}
+
+/// Client options that keep the suite fast on loopback: short backoff, short limits.
+pub fn fast() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        backoff: Duration::from_millis(10),
+        ..ClientOptions::default()
+    }
+}
+
+/// The real client for a server at `base_url` (wiremock, a raw server), with the fake
+/// credentials and `options`.
+pub fn client_with(base_url: &str, options: ClientOptions) -> Client {
+    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
+    Client::new(endpoint, PROJECT, Secret::new(TOKEN), options).expect("client")
+}
+
+/// The real client for a server at `base_url`, with the fake credentials and [`fast`] options.
+pub fn client_at(base_url: &str) -> Client {
+    client_with(base_url, fast())
+}
+
+/// Starts the demo server on loopback, its slow answers taking 50 ms.
+pub async fn demo_server() -> DemoServer {
+    DemoServer::start(DemoOptions {
+        slow: Duration::from_millis(50),
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("demo server")
+}
+
+/// The real client for the demo server, with its credentials or another `token`.
+pub fn demo_client(server: &DemoServer, token: Option<&str>) -> Client {
+    let (project, demo_token) = server.credentials();
+    let token = token.map_or(demo_token, Secret::new);
+    Client::new(server.endpoint(), &project, token, fast()).expect("client")
+}
+
+/// Mounts `response` for log `n` on wiremock, for the fake credentials only, expected exactly
+/// `times` times.
+pub async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(n))))
+        .and(basic_auth(PROJECT, TOKEN))
+        .respond_with(response)
+        .expect(times)
+        .mount(server)
+        .await;
 }
 
 /// The API path of a log.
