@@ -30,5 +30,5 @@ fn main() -> ExitCode {
             let mut out = std::io::stdout();
             runtime.block_on(cmd::dispatch(cli, &mut out, &mut err))
         });
-    cmd::report(result, &mut err)
+    cmd::report(result, &mut err).into()
 }

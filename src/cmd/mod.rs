@@ -9,7 +9,6 @@ pub mod history;
 pub mod inspect;
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use thiserror::Error;
 
@@ -74,15 +73,16 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
 
 /// Tells the user about an error, once, on `err`, and gives the code to exit with. A closed
 /// output ends quietly with the usual code.
-pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> ExitCode {
+pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> Exit {
     match result {
-        Ok(exit) => exit.into(),
-        Err(e) if e.is_closed_pipe() => Exit::Ok.into(),
+        Ok(exit) => exit,
+        Err(e) if e.is_closed_pipe() => Exit::Ok,
         Err(e) => {
+            // Errors quote what the user gave (a profile, a path): escapes are made visible.
             for line in e.to_string().lines() {
                 let _ = writeln!(err, "swlog: {}", sanitize(line));
             }
-            e.exit().into()
+            e.exit()
         }
     }
 }
@@ -101,5 +101,63 @@ impl<W: Write> Write for Diagnostics<W> {
     fn flush(&mut self) -> io::Result<()> {
         let _ = self.0.flush();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reported(result: Result<Exit, Error>) -> (Exit, String) {
+        let mut err = Vec::new();
+        let exit = report(result, &mut err);
+        (exit, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_quietly_and_a_full_disk_does_not() {
+        let closed = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert_eq!(reported(Err(closed.into())), (Exit::Ok, String::new()));
+        let full = io::Error::other("No space left on device");
+        let (exit, said) = reported(Err(full.into()));
+        assert_eq!(exit, Exit::Output);
+        assert_eq!(
+            said,
+            "swlog: cannot write output: No space left on device\n"
+        );
+    }
+
+    #[test]
+    fn each_line_of_an_error_is_reported_escaped() {
+        let e = Error::Usage("ID #1: bad \u{1b}]0;x\u{7}\nID #2: worse".to_owned());
+        let (exit, said) = reported(Err(e));
+        assert_eq!(exit, Exit::Usage);
+        assert_eq!(
+            said,
+            "swlog: ID #1: bad \\u{1b}]0;x\\u{7}\nswlog: ID #2: worse\n"
+        );
+        assert_eq!(reported(Ok(Exit::Partial)), (Exit::Partial, String::new()));
+    }
+
+    /// A writer whose every write fails, as stderr on a full disk.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("full"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::other("full"))
+        }
+    }
+
+    #[test]
+    fn diagnostics_that_cannot_be_written_are_dropped() {
+        let mut err = Diagnostics(Full);
+        assert!(writeln!(err, "swlog: warning").is_ok());
+        assert!(err.flush().is_ok());
+        assert_eq!(reported(Ok(Exit::Ok)).0, Exit::Ok);
+        let exit = report(Err(Error::Usage("x".into())), &mut Diagnostics(Full));
+        assert_eq!(exit, Exit::Usage);
     }
 }
