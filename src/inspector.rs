@@ -180,7 +180,7 @@ async fn sleep_until(deadline: Option<TokioInstant>) {
 
 /// Sends `Quit` into the loop on SIGTERM, SIGHUP and SIGINT.
 #[cfg(unix)]
-pub fn forward_signals(tx: UnboundedSender<Message>) {
+pub(crate) fn forward_signals(tx: UnboundedSender<Message>) {
     use tokio::signal::unix::{SignalKind, signal};
     for (kind, name) in [
         (SignalKind::terminate(), "SIGTERM"),
@@ -204,4 +204,4 @@ pub fn forward_signals(tx: UnboundedSender<Message>) {
 
 /// Signals are Unix's; elsewhere the terminal's own keys quit.
 #[cfg(not(unix))]
-pub fn forward_signals(_tx: UnboundedSender<Message>) {}
+pub(crate) fn forward_signals(_tx: UnboundedSender<Message>) {}
