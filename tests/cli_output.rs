@@ -203,3 +203,33 @@ fn swlog_config_shows_the_environment_config_path_and_profiles_escaped() {
     assert_no_raw_controls("stdout", &stdout);
     assert!(stdout.contains("(profiles: p\\u{1b}[2J)"), "{stdout}");
 }
+
+/// The exit codes a text lists: lines like `  3  not found` or `| 3 | not found |`.
+fn codes_in(text: &str, after: &str) -> Vec<u8> {
+    let start = text.find(after).expect("the exit codes section");
+    text[start + after.len()..]
+        .lines()
+        .map(|l| l.trim_start_matches('|').trim_start())
+        .filter_map(|l| l.split([' ', '|']).next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn the_help_and_the_readme_list_the_same_exit_codes() {
+    let out = run(Swlog::bare(), &["--help"], To::Captured, To::Captured);
+    let help = text(&out.stdout);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let readme = &readme[readme.find("### Exit codes").expect("README's exit codes")..];
+    let readme = &readme[..readme[4..].find("\n#").map_or(readme.len(), |n| n + 4)];
+    assert_eq!(
+        codes_in(&help, "Exit codes:"),
+        [0, 1, 2, 3, 4, 5, 6],
+        "{help}"
+    );
+    assert_eq!(
+        codes_in(readme, "| --- | --- |"),
+        [0, 1, 2, 3, 4, 5, 6],
+        "{readme}"
+    );
+}
