@@ -5,17 +5,8 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::config::Overrides;
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  every ID was found
-  1  some lookups failed and others succeeded (each failure on stderr): an ID, or the
-     events or a parent leg of a log that was found
-  2  usage or configuration error (bad ID, bad space, missing credentials)
-  3  not found
-  4  authentication or authorisation refused
-  5  network, server or timeout error";
+use crate::cmd::Exit;
+use crate::config::{Overrides, defaults};
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -29,7 +20,7 @@ Environment:
 
 /// swlog: look up a SignalWire voice log by its ID and see what happened on the call.
 #[derive(Debug, Parser)]
-#[command(name = "swlog", version, about, after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}"))]
+#[command(name = "swlog", version, about, after_help = format!("{ENVIRONMENT}\n\n{}", Exit::help()))]
 pub struct Cli {
     /// Open the inspector on this log ID (a pasted ticket line or Dashboard URL works too).
     pub id: Option<String>,
@@ -47,7 +38,20 @@ impl Cli {
     /// Parses the process's arguments; wrong ones end the process with clap's usage error
     /// (exit code 2).
     pub fn parse_args() -> Self {
-        let cli = Self::parse();
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let cli = match Self::try_parse_from(&args) {
+            Ok(cli) => cli,
+            Err(e) if !e.use_stderr() => e.exit(),
+            // clap quotes the offending argument as given, and on a terminal an escape sequence
+            // in it would act: the same parse of the arguments made visible gives the same
+            // error, quoting them safely.
+            Err(e) => {
+                let visible = args
+                    .iter()
+                    .map(|a| crate::text::sanitize(&a.to_string_lossy()).into_owned());
+                Self::try_parse_from(visible).err().unwrap_or(e).exit()
+            }
+        };
         if let Err(e) = cli.check() {
             e.exit();
         }
@@ -88,8 +92,14 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Seconds allowed for a whole request (default 20).
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    /// Seconds allowed for a whole request.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        help = format!("Seconds allowed for a whole request (default {})", defaults::TIMEOUT.as_secs()),
+    )]
     pub timeout: Option<u64>,
 
     /// Write a diagnostics log here (default with SWLOG_LOG set: the platform state dir).
@@ -117,7 +127,7 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch logs and print them, for scripts and tickets.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = Exit::help())]
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
@@ -181,22 +191,6 @@ pub enum Format {
     /// Each body as received, pretty-printed; several IDs make one JSON array. With --events or
     /// --chain each is `{"log": body, "events": [...], "chain": [...]}`.
     Json,
-}
-
-/// Process exit codes.
-pub mod exit {
-    /// Every ID was found.
-    pub const OK: u8 = 0;
-    /// Some IDs failed.
-    pub const PARTIAL: u8 = 1;
-    /// Usage or configuration error.
-    pub const USAGE: u8 = 2;
-    /// Not found.
-    pub const NOT_FOUND: u8 = 3;
-    /// Authentication or authorisation refused.
-    pub const AUTH: u8 = 4;
-    /// Network, server or timeout error.
-    pub const REMOTE: u8 = 5;
 }
 
 #[cfg(test)]

@@ -3,29 +3,23 @@
 //! something changed. Generic over the backend and the input stream, so tests run the real
 //! loop on ratatui's `TestBackend` with scripted input.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use std::task::Poll;
 
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::layout::Size;
+use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
-use crate::api::client::short_project;
-use crate::app::{App, Context, Notice, Scope};
-use crate::cli::{Global, exit};
-use crate::clipboard::{self, Clipboard};
+use crate::app::App;
+use crate::clipboard::Clipboard;
 use crate::event::{Effect, Message};
 use crate::history::{Save, Saver};
-use crate::session::Session;
-use crate::tui::TerminalGuard;
 use crate::ui;
 
 /// The channel that carries fetch results and signals into the loop.
@@ -247,7 +241,7 @@ async fn sleep_until(deadline: Option<TokioInstant>) {
 
 /// Sends `Quit` into the loop on SIGTERM, SIGHUP and SIGINT.
 #[cfg(unix)]
-fn forward_signals(tx: UnboundedSender<Message>) {
+pub(crate) fn forward_signals(tx: UnboundedSender<Message>) {
     use tokio::signal::unix::{SignalKind, signal};
     for (kind, name) in [
         (SignalKind::terminate(), "SIGTERM"),
@@ -269,87 +263,6 @@ fn forward_signals(tx: UnboundedSender<Message>) {
     }
 }
 
+/// Signals are Unix's; elsewhere the terminal's own keys quit.
 #[cfg(not(unix))]
-fn forward_signals(_tx: UnboundedSender<Message>) {}
-
-/// Runs the interactive inspector; returns the process exit code.
-pub async fn run(global: &Global, id: Option<String>) -> u8 {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("swlog: the inspector needs a terminal; for scripts use `swlog get ID`");
-        return exit::USAGE;
-    }
-    let session = match Session::open(global).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("swlog: {e}");
-            return e.exit_code();
-        }
-    };
-    let settings = &session.settings;
-    let context = Context {
-        space: settings.endpoint.space().to_owned(),
-        project: short_project(&settings.project_id),
-        profile: settings.profile.clone(),
-    };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let size = crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h));
-    let (history, history_warnings) = session.history(global.no_cache);
-    let mut app = App::new(context, size, color, history);
-    app.live = crate::app::Live::new(settings.live_refresh);
-    let env = |k: &str| std::env::var(k).ok();
-    let mut opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
-    // The note first: the warnings, newer, are what the status bar shows on top.
-    if let Some(note) = opened.note.take() {
-        app.notify(Notice::info(Scope::Session, note));
-    }
-    for w in &settings.warnings {
-        app.notify(Notice::warn(Scope::Session, w.clone()));
-    }
-    app.warn(history_warnings);
-    let initial = match id {
-        Some(text) => app.open_input(&text),
-        None => vec![],
-    };
-
-    let guard = match TerminalGuard::enter() {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("swlog: cannot set up the terminal: {e}");
-            return exit::USAGE;
-        }
-    };
-    let mut terminal = match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
-        Ok(t) => t,
-        Err(e) => {
-            drop(guard);
-            eprintln!("swlog: cannot set up the terminal: {e}");
-            return exit::USAGE;
-        }
-    };
-    let (tx, rx) = channel();
-    forward_signals(tx.clone());
-    let result = run_loop(
-        &mut terminal,
-        &mut app,
-        EventStream::new(),
-        &session.client,
-        opened.clipboard.as_mut(),
-        (tx, rx),
-        initial,
-    )
-    .await;
-    drop(guard);
-    // On X11/Wayland the clipboard empties when its owner exits: hand the text to a keeper.
-    if let Ok(exe) = std::env::current_exe()
-        && let Err(e) = opened.clipboard.keep_after_exit(&exe)
-    {
-        eprintln!("swlog: the copied text may not outlive swlog: {e}");
-    }
-    match result {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            eprintln!("swlog: terminal error: {e}");
-            exit::REMOTE
-        }
-    }
-}
+pub(crate) fn forward_signals(_tx: UnboundedSender<Message>) {}

@@ -4,7 +4,8 @@
 use thiserror::Error;
 
 use crate::api::{ApiError, Client, ClientOptions};
-use crate::cli::{Global, exit};
+use crate::cli::Global;
+use crate::cmd::Exit;
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
 use crate::history::{History, Options as HistoryOptions, Warning as HistoryWarning};
@@ -25,10 +26,10 @@ pub enum SessionError {
 
 impl SessionError {
     /// The process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit(&self) -> Exit {
         match self {
-            SessionError::Config(_) => exit::USAGE,
-            SessionError::Demo(_) | SessionError::Client(_) => exit::REMOTE,
+            SessionError::Config(_) => Exit::Usage,
+            SessionError::Demo(_) | SessionError::Client(_) => Exit::Remote,
         }
     }
 }

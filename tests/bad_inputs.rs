@@ -11,15 +11,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use swlog::api::ApiError;
 use swlog::api::error::ErrorClass;
-use swlog::api::{ApiError, Client, ClientOptions, Endpoint};
 use swlog::history::{self, History, Options, Warning};
-use swlog::secret::Secret;
-use uuid::Uuid;
 use wiremock::matchers::{basic_auth, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::{PROJECT, Swlog, TOKEN, id, log_path, record};
+use common::{PROJECT, Swlog, TOKEN, client_at, id, log_path, record, uuid};
 
 /// A host that can never be a DNS name: a label is at most 63 bytes (RFC 1035), and this one has
 /// 64. Refused before any lookup, so nothing leaves the process.
@@ -27,30 +25,12 @@ fn not_a_dns_name() -> String {
     format!("{}.invalid", "a".repeat(64))
 }
 
-fn fast() -> ClientOptions {
-    ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        backoff: Duration::from_millis(10),
-        ..ClientOptions::default()
-    }
-}
-
-fn client_at(base_url: &str) -> Client {
-    let endpoint = Endpoint::from_base_url(base_url).expect("a valid base URL");
-    Client::new(endpoint, PROJECT, Secret::new(TOKEN), fast()).expect("client")
-}
-
-fn log_id(n: u32) -> Uuid {
-    Uuid::parse_str(&id(n)).expect("uuid")
-}
-
 #[tokio::test]
 async fn a_host_that_cannot_be_a_dns_name_is_a_dns_failure_not_retried() {
     let host = not_a_dns_name();
     let started = Instant::now();
     let e = client_at(&format!("https://{host}"))
-        .fetch_log(log_id(1))
+        .fetch_log(uuid(1))
         .await
         .expect_err("no such host");
     assert!(
@@ -123,7 +103,7 @@ async fn https_to_a_plain_http_server_is_a_tls_failure_not_retried() {
     let server = MockServer::start().await;
     let base = server.uri().replacen("http://", "https://", 1);
     let e = client_at(&base)
-        .fetch_log(log_id(1))
+        .fetch_log(uuid(1))
         .await
         .expect_err("no TLS there");
     assert!(matches!(e, ApiError::Tls { .. }), "{e:?}");
@@ -217,7 +197,7 @@ fn a_history_file_that_cannot_be_read_is_moved_aside_and_the_history_still_works
         "{warnings:?}"
     );
     let entry = history::Entry::new(
-        log_id(1),
+        uuid(1),
         chrono::Utc::now(),
         "default",
         "acme",

@@ -10,33 +10,16 @@
 mod common;
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use swlog::api::model::VoiceLog;
-use swlog::api::{ApiError, Client, ClientOptions, Endpoint};
+use swlog::api::{ApiError, Client};
 use swlog::chain::{Chain, Link, MAX_HOPS, known_children, resolve};
-use swlog::demo::{self, DemoOptions, DemoServer, ids};
-use swlog::secret::Secret;
+use swlog::demo::{self, ids};
 use uuid::Uuid;
-use wiremock::matchers::{basic_auth, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use common::{PROJECT, Swlog, TOKEN, id, log_path, record};
-
-fn uuid(n: u32) -> Uuid {
-    Uuid::parse_str(&id(n)).expect("uuid")
-}
-
-fn client_at(base_url: &str) -> Client {
-    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
-    let options = ClientOptions {
-        backoff: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        ..ClientOptions::default()
-    };
-    Client::new(endpoint, PROJECT, Secret::new(TOKEN), options).expect("client")
-}
+use common::{Swlog, answer, client_at, demo_client, demo_server, id, record, uuid};
 
 /// The sample record `n` whose `parent_id` is `parent`.
 fn leg(n: u32, parent: Value) -> Value {
@@ -45,19 +28,8 @@ fn leg(n: u32, parent: Value) -> Value {
     r
 }
 
-/// Serves `body` for log `n`, expected exactly `times` times.
-async fn serve(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(log_path(&id(n))))
-        .and(basic_auth(PROJECT, TOKEN))
-        .respond_with(response)
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
 async fn serve_leg(server: &MockServer, n: u32, parent: Value, times: u64) {
-    serve(
+    answer(
         server,
         n,
         ResponseTemplate::new(200).set_body_json(leg(n, parent)),
@@ -118,7 +90,7 @@ async fn a_leg_that_is_its_own_parent_is_a_loop_without_a_fetch() {
 async fn a_deleted_parent_is_missing_not_found() {
     let server = MockServer::start().await;
     serve_leg(&server, 3, json!(id(2)), 1).await;
-    serve(
+    answer(
         &server,
         2,
         ResponseTemplate::new(404).set_body_raw(r#"{"error":"Not Found"}"#, "application/json"),
@@ -174,7 +146,7 @@ async fn a_chain_deeper_than_the_walk_is_cut_after_ten_parents() {
 async fn a_failing_parent_keeps_its_typed_error() {
     let server = MockServer::start().await;
     serve_leg(&server, 2, json!(id(1)), 1).await;
-    serve(
+    answer(
         &server,
         1,
         ResponseTemplate::new(500)
@@ -193,24 +165,6 @@ async fn a_failing_parent_keeps_its_typed_error() {
     );
 }
 
-async fn demo_server() -> DemoServer {
-    DemoServer::start(DemoOptions {
-        slow: Duration::from_millis(50),
-        ..DemoOptions::default()
-    })
-    .await
-    .expect("demo server")
-}
-
-fn demo_client(server: &DemoServer) -> Client {
-    let (project, token) = server.credentials();
-    let options = ClientOptions {
-        timeout: Duration::from_secs(5),
-        ..ClientOptions::default()
-    };
-    Client::new(server.endpoint(), &project, token, options).expect("client")
-}
-
 fn demo_id(s: &str) -> Uuid {
     Uuid::parse_str(s).expect("uuid")
 }
@@ -218,7 +172,7 @@ fn demo_id(s: &str) -> Uuid {
 #[tokio::test]
 async fn the_demo_chain_has_three_legs_first_leg_first() {
     let server = demo_server().await;
-    let client = demo_client(&server);
+    let client = demo_client(&server, None);
     let chain = chain_of(&client, demo_id(ids::CHAIN_GRANDCHILD)).await;
     assert!(chain.is_complete());
     let legs: Vec<(Option<Uuid>, Option<&str>)> = chain
@@ -252,7 +206,7 @@ impl KindWire for VoiceLog {
 #[tokio::test]
 async fn known_children_of_the_demo_legs() {
     let server = demo_server().await;
-    let client = demo_client(&server);
+    let client = demo_client(&server, None);
     let mut known: HashMap<Uuid, VoiceLog> = HashMap::new();
     for (name, _) in demo::RECORDS {
         let id = demo_id(&demo::id_of(name).expect("demo id"));
@@ -276,7 +230,7 @@ async fn known_children_of_the_demo_legs() {
 async fn get_chain_shows_a_missing_parent_and_succeeds() {
     let server = MockServer::start().await;
     serve_leg(&server, 3, json!(id(2)), 1).await;
-    serve(
+    answer(
         &server,
         2,
         ResponseTemplate::new(404).set_body_raw(r#"{"error":"Not Found"}"#, "application/json"),
@@ -304,7 +258,7 @@ async fn get_chain_shows_a_missing_parent_and_succeeds() {
 async fn get_chain_with_a_failing_parent_exits_1_and_says_why() {
     let server = MockServer::start().await;
     serve_leg(&server, 2, json!(id(1)), 1).await;
-    serve(
+    answer(
         &server,
         1,
         ResponseTemplate::new(503).set_body_raw(r#"{"error":"Unavailable"}"#, "application/json"),

@@ -13,42 +13,18 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use swlog::api::error::{ErrorClass, ErrorItem};
 use swlog::api::model::Kind;
-use swlog::api::{ApiError, Client, ClientOptions, Endpoint, Fetched, LogType};
-use swlog::secret::Secret;
+use swlog::api::{ApiError, ClientOptions, Fetched, LogType};
 use uuid::Uuid;
 use wiremock::matchers::{basic_auth, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::{PROJECT, Raw, TOKEN, closed_port, id, log_path, raw_server, record};
-
-/// Options that keep the suite fast: short backoff, short limits.
-fn fast() -> ClientOptions {
-    ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        backoff: Duration::from_millis(10),
-        ..ClientOptions::default()
-    }
-}
-
-fn client_at(base_url: &str, options: ClientOptions) -> Client {
-    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
-    Client::new(endpoint, PROJECT, Secret::new(TOKEN), options).expect("client")
-}
+use common::{
+    PROJECT, Raw, TOKEN, answer, client_with, closed_port, fast, id, log_path, raw_server, record,
+};
 
 async fn fetch(base_url: &str, n: u32, options: ClientOptions) -> Result<Fetched, ApiError> {
     let uuid = Uuid::parse_str(&id(n)).expect("uuid");
-    client_at(base_url, options).fetch_log(uuid).await
-}
-
-/// Mounts one answer for log `n`, expected exactly `times` times.
-async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(log_path(&id(n))))
-        .respond_with(response)
-        .expect(times)
-        .mount(server)
-        .await;
+    client_with(base_url, options).fetch_log(uuid).await
 }
 
 fn json_body(status: u16, body: &str) -> ResponseTemplate {

@@ -18,32 +18,10 @@ use swlog::demo::{self, DemoOptions, DemoServer, ids};
 use swlog::secret::Secret;
 use uuid::Uuid;
 
-use common::Swlog;
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions {
-        slow: Duration::from_millis(50),
-        ..DemoOptions::default()
-    })
-    .await
-    .expect("demo server")
-}
-
-fn options() -> ClientOptions {
-    ClientOptions {
-        backoff: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        ..ClientOptions::default()
-    }
-}
+use common::{Swlog, demo_client, demo_server, fast};
 
 fn client(server: &DemoServer, project: &str, token: &str) -> Client {
-    Client::new(server.endpoint(), project, Secret::new(token), options()).expect("client")
-}
-
-fn demo_client(server: &DemoServer) -> Client {
-    let (project, token) = server.credentials();
-    Client::new(server.endpoint(), &project, token, options()).expect("client")
+    Client::new(server.endpoint(), project, Secret::new(token), fast()).expect("client")
 }
 
 async fn fetch(client: &Client, id: &str) -> Result<Fetched, ApiError> {
@@ -59,8 +37,8 @@ async fn fetch_named(client: &Client, name: &str) -> Fetched {
 
 #[tokio::test]
 async fn every_variant_parses_through_the_client() {
-    let server = server().await;
-    let client = demo_client(&server);
+    let server = demo_server().await;
+    let client = demo_client(&server, None);
     for (name, kind) in [
         ("call-root-laml", LogType::LamlCall),
         ("call-child-pstn", LogType::RelayPstnCall),
@@ -104,8 +82,8 @@ async fn every_variant_parses_through_the_client() {
 
 #[tokio::test]
 async fn every_demo_record_arrives_as_served() {
-    let server = server().await;
-    let client = demo_client(&server);
+    let server = demo_server().await;
+    let client = demo_client(&server, None);
     for (name, body) in demo::RECORDS {
         let f = fetch_named(&client, name).await;
         assert_eq!(f.body, *body, "{name}");
@@ -128,7 +106,7 @@ async fn every_demo_record_arrives_as_served() {
 
 #[tokio::test]
 async fn wrong_credentials_are_unauthorized() {
-    let server = server().await;
+    let server = demo_server().await;
     let root = ids::CHAIN_ROOT;
     for (project, token) in [
         (demo::PROJECT_ID, "PTwrong-token"),
@@ -143,13 +121,13 @@ async fn wrong_credentials_are_unauthorized() {
         assert!(!e.to_string().contains(token));
     }
     // The same request with the right credentials succeeds, so it was the credentials.
-    assert!(fetch(&demo_client(&server), root).await.is_ok());
+    assert!(fetch(&demo_client(&server, None), root).await.is_ok());
 }
 
 #[tokio::test]
 async fn the_demo_error_ids_give_typed_errors() {
-    let server = server().await;
-    let client = demo_client(&server);
+    let server = demo_server().await;
+    let client = demo_client(&server, None);
 
     let e = fetch(&client, ids::NOT_FOUND).await.expect_err("404");
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
@@ -203,15 +181,15 @@ async fn the_slow_id_is_slow() {
         token,
         ClientOptions {
             timeout: Duration::from_millis(200),
-            ..options()
+            ..fast()
         },
     )
     .expect("client");
     let e = fetch(&impatient, ids::SLOW).await.expect_err("timeout");
     assert!(matches!(e, ApiError::Timeout { .. }), "{e:?}");
     // With a short delay the same ID answers.
-    let quick = server().await;
-    assert!(fetch(&demo_client(&quick), ids::SLOW).await.is_ok());
+    let quick = demo_server().await;
+    assert!(fetch(&demo_client(&quick, None), ids::SLOW).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -239,7 +217,7 @@ async fn swlog_get_demo_prints_demo_data() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn swlog_get_against_the_demo_server_checks_credentials() {
-    let server = server().await;
+    let server = demo_server().await;
     let base = server.base_url();
     let ok = Swlog::bare()
         .secret(demo::TOKEN)

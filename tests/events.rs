@@ -9,22 +9,22 @@
 
 mod common;
 
-use std::time::Duration;
-
 use chrono::TimeZone;
 use serde_json::{Value, json};
 use swlog::api::events::{Level, Shape};
 use swlog::api::model::Field;
-use swlog::api::{ApiError, Client, ClientOptions, Endpoint, FetchedEvents};
-use swlog::demo::{self, DemoOptions, DemoServer, ids};
+use swlog::api::{ApiError, FetchedEvents};
+use swlog::demo::{self, ids};
 use swlog::present::events::timeline;
 use swlog::present::format::Clock;
-use swlog::secret::Secret;
 use uuid::Uuid;
 use wiremock::matchers::{basic_auth, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::{PROJECT, Swlog, TOKEN, assert_no_raw_controls, id, log_path, record};
+use common::{
+    PROJECT, Swlog, TOKEN, assert_no_raw_controls, client_at, demo_client, demo_server, id,
+    log_path, record,
+};
 
 fn events_path(id: &str) -> String {
     format!("{}/events", log_path(id))
@@ -32,19 +32,6 @@ fn events_path(id: &str) -> String {
 
 fn uuid(s: &str) -> Uuid {
     Uuid::parse_str(s).expect("uuid")
-}
-
-fn fast() -> ClientOptions {
-    ClientOptions {
-        backoff: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        ..ClientOptions::default()
-    }
-}
-
-fn client_at(base_url: &str) -> Client {
-    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
-    Client::new(endpoint, PROJECT, Secret::new(TOKEN), fast()).expect("client")
 }
 
 async fn events_at(
@@ -179,21 +166,6 @@ async fn an_odd_events_body_is_read_not_refused() {
 }
 
 // ---- the demo server -----------------------------------------------------------------------
-
-async fn demo_server() -> DemoServer {
-    DemoServer::start(DemoOptions {
-        slow: Duration::from_millis(50),
-        ..DemoOptions::default()
-    })
-    .await
-    .expect("demo server")
-}
-
-fn demo_client(server: &DemoServer, token: Option<&str>) -> Client {
-    let (project, demo_token) = server.credentials();
-    let token = token.map_or(demo_token, Secret::new);
-    Client::new(server.endpoint(), &project, token, fast()).expect("client")
-}
 
 #[tokio::test]
 async fn every_demo_events_file_is_served_as_is_and_belongs_to_its_leg() {

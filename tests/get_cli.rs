@@ -14,23 +14,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{any, basic_auth, method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use common::{
-    PROJECT, Ran, Swlog, TOKEN, assert_no_raw_controls, closed_port, id, log_path, record,
+    PROJECT, Ran, Swlog, TOKEN, answer, assert_no_raw_controls, closed_port, id, log_path, record,
 };
-
-/// Mounts `response` for log `n`, expected exactly `times` times.
-async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(log_path(&id(n))))
-        .and(basic_auth(PROJECT, TOKEN))
-        .respond_with(response)
-        .expect(times)
-        .mount(server)
-        .await;
-}
 
 /// Mounts the sample record for log `n`, expected once.
 async fn found(server: &MockServer, n: u32) {

@@ -126,7 +126,7 @@ async fn copy_keys_put_the_right_text_on_the_clipboard() {
     })
     .await;
     let (_, clipboard) = h.quit_with_clipboard().await;
-    let copies = clipboard.copies;
+    let copies = clipboard.copies();
     assert_eq!(copies.len(), 4, "{copies:?}");
     assert_eq!(copies[0], "+14155550123");
     assert_eq!(copies[1], ids::CHAIN_CHILD);

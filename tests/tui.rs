@@ -446,9 +446,9 @@ async fn events_timeline_opens_with_e_and_unfolds_details() {
     .await;
     let (_, clipboard) = h.quit_with_clipboard().await;
     assert!(
-        clipboard.copies[0].contains("+00.000s"),
+        clipboard.copies()[0].contains("+00.000s"),
         "{:?}",
-        clipboard.copies
+        clipboard.copies()
     );
 }
 

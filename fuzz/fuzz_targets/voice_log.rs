@@ -16,8 +16,8 @@ use swlog::api::client::decode_object;
 use swlog::api::{Fetched, VoiceLog};
 use swlog::app::{App, Context};
 use swlog::cli::Format;
+use swlog::cmd::get::{Output, render_text};
 use swlog::event::{Effect, Message};
-use swlog::get::{Output, render_text};
 use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::format::Clock;
 

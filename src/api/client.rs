@@ -38,7 +38,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(20),
+            timeout: crate::config::defaults::TIMEOUT,
             max_body: 2 * 1024 * 1024,
             max_attempts: 3,
             backoff: Duration::from_millis(250),

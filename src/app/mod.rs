@@ -179,7 +179,7 @@ impl App {
             color,
             spinner: 0,
             fixed_now: None,
-            live: Live::new(std::time::Duration::from_secs(5)),
+            live: Live::new(crate::config::defaults::LIVE_REFRESH),
             changed: None,
             generation: 0,
         }

@@ -60,10 +60,16 @@ impl Notice {
     }
 
     fn new(level: Level, scope: Scope, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        // Notices quote paths, settings and server words: made safe once, here, for all of them.
+        let text = match crate::text::sanitize(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(safe) => safe,
+        };
         Self {
             level,
             scope,
-            text: text.into(),
+            text,
             slot: None,
         }
     }

@@ -29,8 +29,8 @@ use crate::text::sanitize;
 pub use deferred::{Save, Saved, Saver};
 use store::{CachedFile, Fault, Read};
 
-/// The default number of unpinned entries kept.
-pub const DEFAULT_CAP: usize = 1_000;
+/// The default number of unpinned entries kept (the config's default `history_limit`).
+pub const DEFAULT_CAP: usize = crate::config::defaults::HISTORY_LIMIT;
 
 /// What a lookup found: a summary of the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,7 +209,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             cap: DEFAULT_CAP,
-            cache: true,
+            cache: crate::config::defaults::CACHE,
         }
     }
 }

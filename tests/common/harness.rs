@@ -1,5 +1,7 @@
-//! A harness that runs the real inspector loop on a `TestBackend` against the demo server,
-//! with scripted terminal input, and lets a test read the screen while the loop runs.
+//! A harness that runs the real inspector on a `TestBackend` against the demo server, with
+//! scripted terminal input, and lets a test read the screen while the loop runs. It starts the
+//! inspector through `swlog::cmd::inspect::Startup`, the builder `swlog` itself uses, so the
+//! settings, history and start-up messages reach the app the way they do for a user.
 
 // Test helpers: a failed set-up step should stop the test loudly.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
@@ -14,13 +16,16 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Size};
-use swlog::api::{Client, ClientOptions};
-use swlog::app::{App, Context};
+use swlog::api::Client;
+use swlog::app::App;
 use swlog::clipboard::Recording;
+use swlog::cmd::inspect::Startup;
+use swlog::config::Settings;
 use swlog::demo::{DemoOptions, DemoServer};
-use swlog::history::{History, Options as HistoryOptions};
-use swlog::inspector::{channel, run_loop};
+use swlog::history::{History, Options as HistoryOptions, Warning as HistoryWarning};
+use swlog::inspector::channel;
 use swlog::secret::Secret;
+use swlog::session::Session;
 use tokio::task::JoinHandle;
 
 /// A `TestBackend` that the test and the loop share.
@@ -90,19 +95,32 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
         .expect("valid date")
 }
 
-/// A running inspector.
+/// A running inspector, started through the same [`Startup`] builder as `swlog` itself.
 pub struct Harness {
     pub backend: SharedBackend,
     keys: UnboundedSender<std::io::Result<Event>>,
-    task: JoinHandle<(App, Recording)>,
-    pub server: DemoServer,
+    task: JoinHandle<App>,
+    clipboard: Recording,
 }
 
-/// The client options for tests: quick backoff.
-pub fn quick() -> ClientOptions {
-    ClientOptions {
-        backoff: Duration::from_millis(10),
-        ..ClientOptions::default()
+/// A session on the demo server, as `swlog --demo` opens it, with a quick client and, when
+/// given, another token.
+pub fn demo_session(server: DemoServer, token: Option<&str>) -> Session {
+    let mut settings = Settings::demo(&server);
+    if let Some(token) = token {
+        settings.token = Secret::new(token);
+    }
+    let client = Client::new(
+        settings.endpoint.clone(),
+        &settings.project_id,
+        settings.token.clone(),
+        super::fast(),
+    )
+    .expect("client");
+    Session {
+        client,
+        settings,
+        demo: Some(server),
     }
 }
 
@@ -129,10 +147,7 @@ impl Harness {
         token: Option<&str>,
     ) -> Self {
         let server = DemoServer::start(demo).await.expect("demo server");
-        let (project, good_token) = server.credentials();
-        let token = token.map_or(good_token, Secret::new);
-        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
-        Self::start_client(client, server, width, height, false)
+        Self::start_session(demo_session(server, token), width, height, false, None)
     }
 
     /// Starts the loop against a fresh demo server, with colour on.
@@ -140,25 +155,29 @@ impl Harness {
         let server = DemoServer::start(DemoOptions::default())
             .await
             .expect("demo server");
-        let (project, token) = server.credentials();
-        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
-        Self::start_client(client, server, width, height, true)
+        Self::start_session(demo_session(server, None), width, height, true, None)
     }
 
     /// Starts the loop against another server at `base_url` (e.g. wiremock), with fake
-    /// credentials. A demo server still runs, unused, to keep the harness uniform.
+    /// credentials and the demo's settings otherwise.
     pub async fn start_against(base_url: &str, width: u16, height: u16) -> Self {
         let server = DemoServer::start(DemoOptions::default())
             .await
             .expect("demo server");
+        let mut session = demo_session(server, None);
         let endpoint = swlog::api::Endpoint::from_base_url(base_url).expect("loopback URL");
-        let client =
-            Client::new(endpoint, "test-project", Secret::new("PTtest"), quick()).expect("client");
-        Self::start_client(client, server, width, height, false)
+        session.client = Client::new(
+            endpoint,
+            "test-project",
+            Secret::new("PTtest"),
+            super::fast(),
+        )
+        .expect("client");
+        Self::start_session(session, width, height, false, None)
     }
 
     /// Starts the loop against a demo server whose live call ends after `live_for`, refreshing
-    /// live records every `every`.
+    /// live records every `every` (the config file's `live_refresh_secs`).
     pub async fn start_live(width: u16, height: u16, live_for: Duration, every: Duration) -> Self {
         let server = DemoServer::start(DemoOptions {
             live_for,
@@ -166,96 +185,64 @@ impl Harness {
         })
         .await
         .expect("demo server");
-        let (project, token) = server.credentials();
-        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
-        Self::start_client_with(client, server, width, height, false, every)
-    }
-
-    fn start_client(
-        client: Client,
-        server: DemoServer,
-        width: u16,
-        height: u16,
-        color: bool,
-    ) -> Self {
-        Self::start_client_with(client, server, width, height, color, Duration::from_secs(5))
+        let mut session = demo_session(server, None);
+        session.settings.live_refresh = every;
+        Self::start_session(session, width, height, false, None)
     }
 
     /// Starts the loop against a fresh demo server (slow answers take 400 ms), recording to the
-    /// history in `dir`, as a second run of swlog on the same machine would.
+    /// history in `dir`, as a second run of swlog on the same machine would; what opening that
+    /// history warns about reaches the inspector as it does at start-up.
     pub async fn start_in(dir: &std::path::Path, width: u16, height: u16) -> Self {
         let options = DemoOptions {
             slow: Duration::from_millis(400),
             ..DemoOptions::default()
         };
         let server = DemoServer::start(options).await.expect("demo server");
-        let (project, token) = server.credentials();
-        let client = Client::new(server.endpoint(), &project, token, quick()).expect("client");
-        let (history, warnings) = History::open(dir, HistoryOptions::default());
-        assert!(warnings.is_empty(), "{warnings:?}");
-        Self::start_app(
-            client,
-            server,
+        let history = History::open(dir, HistoryOptions::default());
+        Self::start_session(
+            demo_session(server, None),
             width,
             height,
             false,
-            Duration::from_secs(5),
-            history,
+            Some(history),
         )
     }
 
-    fn start_client_with(
-        client: Client,
-        server: DemoServer,
+    /// Starts the loop on `session` through [`Startup`], with a recording clipboard, the
+    /// given history (default: an empty one in memory) and a fixed "now".
+    pub fn start_session(
+        session: Session,
         width: u16,
         height: u16,
         color: bool,
-        every: Duration,
+        history: Option<(History, Vec<HistoryWarning>)>,
     ) -> Self {
-        let history = History::in_memory(HistoryOptions::default());
-        Self::start_app(client, server, width, height, color, every, history)
-    }
-
-    fn start_app(
-        client: Client,
-        server: DemoServer,
-        width: u16,
-        height: u16,
-        color: bool,
-        every: Duration,
-        history: History,
-    ) -> Self {
-        let context = Context {
-            space: "demo".into(),
-            project: "5ca1ab1e…".into(),
-            profile: "demo".into(),
-        };
-        let mut app = App::new(context, Size::new(width, height), color, history);
-        app.fixed_now = Some(now());
-        app.live = swlog::app::Live::new(every);
+        let (history, warnings) =
+            history.unwrap_or_else(|| (History::in_memory(HistoryOptions::default()), vec![]));
+        let clipboard = Recording::new();
+        let mut startup = Startup::builder(session)
+            .size(Size::new(width, height))
+            .color(color)
+            .history(history, warnings)
+            .clipboard(Box::new(clipboard.clone()))
+            .build();
+        startup.app.fixed_now = Some(now());
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
         let (keys, input) = unbounded();
         let task = tokio::spawn(async move {
-            let mut clipboard = Recording::new();
-            run_loop(
-                &mut terminal,
-                &mut app,
-                input,
-                &client,
-                &mut clipboard,
-                channel(),
-                vec![],
-            )
-            .await
-            .expect("loop");
-            (app, clipboard)
+            startup
+                .run(&mut terminal, input, channel())
+                .await
+                .expect("loop");
+            startup.app
         });
         Self {
             backend,
             keys,
             task,
-            server,
+            clipboard,
         }
     }
 
@@ -348,10 +335,11 @@ impl Harness {
 
     /// Waits for the loop to end by itself; the final state and what was copied.
     pub async fn exited_with_clipboard(self) -> (App, Recording) {
-        tokio::time::timeout(Duration::from_secs(5), self.task)
+        let app = tokio::time::timeout(Duration::from_secs(5), self.task)
             .await
             .expect("loop ends")
-            .expect("loop task")
+            .expect("loop task");
+        (app, self.clipboard)
     }
 
     /// Quits with Ctrl-C (which works in any pane) and returns the final state.

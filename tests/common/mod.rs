@@ -11,8 +11,14 @@ use std::time::Duration;
 use assert_cmd::Command;
 use base64::Engine as _;
 use serde_json::{Value, json};
+use swlog::api::{Client, ClientOptions, Endpoint};
+use swlog::demo::{DemoOptions, DemoServer};
+use swlog::secret::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use uuid::Uuid;
+use wiremock::matchers::{basic_auth, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The fake project ID the tests authenticate with.
 pub const PROJECT: &str = "a1b2c3d4-0000-4000-8000-0000000000aa";
@@ -22,6 +28,62 @@ pub const TOKEN: &str = "PTtest-SECRET-9f8e7d6c5b4a";
 /// A log ID made from a number, e.g. `id(7)` = `00000000-0000-4000-8000-000000000007`.
 pub fn id(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
+}
+
+/// The log ID `id(n)` as a UUID.
+pub fn uuid(n: u32) -> Uuid {
+    Uuid::parse_str(&id(n)).expect("uuid")
+}
+
+/// Client options that keep the suite fast on loopback: short backoff, short limits.
+pub fn fast() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        backoff: Duration::from_millis(10),
+        ..ClientOptions::default()
+    }
+}
+
+/// The real client for a server at `base_url` (wiremock, a raw server), with the fake
+/// credentials and `options`.
+pub fn client_with(base_url: &str, options: ClientOptions) -> Client {
+    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
+    Client::new(endpoint, PROJECT, Secret::new(TOKEN), options).expect("client")
+}
+
+/// The real client for a server at `base_url`, with the fake credentials and [`fast`] options.
+pub fn client_at(base_url: &str) -> Client {
+    client_with(base_url, fast())
+}
+
+/// Starts the demo server on loopback, its slow answers taking 50 ms.
+pub async fn demo_server() -> DemoServer {
+    DemoServer::start(DemoOptions {
+        slow: Duration::from_millis(50),
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("demo server")
+}
+
+/// The real client for the demo server, with its credentials or another `token`.
+pub fn demo_client(server: &DemoServer, token: Option<&str>) -> Client {
+    let (project, demo_token) = server.credentials();
+    let token = token.map_or(demo_token, Secret::new);
+    Client::new(server.endpoint(), &project, token, fast()).expect("client")
+}
+
+/// Mounts `response` for log `n` on wiremock, for the fake credentials only, expected exactly
+/// `times` times.
+pub async fn answer(server: &MockServer, n: u32, response: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(n))))
+        .and(basic_auth(PROJECT, TOKEN))
+        .respond_with(response)
+        .expect(times)
+        .mount(server)
+        .await;
 }
 
 /// The API path of a log.
@@ -63,7 +125,8 @@ pub struct Ran {
 
 /// The `swlog` binary with an environment that cannot see the user's settings.
 pub struct Swlog {
-    cmd: Command,
+    cmd: std::process::Command,
+    stdin: Option<String>,
     secrets: Vec<String>,
     _home: tempfile::TempDir,
 }
@@ -73,7 +136,7 @@ impl Swlog {
     /// in a fresh temporary directory so no real config file is read.
     pub fn bare() -> Self {
         let home = tempfile::tempdir().expect("temp dir");
-        let mut cmd = Command::cargo_bin("swlog").expect("the swlog binary");
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("swlog"));
         for name in [
             "SIGNALWIRE_SPACE",
             "SIGNALWIRE_SPACE_URL",
@@ -99,10 +162,10 @@ impl Swlog {
             .env("XDG_STATE_HOME", home.path().join("state"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("NO_COLOR", "1")
-            .timeout(Duration::from_secs(30));
+            .env("NO_COLOR", "1");
         Self {
             cmd,
+            stdin: None,
             secrets: vec![TOKEN.to_owned()],
             _home: home,
         }
@@ -148,18 +211,30 @@ impl Swlog {
 
     /// Feeds standard input.
     pub fn stdin(mut self, input: &str) -> Self {
-        self.cmd.write_stdin(input);
+        self.stdin = Some(input.to_owned());
         self
+    }
+
+    /// The command as set up, for a test that wires its output itself (a closed pipe, a full
+    /// disk), with the temporary home it must keep until the run is over.
+    pub fn into_std(self) -> (std::process::Command, tempfile::TempDir) {
+        (self.cmd, self._home)
     }
 
     /// Runs the binary off the async runtime (so an in-process server keeps serving), and
     /// checks that no secret, raw or as Basic credentials, reached stdout or stderr.
     pub async fn run(self) -> Ran {
         let Swlog {
-            mut cmd,
+            cmd,
+            stdin,
             secrets,
             _home: home,
         } = self;
+        let mut cmd = Command::from_std(cmd);
+        cmd.timeout(Duration::from_secs(30));
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
         let ran = tokio::task::spawn_blocking(move || {
             let out = cmd.output().expect("run swlog");
             Ran {

@@ -2,9 +2,11 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, Global, HistoryAction, HistoryArgs, exit};
-use crate::config;
-use crate::history::{DEFAULT_CAP, Entry, History, Options};
+use super::{Error, Exit};
+use crate::cli::{Format, Global, HistoryAction, HistoryArgs};
+use crate::config::{self, defaults};
+use crate::history::{Entry, History, Options};
+use crate::text::sanitize;
 
 /// Opens the history `swlog` would use, without credentials: only the config file's history
 /// settings matter here.
@@ -17,8 +19,12 @@ fn open(global: &Global) -> (History, Vec<String>) {
         cap: file
             .as_ref()
             .and_then(|f| f.history_limit)
-            .unwrap_or(DEFAULT_CAP),
-        cache: file.as_ref().and_then(|f| f.cache).unwrap_or(true) && !global.no_cache,
+            .unwrap_or(defaults::HISTORY_LIMIT),
+        cache: file
+            .as_ref()
+            .and_then(|f| f.cache)
+            .unwrap_or(defaults::CACHE)
+            && !global.no_cache,
     };
     let (history, warnings) = match History::dir_for(global.demo) {
         Some(dir) => History::open(dir, options),
@@ -45,24 +51,23 @@ pub fn line(entry: &Entry) -> String {
     s
 }
 
-/// Runs `swlog history`; returns the exit code.
-pub fn run(
+/// Runs `swlog history`.
+pub fn command(
     global: &Global,
     args: &HistoryArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> std::io::Result<u8> {
+) -> Result<Exit, Error> {
     let (mut history, warnings) = open(global);
     for w in warnings {
-        writeln!(err, "swlog: {w}")?;
+        writeln!(err, "swlog: {}", sanitize(&w))?;
     }
     match args.action {
         Some(HistoryAction::Clear) => {
             let n = history.entries().len();
             let warnings = history.clear();
             if let Some(w) = warnings.first() {
-                writeln!(err, "swlog: cannot clear the history: {w}")?;
-                return Ok(exit::REMOTE);
+                return Err(Error::ClearHistory(w.to_string()));
             }
             writeln!(err, "swlog: cleared {n} lookups and their cached bodies")?;
         }
@@ -80,5 +85,5 @@ pub fn run(
             }
         },
     }
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }

@@ -1,21 +1,26 @@
 //! `swlog get`: fetch logs concurrently over one client and print them in input order, with each
 //! leg's events and chain of legs when asked.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal as _, Write};
 
 use crossterm::style::Stylize;
 use futures::StreamExt;
 use uuid::Uuid;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
+use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
 use crate::chain::{self, Chain, Link};
-use crate::cli::{Format, exit};
+use crate::cli::{Format, GetArgs, Global};
 use crate::present::format::Clock;
 use crate::present::{Presented, Tone, present};
+use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
+
+mod json;
+use json::json_with_extras;
 
 /// How `swlog get` prints.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +35,63 @@ pub struct Output {
     pub events: bool,
     /// Whether to follow and print each leg's chain of parents.
     pub chain: bool,
+}
+
+/// Runs `swlog get`: reads the IDs, opens the session and the history, and prints each log.
+pub async fn command(
+    global: &Global,
+    args: &GetArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let inputs = collect_inputs(&args.ids, &mut std::io::stdin().lock())
+        .map_err(|e| Error::Usage(format!("cannot read IDs from standard input: {e}")))?;
+    let ids = match parse_inputs(&inputs) {
+        Ok(ids) if ids.is_empty() => {
+            return Err(Error::Usage(
+                "no IDs given (standard input was empty)".to_owned(),
+            ));
+        }
+        Ok(ids) => ids,
+        Err(errors) => return Err(Error::Usage(errors.join("\n"))),
+    };
+    let session = Session::open(global).await?;
+    for w in &session.settings.warnings {
+        writeln!(err, "swlog: warning: {}", sanitize(w))?;
+    }
+    let mut history = None;
+    if !args.no_history {
+        let (opened, warnings) = session.history(global.no_cache);
+        for w in warnings {
+            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
+        }
+        history = Some(opened);
+    }
+    let recorder = history.as_mut().map(|h| Recorder {
+        history: h,
+        profile: &session.settings.profile,
+        space: session.settings.endpoint.space(),
+    });
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let output = Output {
+        format: args.format,
+        color,
+        demo: global.demo,
+        events: args.events,
+        chain: args.chain,
+    };
+    let concurrency = usize::from(args.concurrency);
+    Ok(run(
+        &session.client,
+        &ids,
+        concurrency,
+        output,
+        out,
+        err,
+        recorder,
+    )
+    .await?)
 }
 
 /// Everything looked up for one ID.
@@ -152,7 +214,7 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
     mut recorder: Option<Recorder<'_>>,
-) -> std::io::Result<u8> {
+) -> std::io::Result<Exit> {
     let clock = Clock::system();
     let mut results = futures::stream::iter(ids.iter().copied())
         .map(|id| async move { (id, look_up(client, id, output).await) })
@@ -217,7 +279,7 @@ pub async fn run(
         let pretty = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
         writeln!(out, "{}", json_for_terminal(&pretty))?;
     }
-    Ok(exit_code(found, &failures))
+    Ok(Exit::of_lookups(found, &failures))
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.
@@ -254,71 +316,6 @@ fn problems(
     found
 }
 
-/// `{"log": body, "events": data, "chain": links}` with the parts that were asked for. The
-/// events are the body's `data` as received; none recorded (404) is `[]`; a failed lookup is
-/// `null` with `events_error` beside it.
-fn json_with_extras(
-    fetched: &Fetched,
-    events: &Option<Result<FetchedEvents, ApiError>>,
-    chain: &Option<Chain>,
-    output: Output,
-) -> Value {
-    let mut item = Map::new();
-    item.insert("log".into(), Value::Object(fetched.log.raw.clone()));
-    if output.events {
-        match events {
-            Some(Ok(e)) => {
-                item.insert("events".into(), e.events.data());
-            }
-            Some(Err(ApiError::NotFound { .. })) => {
-                item.insert("events".into(), json!([]));
-            }
-            Some(Err(e)) => {
-                item.insert("events".into(), Value::Null);
-                item.insert("events_error".into(), error_json(e));
-            }
-            None => {}
-        }
-    }
-    if output.chain
-        && let Some(chain) = chain
-    {
-        item.insert("chain".into(), chain_json(chain));
-    }
-    Value::Object(item)
-}
-
-fn error_json(e: &ApiError) -> Value {
-    json!({"error": e.short(), "message": e.to_string()})
-}
-
-/// The chain's links, first leg first, each with a `link` saying what it is.
-fn chain_json(chain: &Chain) -> Value {
-    let links = chain.links.iter().map(|link| match link {
-        Link::Leg { id, log } => {
-            let raw = |k: &str| log.raw.get(k).cloned().unwrap_or(Value::Null);
-            json!({
-                "link": "leg",
-                "id": id.map(|u| u.to_string()),
-                "type": raw("type"),
-                "status": raw("status"),
-                "from": raw("from"),
-                "to": raw("to"),
-                "parent_id": raw("parent_id"),
-            })
-        }
-        Link::Missing { id, why } => {
-            json!({"link": "missing", "id": id.to_string(), "error": why.short(), "message": why.to_string()})
-        }
-        Link::Cycle { id } => json!({"link": "cycle", "id": id.to_string()}),
-        Link::Truncated { next, after } => {
-            json!({"link": "truncated", "next": next.to_string(), "after": after})
-        }
-        Link::InvalidParent(s) => json!({"link": "invalid_parent", "parent_id": s}),
-    });
-    Value::Array(links.collect())
-}
-
 /// The "Chain" section of the text output.
 fn render_chain(chain: &Chain, color: bool) -> String {
     let mut s = "  Chain (first leg first)\n".to_owned();
@@ -349,26 +346,6 @@ fn render_events(events: &Result<FetchedEvents, ApiError>, clock: &Clock, color:
         s.push('\n');
     }
     s
-}
-
-/// The exit code for `found` successes and these failures.
-pub fn exit_code(found: usize, failures: &[ErrorClass]) -> u8 {
-    if failures.is_empty() {
-        exit::OK
-    } else if found > 0 {
-        exit::PARTIAL
-    } else if failures.contains(&ErrorClass::Auth) {
-        exit::AUTH
-    } else if failures.iter().all(|c| *c == ErrorClass::NotFound) {
-        exit::NOT_FOUND
-    } else {
-        exit::REMOTE
-    }
-}
-
-/// The exit code for one error.
-pub fn exit_code_of(e: &ApiError) -> u8 {
-    exit_code(0, &[e.class()])
 }
 
 fn paint(s: &str, tone: Tone, color: bool) -> String {
@@ -537,15 +514,5 @@ mod tests {
             errors[0]
         );
         assert_eq!(errors[1], "ID #3: no log ID given");
-    }
-
-    #[test]
-    fn exit_codes() {
-        use ErrorClass::*;
-        assert_eq!(exit_code(3, &[]), exit::OK);
-        assert_eq!(exit_code(1, &[NotFound]), exit::PARTIAL);
-        assert_eq!(exit_code(0, &[NotFound, NotFound]), exit::NOT_FOUND);
-        assert_eq!(exit_code(0, &[NotFound, Auth]), exit::AUTH);
-        assert_eq!(exit_code(0, &[NotFound, Remote]), exit::REMOTE);
     }
 }

@@ -12,6 +12,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use thiserror::Error;
 
+mod source;
+
+use source::{FileSource, from_command_line, from_environment};
+
 use crate::api::endpoint::{Endpoint, EndpointError};
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
@@ -28,6 +32,21 @@ pub mod vars {
     pub const BASE_URL: [&str; 1] = ["SWLOG_BASE_URL"];
     /// Another config file.
     pub const CONFIG: &str = "SWLOG_CONFIG";
+}
+
+/// The built-in settings, used where neither the command line, the environment nor the file
+/// says otherwise. The only place they are written.
+pub mod defaults {
+    use std::time::Duration;
+
+    /// Time allowed for a whole request.
+    pub const TIMEOUT: Duration = Duration::from_secs(20);
+    /// Time between refreshes of a call in progress.
+    pub const LIVE_REFRESH: Duration = Duration::from_secs(5);
+    /// How many unpinned lookups the history keeps.
+    pub const HISTORY_LIMIT: usize = 1_000;
+    /// Whether response bodies are cached beside the history.
+    pub const CACHE: bool = true;
 }
 
 /// One `[profiles.NAME]` table.
@@ -190,10 +209,10 @@ impl Settings {
             project_origin: Origin::Demo,
             token,
             token_origin: Origin::Demo,
-            timeout: Duration::from_secs(20),
-            live_refresh: Duration::from_secs(5),
-            history_limit: crate::history::DEFAULT_CAP,
-            cache: true,
+            timeout: defaults::TIMEOUT,
+            live_refresh: defaults::LIVE_REFRESH,
+            history_limit: defaults::HISTORY_LIMIT,
+            cache: defaults::CACHE,
             clipboard: crate::clipboard::ClipboardChoice::default(),
             warnings: Vec::new(),
         }
@@ -235,107 +254,57 @@ pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
 }
 
 /// Puts the settings together from the environment, the file and the command line.
+///
+/// Each source is read on its own ([`from_command_line`], [`from_environment`],
+/// [`FileSource`], [`defaults`]); this only decides which source wins for each setting.
 pub fn resolve(
     overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
-    let path = config_path(overrides, env);
-    let file = match &path {
-        Some(p) => load_file(p)?,
-        None => None,
-    };
-    let shown_path = path
-        .as_ref()
-        .map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string());
-    let profile_name = overrides
-        .profile
-        .clone()
-        .unwrap_or_else(|| "default".to_owned());
-    let profile = match (&file, &overrides.profile) {
-        (Some(f), _) => match f.profiles.get(&profile_name) {
-            Some(p) => p.clone(),
-            None if overrides.profile.is_none() => Profile::default(),
-            None => {
-                return Err(ConfigError::UnknownProfile {
-                    name: profile_name,
-                    path: shown_path,
-                    available: f.profiles.keys().cloned().collect(),
-                });
-            }
-        },
-        (None, Some(name)) => {
-            return Err(ConfigError::UnknownProfile {
-                name: name.clone(),
-                path: shown_path,
-                available: vec![],
-            });
-        }
-        (None, None) => Profile::default(),
-    };
-    let first_env = |names: &[&'static str]| {
-        names.iter().find_map(|n| {
-            env(n)
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| (v, Origin::Env(n)))
-        })
-    };
-    let how = |var: &str, key: &str| {
-        format!("set ${var}, or `{key}` under [profiles.{profile_name}] in {shown_path}")
-    };
+    let file = FileSource::load(overrides, env)?;
+    let (flags, vars, from_file) = (
+        from_command_line(overrides),
+        from_environment(env),
+        file.layer(),
+    );
     let mut warnings = Vec::new();
 
-    let (endpoint, endpoint_origin) = if let Some(url) = &overrides.base_url {
-        (Endpoint::from_base_url(url)?, Origin::Flag("--base-url"))
-    } else if let Some((url, origin)) = first_env(&vars::BASE_URL) {
+    // A base URL from anywhere beats a space from anywhere: it is the more specific setting.
+    let base_url = flags.base_url.or(vars.base_url).or(from_file.base_url);
+    let (endpoint, endpoint_origin) = if let Some((url, origin)) = base_url {
         (Endpoint::from_base_url(&url)?, origin)
-    } else if let Some(url) = &profile.base_url {
-        (Endpoint::from_base_url(url)?, Origin::File("base_url"))
-    } else if let Some((space, origin)) = first_env(&vars::SPACE) {
+    } else if let Some((space, origin)) = vars.space.or(from_file.space) {
         (Endpoint::from_space(&space)?, origin)
-    } else if let Some(space) = &profile.space {
-        (Endpoint::from_space(space)?, Origin::File("space"))
     } else {
         return Err(ConfigError::Missing {
             what: "space",
-            how: how(vars::SPACE[0], "space"),
+            how: file.how(vars::SPACE[0], "space"),
         });
     };
 
-    let (project_id, project_origin) = first_env(&vars::PROJECT)
-        .or_else(|| {
-            profile
-                .project_id
-                .clone()
-                .map(|p| (p, Origin::File("project_id")))
-        })
+    let (project_id, project_origin) = vars
+        .project_id
+        .or(from_file.project_id)
         .map(|(p, o)| (p.trim().to_owned(), o))
         .ok_or_else(|| ConfigError::Missing {
             what: "project ID",
-            how: how(vars::PROJECT[0], "project_id"),
+            how: file.how(vars::PROJECT[0], "project_id"),
         })?;
 
-    if profile.token.is_some() && profile.token_command.is_some() {
-        return Err(ConfigError::TwoTokens(profile_name));
-    }
-    let (token, token_origin) = if let Some((t, origin)) = first_env(&vars::TOKEN) {
-        (Secret::new(t), origin)
-    } else if let Some(t) = &profile.token {
-        if let Some(p) = &path
-            && let Some(w) = permissive_warning(p)
-        {
-            warnings.push(w);
-        }
-        (Secret::new(t.clone()), Origin::File("token"))
-    } else if let Some(cmd) = &profile.token_command {
-        (run_token_command(cmd)?, Origin::File("token_command"))
-    } else {
-        return Err(ConfigError::Missing {
-            what: "API token",
-            how: format!(
-                "set ${}, or `token_command` (or `token`) under [profiles.{profile_name}] in {shown_path}",
-                vars::TOKEN[0]
-            ),
-        });
+    file.check_one_token()?;
+    let (token, token_origin) = match vars.token {
+        Some(token) => token,
+        None => file
+            .token(&mut warnings)?
+            .ok_or_else(|| ConfigError::Missing {
+                what: "API token",
+                how: format!(
+                    "set ${}, or `token_command` (or `token`) under [profiles.{}] in {}",
+                    vars::TOKEN[0],
+                    file.profile_name,
+                    file.shown_path
+                ),
+            })?,
     };
     if token.is_empty() {
         return Err(ConfigError::Missing {
@@ -344,29 +313,28 @@ pub fn resolve(
         });
     }
 
-    let timeout_secs = overrides
+    let tunables = file.config.as_ref();
+    let timeout_secs = flags
         .timeout_secs
-        .or(file.as_ref().and_then(|f| f.timeout_secs))
-        .unwrap_or(20)
-        .max(1);
+        .or(tunables.and_then(|f| f.timeout_secs))
+        .map_or(defaults::TIMEOUT, |s| Duration::from_secs(s.max(1)));
     Ok(Settings {
-        profile: profile_name,
+        profile: file.profile_name,
         endpoint,
         endpoint_origin,
         project_id,
         project_origin,
         token,
         token_origin,
-        timeout: Duration::from_secs(timeout_secs),
-        live_refresh: Duration::from_secs(
-            file.as_ref().and_then(|f| f.live_refresh_secs).unwrap_or(5),
-        ),
-        history_limit: file
-            .as_ref()
+        timeout: timeout_secs,
+        live_refresh: tunables
+            .and_then(|f| f.live_refresh_secs)
+            .map_or(defaults::LIVE_REFRESH, Duration::from_secs),
+        history_limit: tunables
             .and_then(|f| f.history_limit)
-            .unwrap_or(crate::history::DEFAULT_CAP),
-        cache: file.as_ref().and_then(|f| f.cache).unwrap_or(true),
-        clipboard: file.as_ref().and_then(|f| f.clipboard).unwrap_or_default(),
+            .unwrap_or(defaults::HISTORY_LIMIT),
+        cache: tunables.and_then(|f| f.cache).unwrap_or(defaults::CACHE),
+        clipboard: tunables.and_then(|f| f.clipboard).unwrap_or_default(),
         warnings,
     })
 }
@@ -520,6 +488,25 @@ mod tests {
             e.contains("no profile `prod`") && e.contains("default, staging"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_base_url_from_any_source_beats_a_space_from_any_source() {
+        let (_d, mut o) = with_file(
+            "[profiles.default]\nbase_url = \"http://127.0.0.1:9\"\nproject_id = \"p\"\ntoken = \"PT\"\n",
+        );
+        let s =
+            resolve(&o, &env_of(&[("SIGNALWIRE_SPACE", "acme")])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.endpoint_origin, Origin::File("base_url"));
+        let env = env_of(&[("SWLOG_BASE_URL", "http://127.0.0.1:8")]);
+        let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.endpoint_origin, Origin::Env("SWLOG_BASE_URL"));
+        o.base_url = Some("http://127.0.0.1:7".into());
+        o.timeout_secs = Some(3);
+        let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.endpoint_origin, Origin::Flag("--base-url"));
+        assert_eq!(s.timeout, Duration::from_secs(3));
+        assert_eq!(s.live_refresh, defaults::LIVE_REFRESH);
     }
 
     #[test]

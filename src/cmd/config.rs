@@ -1,0 +1,81 @@
+//! `swlog config`: where the config file is and which settings are in effect, token redacted.
+//! Every value that came from the user (a path, a profile, a project ID) is sanitised: a
+//! config file or an environment variable can hold escape sequences too.
+
+use std::io::Write;
+
+use super::{Error, Exit};
+use crate::cli::Global;
+use crate::config;
+use crate::text::sanitize;
+
+/// Runs `swlog config`.
+pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
+    let env = |k: &str| std::env::var(k).ok();
+    let overrides = global.overrides();
+    let path = config::config_path(&overrides, &env);
+    let shown = |p: &std::path::Path| sanitize(&p.display().to_string()).into_owned();
+    match &path {
+        Some(p) if p.exists() => writeln!(out, "config file  {}", shown(p))?,
+        Some(p) => writeln!(
+            out,
+            "config file  {} (not found: using the environment only)",
+            shown(p)
+        )?,
+        None => writeln!(out, "config file  (no config directory on this platform)")?,
+    }
+    let s = match config::resolve(&overrides, &env) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(out, "error        {}", sanitize(&e.to_string()))?;
+            return Ok(Exit::Usage);
+        }
+    };
+    writeln!(out, "profile      {}", sanitize(&s.profile))?;
+    writeln!(
+        out,
+        "space        {} ({})",
+        sanitize(s.endpoint.space()),
+        s.endpoint_origin
+    )?;
+    writeln!(out, "base URL     {}", sanitize(s.endpoint.base()))?;
+    writeln!(
+        out,
+        "project      {} ({})",
+        sanitize(&s.project_id),
+        s.project_origin
+    )?;
+    writeln!(
+        out,
+        "token        set, {} characters, redacted ({})",
+        s.token.expose().chars().count(),
+        s.token_origin
+    )?;
+    writeln!(out, "timeout      {}s", s.timeout.as_secs())?;
+    let dir = crate::history::History::default_dir().map_or_else(
+        || "(in memory: no data directory)".to_owned(),
+        |d| shown(&d),
+    );
+    let cache = if s.cache && !global.no_cache {
+        "bodies cached"
+    } else {
+        "no body cache"
+    };
+    writeln!(
+        out,
+        "history      {dir} (keeps {} besides pinned, {cache})",
+        s.history_limit
+    )?;
+    let method = crate::clipboard::decide(s.clipboard, &env);
+    writeln!(out, "clipboard    {:?} → {}", s.clipboard, method.label())?;
+    let live = if s.live_refresh.is_zero() {
+        "off".to_owned()
+    } else {
+        format!("every {}s", s.live_refresh.as_secs())
+    };
+    writeln!(out, "live refresh {live}")?;
+    for w in &s.warnings {
+        writeln!(out, "warning      {}", sanitize(w))?;
+    }
+    Ok(Exit::Ok)
+}

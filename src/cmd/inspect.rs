@@ -1,0 +1,226 @@
+//! `swlog [ID]`: the interactive inspector. [`Startup`] is everything the inspector starts
+//! with; the command and the integration tests build it through the same [`StartupBuilder`],
+//! so the tests run the start-up path users run.
+
+use std::io::{IsTerminal as _, Write};
+
+use crossterm::event::{Event, EventStream};
+use futures::Stream;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::layout::Size;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use super::{Error, Exit};
+use crate::api::client::short_project;
+use crate::app::{App, Context, Live, Notice, Scope};
+use crate::cli::Global;
+use crate::clipboard::{self, Clipboard};
+use crate::event::{Effect, Message};
+use crate::history::{History, Warning as HistoryWarning};
+use crate::inspector::{channel, forward_signals, run_loop};
+use crate::session::Session;
+use crate::text::sanitize;
+use crate::tui::TerminalGuard;
+
+/// Runs the interactive inspector, opening `id` first when given.
+pub async fn command(
+    global: &Global,
+    id: Option<String>,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "the inspector needs a terminal; for scripts use `swlog get ID`".to_owned(),
+        ));
+    }
+    let session = Session::open(global).await?;
+    let mut startup = Startup::builder(session)
+        .no_cache(global.no_cache)
+        .open(id)
+        .build();
+    let setup = |e: std::io::Error| Error::Usage(format!("cannot set up the terminal: {e}"));
+    let guard = TerminalGuard::enter().map_err(setup)?;
+    // On an error the guard restores the terminal before the error is reported.
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(setup)?;
+    let (tx, rx) = channel();
+    forward_signals(tx.clone());
+    let result = startup
+        .run(&mut terminal, EventStream::new(), (tx, rx))
+        .await;
+    drop(guard);
+    // On X11/Wayland the clipboard empties when its owner exits: hand the text to a keeper.
+    if let Ok(exe) = std::env::current_exe()
+        && let Err(e) = startup.clipboard.keep_after_exit(&exe)
+    {
+        writeln!(err, "swlog: the copied text may not outlive swlog: {e}")?;
+    }
+    result.map_err(Error::Terminal)?;
+    Ok(Exit::Ok)
+}
+
+/// Everything the inspector starts with.
+pub struct Startup {
+    /// The state, with the settings' context, live refresh and start-up messages applied.
+    pub app: App,
+    /// Where copies go; keep it to the end (the system clipboard's contents live in it).
+    pub clipboard: Box<dyn Clipboard>,
+    /// The settings, the client and the demo server, kept for the run.
+    pub session: Session,
+    /// What to do first (the lookup of the ID given on the command line).
+    pub initial: Vec<Effect>,
+}
+
+impl std::fmt::Debug for Startup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Startup")
+            .field("session", &self.session)
+            .field("initial", &self.initial)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Startup {
+    /// Starts building from an open session; what is not set is taken from the settings, the
+    /// platform and the real terminal.
+    pub fn builder(session: Session) -> StartupBuilder {
+        StartupBuilder {
+            session,
+            size: None,
+            color: None,
+            no_cache: false,
+            history: None,
+            clipboard: None,
+            id: None,
+        }
+    }
+
+    /// Runs the inspector's loop on `terminal` with `input` until the user quits.
+    pub async fn run<B, S>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        input: S,
+        channel: (UnboundedSender<Message>, UnboundedReceiver<Message>),
+    ) -> Result<(), B::Error>
+    where
+        B: Backend,
+        S: Stream<Item = std::io::Result<Event>> + Unpin,
+    {
+        let initial = std::mem::take(&mut self.initial);
+        run_loop(
+            terminal,
+            &mut self.app,
+            input,
+            &self.session.client,
+            self.clipboard.as_mut(),
+            channel,
+            initial,
+        )
+        .await
+    }
+}
+
+/// Builds a [`Startup`]; see [`Startup::builder`].
+pub struct StartupBuilder {
+    session: Session,
+    size: Option<Size>,
+    color: Option<bool>,
+    no_cache: bool,
+    history: Option<(History, Vec<HistoryWarning>)>,
+    clipboard: Option<Box<dyn Clipboard>>,
+    id: Option<String>,
+}
+
+impl std::fmt::Debug for StartupBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartupBuilder")
+            .field("session", &self.session)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StartupBuilder {
+    /// The terminal's size (default: the real terminal's, or 80x24).
+    pub fn size(mut self, size: Size) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// Whether to colour (default: unless `NO_COLOR` is set).
+    pub fn color(mut self, color: bool) -> Self {
+        self.color = Some(color);
+        self
+    }
+
+    /// `--no-cache`: neither read nor write cached bodies.
+    pub fn no_cache(mut self, no_cache: bool) -> Self {
+        self.no_cache = no_cache;
+        self
+    }
+
+    /// This history and the warnings its opening gave (default: the session's history).
+    pub fn history(mut self, history: History, warnings: Vec<HistoryWarning>) -> Self {
+        self.history = Some((history, warnings));
+        self
+    }
+
+    /// This clipboard (default: the one the settings choose, OSC 52 written to stdout).
+    pub fn clipboard(mut self, clipboard: Box<dyn Clipboard>) -> Self {
+        self.clipboard = Some(clipboard);
+        self
+    }
+
+    /// Looks up the log in `text` (an ID, a ticket line, a URL) first.
+    pub fn open(mut self, text: Option<String>) -> Self {
+        self.id = text;
+        self
+    }
+
+    /// The start-up value: the state with its context, history and messages, and the clipboard.
+    pub fn build(self) -> Startup {
+        let settings = &self.session.settings;
+        let context = Context {
+            space: sanitize(settings.endpoint.space()).into_owned(),
+            project: short_project(&settings.project_id),
+            profile: sanitize(&settings.profile).into_owned(),
+        };
+        let size = self.size.unwrap_or_else(|| {
+            crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h))
+        });
+        let color = self
+            .color
+            .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+        let (history, history_warnings) = self
+            .history
+            .unwrap_or_else(|| self.session.history(self.no_cache));
+        let mut app = App::new(context, size, color, history);
+        app.live = Live::new(settings.live_refresh);
+        let clipboard = match self.clipboard {
+            Some(clipboard) => clipboard,
+            None => {
+                let env = |k: &str| std::env::var(k).ok();
+                let opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
+                if let Some(note) = opened.note {
+                    app.notify(Notice::info(Scope::Session, note));
+                }
+                opened.clipboard
+            }
+        };
+        // After the clipboard's note: the warnings, newer, are what the status bar shows on top.
+        for w in &settings.warnings {
+            app.notify(Notice::warn(Scope::Session, w.clone()));
+        }
+        app.warn(history_warnings);
+        let initial = match self.id {
+            Some(text) => app.open_input(&text),
+            None => vec![],
+        };
+        Startup {
+            app,
+            clipboard,
+            session: self.session,
+            initial,
+        }
+    }
+}

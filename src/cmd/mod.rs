@@ -1,0 +1,163 @@
+//! The subcommands, one module each. Each returns how it ended ([`Exit`]) or an [`Error`] that
+//! knows its exit code; [`report`] is the one place that tells the user about an error and turns
+//! a closed output into a quiet ending.
+
+pub mod config;
+pub mod exit;
+pub mod get;
+pub mod history;
+pub mod inspect;
+
+use std::io::{self, Write};
+
+use thiserror::Error;
+
+use crate::cli::{Cli, Command};
+use crate::session::SessionError;
+use crate::text::sanitize;
+
+pub use exit::Exit;
+
+/// Why a command stopped.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The session (settings, demo server, client) could not start.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The command line or its input is wrong; each line is one problem.
+    #[error("{0}")]
+    Usage(String),
+    /// The output could not be written: a closed pipe (not worth a word) or a full disk.
+    #[error("cannot write output: {0}")]
+    Output(#[from] io::Error),
+    /// The terminal failed while the inspector ran.
+    #[error("terminal error: {0}")]
+    Terminal(io::Error),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(io::Error),
+    /// The history could not be cleared.
+    #[error("cannot clear the history: {0}")]
+    ClearHistory(String),
+}
+
+impl Error {
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Session(e) => e.exit(),
+            Error::Usage(_) => Exit::Usage,
+            Error::Output(_) | Error::Terminal(_) | Error::Runtime(_) => Exit::Output,
+            Error::ClearHistory(_) => Exit::Remote,
+        }
+    }
+
+    /// Whether the reader of the output went away (`swlog get … | head`).
+    fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Runs the command `cli` names, writing its output to `out` and its diagnostics to `err`.
+pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Error> {
+    let exit = match cli.command {
+        Some(Command::Get(args)) => get::command(&cli.global, &args, out, err).await?,
+        Some(Command::Config) => config::command(&cli.global, out)?,
+        Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
+        None => inspect::command(&cli.global, cli.id, err).await?,
+    };
+    // Line-buffered output keeps its last bytes until now: a full disk must show here.
+    out.flush()?;
+    Ok(exit)
+}
+
+/// Tells the user about an error, once, on `err`, and gives the code to exit with. A closed
+/// output ends quietly with the usual code.
+pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> Exit {
+    match result {
+        Ok(exit) => exit,
+        Err(e) if e.is_closed_pipe() => Exit::Ok,
+        Err(e) => {
+            // Errors quote what the user gave (a profile, a path): escapes are made visible.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "swlog: {}", sanitize(line));
+            }
+            e.exit()
+        }
+    }
+}
+
+/// Standard error for diagnostics. A diagnostic that cannot be written is dropped: there is
+/// nowhere left to say so, and it must not stop the output the user asked for.
+#[derive(Debug)]
+pub struct Diagnostics<W>(pub W);
+
+impl<W: Write> Write for Diagnostics<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reported(result: Result<Exit, Error>) -> (Exit, String) {
+        let mut err = Vec::new();
+        let exit = report(result, &mut err);
+        (exit, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_quietly_and_a_full_disk_does_not() {
+        let closed = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert_eq!(reported(Err(closed.into())), (Exit::Ok, String::new()));
+        let full = io::Error::other("No space left on device");
+        let (exit, said) = reported(Err(full.into()));
+        assert_eq!(exit, Exit::Output);
+        assert_eq!(
+            said,
+            "swlog: cannot write output: No space left on device\n"
+        );
+    }
+
+    #[test]
+    fn each_line_of_an_error_is_reported_escaped() {
+        let e = Error::Usage("ID #1: bad \u{1b}]0;x\u{7}\nID #2: worse".to_owned());
+        let (exit, said) = reported(Err(e));
+        assert_eq!(exit, Exit::Usage);
+        assert_eq!(
+            said,
+            "swlog: ID #1: bad \\u{1b}]0;x\\u{7}\nswlog: ID #2: worse\n"
+        );
+        assert_eq!(reported(Ok(Exit::Partial)), (Exit::Partial, String::new()));
+    }
+
+    /// A writer whose every write fails, as stderr on a full disk.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("full"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::other("full"))
+        }
+    }
+
+    #[test]
+    fn diagnostics_that_cannot_be_written_are_dropped() {
+        let mut err = Diagnostics(Full);
+        assert!(writeln!(err, "swlog: warning").is_ok());
+        assert!(err.flush().is_ok());
+        assert_eq!(reported(Ok(Exit::Ok)).0, Exit::Ok);
+        let exit = report(Err(Error::Usage("x".into())), &mut Diagnostics(Full));
+        assert_eq!(exit, Exit::Usage);
+    }
+}

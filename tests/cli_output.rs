@@ -1,0 +1,235 @@
+//! What the commands do with an output that is closed or full, and with escape sequences in
+//! what the user gave them (arguments, environment, config file). The real binary, its output
+//! wired to a pipe nobody reads or to /dev/full.
+
+// clippy.toml allows `expect` inside #[test] functions only; the helpers here and in `common`
+// are test code too, where a failed setup should stop the test with its reason.
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+
+use swlog::demo::ids;
+
+use common::{Swlog, assert_no_raw_controls};
+
+/// Where a test points a stream.
+enum To {
+    /// A pipe whose reader has gone (`swlog … | true`, after `true` exited).
+    ClosedPipe,
+    /// /dev/full: every write fails with "no space left on device".
+    Full,
+    /// Captured, to be read.
+    Captured,
+}
+
+fn stdio(to: &To) -> Stdio {
+    match to {
+        To::ClosedPipe => {
+            let (reader, writer) = std::io::pipe().expect("pipe");
+            drop(reader);
+            Stdio::from(writer)
+        }
+        To::Full => std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+            .into(),
+        To::Captured => Stdio::piped(),
+    }
+}
+
+/// Runs `swlog` with `args`, its stdout and stderr wired as told.
+fn run(swlog: Swlog, args: &[&str], stdout: To, stderr: To) -> Output {
+    let (mut cmd, home): (Command, _) = swlog.args(args).into_std();
+    let out = cmd
+        .stdin(Stdio::null())
+        .stdout(stdio(&stdout))
+        .stderr(stdio(&stderr))
+        .output()
+        .expect("run swlog");
+    drop(home);
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_no_panic(out: &Output) {
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_the_usual_code() {
+    let out = run(
+        Swlog::bare(),
+        &["--demo", "config"],
+        To::ClosedPipe,
+        To::Captured,
+    );
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+    let out = run(
+        Swlog::bare(),
+        &["--demo", "get", ids::CHAIN_ROOT, "--no-history"],
+        To::ClosedPipe,
+        To::Captured,
+    );
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("cannot write"));
+}
+
+#[test]
+fn a_full_stdout_is_an_error_message_and_exit_6() {
+    for args in [
+        &["--demo", "config"][..],
+        &["--demo", "get", ids::CHAIN_ROOT, "--no-history"],
+    ] {
+        let out = run(Swlog::bare(), args, To::Full, To::Captured);
+        assert_no_panic(&out);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(6), "{args:?}: {stderr}");
+        assert!(
+            stderr.ends_with("swlog: cannot write output: No space left on device (os error 28)\n"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_full_stderr_loses_only_the_diagnostics() {
+    let out = run(
+        Swlog::bare(),
+        &["--demo", "get", ids::CHAIN_ROOT, "--no-history"],
+        To::Captured,
+        To::Full,
+    );
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains(ids::CHAIN_ROOT));
+    // Both full: nothing can be said, but the code still tells.
+    let out = run(Swlog::bare(), &["--demo", "config"], To::Full, To::Full);
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(6));
+}
+
+/// An OSC 0 sequence that would retitle the terminal, and a bell.
+const HOSTILE: &str = "x\u{1b}]0;PWN\u{7}";
+
+#[test]
+fn escape_sequences_in_a_profile_name_from_the_command_line_are_shown_escaped() {
+    let out = run(
+        Swlog::bare(),
+        &["--profile", HOSTILE, "get", ids::CHAIN_ROOT],
+        To::Captured,
+        To::Captured,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_no_raw_controls("stderr", &stderr);
+    assert!(
+        stderr.contains("no profile `x\\u{1b}]0;PWN\\u{7}`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn escape_sequences_in_a_bad_argument_are_shown_escaped_even_in_colour() {
+    // CLICOLOR_FORCE makes clap style its errors as on a terminal, where it does not strip.
+    let out = run(
+        Swlog::bare().env("CLICOLOR_FORCE", "1"),
+        &["--timeout", HOSTILE, "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains(HOSTILE), "{}", stderr.escape_debug());
+    assert!(
+        stderr.contains("x\\u{1b}]0;PWN\\u{7}"),
+        "{}",
+        stderr.escape_debug()
+    );
+}
+
+#[test]
+fn swlog_config_shows_the_environment_config_path_and_profiles_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sub = dir.path().join(HOSTILE);
+    std::fs::create_dir(&sub).expect("dir");
+    let path = sub.join("config.toml");
+    std::fs::write(
+        &path,
+        "[profiles.\"p\\u001b[2J\"]\nspace = \"acme\"\ntoken_command = \"echo PTx\"\n",
+    )
+    .expect("config");
+    let config = path.to_str().expect("UTF-8 path");
+    let swlog = || {
+        Swlog::bare()
+            .env("SIGNALWIRE_PROJECT_ID", &format!("proj{HOSTILE}"))
+            .args(["--config", config])
+    };
+    let out = run(
+        swlog(),
+        &["--profile", "p\u{1b}[2J", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_no_raw_controls("stdout", &stdout);
+    for shown in [
+        "x\\u{1b}]0;PWN\\u{7}/config.toml",
+        "p\\u{1b}[2J",
+        "projx\\u{1b}]0;PWN",
+    ] {
+        assert!(stdout.contains(shown), "{shown}: {stdout}");
+    }
+    // A profile that is not there: the error lists the file's profiles, escaped.
+    let out = run(
+        swlog(),
+        &["--profile", "nope", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert_no_raw_controls("stdout", &stdout);
+    assert!(stdout.contains("(profiles: p\\u{1b}[2J)"), "{stdout}");
+}
+
+/// The exit codes a text lists: lines like `  3  not found` or `| 3 | not found |`.
+fn codes_in(text: &str, after: &str) -> Vec<u8> {
+    let start = text.find(after).expect("the exit codes section");
+    text[start + after.len()..]
+        .lines()
+        .map(|l| l.trim_start_matches('|').trim_start())
+        .filter_map(|l| l.split([' ', '|']).next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn the_help_and_the_readme_list_the_same_exit_codes() {
+    let out = run(Swlog::bare(), &["--help"], To::Captured, To::Captured);
+    let help = text(&out.stdout);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let readme = &readme[readme.find("### Exit codes").expect("README's exit codes")..];
+    let readme = &readme[..readme[4..].find("\n#").map_or(readme.len(), |n| n + 4)];
+    assert_eq!(
+        codes_in(&help, "Exit codes:"),
+        [0, 1, 2, 3, 4, 5, 6],
+        "{help}"
+    );
+    assert_eq!(
+        codes_in(readme, "| --- | --- |"),
+        [0, 1, 2, 3, 4, 5, 6],
+        "{readme}"
+    );
+}
