@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
 use super::events::Events;
-use super::model::VoiceLog;
+use super::model::{Field, VoiceLog};
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
 
@@ -94,6 +94,8 @@ pub struct Client {
     project_id: String,
     token: Secret,
     options: ClientOptions,
+    /// The proxy https requests go through, for naming it when it fails.
+    proxy: Option<String>,
 }
 
 /// Makes ring the process's TLS crypto provider; reqwest is built without one.
@@ -120,13 +122,24 @@ impl Client {
             .user_agent(concat!("swlog/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout);
-        if endpoint.url("/").scheme() == "http" {
+            .timeout(options.timeout)
+            // The API never redirects; following one would send the Referer (the log ID) to
+            // wherever it points, and blame its answer on the space.
+            .redirect(reqwest::redirect::Policy::none());
+        let base = endpoint.url("/");
+        let mut proxy = None;
+        if base.scheme() == "http" {
+            // Plain http is allowed only to loopback because it is unencrypted; through a proxy
+            // the Basic credentials would cross the proxy (and maybe the network) in clear.
+            builder = builder.no_proxy();
             // Plain http is accepted only on loopback (the demo, tests, a local proxy), where no
             // certificate is ever checked. Building the platform verifier reads and parses every
             // root in /etc/ssl/certs (some 150 files) at each start; with no roots at all it
             // reads none, and a redirect to https fails as a TLS error rather than going on.
             builder = builder.tls_certs_only(std::iter::empty());
+        } else {
+            let host = base.host_str().unwrap_or_default();
+            proxy = super::proxy::https_proxy_for(host, &|k| std::env::var(k).ok());
         }
         let http = builder
             .build()
@@ -137,6 +150,7 @@ impl Client {
             project_id: project_id.trim().to_owned(),
             token,
             options,
+            proxy,
         })
     }
 
@@ -163,8 +177,10 @@ impl Client {
         let got = self
             .fetch_object(id, "log", &format!("/api/voice/logs/{id}"))
             .await?;
+        let log = VoiceLog::from_object(got.raw);
+        check_id(id, &log)?;
         Ok(Fetched {
-            log: VoiceLog::from_object(got.raw),
+            log,
             body: got.body,
             fetched_at: got.fetched_at,
             elapsed: got.elapsed,
@@ -222,7 +238,13 @@ impl Client {
                 Ok(r) => r,
                 Err(e) => {
                     let err = self.transport_error(&e, &host, attempt);
-                    if !last && matches!(err, ApiError::Refused { .. } | ApiError::Network { .. }) {
+                    let retried = matches!(
+                        err,
+                        ApiError::Refused { .. }
+                            | ApiError::Network { .. }
+                            | ApiError::Proxy { .. }
+                    );
+                    if !last && retried {
                         tracing::debug!(attempt, error = %err, "retrying after a connection error");
                         tokio::time::sleep(self.backoff(attempt)).await;
                         continue;
@@ -245,6 +267,12 @@ impl Client {
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
+            if status.is_redirection() {
+                return Err(ApiError::Redirect {
+                    status: status.as_u16(),
+                    location: redirect_target(&url, response.headers()),
+                });
+            }
             let bytes = self.read_body(response, &host, attempt).await?;
             return self.interpret(status, is_html, bytes, attempt);
         }
@@ -357,6 +385,17 @@ impl Client {
             };
         }
         let chain = error_chain(e);
+        if let Some(proxy) = &self.proxy
+            && !has_rustls_error(e)
+        {
+            // Every connection goes to the proxy: a refusal or an unknown name is the proxy's,
+            // and a failed tunnel is what the proxy said about the host.
+            return ApiError::Proxy {
+                proxy: proxy.clone(),
+                host,
+                detail: sanitize(&chain).into_owned(),
+            };
+        }
         let lower = chain.to_ascii_lowercase();
         let refused = source_io_kinds(e).contains(&std::io::ErrorKind::ConnectionRefused);
         if refused {
@@ -414,6 +453,40 @@ pub fn decode_object(
             detail: sanitize(&e.to_string()).into_owned(),
             excerpt: excerpt(bytes),
         }),
+    }
+}
+
+/// Refuses the record of another log: shown or cached as `asked`, it would mislead.
+fn check_id(asked: Uuid, log: &VoiceLog) -> Result<(), ApiError> {
+    let got = match &log.id {
+        Field::Value(got) if *got == asked => return Ok(()),
+        Field::Value(got) => got.to_string(),
+        Field::Invalid(v) => excerpt(v.to_string().as_bytes()),
+        // A record without its ID is still the one asked for, as far as anyone can tell.
+        Field::Missing | Field::Null => return Ok(()),
+    };
+    Err(ApiError::WrongId {
+        asked: asked.to_string(),
+        got,
+    })
+}
+
+/// The host a redirect points to, for the error: the request is not made.
+fn redirect_target(url: &reqwest::Url, headers: &HeaderMap) -> String {
+    let Some(location) = headers.get(LOCATION) else {
+        return "nowhere (no Location header)".to_owned();
+    };
+    let location = String::from_utf8_lossy(location.as_bytes());
+    match url.join(&location) {
+        Ok(to) => {
+            let host = to.host_str().unwrap_or("a URL without a host");
+            let shown = match to.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            };
+            sanitize(&shown).into_owned()
+        }
+        Err(_) => format!("an unreadable Location \"{}\"", sanitize(&location)),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod id;
 pub mod model;
+mod proxy;
 
 pub use client::{Client, ClientOptions, Fetched, FetchedEvents};
 pub use endpoint::Endpoint;

@@ -620,6 +620,10 @@ fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
             "Something other than the SignalWire API answered: a proxy, a captive portal or a wrong --base-url.".to_owned(),
         ],
         ApiError::TooLarge { limit } => vec![format!("The answer was over {} — not a voice log.", human_bytes(*limit))],
+        ApiError::Proxy { .. } => vec!["Check the proxy settings ($HTTPS_PROXY, $ALL_PROXY, $NO_PROXY).".to_owned()],
+        ApiError::Redirect { .. } | ApiError::WrongId { .. } => vec![
+            "Something other than the SignalWire API answered: a proxy or a wrong --base-url.".to_owned(),
+        ],
         ApiError::BadRequest { .. } | ApiError::Setup(_) => vec![],
     }
 }
