@@ -1,19 +1,21 @@
 //! The HTTP client: one reqwest client per process, retries with backoff, a capped body, and
 //! every failure turned into an [`ApiError`].
 
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use super::answer::decode_object;
+use super::answer::{check_id, is_retried, redirect_target, retry_after};
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
 use super::events::Events;
-use super::model::{Field, VoiceLog};
+use super::model::VoiceLog;
+use super::transport::{error_chain, has_rustls_error, source_io_kinds};
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
 
@@ -421,100 +423,6 @@ impl Client {
     }
 }
 
-/// Classifies a success body: a JSON object, or the precise reason it is not one.
-pub fn decode_object(
-    status: StatusCode,
-    is_html: bool,
-    bytes: &[u8],
-) -> Result<Map<String, Value>, ApiError> {
-    let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(ApiError::Empty {
-            status: status.as_u16(),
-        });
-    }
-    if is_html || trimmed.starts_with('<') {
-        return Err(ApiError::Html {
-            status: status.as_u16(),
-            excerpt: excerpt(bytes),
-        });
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(ApiError::NotObject {
-            kind: json_kind(&other),
-            excerpt: excerpt(bytes),
-        }),
-        Err(e) if e.is_eof() => Err(ApiError::Truncated {
-            excerpt: excerpt(bytes),
-        }),
-        Err(e) => Err(ApiError::NotJson {
-            detail: sanitize(&e.to_string()).into_owned(),
-            excerpt: excerpt(bytes),
-        }),
-    }
-}
-
-/// Refuses the record of another log: shown or cached as `asked`, it would mislead.
-fn check_id(asked: Uuid, log: &VoiceLog) -> Result<(), ApiError> {
-    let got = match &log.id {
-        Field::Value(got) if *got == asked => return Ok(()),
-        Field::Value(got) => got.to_string(),
-        Field::Invalid(v) => excerpt(v.to_string().as_bytes()),
-        // A record without its ID is still the one asked for, as far as anyone can tell.
-        Field::Missing | Field::Null => return Ok(()),
-    };
-    Err(ApiError::WrongId {
-        asked: asked.to_string(),
-        got,
-    })
-}
-
-/// The host a redirect points to, for the error: the request is not made.
-fn redirect_target(url: &reqwest::Url, headers: &HeaderMap) -> String {
-    let Some(location) = headers.get(LOCATION) else {
-        return "nowhere (no Location header)".to_owned();
-    };
-    let location = String::from_utf8_lossy(location.as_bytes());
-    match url.join(&location) {
-        Ok(to) => {
-            let host = to.host_str().unwrap_or("a URL without a host");
-            let shown = match to.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            };
-            sanitize(&shown).into_owned()
-        }
-        Err(_) => format!("an unreadable Location \"{}\"", sanitize(&location)),
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn is_retried(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
-}
-
-/// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = DateTime::parse_from_rfc2822(v).ok()?;
-    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
-}
-
 /// The project ID shortened for messages: enough to recognise, not to copy.
 pub fn short_project(project: &str) -> String {
     let shown: String = project.chars().take(8).collect();
@@ -526,126 +434,9 @@ pub fn short_project(project: &str) -> String {
     }
 }
 
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-fn source_io_kinds(e: &reqwest::Error) -> Vec<std::io::ErrorKind> {
-    let mut kinds = Vec::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            kinds.push(io.kind());
-        }
-        source = s.source();
-    }
-    kinds
-}
-
-fn has_rustls_error(e: &reqwest::Error) -> bool {
-    let mut source = e.source();
-    while let Some(s) = source {
-        if is_rustls_error(s) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
-}
-
-/// Whether `e` is a rustls error, or an `io::Error` holding one at any depth. hyper-util wraps
-/// the TLS stream's `io::Error` (which holds the `rustls::Error`) in another `io::Error`, and
-/// `io::Error::source` skips the error it holds, so the chain alone never reaches rustls.
-fn is_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    if e.downcast_ref::<rustls::Error>().is_some() {
-        return true;
-    }
-    let mut io = e.downcast_ref::<std::io::Error>();
-    while let Some(outer) = io {
-        let Some(inner) = outer.get_ref() else {
-            return false;
-        };
-        if inner.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        io = inner.downcast_ref::<std::io::Error>();
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bodies_are_classified() {
-        let ok = StatusCode::OK;
-        assert!(decode_object(ok, false, br#"{"id":1}"#).is_ok());
-        assert!(matches!(
-            decode_object(ok, false, b"  \n"),
-            Err(ApiError::Empty { status: 200 })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"<!doctype html><p>Login"),
-            Err(ApiError::Html { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, true, b"hello"),
-            Err(ApiError::Html { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, br#"{"id":"abc","#),
-            Err(ApiError::Truncated { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"[1,2]"),
-            Err(ApiError::NotObject {
-                kind: "an array",
-                ..
-            })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"null"),
-            Err(ApiError::NotObject { kind: "null", .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"hello"),
-            Err(ApiError::NotJson { .. })
-        ));
-    }
-
-    #[test]
-    fn deep_nesting_is_an_error_not_a_crash() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        let body = format!(r#"{{"x":{deep}}}"#);
-        assert!(matches!(
-            decode_object(StatusCode::OK, false, body.as_bytes()),
-            Err(ApiError::NotJson { .. })
-        ));
-    }
-
-    #[test]
-    fn retry_after_in_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(
-            RETRY_AFTER,
-            reqwest::header::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
-        assert_eq!(retry_after(&h), None, "a date in the past gives no wait");
-        h.insert(
-            RETRY_AFTER,
-            reqwest::header::HeaderValue::from_static("soon"),
-        );
-        assert_eq!(retry_after(&h), None);
-    }
 
     #[test]
     fn project_ids_are_shortened() {
