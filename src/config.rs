@@ -218,17 +218,21 @@ pub fn config_path(overrides: &Overrides, env: &dyn Fn(&str) -> Option<String>) 
         .or_else(default_config_path)
 }
 
+/// The largest config file read: a real one is a few hundred bytes, and `/dev/urandom` is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads the config file; a missing file is an empty config.
 pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     let bad = |detail: String| ConfigError::BadFile {
         path: path.display().to_string(),
         detail,
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match crate::fsx::read_regular(path, crate::fsx::Links::Follow, MAX_CONFIG_BYTES) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(bad(e.to_string())),
     };
+    let text = String::from_utf8(bytes).map_err(|e| bad(e.to_string()))?;
     toml::from_str(&text)
         .map(Some)
         .map_err(|e| bad(sanitize(e.message()).into_owned()))

@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod event;
+pub mod fsx;
 pub mod get;
 pub mod history;
 pub mod history_cmd;

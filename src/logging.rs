@@ -13,6 +13,49 @@ pub fn default_path() -> Option<PathBuf> {
     Some(dir.join("swlog.log"))
 }
 
+/// Opens the log for appending: a regular file, or a character device such as `/dev/null` or
+/// `/dev/stderr`. A FIFO is refused: opening one for writing blocks until a reader comes, and
+/// writing to one blocks when nobody reads.
+fn open_log(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| match std::fs::metadata(path) {
+            // Opening a FIFO that nobody reads fails (ENXIO) with words that do not say so.
+            Ok(m) if !m.is_file() => std::io::Error::other(format!(
+                "{} is {}, not a regular file",
+                path.display(),
+                crate::fsx::describe(m.file_type())
+            )),
+            _ => std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
+        })?;
+    let kind = file.metadata()?.file_type();
+    #[cfg(unix)]
+    let usable = kind.is_file() || std::os::unix::fs::FileTypeExt::is_char_device(&kind);
+    #[cfg(not(unix))]
+    let usable = kind.is_file();
+    if !usable {
+        return Err(std::io::Error::other(format!(
+            "{} is {}, not a regular file",
+            path.display(),
+            crate::fsx::describe(kind)
+        )));
+    }
+    #[cfg(unix)]
+    {
+        // Non-blocking was for the open only: a terminal as the log must not drop lines.
+        let flags = rustix::fs::fcntl_getfl(&file)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    }
+    Ok(file)
+}
+
 /// Starts logging when `--log-file` is given or `SWLOG_LOG` is set; otherwise does nothing.
 pub fn init(log_file: Option<&Path>) -> std::io::Result<()> {
     let level = std::env::var("SWLOG_LOG").ok().filter(|s| !s.is_empty());
@@ -27,10 +70,7 @@ pub fn init(log_file: Option<&Path>) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)?;
+    let file = open_log(&path)?;
     let filter = EnvFilter::try_new(format!("warn,swlog={}", level.as_deref().unwrap_or("info")))
         .unwrap_or_else(|_| EnvFilter::new("warn,swlog=info"));
     tracing_subscriber::fmt()

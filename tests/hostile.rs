@@ -164,3 +164,114 @@ async fn an_answer_for_another_id_is_an_error_and_nothing_is_cached() {
         "recorded as found: {history}"
     );
 }
+
+/// Makes a FIFO at `path` with the `mkfifo` command.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo {}", path.display());
+}
+
+#[tokio::test]
+async fn a_symlinked_cache_dir_is_left_alone_and_the_files_it_points_to_are_kept() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(record(&id(1))),
+    )
+    .await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let project = tempfile::tempdir().expect("temp dir");
+    let theirs = project.path().join("package.json");
+    std::fs::write(&theirs, "{}").expect("write");
+    std::fs::create_dir_all(data.path().join("swlog")).expect("mkdir");
+    std::os::unix::fs::symlink(project.path(), data.path().join("swlog/cache")).expect("link");
+    let ran = Swlog::at(&server.uri())
+        .env("XDG_DATA_HOME", &data.path().to_string_lossy())
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        theirs.exists(),
+        "swlog deleted a file through the symlinked cache"
+    );
+    let count = std::fs::read_dir(project.path()).expect("list").count();
+    assert_eq!(count, 1, "swlog wrote through the symlinked cache");
+    assert!(
+        ran.stderr.contains("Response cache is off for this run")
+            && ran.stderr.contains("symbolic link"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_fifo_or_device_where_a_file_is_expected_is_refused_at_once() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(record(&id(1))),
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let fifo_s = fifo.to_string_lossy().into_owned();
+
+    // --config FIFO: a usage error naming what it is.
+    let ran = Swlog::at(&server.uri())
+        .args(["--config", fifo_s.as_str()])
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("it is a FIFO, not a regular file"),
+        "{}",
+        ran.stderr
+    );
+
+    // SWLOG_CONFIG=/dev/urandom: refused, not read until memory runs out.
+    let ran = Swlog::at(&server.uri())
+        .env("SWLOG_CONFIG", "/dev/urandom")
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("character device"), "{}", ran.stderr);
+
+    // A FIFO as history.json: the lookup works, the history says why it is not kept.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("swlog")).expect("mkdir");
+    mkfifo(&data.join("swlog/history.json"));
+    let ran = Swlog::at(&server.uri())
+        .env("XDG_DATA_HOME", &data.to_string_lossy())
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("history.json cannot be used: it is a FIFO"),
+        "{}",
+        ran.stderr
+    );
+
+    // --log-file FIFO: said once, and the lookup goes on.
+    let ran = Swlog::at(&server.uri())
+        .args(["--log-file", fifo_s.as_str()])
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("is a FIFO, not a regular file"),
+        "{}",
+        ran.stderr
+    );
+}

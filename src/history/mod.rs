@@ -189,6 +189,10 @@ pub enum Warning {
         /// How many entries could still be read.
         kept: usize,
     },
+    /// The cache directory is not swlog's own (a symbolic link, another user's): it is left
+    /// alone and nothing is cached for the rest of the run.
+    #[error("Response cache is off for this run: {0}")]
+    CacheOff(String),
     /// Changes stay in memory only until a save succeeds.
     #[error("History is not being saved: {0}")]
     NotSaved(String),
@@ -257,6 +261,10 @@ pub struct History {
     /// The stamp of `history.json` when it last held exactly `entries`: while it still has it,
     /// a save need not read the file back.
     on_disk: Option<store::Stamp>,
+    /// The largest `history.json` read.
+    read_cap: u64,
+    /// Why the cache directory was refused, once it was: nothing there is touched again.
+    cache_refused: bool,
     fault: Option<Fault>,
 }
 
@@ -308,6 +316,8 @@ impl History {
             unsaved_bodies: HashMap::new(),
             not_saved: None,
             on_disk: None,
+            read_cap: store::MAX_HISTORY_BYTES,
+            cache_refused: false,
             fault: None,
         }
     }
@@ -462,6 +472,9 @@ impl History {
         if let Some(c) = self.unsaved_bodies.get(&id) {
             return Some(c.clone());
         }
+        if self.cache_refused {
+            return None;
+        }
         store::read_cached(self.dir.as_deref()?, &id.to_string())
     }
 
@@ -524,7 +537,7 @@ impl History {
         let _lock = store::lock(dir).map_err(|e| Failure {
             reason: format!("cannot lock the history: {e}"),
             // A read-only directory may still hold a history worth showing.
-            merged: store::read_untouched(dir).map(|mut entries| {
+            merged: store::read_untouched(dir, self.read_cap).map(|mut entries| {
                 for op in &self.pending {
                     apply(&mut entries, op);
                 }
@@ -532,8 +545,9 @@ impl History {
                 entries
             }),
         })?;
+        let cache_ok = self.check_cache(dir, warnings);
         if opening {
-            store::remove_stale_temps(dir);
+            store::remove_stale_temps(dir, cache_ok);
         }
         // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
         // what is on disk is `self.entries`, so reading 10,000 entries back is skipped.
@@ -542,7 +556,7 @@ impl History {
         let read = if unchanged {
             Read::Entries(std::mem::take(&mut self.entries))
         } else {
-            store::read(dir)
+            store::read(dir, self.read_cap)
         };
         let (mut entries, repaired) = match read {
             Read::Entries(e) => (e, false),
@@ -579,13 +593,16 @@ impl History {
         }
         let cleared = self.pending.iter().any(|op| matches!(op, Op::Clear));
         self.pending.clear();
-        if cleared && let Err(e) = store::clear_cache(dir) {
+        if cleared
+            && cache_ok
+            && let Err(e) = store::clear_cache(dir)
+        {
             warnings.push(Warning::NotSaved(format!(
                 "could not delete the cached responses in {}: {e}",
                 dir.join(store::CACHE).display()
             )));
         }
-        if !gone.is_empty() {
+        if !gone.is_empty() && cache_ok {
             let kept = ids_of(&entries);
             for id in gone {
                 if !kept.contains(&id) {
@@ -594,11 +611,29 @@ impl History {
             }
         }
         self.save_bodies(dir, &entries, warnings);
-        if opening {
+        if opening && cache_ok {
             remove_orphan_bodies(dir, &entries);
         }
         self.on_disk = store::stamp(dir);
         Ok(entries)
+    }
+
+    /// Checks the cache directory before anything is written or removed there; the first time it
+    /// is refused the cache goes off for the run, with a warning.
+    fn check_cache(&mut self, dir: &Path, warnings: &mut Vec<Warning>) -> bool {
+        if self.cache_refused {
+            return false;
+        }
+        match store::check_cache_dir(dir) {
+            Ok(()) => true,
+            Err(why) => {
+                self.cache_refused = true;
+                self.options.cache = false;
+                self.unsaved_bodies.clear();
+                warnings.push(Warning::CacheOff(why));
+                false
+            }
+        }
     }
 
     /// Writes the bodies waiting in memory to the cache; those that fail stay in memory.

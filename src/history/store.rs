@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
+use crate::fsx::{self, Links};
 
 /// The history file's name inside the data directory.
 pub(super) const FILE: &str = "history.json";
@@ -26,6 +27,13 @@ pub(super) const VERSION: u64 = 1;
 const TMP_PREFIX: &str = ".swlog-tmp-";
 /// How long to wait for another swlog to finish writing before giving up on this save.
 const LOCK_WAIT: Duration = Duration::from_secs(1);
+
+/// The largest cached body read back: a body is at most 2 MiB, and JSON escaping can at most
+/// sextuple it (`\u001b` for each control byte).
+const MAX_CACHED_BYTES: u64 = 13 * 1024 * 1024;
+/// The largest `history.json` a run reads: some 60,000 entries, ten times the most a default
+/// limit keeps. A larger one is left alone until `swlog history prune` trims it.
+pub(super) const MAX_HISTORY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where a write may be made to fail in tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +112,23 @@ pub(super) fn lock(dir: &Path) -> io::Result<Lock> {
     }
     // A read-only directory can still hold a lock file made earlier; flock works on a read-only
     // descriptor.
-    let file = options.open(&path).or_else(|_| File::open(&path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // A FIFO in its place must not block the open.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
+        .open(&path)
+        .or_else(|_| fsx::open_regular(&path, Links::Follow))?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::other(format!(
+            "{} is {}, not a regular file",
+            path.display(),
+            fsx::describe(kind)
+        )));
+    }
     let started = Instant::now();
     loop {
         match file.try_lock() {
@@ -130,12 +154,18 @@ struct FileIn {
     entries: Vec<Entry>,
 }
 
-/// Reads `history.json` under the lock, moving a damaged file aside.
-pub(super) fn read(dir: &Path) -> Read {
+/// Reads `history.json` under the lock, moving a damaged file aside; a file over `cap` bytes is
+/// not read.
+pub(super) fn read(dir: &Path, cap: u64) -> Read {
     let path = dir.join(FILE);
-    let bytes = match fs::read(&path) {
+    let bytes = match fsx::read_regular(&path, Links::Follow, cap) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
+        // A FIFO or device is no history to move aside, and a huge file is one to keep whole
+        // and prune on purpose: either way it is left as it is and not written over.
+        Err(e) if fsx::is_wrong_kind(&e) => {
+            return Read::Blocked(format!("{} cannot be used: {e}", path.display()));
+        }
         Err(e) => return damaged(dir, Vec::new(), format!("cannot read it: {e}")),
     };
     // The whole file in one typed pass: the common case, and well over twice as fast as going
@@ -198,8 +228,8 @@ pub(super) fn read(dir: &Path) -> Read {
 
 /// Reads `history.json` without the lock and without repairing anything, for a directory where
 /// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
-pub(super) fn read_untouched(dir: &Path) -> Option<Vec<Entry>> {
-    let bytes = fs::read(dir.join(FILE)).ok()?;
+pub(super) fn read_untouched(dir: &Path, cap: u64) -> Option<Vec<Entry>> {
+    let bytes = fsx::read_regular(&dir.join(FILE), Links::Follow, cap).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
     (file.version == VERSION).then_some(file.entries)
 }
@@ -465,8 +495,13 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Removes temp files left by a swlog killed mid-write. Call with the lock held, so that no
 /// write is in progress.
-pub(super) fn remove_stale_temps(dir: &Path) {
-    for d in [dir.to_path_buf(), dir.join(CACHE)] {
+pub(super) fn remove_stale_temps(dir: &Path, cache_ok: bool) {
+    let dirs = if cache_ok {
+        vec![dir.to_path_buf(), dir.join(CACHE)]
+    } else {
+        vec![dir.to_path_buf()]
+    };
+    for d in dirs {
         let Ok(list) = fs::read_dir(&d) else { continue };
         for item in list.flatten() {
             if item.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
@@ -474,6 +509,30 @@ pub(super) fn remove_stale_temps(dir: &Path) {
             }
         }
     }
+}
+
+/// Whether the cache directory is swlog's own: absent (made when needed), or a real directory
+/// (not a symbolic link) owned by this user. Anything else would have swlog write and remove
+/// `*.json` files somewhere that is not its cache.
+pub(super) fn check_cache_dir(dir: &Path) -> Result<(), String> {
+    let cache = dir.join(CACHE);
+    let meta = match fs::symlink_metadata(&cache) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("{} cannot be checked: {e}", cache.display())),
+    };
+    let kind = meta.file_type();
+    if !kind.is_dir() {
+        return Err(format!(
+            "{} is {}, not a directory of its own",
+            cache.display(),
+            fsx::describe(kind)
+        ));
+    }
+    if !fsx::owned_by_me(&meta) {
+        return Err(format!("{} belongs to another user", cache.display()));
+    }
+    Ok(())
 }
 
 /// The cache file of `name` (a log ID).
@@ -502,7 +561,7 @@ pub(super) fn write_cached(
 
 /// Reads a cached body; `None` when there is none or it cannot be read.
 pub(super) fn read_cached(dir: &Path, name: &str) -> Option<CachedFile> {
-    let bytes = fs::read(cache_path(dir, name)).ok()?;
+    let bytes = fsx::read_regular(&cache_path(dir, name), Links::Refuse, MAX_CACHED_BYTES).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 

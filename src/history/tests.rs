@@ -837,3 +837,53 @@ fn filter_speed() {
         println!("{q:>16}: {hits:>5} hits in {:?}", started.elapsed());
     }
 }
+
+#[test]
+fn a_fifo_or_a_link_in_the_cache_is_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 0, "+1"), None));
+    ok(h.record(record_of(2, 0, "+2"), None));
+    let cache = dir.path().join(store::CACHE);
+    std::fs::create_dir_all(&cache).unwrap();
+    let fifo = cache.join(format!("{}.json", id(1)));
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let elsewhere = dir.path().join("elsewhere.json");
+    std::fs::write(
+        &elsewhere,
+        r#"{"fetched_at":"2026-01-02T03:04:05Z","body":"{}"}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&elsewhere, cache.join(format!("{}.json", id(2)))).unwrap();
+    // Before, reading the FIFO blocked here for ever.
+    assert_eq!(h.cached_body(id(1)), None);
+    assert_eq!(h.cached_body(id(2)), None);
+}
+
+#[test]
+fn a_cache_dir_that_is_a_symlink_is_never_written_or_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let theirs = project.path().join(format!("{}.json", id(9)));
+    std::fs::write(&theirs, "the user's file").unwrap();
+    std::os::unix::fs::symlink(project.path(), dir.path().join(store::CACHE)).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::CacheOff(why)] if why.contains("symbolic link")),
+        "{warnings:?}"
+    );
+    ok(h.record(record_of(1, 0, "+1"), Some(("{}", t(0)))));
+    ok(h.clear());
+    assert!(theirs.exists(), "the user's file was removed");
+    let names: Vec<_> = std::fs::read_dir(project.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
