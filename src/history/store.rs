@@ -162,8 +162,9 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
         // A FIFO or device is no history to move aside, and a huge file is one to keep whole
-        // and prune on purpose: either way it is left as it is and not written over.
-        Err(e) if fsx::is_wrong_kind(&e) => {
+        // and prune on purpose: either way it is left as it is and not written over. (A
+        // directory in its place is moved aside like a damaged file.)
+        Err(e) if fsx::is_wrong_kind(&e) && !path.is_dir() => {
             return Read::Blocked(format!("{} cannot be used: {e}", path.display()));
         }
         Err(e) => return damaged(dir, Vec::new(), format!("cannot read it: {e}")),
