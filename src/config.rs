@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::api::endpoint::{Endpoint, EndpointError};
 use crate::secret::Secret;
-use crate::text::{excerpt, sanitize};
+use crate::text::sanitize;
 
 /// Environment variables swlog reads, with their aliases (first wins).
 pub mod vars {
@@ -54,6 +54,8 @@ pub struct FileConfig {
     pub timeout_secs: Option<u64>,
     /// Seconds between refreshes of a call still in progress (default 5; 0 turns it off).
     pub live_refresh_secs: Option<u64>,
+    /// Seconds a `token_command` may run before it is killed (default 10).
+    pub token_command_timeout_secs: Option<u64>,
     /// How many lookups the history keeps besides pinned ones (default 1,000).
     pub history_limit: Option<usize>,
     /// Whether each lookup's last response body is cached for instant revisits (default true).
@@ -104,6 +106,18 @@ pub enum ConfigError {
         command: String,
         /// Why.
         detail: String,
+    },
+    /// A duration outside the range it may take.
+    #[error("{key} = {value} is out of range: give {min} to {max} seconds")]
+    OutOfRange {
+        /// The key or flag.
+        key: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest value allowed.
+        min: u64,
+        /// The largest value allowed.
+        max: u64,
     },
     /// The space or base URL is not acceptable.
     #[error(transparent)]
@@ -248,6 +262,7 @@ pub fn resolve(
         Some(p) => load_file(p)?,
         None => None,
     };
+    crate::limits::check_durations(file.as_ref(), overrides)?;
     let shown_path = path
         .as_ref()
         .map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string());
@@ -331,7 +346,11 @@ pub fn resolve(
         }
         (Secret::new(t.clone()), Origin::File("token"))
     } else if let Some(cmd) = &profile.token_command {
-        (run_token_command(cmd)?, Origin::File("token_command"))
+        let limit = crate::limits::token_command_timeout(file.as_ref());
+        (
+            run_token_command(cmd, limit)?,
+            Origin::File("token_command"),
+        )
     } else {
         return Err(ConfigError::Missing {
             what: "API token",
@@ -376,22 +395,22 @@ pub fn resolve(
 }
 
 /// Runs `token_command` through the shell and takes its trimmed output as the token.
-fn run_token_command(command: &str) -> Result<Secret, ConfigError> {
+fn run_token_command(command: &str, limit: Duration) -> Result<Secret, ConfigError> {
+    use crate::token_command::Failure;
     let fail = |detail: String| ConfigError::TokenCommand {
         command: sanitize(command).into_owned(),
         detail,
     };
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| fail(e.to_string()))?;
-    if !out.status.success() {
-        return Err(fail(format!("{}: {}", out.status, excerpt(&out.stderr))));
-    }
-    let token =
-        String::from_utf8(out.stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
+    let out = crate::token_command::run(command, limit).map_err(|f| {
+        fail(match f {
+            Failure::Start(e) | Failure::Failed(e) => e,
+            Failure::TimedOut(after) => format!(
+                "no answer within {}s, so it was killed (raise token_command_timeout_secs if it needs longer)",
+                after.as_secs_f32()
+            ),
+        })
+    })?;
+    let token = String::from_utf8(out).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
     Ok(Secret::new(token))
 }
 

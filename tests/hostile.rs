@@ -275,3 +275,65 @@ async fn a_fifo_or_device_where_a_file_is_expected_is_refused_at_once() {
         ran.stderr
     );
 }
+
+/// A private config directory holding `config.toml` with `text`; returns the directory.
+fn config_dir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("swlog")).expect("mkdir");
+    std::fs::write(dir.path().join("swlog/config.toml"), text).expect("write");
+    dir
+}
+
+#[tokio::test]
+async fn a_token_command_that_never_ends_is_killed_after_its_timeout() {
+    let server = untouchable().await;
+    let config = config_dir(
+        "token_command_timeout_secs = 1\n[profiles.default]\nproject_id = \"p\"\ntoken_command = \"sleep 1000\"\n",
+    );
+    let started = std::time::Instant::now();
+    let ran = Swlog::bare()
+        .env("XDG_CONFIG_HOME", &config.path().to_string_lossy())
+        .args(["--base-url", server.uri().as_str()])
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("token_command `sleep 1000` failed: no answer within 1s, so it was killed"),
+        "{}",
+        ran.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn durations_out_of_range_are_config_errors_naming_the_key() {
+    let server = untouchable().await;
+    let config = config_dir("live_refresh_secs = 18446744073709551615\n");
+    let ran = Swlog::at(&server.uri())
+        .env("XDG_CONFIG_HOME", &config.path().to_string_lossy())
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "live_refresh_secs = 18446744073709551615 is out of range: give 0 to 86400 seconds"
+        ),
+        "{}",
+        ran.stderr
+    );
+    let config = config_dir("timeout_secs = 100000\n");
+    let ran = Swlog::at(&server.uri())
+        .env("XDG_CONFIG_HOME", &config.path().to_string_lossy())
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("timeout_secs = 100000 is out of range: give 1 to 600 seconds"),
+        "{}",
+        ran.stderr
+    );
+}
