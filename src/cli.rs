@@ -142,6 +142,8 @@ pub struct HistoryArgs {
 pub enum HistoryAction {
     /// Delete every lookup and every cached body.
     Clear,
+    /// Keep only the newest `history_limit` unpinned lookups (and every pinned one).
+    Prune,
 }
 
 /// `swlog get`.

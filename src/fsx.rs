@@ -53,6 +53,10 @@ pub fn open_regular(path: &Path, links: Links) -> io::Result<File> {
 /// Reads a regular file of at most `cap` bytes whole; anything else is an error saying what.
 pub fn read_regular(path: &Path, links: Links, cap: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path, links)?;
+    // Said before reading: a file of 200 MB would cost seconds just to be refused.
+    if file.metadata()?.len() > cap {
+        return Err(too_large(cap));
+    }
     let mut bytes = Vec::new();
     // One byte past the cap tells a file of exactly `cap` bytes from a longer one.
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -65,9 +69,14 @@ pub fn read_regular(path: &Path, links: Links, cap: u64) -> io::Result<Vec<u8>> 
 /// The error for a file over `cap` bytes.
 pub fn too_large(cap: u64) -> io::Error {
     io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("it is larger than {} bytes", cap),
+        io::ErrorKind::FileTooLarge,
+        format!("it is larger than {cap} bytes"),
     )
+}
+
+/// Whether an error from this module says the file is over its cap.
+pub fn is_too_large(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::FileTooLarge
 }
 
 /// Whether an error from this module is about what the path is (not regular, too large), as
@@ -75,7 +84,7 @@ pub fn too_large(cap: u64) -> io::Error {
 pub fn is_wrong_kind(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData
+        io::ErrorKind::InvalidInput | io::ErrorKind::FileTooLarge
     )
 }
 

@@ -66,6 +66,18 @@ pub fn run(
             }
             writeln!(err, "swlog: cleared {n} lookups and their cached bodies")?;
         }
+        Some(HistoryAction::Prune) => {
+            let (n, warnings) = history.prune();
+            if let Some(w) = warnings.first() {
+                writeln!(err, "swlog: cannot prune the history: {w}")?;
+                return Ok(exit::REMOTE);
+            }
+            writeln!(
+                err,
+                "swlog: pruned {n} lookups; {} kept",
+                history.entries().len()
+            )?;
+        }
         None => match args.format {
             Format::Json => {
                 let json = serde_json::to_string_pretty(history.entries())

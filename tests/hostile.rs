@@ -332,8 +332,60 @@ async fn durations_out_of_range_are_config_errors_naming_the_key() {
         .await;
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(
-        ran.stderr.contains("timeout_secs = 100000 is out of range: give 1 to 600 seconds"),
+        ran.stderr
+            .contains("timeout_secs = 100000 is out of range: give 1 to 600 seconds"),
         "{}",
         ran.stderr
     );
+}
+
+/// A `history.json` holding `n` failed lookups of IDs 1..=n, the newest last.
+fn history_of(n: u32) -> String {
+    let entries: Vec<Value> = (1..=n)
+        .map(|i| {
+            serde_json::json!({
+                "id": id(i),
+                "at": format!("2026-01-01T00:00:{i:02}Z"),
+                "profile": "default",
+                "space": "acme",
+                "lookup": {"error": "not found"}
+            })
+        })
+        .collect();
+    serde_json::json!({"version": 1, "entries": entries}).to_string()
+}
+
+#[tokio::test]
+async fn a_smaller_history_limit_never_shrinks_the_history_until_pruned() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        99,
+        ResponseTemplate::new(200).set_body_json(record(&id(99))),
+    )
+    .await;
+    let data = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(data.path().join("swlog")).expect("mkdir");
+    std::fs::write(data.path().join("swlog/history.json"), history_of(30)).expect("write");
+    let config = config_dir("history_limit = 10\n");
+    let run = |args: Vec<String>| {
+        Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", &data.path().to_string_lossy())
+            .env("XDG_CONFIG_HOME", &config.path().to_string_lossy())
+            .args(args)
+            .run()
+    };
+    let ran = run(vec!["get".into(), id(99)]).await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let count = |h: Value| h["entries"].as_array().map(Vec::len);
+    // One lookup added, one evicted: the other 29 stay.
+    assert_eq!(count(history_in(data.path())), Some(30));
+    let ran = run(vec!["history".into(), "prune".into()]).await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("pruned 20 lookups; 10 kept"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(count(history_in(data.path())), Some(10));
 }

@@ -239,6 +239,9 @@ enum Op {
     Restore(Entry),
     /// Remove everything.
     Clear,
+    /// Trim the unpinned entries to the limit (which a plain save never does below what is
+    /// already there).
+    Prune,
 }
 
 /// The history: entries in display order, and the disk behind them.
@@ -263,6 +266,8 @@ pub struct History {
     on_disk: Option<store::Stamp>,
     /// The largest `history.json` read.
     read_cap: u64,
+    /// How many entries the last prune removed.
+    pruned: Option<usize>,
     /// Why the cache directory was refused, once it was: nothing there is touched again.
     cache_refused: bool,
     fault: Option<Fault>,
@@ -318,6 +323,7 @@ impl History {
             on_disk: None,
             read_cap: store::MAX_HISTORY_BYTES,
             cache_refused: false,
+            pruned: None,
             fault: None,
         }
     }
@@ -435,6 +441,18 @@ impl History {
         self.sync(Some(Op::Restore(removed.entry)), false)
     }
 
+    /// Trims the history to the limit of this run's options, the oldest unpinned entries first:
+    /// an ordinary save evicts no more than it adds, so that a run with a smaller limit never
+    /// shrinks the history another config keeps. Reads a history of any size (up to 1 GiB).
+    /// Returns how many entries went.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn prune(&mut self) -> (usize, Vec<Warning>) {
+        self.read_cap = store::MAX_PRUNED_BYTES;
+        self.pruned = None;
+        let warnings = self.sync(Some(Op::Prune), false);
+        (self.pruned.take().unwrap_or(0), warnings)
+    }
+
     /// Removes every entry and every cached body.
     #[must_use = "the warnings should be shown to the user"]
     pub fn clear(&mut self) -> Vec<Warning> {
@@ -516,8 +534,9 @@ impl History {
 
     fn apply_in_memory(&mut self, op: &Op) {
         let mut entries = std::mem::take(&mut self.entries);
+        let cap = cap_for(&entries, std::slice::from_ref(op), self.options.cap);
         apply(&mut entries, op);
-        normalize(&mut entries, self.options.cap);
+        normalize(&mut entries, cap);
         self.set_entries(entries);
     }
 
@@ -538,10 +557,11 @@ impl History {
             reason: format!("cannot lock the history: {e}"),
             // A read-only directory may still hold a history worth showing.
             merged: store::read_untouched(dir, self.read_cap).map(|mut entries| {
+                let cap = cap_for(&entries, &self.pending, self.options.cap);
                 for op in &self.pending {
                     apply(&mut entries, op);
                 }
-                normalize(&mut entries, self.options.cap);
+                normalize(&mut entries, cap);
                 entries
             }),
         })?;
@@ -575,6 +595,8 @@ impl History {
             Read::Blocked(reason) => return Err(early(reason)),
         };
         let mut gone: Vec<Uuid> = Vec::new();
+        let cap = cap_for(&entries, &self.pending, self.options.cap);
+        let read = entries.len();
         for op in &self.pending {
             match op {
                 Op::Delete(id) => gone.push(*id),
@@ -583,7 +605,11 @@ impl History {
             }
             apply(&mut entries, op);
         }
-        gone.extend(normalize(&mut entries, self.options.cap));
+        let evicted = normalize(&mut entries, cap);
+        if self.pending.iter().any(|op| matches!(op, Op::Prune)) {
+            self.pruned = Some(read.saturating_sub(entries.len()));
+        }
+        gone.extend(evicted);
         let changed = !self.pending.is_empty() || repaired;
         if changed && let Err(e) = store::write(dir, &entries, self.fault.as_ref()) {
             return Err(Failure {
@@ -745,7 +771,20 @@ fn apply(entries: &mut Vec<Entry>, op: &Op) {
             None => entries.push(old.clone()),
         },
         Op::Clear => entries.clear(),
+        // Trimming is normalize's, with the cap `cap_for` gives a prune.
+        Op::Prune => {}
     }
+}
+
+/// The number of unpinned entries a save keeps: the limit, or when the history already holds
+/// more (kept by a config with a larger limit) that many, so that a run evicts no more entries
+/// than it adds. Only a prune trims to the limit.
+fn cap_for(entries: &[Entry], ops: &[Op], limit: usize) -> usize {
+    if ops.iter().any(|op| matches!(op, Op::Prune)) {
+        return limit;
+    }
+    let unpinned = entries.iter().filter(|e| !e.pinned).count();
+    limit.max(unpinned)
 }
 
 /// Puts entries in display order (pinned first, then most recent first), keeps one per ID, and

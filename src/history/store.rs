@@ -34,6 +34,8 @@ const MAX_CACHED_BYTES: u64 = 13 * 1024 * 1024;
 /// The largest `history.json` a run reads: some 60,000 entries, ten times the most a default
 /// limit keeps. A larger one is left alone until `swlog history prune` trims it.
 pub(super) const MAX_HISTORY_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest `history.json` that `swlog history prune` reads.
+pub(super) const MAX_PRUNED_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Where a write may be made to fail in tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +166,13 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
         // A FIFO or device is no history to move aside, and a huge file is one to keep whole
         // and prune on purpose: either way it is left as it is and not written over. (A
         // directory in its place is moved aside like a damaged file.)
+        Err(e) if fsx::is_too_large(&e) => {
+            return Read::Blocked(format!(
+                "{} is over {} MiB, so it is left as it is: `swlog history prune` trims it to history_limit",
+                path.display(),
+                cap / (1024 * 1024)
+            ));
+        }
         Err(e) if fsx::is_wrong_kind(&e) && !path.is_dir() => {
             return Read::Blocked(format!("{} cannot be used: {e}", path.display()));
         }

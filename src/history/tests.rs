@@ -887,3 +887,57 @@ fn a_cache_dir_that_is_a_symlink_is_never_written_or_emptied() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
+
+#[test]
+fn a_run_with_a_smaller_limit_evicts_no_more_than_it_adds_and_prune_trims() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = Options {
+        cap: 5,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), big);
+    for n in 1..=5 {
+        ok(h.record(record_of(n, n as i64, "+1"), Some(("{}", t(n as i64)))));
+    }
+    let small = Options {
+        cap: 2,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), small.clone());
+    assert_eq!(h.entries().len(), 5, "opening must not trim");
+    ok(h.record(record_of(6, 6, "+1"), None));
+    // One added, one evicted: the oldest.
+    assert_eq!(ids(&h), [id(6), id(5), id(4), id(3), id(2)]);
+    assert!(h.cached_body(id(1)).is_none());
+    let (n, warnings) = h.prune();
+    ok(warnings);
+    assert_eq!(n, 3);
+    assert_eq!(ids(&h), [id(6), id(5)]);
+    assert_eq!(open_with(dir.path(), small).entries(), h.entries());
+    assert!(!dir.path().join(format!("cache/{}.json", id(3))).exists());
+}
+
+#[test]
+fn a_history_over_the_read_limit_is_left_alone_and_prune_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = file(dir.path());
+    // Sparse: 200 MB on paper, nothing on disk.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap();
+    drop(f);
+    let started = Instant::now();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::NotSaved(why)] if why.contains("is over 16 MiB") && why.contains("swlog history prune")),
+        "{warnings:?}"
+    );
+    let _ = h.record(record_of(1, 1, "+1"), None);
+    assert_eq!(ids(&h), [id(1)]);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 200 * 1024 * 1024);
+    // Reading it would take seconds; refusing it takes a stat.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
