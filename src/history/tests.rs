@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
 
+use super::ops::normalize;
 use super::store::FaultPoint;
 use super::*;
 
