@@ -389,3 +389,31 @@ async fn a_smaller_history_limit_never_shrinks_the_history_until_pruned() {
     );
     assert_eq!(count(history_in(data.path())), Some(10));
 }
+
+#[tokio::test]
+async fn invisible_and_direction_characters_are_made_visible_in_text_and_json() {
+    let server = MockServer::start().await;
+    let mut body = record(&id(1));
+    body["from"] = Value::from("+1206\u{200b}555\u{200d}1212\u{061c}");
+    body["to"] = Value::from("\u{feff}+1206555\u{2028}3434\u{2029}");
+    answer(&server, 1, ResponseTemplate::new(200).set_body_json(body)).await;
+    let invisible = [
+        '\u{200b}', '\u{200d}', '\u{061c}', '\u{feff}', '\u{2028}', '\u{2029}',
+    ];
+    let ran = Swlog::at(&server.uri()).get(&[&id(1)]).run().await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stdout.contains(invisible), "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("+1206\\u{200b}555\\u{200d}1212\\u{61c}"),
+        "{}",
+        ran.stdout
+    );
+    let ran = Swlog::at(&server.uri())
+        .get(&["--format", "json", &id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stdout.contains(invisible), "{}", ran.stdout);
+    assert!(ran.stdout.contains("\\u200b"), "{}", ran.stdout);
+}
