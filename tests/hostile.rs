@@ -417,3 +417,28 @@ async fn invisible_and_direction_characters_are_made_visible_in_text_and_json() 
     assert!(!ran.stdout.contains(invisible), "{}", ran.stdout);
     assert!(ran.stdout.contains("\\u200b"), "{}", ran.stdout);
 }
+
+#[tokio::test]
+async fn a_byte_order_mark_and_an_out_of_range_number_still_give_the_record() {
+    let server = MockServer::start().await;
+    let mut body = record(&id(1)).to_string().replace(
+        "\"charge\":0.01,\"charge_details\"",
+        "\"charge\":1e999,\"charge_details\"",
+    );
+    assert!(body.contains("1e999"), "{body}");
+    body.insert(0, '\u{feff}');
+    answer(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let ran = Swlog::at(&server.uri()).get(&[&id(1)]).run().await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("+12065551212"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("Charge      1e+999 (unexpected type)"),
+        "the invalid value is shown as sent:\n{}",
+        ran.stdout
+    );
+}

@@ -19,6 +19,9 @@ pub fn decode_object(
     is_html: bool,
     bytes: &[u8],
 ) -> Result<Map<String, Value>, ApiError> {
+    // A UTF-8 byte-order mark is no part of JSON (RFC 8259 lets a parser ignore it), and
+    // serde_json refuses it.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
@@ -146,6 +149,21 @@ mod tests {
             decode_object(ok, false, b"hello"),
             Err(ApiError::NotJson { .. })
         ));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_an_out_of_range_number_is_one_invalid_field() {
+        let ok = StatusCode::OK;
+        let body = b"\xef\xbb\xbf{\"id\":\"x\",\"duration_ms\":1e999,\"charge\":0.5,\"type\":\"laml_call\"}";
+        let raw = decode_object(ok, false, body).unwrap();
+        let log = VoiceLog::from_object(raw);
+        assert!(
+            matches!(log.duration_ms, Field::Invalid(_)),
+            "{:?}",
+            log.duration_ms
+        );
+        assert_eq!(log.charge.get(), Some(0.5));
+        assert!(decode_object(ok, false, b"\xef\xbb\xbf").is_err());
     }
 
     #[test]
