@@ -47,6 +47,7 @@ where
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut in_flight: Option<CancellationToken> = None;
+    let mut log_failures_told = false;
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if perform(initial, client, clipboard, &tx, &mut in_flight) {
@@ -97,6 +98,17 @@ where
                 }
                 return Ok(());
             }
+        }
+        // Said once: the log keeps failing quietly after that.
+        // (To become a notice once the notices queue replaces the one message slot.)
+        if !log_failures_told && crate::logging::write_failures() > 0 {
+            log_failures_told = true;
+            app.message = Some((
+                "The diagnostics log cannot be written (disk full?): logging goes on silently"
+                    .to_owned(),
+                Level::Error,
+            ));
+            dirty = true;
         }
         if dirty {
             terminal.draw(|f| ui::draw(app, f))?;

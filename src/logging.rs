@@ -1,8 +1,10 @@
 //! The diagnostics log: written through tracing to a file, never to the terminal the UI draws
 //! on, and never with the token (which lives in a `Secret` whose `Debug` is redacted).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +13,34 @@ pub fn default_path() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "swlog")?;
     let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir());
     Some(dir.join("swlog.log"))
+}
+
+/// How many writes to the log failed (a full disk, `/dev/full`).
+static FAILURES: AtomicU64 = AtomicU64::new(0);
+
+/// How many writes to the diagnostics log have failed so far in this process.
+pub fn write_failures() -> u64 {
+    FAILURES.load(Ordering::Relaxed)
+}
+
+/// The log file, with every failure counted and swallowed: tracing-subscriber prints a failed
+/// write's error on stderr, which is the screen the inspector draws on.
+struct Swallowing<W>(W);
+
+impl<W: Write> Write for Swallowing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.write_all(buf).is_err() {
+            FAILURES.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.0.flush().is_err() {
+            FAILURES.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
 }
 
 /// Opens the log for appending: a regular file, or a character device such as `/dev/null` or
@@ -76,7 +106,7 @@ pub fn init(log_file: Option<&Path>) -> std::io::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(Mutex::new(file))
+        .with_writer(Mutex::new(Swallowing(file)))
         .init();
     Ok(())
 }
