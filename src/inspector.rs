@@ -242,10 +242,12 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
         project: short_project(&settings.project_id),
         profile: settings.profile.clone(),
     };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let env = |k: &str| std::env::var(k).ok();
+    let color = crate::ui::theme::color_allowed(&env);
     let size = crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h));
     let (history, history_warnings) = session.history(global.no_cache);
     let mut app = App::new(context, size, color, history);
+    app.ascii = crate::ui::theme::ascii_only(&env);
     app.live = crate::app::Live::new(settings.live_refresh);
     let warnings = settings
         .warnings

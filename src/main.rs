@@ -98,7 +98,7 @@ async fn run_get(global: &Global, args: GetArgs) -> u8 {
         space: session.settings.endpoint.space(),
     });
     let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        && swlog::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let output = get::Output {
         format: args.format,
         color,

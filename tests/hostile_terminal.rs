@@ -131,3 +131,37 @@ fn a_failing_log_file_never_writes_on_the_screen_nor_outlives_the_terminal() {
     tmux.run(&["kill-server"]);
     assert_exits(pid, Duration::from_secs(5));
 }
+
+#[test]
+fn term_dumb_gets_no_colour_and_ascii_borders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_swlog");
+    let script = format!(
+        "cd {d}; env -u TMUX -u NO_COLOR TERM=dumb HOME={d} XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config {bin} --demo --config {d}/none.toml 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"
+    );
+    let tmux = Tmux::new("dumb");
+    tmux.start(&script);
+    let screen = tmux.wait_for("the record", |s| s.contains("Charges"));
+    let boxes: Vec<char> = screen
+        .chars()
+        .filter(|c| ('\u{2500}'..='\u{257f}').contains(c))
+        .collect();
+    assert!(
+        boxes.is_empty(),
+        "box-drawing characters {boxes:?}:\n{screen}"
+    );
+    assert!(screen.contains("+ Log ID ---"), "{screen}");
+    let styled = tmux.screen(true);
+    // Any foreground or background colour: SGR 30-37, 38;…, 40-47, 48;…, 90-97, 100-107.
+    let coloured = styled.split("\u{1b}[").skip(1).any(|seq| {
+        let params = seq.split('m').next().unwrap_or_default();
+        params.split(';').any(|p| {
+            matches!(
+                p.parse::<u32>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    });
+    assert!(!coloured, "colour on a dumb terminal:\n{styled:?}");
+}

@@ -109,6 +109,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
     };
     let block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(title).style(theme.title()))
         .title(Line::from(nav).style(theme.dim()).right_aligned())
