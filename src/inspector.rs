@@ -48,6 +48,11 @@ where
 {
     let mut in_flight: Option<CancellationToken> = None;
     let mut log_failures_told = false;
+    let wake = tx.clone();
+    // A failure after the last draw would otherwise wait for the next key to be told.
+    crate::logging::on_first_failure(move || {
+        let _ = wake.send(Message::Tick);
+    });
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if perform(initial, client, clipboard, &tx, &mut in_flight) {

@@ -18,6 +18,24 @@ pub fn default_path() -> Option<PathBuf> {
 /// How many writes to the log failed (a full disk, `/dev/full`).
 static FAILURES: AtomicU64 = AtomicU64::new(0);
 
+/// Called once, at the first failed write, so that a waiting loop wakes to say so.
+static ON_FIRST_FAILURE: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>> =
+    std::sync::OnceLock::new();
+
+/// Registers what to call at the first failed write (only the first registration counts).
+pub fn on_first_failure(f: impl Fn() + Send + Sync + 'static) {
+    let _ = ON_FIRST_FAILURE.set(Box::new(f));
+}
+
+/// Counts a failed write, waking whoever asked at the first.
+fn failed() {
+    if FAILURES.fetch_add(1, Ordering::Relaxed) == 0
+        && let Some(f) = ON_FIRST_FAILURE.get()
+    {
+        f();
+    }
+}
+
 /// How many writes to the diagnostics log have failed so far in this process.
 pub fn write_failures() -> u64 {
     FAILURES.load(Ordering::Relaxed)
@@ -30,14 +48,14 @@ struct Swallowing<W>(W);
 impl<W: Write> Write for Swallowing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.0.write_all(buf).is_err() {
-            FAILURES.fetch_add(1, Ordering::Relaxed);
+            failed();
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         if self.0.flush().is_err() {
-            FAILURES.fetch_add(1, Ordering::Relaxed);
+            failed();
         }
         Ok(())
     }
@@ -109,4 +127,26 @@ pub fn init(log_file: Option<&Path>) -> std::io::Result<()> {
         .with_writer(Mutex::new(Swallowing(file)))
         .init();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_log_write_is_counted_swallowed_and_announced_once() {
+        let calls = std::sync::Arc::new(AtomicU64::new(0));
+        let seen = calls.clone();
+        on_first_failure(move || {
+            seen.fetch_add(1, Ordering::Relaxed);
+        });
+        let before = write_failures();
+        let full = open_log(Path::new("/dev/full")).unwrap();
+        let mut log = Swallowing(full);
+        assert_eq!(log.write(b"a line\n").unwrap(), 7);
+        assert_eq!(log.write(b"another\n").unwrap(), 8);
+        assert!(log.flush().is_ok());
+        assert!(write_failures() >= before + 2);
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "announced once");
+    }
 }
