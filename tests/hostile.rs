@@ -442,3 +442,62 @@ async fn a_byte_order_mark_and_an_out_of_range_number_still_give_the_record() {
         ran.stdout
     );
 }
+
+#[tokio::test]
+async fn an_eof_or_an_error_on_the_terminal_input_ends_the_loop() {
+    use futures::StreamExt as _;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Size;
+    use swlog::api::{Client, ClientOptions, Endpoint};
+    use swlog::app::{App, Context};
+    use swlog::history::{History, Options};
+    use swlog::inspector::{channel, run_loop};
+
+    type Input = futures::stream::BoxStream<'static, std::io::Result<crossterm::event::Event>>;
+    let ends: [(&str, Input); 2] = [
+        ("EOF", futures::stream::empty().boxed()),
+        (
+            "an error",
+            futures::stream::iter([Err(std::io::Error::other("EIO"))]).boxed(),
+        ),
+    ];
+    let endpoint =
+        Endpoint::from_base_url(&format!("http://127.0.0.1:{}", closed_port())).expect("base URL");
+    let client = Client::new(
+        endpoint,
+        common::PROJECT,
+        swlog::secret::Secret::new(common::TOKEN),
+        ClientOptions::default(),
+    )
+    .expect("client");
+    for (what, input) in ends {
+        let context = Context {
+            space: "demo".into(),
+            project: "p".into(),
+            profile: "default".into(),
+        };
+        let mut app = App::new(
+            context,
+            Size::new(80, 24),
+            false,
+            History::in_memory(Options::default()),
+        );
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let mut clipboard = swlog::clipboard::Recording::new();
+        let ran = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            run_loop(
+                &mut terminal,
+                &mut app,
+                input,
+                &client,
+                &mut clipboard,
+                channel(),
+                vec![],
+            ),
+        )
+        .await;
+        assert!(matches!(ran, Ok(Ok(()))), "the loop did not end on {what}");
+    }
+}
