@@ -121,7 +121,7 @@ pub enum Command {
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
-    /// Print the lookup history for scripts, or clear it.
+    /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
 }
 

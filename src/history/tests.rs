@@ -942,3 +942,27 @@ fn a_history_over_the_read_limit_is_left_alone_and_prune_is_named() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_cache_dir_owned_by_another_user_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join(store::CACHE);
+    std::fs::create_dir(&cache).unwrap();
+    let theirs = cache.join(format!("{}.json", id(9)));
+    std::fs::write(&theirs, "{}").unwrap();
+    // Only root can give a directory away; tests run as root on CI.
+    if std::os::unix::fs::chown(&cache, Some(65534), Some(65534)).is_err() {
+        return;
+    }
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::CacheOff(why)] if why.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+    ok(h.record(record_of(1, 0, "+1"), Some(("{}", t(0)))));
+    assert!(
+        theirs.exists(),
+        "an orphan in another user's directory was removed"
+    );
+    assert!(!cache.join(format!("{}.json", id(1))).exists());
+}
