@@ -131,7 +131,7 @@ pub enum Command {
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
-    /// Print the lookup history for scripts, or clear it.
+    /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
 }
 
@@ -152,6 +152,8 @@ pub struct HistoryArgs {
 pub enum HistoryAction {
     /// Delete every lookup and every cached body.
     Clear,
+    /// Keep only the newest `history_limit` unpinned lookups (and every pinned one).
+    Prune,
 }
 
 /// `swlog get`.

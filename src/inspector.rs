@@ -16,7 +16,7 @@ use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
-use crate::app::App;
+use crate::app::{App, Notice, Scope};
 use crate::clipboard::Clipboard;
 use crate::event::{Effect, Message};
 use crate::history::{Save, Saver};
@@ -43,6 +43,12 @@ where
 {
     let mut in_flight: Option<CancellationToken> = None;
     let saves = SaveThread::start(tx.clone());
+    let mut log_failures_told = false;
+    let wake = tx.clone();
+    // A failure after the last draw would otherwise wait for the next key to be told.
+    crate::logging::on_first_failure(move || {
+        let _ = wake.send(Message::Tick);
+    });
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if perform(initial, client, clipboard, &tx, &saves, &mut in_flight) {
@@ -93,6 +99,15 @@ where
                 }
                 return Ok(());
             }
+        }
+        // Said once: the log keeps failing quietly after that.
+        if !log_failures_told && crate::logging::write_failures() > 0 {
+            log_failures_told = true;
+            app.notify(Notice::error(
+                Scope::Session,
+                "The diagnostics log cannot be written (disk full?): logging goes on silently",
+            ));
+            dirty = true;
         }
         if dirty {
             terminal.draw(|f| ui::draw(app, f))?;

@@ -9,11 +9,24 @@ use std::fmt::Write as _;
 
 /// Whether `c` must be escaped before it reaches a terminal.
 ///
-/// Control characters (C0, DEL, C1) and the Unicode bidi controls, which can reorder what a
-/// reader sees ("Trojan Source"), are escaped.
+/// Control characters (C0, DEL, C1), the Unicode bidi controls, which can reorder what a
+/// reader sees ("Trojan Source"), and the invisible characters that make two strings look alike
+/// (a zero-width space inside a phone number) or break a line where none shows, are escaped.
 fn must_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            // Arabic letter mark, Mongolian vowel separator.
+            '\u{061c}' | '\u{180e}'
+            // Zero-width space, non-joiner and joiner, left-to-right and right-to-left marks.
+            | '\u{200b}'..='\u{200f}'
+            // Line and paragraph separators, and the bidi embeddings and overrides.
+            | '\u{2028}'..='\u{202e}'
+            // Word joiner, invisible operators, bidi isolates.
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+            // Byte-order mark (zero-width no-break space).
+            | '\u{feff}'
+        )
 }
 
 /// Returns `s` with every control character written as a visible `\u{..}` escape.
@@ -137,6 +150,22 @@ mod tests {
     #[test]
     fn bidi_overrides_become_visible() {
         assert_eq!(sanitize("\u{202e}evil"), "\\u{202e}evil");
+    }
+
+    #[test]
+    fn invisible_and_line_breaking_characters_become_visible() {
+        for c in [
+            '\u{061c}', '\u{200b}', '\u{200d}', '\u{feff}', '\u{2028}', '\u{2029}',
+        ] {
+            let s = format!("+1555{c}0100");
+            let shown = sanitize(&s);
+            assert_eq!(shown, format!("+1555\\u{{{:x}}}0100", c as u32));
+            assert!(!sanitize_multiline(&s).contains(c));
+            let json = serde_json::to_string(&s).unwrap();
+            let safe = json_for_terminal(&json);
+            assert!(!safe.contains(c), "{safe}");
+            assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), s);
+        }
     }
 
     #[test]

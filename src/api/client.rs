@@ -1,19 +1,21 @@
 //! The HTTP client: one reqwest client per process, retries with backoff, a capped body, and
 //! every failure turned into an [`ApiError`].
 
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use super::answer::decode_object;
+use super::answer::{check_id, is_retried, redirect_target, retry_after};
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
 use super::events::Events;
 use super::model::VoiceLog;
+use super::transport::{error_chain, has_rustls_error, source_io_kinds};
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
 
@@ -94,6 +96,8 @@ pub struct Client {
     project_id: String,
     token: Secret,
     options: ClientOptions,
+    /// The proxy https requests go through, for naming it when it fails.
+    proxy: Option<String>,
 }
 
 /// Makes ring the process's TLS crypto provider; reqwest is built without one.
@@ -120,13 +124,24 @@ impl Client {
             .user_agent(concat!("swlog/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout);
-        if endpoint.url("/").scheme() == "http" {
+            .timeout(options.timeout)
+            // The API never redirects; following one would send the Referer (the log ID) to
+            // wherever it points, and blame its answer on the space.
+            .redirect(reqwest::redirect::Policy::none());
+        let base = endpoint.url("/");
+        let mut proxy = None;
+        if base.scheme() == "http" {
+            // Plain http is allowed only to loopback because it is unencrypted; through a proxy
+            // the Basic credentials would cross the proxy (and maybe the network) in clear.
+            builder = builder.no_proxy();
             // Plain http is accepted only on loopback (the demo, tests, a local proxy), where no
             // certificate is ever checked. Building the platform verifier reads and parses every
             // root in /etc/ssl/certs (some 150 files) at each start; with no roots at all it
             // reads none, and a redirect to https fails as a TLS error rather than going on.
             builder = builder.tls_certs_only(std::iter::empty());
+        } else {
+            let host = base.host_str().unwrap_or_default();
+            proxy = super::proxy::https_proxy_for(host, &|k| std::env::var(k).ok());
         }
         let http = builder
             .build()
@@ -137,6 +152,7 @@ impl Client {
             project_id: project_id.trim().to_owned(),
             token,
             options,
+            proxy,
         })
     }
 
@@ -163,8 +179,10 @@ impl Client {
         let got = self
             .fetch_object(id, "log", &format!("/api/voice/logs/{id}"))
             .await?;
+        let log = VoiceLog::from_object(got.raw);
+        check_id(id, &log)?;
         Ok(Fetched {
-            log: VoiceLog::from_object(got.raw),
+            log,
             body: got.body,
             fetched_at: got.fetched_at,
             elapsed: got.elapsed,
@@ -222,7 +240,13 @@ impl Client {
                 Ok(r) => r,
                 Err(e) => {
                     let err = self.transport_error(&e, &host, attempt);
-                    if !last && matches!(err, ApiError::Refused { .. } | ApiError::Network { .. }) {
+                    let retried = matches!(
+                        err,
+                        ApiError::Refused { .. }
+                            | ApiError::Network { .. }
+                            | ApiError::Proxy { .. }
+                    );
+                    if !last && retried {
                         tracing::debug!(attempt, error = %err, "retrying after a connection error");
                         tokio::time::sleep(self.backoff(attempt)).await;
                         continue;
@@ -245,6 +269,12 @@ impl Client {
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
+            if status.is_redirection() {
+                return Err(ApiError::Redirect {
+                    status: status.as_u16(),
+                    location: redirect_target(&url, response.headers()),
+                });
+            }
             let bytes = self.read_body(response, &host, attempt).await?;
             return self.interpret(status, is_html, bytes, attempt);
         }
@@ -357,6 +387,17 @@ impl Client {
             };
         }
         let chain = error_chain(e);
+        if let Some(proxy) = &self.proxy
+            && !has_rustls_error(e)
+        {
+            // Every connection goes to the proxy: a refusal or an unknown name is the proxy's,
+            // and a failed tunnel is what the proxy said about the host.
+            return ApiError::Proxy {
+                proxy: proxy.clone(),
+                host,
+                detail: sanitize(&chain).into_owned(),
+            };
+        }
         let lower = chain.to_ascii_lowercase();
         let refused = source_io_kinds(e).contains(&std::io::ErrorKind::ConnectionRefused);
         if refused {
@@ -382,66 +423,6 @@ impl Client {
     }
 }
 
-/// Classifies a success body: a JSON object, or the precise reason it is not one.
-pub fn decode_object(
-    status: StatusCode,
-    is_html: bool,
-    bytes: &[u8],
-) -> Result<Map<String, Value>, ApiError> {
-    let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(ApiError::Empty {
-            status: status.as_u16(),
-        });
-    }
-    if is_html || trimmed.starts_with('<') {
-        return Err(ApiError::Html {
-            status: status.as_u16(),
-            excerpt: excerpt(bytes),
-        });
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(ApiError::NotObject {
-            kind: json_kind(&other),
-            excerpt: excerpt(bytes),
-        }),
-        Err(e) if e.is_eof() => Err(ApiError::Truncated {
-            excerpt: excerpt(bytes),
-        }),
-        Err(e) => Err(ApiError::NotJson {
-            detail: sanitize(&e.to_string()).into_owned(),
-            excerpt: excerpt(bytes),
-        }),
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn is_retried(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
-}
-
-/// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = DateTime::parse_from_rfc2822(v).ok()?;
-    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
-}
-
 /// The project ID shortened for messages: enough to recognise, not to copy.
 pub fn short_project(project: &str) -> String {
     let shown: String = project.chars().take(8).collect();
@@ -453,126 +434,9 @@ pub fn short_project(project: &str) -> String {
     }
 }
 
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-fn source_io_kinds(e: &reqwest::Error) -> Vec<std::io::ErrorKind> {
-    let mut kinds = Vec::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            kinds.push(io.kind());
-        }
-        source = s.source();
-    }
-    kinds
-}
-
-fn has_rustls_error(e: &reqwest::Error) -> bool {
-    let mut source = e.source();
-    while let Some(s) = source {
-        if is_rustls_error(s) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
-}
-
-/// Whether `e` is a rustls error, or an `io::Error` holding one at any depth. hyper-util wraps
-/// the TLS stream's `io::Error` (which holds the `rustls::Error`) in another `io::Error`, and
-/// `io::Error::source` skips the error it holds, so the chain alone never reaches rustls.
-fn is_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    if e.downcast_ref::<rustls::Error>().is_some() {
-        return true;
-    }
-    let mut io = e.downcast_ref::<std::io::Error>();
-    while let Some(outer) = io {
-        let Some(inner) = outer.get_ref() else {
-            return false;
-        };
-        if inner.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        io = inner.downcast_ref::<std::io::Error>();
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bodies_are_classified() {
-        let ok = StatusCode::OK;
-        assert!(decode_object(ok, false, br#"{"id":1}"#).is_ok());
-        assert!(matches!(
-            decode_object(ok, false, b"  \n"),
-            Err(ApiError::Empty { status: 200 })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"<!doctype html><p>Login"),
-            Err(ApiError::Html { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, true, b"hello"),
-            Err(ApiError::Html { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, br#"{"id":"abc","#),
-            Err(ApiError::Truncated { .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"[1,2]"),
-            Err(ApiError::NotObject {
-                kind: "an array",
-                ..
-            })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"null"),
-            Err(ApiError::NotObject { kind: "null", .. })
-        ));
-        assert!(matches!(
-            decode_object(ok, false, b"hello"),
-            Err(ApiError::NotJson { .. })
-        ));
-    }
-
-    #[test]
-    fn deep_nesting_is_an_error_not_a_crash() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        let body = format!(r#"{{"x":{deep}}}"#);
-        assert!(matches!(
-            decode_object(StatusCode::OK, false, body.as_bytes()),
-            Err(ApiError::NotJson { .. })
-        ));
-    }
-
-    #[test]
-    fn retry_after_in_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(
-            RETRY_AFTER,
-            reqwest::header::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
-        assert_eq!(retry_after(&h), None, "a date in the past gives no wait");
-        h.insert(
-            RETRY_AFTER,
-            reqwest::header::HeaderValue::from_static("soon"),
-        );
-        assert_eq!(retry_after(&h), None);
-    }
 
     #[test]
     fn project_ids_are_shortened() {

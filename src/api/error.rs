@@ -226,6 +226,34 @@ pub enum ApiError {
         /// The start of the body.
         excerpt: String,
     },
+    /// The proxy in the way failed: it refused, could not be found, or would not reach the host.
+    #[error("Could not reach {host} through the proxy {proxy}: {detail}")]
+    Proxy {
+        /// The proxy, without credentials, and the variable that set it.
+        proxy: String,
+        /// The host the request was for.
+        host: String,
+        /// What failed.
+        detail: String,
+    },
+    /// A 3xx answer: the API never redirects, so it is not followed.
+    #[error(
+        "The server redirected (HTTP {status}) to {location}: the API does not redirect, so it was not followed; check the base URL"
+    )]
+    Redirect {
+        /// The status code.
+        status: u16,
+        /// The host the Location header names (or why there is none).
+        location: String,
+    },
+    /// The body is the record of another log than the one asked for.
+    #[error("The server answered with log {got} for {asked}: the answer was not used")]
+    WrongId {
+        /// The ID asked for.
+        asked: String,
+        /// The ID in the answer (sanitised).
+        got: String,
+    },
     /// The HTTP client could not be set up.
     #[error("Could not set up the HTTP client: {0}")]
     Setup(String),
@@ -277,6 +305,9 @@ impl ApiError {
             ApiError::Truncated { .. } => "truncated response",
             ApiError::NotJson { .. } => "not JSON",
             ApiError::NotObject { .. } => "not an object",
+            ApiError::Proxy { .. } => "proxy failure",
+            ApiError::Redirect { .. } => "redirected",
+            ApiError::WrongId { .. } => "another log's answer",
             ApiError::Setup(_) => "client setup",
         }
     }

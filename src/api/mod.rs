@@ -1,12 +1,15 @@
 //! Everything that knows HTTP and JSON: the voice-log and events models, the ID and endpoint
 //! rules, the client and its typed errors.
 
+mod answer;
 pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod events;
 pub mod id;
 pub mod model;
+mod proxy;
+mod transport;
 
 pub use client::{Client, ClientOptions, Fetched, FetchedEvents};
 pub use endpoint::Endpoint;

@@ -141,6 +141,8 @@ pub struct App {
     pub context: Context,
     /// Whether to use colour (off with NO_COLOR).
     pub color: bool,
+    /// Whether borders are drawn in ASCII (TERM=dumb).
+    pub ascii: bool,
     /// The spinner's frame.
     pub spinner: usize,
     /// A fixed "now" for tests and snapshots; `None` reads the clock.
@@ -177,6 +179,7 @@ impl App {
             size,
             context,
             color,
+            ascii: false,
             spinner: 0,
             fixed_now: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),

@@ -73,7 +73,7 @@ pub async fn command(
         space: session.settings.endpoint.space(),
     });
     let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let output = Output {
         format: args.format,
         color,

@@ -67,9 +67,20 @@ pub fn command(
             let n = history.entries().len();
             let warnings = history.clear();
             if let Some(w) = warnings.first() {
-                return Err(Error::ClearHistory(w.to_string()));
+                return Err(Error::History("clear", w.to_string()));
             }
             writeln!(err, "swlog: cleared {n} lookups and their cached bodies")?;
+        }
+        Some(HistoryAction::Prune) => {
+            let (n, warnings) = history.prune();
+            if let Some(w) = warnings.first() {
+                return Err(Error::History("prune", w.to_string()));
+            }
+            writeln!(
+                err,
+                "swlog: pruned {n} lookups; {} kept",
+                history.entries().len()
+            )?;
         }
         None => match args.format {
             Format::Json => {

@@ -188,18 +188,19 @@ impl StartupBuilder {
         let size = self.size.unwrap_or_else(|| {
             crossterm::terminal::size().map_or(Size::new(80, 24), |(w, h)| Size::new(w, h))
         });
+        let env = |k: &str| std::env::var(k).ok();
         let color = self
             .color
-            .unwrap_or_else(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+            .unwrap_or_else(|| crate::ui::theme::color_allowed(&env));
         let (history, history_warnings) = self
             .history
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
         app.live = Live::new(settings.live_refresh);
+        app.ascii = crate::ui::theme::ascii_only(&env);
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,
             None => {
-                let env = |k: &str| std::env::var(k).ok();
                 let opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
                 if let Some(note) = opened.note {
                     app.notify(Notice::info(Scope::Session, note));

@@ -36,9 +36,9 @@ pub enum Error {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(io::Error),
-    /// The history could not be cleared.
-    #[error("cannot clear the history: {0}")]
-    ClearHistory(String),
+    /// The history could not be cleared or pruned (the action, then why).
+    #[error("cannot {0} the history: {1}")]
+    History(&'static str, String),
 }
 
 impl Error {
@@ -48,7 +48,7 @@ impl Error {
             Error::Session(e) => e.exit(),
             Error::Usage(_) => Exit::Usage,
             Error::Output(_) | Error::Terminal(_) | Error::Runtime(_) => Exit::Output,
-            Error::ClearHistory(_) => Exit::Remote,
+            Error::History(..) => Exit::Remote,
         }
     }
 

@@ -18,7 +18,7 @@ use source::{FileSource, from_command_line, from_environment};
 
 use crate::api::endpoint::{Endpoint, EndpointError};
 use crate::secret::Secret;
-use crate::text::{excerpt, sanitize};
+use crate::text::sanitize;
 
 /// Environment variables swlog reads, with their aliases (first wins).
 pub mod vars {
@@ -73,6 +73,8 @@ pub struct FileConfig {
     pub timeout_secs: Option<u64>,
     /// Seconds between refreshes of a call still in progress (default 5; 0 turns it off).
     pub live_refresh_secs: Option<u64>,
+    /// Seconds a `token_command` may run before it is killed (default 10).
+    pub token_command_timeout_secs: Option<u64>,
     /// How many lookups the history keeps besides pinned ones (default 1,000).
     pub history_limit: Option<usize>,
     /// Whether each lookup's last response body is cached for instant revisits (default true).
@@ -123,6 +125,18 @@ pub enum ConfigError {
         command: String,
         /// Why.
         detail: String,
+    },
+    /// A duration outside the range it may take.
+    #[error("{key} = {value} is out of range: give {min} to {max} seconds")]
+    OutOfRange {
+        /// The key or flag.
+        key: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest value allowed.
+        min: u64,
+        /// The largest value allowed.
+        max: u64,
     },
     /// The space or base URL is not acceptable.
     #[error(transparent)]
@@ -237,17 +251,21 @@ pub fn config_path(overrides: &Overrides, env: &dyn Fn(&str) -> Option<String>) 
         .or_else(default_config_path)
 }
 
+/// The largest config file read: a real one is a few hundred bytes, and `/dev/urandom` is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads the config file; a missing file is an empty config.
 pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     let bad = |detail: String| ConfigError::BadFile {
         path: path.display().to_string(),
         detail,
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match crate::fsx::read_regular(path, crate::fsx::Links::Follow, MAX_CONFIG_BYTES) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(bad(e.to_string())),
     };
+    let text = String::from_utf8(bytes).map_err(|e| bad(e.to_string()))?;
     toml::from_str(&text)
         .map(Some)
         .map_err(|e| bad(sanitize(e.message()).into_owned()))
@@ -262,6 +280,7 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
     let file = FileSource::load(overrides, env)?;
+    crate::limits::check_durations(file.config.as_ref(), overrides)?;
     let (flags, vars, from_file) = (
         from_command_line(overrides),
         from_environment(env),
@@ -340,22 +359,22 @@ pub fn resolve(
 }
 
 /// Runs `token_command` through the shell and takes its trimmed output as the token.
-fn run_token_command(command: &str) -> Result<Secret, ConfigError> {
+fn run_token_command(command: &str, limit: Duration) -> Result<Secret, ConfigError> {
+    use crate::token_command::Failure;
     let fail = |detail: String| ConfigError::TokenCommand {
         command: sanitize(command).into_owned(),
         detail,
     };
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| fail(e.to_string()))?;
-    if !out.status.success() {
-        return Err(fail(format!("{}: {}", out.status, excerpt(&out.stderr))));
-    }
-    let token =
-        String::from_utf8(out.stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
+    let out = crate::token_command::run(command, limit).map_err(|f| {
+        fail(match f {
+            Failure::Start(e) | Failure::Failed(e) => e,
+            Failure::TimedOut(after) => format!(
+                "no answer within {}s, so it was killed (raise token_command_timeout_secs if it needs longer)",
+                after.as_secs_f32()
+            ),
+        })
+    })?;
+    let token = String::from_utf8(out).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
     Ok(Secret::new(token))
 }
 

@@ -156,8 +156,9 @@ impl FileSource {
             }
             Ok(Some((Secret::new(t.clone()), Origin::File("token"))))
         } else if let Some(cmd) = &self.profile.token_command {
+            let limit = crate::limits::token_command_timeout(self.config.as_ref());
             Ok(Some((
-                run_token_command(cmd)?,
+                run_token_command(cmd, limit)?,
                 Origin::File("token_command"),
             )))
         } else {

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use uuid::Uuid;
 
+use super::ops::{Op, apply, cap_for, normalize};
 use super::store::CachedFile;
-use super::{Entry, History, Op, Options, Warning, apply, normalize};
+use super::{Entry, History, Options, Warning};
 
 /// The bookkeeping of a history whose saves are deferred.
 #[derive(Debug, Default)]
@@ -172,15 +173,19 @@ impl History {
         };
         d.unconfirmed.retain(|(seq, _)| *seq > saved.seq);
         let mut entries = saved.entries;
-        for op in d
+        let replayed: Vec<Op> = d
             .unconfirmed
             .iter()
             .flat_map(|(_, ops)| ops)
             .chain(&d.outbox)
-        {
+            .cloned()
+            .collect();
+        // As a save would: evict no more than these changes add (only a prune trims).
+        let cap = cap_for(&entries, &replayed, self.options.cap);
+        for op in &replayed {
             apply(&mut entries, op);
         }
-        normalize(&mut entries, self.options.cap);
+        normalize(&mut entries, cap);
         self.not_saved = saved.not_saved;
         self.unsaved_bodies
             .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
+use crate::fsx::{self, Links};
 
 /// The history file's name inside the data directory.
 pub(super) const FILE: &str = "history.json";
@@ -26,6 +27,15 @@ pub(super) const VERSION: u64 = 1;
 const TMP_PREFIX: &str = ".swlog-tmp-";
 /// How long to wait for another swlog to finish writing before giving up on this save.
 const LOCK_WAIT: Duration = Duration::from_secs(1);
+
+/// The largest cached body read back: a body is at most 2 MiB, and JSON escaping can at most
+/// sextuple it (`\u001b` for each control byte).
+const MAX_CACHED_BYTES: u64 = 13 * 1024 * 1024;
+/// The largest `history.json` a run reads: some 60,000 entries, ten times the most a default
+/// limit keeps. A larger one is left alone until `swlog history prune` trims it.
+pub(super) const MAX_HISTORY_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest `history.json` that `swlog history prune` reads.
+pub(super) const MAX_PRUNED_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Where a write may be made to fail in tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +114,23 @@ pub(super) fn lock(dir: &Path) -> io::Result<Lock> {
     }
     // A read-only directory can still hold a lock file made earlier; flock works on a read-only
     // descriptor.
-    let file = options.open(&path).or_else(|_| File::open(&path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // A FIFO in its place must not block the open.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
+        .open(&path)
+        .or_else(|_| fsx::open_regular(&path, Links::Follow))?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::other(format!(
+            "{} is {}, not a regular file",
+            path.display(),
+            fsx::describe(kind)
+        )));
+    }
     let started = Instant::now();
     loop {
         match file.try_lock() {
@@ -130,12 +156,26 @@ struct FileIn {
     entries: Vec<Entry>,
 }
 
-/// Reads `history.json` under the lock, moving a damaged file aside.
-pub(super) fn read(dir: &Path) -> Read {
+/// Reads `history.json` under the lock, moving a damaged file aside; a file over `cap` bytes is
+/// not read.
+pub(super) fn read(dir: &Path, cap: u64) -> Read {
     let path = dir.join(FILE);
-    let bytes = match fs::read(&path) {
+    let bytes = match fsx::read_regular(&path, Links::Follow, cap) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
+        // A FIFO or device is no history to move aside, and a huge file is one to keep whole
+        // and prune on purpose: either way it is left as it is and not written over. (A
+        // directory in its place is moved aside like a damaged file.)
+        Err(e) if fsx::is_too_large(&e) => {
+            return Read::Blocked(format!(
+                "{} is over {} MiB, so it is left as it is: `swlog history prune` trims it to history_limit",
+                path.display(),
+                cap / (1024 * 1024)
+            ));
+        }
+        Err(e) if fsx::is_wrong_kind(&e) && !path.is_dir() => {
+            return Read::Blocked(format!("{} cannot be used: {e}", path.display()));
+        }
         Err(e) => return damaged(dir, Vec::new(), format!("cannot read it: {e}")),
     };
     // The whole file in one typed pass: the common case, and well over twice as fast as going
@@ -198,8 +238,8 @@ pub(super) fn read(dir: &Path) -> Read {
 
 /// Reads `history.json` without the lock and without repairing anything, for a directory where
 /// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
-pub(super) fn read_untouched(dir: &Path) -> Option<Vec<Entry>> {
-    let bytes = fs::read(dir.join(FILE)).ok()?;
+pub(super) fn read_untouched(dir: &Path, cap: u64) -> Option<Vec<Entry>> {
+    let bytes = fsx::read_regular(&dir.join(FILE), Links::Follow, cap).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
     (file.version == VERSION).then_some(file.entries)
 }
@@ -236,132 +276,6 @@ pub(super) fn stamp(dir: &Path) -> Option<Stamp> {
         let _ = dir;
         None
     }
-}
-
-/// Reads an entry's time. The times this swlog writes (`2026-01-02T03:04:05Z`, with or without a
-/// fraction) are read by hand, which is ten times cheaper than chrono's general RFC 3339 parser
-/// (callgrind: 1,650 instructions a time, a fifth of reading a history); anything else goes to
-/// that parser, exactly as `DateTime`'s own `Deserialize` does.
-pub(super) fn read_time<'de, D>(deserializer: D) -> Result<DateTime<Utc>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct Visitor;
-    impl serde::de::Visitor<'_> for Visitor {
-        type Value = DateTime<Utc>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an RFC 3339 date and time")
-        }
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
-            if let Some(t) = utc_time(s) {
-                return Ok(t);
-            }
-            s.parse::<DateTime<chrono::FixedOffset>>()
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(E::custom)
-        }
-    }
-    deserializer.deserialize_str(Visitor)
-}
-
-/// Writes an entry's time exactly as `DateTime`'s own `Serialize` does (RFC 3339, `Z`, a
-/// fraction of 3, 6 or 9 digits when there is one), by hand for years 0 to 9999: chrono goes
-/// through `fmt`, which was a third of the time to write a history.
-pub(super) fn write_time<S>(t: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error>
-where
-    S: serde::Serializer,
-{
-    use chrono::{Datelike as _, Timelike as _};
-    let nanos = t.nanosecond();
-    let year = t.year();
-    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
-        // Beyond four digits, or a leap second: chrono's own rules apply.
-        return serde::Serialize::serialize(t, serializer);
-    }
-    let mut out = Digits::default();
-    out.number(year as u32, 4);
-    for (sep, n) in [
-        (b'-', t.month()),
-        (b'-', t.day()),
-        (b'T', t.hour()),
-        (b':', t.minute()),
-        (b':', t.second()),
-    ] {
-        out.byte(sep);
-        out.number(n, 2);
-    }
-    if nanos != 0 {
-        out.byte(b'.');
-        if nanos.is_multiple_of(1_000_000) {
-            out.number(nanos / 1_000_000, 3);
-        } else if nanos.is_multiple_of(1_000) {
-            out.number(nanos / 1_000, 6);
-        } else {
-            out.number(nanos, 9);
-        }
-    }
-    out.byte(b'Z');
-    // Only ASCII digits and separators were written.
-    let text = std::str::from_utf8(out.bytes()).map_err(serde::ser::Error::custom)?;
-    serializer.serialize_str(text)
-}
-
-/// A small buffer for writing a time without `fmt`.
-#[derive(Default)]
-struct Digits {
-    buf: [u8; 32],
-    len: usize,
-}
-
-impl Digits {
-    fn byte(&mut self, b: u8) {
-        self.buf[self.len] = b;
-        self.len += 1;
-    }
-
-    /// `n` in `width` decimal digits, zero-padded (the high digits of a wider `n` are dropped).
-    fn number(&mut self, n: u32, width: u32) {
-        for i in (0..width).rev() {
-            self.byte(b'0' + (n / 10u32.pow(i) % 10) as u8);
-        }
-    }
-
-    fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the form chrono writes a UTC time in; `None` for any other.
-fn utc_time(s: &str) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?.iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let shape = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
-    if b.len() < 20 || b.last() != Some(&b'Z') || shape.iter().any(|&(i, c)| b[i] != c) {
-        return None;
-    }
-    let nanos = match &b[19..b.len() - 1] {
-        [] => 0,
-        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
-            digits(20..20 + frac.len())? * 10u32.pow(9 - frac.len() as u32)
-        }
-        _ => return None,
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(
-        i32::try_from(digits(0..4)?).ok()?,
-        digits(5..7)?,
-        digits(8..10)?,
-    )?;
-    let time = chrono::NaiveTime::from_hms_nano_opt(
-        digits(11..13)?,
-        digits(14..16)?,
-        digits(17..19)?,
-        nanos,
-    )?;
-    Some(date.and_time(time).and_utc())
 }
 
 /// Moves a damaged history file aside so that its bytes are kept, then reports it.
@@ -465,8 +379,13 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Removes temp files left by a swlog killed mid-write. Call with the lock held, so that no
 /// write is in progress.
-pub(super) fn remove_stale_temps(dir: &Path) {
-    for d in [dir.to_path_buf(), dir.join(CACHE)] {
+pub(super) fn remove_stale_temps(dir: &Path, cache_ok: bool) {
+    let dirs = if cache_ok {
+        vec![dir.to_path_buf(), dir.join(CACHE)]
+    } else {
+        vec![dir.to_path_buf()]
+    };
+    for d in dirs {
         let Ok(list) = fs::read_dir(&d) else { continue };
         for item in list.flatten() {
             if item.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
@@ -474,6 +393,30 @@ pub(super) fn remove_stale_temps(dir: &Path) {
             }
         }
     }
+}
+
+/// Whether the cache directory is swlog's own: absent (made when needed), or a real directory
+/// (not a symbolic link) owned by this user. Anything else would have swlog write and remove
+/// `*.json` files somewhere that is not its cache.
+pub(super) fn check_cache_dir(dir: &Path) -> Result<(), String> {
+    let cache = dir.join(CACHE);
+    let meta = match fs::symlink_metadata(&cache) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("{} cannot be checked: {e}", cache.display())),
+    };
+    let kind = meta.file_type();
+    if !kind.is_dir() {
+        return Err(format!(
+            "{} is {}, not a directory of its own",
+            cache.display(),
+            fsx::describe(kind)
+        ));
+    }
+    if !fsx::owned_by_me(&meta) {
+        return Err(format!("{} belongs to another user", cache.display()));
+    }
+    Ok(())
 }
 
 /// The cache file of `name` (a log ID).
@@ -502,7 +445,7 @@ pub(super) fn write_cached(
 
 /// Reads a cached body; `None` when there is none or it cannot be read.
 pub(super) fn read_cached(dir: &Path, name: &str) -> Option<CachedFile> {
-    let bytes = fs::read(cache_path(dir, name)).ok()?;
+    let bytes = fsx::read_regular(&cache_path(dir, name), Links::Refuse, MAX_CACHED_BYTES).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
@@ -529,56 +472,5 @@ pub(super) fn clear_cache(dir: &Path) -> io::Result<()> {
     match fs::remove_dir_all(dir.join(CACHE)) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod time_tests {
-    use chrono::TimeZone as _;
-
-    use super::*;
-
-    /// The hand-written reader and writer agree with chrono's own serde, byte for byte.
-    #[test]
-    fn times_are_written_and_read_as_chrono_does() {
-        let base = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap();
-        let mut times = vec![
-            base,
-            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single().unwrap(),
-            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
-                .single()
-                .unwrap(),
-            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0)
-                .single()
-                .unwrap(),
-            Utc.with_ymd_and_hms(-1, 6, 30, 12, 0, 0).single().unwrap(),
-        ];
-        for nanos in [1, 999, 1_000, 120_000, 5_000_000, 123_456_789, 999_999_999] {
-            times.push(base + chrono::Duration::nanoseconds(nanos));
-        }
-        for t in times {
-            let ours = {
-                let mut out = Vec::new();
-                write_time(&t, &mut serde_json::Serializer::new(&mut out)).unwrap();
-                String::from_utf8(out).unwrap()
-            };
-            let chronos = serde_json::to_string(&t).unwrap();
-            assert_eq!(ours, chronos, "{t:?}");
-            let back = read_time(&mut serde_json::Deserializer::from_str(&ours)).unwrap();
-            assert_eq!(back, t, "{ours}");
-        }
-    }
-
-    #[test]
-    fn other_forms_of_a_time_are_still_read() {
-        let read = |s: &str| read_time(&mut serde_json::Deserializer::from_str(s)).ok();
-        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single();
-        assert_eq!(read(r#""2026-01-02T03:04:05+00:00""#), t);
-        assert_eq!(read(r#""2026-01-02T04:04:05+01:00""#), t);
-        assert_eq!(read(r#""2026-01-02t03:04:05z""#), t);
-        assert_eq!(read(r#""2026-01-02T03:04:05.Z""#), None);
-        assert_eq!(read(r#""2026-02-30T03:04:05Z""#), None);
-        assert_eq!(read(r#""yesterday""#), None);
-        assert_eq!(read("17"), None);
     }
 }

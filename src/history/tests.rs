@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
 
+use super::ops::normalize;
 use super::store::FaultPoint;
 use super::*;
 
@@ -885,4 +886,131 @@ fn deferred_changes_are_written_by_the_saver_in_order() {
         Some("{\"id\":1}"),
         "the undo brought the cached body back"
     );
+}
+#[test]
+fn a_fifo_or_a_link_in_the_cache_is_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 0, "+1"), None));
+    ok(h.record(record_of(2, 0, "+2"), None));
+    let cache = dir.path().join(store::CACHE);
+    std::fs::create_dir_all(&cache).unwrap();
+    let fifo = cache.join(format!("{}.json", id(1)));
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let elsewhere = dir.path().join("elsewhere.json");
+    std::fs::write(
+        &elsewhere,
+        r#"{"fetched_at":"2026-01-02T03:04:05Z","body":"{}"}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&elsewhere, cache.join(format!("{}.json", id(2)))).unwrap();
+    // Before, reading the FIFO blocked here for ever.
+    assert_eq!(h.cached_body(id(1)), None);
+    assert_eq!(h.cached_body(id(2)), None);
+}
+
+#[test]
+fn a_cache_dir_that_is_a_symlink_is_never_written_or_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let theirs = project.path().join(format!("{}.json", id(9)));
+    std::fs::write(&theirs, "the user's file").unwrap();
+    std::os::unix::fs::symlink(project.path(), dir.path().join(store::CACHE)).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::CacheOff(why)] if why.contains("symbolic link")),
+        "{warnings:?}"
+    );
+    ok(h.record(record_of(1, 0, "+1"), Some(("{}", t(0)))));
+    ok(h.clear());
+    assert!(theirs.exists(), "the user's file was removed");
+    let names: Vec<_> = std::fs::read_dir(project.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn a_run_with_a_smaller_limit_evicts_no_more_than_it_adds_and_prune_trims() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = Options {
+        cap: 5,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), big);
+    for n in 1..=5 {
+        ok(h.record(record_of(n, n as i64, "+1"), Some(("{}", t(n as i64)))));
+    }
+    let small = Options {
+        cap: 2,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), small.clone());
+    assert_eq!(h.entries().len(), 5, "opening must not trim");
+    ok(h.record(record_of(6, 6, "+1"), None));
+    // One added, one evicted: the oldest.
+    assert_eq!(ids(&h), [id(6), id(5), id(4), id(3), id(2)]);
+    assert!(h.cached_body(id(1)).is_none());
+    let (n, warnings) = h.prune();
+    ok(warnings);
+    assert_eq!(n, 3);
+    assert_eq!(ids(&h), [id(6), id(5)]);
+    assert_eq!(open_with(dir.path(), small).entries(), h.entries());
+    assert!(!dir.path().join(format!("cache/{}.json", id(3))).exists());
+}
+
+#[test]
+fn a_history_over_the_read_limit_is_left_alone_and_prune_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = file(dir.path());
+    // Sparse: 200 MB on paper, nothing on disk.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap();
+    drop(f);
+    let started = Instant::now();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::NotSaved(why)] if why.contains("is over 16 MiB") && why.contains("swlog history prune")),
+        "{warnings:?}"
+    );
+    let _ = h.record(record_of(1, 1, "+1"), None);
+    assert_eq!(ids(&h), [id(1)]);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 200 * 1024 * 1024);
+    // Reading it would take seconds; refusing it takes a stat.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_cache_dir_owned_by_another_user_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join(store::CACHE);
+    std::fs::create_dir(&cache).unwrap();
+    let theirs = cache.join(format!("{}.json", id(9)));
+    std::fs::write(&theirs, "{}").unwrap();
+    // Only root can give a directory away; tests run as root on CI.
+    if std::os::unix::fs::chown(&cache, Some(65534), Some(65534)).is_err() {
+        return;
+    }
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(&warnings[..], [Warning::CacheOff(why)] if why.contains("belongs to another user")),
+        "{warnings:?}"
+    );
+    ok(h.record(record_of(1, 0, "+1"), Some(("{}", t(0)))));
+    assert!(
+        theirs.exists(),
+        "an orphan in another user's directory was removed"
+    );
+    assert!(!cache.join(format!("{}.json", id(1))).exists());
 }

@@ -109,6 +109,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
     };
     let block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(title).style(theme.title()))
         .title(Line::from(nav).style(theme.dim()).right_aligned())
@@ -620,6 +621,10 @@ fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
             "Something other than the SignalWire API answered: a proxy, a captive portal or a wrong --base-url.".to_owned(),
         ],
         ApiError::TooLarge { limit } => vec![format!("The answer was over {} — not a voice log.", human_bytes(*limit))],
+        ApiError::Proxy { .. } => vec!["Check the proxy settings ($HTTPS_PROXY, $ALL_PROXY, $NO_PROXY).".to_owned()],
+        ApiError::Redirect { .. } | ApiError::WrongId { .. } => vec![
+            "Something other than the SignalWire API answered: a proxy or a wrong --base-url.".to_owned(),
+        ],
         ApiError::BadRequest { .. } | ApiError::Setup(_) => vec![],
     }
 }

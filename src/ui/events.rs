@@ -110,6 +110,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .current()
         .map_or_else(|| " Events ".to_owned(), |id| format!(" {id} · Events "));
     let block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(title).style(theme.title()))
         .title_bottom(

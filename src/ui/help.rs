@@ -86,6 +86,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .areas(popup);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
+        .border_set(theme.borders())
         .title(Line::from(" Keys ").style(theme.title()))
         .title_bottom(
             Line::from(" any key closes this help ")

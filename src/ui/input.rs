@@ -23,6 +23,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Err(IdError::NotFound(_)) => Span::styled(" ✗ not a log ID ", theme.error()),
     };
     let block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(" Log ID ").style(theme.title()))
         .title_bottom(Line::from(mark).right_aligned())

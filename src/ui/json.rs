@@ -27,6 +27,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|f| Value::Object(f.log.raw.clone()))
         .unwrap_or(Value::Null);
     let block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(" Raw JSON ").style(theme.title()))
         .title(

@@ -18,7 +18,7 @@ use crate::app::{App, DetailView};
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area().as_size(), app.sidebar_visible());
-    let theme = theme::Theme::new(app.color);
+    let theme = theme::Theme::new(app.color).with_ascii(app.ascii);
     input::draw(app, &theme, frame, areas.input);
     if let Some(sidebar) = areas.sidebar {
         sidebar::draw(app, &theme, frame, sidebar);

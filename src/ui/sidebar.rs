@@ -81,6 +81,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" Lookups ({} of {total}) ", sidebar.len())
     };
     let mut block = Block::bordered()
+        .border_set(theme.borders())
         .padding(Padding::horizontal(1))
         .title(Line::from(title).style(theme.title()))
         .border_style(theme.border(focused));

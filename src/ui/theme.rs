@@ -2,6 +2,7 @@
 //! underline instead.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols;
 
 use crate::api::model::Outcome;
 use crate::present::Tone;
@@ -10,12 +11,53 @@ use crate::present::Tone;
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     color: bool,
+    ascii: bool,
 }
+
+/// Whether the environment lets swlog use colour: not with `NO_COLOR` set, nor on a terminal
+/// that says it can do nothing (`TERM=dumb`).
+pub fn color_allowed(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    env("NO_COLOR").is_none_or(|v| v.is_empty()) && !ascii_only(env)
+}
+
+/// Whether the terminal asks for plain ASCII (`TERM=dumb`): no box-drawing characters.
+pub fn ascii_only(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    env("TERM").is_some_and(|t| t.trim() == "dumb")
+}
+
+/// Pane borders of `+`, `-` and `|`, which any terminal can show.
+const ASCII_BORDER: symbols::border::Set = symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
 
 impl Theme {
     /// Colour on or off.
     pub fn new(color: bool) -> Self {
-        Self { color }
+        Self {
+            color,
+            ascii: false,
+        }
+    }
+
+    /// Borders in ASCII when `ascii`.
+    pub fn with_ascii(self, ascii: bool) -> Self {
+        Self { ascii, ..self }
+    }
+
+    /// The characters pane borders are drawn with.
+    pub fn borders(self) -> symbols::border::Set<'static> {
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            symbols::border::PLAIN
+        }
     }
 
     fn fg(self, c: Color) -> Style {

@@ -1,0 +1,152 @@
+//! One row of the history and what it says about a lookup, with the display helpers that
+//! sanitise what came from the server.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::VoiceLog;
+use crate::text::sanitize;
+
+/// What a lookup found: a summary of the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The type in words, e.g. "Relay PSTN call" (from [`crate::api::model::Kind::label`]).
+    pub kind: String,
+    /// The status word as sent.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Origin as sent.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Destination as sent.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// The charge in dollars.
+    #[serde(default)]
+    pub charge: Option<f64>,
+    /// The parent leg's ID as sent.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+impl Summary {
+    /// The summary of a fetched record.
+    pub fn of(log: &VoiceLog) -> Self {
+        Self {
+            kind: log.kind.label(),
+            status: log.status.value().cloned(),
+            from: log.from.value().cloned(),
+            to: log.to.value().cloned(),
+            charge: log.charge.get(),
+            parent_id: log.parent_id.value().cloned(),
+        }
+    }
+}
+
+/// How a lookup ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lookup {
+    /// The record was found.
+    Record(Summary),
+    /// The lookup failed; a short kind such as "not found" ([`ApiError::short`]).
+    Error(String),
+}
+
+/// One row of the history: the last lookup of one log ID.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The log ID.
+    pub id: Uuid,
+    /// When the lookup was made.
+    #[serde(
+        serialize_with = "super::time::write_time",
+        deserialize_with = "super::time::read_time"
+    )]
+    pub at: DateTime<Utc>,
+    /// The profile it was made with.
+    pub profile: String,
+    /// The space it was made in.
+    pub space: String,
+    /// What it found.
+    pub lookup: Lookup,
+    /// Whether the user pinned it (pinned entries sort first and are never evicted).
+    #[serde(default)]
+    pub pinned: bool,
+    /// The user's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Entry {
+    /// A new, unpinned entry without a note.
+    pub fn new(
+        id: Uuid,
+        at: DateTime<Utc>,
+        profile: impl Into<String>,
+        space: impl Into<String>,
+        lookup: Lookup,
+    ) -> Self {
+        Self {
+            id,
+            at,
+            profile: profile.into(),
+            space: space.into(),
+            lookup,
+            pinned: false,
+            note: None,
+        }
+    }
+
+    /// The record's summary, when the lookup found one.
+    pub fn summary(&self) -> Option<&Summary> {
+        match &self.lookup {
+            Lookup::Record(s) => Some(s),
+            Lookup::Error(_) => None,
+        }
+    }
+
+    /// The title to show (sanitised): the type, or what went wrong.
+    pub fn title(&self) -> String {
+        match &self.lookup {
+            Lookup::Record(s) => sanitize(&s.kind).into_owned(),
+            Lookup::Error(e) => format!("Lookup failed: {}", sanitize(e)),
+        }
+    }
+
+    /// The status word (sanitised).
+    pub fn status(&self) -> Option<String> {
+        let s = self.summary()?.status.as_deref()?;
+        Some(sanitize(s).into_owned())
+    }
+
+    /// `from → to` (sanitised), when either is known.
+    pub fn parties(&self) -> Option<String> {
+        let s = self.summary()?;
+        if s.from.is_none() && s.to.is_none() {
+            return None;
+        }
+        let side = |v: &Option<String>| v.as_deref().map_or("—".into(), sanitize).into_owned();
+        Some(format!("{} → {}", side(&s.from), side(&s.to)))
+    }
+
+    /// The note (sanitised).
+    pub fn note(&self) -> Option<String> {
+        self.note.as_deref().map(|n| sanitize(n).into_owned())
+    }
+
+    /// Profile and space (sanitised), e.g. `default · acme`.
+    pub fn origin(&self) -> String {
+        format!("{} · {}", sanitize(&self.profile), sanitize(&self.space))
+    }
+
+    /// One line for a list (sanitised): title, status and parties, e.g.
+    /// `Relay PSTN call · completed · +1555… → +1555…`.
+    pub fn line(&self) -> String {
+        let mut parts = vec![self.title()];
+        parts.extend(self.status());
+        parts.extend(self.parties());
+        parts.join(" · ")
+    }
+}

@@ -1,0 +1,245 @@
+//! Saving: each change is applied under the lock to what is on disk now, written atomically,
+//! and the cache kept in step with the entries; what cannot be saved stays in memory.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use uuid::Uuid;
+
+use super::ops::{Op, apply, cap_for, normalize};
+use super::store::{self, Read};
+use super::{Entry, History, Warning, filter};
+
+impl History {
+    /// Applies `op` (if any) and everything still pending onto the file as it is now, writes the
+    /// result, and refreshes the in-memory entries from it. When that fails, the change is
+    /// applied in memory and stays pending for the next save.
+    pub(super) fn sync(&mut self, op: Option<Op>, opening: bool) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        if self.deferred.is_some() {
+            self.defer(op);
+            return warnings;
+        }
+        let Some(dir) = self.dir.clone() else {
+            if let Some(op) = op {
+                self.apply_in_memory(&op);
+            }
+            return warnings;
+        };
+        match &op {
+            Some(Op::Clear) => self.pending = vec![Op::Clear],
+            Some(op) => self.pending.push(op.clone()),
+            None => {}
+        }
+        match self.save(&dir, opening, &mut warnings) {
+            Ok(entries) => {
+                self.not_saved = None;
+                self.set_entries(entries);
+            }
+            Err(failure) => {
+                if self.not_saved.is_none() {
+                    warnings.push(Warning::NotSaved(failure.reason.clone()));
+                }
+                self.not_saved = Some(failure.reason);
+                match (failure.merged, op) {
+                    (Some(merged), _) => self.set_entries(merged),
+                    (None, Some(op)) => self.apply_in_memory(&op),
+                    (None, None) => {}
+                }
+            }
+        }
+        warnings
+    }
+
+    pub(super) fn apply_in_memory(&mut self, op: &Op) {
+        let mut entries = std::mem::take(&mut self.entries);
+        let cap = cap_for(&entries, std::slice::from_ref(op), self.options.cap);
+        apply(&mut entries, op);
+        normalize(&mut entries, cap);
+        self.set_entries(entries);
+    }
+
+    /// The locked read-apply-write, cache included; returns the entries now on disk.
+    fn save(
+        &mut self,
+        dir: &Path,
+        opening: bool,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<Entry>, Failure> {
+        let early = |reason: String| Failure {
+            reason,
+            merged: None,
+        };
+        store::ensure_dir(dir)
+            .map_err(|e| early(format!("cannot create {}: {e}", dir.display())))?;
+        let _lock = store::lock(dir).map_err(|e| Failure {
+            reason: format!("cannot lock the history: {e}"),
+            // A read-only directory may still hold a history worth showing.
+            merged: store::read_untouched(dir, self.read_cap).map(|mut entries| {
+                let cap = cap_for(&entries, &self.pending, self.options.cap);
+                for op in &self.pending {
+                    apply(&mut entries, op);
+                }
+                normalize(&mut entries, cap);
+                entries
+            }),
+        })?;
+        let cache_ok = self.check_cache(dir, warnings);
+        if opening {
+            store::remove_stale_temps(dir, cache_ok);
+        }
+        // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
+        // what is on disk is `self.entries`, so reading 10,000 entries back is skipped.
+        let known = self.on_disk.take();
+        let unchanged = known.is_some() && known == store::stamp(dir) && self.not_saved.is_none();
+        let read = if unchanged {
+            Read::Entries(std::mem::take(&mut self.entries))
+        } else {
+            store::read(dir, self.read_cap)
+        };
+        let (mut entries, repaired) = match read {
+            Read::Entries(e) => (e, false),
+            Read::Salvaged {
+                entries,
+                moved_to,
+                detail,
+            } => {
+                warnings.push(Warning::Damaged {
+                    moved_to,
+                    detail,
+                    kept: entries.len(),
+                });
+                (entries, true)
+            }
+            Read::Blocked(reason) => return Err(early(reason)),
+        };
+        let mut gone: Vec<Uuid> = Vec::new();
+        let cap = cap_for(&entries, &self.pending, self.options.cap);
+        let read = entries.len();
+        for op in &self.pending {
+            match op {
+                Op::Delete(id) => gone.push(*id),
+                Op::Clear => gone.extend(entries.iter().map(|e| e.id)),
+                _ => {}
+            }
+            apply(&mut entries, op);
+        }
+        let evicted = normalize(&mut entries, cap);
+        if self.pending.iter().any(|op| matches!(op, Op::Prune)) {
+            self.pruned = Some(read.saturating_sub(entries.len()));
+        }
+        gone.extend(evicted);
+        let changed = !self.pending.is_empty() || repaired;
+        if changed && let Err(e) = store::write(dir, &entries, self.fault.as_ref()) {
+            return Err(Failure {
+                reason: format!("cannot write {}: {e}", dir.join(store::FILE).display()),
+                merged: Some(entries),
+            });
+        }
+        let cleared = self.pending.iter().any(|op| matches!(op, Op::Clear));
+        self.pending.clear();
+        if cleared
+            && cache_ok
+            && let Err(e) = store::clear_cache(dir)
+        {
+            warnings.push(Warning::NotSaved(format!(
+                "could not delete the cached responses in {}: {e}",
+                dir.join(store::CACHE).display()
+            )));
+        }
+        if !gone.is_empty() && cache_ok {
+            let kept = ids_of(&entries);
+            for id in gone {
+                if !kept.contains(&id) {
+                    store::remove_cached(dir, &id.to_string());
+                }
+            }
+        }
+        self.save_bodies(dir, &entries, warnings);
+        if opening && cache_ok {
+            remove_orphan_bodies(dir, &entries);
+        }
+        self.on_disk = store::stamp(dir);
+        Ok(entries)
+    }
+
+    /// Checks the cache directory before anything is written or removed there; the first time it
+    /// is refused the cache goes off for the run, with a warning.
+    fn check_cache(&mut self, dir: &Path, warnings: &mut Vec<Warning>) -> bool {
+        if self.cache_refused {
+            return false;
+        }
+        match store::check_cache_dir(dir) {
+            Ok(()) => true,
+            Err(why) => {
+                self.cache_refused = true;
+                self.options.cache = false;
+                self.unsaved_bodies.clear();
+                warnings.push(Warning::CacheOff(why));
+                false
+            }
+        }
+    }
+
+    /// Writes the bodies waiting in memory to the cache; those that fail stay in memory.
+    fn save_bodies(&mut self, dir: &Path, entries: &[Entry], warnings: &mut Vec<Warning>) {
+        if self.unsaved_bodies.is_empty() {
+            return;
+        }
+        let kept = ids_of(entries);
+        self.unsaved_bodies.retain(|id, _| kept.contains(id));
+        let mut failed = None;
+        let fault = self.fault.as_ref();
+        self.unsaved_bodies.retain(|id, body| {
+            match store::write_cached(dir, &id.to_string(), body, fault) {
+                Ok(()) => false,
+                Err(e) => {
+                    failed = Some(e);
+                    true
+                }
+            }
+        });
+        if let Some(e) = failed {
+            warnings.push(Warning::NotSaved(format!(
+                "could not cache the response in {}: {e}",
+                dir.join(store::CACHE).display()
+            )));
+        }
+    }
+
+    pub(super) fn set_entries(&mut self, entries: Vec<Entry>) {
+        if (self.dir.is_none() || self.not_saved.is_some()) && !self.unsaved_bodies.is_empty() {
+            // Bodies only in memory go with their entries.
+            let kept = ids_of(&entries);
+            self.unsaved_bodies.retain(|id, _| kept.contains(id));
+        }
+        self.index = OnceLock::new();
+        self.entries = entries;
+    }
+}
+
+/// A save that did not happen.
+struct Failure {
+    /// Why, in words.
+    reason: String,
+    /// The file as read with every pending change applied, when the file could be read.
+    merged: Option<Vec<Entry>>,
+}
+
+/// Removes cached bodies whose entry is gone (evicted by a swlog that was killed before it
+/// removed the body, for instance). Call with the lock held.
+fn remove_orphan_bodies(dir: &Path, entries: &[Entry]) {
+    let kept = ids_of(entries);
+    for name in store::cached_names(dir) {
+        let known = Uuid::try_parse(&name).is_ok_and(|id| kept.contains(&id));
+        if !known {
+            store::remove_cached(dir, &name);
+        }
+    }
+}
+
+/// The IDs of `entries`, for membership tests that would be quadratic over a list.
+fn ids_of(entries: &[Entry]) -> HashSet<Uuid, filter::FastHash> {
+    entries.iter().map(|e| e.id).collect()
+}

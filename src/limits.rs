@@ -1,0 +1,98 @@
+//! The ranges of the durations a user may set (config and `--timeout`), checked before they are
+//! used: a careless value is a config error naming the key and the range, never an overflow
+//! panic (`Instant + Duration`) or a hang.
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+use crate::config::{ConfigError, FileConfig, Overrides};
+
+/// `timeout_secs` and `--timeout` (whose parser holds the same range): a whole request.
+pub const TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
+/// `live_refresh_secs`: 0 turns live refresh off; a day is the longest wait.
+pub const LIVE_REFRESH_SECS: RangeInclusive<u64> = 0..=86_400;
+/// `token_command_timeout_secs`: how long a `token_command` may run.
+pub const TOKEN_COMMAND_TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
+/// How long a `token_command` may run when the config does not say.
+pub const DEFAULT_TOKEN_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Checks every duration of the file and the command line against its range.
+pub fn check_durations(
+    file: Option<&FileConfig>,
+    overrides: &Overrides,
+) -> Result<(), ConfigError> {
+    check("--timeout", overrides.timeout_secs, &TIMEOUT_SECS)?;
+    let Some(file) = file else { return Ok(()) };
+    check("timeout_secs", file.timeout_secs, &TIMEOUT_SECS)?;
+    check(
+        "live_refresh_secs",
+        file.live_refresh_secs,
+        &LIVE_REFRESH_SECS,
+    )?;
+    check(
+        "token_command_timeout_secs",
+        file.token_command_timeout_secs,
+        &TOKEN_COMMAND_TIMEOUT_SECS,
+    )
+}
+
+/// How long a `token_command` may run: the file's `token_command_timeout_secs`, or 10 s.
+pub fn token_command_timeout(file: Option<&FileConfig>) -> Duration {
+    file.and_then(|f| f.token_command_timeout_secs)
+        .map_or(DEFAULT_TOKEN_COMMAND_TIMEOUT, Duration::from_secs)
+}
+
+fn check(
+    key: &'static str,
+    value: Option<u64>,
+    range: &RangeInclusive<u64>,
+) -> Result<(), ConfigError> {
+    match value {
+        Some(v) if !range.contains(&v) => Err(ConfigError::OutOfRange {
+            key,
+            value: v,
+            min: *range.start(),
+            max: *range.end(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_out_of_range_name_the_key_and_the_range() {
+        let file = FileConfig {
+            live_refresh_secs: Some(u64::MAX),
+            ..FileConfig::default()
+        };
+        let e = check_durations(Some(&file), &Overrides::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "live_refresh_secs = 18446744073709551615 is out of range: give 0 to 86400 seconds"
+        );
+        let flags = Overrides {
+            timeout_secs: Some(99_999_999_999),
+            ..Overrides::default()
+        };
+        let e = check_durations(None, &flags).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--timeout = 99999999999 is out of range: give 1 to 600"),
+            "{e}"
+        );
+        let file = FileConfig {
+            token_command_timeout_secs: Some(0),
+            ..FileConfig::default()
+        };
+        assert!(check_durations(Some(&file), &Overrides::default()).is_err());
+        let fine = FileConfig {
+            timeout_secs: Some(30),
+            live_refresh_secs: Some(0),
+            ..FileConfig::default()
+        };
+        assert!(check_durations(Some(&fine), &Overrides::default()).is_ok());
+    }
+}
