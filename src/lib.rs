@@ -20,6 +20,7 @@ pub mod present;
 pub mod secret;
 pub mod session;
 pub mod summary;
+pub mod testkit;
 pub mod text;
 pub mod tui;
 pub mod ui;

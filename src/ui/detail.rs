@@ -132,6 +132,7 @@ pub(super) fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
     let fill = width.saturating_sub(line.width());
     line.push_span(Span::raw(" ".repeat(fill)));
     *line = std::mem::take(line).patch_style(style);
+    super::theme::keep_legible(line);
 }
 
 /// Builds the pane's lines for an inside width of `width`.
