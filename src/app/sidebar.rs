@@ -123,9 +123,16 @@ impl Sidebar {
                 );
                 self.history.record(entry, Some((&f.body, at)))
             }
-            Err(e) => self
-                .history
-                .record_error(id, at, &self.profile, &self.space, e),
+            Err(e) => {
+                let entry = Entry::new(
+                    id,
+                    at,
+                    &self.profile,
+                    &self.space,
+                    Lookup::Error(failure_words(e)),
+                );
+                self.history.record(entry, None)
+            }
         };
         self.refresh();
         if let Some(row) = self.position(id) {
@@ -184,5 +191,16 @@ impl Sidebar {
         let warnings = self.history.reload();
         self.refresh();
         warnings
+    }
+}
+
+/// What failed, in the sidebar's few words: "not found", or the status code where the kind
+/// alone ("server error") does not say which one it was.
+fn failure_words(error: &ApiError) -> String {
+    match error {
+        ApiError::Server { status, .. } | ApiError::Status { status, .. } => {
+            format!("HTTP {status}")
+        }
+        other => other.short().to_owned(),
     }
 }

@@ -171,21 +171,29 @@ fn entry_lines(
         Span::styled(pin, theme.warn()),
         Span::styled(age, theme.dim()),
     ]);
-    let detail = entry.parties().unwrap_or_else(|| entry.id.to_string());
-    let bottom = match entry.note() {
-        Some(note) => {
-            let note = truncate_chars(&note, width.saturating_sub(4)).into_owned();
-            let rest = width.saturating_sub(note.width() + 5);
-            Line::from(vec![
-                Span::raw("  "),
-                Span::styled(format!("✎ {note}"), theme.warn()),
-                Span::styled(format!(" {}", truncate_chars(&detail, rest)), theme.dim()),
-            ])
-        }
-        None => Line::styled(
-            format!("  {}", truncate_chars(&detail, width.saturating_sub(2))),
-            theme.dim(),
-        ),
+    // The status in words, so that it reads without colour; a failed lookup's label already
+    // says what failed, and its ID follows.
+    let status = match (entry.status(), failed) {
+        (_, true) => None,
+        (Some(s), false) => Some(s),
+        (None, false) => Some("no status".to_owned()),
     };
+    let parties = entry.parties().unwrap_or_else(|| entry.id.to_string());
+    let mut spans = vec![Span::raw("  ")];
+    let mut room = width.saturating_sub(2);
+    let mut push = |spans: &mut Vec<Span<'static>>, text: String, style| {
+        let text = truncate_chars(&text, room).into_owned();
+        room = room.saturating_sub(text.width());
+        spans.push(Span::styled(text, style));
+    };
+    if let Some(note) = entry.note() {
+        push(&mut spans, format!("✎ {note} "), theme.warn());
+    }
+    if let Some(status) = status {
+        push(&mut spans, status, glyph_style);
+        push(&mut spans, " · ".to_owned(), theme.dim());
+    }
+    push(&mut spans, parties, theme.dim());
+    let bottom = Line::from(spans);
     (top, bottom)
 }
