@@ -224,3 +224,27 @@ async fn each_lookup_says_its_status_in_words_without_colour() {
     }
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsing_the_sidebar_does_not_fill_the_back_history() {
+    let h = Harness::start(120, 40).await;
+    three_lookups(&h).await;
+    h.wait_for("two steps back", |s| s.contains("◀ 2 · 0 ▶"))
+        .await;
+    // Passing over two rows previews them; only the opened log (the child) goes back.
+    h.press(KeyCode::Char('j'));
+    h.shown(WHATSAPP).await;
+    h.press(KeyCode::Char('j'));
+    let screen = h.shown(ids::CHAIN_ROOT).await;
+    assert!(screen.contains("◀ 3 · 0 ▶"), "{screen}");
+    h.press(KeyCode::Char('['));
+    let screen = h.shown(ids::CHAIN_CHILD).await;
+    assert!(screen.contains("◀ 2 · 0 ▶"), "{screen}");
+    // The help says what the counter counts.
+    h.press(KeyCode::Char('?'));
+    h.wait_for("the counter explained", |s| {
+        s.contains("◀ 2 · 0 ▶    opened logs back · ahead")
+    })
+    .await;
+    h.quit().await;
+}

@@ -584,7 +584,7 @@ impl App {
         {
             return vec![];
         }
-        self.nav.visit(id);
+        self.nav.preview(id);
         self.input = Input::new(id.to_string());
         let cancel = self.cancel_in_flight();
         self.show_record(id);
