@@ -17,6 +17,9 @@ pub enum KeyContext {
     Anywhere,
     /// The ID input.
     Input,
+    /// The ID input while it is empty: keys that would type the first character of nothing
+    /// useful (`?`) act instead.
+    EmptyInput,
     /// Every pane but the input.
     Panes,
     /// The sidebar, moving through the rows.
@@ -42,7 +45,7 @@ impl KeyContext {
     pub fn title(self) -> &'static str {
         match self {
             KeyContext::Always | KeyContext::Anywhere => "Anywhere",
-            KeyContext::Input => "ID input",
+            KeyContext::Input | KeyContext::EmptyInput => "ID input",
             KeyContext::Panes => "Sidebar and detail",
             KeyContext::Sidebar => "Sidebar",
             KeyContext::Filter => "Sidebar filter",
@@ -58,7 +61,7 @@ impl KeyContext {
     /// Where unbound keys go: into the text being typed, or (help) closing it.
     fn fallback(self, key: KeyEvent) -> Option<Action> {
         match self {
-            KeyContext::Input | KeyContext::Filter | KeyContext::Note => {
+            KeyContext::Input | KeyContext::EmptyInput | KeyContext::Filter | KeyContext::Note => {
                 tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key))
                     .map(Action::Edit)
             }
@@ -205,6 +208,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Input, &[Key::ctrl(C::Right)], Action::Edit(InputRequest::GoToNextWord), "word right"),
     b(X::Input, &[Key::ctrl(C::Char('w'))], Action::Edit(InputRequest::DeletePrevWord), "delete a word"),
     b(X::Input, &[Key::ctrl(C::Char('u'))], Action::Edit(InputRequest::DeleteLine), "delete the line"),
+    // No log ID starts with `?`: in an empty input it asks for help instead of typing.
+    b(X::EmptyInput, &[Key::ch('?')], Action::Help, "this help (input empty)"),
     // The sidebar.
     b(X::Sidebar, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next lookup"),
     b(X::Sidebar, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous lookup"),
@@ -275,6 +280,7 @@ pub static BINDINGS: &[Binding] = &[
 pub fn stack(top: KeyContext) -> &'static [KeyContext] {
     match top {
         X::Input => &[X::Input, X::Anywhere, X::Always],
+        X::EmptyInput => &[X::EmptyInput, X::Input, X::Anywhere, X::Always],
         X::Sidebar => &[X::Sidebar, X::Panes, X::Anywhere, X::Always],
         X::Fields => &[X::Fields, X::Panes, X::Anywhere, X::Always],
         X::Raw => &[X::Raw, X::Panes, X::Anywhere, X::Always],
@@ -318,7 +324,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
     use Action as A;
     const HELP_QUIT: [Hint; 2] = [(&[A::Help], "help"), (&[A::Quit], "quit")];
     match top {
-        X::Input => &[
+        X::Input | X::EmptyInput => &[
             (&[A::Submit], "look up"),
             (&[A::LeaveInput], "leave input"),
             (&[A::NextPane], "next pane"),
@@ -406,8 +412,9 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 9] = [
+    pub(crate) const SCREENS: [KeyContext; 10] = [
         X::Input,
+        X::EmptyInput,
         X::Sidebar,
         X::Filter,
         X::Note,
@@ -468,6 +475,15 @@ mod tests {
         assert_eq!(
             resolve(X::Input, &ev('q')),
             Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(
+            resolve(X::EmptyInput, &ev('q')),
+            Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(resolve(X::EmptyInput, &ev('?')), Some(Action::Help));
+        assert_eq!(
+            resolve(X::Input, &ev('?')),
+            Some(Action::Edit(InputRequest::InsertChar('?')))
         );
         assert_eq!(resolve(X::Help, &ev('x')), Some(Action::CloseHelp));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);

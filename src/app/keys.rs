@@ -40,6 +40,7 @@ impl App {
     /// keys: a hidden sidebar's keys go to the detail pane.
     pub fn pane_context(&self) -> KeyContext {
         match self.focus {
+            Focus::Input if self.input.value().is_empty() => KeyContext::EmptyInput,
             Focus::Input => KeyContext::Input,
             Focus::Sidebar if self.sidebar_visible() => match self.sidebar.mode {
                 super::SidebarMode::Browse => KeyContext::Sidebar,

@@ -217,8 +217,15 @@ fn welcome(app: &App, width: usize, theme: &Theme, b: &mut Built) {
         );
         b.lines.push(Line::raw(""));
     }
+    use crate::app::Action as A;
+    let hints = [
+        (A::Submit, "look up"),
+        (A::NextPane, "next pane"),
+        (A::Help, "help"),
+        (A::Quit, "quit"),
+    ];
     paragraph(
-        "Enter look up · Tab next pane · ? help · q quit",
+        &super::status::key_hints(app.pane_context(), &hints),
         width,
         theme.dim(),
         b,

@@ -116,6 +116,7 @@ mod tests {
         use KeyContext as X;
         for top in [
             X::Input,
+            X::EmptyInput,
             X::Sidebar,
             X::Filter,
             X::Note,
