@@ -5,6 +5,7 @@ mod common;
 
 use common::harness::Harness;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use swlog::demo::ids;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_screen_hints_only_what_its_keys_do_and_question_mark_helps_in_an_empty_input() {
@@ -47,4 +48,71 @@ async fn the_first_screen_hints_only_what_its_keys_do_and_question_mark_helps_in
     assert!(!screen.contains("Enter look up"), "{screen}");
     h.press(KeyCode::Char('q'));
     h.exited().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hidden_sidebar_takes_no_keys_and_a_pinned_noted_lookup_goes_only_when_confirmed() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.look_up(ids::CHAIN_CHILD).await;
+    h.press(KeyCode::Tab);
+    // Select the root (a preview), pin it and note it.
+    h.press(KeyCode::Char('G'));
+    h.shown(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Char('p'));
+    h.press(KeyCode::Char('n'));
+    h.type_text("ticket 7");
+    h.press(KeyCode::Enter);
+    h.wait_for("the note", |s| s.contains("✎ ticket 7")).await;
+    // Too narrow for the sidebar: its keys go nowhere near it.
+    h.resize(60, 30);
+    h.wait_for("the sidebar hidden", |s| !s.contains("Lookups ("))
+        .await;
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Char('d'));
+    h.resize(80, 24);
+    let screen = h
+        .wait_for("the sidebar again", |s| s.contains("Lookups (2)"))
+        .await;
+    assert!(
+        screen.contains(&format!("┌ {} ", ids::CHAIN_ROOT)),
+        "j opened nothing: {screen}"
+    );
+    // Focus left the sidebar when it hid; back to it (Tab: input, then sidebar).
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Char('d'));
+    let screen = h
+        .wait_for("the question", |s| {
+            s.contains("Pinned, noted: delete?") && s.contains("y delete")
+        })
+        .await;
+    assert!(screen.contains("Lookups (2)"), "{screen}");
+    h.press(KeyCode::Char('n'));
+    h.wait_for("the question gone", |s| !s.contains(": delete?"))
+        .await;
+    h.press(KeyCode::Char('d'));
+    h.wait_for("the question", |s| s.contains(": delete?"))
+        .await;
+    h.press(KeyCode::Char('y'));
+    let screen = h
+        .wait_for("the delete", |s| s.contains("Lookups (1)"))
+        .await;
+    let status = screen.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        status.starts_with("Deleted 3f2b9e1c… · u to undo"),
+        "the undo hint is whole at 80 columns: {status}\n{screen}"
+    );
+    h.press(KeyCode::Char('u'));
+    h.wait_for("the undo", |s| s.contains("Lookups (2)")).await;
+    let app = h.quit().await;
+    let root = app
+        .sidebar
+        .history
+        .entries()
+        .iter()
+        .find(|e| e.id.to_string() == ids::CHAIN_ROOT)
+        .cloned()
+        .expect("the root is back");
+    assert!(root.pinned && root.note.as_deref() == Some("ticket 7"));
 }

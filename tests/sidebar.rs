@@ -69,8 +69,11 @@ async fn pin_delete_undo_and_note() {
         first.contains("LaML call") && first.contains('★'),
         "the pinned entry is first: {first}\n{screen}"
     );
-    // Delete it, then undo.
+    // Delete it (a pinned entry asks first), then undo.
     h.press(KeyCode::Char('d'));
+    h.wait_for("the question", |s| s.contains("Pinned: delete?"))
+        .await;
+    h.press(KeyCode::Char('y'));
     let screen = h
         .wait_for("the delete", |s| s.contains("Lookups (2)"))
         .await;

@@ -28,6 +28,8 @@ pub enum KeyContext {
     Filter,
     /// The sidebar, typing a note.
     Note,
+    /// The sidebar, asking whether to delete a pinned or noted entry.
+    Confirm,
     /// The detail pane's fields.
     Fields,
     /// The detail pane's raw JSON.
@@ -50,6 +52,7 @@ impl KeyContext {
             KeyContext::Sidebar => "Sidebar",
             KeyContext::Filter => "Sidebar filter",
             KeyContext::Note => "Sidebar note",
+            KeyContext::Confirm => "Delete?",
             KeyContext::Fields => "Detail",
             KeyContext::Raw => "Raw JSON",
             KeyContext::Events => "Events timeline",
@@ -226,6 +229,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Filter, &[Key::plain(C::Esc)], Action::ClearFilter, "clear the filter"),
     b(X::Note, &[Key::plain(C::Enter)], Action::SaveNote, "save the note"),
     b(X::Note, &[Key::plain(C::Esc)], Action::CancelNote, "leave it unchanged"),
+    b(X::Confirm, &[Key::ch('y')], Action::ConfirmDelete, "delete it"),
+    b(X::Confirm, &[Key::ch('n'), Key::plain(C::Esc)], Action::KeepEntry, "keep it"),
     // The detail pane's fields.
     b(X::Fields, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next row"),
     b(X::Fields, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous row"),
@@ -288,6 +293,7 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         // Typing and overlays take every key but Ctrl-C.
         X::Filter => &[X::Filter, X::Always],
         X::Note => &[X::Note, X::Always],
+        X::Confirm => &[X::Confirm, X::Always],
         X::Help => &[X::Help, X::Always],
         X::Notices => &[X::Notices, X::Always],
         X::Always => &[X::Always],
@@ -346,6 +352,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::ClearFilter], "clear filter"),
         ],
         X::Note => &[(&[A::SaveNote], "save note"), (&[A::CancelNote], "cancel")],
+        X::Confirm => &[(&[A::ConfirmDelete], "delete"), (&[A::KeepEntry], "keep")],
         X::Raw => &[
             (&[A::Up, A::Down, A::PageUp, A::PageDown], "scroll"),
             (&[A::ToggleRaw], "fields"),
@@ -412,7 +419,8 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 10] = [
+    pub(crate) const SCREENS: [KeyContext; 11] = [
+        X::Confirm,
         X::Input,
         X::EmptyInput,
         X::Sidebar,

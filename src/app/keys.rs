@@ -46,6 +46,7 @@ impl App {
                 super::SidebarMode::Browse => KeyContext::Sidebar,
                 super::SidebarMode::Filter => KeyContext::Filter,
                 super::SidebarMode::Note(..) => KeyContext::Note,
+                super::SidebarMode::Confirm(_) => KeyContext::Confirm,
             },
             Focus::Sidebar | Focus::Detail => match self.detail_view() {
                 DetailView::Fields => KeyContext::Fields,
@@ -174,6 +175,8 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Pin
         | Action::Delete
         | Action::Undo
+        | Action::ConfirmDelete
+        | Action::KeepEntry
         | Action::Note
         | Action::SaveNote
         | Action::CancelNote => sidebar_keys::on_action(app, action),

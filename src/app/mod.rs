@@ -279,8 +279,11 @@ impl App {
             Message::Term(Event::Resize(w, h)) => {
                 self.size = Size::new(w, h);
                 if self.focus == Focus::Sidebar && !self.sidebar_visible() {
-                    // A pane that is not drawn takes no keys.
+                    // A pane that is not drawn takes no keys, nor answers a question it asked.
                     self.focus = Focus::Detail;
+                    if matches!(self.sidebar.mode, SidebarMode::Confirm(_)) {
+                        self.sidebar.mode = SidebarMode::Browse;
+                    }
                 }
                 self.keep_selection_visible();
                 (vec![], true)

@@ -17,6 +17,9 @@ pub enum Mode {
     Filter,
     /// Keys edit the note of the entry with this ID.
     Note(Uuid, Input),
+    /// Keys answer whether to delete the entry with this ID (pinned or noted: worth a
+    /// question before it goes).
+    Confirm(Uuid),
 }
 
 /// The sidebar.
@@ -160,6 +163,12 @@ impl Sidebar {
     /// Deletes the selected entry, keeping it for undo; its ID.
     pub fn delete_selected(&mut self) -> Option<(Uuid, Vec<Warning>)> {
         let id = self.selected_entry()?.id;
+        self.delete(id)
+    }
+
+    /// Deletes the entry of `id`, keeping it for undo; its ID, if it was there.
+    pub fn delete(&mut self, id: Uuid) -> Option<(Uuid, Vec<Warning>)> {
+        self.history.get(id)?;
         let (removed, warnings) = self.history.delete(id);
         self.undo = removed;
         self.refresh();

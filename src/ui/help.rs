@@ -118,6 +118,7 @@ mod tests {
             X::Input,
             X::EmptyInput,
             X::Sidebar,
+            X::Confirm,
             X::Filter,
             X::Note,
             X::Fields,

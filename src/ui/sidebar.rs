@@ -27,7 +27,10 @@ fn header_lines(app: &App) -> usize {
 
 /// Lines below the rows: the note editor, while a note is edited.
 fn footer_lines(app: &App) -> usize {
-    2 * usize::from(matches!(app.sidebar.mode, SidebarMode::Note(..)))
+    2 * usize::from(matches!(
+        app.sidebar.mode,
+        SidebarMode::Note(..) | SidebarMode::Confirm(_)
+    ))
 }
 
 /// How many lines the rows get in a pane whose inside is `height` lines.
@@ -142,6 +145,29 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(editor).style(Style::new()), area);
         let x = inner.x + u16::try_from(input.visual_cursor()).unwrap_or(0);
         frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y + 1));
+    }
+    if let SidebarMode::Confirm(id) = &sidebar.mode
+        && inner.height >= 2
+    {
+        let what = match sidebar.history.get(*id) {
+            Some(e) if e.pinned && e.note.is_some() => "Pinned, noted",
+            Some(e) if e.pinned => "Pinned",
+            _ => "Noted",
+        };
+        let context = crate::app::bindings::KeyContext::Confirm;
+        let keys = super::status::key_hints(
+            context,
+            &[
+                (crate::app::Action::ConfirmDelete, "delete"),
+                (crate::app::Action::KeepEntry, "keep"),
+            ],
+        );
+        let prompt = vec![
+            Line::styled(format!("{what}: delete?"), theme.warn()),
+            Line::styled(keys, theme.key()),
+        ];
+        let area = Rect::new(inner.x, inner.bottom() - 2, inner.width, 2);
+        frame.render_widget(Paragraph::new(prompt).style(Style::new()), area);
     }
 }
 
