@@ -296,6 +296,7 @@ pub async fn run(global: &Global, id: Option<String>) -> u8 {
     let (history, history_warnings) = session.history(global.no_cache);
     let mut app = App::new(context, size, color, history);
     app.live = crate::app::Live::new(settings.live_refresh);
+    app.live.max_age = settings.live_max_age;
     let env = |k: &str| std::env::var(k).ok();
     let mut opened = clipboard::open(settings.clipboard, &env, Box::new(std::io::stdout()));
     // The note first: the warnings, newer, are what the status bar shows on top.

@@ -136,7 +136,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             vec![]
         }
         Action::Refresh => match app.nav.current() {
-            Some(id) => app.fetch(id),
+            Some(id) => app.refetch(id),
             None => vec![],
         },
         Action::ToggleEvents => {

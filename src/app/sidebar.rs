@@ -144,6 +144,19 @@ impl Sidebar {
         warnings
     }
 
+    /// Records what a refresh of `id` found, keeping its entry where it is.
+    pub fn update(
+        &mut self,
+        id: Uuid,
+        fetched: &Fetched,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Warning> {
+        let lookup = Lookup::Record(Summary::of(&fetched.log));
+        let warnings = self.history.update(id, lookup, Some((&fetched.body, at)));
+        self.refresh();
+        warnings
+    }
+
     /// Pins or unpins the selected entry; whether it is now pinned.
     pub fn toggle_pin(&mut self) -> Option<(bool, Vec<Warning>)> {
         let entry = self.selected_entry()?;

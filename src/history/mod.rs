@@ -227,6 +227,8 @@ pub struct Removed {
 enum Op {
     /// Add or refresh a lookup, keeping an existing pin and note.
     Upsert(Entry),
+    /// A refreshed record's new result for an entry, which keeps its place (and time).
+    Update(Uuid, Lookup),
     /// Pin or unpin.
     Pin(Uuid, bool),
     /// Set or remove the note.
@@ -388,6 +390,29 @@ impl History {
             self.unsaved_bodies.insert(entry.id, cached);
         }
         self.sync(Some(Op::Upsert(entry)), false)
+    }
+
+    /// Records what a refresh of `id` found, in place: the entry keeps its place in the list
+    /// (a watched call must not jump to the top at each change), its time, pin and note; `body`
+    /// becomes its cached body. Nothing happens to an entry no longer in the history.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn update(
+        &mut self,
+        id: Uuid,
+        lookup: Lookup,
+        body: Option<(&str, DateTime<Utc>)>,
+    ) -> Vec<Warning> {
+        if self.get(id).is_none() {
+            return Vec::new();
+        }
+        if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
+            let cached = CachedFile {
+                fetched_at,
+                body: body.to_owned(),
+            };
+            self.unsaved_bodies.insert(id, cached);
+        }
+        self.sync(Some(Op::Update(id, lookup)), false)
     }
 
     /// Pins `id`: it sorts first and is never evicted.
@@ -701,6 +726,11 @@ fn apply(entries: &mut Vec<Entry>, op: &Op) {
             }
             None => entries.insert(0, new.clone()),
         },
+        Op::Update(id, lookup) => {
+            if let Some(i) = find(entries, *id) {
+                entries[i].lookup = lookup.clone();
+            }
+        }
         Op::Pin(id, pinned) => {
             if let Some(i) = find(entries, *id) {
                 entries[i].pinned = *pinned;

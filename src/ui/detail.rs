@@ -271,6 +271,9 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
         } else {
             title.push(Span::styled("live refresh off · l: start", theme.dim()));
         }
+    } else if let Some(note) = app.stale_note() {
+        title.push(Span::raw("  "));
+        title.push(Span::styled(note, theme.warn()));
     }
     b.lines.push(Line::from(title));
     let sub: Vec<&str> = [p.header.direction.as_deref(), p.header.source.as_deref()]
