@@ -116,3 +116,34 @@ async fn a_hidden_sidebar_takes_no_keys_and_a_pinned_noted_lookup_goes_only_when
         .expect("the root is back");
     assert!(root.pinned && root.note.as_deref() == Some("ticket 7"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hints_in_the_frames_name_only_keys_that_work_for_the_focus() {
+    let h = Harness::start(120, 40).await;
+    // A ticket line holding one ID: Enter looks it up from the input, not from elsewhere.
+    h.type_text(&format!("ticket {}", ids::CHAIN_ROOT));
+    h.wait_for("the input's mark", |s| {
+        s.contains("✓ one ID found: Enter looks it up")
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    let screen = h
+        .wait_for("the mark without a key", |s| s.contains("✓ one ID found ┘"))
+        .await;
+    assert!(!screen.contains("looks it up"), "{screen}");
+    // The events view's frame names e, Enter and s in the detail pane, and nothing while
+    // the input has the keys (where they type).
+    h.look_up("a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1").await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the events' hints", |s| {
+        s.contains("e fields · Enter unfold · s copy timeline")
+    })
+    .await;
+    h.press(KeyCode::Char('i'));
+    h.wait_for("no hints while typing", |s| {
+        s.contains(" · Events") && !s.contains("Enter unfold")
+    })
+    .await;
+    h.quit().await;
+}
