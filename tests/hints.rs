@@ -147,3 +147,29 @@ async fn hints_in_the_frames_name_only_keys_that_work_for_the_focus() {
     .await;
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_elsewhere_answers_the_delete_question_with_no() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.look_up(ids::CHAIN_CHILD).await;
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Char('p'));
+    h.press(KeyCode::Char('d'));
+    h.wait_for("the question", |s| s.contains("Pinned: delete?"))
+        .await;
+    // The second entry's first line: the sidebar's border is row 3, entries take two rows.
+    h.send(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    }));
+    h.shown(ids::CHAIN_ROOT).await;
+    h.wait_for("the question gone", |s| !s.contains(": delete?"))
+        .await;
+    h.press(KeyCode::Char('y'));
+    let app = h.quit().await;
+    assert_eq!(app.sidebar.history.entries().len(), 2, "nothing deleted");
+}

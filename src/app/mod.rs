@@ -406,10 +406,10 @@ impl App {
         let now = Instant::now();
         let live = self.shown_is_live();
         self.live.after_success(live, now);
-        let text = if self.live.enabled {
-            "Live refresh on"
-        } else {
-            "Live refresh off"
+        let text = match (self.live.enabled, self.stale_note()) {
+            (true, Some(note)) => format!("Live refresh on; this call is {note}"),
+            (true, None) => "Live refresh on".to_owned(),
+            (false, _) => "Live refresh off".to_owned(),
         };
         self.notify(Notice::info(Scope::Session, text).in_slot("live"));
     }
