@@ -76,6 +76,7 @@ async fn walk(h: &Harness, color: bool) {
     h.wait_for("the welcome", |s| s.contains("Log ID")).await;
     check("welcome");
     h.look_up(ids::NOT_FOUND).await;
+    check("a failed lookup");
     h.look_up(ids::CHAIN_CHILD).await;
     h.look_up(ids::CHAIN_ROOT).await;
     check("a record, input focused");
@@ -87,6 +88,22 @@ async fn walk(h: &Harness, color: bool) {
     h.press(KeyCode::Char('j'));
     h.shown(ids::CHAIN_CHILD).await;
     check("sidebar focused, a second row");
+    h.press(KeyCode::Char('/'));
+    h.type_text("laml");
+    h.wait_for("the filter", |s| s.contains("/ laml")).await;
+    check("sidebar filter");
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('p'));
+    h.press(KeyCode::Char('d'));
+    h.wait_for("the delete question", |s| s.contains(": delete?"))
+        .await;
+    check("sidebar delete question");
+    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Char('n'));
+    h.wait_for("the note editor", |s| s.contains("Note (Enter saves"))
+        .await;
+    check("sidebar note editor");
+    h.press(KeyCode::Esc);
     h.press(KeyCode::Tab);
     h.wait_for("the detail focused", |s| s.contains("open link"))
         .await;
