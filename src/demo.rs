@@ -143,6 +143,10 @@ pub struct DemoOptions {
     pub slow: Duration,
     /// How long the call [`ids::LIVE`] stays in progress after it is first looked up.
     pub live_for: Duration,
+    /// When the call [`ids::LIVE`] started. `None` keeps the record's own `created_at` (tests,
+    /// whose clock is fixed near it); a real demo starts it minutes ago, or a call from the
+    /// demo data's day would be too old to be refreshed live.
+    pub live_started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for DemoOptions {
@@ -150,6 +154,7 @@ impl Default for DemoOptions {
         Self {
             slow: Duration::from_secs(3),
             live_for: Duration::from_secs(20),
+            live_started: None,
         }
     }
 }
@@ -242,7 +247,8 @@ fn live_call(shared: &Shared, body: &str) -> String {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .get_or_insert(now);
-    if now.duration_since(since) < shared.options.live_for {
+    let in_progress = now.duration_since(since) < shared.options.live_for;
+    if in_progress && shared.options.live_started.is_none() {
         // Still in progress: the record exactly as stored.
         return body.to_owned();
     }
@@ -250,6 +256,13 @@ fn live_call(shared: &Shared, body: &str) -> String {
     else {
         return body.to_owned();
     };
+    if let Some(started) = shared.options.live_started {
+        let at = started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        record.insert("created_at".to_owned(), serde_json::json!(at));
+    }
+    if in_progress {
+        return serde_json::Value::Object(record).to_string();
+    }
     let ms = u64::try_from(shared.options.live_for.as_millis()).unwrap_or(u64::MAX);
     let billed = ms.div_ceil(60_000).max(1) * 60_000;
     let charge = 0.0085 * (billed / 60_000) as f64;

@@ -21,6 +21,7 @@ pub mod present;
 pub mod secret;
 pub mod session;
 pub mod summary;
+pub mod testkit;
 pub mod text;
 pub mod token_command;
 pub mod tui;

@@ -49,7 +49,11 @@ impl Session {
     /// Opens a session from the command line's options and the environment.
     pub async fn open(global: &Global) -> Result<Self, SessionError> {
         let (settings, demo) = if global.demo {
-            let server = DemoServer::start(DemoOptions::default())
+            let options = DemoOptions {
+                live_started: Some(chrono::Utc::now() - chrono::Duration::minutes(2)),
+                ..DemoOptions::default()
+            };
+            let server = DemoServer::start(options)
                 .await
                 .map_err(SessionError::Demo)?;
             (Settings::demo(&server), Some(server))

@@ -8,6 +8,7 @@ use crossterm::event::KeyCode;
 use swlog::demo::ids;
 
 const WHATSAPP: &str = "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1";
+const BUSY: &str = "a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1";
 
 /// Looks up three demo records and moves to the sidebar (input → sidebar with Tab).
 async fn three_lookups(h: &Harness) {
@@ -28,7 +29,7 @@ async fn filter_narrows_the_sidebar_and_esc_clears_it() {
     let screen = h
         .wait_for("the filtered list", |s| s.contains("Lookups (1 of 3)"))
         .await;
-    assert!(screen.contains("whatsapp:+1555"), "{screen}");
+    assert!(screen.contains("+14155550123 → wh"), "{screen}");
     let sidebar: String = screen
         .lines()
         .map(|l| l.chars().take(36).collect::<String>() + "\n")
@@ -68,8 +69,11 @@ async fn pin_delete_undo_and_note() {
         first.contains("LaML call") && first.contains('★'),
         "the pinned entry is first: {first}\n{screen}"
     );
-    // Delete it, then undo.
+    // Delete it (a pinned entry asks first), then undo.
     h.press(KeyCode::Char('d'));
+    h.wait_for("the question", |s| s.contains("Pinned: delete?"))
+        .await;
+    h.press(KeyCode::Char('y'));
     let screen = h
         .wait_for("the delete", |s| s.contains("Lookups (2)"))
         .await;
@@ -190,5 +194,60 @@ async fn a_lookup_made_elsewhere_shows_up_in_the_sidebar() {
         .wait_for("the other lookup", |s| s.contains("Lookups (2)"))
         .await;
     assert!(screen.contains("PSTN call"), "{screen}");
+    h.quit().await;
+}
+
+/// The sidebar's column of a screen: the first `width` characters of each line.
+fn sidebar_column(screen: &str, width: usize) -> String {
+    screen
+        .lines()
+        .map(|l| l.chars().take(width).collect::<String>() + "\n")
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_lookup_says_its_status_in_words_without_colour() {
+    // Harness::start draws without colour, as NO_COLOR=1 does.
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::NOT_FOUND).await;
+    h.look_up(ids::SERVER_ERROR).await;
+    h.look_up(BUSY).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    let screen = h
+        .wait_for("four lookups", |s| s.contains("Lookups (4)"))
+        .await;
+    let sidebar = sidebar_column(&screen, 38);
+    for words in [
+        "completed · +12065551212",
+        "busy · ",
+        "✗ not found",
+        "✗ HTTP 500",
+    ] {
+        assert!(sidebar.contains(words), "`{words}` missing\n{sidebar}");
+    }
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsing_the_sidebar_does_not_fill_the_back_history() {
+    let h = Harness::start(120, 40).await;
+    three_lookups(&h).await;
+    h.wait_for("two steps back", |s| s.contains("◀ 2 · 0 ▶"))
+        .await;
+    // Passing over two rows previews them; only the opened log (the child) goes back.
+    h.press(KeyCode::Char('j'));
+    h.shown(WHATSAPP).await;
+    h.press(KeyCode::Char('j'));
+    let screen = h.shown(ids::CHAIN_ROOT).await;
+    assert!(screen.contains("◀ 3 · 0 ▶"), "{screen}");
+    h.press(KeyCode::Char('['));
+    let screen = h.shown(ids::CHAIN_CHILD).await;
+    assert!(screen.contains("◀ 2 · 0 ▶"), "{screen}");
+    // The help says what the counter counts.
+    h.press(KeyCode::Char('?'));
+    h.wait_for("the counter explained", |s| {
+        s.contains("◀ 2 · 0 ▶    opened logs back · ahead")
+    })
+    .await;
     h.quit().await;
 }

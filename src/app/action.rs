@@ -85,6 +85,10 @@ pub enum Action {
     Delete,
     /// Bring back the last deleted lookup.
     Undo,
+    /// Delete the lookup the confirmation asks about.
+    ConfirmDelete,
+    /// Keep the lookup the confirmation asks about.
+    KeepEntry,
     /// Edit the selected lookup's note.
     Note,
     /// Save the note being typed.

@@ -17,6 +17,9 @@ pub enum KeyContext {
     Anywhere,
     /// The ID input.
     Input,
+    /// The ID input while it is empty: keys that would type the first character of nothing
+    /// useful (`?`) act instead.
+    EmptyInput,
     /// Every pane but the input.
     Panes,
     /// The sidebar, moving through the rows.
@@ -25,6 +28,8 @@ pub enum KeyContext {
     Filter,
     /// The sidebar, typing a note.
     Note,
+    /// The sidebar, asking whether to delete a pinned or noted entry.
+    Confirm,
     /// The detail pane's fields.
     Fields,
     /// The detail pane's raw JSON.
@@ -42,11 +47,12 @@ impl KeyContext {
     pub fn title(self) -> &'static str {
         match self {
             KeyContext::Always | KeyContext::Anywhere => "Anywhere",
-            KeyContext::Input => "ID input",
+            KeyContext::Input | KeyContext::EmptyInput => "ID input",
             KeyContext::Panes => "Sidebar and detail",
             KeyContext::Sidebar => "Sidebar",
             KeyContext::Filter => "Sidebar filter",
             KeyContext::Note => "Sidebar note",
+            KeyContext::Confirm => "Delete?",
             KeyContext::Fields => "Detail",
             KeyContext::Raw => "Raw JSON",
             KeyContext::Events => "Events timeline",
@@ -58,7 +64,7 @@ impl KeyContext {
     /// Where unbound keys go: into the text being typed, or (help) closing it.
     fn fallback(self, key: KeyEvent) -> Option<Action> {
         match self {
-            KeyContext::Input | KeyContext::Filter | KeyContext::Note => {
+            KeyContext::Input | KeyContext::EmptyInput | KeyContext::Filter | KeyContext::Note => {
                 tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key))
                     .map(Action::Edit)
             }
@@ -205,6 +211,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Input, &[Key::ctrl(C::Right)], Action::Edit(InputRequest::GoToNextWord), "word right"),
     b(X::Input, &[Key::ctrl(C::Char('w'))], Action::Edit(InputRequest::DeletePrevWord), "delete a word"),
     b(X::Input, &[Key::ctrl(C::Char('u'))], Action::Edit(InputRequest::DeleteLine), "delete the line"),
+    // No log ID starts with `?`: in an empty input it asks for help instead of typing.
+    b(X::EmptyInput, &[Key::ch('?')], Action::Help, "this help (input empty)"),
     // The sidebar.
     b(X::Sidebar, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next lookup"),
     b(X::Sidebar, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous lookup"),
@@ -221,6 +229,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Filter, &[Key::plain(C::Esc)], Action::ClearFilter, "clear the filter"),
     b(X::Note, &[Key::plain(C::Enter)], Action::SaveNote, "save the note"),
     b(X::Note, &[Key::plain(C::Esc)], Action::CancelNote, "leave it unchanged"),
+    b(X::Confirm, &[Key::ch('y')], Action::ConfirmDelete, "delete it"),
+    b(X::Confirm, &[Key::ch('n'), Key::plain(C::Esc)], Action::KeepEntry, "keep it"),
     // The detail pane's fields.
     b(X::Fields, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next row"),
     b(X::Fields, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous row"),
@@ -275,6 +285,7 @@ pub static BINDINGS: &[Binding] = &[
 pub fn stack(top: KeyContext) -> &'static [KeyContext] {
     match top {
         X::Input => &[X::Input, X::Anywhere, X::Always],
+        X::EmptyInput => &[X::EmptyInput, X::Input, X::Anywhere, X::Always],
         X::Sidebar => &[X::Sidebar, X::Panes, X::Anywhere, X::Always],
         X::Fields => &[X::Fields, X::Panes, X::Anywhere, X::Always],
         X::Raw => &[X::Raw, X::Panes, X::Anywhere, X::Always],
@@ -282,6 +293,7 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         // Typing and overlays take every key but Ctrl-C.
         X::Filter => &[X::Filter, X::Always],
         X::Note => &[X::Note, X::Always],
+        X::Confirm => &[X::Confirm, X::Always],
         X::Help => &[X::Help, X::Always],
         X::Notices => &[X::Notices, X::Always],
         X::Always => &[X::Always],
@@ -318,7 +330,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
     use Action as A;
     const HELP_QUIT: [Hint; 2] = [(&[A::Help], "help"), (&[A::Quit], "quit")];
     match top {
-        X::Input => &[
+        X::Input | X::EmptyInput => &[
             (&[A::Submit], "look up"),
             (&[A::LeaveInput], "leave input"),
             (&[A::NextPane], "next pane"),
@@ -340,6 +352,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::ClearFilter], "clear filter"),
         ],
         X::Note => &[(&[A::SaveNote], "save note"), (&[A::CancelNote], "cancel")],
+        X::Confirm => &[(&[A::ConfirmDelete], "delete"), (&[A::KeepEntry], "keep")],
         X::Raw => &[
             (&[A::Up, A::Down, A::PageUp, A::PageDown], "scroll"),
             (&[A::ToggleRaw], "fields"),
@@ -406,8 +419,10 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 9] = [
+    pub(crate) const SCREENS: [KeyContext; 11] = [
+        X::Confirm,
         X::Input,
+        X::EmptyInput,
         X::Sidebar,
         X::Filter,
         X::Note,
@@ -468,6 +483,15 @@ mod tests {
         assert_eq!(
             resolve(X::Input, &ev('q')),
             Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(
+            resolve(X::EmptyInput, &ev('q')),
+            Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(resolve(X::EmptyInput, &ev('?')), Some(Action::Help));
+        assert_eq!(
+            resolve(X::Input, &ev('?')),
+            Some(Action::Edit(InputRequest::InsertChar('?')))
         );
         assert_eq!(resolve(X::Help, &ev('x')), Some(Action::CloseHelp));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);

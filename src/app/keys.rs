@@ -40,11 +40,13 @@ impl App {
     /// keys: a hidden sidebar's keys go to the detail pane.
     pub fn pane_context(&self) -> KeyContext {
         match self.focus {
+            Focus::Input if self.input.value().is_empty() => KeyContext::EmptyInput,
             Focus::Input => KeyContext::Input,
             Focus::Sidebar if self.sidebar_visible() => match self.sidebar.mode {
                 super::SidebarMode::Browse => KeyContext::Sidebar,
                 super::SidebarMode::Filter => KeyContext::Filter,
                 super::SidebarMode::Note(..) => KeyContext::Note,
+                super::SidebarMode::Confirm(_) => KeyContext::Confirm,
             },
             Focus::Sidebar | Focus::Detail => match self.detail_view() {
                 DetailView::Fields => KeyContext::Fields,
@@ -134,7 +136,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             vec![]
         }
         Action::Refresh => match app.nav.current() {
-            Some(id) => app.fetch(id),
+            Some(id) => app.refetch(id),
             None => vec![],
         },
         Action::ToggleEvents => {
@@ -173,6 +175,8 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Pin
         | Action::Delete
         | Action::Undo
+        | Action::ConfirmDelete
+        | Action::KeepEntry
         | Action::Note
         | Action::SaveNote
         | Action::CancelNote => sidebar_keys::on_action(app, action),

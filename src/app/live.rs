@@ -1,7 +1,12 @@
 //! Live calls: while the shown record's status is not final, it is fetched again every few
-//! seconds (backing off on failures), until the status is final or the user turns it off.
+//! seconds (backing off on failures), until the status is final or the user turns it off. A
+//! record whose status stayed non-final far longer than any call lasts (a video leg still
+//! `joined` from yesterday) is not live but stale: it is not refreshed by itself.
 
 use std::time::{Duration, Instant};
+
+/// How long past its start (and its duration so far) a non-final call is still believed live.
+pub const DEFAULT_MAX_AGE: Duration = crate::config::defaults::LIVE_MAX_AGE;
 
 /// The longest wait between refreshes after failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -17,6 +22,8 @@ pub struct Live {
     pub next: Option<Instant>,
     /// Refreshes that failed in a row.
     pub failures: u32,
+    /// How long after its start plus its duration so far a non-final call is refreshed.
+    pub max_age: Duration,
 }
 
 impl Live {
@@ -27,6 +34,7 @@ impl Live {
             interval,
             next: None,
             failures: 0,
+            max_age: DEFAULT_MAX_AGE,
         }
     }
 
@@ -74,6 +82,33 @@ pub fn is_live_status(status: &str) -> bool {
     )
 }
 
+/// How long a non-final call has been going when that is past the bound: it started at
+/// `created_at`, has lasted `duration_so_far` by its own account, and may go on `max_age`
+/// beyond that. `None` while it can still be live (or its start is unknown).
+pub fn stale_for(
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    duration_so_far: Duration,
+    now: chrono::DateTime<chrono::Utc>,
+    max_age: Duration,
+) -> Option<chrono::Duration> {
+    let age = now.signed_duration_since(created_at?);
+    let bound = chrono::Duration::from_std(duration_so_far.saturating_add(max_age)).ok()?;
+    (age > bound).then_some(age)
+}
+
+/// A span of time in the words the status uses: "1d 3h", "7h 05m", "12m".
+pub fn span_words(d: chrono::Duration) -> String {
+    let minutes = d.num_minutes().max(0);
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +149,29 @@ mod tests {
         toggled.enabled = false;
         toggled.after_success(true, now);
         assert!(!toggled.due(now + Duration::from_secs(3600)));
+    }
+
+    #[test]
+    fn a_call_is_stale_past_its_duration_plus_the_bound() {
+        use chrono::TimeZone;
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 16, 0, 0)
+            .unwrap();
+        let at = |h: i64, m: i64| start + chrono::Duration::hours(h) + chrono::Duration::minutes(m);
+        let six = DEFAULT_MAX_AGE;
+        assert_eq!(stale_for(Some(start), Duration::ZERO, at(5, 59), six), None);
+        assert_eq!(
+            stale_for(Some(start), Duration::ZERO, at(27, 0), six),
+            Some(chrono::Duration::hours(27))
+        );
+        // Its own duration counts: a call that says it has lasted 3h is live until 9h.
+        let three = Duration::from_secs(3 * 3600);
+        assert_eq!(stale_for(Some(start), three, at(8, 59), six), None);
+        assert!(stale_for(Some(start), three, at(9, 1), six).is_some());
+        assert_eq!(stale_for(None, Duration::ZERO, at(100, 0), six), None);
+        assert_eq!(span_words(chrono::Duration::hours(27)), "1d 3h");
+        assert_eq!(span_words(chrono::Duration::minutes(425)), "7h 05m");
+        assert_eq!(span_words(chrono::Duration::minutes(12)), "12m");
     }
 
     #[test]

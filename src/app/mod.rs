@@ -6,7 +6,7 @@ pub mod bindings;
 mod copy;
 mod investigate;
 mod keys;
-mod live;
+pub mod live;
 mod mouse;
 mod nav;
 pub mod notices;
@@ -85,6 +85,9 @@ pub struct InFlight {
     pub started: Instant,
     /// A live refresh of the record on screen: a failure keeps the record shown.
     pub background: bool,
+    /// A fetch of the record on screen again (live refresh, `r`): its entry in the history
+    /// is updated in place, and only if something changed.
+    pub refresh: bool,
 }
 
 /// Where lookups go, for the header and messages.
@@ -230,11 +233,46 @@ impl App {
         [refresh, highlight, notice].into_iter().flatten().min()
     }
 
-    /// Whether the shown record is a call still in progress.
+    /// Whether the shown record is a call still in progress: not final, and not stale.
     pub fn shown_is_live(&self) -> bool {
+        self.shown_not_final() && self.shown_stale_for().is_none()
+    }
+
+    fn shown_not_final(&self) -> bool {
         self.shown_record()
             .and_then(|f| f.log.status.value().map(|s| is_live_status(s)))
             .unwrap_or(false)
+    }
+
+    /// How long the shown record's non-final call has gone on, when that is past the bound
+    /// live refresh allows: it is not refreshed by itself then.
+    pub fn shown_stale_for(&self) -> Option<chrono::Duration> {
+        if !self.shown_not_final() {
+            return None;
+        }
+        let log = &self.shown_record()?.log;
+        let so_far = log
+            .duration_ms
+            .value()
+            .map(|ms| std::time::Duration::from_millis(u64::try_from(*ms).unwrap_or(0)))
+            .or_else(|| {
+                log.duration
+                    .value()
+                    .map(|s| std::time::Duration::from_secs(u64::try_from(*s).unwrap_or(0)))
+            })
+            .unwrap_or_default();
+        live::stale_for(
+            log.created_at.value().copied(),
+            so_far,
+            self.clock().now,
+            self.live.max_age,
+        )
+    }
+
+    /// "not final after 1d 3h — not refreshing", for a stale record.
+    pub fn stale_note(&self) -> Option<String> {
+        self.shown_stale_for()
+            .map(|age| format!("not final after {} — not refreshing", live::span_words(age)))
     }
 
     /// The ID in the input, checked.
@@ -282,8 +320,11 @@ impl App {
             Message::Term(Event::Resize(w, h)) => {
                 self.size = Size::new(w, h);
                 if self.focus == Focus::Sidebar && !self.sidebar_visible() {
-                    // A pane that is not drawn takes no keys.
+                    // A pane that is not drawn takes no keys, nor answers a question it asked.
                     self.focus = Focus::Detail;
+                    if matches!(self.sidebar.mode, SidebarMode::Confirm(_)) {
+                        self.sidebar.mode = SidebarMode::Browse;
+                    }
                 }
                 self.keep_selection_visible();
                 (vec![], true)
@@ -346,6 +387,7 @@ impl App {
                     id,
                     started: now,
                     background: true,
+                    refresh: true,
                 });
                 self.live.next = None;
                 return (
@@ -367,10 +409,10 @@ impl App {
         let now = Instant::now();
         let live = self.shown_is_live();
         self.live.after_success(live, now);
-        let text = if self.live.enabled {
-            "Live refresh on"
-        } else {
-            "Live refresh off"
+        let text = match (self.live.enabled, self.stale_note()) {
+            (true, Some(note)) => format!("Live refresh on; this call is {note}"),
+            (true, None) => "Live refresh on".to_owned(),
+            (false, _) => "Live refresh off".to_owned(),
         };
         self.notify(Notice::info(Scope::Session, text).in_slot("live"));
     }
@@ -434,11 +476,21 @@ impl App {
             id,
             started: Instant::now(),
             background: self.cached_at.contains_key(&id),
+            refresh: false,
         });
         vec![Effect::Fetch {
             id,
             generation: self.generation,
         }]
+    }
+
+    /// Fetches the shown record again (`r`): a refresh, not a new lookup.
+    fn refetch(&mut self, id: Uuid) -> Vec<Effect> {
+        let effects = self.fetch(id);
+        if let Some(f) = self.in_flight.as_mut() {
+            f.refresh = self.view == View::Record(id);
+        }
+        effects
     }
 
     fn cancel_in_flight(&mut self) -> Vec<Effect> {
@@ -466,7 +518,10 @@ impl App {
     }
 
     fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
-        let background = self.in_flight.take().is_some_and(|f| f.background);
+        let (background, refresh) = self
+            .in_flight
+            .take()
+            .map_or((false, false), |f| (f.background, f.refresh));
         if background && let Err(error) = &result {
             // A failed refresh keeps the record on screen: the cached copy, or the live call,
             // which is tried again later.
@@ -484,7 +539,22 @@ impl App {
             return;
         }
         let at = self.clock().now;
-        let warnings = self.sidebar.record(id, &result, at);
+        let warnings = match &result {
+            // A refresh that found what was shown leaves the history alone; one that found a
+            // change updates the entry where it is.
+            Ok(fetched) if refresh => {
+                let same = self
+                    .records
+                    .get(&id)
+                    .is_some_and(|old| old.body == fetched.body);
+                if same {
+                    vec![]
+                } else {
+                    self.sidebar.update(id, fetched, at)
+                }
+            }
+            _ => self.sidebar.record(id, &result, at),
+        };
         self.warn(warnings);
         match result {
             Ok(fetched) => {
@@ -587,7 +657,7 @@ impl App {
         {
             return vec![];
         }
-        self.nav.visit(id);
+        self.nav.preview(id);
         self.input = Input::new(id.to_string());
         let cancel = self.cancel_in_flight();
         self.show_record(id);

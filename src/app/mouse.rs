@@ -4,7 +4,7 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
-use super::{App, Focus, sidebar_keys};
+use super::{App, Focus, SidebarMode, sidebar_keys};
 use crate::event::Effect;
 use crate::ui;
 
@@ -12,6 +12,14 @@ impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
         let areas = ui::layout::areas(self.size, self.sidebar_visible());
         let at = Position::new(m.column, m.row);
+        if matches!(
+            m.kind,
+            MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+        ) && matches!(self.sidebar.mode, SidebarMode::Confirm(_))
+        {
+            // The question was about the selected row: moving away from it is a no.
+            self.sidebar.mode = SidebarMode::Browse;
+        }
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if areas.input.contains(at) {

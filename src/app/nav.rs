@@ -1,4 +1,5 @@
-//! Back and forward through visited logs, like a browser.
+//! Back and forward through opened logs, like a browser. Records only previewed (moving
+//! through the sidebar) are not pages: a run of previews takes the place of one page.
 
 use uuid::Uuid;
 
@@ -8,6 +9,8 @@ pub struct Nav {
     back: Vec<Uuid>,
     current: Option<Uuid>,
     forward: Vec<Uuid>,
+    /// The current log is a preview: the next preview or visit replaces it.
+    previewing: bool,
 }
 
 impl Nav {
@@ -16,22 +19,44 @@ impl Nav {
         self.current
     }
 
-    /// Goes to `id` as a new page: the current one goes on the back stack, forward is cleared.
-    /// Visiting the current log again changes nothing.
+    /// Goes to `id` as a new page: the current one goes on the back stack (unless it was only
+    /// previewed), forward is cleared. Visiting the current log again changes nothing but
+    /// making a preview a page.
     pub fn visit(&mut self, id: Uuid) {
+        let was_preview = std::mem::take(&mut self.previewing);
         if self.current == Some(id) {
             return;
         }
-        if let Some(current) = self.current.replace(id) {
+        if let Some(current) = self.current.replace(id)
+            && !was_preview
+        {
             self.back.push(current);
         }
         self.forward.clear();
     }
 
+    /// Shows `id` without making it a page: the opened log goes back once, and further
+    /// previews replace each other, so that `[` returns to what was opened, not to every row
+    /// passed over.
+    pub fn preview(&mut self, id: Uuid) {
+        if self.current == Some(id) {
+            return;
+        }
+        if let Some(current) = self.current.replace(id)
+            && !self.previewing
+        {
+            self.back.push(current);
+        }
+        self.previewing = true;
+    }
+
     /// Steps back; the new current log, if there was one to go back to.
     pub fn back(&mut self) -> Option<Uuid> {
         let previous = self.back.pop()?;
-        if let Some(current) = self.current.replace(previous) {
+        let was_preview = std::mem::take(&mut self.previewing);
+        if let Some(current) = self.current.replace(previous)
+            && !was_preview
+        {
             self.forward.push(current);
         }
         Some(previous)
@@ -40,7 +65,10 @@ impl Nav {
     /// Steps forward; the new current log, if there was one to go forward to.
     pub fn forward(&mut self) -> Option<Uuid> {
         let next = self.forward.pop()?;
-        if let Some(current) = self.current.replace(next) {
+        let was_preview = std::mem::take(&mut self.previewing);
+        if let Some(current) = self.current.replace(next)
+            && !was_preview
+        {
             self.back.push(current);
         }
         Some(next)
@@ -75,6 +103,27 @@ mod tests {
         assert_eq!(nav.forward(), None, "a new visit clears forward");
         assert_eq!(nav.depth(), (2, 0));
         assert_eq!(nav.current(), Some(id(4)));
+    }
+
+    #[test]
+    fn previews_are_not_pages() {
+        let mut nav = Nav::default();
+        nav.visit(id(1));
+        nav.visit(id(2));
+        for n in 3..30 {
+            nav.preview(id(n));
+        }
+        assert_eq!(nav.depth(), (2, 0), "the opened log went back once");
+        assert_eq!(nav.back(), Some(id(2)), "back to what was opened");
+        assert_eq!(
+            nav.depth(),
+            (1, 0),
+            "the preview is not a page to go forward to"
+        );
+        nav.preview(id(7));
+        nav.visit(id(7));
+        nav.visit(id(8));
+        assert_eq!(nav.back(), Some(id(7)), "opening a preview makes it a page");
     }
 
     #[test]

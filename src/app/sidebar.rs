@@ -17,6 +17,9 @@ pub enum Mode {
     Filter,
     /// Keys edit the note of the entry with this ID.
     Note(Uuid, Input),
+    /// Keys answer whether to delete the entry with this ID (pinned or noted: worth a
+    /// question before it goes).
+    Confirm(Uuid),
 }
 
 /// The sidebar.
@@ -123,14 +126,34 @@ impl Sidebar {
                 );
                 self.history.record(entry, Some((&f.body, at)))
             }
-            Err(e) => self
-                .history
-                .record_error(id, at, &self.profile, &self.space, e),
+            Err(e) => {
+                let entry = Entry::new(
+                    id,
+                    at,
+                    &self.profile,
+                    &self.space,
+                    Lookup::Error(failure_words(e)),
+                );
+                self.history.record(entry, None)
+            }
         };
         self.refresh();
         if let Some(row) = self.position(id) {
             self.selected = row;
         }
+        warnings
+    }
+
+    /// Records what a refresh of `id` found, keeping its entry where it is.
+    pub fn update(
+        &mut self,
+        id: Uuid,
+        fetched: &Fetched,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Warning> {
+        let lookup = Lookup::Record(Summary::of(&fetched.log));
+        let warnings = self.history.update(id, lookup, Some((&fetched.body, at)));
+        self.refresh();
         warnings
     }
 
@@ -153,6 +176,12 @@ impl Sidebar {
     /// Deletes the selected entry, keeping it for undo; its ID.
     pub fn delete_selected(&mut self) -> Option<(Uuid, Vec<Warning>)> {
         let id = self.selected_entry()?.id;
+        self.delete(id)
+    }
+
+    /// Deletes the entry of `id`, keeping it for undo; its ID, if it was there.
+    pub fn delete(&mut self, id: Uuid) -> Option<(Uuid, Vec<Warning>)> {
+        self.history.get(id)?;
         let (removed, warnings) = self.history.delete(id);
         self.undo = removed;
         self.refresh();
@@ -184,5 +213,16 @@ impl Sidebar {
         let warnings = self.history.reload();
         self.refresh();
         warnings
+    }
+}
+
+/// What failed, in the sidebar's few words: "not found", or the status code where the kind
+/// alone ("server error") does not say which one it was.
+fn failure_words(error: &ApiError) -> String {
+    match error {
+        ApiError::Server { status, .. } | ApiError::Status { status, .. } => {
+            format!("HTTP {status}")
+        }
+        other => other.short().to_owned(),
     }
 }

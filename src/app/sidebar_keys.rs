@@ -2,6 +2,7 @@
 
 use tui_input::Input;
 
+use super::bindings::{self, KeyContext};
 use super::notices::{Notice, Scope};
 use super::{Action, App, SidebarMode};
 use crate::event::Effect;
@@ -36,11 +37,25 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.warn(warnings);
             }
         }
-        Action::Delete => {
-            if let Some((id, warnings)) = app.sidebar.delete_selected() {
-                done(app, format!("Deleted {id} from the history · u to undo"));
-                app.warn(warnings);
+        Action::Delete => match app.sidebar.selected_entry() {
+            // A pin or a note is work the user put in: ask before it goes.
+            Some(entry) if entry.pinned || entry.note.is_some() => {
+                app.sidebar.mode = SidebarMode::Confirm(entry.id);
             }
+            Some(entry) => {
+                let id = entry.id;
+                delete(app, id);
+            }
+            None => {}
+        },
+        Action::ConfirmDelete => {
+            if let SidebarMode::Confirm(id) = std::mem::take(&mut app.sidebar.mode) {
+                delete(app, id);
+            }
+        }
+        Action::KeepEntry => {
+            app.sidebar.mode = SidebarMode::Browse;
+            done(app, "Kept".to_owned());
         }
         Action::Undo => match app.sidebar.undo_delete() {
             Some((id, warnings)) => {
@@ -74,6 +89,20 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Deletes `id` from the history and says how to undo it. The ID is shortened and the undo
+/// key comes early, so that the hint survives a narrow status bar.
+fn delete(app: &mut App, id: uuid::Uuid) {
+    if let Some((id, warnings)) = app.sidebar.delete(id) {
+        let short: String = id.to_string().chars().take(8).collect();
+        let undo = bindings::hint_keys(KeyContext::Sidebar, &[Action::Undo])
+            .map(|key| format!(" · {key} to undo"))
+            .unwrap_or_default();
+        let text = format!("Deleted {short}…{undo}");
+        app.notify(Notice::info(Scope::Session, text).in_slot("sidebar"));
+        app.warn(warnings);
+    }
 }
 
 /// Moves the selection by `delta` rows and previews that lookup when it is known.

@@ -400,3 +400,19 @@ fn history_saves_leave_update() {
     app.update(Message::HistorySaved(Box::new(saved)));
     assert_eq!(app.sidebar.len(), 1);
 }
+
+#[test]
+fn turning_live_refresh_on_for_a_stale_call_says_why_nothing_refreshes() {
+    let mut app = app();
+    type_text(&mut app, "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c51");
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("video-pstn-joined")));
+    assert_eq!(app.live.next, None, "a day-old `joined` is not refreshed");
+    app.update(Message::Action(Action::ToggleLive));
+    app.update(Message::Action(Action::ToggleLive));
+    assert_eq!(app.live.next, None);
+    assert_eq!(
+        app.notices.newest().map(|n| n.text.as_str()),
+        Some("Live refresh on; this call is not final after 1d 0h — not refreshing")
+    );
+}

@@ -119,6 +119,9 @@ mod tests {
 
     #[test]
     fn tmux_gets_the_text_in_its_buffer() {
+        if !crate::testkit::require("tmux") {
+            return;
+        }
         let server = TmuxServer::start();
         let mut tmux = Tmux::with_socket(&server.0);
         let copied = tmux

@@ -197,6 +197,7 @@ impl StartupBuilder {
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
         app.live = Live::new(settings.live_refresh);
+        app.live.max_age = settings.live_max_age;
         app.ascii = crate::ui::theme::ascii_only(&env);
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,

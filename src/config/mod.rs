@@ -47,6 +47,8 @@ pub mod defaults {
     pub const HISTORY_LIMIT: usize = 1_000;
     /// Whether response bodies are cached beside the history.
     pub const CACHE: bool = true;
+    /// How long past its start and duration a call that is not final is still refreshed.
+    pub const LIVE_MAX_AGE: Duration = Duration::from_secs(6 * 3600);
 }
 
 /// One `[profiles.NAME]` table.
@@ -75,6 +77,10 @@ pub struct FileConfig {
     pub live_refresh_secs: Option<u64>,
     /// Seconds a `token_command` may run before it is killed (default 10).
     pub token_command_timeout_secs: Option<u64>,
+    /// Hours past its start and duration so far that a non-final call is still refreshed
+    /// (default 6, 1 to 168): older ones are shown as not final, and not refreshed.
+    #[serde(default, deserialize_with = "live_max_age_hours")]
+    pub live_max_age_hours: Option<u64>,
     /// How many lookups the history keeps besides pinned ones (default 1,000).
     pub history_limit: Option<usize>,
     /// Whether each lookup's last response body is cached for instant revisits (default true).
@@ -201,6 +207,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Time between refreshes of a call in progress; zero turns live refresh off.
     pub live_refresh: Duration,
+    /// How long past its start and duration a non-final call is still refreshed.
+    pub live_max_age: Duration,
     /// How many unpinned lookups the history keeps.
     pub history_limit: usize,
     /// Whether response bodies are cached beside the history.
@@ -225,6 +233,7 @@ impl Settings {
             token_origin: Origin::Demo,
             timeout: defaults::TIMEOUT,
             live_refresh: defaults::LIVE_REFRESH,
+            live_max_age: defaults::LIVE_MAX_AGE,
             history_limit: defaults::HISTORY_LIMIT,
             cache: defaults::CACHE,
             clipboard: crate::clipboard::ClipboardChoice::default(),
@@ -253,6 +262,22 @@ pub fn config_path(overrides: &Overrides, env: &dyn Fn(&str) -> Option<String>) 
 
 /// The largest config file read: a real one is a few hundred bytes, and `/dev/urandom` is not one.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+/// The hours `live_max_age_hours` may be: at least one (a call may be slow to report), at
+/// most a week (beyond that no call is live).
+const LIVE_MAX_AGE_HOURS: std::ops::RangeInclusive<u64> = 1..=168;
+
+fn live_max_age_hours<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let hours = <u64 as Deserialize>::deserialize(d)?;
+    if LIVE_MAX_AGE_HOURS.contains(&hours) {
+        Ok(Some(hours))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "live_max_age_hours must be {} to {} (hours), not {hours}",
+            LIVE_MAX_AGE_HOURS.start(),
+            LIVE_MAX_AGE_HOURS.end()
+        )))
+    }
+}
 
 /// Reads the config file; a missing file is an empty config.
 pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
@@ -349,6 +374,9 @@ pub fn resolve(
         live_refresh: tunables
             .and_then(|f| f.live_refresh_secs)
             .map_or(defaults::LIVE_REFRESH, Duration::from_secs),
+        live_max_age: tunables
+            .and_then(|f| f.live_max_age_hours)
+            .map_or(defaults::LIVE_MAX_AGE, |h| Duration::from_secs(h * 3600)),
         history_limit: tunables
             .and_then(|f| f.history_limit)
             .unwrap_or(defaults::HISTORY_LIMIT),
@@ -601,5 +629,31 @@ mod tests {
         ]);
         let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
         assert!(!format!("{s:?}").contains("PTsecret42"));
+    }
+
+    #[test]
+    fn live_max_age_is_hours_within_a_range() {
+        let env = env_of(&[
+            ("SIGNALWIRE_SPACE_URL", "acme.signalwire.com"),
+            ("SIGNALWIRE_PROJECT_ID", "p1"),
+            ("SIGNALWIRE_TOKEN", "PT1"),
+        ]);
+        let (_d, o) = no_file();
+        let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.live_max_age, Duration::from_secs(6 * 3600));
+        let (_d, o) = with_file("live_max_age_hours = 24\n");
+        let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.live_max_age, Duration::from_secs(24 * 3600));
+        for bad in ["0", "169", "-1", "\"6h\""] {
+            let (_d, o) = with_file(&format!("live_max_age_hours = {bad}\n"));
+            let e = resolve(&o, &env).map(|_| ()).unwrap_err().to_string();
+            assert!(
+                e.contains("live_max_age_hours") || e.contains("invalid"),
+                "{bad}: {e}"
+            );
+        }
+        let (_d, o) = with_file("live_max_age_hours = 0\n");
+        let e = resolve(&o, &env).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("must be 1 to 168 (hours), not 0"), "{e}");
     }
 }

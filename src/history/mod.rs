@@ -247,6 +247,29 @@ impl History {
         self.sync(Some(Op::Upsert(entry)), false)
     }
 
+    /// Records what a refresh of `id` found, in place: the entry keeps its place in the list
+    /// (a watched call must not jump to the top at each change), its time, pin and note; `body`
+    /// becomes its cached body. Nothing happens to an entry no longer in the history.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn update(
+        &mut self,
+        id: Uuid,
+        lookup: Lookup,
+        body: Option<(&str, DateTime<Utc>)>,
+    ) -> Vec<Warning> {
+        if self.get(id).is_none() {
+            return Vec::new();
+        }
+        if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
+            let cached = CachedFile {
+                fetched_at,
+                body: body.to_owned(),
+            };
+            self.unsaved_bodies.insert(id, cached);
+        }
+        self.sync(Some(Op::Update(id, lookup)), false)
+    }
+
     /// Pins `id`: it sorts first and is never evicted.
     #[must_use = "the warnings should be shown to the user"]
     pub fn pin(&mut self, id: Uuid) -> Vec<Warning> {

@@ -5,13 +5,15 @@ use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use super::{Entry, filter};
+use super::{Entry, Lookup, filter};
 
 /// A change to the history, replayed onto whatever is on disk when it is saved.
 #[derive(Debug, Clone)]
 pub(super) enum Op {
     /// Add or refresh a lookup, keeping an existing pin and note.
     Upsert(Entry),
+    /// A refreshed record's new result for an entry, which keeps its place (and time).
+    Update(Uuid, Lookup),
     /// Pin or unpin.
     Pin(Uuid, bool),
     /// Set or remove the note.
@@ -45,6 +47,11 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
             }
             None => entries.insert(0, new.clone()),
         },
+        Op::Update(id, lookup) => {
+            if let Some(i) = find(entries, *id) {
+                entries[i].lookup = lookup.clone();
+            }
+        }
         Op::Pin(id, pinned) => {
             if let Some(i) = find(entries, *id) {
                 entries[i].pinned = *pinned;

@@ -1014,3 +1014,27 @@ fn a_cache_dir_owned_by_another_user_is_left_alone() {
     );
     assert!(!cache.join(format!("{}.json", id(1))).exists());
 }
+
+#[test]
+fn an_update_keeps_the_entry_in_its_place_with_its_time_pin_and_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = History::open(dir.path(), Options::default());
+    let _ = h.record(record_of(1, 0, "+1"), None);
+    let _ = h.record(record_of(2, 10, "+2"), None);
+    let _ = h.set_note(id(1), Some("ticket".into()));
+    let refreshed = record_of(1, 20, "+9").lookup;
+    let _ = h.update(id(1), refreshed.clone(), Some(("{}", t(20))));
+    let _ = h.update(id(3), refreshed.clone(), None);
+    let (again, _) = History::open(dir.path(), Options::default());
+    for h in [&h, &again] {
+        let ids: Vec<Uuid> = h.entries().iter().map(|e| e.id).collect();
+        assert_eq!(
+            ids,
+            [id(2), id(1)],
+            "in place, and no entry made for an unknown ID"
+        );
+        let e = h.get(id(1)).unwrap();
+        assert_eq!((e.at, e.note.as_deref()), (t(0), Some("ticket")));
+        assert_eq!(e.lookup, refreshed);
+    }
+}

@@ -133,6 +133,7 @@ pub(super) fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
     let fill = width.saturating_sub(line.width());
     line.push_span(Span::raw(" ".repeat(fill)));
     *line = std::mem::take(line).patch_style(style);
+    super::theme::keep_legible(line);
 }
 
 /// Builds the pane's lines for an inside width of `width`.
@@ -217,8 +218,15 @@ fn welcome(app: &App, width: usize, theme: &Theme, b: &mut Built) {
         );
         b.lines.push(Line::raw(""));
     }
+    use crate::app::Action as A;
+    let hints = [
+        (A::Submit, "look up"),
+        (A::NextPane, "next pane"),
+        (A::Help, "help"),
+        (A::Quit, "quit"),
+    ];
     paragraph(
-        "Enter look up · Tab next pane · ? help · q quit",
+        &super::status::key_hints(app.pane_context(), &hints),
         width,
         theme.dim(),
         b,
@@ -264,6 +272,9 @@ fn record(app: &App, p: &Presented, width: usize, theme: &Theme, b: &mut Built) 
         } else {
             title.push(Span::styled("live refresh off · l: start", theme.dim()));
         }
+    } else if let Some(note) = app.stale_note() {
+        title.push(Span::raw("  "));
+        title.push(Span::styled(note, theme.warn()));
     }
     b.lines.push(Line::from(title));
     let sub: Vec<&str> = [p.header.direction.as_deref(), p.header.source.as_deref()]

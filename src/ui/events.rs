@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use crate::app::{App, EventsState, Focus};
+use crate::app::bindings;
+use crate::app::{Action, App, EventsState, Focus};
 use crate::present::Tone;
 use crate::present::events::{NO_EVENTS, Severity, Timeline, timeline};
 use crate::text::truncate_chars;
@@ -53,7 +54,12 @@ fn build(app: &App, width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(us
             for l in textwrap::wrap(&e.to_string(), width.max(1)) {
                 lines.push(Line::raw(l.into_owned()));
             }
-            lines.push(Line::styled("Press r to try again.", theme.dim()));
+            if let Some(key) = bindings::hint_keys(app.key_context(), &[Action::Refresh]) {
+                lines.push(Line::styled(
+                    format!("Press {key} to try again."),
+                    theme.dim(),
+                ));
+            }
         }
         Some(EventsState::Loaded(_)) => {
             let Some(t) = shown_timeline(app) else {
@@ -102,6 +108,13 @@ fn build(app: &App, width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(us
     (lines, rows)
 }
 
+/// The keys the frame names, where they do this: in the input they type instead.
+const HINTS: &[(Action, &str)] = &[
+    (Action::ToggleEvents, "fields"),
+    (Action::Unfold, "unfold"),
+    (Action::CopySummary, "copy timeline"),
+];
+
 /// Draws the view.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Detail;
@@ -114,9 +127,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .padding(Padding::horizontal(1))
         .title(Line::from(title).style(theme.title()))
         .title_bottom(
-            Line::from(" e: fields · Enter: unfold · s: copy timeline ")
-                .style(theme.dim())
-                .right_aligned(),
+            Line::from(match super::status::key_hints(app.key_context(), HINTS) {
+                hints if hints.is_empty() => String::new(),
+                hints => format!(" {hints} "),
+            })
+            .style(theme.dim())
+            .right_aligned(),
         )
         .border_style(theme.border(focused));
     let inner = block.inner(area);

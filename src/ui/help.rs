@@ -13,8 +13,13 @@ use crate::app::bindings::{self, KeyContext};
 /// A group of the overlay: a heading and its (keys, words) rows.
 pub type Group = (&'static str, Vec<(String, &'static str)>);
 
-/// What the mouse does, which no key table holds.
-const MOUSE: &[(&str, &str)] = &[("click", "focus, select a row"), ("wheel", "scroll")];
+/// What the mouse does, and what the title's back/forward counter means: no key table holds
+/// them. The counter counts opened logs only (Enter, a lookup, a link), not sidebar previews.
+const MOUSE: &[(&str, &str)] = &[
+    ("click", "focus, select a row"),
+    ("wheel", "scroll"),
+    ("◀ 2 · 0 ▶", "opened logs back · ahead"),
+];
 
 const KEY_WIDTH: usize = 11;
 
@@ -40,7 +45,7 @@ pub fn groups(context: KeyContext) -> Vec<Group> {
         }
     }
     let mouse = MOUSE.iter().map(|(k, w)| ((*k).to_owned(), *w)).collect();
-    groups.push(("Mouse", mouse));
+    groups.push(("Mouse and title", mouse));
     groups
 }
 
@@ -112,7 +117,9 @@ mod tests {
         use KeyContext as X;
         for top in [
             X::Input,
+            X::EmptyInput,
             X::Sidebar,
+            X::Confirm,
             X::Filter,
             X::Note,
             X::Fields,

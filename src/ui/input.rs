@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::theme::Theme;
 use crate::api::IdError;
-use crate::app::{App, Focus};
+use crate::app::bindings;
+use crate::app::{Action, App, Focus};
 use crate::text::sanitize;
 
 /// Draws the input pane.
@@ -15,7 +16,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Input;
     let mark = match app.input_id() {
         Ok(id) if id.to_string() == app.input.value() => Span::styled(" ✓ valid ID ", theme.good()),
-        Ok(_) => Span::styled(" ✓ one ID found: Enter looks it up ", theme.good()),
+        // Which key looks it up depends on the focus: say one only where it does.
+        Ok(_) => match bindings::hint_keys(app.key_context(), &[Action::Submit]) {
+            Some(key) => Span::styled(format!(" ✓ one ID found: {key} looks it up "), theme.good()),
+            None => Span::styled(" ✓ one ID found ", theme.good()),
+        },
         Err(IdError::Empty) => Span::styled(" paste a Voice Segment ID ", theme.dim()),
         Err(IdError::Ambiguous { count, .. }) => {
             Span::styled(format!(" ✗ {count} IDs: keep one "), theme.error())

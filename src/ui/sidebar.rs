@@ -27,7 +27,10 @@ fn header_lines(app: &App) -> usize {
 
 /// Lines below the rows: the note editor, while a note is edited.
 fn footer_lines(app: &App) -> usize {
-    2 * usize::from(matches!(app.sidebar.mode, SidebarMode::Note(..)))
+    2 * usize::from(matches!(
+        app.sidebar.mode,
+        SidebarMode::Note(..) | SidebarMode::Confirm(_)
+    ))
 }
 
 /// How many lines the rows get in a pane whose inside is `height` lines.
@@ -144,6 +147,29 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let x = inner.x + u16::try_from(input.visual_cursor()).unwrap_or(0);
         frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y + 1));
     }
+    if let SidebarMode::Confirm(id) = &sidebar.mode
+        && inner.height >= 2
+    {
+        let what = match sidebar.history.get(*id) {
+            Some(e) if e.pinned && e.note.is_some() => "Pinned, noted",
+            Some(e) if e.pinned => "Pinned",
+            _ => "Noted",
+        };
+        let context = crate::app::bindings::KeyContext::Confirm;
+        let keys = super::status::key_hints(
+            context,
+            &[
+                (crate::app::Action::ConfirmDelete, "delete"),
+                (crate::app::Action::KeepEntry, "keep"),
+            ],
+        );
+        let prompt = vec![
+            Line::styled(format!("{what}: delete?"), theme.warn()),
+            Line::styled(keys, theme.key()),
+        ];
+        let area = Rect::new(inner.x, inner.bottom() - 2, inner.width, 2);
+        frame.render_widget(Paragraph::new(prompt).style(Style::new()), area);
+    }
 }
 
 /// An entry's two lines: status mark, label, pin and age; then the note and parties.
@@ -172,21 +198,29 @@ fn entry_lines(
         Span::styled(pin, theme.warn()),
         Span::styled(age, theme.dim()),
     ]);
-    let detail = entry.parties().unwrap_or_else(|| entry.id.to_string());
-    let bottom = match entry.note() {
-        Some(note) => {
-            let note = truncate_chars(&note, width.saturating_sub(4)).into_owned();
-            let rest = width.saturating_sub(note.width() + 5);
-            Line::from(vec![
-                Span::raw("  "),
-                Span::styled(format!("✎ {note}"), theme.warn()),
-                Span::styled(format!(" {}", truncate_chars(&detail, rest)), theme.dim()),
-            ])
-        }
-        None => Line::styled(
-            format!("  {}", truncate_chars(&detail, width.saturating_sub(2))),
-            theme.dim(),
-        ),
+    // The status in words, so that it reads without colour; a failed lookup's label already
+    // says what failed, and its ID follows.
+    let status = match (entry.status(), failed) {
+        (_, true) => None,
+        (Some(s), false) => Some(s),
+        (None, false) => Some("no status".to_owned()),
     };
+    let parties = entry.parties().unwrap_or_else(|| entry.id.to_string());
+    let mut spans = vec![Span::raw("  ")];
+    let mut room = width.saturating_sub(2);
+    let mut push = |spans: &mut Vec<Span<'static>>, text: String, style| {
+        let text = truncate_chars(&text, room).into_owned();
+        room = room.saturating_sub(text.width());
+        spans.push(Span::styled(text, style));
+    };
+    if let Some(note) = entry.note() {
+        push(&mut spans, format!("✎ {note} "), theme.warn());
+    }
+    if let Some(status) = status {
+        push(&mut spans, status, glyph_style);
+        push(&mut spans, " · ".to_owned(), theme.dim());
+    }
+    push(&mut spans, parties, theme.dim());
+    let bottom = Line::from(spans);
     (top, bottom)
 }

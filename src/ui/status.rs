@@ -67,6 +67,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(vec![top, Line::from(spans)]), area);
 }
 
+/// `actions` with the keys that do them over `context`, in `words`, e.g. "? help · q quit";
+/// an action no key does there is left out, so the text is true wherever it is shown.
+pub fn key_hints(context: KeyContext, actions: &[(Action, &str)]) -> String {
+    let hints: Vec<String> = actions
+        .iter()
+        .filter_map(|(action, words)| {
+            Some(format!(
+                "{} {words}",
+                bindings::hint_keys(context, &[*action])?
+            ))
+        })
+        .collect();
+    hints.join(" · ")
+}
+
 /// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them
 /// here; empty otherwise.
 fn more(app: &App) -> String {

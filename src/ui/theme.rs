@@ -3,6 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
+use ratatui::text::Line;
 
 use crate::api::model::Outcome;
 use crate::present::Tone;
@@ -82,7 +83,7 @@ impl Theme {
     pub fn selected(self, focused: bool) -> Style {
         match (focused, self.color) {
             (true, true) => Style::new().bg(Color::Blue).fg(Color::White),
-            (false, true) => Style::new().bg(Color::DarkGray),
+            (false, true) => Style::new().bg(Color::DarkGray).fg(Color::White),
             (true, false) => Style::new().add_modifier(Modifier::REVERSED),
             (false, false) => Style::new().add_modifier(Modifier::UNDERLINED),
         }
@@ -185,6 +186,25 @@ impl Theme {
             JsonPart::Number => self.fg(Color::Magenta),
             JsonPart::Literal => self.fg(Color::Yellow),
             JsonPart::Punct => self.dim(),
+        }
+    }
+}
+
+/// Redraws in the line's foreground any text of `line` that would be drawn in its own
+/// background colour. A highlight sets the line's background, but a span keeps its own
+/// foreground over the line's: dim grey text on the unfocused grey selection vanished.
+pub fn keep_legible(line: &mut Line<'_>) {
+    let Some(bg) = line.style.bg else {
+        return;
+    };
+    if line.style.fg == Some(bg) {
+        line.style.fg = Some(Color::Reset);
+    }
+    let line_fg = line.style.fg;
+    for span in &mut line.spans {
+        let span_bg = span.style.bg.unwrap_or(bg);
+        if span.style.fg == Some(span_bg) {
+            span.style.fg = line_fg.filter(|fg| *fg != span_bg).or(Some(Color::Reset));
         }
     }
 }
