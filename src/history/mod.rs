@@ -12,6 +12,7 @@
 
 mod filter;
 mod store;
+mod summary;
 #[cfg(test)]
 mod tests;
 
@@ -23,48 +24,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::{ApiError, Fetched, VoiceLog};
+use crate::api::{ApiError, Fetched};
 use crate::text::sanitize;
 use store::{CachedFile, Fault, Read};
+pub use summary::Summary;
 
 /// The default number of unpinned entries kept.
 pub const DEFAULT_CAP: usize = 1_000;
-
-/// What a lookup found: a summary of the record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// The type in words, e.g. "Relay PSTN call" (from [`crate::api::model::Kind::label`]).
-    pub kind: String,
-    /// The status word as sent.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Origin as sent.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Destination as sent.
-    #[serde(default)]
-    pub to: Option<String>,
-    /// The charge in dollars.
-    #[serde(default)]
-    pub charge: Option<f64>,
-    /// The parent leg's ID as sent.
-    #[serde(default)]
-    pub parent_id: Option<String>,
-}
-
-impl Summary {
-    /// The summary of a fetched record.
-    pub fn of(log: &VoiceLog) -> Self {
-        Self {
-            kind: log.kind.label(),
-            status: log.status.value().cloned(),
-            from: log.from.value().cloned(),
-            to: log.to.value().cloned(),
-            charge: log.charge.get(),
-            parent_id: log.parent_id.value().cloned(),
-        }
-    }
-}
 
 /// How a lookup ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,7 +98,7 @@ impl Entry {
     /// The title to show (sanitised): the type, or what went wrong.
     pub fn title(&self) -> String {
         match &self.lookup {
-            Lookup::Record(s) => sanitize(&s.kind).into_owned(),
+            Lookup::Record(s) => sanitize(&s.label()).into_owned(),
             Lookup::Error(e) => format!("Lookup failed: {}", sanitize(e)),
         }
     }
