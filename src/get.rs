@@ -450,19 +450,20 @@ pub fn render_presented(p: &Presented, output: Output) -> String {
                 paint(what, Tone::Empty, color)
             ));
         }
-        let dw = c
-            .lines
+        // A huge breakdown lists its first lines and counts the rest, so that the work (and
+        // the output) stays bounded.
+        let (lines, more) = c.first(crate::present::charges::TEXT_LINES);
+        let dw = lines
             .iter()
             .map(|l| l.description.chars().count())
             .max()
             .unwrap_or(0);
-        let aw = c
-            .lines
+        let aw = lines
             .iter()
             .map(|l| l.shown.chars().count())
             .max()
             .unwrap_or(0);
-        for l in &c.lines {
+        for l in lines {
             let bar = "█".repeat((l.share * 20.0).round() as usize);
             s.push_str(&format!(
                 "  {:<width$}    {:<dw$}  {:>aw$}  {:>3.0}%  {bar}\n",
@@ -470,6 +471,13 @@ pub fn render_presented(p: &Presented, output: Output) -> String {
                 l.description,
                 l.shown,
                 l.share * 100.0
+            ));
+        }
+        if let Some(more) = more {
+            s.push_str(&format!(
+                "  {:<width$}    {}\n",
+                "",
+                paint(&more.text(), Tone::Empty, color)
             ));
         }
         if let Some(m) = &c.mismatch {

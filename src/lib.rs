@@ -23,3 +23,4 @@ pub mod summary;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod view;

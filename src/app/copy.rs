@@ -30,9 +30,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
             .map(|id| copy("the log ID", id.to_string())),
         KeyCode::Char('y') if events_tab => event_text(app).map(|t| copy("the event", t)),
         KeyCode::Char('s') if events_tab => {
-            crate::ui::events::shown_timeline(app).map(|t| copy("the timeline", t.text("")))
+            app.timeline().map(|t| copy("the timeline", t.text("")))
         }
-        KeyCode::Char('y') => crate::ui::detail::copy_of(app, app.detail_selected)
+        KeyCode::Char('y') => app
+            .detail()
+            .get()
+            .copy(app.detail_selected)
             .map(|(what, text)| copy(&what, text)),
         KeyCode::Char('Y') => shown.map(|f| {
             let json = serde_json::to_string_pretty(&serde_json::Value::Object(f.log.raw.clone()))
@@ -55,7 +58,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Effect> {
 
 /// The selected event as text: heading, details and unknown fields.
 fn event_text(app: &App) -> Option<String> {
-    let timeline = crate::ui::events::shown_timeline(app)?;
+    let timeline = app.timeline()?;
     timeline
         .rows
         .get(app.investigation.event_selected)

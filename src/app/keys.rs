@@ -7,7 +7,6 @@ use super::{App, Focus, Level, Tab, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
-use crate::ui;
 
 /// Handles one key press.
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
@@ -127,7 +126,7 @@ fn on_input_key(app: &mut App, key: KeyEvent) -> (Vec<Effect>, bool) {
 
 /// Keys in the Events view: move through the events, unfold one, go back.
 fn on_events_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let last = ui::events::count(app).saturating_sub(1);
+    let last = app.event_count().saturating_sub(1);
     let inv = &mut app.investigation;
     match key.code {
         KeyCode::Char('j') | KeyCode::Down => {
@@ -153,7 +152,7 @@ fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return on_events_key(app, key);
     }
     let page = isize::try_from(
-        ui::layout::areas(app.size, app.sidebar_visible())
+        crate::view::layout::areas(app.size, app.sidebar_visible())
             .detail
             .height
             .saturating_sub(3),
@@ -173,7 +172,7 @@ fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         return vec![];
     }
-    let rows = ui::detail::selectable_count(app);
+    let rows = app.detail().get().row_count();
     let last = rows.saturating_sub(1);
     match key.code {
         KeyCode::Char('j') | KeyCode::Down => {
@@ -189,13 +188,14 @@ fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('G') | KeyCode::End => app.detail_selected = last,
         KeyCode::PageDown | KeyCode::Char(' ') => {
             app.scroll_detail(page);
-            app.detail_selected =
-                ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(last);
+            let first = app.detail().get().first_row_from(app.detail_scroll);
+            app.detail_selected = first.unwrap_or(last);
             return vec![];
         }
         KeyCode::PageUp => {
             app.scroll_detail(-page);
-            app.detail_selected = ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(0);
+            let first = app.detail().get().first_row_from(app.detail_scroll);
+            app.detail_selected = first.unwrap_or(0);
             return vec![];
         }
         KeyCode::Enter => return follow_link(app),
@@ -207,7 +207,8 @@ fn on_detail_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Enter on a row that links to another log (the parent leg) opens it.
 fn follow_link(app: &mut App) -> Vec<Effect> {
-    match ui::detail::link_of(app, app.detail_selected) {
+    let link = app.detail().get().link(app.detail_selected);
+    match link {
         Some(id) => {
             app.input = tui_input::Input::new(id.to_string());
             app.visit(id)

@@ -2,6 +2,7 @@
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
 mod copy;
+mod document;
 mod investigate;
 mod keys;
 mod live;
@@ -9,6 +10,7 @@ mod mouse;
 mod nav;
 mod sidebar;
 mod sidebar_keys;
+mod views;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -24,13 +26,14 @@ use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::event::{Effect, Message};
 use crate::history::{History, Warning};
 use crate::present::format::Clock;
-use crate::present::{Presented, present};
-use crate::ui;
+use crate::present::{Presented, RowKey, present};
+use crate::view::layout;
 
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use live::{Live, is_live_status};
 pub use nav::Nav;
 pub use sidebar::{Mode as SidebarMode, Sidebar};
+pub use views::{DetailRef, EventsRef, Views, inner_width};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +150,13 @@ pub struct App {
     /// The live-refresh schedule of the shown record.
     pub live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
-    pub changed: Option<(Vec<String>, Instant)>,
+    pub changed: Option<(Vec<RowKey>, Instant)>,
+    /// What the detail pane and the Events view show, laid out.
+    views: Views,
+    /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
+    records_version: u64,
+    /// Bumped whenever a leg's events change.
+    events_version: u64,
     generation: u64,
 }
 
@@ -178,6 +187,9 @@ impl App {
             fixed_now: None,
             live: Live::new(std::time::Duration::from_secs(5)),
             changed: None,
+            views: Views::default(),
+            records_version: 0,
+            events_version: 0,
             generation: 0,
         }
     }
@@ -202,7 +214,7 @@ impl App {
 
     /// Whether the sidebar is visible at this size.
     pub fn sidebar_visible(&self) -> bool {
-        ui::layout::sidebar_visible(self.size)
+        layout::sidebar_visible(self.size)
     }
 
     /// Whether the spinner needs ticks.
@@ -476,6 +488,7 @@ impl App {
                 let refreshed = self.view == View::Record(id);
                 let before = self.presented();
                 self.records.insert(id, fetched);
+                self.records_version += 1;
                 if refreshed {
                     self.highlight_changes(before);
                     let live = self.shown_is_live();
@@ -508,7 +521,7 @@ impl App {
         let (Some(before), Some(after)) = (before, self.presented()) else {
             return;
         };
-        let mut labels: Vec<String> = after
+        let mut keys: Vec<RowKey> = after
             .rows
             .iter()
             .chain(&after.extras)
@@ -517,18 +530,18 @@ impl App {
                     .rows
                     .iter()
                     .chain(&before.extras)
-                    .any(|b| b.label == r.label && b.value == r.value)
+                    .any(|b| b.key == r.key && b.value == r.value)
             })
-            .map(|r| r.label.clone())
+            .map(|r| r.key.clone())
             .collect();
         if before.header.status != after.header.status {
-            labels.push("Status".to_owned());
+            keys.push(RowKey::Status);
         }
         if after.charges.as_ref().map(|c| &c.total) != before.charges.as_ref().map(|c| &c.total) {
-            labels.push("Charges".to_owned());
+            keys.push(RowKey::Charges);
         }
-        if !labels.is_empty() {
-            self.changed = Some((labels, Instant::now() + std::time::Duration::from_secs(3)));
+        if !keys.is_empty() {
+            self.changed = Some((keys, Instant::now() + std::time::Duration::from_secs(3)));
         }
     }
 
@@ -593,40 +606,46 @@ impl App {
                 attempts: 0,
             },
         );
+        self.records_version += 1;
         self.cached_at.insert(id, at);
         true
     }
 
+    /// Lines of the detail pane's inside at the terminal's size.
+    fn detail_height(&self) -> usize {
+        usize::from(
+            layout::areas(self.size, self.sidebar_visible())
+                .detail
+                .height
+                .saturating_sub(2),
+        )
+    }
+
     /// Scrolls the detail pane (or the raw view) by `delta` lines.
     fn scroll_detail(&mut self, delta: isize) {
-        let height = ui::layout::areas(self.size, self.sidebar_visible())
-            .detail
-            .height
-            .saturating_sub(2);
-        if self.raw {
-            let total = ui::json::line_count(self);
-            let max = total.saturating_sub(usize::from(height));
-            self.raw_scroll = self.raw_scroll.saturating_add_signed(delta).min(max);
+        let height = self.detail_height();
+        let total = if self.raw {
+            self.shown_record()
+                .map_or(0, |f| crate::view::json_line_count(&f.log.raw))
         } else {
-            let total = ui::detail::line_count(
-                self,
-                ui::layout::areas(self.size, self.sidebar_visible())
-                    .detail
-                    .width,
-            );
-            let max = total.saturating_sub(usize::from(height));
-            self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
-        }
+            self.detail().get().line_count()
+        };
+        let max = total.saturating_sub(height);
+        let scroll = if self.raw {
+            &mut self.raw_scroll
+        } else {
+            &mut self.detail_scroll
+        };
+        *scroll = scroll.saturating_add_signed(delta).min(max);
     }
 
     /// Scrolls so that the selected row is on screen.
     fn keep_selection_visible(&mut self) {
-        let detail = ui::layout::areas(self.size, self.sidebar_visible()).detail;
-        let height = usize::from(detail.height.saturating_sub(2)).max(1);
-        let rows = ui::detail::selectable_count(self);
+        let height = self.detail_height().max(1);
+        let rows = self.detail().get().row_count();
         self.detail_selected = self.detail_selected.min(rows.saturating_sub(1));
-        if let Some((first, last)) = ui::detail::row_lines(self, detail.width, self.detail_selected)
-        {
+        let span = self.detail().get().row_lines(self.detail_selected);
+        if let Some((first, last)) = span {
             if first < self.detail_scroll {
                 self.detail_scroll = first;
             } else if last >= self.detail_scroll + height {

@@ -8,9 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::app::{App, Focus, Level};
 use crate::text::truncate_chars;
-
-/// The spinner's frames.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+use crate::view::SPINNER;
 
 /// The key hints of the focused pane.
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
