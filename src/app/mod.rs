@@ -6,6 +6,7 @@ mod document;
 mod investigate;
 mod keys;
 mod live;
+mod lookup;
 mod mouse;
 mod nav;
 mod sidebar;
@@ -24,7 +25,7 @@ use uuid::Uuid;
 use crate::api::id::find_uuids;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::event::{Effect, Message};
-use crate::history::{History, Warning};
+use crate::history::History;
 use crate::present::format::Clock;
 use crate::present::{Presented, RowKey, present};
 use crate::view::layout;
@@ -367,184 +368,6 @@ impl App {
         ));
     }
 
-    /// Looks up what the input holds.
-    fn submit(&mut self) -> Vec<Effect> {
-        match self.input_id() {
-            Ok(id) => {
-                self.input = Input::new(id.to_string());
-                self.visit(id)
-            }
-            Err(e) => {
-                self.message = Some((format!("Not a log ID: {e}"), Level::Error));
-                self.view = View::Failed {
-                    id: None,
-                    failure: Failure::BadId(e),
-                };
-                self.cancel_in_flight()
-            }
-        }
-    }
-
-    /// Goes to `id` as a new page of the browsing history and fetches it.
-    pub fn visit(&mut self, id: Uuid) -> Vec<Effect> {
-        self.nav.visit(id);
-        self.fetch(id)
-    }
-
-    /// Shows `id` from this session's records if it is known, else fetches it (back/forward).
-    fn revisit(&mut self, id: Uuid) -> Vec<Effect> {
-        self.input = Input::new(id.to_string());
-        if self.records.contains_key(&id) {
-            let cancel = self.cancel_in_flight();
-            self.show_record(id);
-            cancel
-        } else {
-            self.fetch(id)
-        }
-    }
-
-    /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
-    /// while it refreshes.
-    fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
-        self.generation += 1;
-        self.live.stop();
-        self.message = None;
-        // A cached copy shows at once, marked as such, while the refresh runs quietly.
-        if !self.records.contains_key(&id) {
-            self.load_cached(id);
-        }
-        if self.records.contains_key(&id) {
-            if self.view != View::Record(id) {
-                self.show_record(id);
-            }
-        } else {
-            self.view = View::Loading(id);
-            self.reset_detail();
-        }
-        self.in_flight = Some(InFlight {
-            id,
-            started: Instant::now(),
-            background: self.cached_at.contains_key(&id),
-        });
-        vec![Effect::Fetch {
-            id,
-            generation: self.generation,
-        }]
-    }
-
-    fn cancel_in_flight(&mut self) -> Vec<Effect> {
-        if self.in_flight.take().is_some() {
-            // Bumping the generation makes any answer still on its way stale.
-            self.generation += 1;
-            vec![Effect::Cancel]
-        } else {
-            vec![]
-        }
-    }
-
-    fn show_record(&mut self, id: Uuid) {
-        self.view = View::Record(id);
-        self.changed = None;
-        self.reset_detail();
-        let live = self.shown_is_live();
-        self.live.after_success(live, Instant::now());
-    }
-
-    fn reset_detail(&mut self) {
-        self.detail_selected = 0;
-        self.detail_scroll = 0;
-        self.raw_scroll = 0;
-    }
-
-    fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
-        let background = self.in_flight.take().is_some_and(|f| f.background);
-        if background && let Err(error) = &result {
-            // A failed refresh keeps the record on screen: the cached copy, or the live call,
-            // which is tried again later.
-            self.message = Some(if let Some(at) = self.cached_at.get(&id) {
-                let age = self.clock().age(*at);
-                (
-                    format!("Refresh failed ({error}); showing the copy fetched {age}"),
-                    Level::Error,
-                )
-            } else {
-                let wait = self.live.after_failure(Instant::now());
-                (
-                    format!(
-                        "Live refresh failed ({error}); next try in {}s",
-                        wait.as_secs()
-                    ),
-                    Level::Error,
-                )
-            });
-            return;
-        }
-        let at = self.clock().now;
-        let warnings = self.sidebar.record(id, &result, at);
-        self.warn(warnings);
-        match result {
-            Ok(fetched) => {
-                self.cached_at.remove(&id);
-                let refreshed = self.view == View::Record(id);
-                let before = self.presented();
-                self.records.insert(id, fetched);
-                self.records_version += 1;
-                if refreshed {
-                    self.highlight_changes(before);
-                    let live = self.shown_is_live();
-                    self.live.after_success(live, Instant::now());
-                } else {
-                    self.show_record(id);
-                }
-                self.keep_selection_visible();
-            }
-            Err(error) => {
-                self.message = Some((error.to_string(), Level::Error));
-                self.view = View::Failed {
-                    id: Some(id),
-                    failure: Failure::Api(error),
-                };
-                self.reset_detail();
-            }
-        }
-    }
-
-    /// Puts history warnings in the status bar (the first one; they are rare).
-    fn warn(&mut self, warnings: Vec<Warning>) {
-        if let Some(w) = warnings.into_iter().next() {
-            self.message = Some((w.to_string(), Level::Error));
-        }
-    }
-
-    /// Marks the rows whose value differs from `before`, for a couple of seconds.
-    fn highlight_changes(&mut self, before: Option<Presented>) {
-        let (Some(before), Some(after)) = (before, self.presented()) else {
-            return;
-        };
-        let mut keys: Vec<RowKey> = after
-            .rows
-            .iter()
-            .chain(&after.extras)
-            .filter(|r| {
-                !before
-                    .rows
-                    .iter()
-                    .chain(&before.extras)
-                    .any(|b| b.key == r.key && b.value == r.value)
-            })
-            .map(|r| r.key.clone())
-            .collect();
-        if before.header.status != after.header.status {
-            keys.push(RowKey::Status);
-        }
-        if after.charges.as_ref().map(|c| &c.total) != before.charges.as_ref().map(|c| &c.total) {
-            keys.push(RowKey::Charges);
-        }
-        if !keys.is_empty() {
-            self.changed = Some((keys, Instant::now() + std::time::Duration::from_secs(3)));
-        }
-    }
-
     fn on_paste(&mut self, text: &str) {
         self.focus = Focus::Input;
         let ids = find_uuids(text);
@@ -556,59 +379,6 @@ impl App {
         for c in text.chars().filter(|c| !c.is_control()) {
             self.input.handle(tui_input::InputRequest::InsertChar(c));
         }
-    }
-
-    /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
-    fn open_selected_lookup(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
-            return vec![];
-        };
-        self.input = Input::new(id.to_string());
-        self.visit(id)
-    }
-
-    /// Shows the selected lookup without a request, when it is known here or cached: moving
-    /// through the sidebar previews records instead of firing a request per key.
-    fn preview_selected(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
-            return vec![];
-        };
-        if self.view == View::Record(id)
-            || !(self.records.contains_key(&id) || self.load_cached(id))
-        {
-            return vec![];
-        }
-        self.nav.visit(id);
-        self.input = Input::new(id.to_string());
-        let cancel = self.cancel_in_flight();
-        self.show_record(id);
-        cancel
-    }
-
-    /// Loads `id`'s cached body into the records; whether there was one that parses.
-    fn load_cached(&mut self, id: Uuid) -> bool {
-        let Some((body, at)) = self.sidebar.history.cached_body(id) else {
-            return false;
-        };
-        let Ok(raw) =
-            crate::api::client::decode_object(reqwest::StatusCode::OK, false, body.as_bytes())
-        else {
-            return false;
-        };
-        let log = crate::api::model::VoiceLog::from_object(raw);
-        self.records.insert(
-            id,
-            Fetched {
-                log,
-                body,
-                fetched_at: at,
-                elapsed: std::time::Duration::ZERO,
-                attempts: 0,
-            },
-        );
-        self.records_version += 1;
-        self.cached_at.insert(id, at);
-        true
     }
 
     /// Lines of the detail pane's inside at the terminal's size.
