@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Field, VoiceLog};
+use crate::present::charges::{TEXT_LINES, TableRow};
 use crate::present::format::{Clock, utc};
-use crate::present::{Presented, RowKey, present};
+use crate::present::{Charges, Presented, RowKey, present};
 
 /// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),
 /// duration, billed, parent leg, charge and its breakdown, and any notes. Every string from the
@@ -30,31 +31,31 @@ pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
         out.push_str(&format!("{:<width$}  {value}\n", format!("{label}:")));
     }
     if let Some(c) = &p.charges {
-        let charge = format!("{:<width$}  {}", "Charge:", c.total);
-        if c.lines.is_empty() {
-            out.push_str(&format!("{charge} (no breakdown)\n"));
-        } else {
-            out.push_str(&format!("{charge}\n"));
-        }
-        let (lines, more) = c.first(crate::present::charges::TEXT_LINES);
-        let dw = lines
-            .iter()
-            .map(|l| l.description.chars().count())
-            .max()
-            .unwrap_or(0);
-        for l in lines {
-            out.push_str(&format!(
-                "  - {:<dw$}  {} ({:.0}%)\n",
-                l.description,
-                l.shown,
-                l.share * 100.0
-            ));
-        }
-        if let Some(more) = more {
-            out.push_str(&format!("  {}\n", more.text()));
-        }
-        if let Some(m) = &c.mismatch {
-            out.push_str(&format!("  ! {m}\n"));
+        let table = c.table(Some(TEXT_LINES));
+        let dw = Charges::widths(&table, |t| t.chars().count()).description;
+        // Why there are no lines is said on the charge's own line.
+        let why = table.iter().find_map(|r| match r {
+            TableRow::Free => Some(" (no charge)"),
+            TableRow::NoBreakdown => Some(" (no breakdown)"),
+            _ => None,
+        });
+        for row in &table {
+            match row {
+                TableRow::Total(total) => out.push_str(&format!(
+                    "{:<width$}  {total}{}\n",
+                    "Charge:",
+                    why.unwrap_or_default()
+                )),
+                TableRow::Free | TableRow::NoBreakdown => {}
+                TableRow::Line(l) => out.push_str(&format!(
+                    "  - {:<dw$}  {} ({:.0}%)\n",
+                    l.description,
+                    l.shown,
+                    l.share * 100.0
+                )),
+                TableRow::More(more) => out.push_str(&format!("  {}\n", more.text())),
+                TableRow::Mismatch(m) => out.push_str(&format!("  ! {m}\n")),
+            }
         }
     }
     if p.rows.is_empty() && !p.extras.is_empty() {

@@ -67,7 +67,68 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// One row of the charge table. Every output shows the same rows in this order; they differ
+/// only in glyphs, colour and where the total sits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableRow<'a> {
+    /// The `charge` field as shown.
+    Total(&'a str),
+    /// Nothing was charged and no lines were given.
+    Free,
+    /// A charge was given without lines.
+    NoBreakdown,
+    /// One line.
+    Line(&'a ChargeRow),
+    /// The lines a bounded list leaves out.
+    More(More),
+    /// The lines do not add up to the total: why.
+    Mismatch(&'a str),
+}
+
+/// The widths of a table's columns, over the rows it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Widths {
+    /// The widest description.
+    pub description: usize,
+    /// The widest amount.
+    pub amount: usize,
+}
+
 impl Charges {
+    /// The table's rows, listing at most `limit` lines (`None`: all of them).
+    pub fn table(&self, limit: Option<usize>) -> Vec<TableRow<'_>> {
+        let (lines, more) = self.first(limit.unwrap_or(usize::MAX));
+        let mut rows = Vec::with_capacity(lines.len() + 3);
+        rows.push(TableRow::Total(&self.total));
+        match (lines.is_empty(), self.is_free) {
+            (true, true) => rows.push(TableRow::Free),
+            (true, false) => rows.push(TableRow::NoBreakdown),
+            (false, _) => rows.extend(lines.iter().map(TableRow::Line)),
+        }
+        rows.extend(more.map(TableRow::More));
+        rows.extend(self.mismatch.as_deref().map(TableRow::Mismatch));
+        rows
+    }
+
+    /// The widths of the lines' columns in `rows`, by `width` (the terminal's cells, or
+    /// characters).
+    pub fn widths(rows: &[TableRow<'_>], width: impl Fn(&str) -> usize) -> Widths {
+        let mut w = Widths {
+            description: 0,
+            amount: 0,
+        };
+        for row in rows {
+            match row {
+                TableRow::Line(l) => {
+                    w.description = w.description.max(width(&l.description));
+                    w.amount = w.amount.max(width(&l.shown));
+                }
+                _ => {}
+            }
+        }
+        w
+    }
+
     /// The first `limit` lines, and what the rest add up to when there is a rest.
     pub fn first(&self, limit: usize) -> (&[ChargeRow], Option<More>) {
         if self.lines.len() <= limit {
@@ -141,6 +202,40 @@ pub(super) fn charges(log: &VoiceLog) -> Charges {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn charges(lines: usize, total: &str, is_free: bool) -> Charges {
+        let line = ChargeRow {
+            description: "Minutes".into(),
+            amount: Some(0.01),
+            shown: "$0.01".into(),
+            share: 0.5,
+        };
+        Charges {
+            lines: vec![line; lines],
+            total: total.into(),
+            mismatch: None,
+            is_free,
+        }
+    }
+
+    #[test]
+    fn the_table_says_the_total_then_the_lines_or_why_there_are_none() {
+        let free = charges(0, "$0", true);
+        assert_eq!(free.table(None), [TableRow::Total("$0"), TableRow::Free]);
+        let bare = charges(0, "$0.04", false);
+        assert_eq!(
+            bare.table(None),
+            [TableRow::Total("$0.04"), TableRow::NoBreakdown]
+        );
+        let huge = charges(1_000, "$10", false);
+        let rows = huge.table(Some(3));
+        assert_eq!(rows.len(), 1 + 3 + 1);
+        assert!(
+            matches!(&rows[4], TableRow::More(m) if m.count == 997 && m.sum == "$9.97"),
+            "{rows:?}"
+        );
+        assert_eq!(huge.table(None).len(), 1 + 1_000);
+    }
 
     #[test]
     fn counts_read_with_separators() {
