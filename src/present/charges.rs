@@ -118,12 +118,9 @@ impl Charges {
             amount: 0,
         };
         for row in rows {
-            match row {
-                TableRow::Line(l) => {
-                    w.description = w.description.max(width(&l.description));
-                    w.amount = w.amount.max(width(&l.shown));
-                }
-                _ => {}
+            if let TableRow::Line(l) = row {
+                w.description = w.description.max(width(&l.description));
+                w.amount = w.amount.max(width(&l.shown));
             }
         }
         w
