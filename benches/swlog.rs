@@ -7,6 +7,7 @@
 //! | `history` | open a 10,000-entry history; record one lookup into it | ≤ 20 ms each |
 //! | `filter` | the sidebar's fuzzy filter over 10,000 entries | ≤ 5 ms |
 //! | `keypress` | j/k on a record with 45,000 charge lines: update and the frame after it | ≤ 5 ms |
+//! | `get-text` | `swlog get`'s text of a record with 100,000 charge lines, parsed to printed | ≤ 500 ms |
 //!
 //! Sample sizes and times are kept small so that the whole run takes a couple of minutes; pass
 //! criterion's own flags (`cargo bench -- --sample-size 100`) for tighter numbers.
@@ -335,9 +336,44 @@ fn bench_keypress(c: &mut Criterion) {
     group.finish();
 }
 
+/// `swlog get`'s text output of a record with 100,000 charge lines, from the body as received:
+/// parse, present, render (the printed text is bounded; parsing and the sums still see every line).
+fn bench_get_text(c: &mut Criterion) {
+    use swlog::cli::Format;
+    use swlog::get::{Output, render_text};
+    use swlog::present::format::Clock;
+    let mut group = c.benchmark_group("get-text");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(3));
+    let body = huge_call(100_000);
+    let output = Output {
+        format: Format::Text,
+        color: false,
+        demo: false,
+        events: false,
+        chain: false,
+    };
+    group.bench_function("100k-charge-lines", |b| {
+        b.iter(|| {
+            let fetched = Fetched {
+                log: parse(black_box(&body)),
+                body: String::new(),
+                fetched_at: now(),
+                elapsed: Duration::ZERO,
+                attempts: 1,
+            };
+            render_text(&fetched, &Clock::fixed(now()), output)
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_keypress,
+    bench_get_text,
     bench_parse,
     bench_render,
     bench_history,
