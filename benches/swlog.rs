@@ -6,6 +6,8 @@
 //! | `render` | one full frame (input, detail, sidebar, status) on `TestBackend` | ≤ 1 ms |
 //! | `history` | open a 10,000-entry history; record one lookup into it | ≤ 20 ms each |
 //! | `filter` | the sidebar's fuzzy filter over 10,000 entries | ≤ 5 ms |
+//! | `keypress` | j/k on a record with 45,000 charge lines: update and the frame after it | ≤ 5 ms |
+//! | `get-text` | `swlog get`'s text of a record with 100,000 charge lines, parsed to printed | ≤ 500 ms |
 //!
 //! Sample sizes and times are kept small so that the whole run takes a couple of minutes; pass
 //! criterion's own flags (`cargo bench -- --sample-size 100`) for tighter numbers.
@@ -162,7 +164,9 @@ fn entry(n: usize) -> Entry {
         Lookup::Error("not found".into())
     } else {
         Lookup::Record(Summary {
-            kind: "Relay PSTN call".into(),
+            wire_type: Some(serde_json::json!("relay_pstn_call")),
+            deleted: false,
+            kind: None,
             status: Some(
                 if n.is_multiple_of(5) {
                     "busy"
@@ -188,7 +192,7 @@ fn entry(n: usize) -> Entry {
 fn write_history(dir: &Path) {
     let mut entries: Vec<Entry> = (0..ENTRIES).map(entry).collect();
     entries.reverse(); // most recent first, the display order
-    let file = serde_json::json!({ "version": 1, "entries": entries });
+    let file = serde_json::json!({ "version": 2, "entries": entries });
     std::fs::write(dir.join("history.json"), serde_json::to_vec(&file).unwrap()).unwrap();
 }
 
@@ -256,8 +260,120 @@ fn bench_filter(c: &mut Criterion) {
     group.finish();
 }
 
+/// A call whose breakdown has `lines` charge lines, as a body the server could send.
+fn huge_call(lines: usize) -> String {
+    let details: Vec<serde_json::Value> = (0..lines)
+        .map(|n| serde_json::json!({"description": format!("Conference minute {n}"), "charge": 0.0001}))
+        .collect();
+    serde_json::json!({
+        "id": "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70", "type": "relay_pstn_call",
+        "from": "+12065550100", "to": "+18005550100", "status": "completed",
+        "direction": "outbound", "created_at": "2026-11-25T14:02:13Z", "duration_ms": 9638,
+        "billing_ms": 60000, "charge": 0.0001 * lines as f64, "charge_details": details,
+        "url": null, "parent_id": null
+    })
+    .to_string()
+}
+
+/// A key press in the detail pane of a huge record, as the loop handles it: `update`, then one
+/// frame. j and k alternate so that the selection keeps moving.
+fn bench_keypress(c: &mut Criterion) {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut group = c.benchmark_group("keypress");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(3));
+    let (w, h) = (120u16, 40u16);
+    let body = huge_call(45_000);
+    let log = parse(&body);
+    let id = log.id.value().expect("an ID");
+    let context = Context {
+        space: "acme".into(),
+        project: "5ca1ab1e…".into(),
+        profile: "default".into(),
+    };
+    let mut app = App::new(
+        context,
+        Size::new(w, h),
+        true,
+        History::in_memory(Options::default()),
+    );
+    app.fixed_now = Some(now());
+    let Some(Effect::Fetch { id, generation }) = app.open_input(&id.to_string()).into_iter().next()
+    else {
+        panic!("no fetch");
+    };
+    let fetched = Fetched {
+        log,
+        body,
+        fetched_at: now(),
+        elapsed: Duration::from_millis(80),
+        attempts: 1,
+    };
+    app.update(Message::Fetched {
+        generation,
+        id,
+        result: Box::new(Ok(fetched)),
+    });
+    app.focus = swlog::app::Focus::Detail;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| swlog::ui::draw(&app, f)).unwrap();
+    let key = |code| Message::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let mut down = false;
+    group.bench_function("45k-charge-lines", |b| {
+        b.iter(|| {
+            down = !down;
+            let code = if down {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            };
+            app.update(key(code));
+            terminal.draw(|f| swlog::ui::draw(&app, f)).unwrap();
+        });
+    });
+    group.finish();
+}
+
+/// `swlog get`'s text output of a record with 100,000 charge lines, from the body as received:
+/// parse, present, render (the printed text is bounded; parsing and the sums still see every line).
+fn bench_get_text(c: &mut Criterion) {
+    use swlog::cli::Format;
+    use swlog::get::{Output, render_text};
+    use swlog::present::format::Clock;
+    let mut group = c.benchmark_group("get-text");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(3));
+    let body = huge_call(100_000);
+    let output = Output {
+        format: Format::Text,
+        color: false,
+        demo: false,
+        events: false,
+        chain: false,
+    };
+    group.bench_function("100k-charge-lines", |b| {
+        b.iter(|| {
+            let fetched = Fetched {
+                log: parse(black_box(&body)),
+                body: String::new(),
+                fetched_at: now(),
+                elapsed: Duration::ZERO,
+                attempts: 1,
+            };
+            render_text(&fetched, &Clock::fixed(now()), output)
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    bench_keypress,
+    bench_get_text,
     bench_parse,
     bench_render,
     bench_history,

@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Field, VoiceLog};
+use crate::present::charges::{TEXT_LINES, TableRow};
 use crate::present::format::{Clock, utc};
-use crate::present::{Presented, present};
+use crate::present::{Charges, Presented, RowKey, present};
 
 /// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),
 /// duration, billed, parent leg, charge and its breakdown, and any notes. Every string from the
@@ -30,28 +31,31 @@ pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
         out.push_str(&format!("{:<width$}  {value}\n", format!("{label}:")));
     }
     if let Some(c) = &p.charges {
-        let charge = format!("{:<width$}  {}", "Charge:", c.total);
-        if c.lines.is_empty() {
-            out.push_str(&format!("{charge} (no breakdown)\n"));
-        } else {
-            out.push_str(&format!("{charge}\n"));
-        }
-        let dw = c
-            .lines
-            .iter()
-            .map(|l| l.description.chars().count())
-            .max()
-            .unwrap_or(0);
-        for l in &c.lines {
-            out.push_str(&format!(
-                "  - {:<dw$}  {} ({:.0}%)\n",
-                l.description,
-                l.shown,
-                l.share * 100.0
-            ));
-        }
-        if let Some(m) = &c.mismatch {
-            out.push_str(&format!("  ! {m}\n"));
+        let table = c.table(Some(TEXT_LINES));
+        let dw = Charges::widths(&table, |t| t.chars().count()).description;
+        // Why there are no lines is said on the charge's own line.
+        let why = table.iter().find_map(|r| match r {
+            TableRow::Free => Some(" (no charge)"),
+            TableRow::NoBreakdown => Some(" (no breakdown)"),
+            _ => None,
+        });
+        for row in &table {
+            match row {
+                TableRow::Total(total) => out.push_str(&format!(
+                    "{:<width$}  {total}{}\n",
+                    "Charge:",
+                    why.unwrap_or_default()
+                )),
+                TableRow::Free | TableRow::NoBreakdown => {}
+                TableRow::Line(l) => out.push_str(&format!(
+                    "  - {:<dw$}  {} ({:.0}%)\n",
+                    l.description,
+                    l.shown,
+                    l.share * 100.0
+                )),
+                TableRow::More(more) => out.push_str(&format!("  {}\n", more.text())),
+                TableRow::Mismatch(m) => out.push_str(&format!("  ! {m}\n")),
+            }
         }
     }
     if p.rows.is_empty() && !p.extras.is_empty() {
@@ -68,12 +72,12 @@ pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
 
 /// The labelled lines, in ticket order: ID first, from and to on one line, times in UTC.
 fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
-    let value_of = |label: &str| p.rows.iter().find(|r| r.label == label);
+    let value_of = |key: RowKey| p.rows.iter().find(|r| r.key == key);
     let mut rows = Vec::new();
-    if let Some(id) = value_of("ID") {
+    if let Some(id) = value_of(RowKey::Id) {
         rows.push(("ID".to_owned(), id.value.clone()));
     }
-    if let (Some(from), Some(to)) = (value_of("From"), value_of("To")) {
+    if let (Some(from), Some(to)) = (value_of(RowKey::From), value_of(RowKey::To)) {
         rows.push((
             "From → To".to_owned(),
             format!("{} → {}", from.value, to.value),
@@ -83,12 +87,12 @@ fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
         rows.push(("Direction".to_owned(), d.clone()));
     }
     for row in &p.rows {
-        let value = match row.label.as_str() {
-            "ID" | "From" | "To" | "URL" => continue,
-            "Created" => utc_or(&log.created_at, &row.value),
-            "Deleted" => utc_or(&log.discarded_at, &row.value),
+        let value = match row.key {
+            RowKey::Id | RowKey::From | RowKey::To | RowKey::Url => continue,
+            RowKey::Created => utc_or(&log.created_at, &row.value),
+            RowKey::Deleted => utc_or(&log.discarded_at, &row.value),
             // The ID alone, without the UI's link arrow.
-            "Parent leg" if row.link.is_some() => row.copy_text().to_owned(),
+            RowKey::Parent if row.link.is_some() => row.copy_text().to_owned(),
             _ => row.value.clone(),
         };
         rows.push((row.label.clone(), value));

@@ -642,3 +642,28 @@ async fn json_output_keeps_escape_sequences_off_the_terminal_and_decodes_the_sam
     let printed: Value = serde_json::from_str(&ran.stdout).expect("stdout is JSON");
     assert_eq!(printed, hostile_record(1), "escaping changed the data");
 }
+
+/// A record with 100,000 charge lines: the text output lists the first lines, then counts and
+/// sums the rest, so that its size (and the work to make it) stays bounded; the total is still
+/// the record's, and the lines' sum is still checked against it over every line.
+#[test]
+fn the_text_of_a_100k_line_breakdown_is_bounded_and_counts_the_rest() {
+    let details: Vec<Value> = (0..100_000)
+        .map(|n| json!({"description": format!("Conference minute {n}"), "charge": 0.0001}))
+        .collect();
+    let body = json!({
+        "id": id(1).to_string(), "type": "relay_pstn_call", "status": "completed",
+        "charge": 10.5, "charge_details": details,
+    });
+    let fetched =
+        common::frame::fetched_from_bytes(body.to_string().as_bytes()).expect("the record parses");
+    let text = common::frame::get_text(&fetched);
+    assert!(text.len() < 64 * 1024, "{} bytes of text", text.len());
+    assert!(text.contains("Conference minute 0 "), "{text}");
+    assert!(text.contains("Conference minute 199 "), "{text}");
+    assert!(!text.contains("Conference minute 200 "), "{text}");
+    assert!(text.contains("… and 99,800 more, $9.98"), "{text}");
+    assert!(text.contains("  Charge      $10.50\n"), "{text}");
+    // The sum over all 100,000 lines ($10.00) disagrees with the charge: still said.
+    assert!(text.contains("The lines add up to $10.00"), "{text}");
+}

@@ -414,6 +414,16 @@ pub fn hint_keys(top: KeyContext, actions: &[Action]) -> Option<String> {
     Some(out)
 }
 
+/// `actions` with the keys that do them over `context`, in `words`, e.g. "? help · q quit";
+/// an action no key does there is left out, so the text is true wherever it is shown.
+pub fn key_hints(context: KeyContext, actions: &[(Action, &str)]) -> String {
+    let hints: Vec<String> = actions
+        .iter()
+        .filter_map(|(action, words)| Some(format!("{} {words}", hint_keys(context, &[*action])?)))
+        .collect();
+    hints.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,9 +29,12 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
             .map(|id| copy("the log ID", id.to_string())),
         Action::CopyValue if events_tab => event_text(app).map(|t| copy("the event", t)),
         Action::CopySummary if events_tab => {
-            crate::ui::events::shown_timeline(app).map(|t| copy("the timeline", t.text("")))
+            app.timeline().map(|t| copy("the timeline", t.text("")))
         }
-        Action::CopyValue => crate::ui::detail::copy_of(app, app.detail_selected)
+        Action::CopyValue => app
+            .detail()
+            .get()
+            .copy(app.detail_selected)
             .map(|(what, text)| copy(&what, text)),
         Action::CopyJson => shown.map(|f| {
             let json = serde_json::to_string_pretty(&serde_json::Value::Object(f.log.raw.clone()))
@@ -54,7 +57,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
 
 /// The selected event as text: heading, details and unknown fields.
 fn event_text(app: &App) -> Option<String> {
-    let timeline = crate::ui::events::shown_timeline(app)?;
+    let timeline = app.timeline()?;
     timeline
         .rows
         .get(app.investigation.event_selected)

@@ -76,6 +76,7 @@ impl App {
         }
         if self.investigation.tab == Tab::Events && !self.investigation.events.contains_key(&id) {
             self.investigation.events.insert(id, EventsState::Loading);
+            self.events_version += 1;
             effects.push(Effect::FetchEvents { id });
         }
         effects
@@ -97,6 +98,7 @@ impl App {
             Err(e) => EventsState::Failed(e),
         };
         self.investigation.events.insert(id, state);
+        self.events_version += 1;
     }
 
     /// Keeps a leg's chain, and the parents it fetched, so that opening them is instant.
@@ -116,6 +118,7 @@ impl App {
                     attempts: 1,
                 };
                 self.records.insert(leg, fetched);
+                self.records_version += 1;
             }
         }
         self.investigation

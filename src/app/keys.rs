@@ -9,7 +9,6 @@ use super::{Action, App, Focus, Tab, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
-use crate::ui;
 
 /// Which view the detail pane draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +227,7 @@ fn edit(app: &mut App, request: tui_input::InputRequest) -> bool {
 /// The detail pane's height in lines less its frame and one line of overlap: a page.
 fn page(app: &App) -> isize {
     isize::try_from(
-        ui::layout::areas(app.size, app.sidebar_visible())
+        crate::view::layout::areas(app.size, app.sidebar_visible())
             .detail
             .height
             .saturating_sub(3),
@@ -248,7 +247,7 @@ fn on_notices_action(app: &mut App, action: Action) {
 
 /// The Events view: move through the events, unfold one, go back.
 fn on_events_action(app: &mut App, action: Action) {
-    let last = ui::events::count(app).saturating_sub(1);
+    let last = app.event_count().saturating_sub(1);
     let page = page(app).unsigned_abs();
     let inv = &mut app.investigation;
     match action {
@@ -284,7 +283,7 @@ fn on_raw_action(app: &mut App, action: Action) {
 
 fn on_fields_action(app: &mut App, action: Action) -> Vec<Effect> {
     let page = page(app);
-    let rows = ui::detail::selectable_count(app);
+    let rows = app.detail().get().row_count();
     let last = rows.saturating_sub(1);
     match action {
         Action::Down => app.detail_selected = (app.detail_selected + 1).min(last),
@@ -298,13 +297,14 @@ fn on_fields_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Bottom => app.detail_selected = last,
         Action::PageDown => {
             app.scroll_detail(page);
-            app.detail_selected =
-                ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(last);
+            let first = app.detail().get().first_row_from(app.detail_scroll);
+            app.detail_selected = first.unwrap_or(last);
             return vec![];
         }
         Action::PageUp => {
             app.scroll_detail(-page);
-            app.detail_selected = ui::detail::first_row_from(app, app.detail_scroll).unwrap_or(0);
+            let first = app.detail().get().first_row_from(app.detail_scroll);
+            app.detail_selected = first.unwrap_or(0);
             return vec![];
         }
         Action::Open => return follow_link(app),
@@ -316,7 +316,8 @@ fn on_fields_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Enter on a row that links to another log (the parent leg) opens it.
 fn follow_link(app: &mut App) -> Vec<Effect> {
-    match ui::detail::link_of(app, app.detail_selected) {
+    let link = app.detail().get().link(app.detail_selected);
+    match link {
         Some(id) => {
             app.input = tui_input::Input::new(id.to_string());
             app.visit(id)

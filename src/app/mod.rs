@@ -4,14 +4,17 @@
 mod action;
 pub mod bindings;
 mod copy;
+mod document;
 mod investigate;
 mod keys;
 pub mod live;
+mod lookup;
 mod mouse;
 mod nav;
 pub mod notices;
 mod sidebar;
 mod sidebar_keys;
+mod views;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -25,10 +28,10 @@ use uuid::Uuid;
 use crate::api::id::find_uuids;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::event::{Effect, Message};
-use crate::history::{History, Warning};
+use crate::history::History;
 use crate::present::format::Clock;
-use crate::present::{Presented, present};
-use crate::ui;
+use crate::present::{Presented, RowKey, present};
+use crate::view::layout;
 
 pub use action::Action;
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
@@ -37,6 +40,7 @@ pub use live::{Live, is_live_status};
 pub use nav::Nav;
 pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
+pub use views::{DetailRef, EventsRef, Views, inner_width};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +157,13 @@ pub struct App {
     /// The live-refresh schedule of the shown record.
     pub live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
-    pub changed: Option<(Vec<String>, Instant)>,
+    pub changed: Option<(Vec<RowKey>, Instant)>,
+    /// What the detail pane and the Events view show, laid out.
+    views: Views,
+    /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
+    records_version: u64,
+    /// Bumped whenever a leg's events change.
+    events_version: u64,
     generation: u64,
 }
 
@@ -187,6 +197,9 @@ impl App {
             fixed_now: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
             changed: None,
+            views: Views::default(),
+            records_version: 0,
+            events_version: 0,
             generation: 0,
         }
     }
@@ -211,7 +224,7 @@ impl App {
 
     /// Whether the sidebar is visible at this size.
     pub fn sidebar_visible(&self) -> bool {
-        ui::layout::sidebar_visible(self.size)
+        layout::sidebar_visible(self.size)
     }
 
     /// Whether the spinner needs ticks.
@@ -417,213 +430,6 @@ impl App {
         self.notify(Notice::info(Scope::Session, text).in_slot("live"));
     }
 
-    /// Looks up what the input holds.
-    fn submit(&mut self) -> Vec<Effect> {
-        match self.input_id() {
-            Ok(id) => {
-                self.input = Input::new(id.to_string());
-                self.visit(id)
-            }
-            Err(e) => {
-                self.notices.end_scope(Scope::Lookup);
-                self.notify(Notice::error(Scope::Lookup, format!("Not a log ID: {e}")));
-                self.view = View::Failed {
-                    id: None,
-                    failure: Failure::BadId(e),
-                };
-                self.cancel_in_flight()
-            }
-        }
-    }
-
-    /// Goes to `id` as a new page of the browsing history and fetches it.
-    pub fn visit(&mut self, id: Uuid) -> Vec<Effect> {
-        self.nav.visit(id);
-        self.fetch(id)
-    }
-
-    /// Shows `id` from this session's records if it is known, else fetches it (back/forward).
-    fn revisit(&mut self, id: Uuid) -> Vec<Effect> {
-        self.input = Input::new(id.to_string());
-        if self.records.contains_key(&id) {
-            let cancel = self.cancel_in_flight();
-            self.show_record(id);
-            cancel
-        } else {
-            self.fetch(id)
-        }
-    }
-
-    /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
-    /// while it refreshes.
-    fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
-        self.generation += 1;
-        self.live.stop();
-        self.notices.end_scope(Scope::Lookup);
-        // A cached copy shows at once, marked as such, while the refresh runs quietly.
-        if !self.records.contains_key(&id) {
-            self.load_cached(id);
-        }
-        if self.records.contains_key(&id) {
-            if self.view != View::Record(id) {
-                self.show_record(id);
-            }
-        } else {
-            self.view = View::Loading(id);
-            self.reset_detail();
-        }
-        self.in_flight = Some(InFlight {
-            id,
-            started: Instant::now(),
-            background: self.cached_at.contains_key(&id),
-            refresh: false,
-        });
-        vec![Effect::Fetch {
-            id,
-            generation: self.generation,
-        }]
-    }
-
-    /// Fetches the shown record again (`r`): a refresh, not a new lookup.
-    fn refetch(&mut self, id: Uuid) -> Vec<Effect> {
-        let effects = self.fetch(id);
-        if let Some(f) = self.in_flight.as_mut() {
-            f.refresh = self.view == View::Record(id);
-        }
-        effects
-    }
-
-    fn cancel_in_flight(&mut self) -> Vec<Effect> {
-        if self.in_flight.take().is_some() {
-            // Bumping the generation makes any answer still on its way stale.
-            self.generation += 1;
-            vec![Effect::Cancel]
-        } else {
-            vec![]
-        }
-    }
-
-    fn show_record(&mut self, id: Uuid) {
-        self.view = View::Record(id);
-        self.changed = None;
-        self.reset_detail();
-        let live = self.shown_is_live();
-        self.live.after_success(live, Instant::now());
-    }
-
-    fn reset_detail(&mut self) {
-        self.detail_selected = 0;
-        self.detail_scroll = 0;
-        self.raw_scroll = 0;
-    }
-
-    fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
-        let (background, refresh) = self
-            .in_flight
-            .take()
-            .map_or((false, false), |f| (f.background, f.refresh));
-        if background && let Err(error) = &result {
-            // A failed refresh keeps the record on screen: the cached copy, or the live call,
-            // which is tried again later.
-            let text = if let Some(at) = self.cached_at.get(&id) {
-                let age = self.clock().age(*at);
-                format!("Refresh failed ({error}); showing the copy fetched {age}")
-            } else {
-                let wait = self.live.after_failure(Instant::now());
-                format!(
-                    "Live refresh failed ({error}); next try in {}s",
-                    wait.as_secs()
-                )
-            };
-            self.notify(Notice::error(Scope::Lookup, text).in_slot("refresh"));
-            return;
-        }
-        let at = self.clock().now;
-        let warnings = match &result {
-            // A refresh that found what was shown leaves the history alone; one that found a
-            // change updates the entry where it is.
-            Ok(fetched) if refresh => {
-                let same = self
-                    .records
-                    .get(&id)
-                    .is_some_and(|old| old.body == fetched.body);
-                if same {
-                    vec![]
-                } else {
-                    self.sidebar.update(id, fetched, at)
-                }
-            }
-            _ => self.sidebar.record(id, &result, at),
-        };
-        self.warn(warnings);
-        match result {
-            Ok(fetched) => {
-                self.cached_at.remove(&id);
-                let refreshed = self.view == View::Record(id);
-                let before = self.presented();
-                self.records.insert(id, fetched);
-                if refreshed {
-                    self.highlight_changes(before);
-                    let live = self.shown_is_live();
-                    self.live.after_success(live, Instant::now());
-                } else {
-                    self.show_record(id);
-                }
-                self.keep_selection_visible();
-            }
-            Err(error) => {
-                self.notify(Notice::error(Scope::Lookup, error.to_string()));
-                self.view = View::Failed {
-                    id: Some(id),
-                    failure: Failure::Api(error),
-                };
-                self.reset_detail();
-            }
-        }
-    }
-
-    /// Tells the user something: the one way anything reaches the status bar. Notices stay
-    /// until they expire (info), are dismissed, or their scope ends.
-    pub fn notify(&mut self, notice: Notice) {
-        self.notices.push(notice, Instant::now());
-    }
-
-    /// Tells the user what went wrong with the history; it matters for the whole session.
-    pub fn warn(&mut self, warnings: Vec<Warning>) {
-        for w in warnings {
-            self.notify(Notice::warn(Scope::Session, w.to_string()));
-        }
-    }
-
-    /// Marks the rows whose value differs from `before`, for a couple of seconds.
-    fn highlight_changes(&mut self, before: Option<Presented>) {
-        let (Some(before), Some(after)) = (before, self.presented()) else {
-            return;
-        };
-        let mut labels: Vec<String> = after
-            .rows
-            .iter()
-            .chain(&after.extras)
-            .filter(|r| {
-                !before
-                    .rows
-                    .iter()
-                    .chain(&before.extras)
-                    .any(|b| b.label == r.label && b.value == r.value)
-            })
-            .map(|r| r.label.clone())
-            .collect();
-        if before.header.status != after.header.status {
-            labels.push("Status".to_owned());
-        }
-        if after.charges.as_ref().map(|c| &c.total) != before.charges.as_ref().map(|c| &c.total) {
-            labels.push("Charges".to_owned());
-        }
-        if !labels.is_empty() {
-            self.changed = Some((labels, Instant::now() + std::time::Duration::from_secs(3)));
-        }
-    }
-
     fn on_paste(&mut self, text: &str) {
         self.focus = Focus::Input;
         let ids = find_uuids(text);
@@ -637,88 +443,41 @@ impl App {
         }
     }
 
-    /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
-    fn open_selected_lookup(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
-            return vec![];
-        };
-        self.input = Input::new(id.to_string());
-        self.visit(id)
-    }
-
-    /// Shows the selected lookup without a request, when it is known here or cached: moving
-    /// through the sidebar previews records instead of firing a request per key.
-    fn preview_selected(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
-            return vec![];
-        };
-        if self.view == View::Record(id)
-            || !(self.records.contains_key(&id) || self.load_cached(id))
-        {
-            return vec![];
-        }
-        self.nav.preview(id);
-        self.input = Input::new(id.to_string());
-        let cancel = self.cancel_in_flight();
-        self.show_record(id);
-        cancel
-    }
-
-    /// Loads `id`'s cached body into the records; whether there was one that parses.
-    fn load_cached(&mut self, id: Uuid) -> bool {
-        let Some((body, at)) = self.sidebar.history.cached_body(id) else {
-            return false;
-        };
-        let Ok(raw) =
-            crate::api::client::decode_object(reqwest::StatusCode::OK, false, body.as_bytes())
-        else {
-            return false;
-        };
-        let log = crate::api::model::VoiceLog::from_object(raw);
-        self.records.insert(
-            id,
-            Fetched {
-                log,
-                body,
-                fetched_at: at,
-                elapsed: std::time::Duration::ZERO,
-                attempts: 0,
-            },
-        );
-        self.cached_at.insert(id, at);
-        true
+    /// Lines of the detail pane's inside at the terminal's size.
+    fn detail_height(&self) -> usize {
+        usize::from(
+            layout::areas(self.size, self.sidebar_visible())
+                .detail
+                .height
+                .saturating_sub(2),
+        )
     }
 
     /// Scrolls the detail pane (or the raw view) by `delta` lines.
     fn scroll_detail(&mut self, delta: isize) {
-        let height = ui::layout::areas(self.size, self.sidebar_visible())
-            .detail
-            .height
-            .saturating_sub(2);
-        if self.raw {
-            let total = ui::json::line_count(self);
-            let max = total.saturating_sub(usize::from(height));
-            self.raw_scroll = self.raw_scroll.saturating_add_signed(delta).min(max);
+        let height = self.detail_height();
+        let total = if self.raw {
+            self.shown_record()
+                .map_or(0, |f| crate::view::json_line_count(&f.log.raw))
         } else {
-            let total = ui::detail::line_count(
-                self,
-                ui::layout::areas(self.size, self.sidebar_visible())
-                    .detail
-                    .width,
-            );
-            let max = total.saturating_sub(usize::from(height));
-            self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
-        }
+            self.detail().get().line_count()
+        };
+        let max = total.saturating_sub(height);
+        let scroll = if self.raw {
+            &mut self.raw_scroll
+        } else {
+            &mut self.detail_scroll
+        };
+        *scroll = scroll.saturating_add_signed(delta).min(max);
     }
 
     /// Scrolls so that the selected row is on screen.
     fn keep_selection_visible(&mut self) {
-        let detail = ui::layout::areas(self.size, self.sidebar_visible()).detail;
-        let height = usize::from(detail.height.saturating_sub(2)).max(1);
-        let rows = ui::detail::selectable_count(self);
+        let height = self.detail_height().max(1);
+        let rows = self.detail().get().row_count();
         self.detail_selected = self.detail_selected.min(rows.saturating_sub(1));
-        if let Some((first, last)) = ui::detail::row_lines(self, detail.width, self.detail_selected)
-        {
+        let span = self.detail().get().row_lines(self.detail_selected);
+        if let Some((first, last)) = span {
             if first < self.detail_scroll {
                 self.detail_scroll = first;
             } else if last >= self.detail_scroll + height {

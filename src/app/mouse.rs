@@ -6,11 +6,11 @@ use ratatui::layout::Position;
 
 use super::{App, Focus, SidebarMode, sidebar_keys};
 use crate::event::Effect;
-use crate::ui;
+use crate::view::layout;
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
-        let areas = ui::layout::areas(self.size, self.sidebar_visible());
+        let areas = layout::areas(self.size, self.sidebar_visible());
         let at = Position::new(m.column, m.row);
         if matches!(
             m.kind,
@@ -30,7 +30,13 @@ impl App {
                         .sidebar
                         .map_or((0, 0), |r| (r.y + 1, r.height.saturating_sub(2)));
                     let line = usize::from(m.row.saturating_sub(top));
-                    if let Some(index) = ui::sidebar::entry_at(self, height, line) {
+                    let index = self.sidebar.frame().entry_at(
+                        height,
+                        line,
+                        self.sidebar.selected,
+                        self.sidebar.len(),
+                    );
+                    if let Some(index) = index {
                         self.sidebar.selected = index;
                         return (self.open_selected_lookup(), true);
                     }
@@ -38,7 +44,9 @@ impl App {
                     self.focus = Focus::Detail;
                     let line =
                         self.detail_scroll + usize::from(m.row.saturating_sub(areas.detail.y + 1));
-                    if let Some(row) = ui::detail::row_at_line(self, areas.detail.width, line) {
+                    let width = super::inner_width(areas.detail.width);
+                    let row = self.detail_at(width).get().row_at_line(line);
+                    if let Some(row) = row {
                         self.detail_selected = row;
                     }
                 }

@@ -85,6 +85,17 @@ impl Sidebar {
         self.visible.iter().filter_map(|i| entries.get(*i))
     }
 
+    /// The lines above and below the rows: the filter line while a filter is typed or set,
+    /// the note editor while a note is edited.
+    pub fn frame(&self) -> crate::view::sidebar::Frame {
+        crate::view::sidebar::Frame {
+            header: usize::from(
+                matches!(self.mode, Mode::Filter) || !self.query.value().is_empty(),
+            ),
+            footer: 2 * usize::from(matches!(self.mode, Mode::Note(..))),
+        }
+    }
+
     /// How many rows are shown.
     pub fn len(&self) -> usize {
         self.visible.len()

@@ -253,7 +253,7 @@ fn a_live_record_is_refreshed_quietly_and_highlights_changes() {
         .changed
         .clone()
         .expect("the status change is highlighted");
-    assert_eq!(labels, ["Status"]);
+    assert_eq!(labels, [crate::present::RowKey::Status]);
 }
 
 #[test]

@@ -14,8 +14,9 @@ use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
 use crate::chain::{self, Chain, Link};
 use crate::cli::{Format, GetArgs, Global};
+use crate::present::charges::{TEXT_LINES, TableRow};
 use crate::present::format::Clock;
-use crate::present::{Presented, Tone, present};
+use crate::present::{Charges, Presented, Tone, present};
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
 
@@ -414,47 +415,32 @@ pub fn render_presented(p: &Presented, output: Output) -> String {
         s.push_str(&format!("  {}\n", paint(note, Tone::Warn, color)));
     }
     if let Some(c) = &p.charges {
-        s.push_str(&format!("  {:<width$}  {}\n", "Charge", c.total));
-        if c.lines.is_empty() {
-            let what = if c.is_free {
-                "no charge"
-            } else {
-                "no breakdown given"
-            };
-            s.push_str(&format!(
-                "  {:<width$}    {}\n",
-                "",
-                paint(what, Tone::Empty, color)
-            ));
-        }
-        let dw = c
-            .lines
-            .iter()
-            .map(|l| l.description.chars().count())
-            .max()
-            .unwrap_or(0);
-        let aw = c
-            .lines
-            .iter()
-            .map(|l| l.shown.chars().count())
-            .max()
-            .unwrap_or(0);
-        for l in &c.lines {
-            let bar = "█".repeat((l.share * 20.0).round() as usize);
-            s.push_str(&format!(
-                "  {:<width$}    {:<dw$}  {:>aw$}  {:>3.0}%  {bar}\n",
-                "",
-                l.description,
-                l.shown,
-                l.share * 100.0
-            ));
-        }
-        if let Some(m) = &c.mismatch {
-            s.push_str(&format!(
-                "  {:<width$}    {}\n",
-                "",
-                paint(&format!("⚠ {m}"), Tone::Warn, color)
-            ));
+        // A huge breakdown lists its first lines and counts the rest, so that the work (and
+        // the output) stays bounded.
+        let table = c.table(Some(TEXT_LINES));
+        let w = Charges::widths(&table, |t| t.chars().count());
+        let (dw, aw) = (w.description, w.amount);
+        let note = |text: &str, tone| format!("  {:<width$}    {}\n", "", paint(text, tone, color));
+        for row in &table {
+            match row {
+                TableRow::Total(total) => {
+                    s.push_str(&format!("  {:<width$}  {total}\n", "Charge"));
+                }
+                TableRow::Free => s.push_str(&note("no charge", Tone::Empty)),
+                TableRow::NoBreakdown => s.push_str(&note("no breakdown given", Tone::Empty)),
+                TableRow::Line(l) => {
+                    let bar = "█".repeat((l.share * 20.0).round() as usize);
+                    s.push_str(&format!(
+                        "  {:<width$}    {:<dw$}  {:>aw$}  {:>3.0}%  {bar}\n",
+                        "",
+                        l.description,
+                        l.shown,
+                        l.share * 100.0
+                    ));
+                }
+                TableRow::More(more) => s.push_str(&note(&more.text(), Tone::Empty)),
+                TableRow::Mismatch(m) => s.push_str(&note(&format!("⚠ {m}"), Tone::Warn)),
+            }
         }
     }
     if !p.extras.is_empty() {

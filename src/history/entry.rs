@@ -5,44 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::VoiceLog;
+use super::Summary;
 use crate::text::sanitize;
-
-/// What a lookup found: a summary of the record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// The type in words, e.g. "Relay PSTN call" (from [`crate::api::model::Kind::label`]).
-    pub kind: String,
-    /// The status word as sent.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Origin as sent.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Destination as sent.
-    #[serde(default)]
-    pub to: Option<String>,
-    /// The charge in dollars.
-    #[serde(default)]
-    pub charge: Option<f64>,
-    /// The parent leg's ID as sent.
-    #[serde(default)]
-    pub parent_id: Option<String>,
-}
-
-impl Summary {
-    /// The summary of a fetched record.
-    pub fn of(log: &VoiceLog) -> Self {
-        Self {
-            kind: log.kind.label(),
-            status: log.status.value().cloned(),
-            from: log.from.value().cloned(),
-            to: log.to.value().cloned(),
-            charge: log.charge.get(),
-            parent_id: log.parent_id.value().cloned(),
-        }
-    }
-}
 
 /// How a lookup ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,7 +74,7 @@ impl Entry {
     /// The title to show (sanitised): the type, or what went wrong.
     pub fn title(&self) -> String {
         match &self.lookup {
-            Lookup::Record(s) => sanitize(&s.kind).into_owned(),
+            Lookup::Record(s) => sanitize(&s.label()).into_owned(),
             Lookup::Error(e) => format!("Lookup failed: {}", sanitize(e)),
         }
     }

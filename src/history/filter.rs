@@ -38,7 +38,7 @@ impl Index {
                 let mut f = Vec::with_capacity(5);
                 match &e.lookup {
                     Lookup::Record(s) => {
-                        f.push(texts.intern(&s.kind));
+                        f.push(texts.intern(s.filter_text()));
                         f.extend(s.status.as_deref().map(|t| texts.intern(t)));
                         f.extend(s.from.as_deref().map(|t| texts.intern(t)));
                         f.extend(s.to.as_deref().map(|t| texts.intern(t)));

@@ -15,6 +15,7 @@ mod entry;
 mod filter;
 mod ops;
 mod store;
+mod summary;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -29,9 +30,10 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched};
 pub use deferred::{Save, Saved, Saver};
-pub use entry::{Entry, Lookup, Summary};
+pub use entry::{Entry, Lookup};
 use ops::Op;
 use store::{CachedFile, Fault};
+pub use summary::Summary;
 
 /// The default number of unpinned entries kept (the config's default `history_limit`).
 pub const DEFAULT_CAP: usize = crate::config::defaults::HISTORY_LIMIT;

@@ -22,7 +22,11 @@ const LOCK: &str = "history.lock";
 /// The cache directory's name.
 pub(super) const CACHE: &str = "cache";
 /// The format this swlog writes and fully understands.
-pub(super) const VERSION: u64 = 1;
+pub(super) const VERSION: u64 = 2;
+
+/// The oldest format this swlog reads: format 1 kept a type's label where 2 keeps the `type`
+/// as sent ([`super::summary`] migrates it).
+const OLDEST: u64 = 1;
 /// Prefix of temporary files; anything with it is a write that never finished.
 const TMP_PREFIX: &str = ".swlog-tmp-";
 /// How long to wait for another swlog to finish writing before giving up on this save.
@@ -185,7 +189,7 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
     // fifth of the time).
     if let Ok(text) = std::str::from_utf8(&bytes)
         && let Ok(file) = serde_json::from_str::<FileIn>(text)
-        && file.version == VERSION
+        && (OLDEST..=VERSION).contains(&file.version)
     {
         return Read::Entries(file.entries);
     }
@@ -200,7 +204,7 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
         return damaged(dir, Vec::new(), "it is not a JSON object".to_owned());
     };
     match top.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => {}
+        Some(v) if (OLDEST..=VERSION).contains(&v) => {}
         Some(v) if v > VERSION => {
             return Read::Blocked(format!(
                 "{} was written by a newer swlog (format {v}; this one reads {VERSION})",
@@ -241,7 +245,9 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
 pub(super) fn read_untouched(dir: &Path, cap: u64) -> Option<Vec<Entry>> {
     let bytes = fsx::read_regular(&dir.join(FILE), Links::Follow, cap).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
-    (file.version == VERSION).then_some(file.entries)
+    (OLDEST..=VERSION)
+        .contains(&file.version)
+        .then_some(file.entries)
 }
 
 /// What identifies one version of `history.json`: every writer replaces the file by rename (a

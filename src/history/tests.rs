@@ -25,7 +25,9 @@ fn record_of(n: u128, at: i64, from: &str) -> Entry {
         "default",
         "acme",
         Lookup::Record(Summary {
-            kind: "Relay PSTN call".into(),
+            wire_type: Some(serde_json::json!("relay_pstn_call")),
+            deleted: false,
+            kind: None,
             status: Some("completed".into()),
             from: Some(from.into()),
             to: Some("+18005550100".into()),
@@ -118,7 +120,12 @@ fn round_trip_keeps_every_field() {
     );
     let on_disk: serde_json::Value =
         serde_json::from_slice(&std::fs::read(file(dir.path())).unwrap()).unwrap();
-    assert_eq!(on_disk["version"], 1);
+    assert_eq!(on_disk["version"], 2);
+    // The type as sent, not its label.
+    assert_eq!(
+        on_disk["entries"][0]["lookup"]["record"]["type"],
+        "relay_pstn_call"
+    );
     assert_eq!(on_disk["entries"].as_array().unwrap().len(), 2);
     assert_eq!(on_disk["entries"][0]["lookup"]["record"]["charge"], 0.0125);
 }
@@ -248,13 +255,13 @@ fn readable_entries_of_a_damaged_file_are_kept_and_a_second_damage_gets_a_new_na
 #[test]
 fn a_file_from_a_newer_swlog_is_never_written_over() {
     let dir = tempfile::tempdir().unwrap();
-    let newer = r#"{"version":2,"entries":[],"shiny":true}"#;
+    let newer = r#"{"version":3,"entries":[],"shiny":true}"#;
     std::fs::write(file(dir.path()), newer).unwrap();
     let (mut h, warnings) = History::open(dir.path(), Options::default());
     let [Warning::NotSaved(why)] = warnings.as_slice() else {
         panic!("{warnings:?}")
     };
-    assert!(why.contains("newer swlog (format 2"), "{why}");
+    assert!(why.contains("newer swlog (format 3"), "{why}");
     // Working in memory, without repeating the warning on every change.
     ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
     assert_eq!(ids(&h), [id(1)]);
@@ -419,7 +426,7 @@ fn notes_and_the_fuzzy_filter() {
     ok(h.record(error_of(2, 2), None));
     let mut sip = record_of(3, 3, "sip:alice@example.com");
     if let Lookup::Record(s) = &mut sip.lookup {
-        s.kind = "Relay SIP call".into();
+        s.wire_type = Some(serde_json::json!("relay_sip_call"));
         s.status = Some("failed".into());
     }
     ok(h.record(sip, None));
@@ -464,7 +471,7 @@ fn display_helpers_sanitise_server_strings() {
     let mut e = record_of(1, 1, "\u{1b}[2J+1");
     if let Lookup::Record(s) = &mut e.lookup {
         s.status = Some("done\u{7}".into());
-        s.kind = "Unknown type `x\u{9b}`".into();
+        s.wire_type = Some(serde_json::json!("x\u{9b}"));
     }
     e.note = Some("note\u{1b}]52;c;aGk=\u{7}".into());
     let shown = [e.line(), e.note().unwrap(), e.title(), e.origin()];
@@ -1037,4 +1044,50 @@ fn an_update_keeps_the_entry_in_its_place_with_its_time_pin_and_note() {
         assert_eq!((e.at, e.note.as_deref()), (t(0), Some("ticket")));
         assert_eq!(e.lookup, refreshed);
     }
+}
+/// A history written by swlog 0.1 (format 1, type labels) still loads: labels that map back
+/// become the type as sent, one that does not is kept and shown as written, and the next save
+/// writes format 2.
+#[test]
+fn a_format_1_history_loads_and_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |n: u128, kind: &str| {
+        serde_json::json!({"id": id(n), "at": "2026-01-02T03:04:05Z", "profile": "default",
+            "space": "acme", "lookup": {"record": {"kind": kind, "status": "completed"}}})
+    };
+    let v1 = serde_json::json!({"version": 1, "entries": [
+        entry(1, "Relay PSTN call"), entry(2, "Unknown type `ai_agent_call`"),
+        entry(3, "Deleted log"), entry(4, "A label from a future swlog"),
+    ]});
+    std::fs::write(file(dir.path()), v1.to_string()).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let titles: Vec<String> = h.entries().iter().map(Entry::title).collect();
+    assert_eq!(
+        titles,
+        [
+            "Relay PSTN call",
+            "Unknown type `ai_agent_call`",
+            "Deleted log",
+            "A label from a future swlog"
+        ]
+    );
+    ok(h.record(record_of(5, 5, "+1"), None));
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(file(dir.path())).unwrap()).unwrap();
+    assert_eq!(on_disk["version"], 2);
+    let types: Vec<&serde_json::Value> = on_disk["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["lookup"]["record"]["type"])
+        .collect();
+    assert!(
+        types.contains(&&serde_json::json!("ai_agent_call")),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&&serde_json::json!("relay_pstn_call")),
+        "{types:?}"
+    );
 }

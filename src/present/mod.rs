@@ -3,15 +3,18 @@
 //! output, so both say the same thing. Every string here is already sanitised.
 
 pub mod chain;
+pub mod charges;
 pub mod events;
 pub mod format;
 
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::api::model::{ChargeLine, Field, Key, Kind, Outcome, VoiceLog};
+use crate::api::model::{Field, Key, Kind, Outcome, VoiceLog};
 use crate::text::sanitize;
-use format::{Clock, duration_ms, money, money_delta, utc};
+use charges::charges;
+pub use charges::{ChargeRow, Charges, More};
+use format::{Clock, duration_ms, utc};
 
 /// How a value should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +48,70 @@ impl From<Outcome> for Tone {
     }
 }
 
+/// What a row is: how the live-change highlight, the ticket summary and the tests find a row,
+/// never by its label's words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RowKey {
+    /// The status, when the header cannot show it.
+    Status,
+    /// Origin.
+    From,
+    /// Destination.
+    To,
+    /// When the log was created.
+    Created,
+    /// When it was deleted.
+    Deleted,
+    /// How long the call took.
+    Duration,
+    /// How long was billed.
+    Billed,
+    /// The recording or resource URL.
+    Url,
+    /// The parent leg.
+    Parent,
+    /// The log ID.
+    Id,
+    /// A field the contract does not name, by its key as sent.
+    Extra(String),
+    /// The charge total and breakdown.
+    Charges,
+    /// A leg of the chain above this one, by its place from the first leg.
+    ChainParent(usize),
+    /// A known child leg.
+    ChainChild(Uuid),
+    /// One of the demo logs on the welcome page.
+    Demo(usize),
+}
+
+impl RowKey {
+    /// The label the contract's rows are shown with.
+    pub fn label(&self) -> &str {
+        match self {
+            RowKey::Status => "Status",
+            RowKey::From => "From",
+            RowKey::To => "To",
+            RowKey::Created => "Created",
+            RowKey::Deleted => "Deleted",
+            RowKey::Duration => "Duration",
+            RowKey::Billed => "Billed",
+            RowKey::Url => "URL",
+            RowKey::Parent => "Parent leg",
+            RowKey::Id => "ID",
+            RowKey::Extra(name) => name,
+            RowKey::Charges => "Charges",
+            RowKey::ChainParent(_) => "↑ parent",
+            RowKey::ChainChild(_) => "↓ child",
+            RowKey::Demo(_) => "Demo log",
+        }
+    }
+}
+
 /// One labelled value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// What the row is.
+    pub key: RowKey,
     /// The label, e.g. "From".
     pub label: String,
     /// The value in words.
@@ -61,9 +125,11 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(label: impl Into<String>, value: impl Into<String>, tone: Tone) -> Self {
+    /// A row of `key`, labelled as the key says.
+    pub fn new(key: RowKey, value: impl Into<String>, tone: Tone) -> Self {
         Self {
-            label: label.into(),
+            label: sanitize(key.label()).into_owned(),
+            key,
             value: value.into(),
             tone,
             copy: None,
@@ -75,32 +141,6 @@ impl Row {
     pub fn copy_text(&self) -> &str {
         self.copy.as_deref().unwrap_or(&self.value)
     }
-}
-
-/// One line of the charge breakdown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChargeRow {
-    /// What was charged.
-    pub description: String,
-    /// The amount, when it is a number.
-    pub amount: Option<f64>,
-    /// The amount as shown.
-    pub shown: String,
-    /// Its share of the total, 0.0–1.0.
-    pub share: f64,
-}
-
-/// The charge breakdown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Charges {
-    /// The lines, in the server's order.
-    pub lines: Vec<ChargeRow>,
-    /// The `charge` field as shown.
-    pub total: String,
-    /// How far the lines' sum is from `charge`, in words, when they disagree.
-    pub mismatch: Option<String>,
-    /// Whether nothing was charged (`charge` is 0 or absent).
-    pub is_free: bool,
 }
 
 /// The header: what kind of leg and how it ended.
@@ -153,11 +193,11 @@ pub fn present(log: &VoiceLog, clock: &Clock) -> Presented {
     match kind {
         Kind::Call(_) => {
             if kind.has(Key::Status) && !matches!(log.status, Field::Value(_)) {
-                rows.push(Row::new("Status", "—", Tone::Empty));
+                rows.push(Row::new(RowKey::Status, "—", Tone::Empty));
             }
-            rows.push(string_row("From", &log.from));
-            rows.push(string_row("To", &log.to));
-            rows.push(time_row("Created", &log.created_at, clock));
+            rows.push(string_row(RowKey::From, &log.from));
+            rows.push(string_row(RowKey::To, &log.to));
+            rows.push(time_row(RowKey::Created, &log.created_at, clock));
             if kind.has(Key::DurationMs) || kind.has(Key::Duration) {
                 rows.push(duration_row(log));
             }
@@ -172,8 +212,8 @@ pub fn present(log: &VoiceLog, clock: &Clock) -> Presented {
         }
         Kind::Discarded => {
             notes.push("This log was deleted: only its ID and dates are kept.".to_owned());
-            rows.push(time_row("Deleted", &log.discarded_at, clock));
-            rows.push(time_row("Created", &log.created_at, clock));
+            rows.push(time_row(RowKey::Deleted, &log.discarded_at, clock));
+            rows.push(time_row(RowKey::Created, &log.created_at, clock));
             rows.push(id_row(log));
         }
         Kind::Unknown(_) => {
@@ -204,16 +244,16 @@ fn text_of(f: &Field<String>) -> Option<String> {
 
 /// The value of an unexpected JSON type, compact. serde_json escapes control characters in
 /// strings, and the result is sanitised besides, for keys.
-fn odd(v: &Value) -> String {
+pub(crate) fn odd(v: &Value) -> String {
     sanitize(&v.to_string()).into_owned()
 }
 
-fn absent<T>(label: &str, f: &Field<T>) -> Option<Row> {
+pub(crate) fn absent<T>(key: RowKey, f: &Field<T>) -> Option<Row> {
     match f {
-        Field::Missing => Some(Row::new(label, "— (not sent)", Tone::Empty)),
-        Field::Null => Some(Row::new(label, "—", Tone::Empty)),
+        Field::Missing => Some(Row::new(key, "— (not sent)", Tone::Empty)),
+        Field::Null => Some(Row::new(key, "—", Tone::Empty)),
         Field::Invalid(v) => Some(Row::new(
-            label,
+            key,
             format!("{} (unexpected type)", odd(v)),
             Tone::Odd,
         )),
@@ -221,16 +261,16 @@ fn absent<T>(label: &str, f: &Field<T>) -> Option<Row> {
     }
 }
 
-fn string_row(label: &str, f: &Field<String>) -> Row {
-    absent(label, f)
-        .unwrap_or_else(|| Row::new(label, text_of(f).unwrap_or_default(), Tone::Normal))
+fn string_row(key: RowKey, f: &Field<String>) -> Row {
+    absent(key.clone(), f)
+        .unwrap_or_else(|| Row::new(key, text_of(f).unwrap_or_default(), Tone::Normal))
 }
 
-fn time_row(label: &str, f: &Field<chrono::DateTime<chrono::Utc>>, clock: &Clock) -> Row {
+fn time_row(key: RowKey, f: &Field<chrono::DateTime<chrono::Utc>>, clock: &Clock) -> Row {
     match f {
         Field::Value(t) => {
             let mut row = Row::new(
-                label,
+                key,
                 format!("{} · {} · {}", clock.local(*t), utc(*t), clock.age(*t)),
                 Tone::Normal,
             );
@@ -238,41 +278,42 @@ fn time_row(label: &str, f: &Field<chrono::DateTime<chrono::Utc>>, clock: &Clock
             row
         }
         Field::Invalid(Value::String(s)) => Row::new(
-            label,
+            key,
             format!("{} (not a date swlog can read)", sanitize(s)),
             Tone::Odd,
         ),
-        other => absent(label, other).unwrap_or_else(|| Row::new(label, "—", Tone::Empty)),
+        other => absent(key.clone(), other).unwrap_or_else(|| Row::new(key, "—", Tone::Empty)),
     }
 }
 
 fn duration_row(log: &VoiceLog) -> Row {
     match (&log.duration_ms, &log.duration) {
         (Field::Value(ms), _) => {
-            let mut row = Row::new("Duration", duration_ms(*ms), Tone::Normal);
+            let mut row = Row::new(RowKey::Duration, duration_ms(*ms), Tone::Normal);
             row.copy = Some(ms.to_string());
             row
         }
         (_, Field::Value(s)) => {
             let mut row = Row::new(
-                "Duration",
+                RowKey::Duration,
                 duration_ms(s.saturating_mul(1000)),
                 Tone::Normal,
             );
             row.copy = Some((s.saturating_mul(1000)).to_string());
             row
         }
-        (ms, s) if log.kind.has(Key::DurationMs) => absent("Duration", ms)
-            .or_else(|| absent("Duration", s))
-            .unwrap_or_else(|| Row::new("Duration", "—", Tone::Empty)),
-        (_, s) => absent("Duration", s).unwrap_or_else(|| Row::new("Duration", "—", Tone::Empty)),
+        (ms, s) if log.kind.has(Key::DurationMs) => absent(RowKey::Duration, ms)
+            .or_else(|| absent(RowKey::Duration, s))
+            .unwrap_or_else(|| Row::new(RowKey::Duration, "—", Tone::Empty)),
+        (_, s) => absent(RowKey::Duration, s)
+            .unwrap_or_else(|| Row::new(RowKey::Duration, "—", Tone::Empty)),
     }
 }
 
 fn billing_row(log: &VoiceLog) -> Row {
     let Field::Value(billed) = log.billing_ms else {
-        return absent("Billed", &log.billing_ms)
-            .unwrap_or_else(|| Row::new("Billed", "—", Tone::Empty));
+        return absent(RowKey::Billed, &log.billing_ms)
+            .unwrap_or_else(|| Row::new(RowKey::Billed, "—", Tone::Empty));
     };
     let actual = log.duration_ms.get();
     let mut value = duration_ms(billed);
@@ -299,97 +340,51 @@ fn billing_row(log: &VoiceLog) -> Row {
         Some(_) => value.push_str(" · same as actual"),
         None => {}
     }
-    let mut row = Row::new("Billed", value, tone);
+    let mut row = Row::new(RowKey::Billed, value, tone);
     row.copy = Some(billed.to_string());
     row
 }
 
 fn url_row(f: &Field<Value>) -> Row {
     match f {
-        Field::Value(Value::String(s)) => Row::new("URL", sanitize(s).into_owned(), Tone::Normal),
-        Field::Value(other) => Row::new("URL", odd(other), Tone::Odd),
-        other => absent("URL", other).unwrap_or_else(|| Row::new("URL", "—", Tone::Empty)),
+        Field::Value(Value::String(s)) => {
+            Row::new(RowKey::Url, sanitize(s).into_owned(), Tone::Normal)
+        }
+        Field::Value(other) => Row::new(RowKey::Url, odd(other), Tone::Odd),
+        other => {
+            absent(RowKey::Url, other).unwrap_or_else(|| Row::new(RowKey::Url, "—", Tone::Empty))
+        }
     }
 }
 
 fn parent_row(log: &VoiceLog) -> Row {
     match (&log.parent_id, log.parent_uuid()) {
         (_, Some(id)) => {
-            let mut row = Row::new("Parent leg", id.to_string(), Tone::Link);
+            let mut row = Row::new(RowKey::Parent, id.to_string(), Tone::Link);
             row.link = Some(id);
             row
         }
         (Field::Value(s), None) => Row::new(
-            "Parent leg",
+            RowKey::Parent,
             format!("{} (not a valid ID)", sanitize(s)),
             Tone::Odd,
         ),
-        (other, None) => match absent("Parent leg", other) {
+        (other, None) => match absent(RowKey::Parent, other) {
             Some(row) if matches!(other, Field::Null) => {
-                Row::new("Parent leg", "— (this is the first leg)", row.tone)
+                Row::new(RowKey::Parent, "— (this is the first leg)", row.tone)
             }
             Some(row) => row,
-            None => Row::new("Parent leg", "—", Tone::Empty),
+            None => Row::new(RowKey::Parent, "—", Tone::Empty),
         },
     }
 }
 
 fn id_row(log: &VoiceLog) -> Row {
     match &log.id {
-        Field::Value(id) => Row::new("ID", id.to_string(), Tone::Normal),
-        other => absent("ID", other).unwrap_or_else(|| Row::new("ID", "—", Tone::Empty)),
-    }
-}
-
-fn charges(log: &VoiceLog) -> Charges {
-    let lines: &[ChargeLine] = log.charge_details.value().map_or(&[], Vec::as_slice);
-    let sum: f64 = log.charge_details_sum().unwrap_or(0.0);
-    let denominator = log.charge.get().filter(|t| *t > 0.0).unwrap_or(sum);
-    let rows = lines
-        .iter()
-        .map(|l| {
-            let description = match &l.description {
-                Field::Value(s) => sanitize(s).into_owned(),
-                Field::Invalid(v) => odd(v),
-                _ => "(no description)".to_owned(),
-            };
-            let amount = l.charge.get();
-            let shown = match &l.charge {
-                Field::Value(a) => money(*a),
-                Field::Invalid(v) => odd(v),
-                _ => "—".to_owned(),
-            };
-            let share = match amount {
-                Some(a) if denominator > 0.0 => (a / denominator).clamp(0.0, 1.0),
-                _ => 0.0,
-            };
-            ChargeRow {
-                description,
-                amount,
-                shown,
-                share,
-            }
-        })
-        .collect();
-    let total = match &log.charge {
-        Field::Value(t) => money(*t),
-        other => absent("", other).map_or_else(|| "—".to_owned(), |r| r.value),
-    };
-    let mismatch = log.charge_mismatch().map(|d| {
-        format!(
-            "The lines add up to {}, {} than the charge of {} ({}).",
-            money(sum),
-            if d > 0.0 { "more" } else { "less" },
-            total,
-            money_delta(d)
-        )
-    });
-    let is_free = log.charge.get().is_none_or(|t| t == 0.0);
-    Charges {
-        lines: rows,
-        total,
-        mismatch,
-        is_free,
+        Field::Value(id) => Row::new(RowKey::Id, id.to_string(), Tone::Normal),
+        other => {
+            absent(RowKey::Id, other).unwrap_or_else(|| Row::new(RowKey::Id, "—", Tone::Empty))
+        }
     }
 }
 
@@ -399,7 +394,7 @@ fn extra_row(key: &str, v: &Value) -> Row {
         Value::Null => ("—".to_owned(), Tone::Empty),
         other => (odd(other), Tone::Normal),
     };
-    Row::new(sanitize(key).into_owned(), value, tone)
+    Row::new(RowKey::Extra(key.to_owned()), value, tone)
 }
 
 #[cfg(test)]
@@ -526,7 +521,7 @@ mod tests {
     #[test]
     fn billing_that_looks_like_seconds_is_flagged() {
         let p = show(json!({"type":"relay_sip_call","duration_ms":9638,"billing_ms":60}));
-        let billed = p.rows.iter().find(|r| r.label == "Billed").unwrap();
+        let billed = p.rows.iter().find(|r| r.key == RowKey::Billed).unwrap();
         assert_eq!(billed.tone, Tone::Warn);
         assert!(
             billed.value.contains("if seconds, 1m 00.000s"),
@@ -544,7 +539,7 @@ mod tests {
             (1 << 62, -(1 << 62) - 5),
         ] {
             let p = show(json!({"type":"relay_sip_call","billing_ms":billed,"duration_ms":actual}));
-            let row = p.rows.iter().find(|r| r.label == "Billed").unwrap();
+            let row = p.rows.iter().find(|r| r.key == RowKey::Billed).unwrap();
             assert!(row.value.contains("than actual"), "{}", row.value);
         }
     }

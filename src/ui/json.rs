@@ -13,13 +13,6 @@ use super::theme::{JsonPart, Theme};
 use crate::app::{App, Focus};
 use crate::text::sanitize;
 
-/// How many lines the raw view of the shown record takes.
-pub fn line_count(app: &App) -> usize {
-    app.shown_record().map_or(0, |f| {
-        lines(&Value::Object(f.log.raw.clone()), &Theme::new(false)).len()
-    })
-}
-
 /// Draws the raw view.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let body = app

@@ -5,11 +5,13 @@ pub mod events;
 pub mod help;
 pub mod input;
 pub mod json;
-pub mod layout;
 pub mod notices;
 pub mod sidebar;
 pub mod status;
 pub mod theme;
+
+/// Where each pane goes (below both the state and drawing, in [`crate::view`]).
+pub use crate::view::layout;
 
 use ratatui::Frame;
 

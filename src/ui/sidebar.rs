@@ -9,66 +9,18 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use crate::api::model::{LogType, Outcome};
+use crate::api::model::Outcome;
 use crate::app::{App, Focus, SidebarMode};
 use crate::history::{Entry, Lookup};
 use crate::present::format::age_between;
 use crate::text::{sanitize, truncate_chars};
 
-/// Lines each entry takes.
-pub const ENTRY_HEIGHT: usize = 2;
-
-/// Lines above the rows: the filter line, when a filter is typed or set.
-fn header_lines(app: &App) -> usize {
-    usize::from(
-        matches!(app.sidebar.mode, SidebarMode::Filter) || !app.sidebar.query.value().is_empty(),
-    )
-}
-
-/// Lines below the rows: the note editor, while a note is edited.
-fn footer_lines(app: &App) -> usize {
-    2 * usize::from(matches!(
-        app.sidebar.mode,
-        SidebarMode::Note(..) | SidebarMode::Confirm(_)
-    ))
-}
-
-/// How many lines the rows get in a pane whose inside is `height` lines.
-fn rows_height(app: &App, height: u16) -> usize {
-    usize::from(height).saturating_sub(header_lines(app) + footer_lines(app))
-}
-
-/// The first entry shown, so that the selected one is on screen.
-pub fn first_visible(selected: usize, rows_height: usize) -> usize {
-    let capacity = (rows_height / ENTRY_HEIGHT).max(1);
-    (selected + 1).saturating_sub(capacity)
-}
-
-/// The entry at `line` lines below the top of the pane's inside, if any.
-pub fn entry_at(app: &App, height: u16, line: usize) -> Option<usize> {
-    let line = line.checked_sub(header_lines(app))?;
-    let rows = rows_height(app, height);
-    if line >= rows {
-        return None;
-    }
-    let index = first_visible(app.sidebar.selected, rows) + line / ENTRY_HEIGHT;
-    (index < app.sidebar.len()).then_some(index)
-}
+use crate::view::sidebar::{ENTRY_HEIGHT, first_visible};
 
 /// The short type label of an entry, for the narrow sidebar.
 fn label(entry: &Entry) -> String {
     match &entry.lookup {
-        Lookup::Record(s) => match LogType::ALL.into_iter().find(|t| t.label() == s.kind) {
-            Some(t) => t.short_label().to_owned(),
-            // "Unknown type `ai_agent_call`" says just "ai_agent_call" where space is short.
-            None => {
-                let bare = s
-                    .kind
-                    .strip_prefix("Unknown type `")
-                    .and_then(|k| k.strip_suffix('`'));
-                sanitize(bare.unwrap_or(&s.kind)).into_owned()
-            }
-        },
+        Lookup::Record(s) => sanitize(&s.short_label()).into_owned(),
         Lookup::Error(e) => sanitize(e).into_owned(),
     }
 }
@@ -96,7 +48,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let now = app.clock().now;
     let mut lines: Vec<Line> = Vec::new();
     let filtering = matches!(sidebar.mode, SidebarMode::Filter);
-    if header_lines(app) > 0 {
+    if app.sidebar.frame().header > 0 {
         let query = sanitize(sidebar.query.value()).into_owned();
         let style = if filtering { theme.key() } else { theme.dim() };
         lines.push(Line::from(vec![
@@ -112,7 +64,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(text, theme.dim()));
     }
-    let rows = rows_height(app, inner.height);
+    let rows = app.sidebar.frame().rows_height(inner.height);
     let first = first_visible(sidebar.selected, rows);
     let capacity = (rows / ENTRY_HEIGHT).max(1);
     for (i, entry) in sidebar.rows().enumerate().skip(first).take(capacity) {
@@ -156,7 +108,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             _ => "Noted",
         };
         let context = crate::app::bindings::KeyContext::Confirm;
-        let keys = super::status::key_hints(
+        let keys = crate::app::bindings::key_hints(
             context,
             &[
                 (crate::app::Action::ConfirmDelete, "delete"),

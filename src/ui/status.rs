@@ -10,9 +10,7 @@ use super::theme::Theme;
 use crate::app::bindings::{self, KeyContext};
 use crate::app::{Action, App, Level};
 use crate::text::truncate_chars;
-
-/// The spinner's frames.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+use crate::view::SPINNER;
 
 /// Draws the status bar's two lines.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -65,21 +63,6 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(vec![top, Line::from(spans)]), area);
-}
-
-/// `actions` with the keys that do them over `context`, in `words`, e.g. "? help · q quit";
-/// an action no key does there is left out, so the text is true wherever it is shown.
-pub fn key_hints(context: KeyContext, actions: &[(Action, &str)]) -> String {
-    let hints: Vec<String> = actions
-        .iter()
-        .filter_map(|(action, words)| {
-            Some(format!(
-                "{} {words}",
-                bindings::hint_keys(context, &[*action])?
-            ))
-        })
-        .collect();
-    hints.join(" · ")
 }
 
 /// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them

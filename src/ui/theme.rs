@@ -3,10 +3,11 @@
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use crate::api::model::Outcome;
 use crate::present::Tone;
+use crate::view::Role;
 
 /// The styles of one run.
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +177,37 @@ impl Theme {
     /// The bar of a charge line.
     pub fn bar(self) -> Style {
         self.fg(Color::Magenta)
+    }
+
+    /// How a piece of a pane's text looks.
+    pub fn role(self, role: Role) -> Style {
+        match role {
+            Role::Plain => Style::new(),
+            Role::Title => self.title(),
+            Role::Heading => self.heading(),
+            Role::Label => self.label(),
+            Role::Dim => self.dim(),
+            Role::Warn => self.warn(),
+            Role::Error => self.error(),
+            Role::Good => self.good(),
+            Role::Changed => self.changed(),
+            Role::Bar => self.bar(),
+            Role::Tone(t) => self.tone(t),
+            Role::Outcome(o) => self.outcome(o),
+        }
+    }
+
+    /// A pane's line, styled. A line of one run is styled as a whole, as drawing always has.
+    pub fn line(self, line: &crate::view::Line) -> Line<'static> {
+        if let [one] = line.spans.as_slice() {
+            return Line::styled(one.text.clone(), self.role(one.role));
+        }
+        Line::from(
+            line.spans
+                .iter()
+                .map(|s| Span::styled(s.text.clone(), self.role(s.role)))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// JSON keys, strings, numbers and literals in the raw view.

@@ -1,4 +1,5 @@
-//! Where each pane goes. Used by drawing and by mouse hit-testing, so both agree.
+//! Where each pane goes. Used by drawing, by the state (page sizes, the detail pane's width)
+//! and by mouse hit-testing, so all three agree.
 
 use ratatui::layout::{Constraint, Layout, Rect, Size};
 

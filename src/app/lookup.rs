@@ -1,0 +1,278 @@
+//! A lookup's life in the state: the input submitted, a log visited or revisited, the fetch
+//! started (a cached copy shown meanwhile) and superseded, its answer shown or its failure
+//! explained, the rows a refresh changed highlighted.
+
+use std::time::Instant;
+
+use tui_input::Input;
+use uuid::Uuid;
+
+use super::notices::{Notice, Scope};
+use super::{App, Failure, InFlight, View};
+use crate::api::{ApiError, Fetched};
+use crate::event::Effect;
+use crate::history::Warning;
+use crate::present::{Presented, RowKey};
+
+impl App {
+    /// Looks up what the input holds.
+    pub(super) fn submit(&mut self) -> Vec<Effect> {
+        match self.input_id() {
+            Ok(id) => {
+                self.input = Input::new(id.to_string());
+                self.visit(id)
+            }
+            Err(e) => {
+                self.notices.end_scope(Scope::Lookup);
+                self.notify(Notice::error(Scope::Lookup, format!("Not a log ID: {e}")));
+                self.view = View::Failed {
+                    id: None,
+                    failure: Failure::BadId(e),
+                };
+                self.cancel_in_flight()
+            }
+        }
+    }
+
+    /// Goes to `id` as a new page of the browsing history and fetches it.
+    pub fn visit(&mut self, id: Uuid) -> Vec<Effect> {
+        self.nav.visit(id);
+        self.fetch(id)
+    }
+
+    /// Shows `id` from this session's records if it is known, else fetches it (back/forward).
+    pub(super) fn revisit(&mut self, id: Uuid) -> Vec<Effect> {
+        self.input = Input::new(id.to_string());
+        if self.records.contains_key(&id) {
+            let cancel = self.cancel_in_flight();
+            self.show_record(id);
+            cancel
+        } else {
+            self.fetch(id)
+        }
+    }
+
+    /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
+    /// while it refreshes.
+    pub(super) fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
+        self.generation += 1;
+        self.live.stop();
+        self.notices.end_scope(Scope::Lookup);
+        // A cached copy shows at once, marked as such, while the refresh runs quietly.
+        if !self.records.contains_key(&id) {
+            self.load_cached(id);
+        }
+        if self.records.contains_key(&id) {
+            if self.view != View::Record(id) {
+                self.show_record(id);
+            }
+        } else {
+            self.view = View::Loading(id);
+            self.reset_detail();
+        }
+        self.in_flight = Some(InFlight {
+            id,
+            started: Instant::now(),
+            background: self.cached_at.contains_key(&id),
+            refresh: false,
+        });
+        vec![Effect::Fetch {
+            id,
+            generation: self.generation,
+        }]
+    }
+
+    /// Fetches the shown record again (`r`): a refresh, not a new lookup.
+    pub(super) fn refetch(&mut self, id: Uuid) -> Vec<Effect> {
+        let effects = self.fetch(id);
+        if let Some(f) = self.in_flight.as_mut() {
+            f.refresh = self.view == View::Record(id);
+        }
+        effects
+    }
+
+    pub(super) fn cancel_in_flight(&mut self) -> Vec<Effect> {
+        if self.in_flight.take().is_some() {
+            // Bumping the generation makes any answer still on its way stale.
+            self.generation += 1;
+            vec![Effect::Cancel]
+        } else {
+            vec![]
+        }
+    }
+
+    pub(super) fn show_record(&mut self, id: Uuid) {
+        self.view = View::Record(id);
+        self.changed = None;
+        self.reset_detail();
+        let live = self.shown_is_live();
+        self.live.after_success(live, Instant::now());
+    }
+
+    pub(super) fn reset_detail(&mut self) {
+        self.detail_selected = 0;
+        self.detail_scroll = 0;
+        self.raw_scroll = 0;
+    }
+
+    pub(super) fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
+        let (background, refresh) = self
+            .in_flight
+            .take()
+            .map_or((false, false), |f| (f.background, f.refresh));
+        if background && let Err(error) = &result {
+            // A failed refresh keeps the record on screen: the cached copy, or the live call,
+            // which is tried again later.
+            let text = if let Some(at) = self.cached_at.get(&id) {
+                let age = self.clock().age(*at);
+                format!("Refresh failed ({error}); showing the copy fetched {age}")
+            } else {
+                let wait = self.live.after_failure(Instant::now());
+                format!(
+                    "Live refresh failed ({error}); next try in {}s",
+                    wait.as_secs()
+                )
+            };
+            self.notify(Notice::error(Scope::Lookup, text).in_slot("refresh"));
+            return;
+        }
+        let at = self.clock().now;
+        let warnings = match &result {
+            // A refresh that found what was shown leaves the history alone; one that found a
+            // change updates the entry where it is.
+            Ok(fetched) if refresh => {
+                let same = self
+                    .records
+                    .get(&id)
+                    .is_some_and(|old| old.body == fetched.body);
+                if same {
+                    vec![]
+                } else {
+                    self.sidebar.update(id, fetched, at)
+                }
+            }
+            _ => self.sidebar.record(id, &result, at),
+        };
+        self.warn(warnings);
+        match result {
+            Ok(fetched) => {
+                self.cached_at.remove(&id);
+                let refreshed = self.view == View::Record(id);
+                let before = self.presented();
+                self.records.insert(id, fetched);
+                self.records_version += 1;
+                if refreshed {
+                    self.highlight_changes(before);
+                    let live = self.shown_is_live();
+                    self.live.after_success(live, Instant::now());
+                } else {
+                    self.show_record(id);
+                }
+                self.keep_selection_visible();
+            }
+            Err(error) => {
+                self.notify(Notice::error(Scope::Lookup, error.to_string()));
+                self.view = View::Failed {
+                    id: Some(id),
+                    failure: Failure::Api(error),
+                };
+                self.reset_detail();
+            }
+        }
+    }
+
+    /// Tells the user something: the one way anything reaches the status bar. Notices stay
+    /// until they expire (info), are dismissed, or their scope ends.
+    pub fn notify(&mut self, notice: Notice) {
+        self.notices.push(notice, Instant::now());
+    }
+
+    /// Tells the user what went wrong with the history; it matters for the whole session.
+    pub fn warn(&mut self, warnings: Vec<Warning>) {
+        for w in warnings {
+            self.notify(Notice::warn(Scope::Session, w.to_string()));
+        }
+    }
+
+    /// Marks the rows whose value differs from `before`, for a couple of seconds.
+    pub(super) fn highlight_changes(&mut self, before: Option<Presented>) {
+        let (Some(before), Some(after)) = (before, self.presented()) else {
+            return;
+        };
+        let mut keys: Vec<RowKey> = after
+            .rows
+            .iter()
+            .chain(&after.extras)
+            .filter(|r| {
+                !before
+                    .rows
+                    .iter()
+                    .chain(&before.extras)
+                    .any(|b| b.key == r.key && b.value == r.value)
+            })
+            .map(|r| r.key.clone())
+            .collect();
+        if before.header.status != after.header.status {
+            keys.push(RowKey::Status);
+        }
+        if after.charges.as_ref().map(|c| &c.total) != before.charges.as_ref().map(|c| &c.total) {
+            keys.push(RowKey::Charges);
+        }
+        if !keys.is_empty() {
+            self.changed = Some((keys, Instant::now() + std::time::Duration::from_secs(3)));
+        }
+    }
+
+    /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
+    pub(super) fn open_selected_lookup(&mut self) -> Vec<Effect> {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
+            return vec![];
+        };
+        self.input = Input::new(id.to_string());
+        self.visit(id)
+    }
+
+    /// Shows the selected lookup without a request, when it is known here or cached: moving
+    /// through the sidebar previews records instead of firing a request per key.
+    pub(super) fn preview_selected(&mut self) -> Vec<Effect> {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
+            return vec![];
+        };
+        if self.view == View::Record(id)
+            || !(self.records.contains_key(&id) || self.load_cached(id))
+        {
+            return vec![];
+        }
+        self.nav.preview(id);
+        self.input = Input::new(id.to_string());
+        let cancel = self.cancel_in_flight();
+        self.show_record(id);
+        cancel
+    }
+
+    /// Loads `id`'s cached body into the records; whether there was one that parses.
+    pub(super) fn load_cached(&mut self, id: Uuid) -> bool {
+        let Some((body, at)) = self.sidebar.history.cached_body(id) else {
+            return false;
+        };
+        let Ok(raw) =
+            crate::api::client::decode_object(reqwest::StatusCode::OK, false, body.as_bytes())
+        else {
+            return false;
+        };
+        let log = crate::api::model::VoiceLog::from_object(raw);
+        self.records.insert(
+            id,
+            Fetched {
+                log,
+                body,
+                fetched_at: at,
+                elapsed: std::time::Duration::ZERO,
+                attempts: 0,
+            },
+        );
+        self.records_version += 1;
+        self.cached_at.insert(id, at);
+        true
+    }
+}
