@@ -17,6 +17,7 @@ pub mod history_cmd;
 pub mod inspector;
 pub mod logging;
 pub mod present;
+pub mod query;
 pub mod secret;
 pub mod session;
 pub mod summary;
