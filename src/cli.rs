@@ -123,6 +123,8 @@ pub enum Command {
     Config,
     /// Print the lookup history for scripts, or clear it.
     History(HistoryArgs),
+    /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
+    List(crate::list::cmd::ListArgs),
 }
 
 /// `swlog history`.

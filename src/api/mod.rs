@@ -6,6 +6,7 @@ pub mod endpoint;
 pub mod error;
 pub mod events;
 pub mod id;
+pub mod list;
 pub mod model;
 
 pub use client::{Client, ClientOptions, Fetched, FetchedEvents};

@@ -3,6 +3,7 @@
 //! whether a voice log matches. Pure: the clock is passed in.
 
 mod matching;
+pub use matching::{duration_ms, has_digit_run};
 mod time;
 
 use chrono::{DateTime, Utc};
