@@ -1,4 +1,4 @@
-//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log and events endpoints from the
+//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log, events and list endpoints from the
 //! records in `assets/demo/` (events in `assets/demo/events/`), with Basic auth checked.
 //! `--demo` points the ordinary client at it, and the tests use the same server, so the demo
 //! exercises exactly the code users run.
@@ -16,6 +16,8 @@ use axum::routing::get;
 use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+pub mod list;
 
 use crate::api::endpoint::Endpoint;
 use crate::secret::Secret;
@@ -161,6 +163,8 @@ struct Shared {
     options: DemoOptions,
     /// When [`ids::LIVE`] was first looked up: its call "ends" `live_for` later.
     live_since: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The list's logs, so that a listed log can be opened too.
+    logs: Arc<list::Logs>,
 }
 
 /// A running demo server. It stops when dropped.
@@ -184,17 +188,25 @@ impl DemoServer {
             .collect();
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
+        let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
+        let logs = Arc::new(list::Logs::new(chrono::Utc::now(), &bodies));
         let shared = Arc::new(Shared {
             records,
             events: EVENTS.iter().copied().collect(),
             authorization: format!("Basic {credentials}"),
             options,
             live_since: std::sync::Mutex::new(None),
+            logs: Arc::clone(&logs),
         });
         let app = Router::new()
             .route("/api/voice/logs/{id}", get(voice_log))
             .route("/api/voice/logs/{id}/events", get(voice_log_events))
-            .with_state(shared);
+            .with_state(Arc::clone(&shared))
+            .merge(list::router(
+                logs,
+                shared.authorization.clone(),
+                format!("http://{addr}"),
+            ));
         let stop = CancellationToken::new();
         let stopped = stop.clone();
         tokio::spawn(async move {
@@ -324,7 +336,10 @@ async fn voice_log(
     match shared.records.get(&id) {
         Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
         Some(body) => json(StatusCode::OK, *body),
-        None => not_found(),
+        None => match shared.logs.get(&id) {
+            Some(body) => json(StatusCode::OK, body.to_owned()),
+            None => not_found(),
+        },
     }
 }
 
@@ -338,6 +353,9 @@ async fn voice_log_events(
         return refused;
     }
     if !shared.records.contains_key(&id) {
+        if shared.logs.get(&id).is_some() {
+            return json(StatusCode::OK, r#"{"data":[]}"#);
+        }
         return not_found();
     }
     match shared.events.get(id.as_str()) {

@@ -149,6 +149,9 @@ mod tests {
         let colored = render(&rows, &clock, true);
         let red = "x".red().to_string();
         let red = &red[..red.find('x').unwrap()];
-        assert!(colored.contains(&format!("{red}failed")), "failed is red: {colored:?}");
+        assert!(
+            colored.contains(&format!("{red}failed")),
+            "failed is red: {colored:?}"
+        );
     }
 }
