@@ -144,6 +144,8 @@ struct Pager<'a> {
     page_size: u32,
     /// Whether a page has arrived (the page size is only stepped down on the first).
     started: bool,
+    /// A bad `next` link, yielded after the page that carried it so that its rows count.
+    failed: Option<ListError>,
 }
 
 impl Client {
@@ -172,8 +174,12 @@ impl Client {
             visited: HashSet::new(),
             page_size,
             started: false,
+            failed: None,
         };
         futures::stream::unfold(pager, |mut pager| async move {
+            if let Some(e) = pager.failed.take() {
+                return Some((Err(e), pager));
+            }
             let url = pager.next.take()?;
             let item = pager.fetch(url).await;
             Some((item, pager))
@@ -208,8 +214,7 @@ impl Pager<'_> {
             }
         };
         self.started = true;
-        let page = self.read(raw, attempts)?;
-        Ok(page)
+        self.read(raw, attempts)
     }
 
     /// Splits a page body into its rows and checks where `links.next` points.
@@ -241,7 +246,10 @@ impl Pager<'_> {
             page_size: self.page_size,
         };
         if let Some(next) = next {
-            self.next = Some(self.check_next(&next)?);
+            match self.check_next(&next) {
+                Ok(url) => self.next = Some(url),
+                Err(e) => self.failed = Some(e),
+            }
         }
         Ok(page)
     }
