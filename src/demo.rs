@@ -145,6 +145,9 @@ pub struct DemoOptions {
     pub slow: Duration,
     /// How long the call [`ids::LIVE`] stays in progress after it is first looked up.
     pub live_for: Duration,
+    /// How many logs the list endpoint generates besides the records (the cost measurements
+    /// use 100,000).
+    pub list_logs: usize,
 }
 
 impl Default for DemoOptions {
@@ -152,6 +155,7 @@ impl Default for DemoOptions {
         Self {
             slow: Duration::from_secs(3),
             live_for: Duration::from_secs(20),
+            list_logs: list::GENERATED,
         }
     }
 }
@@ -189,7 +193,11 @@ impl DemoServer {
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
         let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
-        let logs = Arc::new(list::Logs::new(chrono::Utc::now(), &bodies));
+        let logs = Arc::new(list::Logs::new(
+            chrono::Utc::now(),
+            &bodies,
+            options.list_logs,
+        ));
         let shared = Arc::new(Shared {
             records,
             events: EVENTS.iter().copied().collect(),

@@ -218,34 +218,15 @@ impl Pager<'_> {
     }
 
     /// Splits a page body into its rows and checks where `links.next` points.
-    fn read(&mut self, mut raw: Map<String, Value>, attempts: u32) -> Result<Page, ListError> {
-        let next = raw
-            .get("links")
-            .and_then(|l| l.get("next"))
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        let Some(Value::Array(data)) = raw.remove("data") else {
-            let body = Value::Object(raw).to_string();
-            return Err(ListError::NotAPage {
-                excerpt: excerpt(body.as_bytes()),
-            });
-        };
-        let total = data.len();
-        let rows: Vec<Map<String, Value>> = data
-            .into_iter()
-            .filter_map(|v| match v {
-                Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .collect();
+    fn read(&mut self, raw: Map<String, Value>, attempts: u32) -> Result<Page, ListError> {
+        let body = split_page(raw)?;
         let page = Page {
-            skipped: total - rows.len(),
-            rows,
+            skipped: body.skipped,
+            rows: body.rows,
             attempts,
             page_size: self.page_size,
         };
-        if let Some(next) = next {
+        if let Some(next) = body.next {
             match self.check_next(&next) {
                 Ok(url) => self.next = Some(url),
                 Err(e) => self.failed = Some(e),
@@ -274,6 +255,47 @@ impl Pager<'_> {
         }
         Ok(url)
     }
+}
+
+/// A page body taken apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageBody {
+    /// The rows that are JSON objects.
+    pub rows: Vec<Map<String, Value>>,
+    /// Rows that were not objects.
+    pub skipped: usize,
+    /// `links.next`, unchecked.
+    pub next: Option<String>,
+}
+
+/// Takes a decoded page body apart: `data` must be an array; any `links.next` string is kept
+/// for the caller to check.
+pub fn split_page(mut raw: Map<String, Value>) -> Result<PageBody, ListError> {
+    let next = raw
+        .get("links")
+        .and_then(|l| l.get("next"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let Some(Value::Array(data)) = raw.remove("data") else {
+        let body = Value::Object(raw).to_string();
+        return Err(ListError::NotAPage {
+            excerpt: excerpt(body.as_bytes()),
+        });
+    };
+    let total = data.len();
+    let rows: Vec<Map<String, Value>> = data
+        .into_iter()
+        .filter_map(|v| match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    Ok(PageBody {
+        skipped: total - rows.len(),
+        rows,
+        next,
+    })
 }
 
 /// Whether a 422 names `page_size`.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::json;
 
-/// How many logs the demo generates.
+/// How many logs the demo generates by default.
 pub const GENERATED: usize = 600;
 
 /// The number the README searches for; it appears as `from`, `to`, in SIP URIs and WhatsApp.
@@ -30,9 +30,9 @@ pub struct Logs {
 }
 
 impl Logs {
-    /// The generated logs (relative to `now`) merged with the demo `records`.
-    pub fn new(now: DateTime<Utc>, records: &[&str]) -> Self {
-        let mut rows: Vec<(Option<DateTime<Utc>>, bool, String)> = generate(now)
+    /// `count` generated logs (relative to `now`) merged with the demo `records`.
+    pub fn new(now: DateTime<Utc>, records: &[&str], count: usize) -> Self {
+        let mut rows: Vec<(Option<DateTime<Utc>>, bool, String)> = generate(now, count)
             .into_iter()
             .map(|v| (created(&v), false, v.to_string()))
             .collect();
@@ -90,8 +90,8 @@ fn uuid(seed: u64) -> String {
     )
 }
 
-/// The generated logs, newest first, spread over the seven days before `now`.
-fn generate(now: DateTime<Utc>) -> Vec<Value> {
+/// `count` generated logs, newest first, spread over the seven days before `now`.
+fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
     const TYPES: [&str; 5] = [
         "relay_pstn_call",
         "laml_call",
@@ -107,12 +107,14 @@ fn generate(now: DateTime<Utc>) -> Vec<Value> {
         "no-answer",
         "completed",
     ];
-    let span = 7 * 24 * 3600 - 60;
-    (0..GENERATED as u64)
+    let span: u64 = 7 * 24 * 3600 - 60;
+    let count = count.max(1) as u64;
+    let step = (span / count).max(1);
+    (0..count)
         .map(|i| {
             let r = mix(i);
-            // Even spacing plus jitter keeps the order stable and the rows newest first.
-            let secs = 30 + (i * span / GENERATED as u64) + r % 60;
+            // Even spacing plus jitter under one step keeps the rows newest first.
+            let secs = 30 + i * span / count + r % step;
             let at = now - Duration::seconds(i64::try_from(secs).unwrap_or(0));
             let kind = TYPES[(r >> 8) as usize % TYPES.len()];
             let status = STATUSES[(r >> 16) as usize % STATUSES.len()];
@@ -338,8 +340,8 @@ mod tests {
     #[test]
     fn generated_logs_are_deterministic_and_newest_first() {
         let now = Utc::now();
-        let a = generate(now);
-        assert_eq!(a, generate(now));
+        let a = generate(now, GENERATED);
+        assert_eq!(a, generate(now, GENERATED));
         assert_eq!(a.len(), GENERATED);
         let times: Vec<_> = a.iter().map(|v| created(v).unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]));
