@@ -124,7 +124,7 @@ pub enum Command {
     /// Print the lookup history for scripts, or clear it.
     History(HistoryArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
-    List(crate::list::cmd::ListArgs),
+    List(Box<crate::list::cmd::ListArgs>),
 }
 
 /// `swlog history`.

@@ -38,7 +38,7 @@ async fn run(cli: Cli) -> u8 {
     match cli.command {
         Some(Command::Get(args)) => run_get(&cli.global, args).await,
         Some(Command::Config) => show_config(&cli.global),
-        Some(Command::List(args)) => swlog::list::cmd::main(&cli.global, args).await,
+        Some(Command::List(args)) => swlog::list::cmd::main(&cli.global, *args).await,
         Some(Command::History(args)) => {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
             match swlog::history_cmd::run(&cli.global, &args, &mut out, &mut err) {

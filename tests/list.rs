@@ -583,7 +583,8 @@ async fn every_number_spelling_finds_the_same_demo_calls() {
 #[tokio::test]
 async fn every_filter_against_the_demo() {
     let (_server, client) = demo().await;
-    let cases: [(&str, fn(&swlog::list::Row) -> bool); 8] = [
+    type Holds = fn(&swlog::list::Row) -> bool;
+    let cases: [(&str, Holds); 8] = [
         ("from:4155550123", |r| r.cell("from").contains("4155550123")),
         ("to:4155550123", |r| r.cell("to").contains("4155550123")),
         ("status:failed,busy", |r| {

@@ -44,7 +44,7 @@ impl Logs {
             rows.push((created(&v), deleted, v.to_string()));
         }
         // Newest first; rows without a date last, as a server would have to put them somewhere.
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.0));
         let by_id = rows
             .iter()
             .enumerate()
@@ -131,14 +131,14 @@ fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
                     format!("sip:{other}@carrier.example.net"),
                 ),
                 (_, "relay_webrtc_call") => (format!("agent-{}", r % 40), other),
-                _ if r % 2 == 0 => (other, "+12065553434".to_owned()),
+                _ if r.is_multiple_of(2) => (other, "+12065553434".to_owned()),
                 _ => ("+12065553434".to_owned(), other),
             };
             let answered = status == "completed";
             let ms = if answered { 5_000 + r % 600_000 } else { 0 };
             let billed = ms.div_ceil(60_000) * 60_000;
             let charge = (billed / 60_000) as f64 * 0.0085;
-            let direction = if r % 3 == 0 {
+            let direction = if r.is_multiple_of(3) {
                 "inbound"
             } else {
                 "outbound-api"
@@ -227,14 +227,15 @@ async fn list(
         Some(Ok(n @ 1..=1000)) => n,
         Some(_) => return invalid("page_size"),
     };
-    let date = |k: &str| -> Result<Option<DateTime<Utc>>, Response> {
+    // The error is the name of the parameter at fault.
+    let date = |k: &'static str| -> Result<Option<DateTime<Utc>>, &'static str> {
         match params.get(k) {
             None => Ok(None),
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| Some(t.and_utc()))
-                .ok_or_else(|| invalid(k)),
+                .ok_or(k),
         }
     };
     let (after, before, on) = match (
@@ -243,7 +244,7 @@ async fn list(
         date("created_on"),
     ) {
         (Ok(a), Ok(b), Ok(o)) => (a, b, o),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
+        (Err(k), _, _) | (_, Err(k), _) | (_, _, Err(k)) => return invalid(k),
     };
     let deleted = params.get("include_deleted").is_some_and(|v| v == "true");
     let day = Duration::days(1);

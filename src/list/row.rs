@@ -25,8 +25,9 @@ pub const COLUMNS: [&str; 11] = [
 /// One matched log. Its strings are as the server sent them: every writer sanitises.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// The log as received, compact JSON (key order kept).
-    pub raw: String,
+    /// The log as received, compact JSON (key order kept); boxed so that no spare capacity is
+    /// kept for each of up to 100,000 rows.
+    pub raw: Box<str>,
     /// `created_at`, when readable.
     pub created_at: Option<DateTime<Utc>>,
     /// The type in a few words (known or not).
@@ -47,7 +48,9 @@ impl Row {
     pub fn of(log: &VoiceLog) -> Self {
         Self {
             // Serialising a map of JSON values cannot fail.
-            raw: serde_json::to_string(&log.raw).unwrap_or_default(),
+            raw: serde_json::to_string(&log.raw)
+                .unwrap_or_default()
+                .into_boxed_str(),
             created_at: log.created_at.get(),
             kind: log.kind.short_label(),
             duration_ms: crate::query::duration_ms(log),

@@ -68,7 +68,7 @@ impl Query {
             }
         }
         if let Some(min) = self.min_duration_ms
-            && !duration_ms(log).is_some_and(|ms| ms >= min)
+            && duration_ms(log).is_none_or(|ms| ms < min)
         {
             return false;
         }
