@@ -8,6 +8,7 @@
 //! | `filter` | the sidebar's fuzzy filter over 10,000 entries | ≤ 5 ms |
 //! | `keypress` | j/k on a record with 45,000 charge lines: update and the frame after it | ≤ 5 ms |
 //! | `get-text` | `swlog get`'s text of a record with 100,000 charge lines, parsed to printed | ≤ 500 ms |
+//! | `list` | one 1,000-row list page, body bytes to matched rows (parse + filter) | ≥ 50,000 rows/s |
 //!
 //! Sample sizes and times are kept small so that the whole run takes a couple of minutes; pass
 //! criterion's own flags (`cargo bench -- --sample-size 100`) for tighter numbers.
@@ -340,7 +341,7 @@ fn bench_keypress(c: &mut Criterion) {
 /// parse, present, render (the printed text is bounded; parsing and the sums still see every line).
 fn bench_get_text(c: &mut Criterion) {
     use swlog::cli::Format;
-    use swlog::get::{Output, render_text};
+    use swlog::cmd::get::{Output, render_text};
     use swlog::present::format::Clock;
     let mut group = c.benchmark_group("get-text");
     group
@@ -370,6 +371,64 @@ fn bench_get_text(c: &mut Criterion) {
     group.finish();
 }
 
+/// A list page body of 1,000 rows shaped like the API's, one in 25 with the searched number.
+fn list_page(now: DateTime<Utc>) -> String {
+    let rows: Vec<serde_json::Value> = (0..1000)
+        .map(|i: i64| {
+            let from = if i % 25 == 0 {
+                "+14155550123".to_owned()
+            } else {
+                format!("+1206555{:04}", i % 10_000)
+            };
+            serde_json::json!({
+                "id": id(i as usize).to_string(), "from": from, "to": format!("sip:+1415555{:04}@pbx.example.com", i),
+                "source": "realtime_api", "charge": 0.0085, "charge_details": [],
+                "created_at": (now - chrono::Duration::seconds(i * 30)).to_rfc3339(),
+                "type": "relay_pstn_call", "url": null, "direction": "outbound-api",
+                "status": if i % 7 == 0 { "failed" } else { "completed" },
+                "duration": 42, "duration_ms": 42_123, "billing_ms": 60_000, "parent_id": null,
+                "audio_in_mos": 4.3
+            })
+        })
+        .collect();
+    serde_json::json!({"links": {"self": "x", "first": "x", "next": "y"}, "data": rows}).to_string()
+}
+
+fn bench_list(c: &mut Criterion) {
+    use swlog::list::{Limits, Scanner};
+    use swlog::present::format::Clock;
+    use swlog::query::Query;
+    let mut group = c.benchmark_group("list");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5))
+        .throughput(criterion::Throughput::Elements(1000));
+    let now = now();
+    let body = list_page(now);
+    let clock = Clock::fixed(now);
+    for (name, text) in [
+        ("number", "(415) 555-0123 since:1d"),
+        ("status", "status:failed since:1d"),
+        ("window-only", "since:1d"),
+    ] {
+        let query = Query::parse(text, &clock).expect("a query");
+        group.bench_with_input(BenchmarkId::new("page-1000", name), &body, |b, body| {
+            b.iter(|| {
+                let raw = decode_object(StatusCode::OK, false, body.as_bytes()).expect("page");
+                let page = swlog::api::list::split_page(raw).expect("a page");
+                let limits = Limits {
+                    limit: 100_000,
+                    max_scan: 100_000,
+                };
+                let mut scanner = Scanner::new(query.clone(), limits);
+                scanner.feed(page.rows, page.skipped);
+                black_box(scanner.rows.len())
+            });
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_keypress,
@@ -377,6 +436,7 @@ criterion_group!(
     bench_parse,
     bench_render,
     bench_history,
-    bench_filter
+    bench_filter,
+    bench_list
 );
 criterion_main!(benches);

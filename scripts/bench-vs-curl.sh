@@ -3,6 +3,9 @@
 #
 #   1. one lookup:   `swlog get ID --format json`            vs  one `curl -u … URL`
 #   2. 200 lookups:  `swlog get - --concurrency 16` (stdin)  vs  `xargs -P16 curl -u … URL`
+#   3. a whole-window scan of 100,000 logs (a second demo server with `--logs 100000`):
+#      `swlog list since:8d NUMBER`  vs  a shell loop of curl following the same `links.next`
+#      (target: ≤ 1.0× the curl loop; swlog's peak RSS ≤ 80 MB, from /usr/bin/time when present)
 #
 # The server is the demo server on its own (examples/demo-server.rs): the same records, the same
 # Basic auth, on 127.0.0.1. Both clients get the same IDs and throw the output away. Timing is
@@ -31,8 +34,10 @@ server="$PWD/target/release/examples/demo-server"
 
 work="$(mktemp -d)"
 server_pid=""
+big_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$big_pid" ] && kill "$big_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -79,6 +84,37 @@ curl -sSf -u "$project:$token" -H 'Accept: application/json' "$base/api/voice/lo
 count="$("$swlog" --base-url "$base" get - --concurrency 16 --format json <"$work/ids" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 [ "$count" = 200 ] || { echo "bench-vs-curl: swlog fetched $count of 200" >&2; exit 1; }
 
+# The list server: 100,000 generated logs over the last 7 days.
+"$server" --logs 100000 >"$work/big-url" &
+big_pid=$!
+for _ in $(seq 200); do
+  [ -s "$work/big-url" ] && break
+  sleep 0.05
+done
+big="$(head -n1 "$work/big-url")"
+case "$big" in
+  http://127.0.0.1:*) ;;
+  *) echo "bench-vs-curl: the list demo server did not start" >&2; exit 1 ;;
+esac
+# curl pages the same way swlog does: page_size=1000 and the server's next links, to the end.
+cat >"$work/curl-scan.sh" <<CURL
+#!/usr/bin/env bash
+set -eu
+url="$big/api/voice/logs?page_size=1000"
+while [ -n "\$url" ]; do
+  url="\$(curl -sSf -u $project:$token -H Accept:application/json "\$url" | grep -o '"next":"[^"]*"' | sed 's/^"next":"//; s/"\$//')" || url=""
+done
+CURL
+chmod +x "$work/curl-scan.sh"
+scan_rows="$("$swlog" --base-url "$big" list -q --max-scan 200000 --limit 1000000 --format ndjson '+1 415 555 0123' | wc -l)"
+[ "$scan_rows" -gt 0 ] || { echo "bench-vs-curl: the scan found nothing" >&2; exit 1; }
+pages="$(bash -x "$work/curl-scan.sh" 2>&1 | grep -c 'curl -sSf' || true)"
+echo "bench-vs-curl: the scan finds $scan_rows rows; curl reads $pages pages"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f '%M' -o "$work/rss" "$swlog" --base-url "$big" list -q --max-scan 200000 --limit 1000000 --format ndjson '+1 415 555 0123' >/dev/null
+  echo "bench-vs-curl: swlog's peak RSS for the 100,000-row scan: $(( $(cat "$work/rss") / 1024 )) MB (target ≤ 80 MB)"
+fi
+
 echo "bench-vs-curl: server $base, $(nproc) cores, $runs runs each"
 hyperfine --style basic --warmup 3 --runs "$runs" -N \
   --export-json "$work/one.json" \
@@ -92,12 +128,19 @@ hyperfine --style basic --warmup 2 --runs "$runs" \
   -n "xargs -P16 curl (200 IDs)" \
   "xargs -P16 -I{} curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/{} < $work/ids"
 
-python3 - "$work/one.json" "$work/many.json" <<'EOF'
+hyperfine --style basic --warmup 1 --runs "$(( runs < 10 ? runs : 10 ))" \
+  --export-json "$work/scan.json" \
+  -n "swlog list (100,000 rows)" \
+  "$swlog --base-url $big list -q --max-scan 200000 --limit 1000000 --format ndjson '+1 415 555 0123'" \
+  -n "curl loop (100,000 rows)" \
+  "$work/curl-scan.sh"
+
+python3 - "$work/one.json" "$work/many.json" "$work/scan.json" <<'EOF'
 import json, sys
 def medians(path):
     return [r["median"] for r in json.load(open(path))["results"]]
-(s1, c1), (sn, cn) = medians(sys.argv[1]), medians(sys.argv[2])
-rows = [("1 ID", s1, c1, 1.2), ("200 IDs, 16 at a time", sn, cn, 0.5)]
+(s1, c1), (sn, cn), (ss, cs) = medians(sys.argv[1]), medians(sys.argv[2]), medians(sys.argv[3])
+rows = [("1 ID", s1, c1, 1.2), ("200 IDs, 16 at a time", sn, cn, 0.5), ("scan of 100,000 logs", ss, cs, 1.0)]
 print()
 print("| lookups | swlog median | curl median | swlog / curl | target |")
 print("| --- | --- | --- | --- | --- |")

@@ -133,6 +133,8 @@ pub enum Command {
     Config,
     /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
+    /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
+    List(Box<crate::list::cmd::ListArgs>),
 }
 
 /// `swlog history`.

@@ -1,4 +1,4 @@
-//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log and events endpoints from the
+//! The demo: a real HTTP server on 127.0.0.1 serving the voice-log, events and list endpoints from the
 //! records in `assets/demo/` (events in `assets/demo/events/`), with Basic auth checked.
 //! `--demo` points the ordinary client at it, and the tests use the same server, so the demo
 //! exercises exactly the code users run.
@@ -16,6 +16,8 @@ use axum::routing::get;
 use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+pub mod list;
 
 use crate::api::endpoint::Endpoint;
 use crate::secret::Secret;
@@ -147,6 +149,9 @@ pub struct DemoOptions {
     /// whose clock is fixed near it); a real demo starts it minutes ago, or a call from the
     /// demo data's day would be too old to be refreshed live.
     pub live_started: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many logs the list endpoint generates besides the records (the cost measurements
+    /// use 100,000).
+    pub list_logs: usize,
 }
 
 impl Default for DemoOptions {
@@ -155,6 +160,7 @@ impl Default for DemoOptions {
             slow: Duration::from_secs(3),
             live_for: Duration::from_secs(20),
             live_started: None,
+            list_logs: list::GENERATED,
         }
     }
 }
@@ -166,6 +172,8 @@ struct Shared {
     options: DemoOptions,
     /// When [`ids::LIVE`] was first looked up: its call "ends" `live_for` later.
     live_since: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The list's logs, so that a listed log can be opened too.
+    logs: Arc<list::Logs>,
 }
 
 /// A running demo server. It stops when dropped.
@@ -189,17 +197,29 @@ impl DemoServer {
             .collect();
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
+        let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
+        let logs = Arc::new(list::Logs::new(
+            chrono::Utc::now(),
+            &bodies,
+            options.list_logs,
+        ));
         let shared = Arc::new(Shared {
             records,
             events: EVENTS.iter().copied().collect(),
             authorization: format!("Basic {credentials}"),
             options,
             live_since: std::sync::Mutex::new(None),
+            logs: Arc::clone(&logs),
         });
         let app = Router::new()
             .route("/api/voice/logs/{id}", get(voice_log))
             .route("/api/voice/logs/{id}/events", get(voice_log_events))
-            .with_state(shared);
+            .with_state(Arc::clone(&shared))
+            .merge(list::router(
+                logs,
+                shared.authorization.clone(),
+                format!("http://{addr}"),
+            ));
         let stop = CancellationToken::new();
         let stopped = stop.clone();
         tokio::spawn(async move {
@@ -337,7 +357,10 @@ async fn voice_log(
     match shared.records.get(&id) {
         Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
         Some(body) => json(StatusCode::OK, *body),
-        None => not_found(),
+        None => match shared.logs.get(&id) {
+            Some(body) => json(StatusCode::OK, body.to_owned()),
+            None => not_found(),
+        },
     }
 }
 
@@ -351,6 +374,9 @@ async fn voice_log_events(
         return refused;
     }
     if !shared.records.contains_key(&id) {
+        if shared.logs.get(&id).is_some() {
+            return json(StatusCode::OK, r#"{"data":[]}"#);
+        }
         return not_found();
     }
     match shared.events.get(id.as_str()) {

@@ -224,7 +224,17 @@ impl Client {
 
     /// GETs `path` and returns the body as a JSON object, retrying what is worth retrying.
     async fn get_object(&self, path: &str) -> Result<(Map<String, Value>, String, u32), ApiError> {
-        let url = self.endpoint.url(path);
+        self.get_object_at(self.endpoint.url(path), self.options.max_body)
+            .await
+    }
+
+    /// GETs `url` (already checked to be on the endpoint's origin) as a JSON object of at most
+    /// `max_body` bytes, retrying what is worth retrying. List pages use it with their own cap.
+    pub(super) async fn get_object_at(
+        &self,
+        url: reqwest::Url,
+        max_body: usize,
+    ) -> Result<(Map<String, Value>, String, u32), ApiError> {
         let host = url.host_str().unwrap_or_default().to_owned();
         let mut attempt = 0;
         loop {
@@ -275,7 +285,7 @@ impl Client {
                     location: redirect_target(&url, response.headers()),
                 });
             }
-            let bytes = self.read_body(response, &host, attempt).await?;
+            let bytes = self.read_body(response, &host, attempt, max_body).await?;
             return self.interpret(status, is_html, bytes, attempt);
         }
     }
@@ -286,8 +296,8 @@ impl Client {
         mut response: reqwest::Response,
         host: &str,
         attempt: u32,
+        limit: usize,
     ) -> Result<Vec<u8>, ApiError> {
-        let limit = self.options.max_body;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(ApiError::TooLarge { limit });
         }

@@ -90,7 +90,7 @@ fn welcome(app: &App, doc: &mut Doc) {
         (A::Quit, "quit"),
     ];
     doc.para(
-        &super::bindings::key_hints(app.pane_context(), &hints),
+        super::bindings::key_hints(app.pane_context(), &hints),
         Role::Dim,
     );
 }

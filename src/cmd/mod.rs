@@ -64,6 +64,9 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::Get(args)) => get::command(&cli.global, &args, out, err).await?,
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
+        Some(Command::List(args)) => {
+            crate::list::cmd::command(&cli.global, &args, out, err).await?
+        }
         None => inspect::command(&cli.global, cli.id, err).await?,
     };
     // Line-buffered output keeps its last bytes until now: a full disk must show here.

@@ -1,0 +1,362 @@
+//! `GET /api/voice/logs` as a stream of pages: follows `links.next` only, never to another
+//! origin and never twice to one URL, and steps the page size down when the server refuses it.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::NaiveDate;
+use futures::Stream;
+use reqwest::Url;
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use super::client::Client;
+use super::error::ApiError;
+use crate::text::{excerpt, sanitize, truncate_chars};
+
+/// The page sizes tried in turn: the documented maximum, the reported live maximum, the default.
+pub const PAGE_SIZES: [u32; 3] = [1000, 200, 50];
+
+/// The largest list page accepted: 1,000 rows of a few KB each, with room to spare.
+pub const MAX_PAGE_BODY: usize = 16 * 1024 * 1024;
+
+/// The page size the server accepted, remembered for the session so that a refused size is
+/// not tried again. Clones share the memory.
+#[derive(Debug, Clone, Default)]
+pub struct PageSizeMemory(Arc<AtomicU32>);
+
+impl PageSizeMemory {
+    /// The largest size still worth asking for, if one was refused.
+    pub fn ceiling(&self) -> Option<u32> {
+        match self.0.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(n),
+        }
+    }
+
+    fn lower_to(&self, size: u32) {
+        self.0.store(size, Ordering::Relaxed);
+    }
+}
+
+/// What to ask the list endpoint for.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    /// `created_after`, a UTC date.
+    pub created_after: Option<NaiveDate>,
+    /// `created_before`, a UTC date.
+    pub created_before: Option<NaiveDate>,
+    /// `include_deleted=true`.
+    pub include_deleted: bool,
+    /// The most rows wanted in all (a page need not be larger).
+    pub want: Option<usize>,
+    /// The page size that worked before.
+    pub memory: PageSizeMemory,
+}
+
+impl ListRequest {
+    fn page_size(&self) -> u32 {
+        let ceiling = self.memory.ceiling().unwrap_or(PAGE_SIZES[0]);
+        let want = self.want.map_or(PAGE_SIZES[0], |w| {
+            u32::try_from(w.max(1)).unwrap_or(u32::MAX)
+        });
+        ceiling.min(want).min(PAGE_SIZES[0])
+    }
+}
+
+/// One page of rows.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The rows that are JSON objects, in the order sent.
+    pub rows: Vec<Map<String, Value>>,
+    /// Rows that were not objects, skipped.
+    pub skipped: usize,
+    /// Requests this page took, retries included.
+    pub attempts: u32,
+    /// The page size asked for on the first page (later pages follow the server's links).
+    pub page_size: u32,
+}
+
+/// Why paging stopped early. Rows already yielded stay valid.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ListError {
+    /// The request failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A `next` link to another scheme, host or port: no request was made to it.
+    #[error(
+        "the server's next-page link points to another origin ({origin}): not followed, so the credentials stay with {ours}"
+    )]
+    ForeignNext {
+        /// The link's `host:port`, sanitised.
+        origin: String,
+        /// Ours, for the message.
+        ours: String,
+    },
+    /// A `next` link that was already visited.
+    #[error("the server's next-page link loops back to a page already read: {url}")]
+    Loop {
+        /// The link, sanitised and shortened.
+        url: String,
+    },
+    /// A `next` link that is not a URL.
+    #[error("the server's next-page link is not a URL: {link}")]
+    BadNext {
+        /// The link, sanitised and shortened.
+        link: String,
+    },
+    /// A success body without a `data` array.
+    #[error("a list page without a `data` array: {excerpt}")]
+    NotAPage {
+        /// The start of the body.
+        excerpt: String,
+    },
+}
+
+/// `host:port` of a URL, with the scheme's default port filled in.
+fn origin_of(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port_or_known_default() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn shown(s: &str) -> String {
+    truncate_chars(&sanitize(s), 200).into_owned()
+}
+
+/// Where the pager is.
+struct Pager<'a> {
+    client: &'a Client,
+    request: ListRequest,
+    /// The first page's URL without `page_size`, to retry with a smaller one.
+    first: Url,
+    next: Option<Url>,
+    visited: HashSet<String>,
+    page_size: u32,
+    /// Whether a page has arrived (the page size is only stepped down on the first).
+    started: bool,
+    /// A bad `next` link, yielded after the page that carried it so that its rows count.
+    failed: Option<ListError>,
+}
+
+impl Client {
+    /// Pages through `GET /api/voice/logs` as `request` asks, newest first. The stream ends
+    /// after the last page or after the first error, which it yields.
+    pub fn list(&self, request: ListRequest) -> impl Stream<Item = Result<Page, ListError>> + '_ {
+        let mut first = self.endpoint().url("/api/voice/logs");
+        {
+            let mut q = first.query_pairs_mut();
+            if request.include_deleted {
+                q.append_pair("include_deleted", "true");
+            }
+            if let Some(d) = request.created_after {
+                q.append_pair("created_after", &d.format("%Y-%m-%d").to_string());
+            }
+            if let Some(d) = request.created_before {
+                q.append_pair("created_before", &d.format("%Y-%m-%d").to_string());
+            }
+        }
+        let page_size = request.page_size();
+        let pager = Pager {
+            client: self,
+            request,
+            next: Some(with_page_size(&first, page_size)),
+            first,
+            visited: HashSet::new(),
+            page_size,
+            started: false,
+            failed: None,
+        };
+        futures::stream::unfold(pager, |mut pager| async move {
+            if let Some(e) = pager.failed.take() {
+                return Some((Err(e), pager));
+            }
+            let url = pager.next.take()?;
+            let item = pager.fetch(url).await;
+            Some((item, pager))
+        })
+    }
+}
+
+fn with_page_size(url: &Url, size: u32) -> Url {
+    let mut u = url.clone();
+    u.query_pairs_mut()
+        .append_pair("page_size", &size.to_string());
+    u
+}
+
+impl Pager<'_> {
+    /// Fetches `url` (stepping the page size down on a 422 about it) and sets up the next one.
+    async fn fetch(&mut self, mut url: Url) -> Result<Page, ListError> {
+        let (raw, attempts) = loop {
+            self.visited.insert(url.as_str().to_owned());
+            match self.client.get_object_at(url.clone(), MAX_PAGE_BODY).await {
+                Ok((raw, _, attempts)) => break (raw, attempts),
+                Err(e) if !self.started && refuses_page_size(&e) => {
+                    let Some(smaller) = PAGE_SIZES.into_iter().find(|s| *s < self.page_size) else {
+                        return Err(e.into());
+                    };
+                    tracing::debug!(from = self.page_size, to = smaller, "page size refused");
+                    self.page_size = smaller;
+                    self.request.memory.lower_to(smaller);
+                    url = with_page_size(&self.first, smaller);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        self.started = true;
+        self.read(raw, attempts)
+    }
+
+    /// Splits a page body into its rows and checks where `links.next` points.
+    fn read(&mut self, raw: Map<String, Value>, attempts: u32) -> Result<Page, ListError> {
+        let body = split_page(raw)?;
+        let page = Page {
+            skipped: body.skipped,
+            rows: body.rows,
+            attempts,
+            page_size: self.page_size,
+        };
+        if let Some(next) = body.next {
+            match self.check_next(&next) {
+                Ok(url) => self.next = Some(url),
+                Err(e) => self.failed = Some(e),
+            }
+        }
+        Ok(page)
+    }
+
+    /// The next page's URL, if it is on our origin and not yet visited.
+    fn check_next(&self, next: &str) -> Result<Url, ListError> {
+        // A relative link is read against the first page's URL, as a browser would.
+        let url = self
+            .first
+            .join(next)
+            .map_err(|_| ListError::BadNext { link: shown(next) })?;
+        if !same_origin(&url, &self.first) {
+            return Err(ListError::ForeignNext {
+                origin: shown(&origin_of(&url)),
+                ours: shown(&origin_of(&self.first)),
+            });
+        }
+        if self.visited.contains(url.as_str()) {
+            return Err(ListError::Loop {
+                url: shown(url.as_str()),
+            });
+        }
+        Ok(url)
+    }
+}
+
+/// A page body taken apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageBody {
+    /// The rows that are JSON objects.
+    pub rows: Vec<Map<String, Value>>,
+    /// Rows that were not objects.
+    pub skipped: usize,
+    /// `links.next`, unchecked.
+    pub next: Option<String>,
+}
+
+/// Takes a decoded page body apart: `data` must be an array; any `links.next` string is kept
+/// for the caller to check.
+pub fn split_page(mut raw: Map<String, Value>) -> Result<PageBody, ListError> {
+    let next = raw
+        .get("links")
+        .and_then(|l| l.get("next"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let Some(Value::Array(data)) = raw.remove("data") else {
+        let body = Value::Object(raw).to_string();
+        return Err(ListError::NotAPage {
+            excerpt: excerpt(body.as_bytes()),
+        });
+    };
+    let total = data.len();
+    let rows: Vec<Map<String, Value>> = data
+        .into_iter()
+        .filter_map(|v| match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    Ok(PageBody {
+        skipped: total - rows.len(),
+        rows,
+        next,
+    })
+}
+
+/// Whether a 422 names `page_size`.
+fn refuses_page_size(e: &ApiError) -> bool {
+    match e {
+        ApiError::Unprocessable { items, .. } => items.iter().any(|i| {
+            [&i.attribute, &i.message]
+                .into_iter()
+                .flatten()
+                .any(|s| s.contains("page_size"))
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::{ErrorItem, Target};
+
+    #[test]
+    fn page_size_follows_the_limit_and_the_memory() {
+        let mut r = ListRequest::default();
+        assert_eq!(r.page_size(), 1000);
+        r.want = Some(20);
+        assert_eq!(r.page_size(), 20);
+        r.want = Some(0);
+        assert_eq!(r.page_size(), 1);
+        r.want = None;
+        r.memory.lower_to(200);
+        assert_eq!(r.page_size(), 200);
+        assert_eq!(r.clone().memory.ceiling(), Some(200), "clones share it");
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let a = Url::parse("https://acme.signalwire.com/api/voice/logs").unwrap();
+        let same = Url::parse("https://acme.signalwire.com:443/api/voice/logs?x=1").unwrap();
+        assert!(same_origin(&a, &same));
+        for other in [
+            "http://acme.signalwire.com/api",
+            "https://evil.example/api",
+            "https://acme.signalwire.com:8443/api",
+        ] {
+            assert!(!same_origin(&a, &Url::parse(other).unwrap()), "{other}");
+        }
+        assert_eq!(origin_of(&a), "acme.signalwire.com:443");
+    }
+
+    #[test]
+    fn only_a_422_about_page_size_steps_down() {
+        let item = |attribute: &str| ErrorItem {
+            attribute: Some(attribute.to_owned()),
+            ..ErrorItem::default()
+        };
+        let e = |items| ApiError::Unprocessable {
+            items,
+            target: Target::default(),
+        };
+        assert!(refuses_page_size(&e(vec![item("page_size")])));
+        assert!(!refuses_page_size(&e(vec![item("created_after")])));
+        assert!(!refuses_page_size(&ApiError::RateLimited { attempts: 3 }));
+    }
+}

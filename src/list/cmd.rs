@@ -1,0 +1,313 @@
+//! `swlog list [QUERY]... [flags]`: parse the search (nothing is sent if it cannot be
+//! understood), scan the window, print the matched rows as a table, JSON, NDJSON or CSV.
+//! Listed rows are not lookups: nothing is put in the history.
+
+use std::io::{IsTerminal, Write};
+
+use clap::{Args, ValueEnum};
+
+use super::row::{COLUMNS, Row};
+use super::scan::{self, Limits, Progress, Scan, Scanner, Stop};
+use super::table;
+use crate::api::error::ErrorClass;
+use crate::api::list::{ListError, PageSizeMemory};
+use crate::cli::Global;
+use crate::cmd::{Error, Exit};
+use crate::export::csv::CsvOut;
+use crate::export::ndjson;
+use crate::present::format::Clock;
+use crate::query::{Query, QueryError, Term, terms};
+use crate::session::Session;
+
+/// Exit codes of `swlog list`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  the scan finished (also when nothing matched: stderr says so)
+  2  usage or configuration error (a search word it cannot understand: nothing is sent)
+  4  authentication or authorisation refused
+  5  network, server or paging fault (the rows found before it are still printed)";
+
+const QUERY_HELP: &str = "\
+Search words (all must match):
+  +1 415 555 0123, (415) 555-0123, 4155550123   a number in from or to (digits in a row)
+  from:NUMBER  to:NUMBER                        the number on one side only
+  since:2h  until:30m  on:2026-11-24            the window (m h d w; a date is local midnight;
+                                                RFC 3339 works)
+  status:failed,busy  type:sip,pstn  dir:inbound  min:30s  parent:ID  deleted:yes
+  any other word                                part of from or to, any case
+Examples:
+  swlog list since:1d (415) 555-0123
+  swlog list --since 2h status:failed --format csv > failed.csv";
+
+/// `swlog list`.
+#[derive(Debug, Args)]
+#[command(after_help = format!("{QUERY_HELP}\n\n{EXIT_CODES}"))]
+pub struct ListArgs {
+    /// Search words: numbers, key:value filters, parts of from/to (see below).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Start of the window: 30m, 2h, 3d, 1w, a date (local midnight) or RFC 3339.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// End of the window (exclusive), as --since.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// One local day, e.g. 2026-11-24.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// A number (or part of a URI) in `from`.
+    #[arg(long, value_name = "NUMBER")]
+    pub from: Option<String>,
+    /// A number (or part of a URI) in `to`.
+    #[arg(long, value_name = "NUMBER")]
+    pub to: Option<String>,
+    /// A number in `from` or `to`.
+    #[arg(long, value_name = "NUMBER")]
+    pub number: Option<String>,
+    /// Statuses, comma-separated (e.g. failed,busy).
+    #[arg(long, value_name = "LIST")]
+    pub status: Option<String>,
+    /// Types, comma-separated: sip, pstn, webrtc, laml, video, dialogflow, fabric or wire names.
+    #[arg(long = "type", value_name = "LIST")]
+    pub kind: Option<String>,
+    /// inbound or outbound.
+    #[arg(long, value_name = "DIR")]
+    pub direction: Option<String>,
+    /// The shortest duration, e.g. 30s or 2m.
+    #[arg(long, value_name = "DURATION")]
+    pub min_duration: Option<String>,
+    /// Only legs whose parent is this log ID.
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+    /// Include deleted logs.
+    #[arg(long)]
+    pub include_deleted: bool,
+    /// Matched rows printed at most.
+    #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub limit: u64,
+    /// Rows scanned at most.
+    #[arg(long, default_value_t = 100_000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub max_scan: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Output formats of `swlog list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns: created (local time), type, from, to, status, duration, charge, ID.
+    Table,
+    /// One JSON array of the rows as received.
+    Json,
+    /// One row a line, as received.
+    Ndjson,
+    /// RFC 4180 CSV with a header; formulas guarded.
+    Csv,
+}
+
+impl ListArgs {
+    /// The search: the words, then each flag as the word it stands for.
+    pub fn query(&self, clock: &Clock) -> Result<Query, QueryError> {
+        let mut all = terms(&self.query.join(" "));
+        let flags = [
+            ("since", &self.since),
+            ("until", &self.until),
+            ("on", &self.on),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("number", &self.number),
+            ("status", &self.status),
+            ("type", &self.kind),
+            ("dir", &self.direction),
+            ("min", &self.min_duration),
+            ("parent", &self.parent),
+        ];
+        for (key, value) in flags {
+            if let Some(v) = value {
+                all.push(Term::keyed(key, v));
+            }
+        }
+        if self.include_deleted {
+            all.push(Term::keyed("deleted", "yes"));
+        }
+        Query::from_terms(all, clock)
+    }
+
+    fn limits(&self) -> Limits {
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            limit: size(self.limit),
+            max_scan: size(self.max_scan),
+        }
+    }
+}
+
+/// Runs `swlog list` on the process's stdout and stderr; returns the exit code.
+pub async fn command(
+    global: &Global,
+    args: &ListArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let clock = Clock::system();
+    let color = std::io::stdout().is_terminal()
+        && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
+    let progress = std::io::stderr().is_terminal() && !args.quiet;
+    Ok(run(global, args, &clock, color, progress, out, err).await?)
+}
+
+/// `swlog list` on any writers.
+pub async fn run(
+    global: &Global,
+    args: &ListArgs,
+    clock: &Clock,
+    color: bool,
+    progress: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let query = match args.query(clock) {
+        Ok(q) => q,
+        Err(e) => {
+            writeln!(err, "swlog: {e}")?;
+            return Ok(Exit::Usage);
+        }
+    };
+    let session = match Session::open(global).await {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "swlog: {e}")?;
+            return Ok(e.exit());
+        }
+    };
+    for w in &session.settings.warnings {
+        writeln!(err, "swlog: warning: {w}")?;
+    }
+    if global.demo {
+        writeln!(
+            err,
+            "swlog: demo data from the built-in demo server at {}",
+            session.client.endpoint().base()
+        )?;
+    }
+    let scanner = Scanner::new(query, args.limits());
+    let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |p| {
+        if progress {
+            // Progress is best effort: a failed write to stderr must not stop the scan.
+            let _ = write!(err, "\r\x1b[2K{}", progress_line(p, clock));
+            let _ = err.flush();
+        }
+    })
+    .await;
+    if progress {
+        write!(err, "\r\x1b[2K")?;
+    }
+    print(&scan.rows, args.format, clock, color, out)?;
+    out.flush()?;
+    report(&scan, args, clock, err)
+}
+
+/// `3 pages · 2,847 logs scanned · 12 match · back to 2026-11-25 13:02:11 +01:00`.
+pub fn progress_line(p: &Progress, clock: &Clock) -> String {
+    let mut s = format!(
+        "{} {} · {} logs scanned · {} match",
+        p.pages,
+        if p.pages == 1 { "page" } else { "pages" },
+        p.scanned,
+        p.matched
+    );
+    if let Some(t) = p.oldest {
+        s.push_str(&format!(" · back to {}", clock.local(t)));
+    }
+    s
+}
+
+fn print(
+    rows: &[Row],
+    format: ListFormat,
+    clock: &Clock,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        ListFormat::Table if rows.is_empty() => Ok(()),
+        ListFormat::Table => out.write_all(table::render(rows, clock, color).as_bytes()),
+        ListFormat::Json => {
+            let mut array = ndjson::JsonArray::new(out)?;
+            for r in rows {
+                array.push(&r.raw)?;
+            }
+            array.finish()
+        }
+        ListFormat::Ndjson => rows.iter().try_for_each(|r| ndjson::line(out, &r.raw)),
+        ListFormat::Csv => {
+            let mut csv = CsvOut::new(out, &COLUMNS)?;
+            for r in rows {
+                csv.row(r.cells.iter().map(String::as_str))?;
+            }
+            csv.finish()
+        }
+    }
+}
+
+/// Says on stderr why the scan stopped and returns the exit code.
+fn report(
+    scan: &Scan,
+    args: &ListArgs,
+    clock: &Clock,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let p = &scan.progress;
+    if p.skipped > 0 {
+        writeln!(
+            err,
+            "swlog: {} rows were not JSON objects and were skipped",
+            p.skipped
+        )?;
+    }
+    let back_to = p
+        .oldest
+        .map(|t| format!(", back to {}", clock.local(t)))
+        .unwrap_or_default();
+    match &scan.end {
+        Ok(Stop::Limit) => writeln!(
+            err,
+            "swlog: limit reached ({} matches after {} logs scanned{back_to}): narrow the window or raise --limit",
+            p.matched, p.scanned
+        )?,
+        Ok(Stop::ScanCap) => writeln!(
+            err,
+            "swlog: scan cap reached ({} logs scanned{back_to}, {} matched): narrow the window or raise --max-scan (now {})",
+            p.scanned, p.matched, args.max_scan
+        )?,
+        Ok(Stop::LastPage | Stop::PastWindow) => {}
+        Err(e) => {
+            writeln!(
+                err,
+                "swlog: the scan stopped after {} logs ({} matched, printed above): {e}",
+                p.scanned, p.matched
+            )?;
+            return Ok(exit_code(e));
+        }
+    }
+    if p.matched == 0 {
+        writeln!(
+            err,
+            "swlog: no logs matched ({} scanned{back_to})",
+            p.scanned
+        )?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// The exit code of a fault: 4 for refused credentials, 5 for everything else.
+pub fn exit_code(e: &ListError) -> Exit {
+    match e {
+        ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
+        _ => Exit::Remote,
+    }
+}

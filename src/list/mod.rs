@@ -1,0 +1,10 @@
+//! `swlog list`: find logs without their ID by paging a time window and filtering locally.
+//! The engine ([`scan`]) is shared with the inspector; [`cmd`] is the command.
+
+pub mod cmd;
+pub mod row;
+pub mod scan;
+pub mod table;
+
+pub use row::Row;
+pub use scan::{Limits, Progress, Scan, Scanner, Stop};

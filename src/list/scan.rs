@@ -1,0 +1,180 @@
+//! The scan: pages in, matched rows out, and the reason it stopped. [`Scanner`] is the pure
+//! part (no I/O), fed one page at a time, so that the CLI, the inspector, the bench and the fuzz
+//! target all filter the same way; [`run`] drives it over [`Client::list`].
+
+use chrono::{DateTime, Days, Utc};
+use futures::StreamExt;
+use serde_json::{Map, Value};
+
+use super::row::Row;
+use crate::api::list::{ListError, ListRequest, PageSizeMemory};
+use crate::api::{Client, VoiceLog};
+use crate::query::Query;
+
+/// How far a scan may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Matched rows kept at most.
+    pub limit: usize,
+    /// Rows scanned at most.
+    pub max_scan: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            limit: 500,
+            max_scan: 100_000,
+        }
+    }
+}
+
+/// Why a scan ended without a fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The server had no more pages.
+    LastPage,
+    /// A whole page was older than the window's start.
+    PastWindow,
+    /// `limit` rows matched.
+    Limit,
+    /// `max_scan` rows were scanned.
+    ScanCap,
+}
+
+/// How far a scan has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Pages read.
+    pub pages: usize,
+    /// Rows looked at.
+    pub scanned: usize,
+    /// Rows that matched.
+    pub matched: usize,
+    /// The oldest `created_at` seen.
+    pub oldest: Option<DateTime<Utc>>,
+    /// Rows that were not JSON objects, skipped.
+    pub skipped: usize,
+}
+
+/// Filters pages as they come, keeping only what matched.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    query: Query,
+    limits: Limits,
+    /// The matched rows, in the order the server sent them.
+    pub rows: Vec<Row>,
+    /// How far it has got.
+    pub progress: Progress,
+}
+
+impl Scanner {
+    /// A scanner for `query` within `limits`.
+    pub fn new(query: Query, limits: Limits) -> Self {
+        Self {
+            query,
+            limits,
+            rows: Vec::new(),
+            progress: Progress::default(),
+        }
+    }
+
+    /// The query being run.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// Filters one page's rows; `Some` when the scan should stop here.
+    pub fn feed(&mut self, rows: Vec<Map<String, Value>>, skipped: usize) -> Option<Stop> {
+        self.progress.pages += 1;
+        self.progress.skipped += skipped;
+        let since = self.query.since;
+        // Rows come newest first, but that is observed, not promised: only a page whose every
+        // row is dated before the window ends the scan.
+        let mut all_older = since.is_some() && !rows.is_empty();
+        for raw in rows {
+            if self.progress.scanned >= self.limits.max_scan {
+                return Some(Stop::ScanCap);
+            }
+            self.progress.scanned += 1;
+            let log = VoiceLog::from_object(raw);
+            let created = log.created_at.get();
+            if let Some(t) = created {
+                self.progress.oldest = Some(self.progress.oldest.map_or(t, |o| o.min(t)));
+            }
+            all_older &= matches!((created, since), (Some(t), Some(s)) if t < s);
+            if self.query.matches(&log) {
+                self.rows.push(Row::of(&log));
+                self.progress.matched += 1;
+                if self.progress.matched >= self.limits.limit {
+                    return Some(Stop::Limit);
+                }
+            }
+        }
+        if all_older {
+            Some(Stop::PastWindow)
+        } else if self.progress.scanned >= self.limits.max_scan {
+            Some(Stop::ScanCap)
+        } else {
+            None
+        }
+    }
+}
+
+/// How a scan ended.
+#[derive(Debug)]
+pub struct Scan {
+    /// The matched rows.
+    pub rows: Vec<Row>,
+    /// How far it got.
+    pub progress: Progress,
+    /// Why it stopped: a [`Stop`], or the fault that ended it (the rows before it are kept).
+    pub end: Result<Stop, ListError>,
+}
+
+/// The request for `query`: its window as UTC dates widened by a day each side, because the
+/// server's inclusivity and time zone are not documented; the exact window is applied here.
+pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> ListRequest {
+    let day = Days::new(1);
+    ListRequest {
+        created_after: query
+            .since
+            .and_then(|s| s.date_naive().checked_sub_days(day)),
+        created_before: query
+            .until
+            .and_then(|u| u.date_naive().checked_add_days(day)),
+        include_deleted: query.include_deleted,
+        // Without filters every row in the window matches: a page need not exceed the limit.
+        want: query.is_window_only().then_some(limits.limit),
+        memory,
+    }
+}
+
+/// Runs `scanner` over the list, calling `on_page` after each page.
+pub async fn run(
+    client: &Client,
+    mut scanner: Scanner,
+    memory: PageSizeMemory,
+    mut on_page: impl FnMut(&Progress),
+) -> Scan {
+    let request = request_for(&scanner.query, scanner.limits, memory);
+    let mut pages = std::pin::pin!(client.list(request));
+    let end = loop {
+        match pages.next().await {
+            None => break Ok(Stop::LastPage),
+            Some(Err(e)) => break Err(e),
+            Some(Ok(page)) => {
+                let stop = scanner.feed(page.rows, page.skipped);
+                on_page(&scanner.progress);
+                if let Some(stop) = stop {
+                    break Ok(stop);
+                }
+            }
+        }
+    };
+    Scan {
+        rows: scanner.rows,
+        progress: scanner.progress,
+        end,
+    }
+}

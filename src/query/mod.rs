@@ -1,0 +1,404 @@
+//! The search language shared by `swlog list` and the inspector's input: a time window, phone
+//! numbers in any common spelling, and `key:value` filters, parsed into a [`Query`] that says
+//! whether a voice log matches. Pure: the clock is passed in.
+
+mod matching;
+pub use matching::{duration_ms, has_digit_run};
+mod time;
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::api::LogType;
+use crate::present::format::Clock;
+use crate::text::{sanitize, truncate_chars};
+
+/// Which side of a call a number or word must be on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// `from` or `to`.
+    Either,
+    /// `from` only.
+    From,
+    /// `to` only.
+    To,
+}
+
+/// A phone number's digits, matched as a contiguous run of the digits of `from`/`to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// The digits typed, without punctuation.
+    pub digits: String,
+    /// Where to look.
+    pub side: Side,
+}
+
+/// A word matched as a case-insensitive substring of `from`/`to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word, lower-cased.
+    pub lower: String,
+    /// Where to look.
+    pub side: Side,
+}
+
+/// A parsed search. Every condition given must hold for a log to match.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    /// The window's start (inclusive).
+    pub since: Option<DateTime<Utc>>,
+    /// The window's end (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    /// Numbers, each on its side.
+    pub numbers: Vec<Number>,
+    /// Other words, each on its side.
+    pub words: Vec<Word>,
+    /// Accepted statuses, lower-cased; empty accepts any.
+    pub statuses: Vec<String>,
+    /// Accepted wire types; empty accepts any.
+    pub types: Vec<String>,
+    /// `inbound` or `outbound` (which also takes `outbound-api`, `outbound-dial`).
+    pub direction: Option<String>,
+    /// The shortest duration accepted, in milliseconds.
+    pub min_duration_ms: Option<i64>,
+    /// The parent leg's ID.
+    pub parent: Option<Uuid>,
+    /// Whether deleted logs are asked for and kept.
+    pub include_deleted: bool,
+}
+
+/// A word the query language does not understand. Nothing is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("cannot understand \"{word}\" in the search: {expected}")]
+pub struct QueryError {
+    /// The word, sanitised and shortened.
+    pub word: String,
+    /// What would be accepted there.
+    pub expected: String,
+}
+
+/// The keys of `key:value` words; a word with another prefix (`sip:…`, `whatsapp:…`) is text.
+const KEYS: &[&str] = &[
+    "since",
+    "until",
+    "on",
+    "from",
+    "to",
+    "number",
+    "status",
+    "type",
+    "dir",
+    "direction",
+    "min",
+    "parent",
+    "deleted",
+];
+
+/// The short type names and the wire types each stands for.
+const SHORT_TYPES: &[(&str, &[&str])] = &[
+    ("sip", &["relay_sip_call", "video_room_sip_leg"]),
+    ("pstn", &["relay_pstn_call", "video_room_pstn_leg"]),
+    ("webrtc", &["relay_webrtc_call"]),
+    ("laml", &["laml_call"]),
+    ("video", &["video_room_pstn_leg", "video_room_sip_leg"]),
+    ("dialogflow", &["dialogflow_call"]),
+    ("fabric", &["fabric_subscriber_device_leg"]),
+];
+
+const TIME_HELP: &str =
+    "a time like 30m, 2h, 3d, 1w, a date like 2026-11-24 (local midnight) or RFC 3339";
+
+/// One `key:value` or bare word of a query, before it is understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The key, lower-cased, if the word had a known one.
+    pub key: Option<String>,
+    /// The value.
+    pub value: String,
+}
+
+impl Term {
+    /// A term from a command-line flag (`--from VALUE` is `Term::keyed("from", VALUE)`).
+    pub fn keyed(key: &str, value: &str) -> Self {
+        Self {
+            key: Some(key.to_owned()),
+            value: value.to_owned(),
+        }
+    }
+}
+
+/// Splits free text into terms: whitespace separates words, and a known `key:` prefix makes a
+/// keyed term.
+pub fn terms(text: &str) -> Vec<Term> {
+    text.split_whitespace()
+        .map(|w| match w.split_once(':') {
+            Some((k, v)) if KEYS.contains(&k.to_ascii_lowercase().as_str()) => Term {
+                key: Some(k.to_ascii_lowercase()),
+                value: v.to_owned(),
+            },
+            _ => Term {
+                key: None,
+                value: w.to_owned(),
+            },
+        })
+        .collect()
+}
+
+/// Whether `s` looks like (part of) a phone number: digits and `+ ( ) - .` and spaces only,
+/// with at least one digit.
+pub fn is_number_like(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b" +()-.".contains(&b))
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn error(word: &str, expected: impl Into<String>) -> QueryError {
+    QueryError {
+        word: truncate_chars(&sanitize(word), 60).into_owned(),
+        expected: expected.into(),
+    }
+}
+
+impl Query {
+    /// Parses free text (the inspector's input, or `swlog list`'s words joined).
+    pub fn parse(text: &str, clock: &Clock) -> Result<Self, QueryError> {
+        Self::from_terms(terms(text), clock)
+    }
+
+    /// Understands `terms` in order. Adjacent number-looking words join into one number, so
+    /// `+1 415 555 0123` is one number, and so is `from:+1 415 555 0123`.
+    pub fn from_terms(terms: Vec<Term>, clock: &Clock) -> Result<Self, QueryError> {
+        let mut q = Query::default();
+        // The number being joined, if the last term was number-looking.
+        let mut open: Option<Number> = None;
+        for term in terms {
+            let bare_number = term.key.is_none() && is_number_like(&term.value);
+            if bare_number && let Some(n) = open.as_mut() {
+                n.digits.push_str(&digits(&term.value));
+                continue;
+            }
+            if let Some(n) = open.take() {
+                q.numbers.push(n);
+            }
+            match term.key.as_deref() {
+                None if bare_number => open = Some(number(&term.value, Side::Either)),
+                None => q.words.push(word(&term.value, Side::Either)),
+                Some(k @ ("from" | "to" | "number")) => {
+                    let side = match k {
+                        "from" => Side::From,
+                        "to" => Side::To,
+                        _ => Side::Either,
+                    };
+                    if is_number_like(&term.value) {
+                        open = Some(number(&term.value, side));
+                    } else if term.value.trim().is_empty() || k == "number" {
+                        return Err(error(
+                            &format!("{k}:{}", term.value),
+                            "a phone number like +14155550123 or (415) 555-0123",
+                        ));
+                    } else {
+                        q.words.push(word(&term.value, side));
+                    }
+                }
+                Some(key) => q.keyed(key, &term.value, clock)?,
+            }
+        }
+        if let Some(n) = open.take() {
+            q.numbers.push(n);
+        }
+        if let (Some(s), Some(u)) = (q.since, q.until)
+            && s >= u
+        {
+            return Err(error(
+                "until",
+                "a window whose end (until) comes after its start (since)",
+            ));
+        }
+        Ok(q)
+    }
+
+    fn keyed(&mut self, key: &str, value: &str, clock: &Clock) -> Result<(), QueryError> {
+        let shown = format!("{key}:{value}");
+        match key {
+            "since" => {
+                self.since =
+                    Some(time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?);
+            }
+            "until" => {
+                self.until =
+                    Some(time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?);
+            }
+            "on" => {
+                let (start, end) = time::day(value, clock)
+                    .ok_or_else(|| error(&shown, "a date like 2026-11-24"))?;
+                self.since = Some(start);
+                self.until = Some(end);
+            }
+            "status" => {
+                let list = list(value);
+                if list.is_empty() {
+                    return Err(error(&shown, "statuses like failed,busy,completed"));
+                }
+                self.statuses.extend(list);
+            }
+            "type" => {
+                let list = list(value);
+                if list.is_empty() {
+                    return Err(error(&shown, type_help()));
+                }
+                for t in list {
+                    self.types
+                        .extend(wire_types(&t).ok_or_else(|| error(&shown, type_help()))?);
+                }
+            }
+            "dir" | "direction" => {
+                let d = match value.to_ascii_lowercase().as_str() {
+                    "in" | "inbound" => "inbound",
+                    "out" | "outbound" => "outbound",
+                    "outbound-api" => "outbound-api",
+                    "outbound-dial" => "outbound-dial",
+                    _ => {
+                        return Err(error(
+                            &shown,
+                            "inbound, outbound, outbound-api or outbound-dial",
+                        ));
+                    }
+                };
+                self.direction = Some(d.to_owned());
+            }
+            "min" => {
+                self.min_duration_ms = Some(
+                    time::duration_ms(value)
+                        .ok_or_else(|| error(&shown, "a duration like 30s, 2m or 1h"))?,
+                );
+            }
+            "parent" => {
+                self.parent = Some(
+                    crate::api::extract_id(value)
+                        .map_err(|_| error(&shown, "a log ID (a UUID)"))?,
+                );
+            }
+            "deleted" => {
+                self.include_deleted = match value.to_ascii_lowercase().as_str() {
+                    "yes" | "true" | "y" | "1" => true,
+                    "no" | "false" | "n" | "0" => false,
+                    _ => return Err(error(&shown, "yes or no")),
+                };
+            }
+            _ => return Err(error(&shown, format!("one of {}", KEYS.join(", ")))),
+        }
+        Ok(())
+    }
+
+    /// Whether nothing narrows the search but the window: every log in it matches.
+    pub fn is_window_only(&self) -> bool {
+        self.numbers.is_empty()
+            && self.words.is_empty()
+            && self.statuses.is_empty()
+            && self.types.is_empty()
+            && self.direction.is_none()
+            && self.min_duration_ms.is_none()
+            && self.parent.is_none()
+    }
+
+    /// The query in a few words, for a hint or a progress line: `number 4155550123 · since 2h`.
+    pub fn describe(&self, clock: &Clock) -> String {
+        let mut parts = Vec::new();
+        for n in &self.numbers {
+            parts.push(format!("{}number {}", side_word(n.side), n.digits));
+        }
+        for w in &self.words {
+            parts.push(format!("{}\"{}\"", side_word(w.side), sanitize(&w.lower)));
+        }
+        if !self.statuses.is_empty() {
+            parts.push(format!("status {}", sanitize(&self.statuses.join(","))));
+        }
+        if !self.types.is_empty() {
+            parts.push(format!("type {}", self.types.join(",")));
+        }
+        if let Some(d) = &self.direction {
+            parts.push(d.clone());
+        }
+        if let Some(ms) = self.min_duration_ms {
+            parts.push(format!("≥ {}s", ms / 1000));
+        }
+        if let Some(p) = self.parent {
+            parts.push(format!("parent {p}"));
+        }
+        if self.include_deleted {
+            parts.push("with deleted".to_owned());
+        }
+        if let Some(s) = self.since {
+            parts.push(format!("since {}", clock.local(s)));
+        }
+        if let Some(u) = self.until {
+            parts.push(format!("until {}", clock.local(u)));
+        }
+        if parts.is_empty() {
+            "every log".to_owned()
+        } else {
+            parts.join(" · ")
+        }
+    }
+}
+
+fn side_word(side: Side) -> &'static str {
+    match side {
+        Side::Either => "",
+        Side::From => "from ",
+        Side::To => "to ",
+    }
+}
+
+fn number(value: &str, side: Side) -> Number {
+    Number {
+        digits: digits(value),
+        side,
+    }
+}
+
+fn word(value: &str, side: Side) -> Word {
+    Word {
+        lower: value.to_lowercase(),
+        side,
+    }
+}
+
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The wire types a `type:` value stands for: a short form, a known wire name, or a newer wire
+/// name this version does not know (lower-case letters, digits and `_`, with at least one `_`).
+fn wire_types(value: &str) -> Option<Vec<String>> {
+    if let Some((_, wires)) = SHORT_TYPES.iter().find(|(short, _)| *short == value) {
+        return Some(wires.iter().map(|w| (*w).to_owned()).collect());
+    }
+    let wire_like = value.contains('_')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    (LogType::from_wire(value).is_some() || wire_like).then(|| vec![value.to_owned()])
+}
+
+fn type_help() -> String {
+    let shorts: Vec<&str> = SHORT_TYPES.iter().map(|(s, _)| *s).collect();
+    let wires: Vec<&str> = LogType::ALL.iter().map(|t| t.wire()).collect();
+    format!(
+        "{}, or a wire name: {}",
+        shorts.join(", "),
+        wires.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+use chrono::{Duration, FixedOffset, TimeZone, Utc};
+use serde_json::{Value, json};
+
+use super::*;
+use crate::api::VoiceLog;
+
+fn clock() -> Clock {
+    Clock {
+        now: Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap(),
+        zone: FixedOffset::east_opt(0),
+    }
+}
+
+fn q(text: &str) -> Query {
+    Query::parse(text, &clock()).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn log(v: Value) -> VoiceLog {
+    let Value::Object(m) = v else {
+        panic!("object")
+    };
+    VoiceLog::from_object(m)
+}
+
+fn call(from: &str, to: &str) -> VoiceLog {
+    log(json!({
+        "id": "b7182dc2-00f3-40e4-a5ce-20f164b329df", "type": "relay_pstn_call",
+        "from": from, "to": to, "status": "failed", "direction": "outbound-api",
+        "created_at": "2026-11-25T14:00:00Z", "duration_ms": 31000,
+        "parent_id": "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"
+    }))
+}
+
+#[test]
+fn every_common_spelling_of_a_number_is_one_number() {
+    for text in [
+        "+1 415 555 0123",
+        "(415) 555-0123",
+        "415.555.0123",
+        "4155550123",
+        "+14155550123",
+        "415 555 0123",
+    ] {
+        let query = q(text);
+        assert_eq!(query.numbers.len(), 1, "{text}");
+        assert!(query.words.is_empty(), "{text}");
+        assert!(query.numbers[0].digits.ends_with("4155550123"), "{text}");
+    }
+}
+
+#[test]
+fn a_number_matches_as_a_digit_run_of_from_or_to() {
+    let query = q("(415) 555-0123");
+    for (from, to) in [
+        ("+14155550123", "+12065553434"),
+        ("+12065553434", "sip:+14155550123@pbx.example.com"),
+        ("+12065553434", "whatsapp:+14155550123"),
+    ] {
+        assert!(query.matches(&call(from, to)), "{from} {to}");
+    }
+    assert!(!query.matches(&call("+14155550124", "+12065553434")));
+    assert!(
+        !query.matches(&call("+1415555", "0123")),
+        "digits are not joined across sides"
+    );
+}
+
+#[test]
+fn from_and_to_restrict_the_side() {
+    let c = call("+14155550123", "+12065553434");
+    assert!(q("from:+1 415 555 0123").matches(&c));
+    assert!(!q("to:+1 415 555 0123").matches(&c));
+    assert!(q("to:2065553434").matches(&c));
+    let query = q("from:+1 415 555 0123");
+    assert_eq!(query.numbers[0].side, Side::From);
+    assert_eq!(query.numbers[0].digits, "14155550123");
+}
+
+#[test]
+fn other_words_are_substrings_of_from_or_to_in_any_case() {
+    let c = call("sip:Alice@PBX.example.com", "+12065553434");
+    assert!(q("alice").matches(&c));
+    assert!(q("pbx.EXAMPLE").matches(&c));
+    assert!(q("sip:alice@pbx.example.com").matches(&c));
+    assert!(!q("bob").matches(&c));
+    assert!(q("from:alice").matches(&c));
+    assert!(!q("to:alice").matches(&c));
+}
+
+#[test]
+fn status_type_direction_duration_and_parent() {
+    let c = call("+14155550123", "+12065553434");
+    assert!(q("status:busy,FAILED").matches(&c));
+    assert!(!q("status:completed").matches(&c));
+    assert!(q("type:pstn").matches(&c));
+    assert!(q("type:relay_pstn_call").matches(&c));
+    assert!(!q("type:sip,webrtc").matches(&c));
+    assert!(q("dir:outbound").matches(&c), "outbound takes outbound-api");
+    assert!(!q("dir:inbound").matches(&c));
+    assert!(q("min:30s").matches(&c));
+    assert!(!q("min:32s").matches(&c));
+    assert!(q("parent:3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11").matches(&c));
+    assert!(!q("parent:00000000-0000-4000-8000-000000000404").matches(&c));
+}
+
+#[test]
+fn unknown_types_can_be_asked_for_by_wire_name() {
+    let c = log(
+        json!({"type": "relay_ai_call", "from": "+1", "to": "+2", "created_at": "2026-11-25T14:00:00Z"}),
+    );
+    assert!(q("type:relay_ai_call").matches(&c));
+    assert!(!q("type:sip").matches(&c));
+}
+
+#[test]
+fn deleted_rows_only_with_deleted_yes() {
+    let d = log(
+        json!({"id": "4a6c8e0a-2c4e-4a6c-8e0a-2c4e6a8c0e91", "discarded_at": "2026-11-25T14:00:00Z", "created_at": "2026-11-25T13:00:00Z"}),
+    );
+    assert!(!q("").matches(&d));
+    assert!(q("deleted:yes").matches(&d));
+}
+
+#[test]
+fn the_window_is_inclusive_at_its_start_and_exclusive_at_its_end() {
+    let query = q("since:2026-11-25T13:00:00Z until:2026-11-25T14:00:00Z");
+    let at = |t: &str| log(json!({"type": "laml_call", "created_at": t}));
+    assert!(query.matches(&at("2026-11-25T13:00:00Z")));
+    assert!(query.matches(&at("2026-11-25T13:59:59Z")));
+    assert!(!query.matches(&at("2026-11-25T12:59:59Z")));
+    assert!(!query.matches(&at("2026-11-25T14:00:00Z")));
+    assert!(
+        !query.matches(&log(json!({"type": "laml_call"}))),
+        "no created_at: outside"
+    );
+}
+
+#[test]
+fn since_on_and_relative_times() {
+    let c = clock();
+    assert_eq!(q("since:2h").since, Some(c.now - Duration::hours(2)));
+    let on = q("on:2026-11-24");
+    assert_eq!(
+        on.since,
+        Some(Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap())
+    );
+    assert_eq!(
+        on.until,
+        Some(Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap())
+    );
+}
+
+#[test]
+fn flags_and_words_are_the_same_terms() {
+    let by_flag = Query::from_terms(
+        vec![
+            Term::keyed("from", "+1 415 555 0123"),
+            Term::keyed("status", "failed"),
+        ],
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(by_flag, q("from:+1 415 555 0123 status:failed"));
+}
+
+#[test]
+fn words_it_cannot_understand_are_named_with_what_is_accepted() {
+    for (text, word, expected) in [
+        ("since:yesterday", "since:yesterday", "30m, 2h"),
+        ("until:2h since:1h", "until", "after its start"),
+        ("on:tomorrow", "on:tomorrow", "a date"),
+        ("type:carrier", "type:carrier", "sip, pstn"),
+        ("dir:sideways", "dir:sideways", "inbound, outbound"),
+        ("min:long", "min:long", "30s"),
+        ("parent:abc", "parent:abc", "UUID"),
+        ("deleted:maybe", "deleted:maybe", "yes or no"),
+        ("status:", "status:", "failed,busy"),
+        ("number:alice", "number:alice", "phone number"),
+    ] {
+        let e = Query::parse(text, &clock()).unwrap_err();
+        assert_eq!(e.word, word, "{text}");
+        assert!(e.expected.contains(expected), "{text}: {e}");
+        assert!(e.to_string().contains(word), "{e}");
+    }
+}
+
+#[test]
+fn hostile_words_are_sanitised_in_errors() {
+    let e = Query::parse("since:\u{1b}[2J", &clock()).unwrap_err();
+    assert!(!e.to_string().contains('\u{1b}'), "{e}");
+    assert!(e.to_string().contains("\\u{1b}"), "{e}");
+}
+
+#[test]
+fn describe_says_what_will_be_searched() {
+    let s = q("(415) 555-0123 since:2h").describe(&clock());
+    assert!(s.starts_with("number 4155550123 · since "), "{s}");
+    assert_eq!(q("").describe(&clock()), "every log");
+}
+
+#[test]
+fn digit_runs() {
+    assert!(matching::has_digit_run(
+        "sip:+1 (415) 555-0123@x",
+        "4155550123"
+    ));
+    assert!(!matching::has_digit_run("+14155550124", "4155550123"));
+    assert!(matching::has_digit_run("", ""));
+    assert!(!matching::has_digit_run("", "1"));
+}
