@@ -7,6 +7,7 @@ pub mod endpoint;
 pub mod error;
 pub mod events;
 pub mod id;
+mod kind;
 pub mod list;
 pub mod model;
 mod proxy;
