@@ -233,3 +233,24 @@ fn the_help_and_the_readme_list_the_same_exit_codes() {
         "{readme}"
     );
 }
+
+#[test]
+fn the_readme_names_the_rust_version_cargo_toml_requires() {
+    let manifest = include_str!("../Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .expect("Cargo.toml's rust-version")
+        .trim_matches('"');
+    let readme = include_str!("../README.md");
+    let setup = &readme[readme.find("## Two commands").expect("README's set-up")..];
+    let setup = &setup[..setup.find("```").expect("the set-up commands")];
+    assert!(
+        setup.contains(&format!("Rust toolchain ({version} or newer")),
+        "README's set-up should name rust-version {version}: {setup}"
+    );
+    assert!(
+        setup.contains("compiler"),
+        "the C compiler ring needs: {setup}"
+    );
+}
