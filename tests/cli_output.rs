@@ -254,3 +254,59 @@ fn the_readme_names_the_rust_version_cargo_toml_requires() {
         "the C compiler ring needs: {setup}"
     );
 }
+
+#[test]
+fn a_mistyped_command_is_a_usage_error_that_suggests_the_nearest() {
+    for (args, expected) in [
+        (
+            &["histroy"][..],
+            "unknown command `histroy`: did you mean `history`?",
+        ),
+        (
+            &["--profile", "x", "lsit"][..],
+            "unknown command `lsit`: did you mean `list`?",
+        ),
+        // The second word is what clap trips over; the first is the mistake.
+        (
+            &["completions", "bash"][..],
+            "unknown command `completions`: the commands are get",
+        ),
+    ] {
+        let out = run(Swlog::bare(), args, To::Captured, To::Captured);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("inspector needs a terminal"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_command_is_shown_escaped() {
+    let out = run(Swlog::bare(), &[HOSTILE], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_no_raw_controls("stderr", &stderr);
+    assert!(
+        stderr.contains("unknown command `x\\u{1b}]0;PWN\\u{7}"),
+        "{}",
+        stderr.escape_debug()
+    );
+}
+
+#[test]
+fn text_that_holds_a_log_id_still_opens_the_inspector() {
+    let ticket = format!("ticket 4711: call {} dropped", ids::CHAIN_ROOT);
+    let out = run(
+        Swlog::bare(),
+        &["--demo", &ticket],
+        To::Captured,
+        To::Captured,
+    );
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("unknown command"), "{stderr}");
+    // Without a terminal the inspector refuses to start: that it got that far is the point.
+    assert!(
+        stderr.contains("the inspector needs a terminal"),
+        "{stderr}"
+    );
+}
