@@ -310,3 +310,53 @@ fn text_that_holds_a_log_id_still_opens_the_inspector() {
         "{stderr}"
     );
 }
+
+#[test]
+fn after_only_the_demo_swlog_history_points_to_the_demo_history() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let swlog = || Swlog::bare().env("XDG_DATA_HOME", data_home);
+    let out = run(
+        swlog(),
+        &["--demo", "get", ids::CHAIN_ROOT],
+        To::Captured,
+        To::Captured,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = run(swlog(), &["history"], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        stderr.contains("no lookups; the demo's 1 lookups are kept apart: swlog --demo history"),
+        "{stderr}"
+    );
+
+    let out = run(swlog(), &["--demo", "history"], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(text(&out.stdout).contains(ids::CHAIN_ROOT));
+    let demo_dir = data.path().join("swlog").join("demo");
+    assert!(stderr.contains(&demo_dir.display().to_string()), "{stderr}");
+}
+
+#[test]
+fn swlog_config_with_the_demo_needs_no_settings_and_says_where_its_history_is() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("profile      demo"), "{stdout}");
+    let demo_dir = data.path().join("swlog").join("demo");
+    assert!(
+        stdout.contains(&format!("history      {}", demo_dir.display())),
+        "{stdout}"
+    );
+}
