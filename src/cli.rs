@@ -197,7 +197,7 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch logs and print them, for scripts and tickets.
-    #[command(after_help = Exit::help())]
+    #[command(after_help = format!("{ENVIRONMENT}\n\n{}", Exit::help()))]
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
