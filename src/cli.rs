@@ -46,6 +46,10 @@ impl Cli {
             // in it would act: the same parse of the arguments made visible gives the same
             // error, quoting them safely.
             Err(e) => {
+                // `swlog completions bash` fails on `bash`, but `completions` is the mistake.
+                if let Some(unknown) = first_word(&args).as_deref().and_then(unknown_command) {
+                    unknown.exit();
+                }
                 let visible = args
                     .iter()
                     .map(|a| crate::text::sanitize(&a.to_string_lossy()).into_owned());
@@ -58,8 +62,12 @@ impl Cli {
         cli
     }
 
-    /// Refuses what clap lets through: a log ID before a command, which would be ignored.
+    /// Refuses what clap lets through: a log ID before a command, which would be ignored, and
+    /// a first word that is neither a command nor holds a log ID (a mistyped command).
     pub fn check(&self) -> Result<(), clap::Error> {
+        if let Some(unknown) = self.id.as_deref().and_then(unknown_command) {
+            return Err(unknown);
+        }
         match (&self.id, &self.command) {
             (Some(id), Some(_)) => Err(Self::command().error(
                 ErrorKind::ArgumentConflict,
@@ -71,6 +79,68 @@ impl Cli {
             _ => Ok(()),
         }
     }
+}
+
+/// The first argument that is neither an option nor an option's value: the log ID or command.
+fn first_word(args: &[std::ffi::OsString]) -> Option<String> {
+    let cmd = Cli::command();
+    let takes_value = |long: &str| {
+        cmd.get_arguments()
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+    };
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            return words.next().map(|w| w.into_owned());
+        } else if let Some(long) = word.strip_prefix("--") {
+            if !long.contains('=') && takes_value(long) {
+                words.next();
+            }
+        } else if !(word.starts_with('-') && word.len() > 1) {
+            return Some(word.into_owned());
+        }
+    }
+    None
+}
+
+/// The usage error for a first word that is not a command and holds no log ID, with the
+/// command clap finds nearest to it; `None` when the word is a command or holds an ID.
+fn unknown_command(word: &str) -> Option<clap::Error> {
+    let cmd = Cli::command();
+    if word == "help" || cmd.find_subcommand(word).is_some() {
+        return None;
+    }
+    if !crate::api::id::find_uuids(word).is_empty() {
+        return None;
+    }
+    // A command with only the subcommands makes clap's own suggestion for a mistyped one.
+    let commands = clap::Command::new("swlog").subcommands(cmd.get_subcommands().cloned());
+    let nearest = match commands
+        .try_get_matches_from(["swlog", word])
+        .err()
+        .and_then(|e| {
+            e.get(clap::error::ContextKind::SuggestedSubcommand)
+                .cloned()
+        }) {
+        // clap orders its suggestions by confidence, the best last.
+        Some(clap::error::ContextValue::Strings(s)) => s.last().cloned(),
+        _ => None,
+    };
+    let shown = crate::text::sanitize(&crate::text::truncate_chars(word, 60)).into_owned();
+    let hint = match nearest {
+        Some(nearest) => format!("did you mean `{nearest}`?"),
+        None => {
+            let names: Vec<_> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+            format!(
+                "the commands are {}; a log ID opens the inspector (`swlog ID`)",
+                names.join(", ")
+            )
+        }
+    };
+    Some(cmd.clone().error(
+        ErrorKind::InvalidSubcommand,
+        format!("unknown command `{shown}`: {hint}"),
+    ))
 }
 
 /// Options every command takes.
@@ -127,7 +197,7 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch logs and print them, for scripts and tickets.
-    #[command(after_help = Exit::help())]
+    #[command(after_help = format!("{ENVIRONMENT}\n\n{}", Exit::help()))]
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,
@@ -236,6 +306,18 @@ mod tests {
         let cli = parse(&["swlog", "--demo", ID]);
         assert_eq!(cli.id.as_deref(), Some(ID));
         assert!(cli.command.is_none() && cli.check().is_ok());
+    }
+
+    #[test]
+    fn the_first_word_skips_options_and_their_values() {
+        let words = |args: &[&str]| first_word(&args.iter().map(Into::into).collect::<Vec<_>>());
+        assert_eq!(
+            words(&["swlog", "--profile", "p", "--demo", "lsit"]).as_deref(),
+            Some("lsit")
+        );
+        assert_eq!(words(&["swlog", "--timeout=5", "x"]).as_deref(), Some("x"));
+        assert_eq!(words(&["swlog", "--", "-x"]).as_deref(), Some("-x"));
+        assert_eq!(words(&["swlog", "--demo"]), None);
     }
 
     #[test]

@@ -224,12 +224,139 @@ fn the_help_and_the_readme_list_the_same_exit_codes() {
     let readme = &readme[..readme[4..].find("\n#").map_or(readme.len(), |n| n + 4)];
     assert_eq!(
         codes_in(&help, "Exit codes:"),
-        [0, 1, 2, 3, 4, 5, 6],
+        [0, 1, 2, 3, 4, 5, 6, 7],
         "{help}"
     );
     assert_eq!(
         codes_in(readme, "| --- | --- |"),
-        [0, 1, 2, 3, 4, 5, 6],
+        [0, 1, 2, 3, 4, 5, 6, 7],
         "{readme}"
+    );
+}
+
+#[test]
+fn the_readme_names_the_rust_version_cargo_toml_requires() {
+    let manifest = include_str!("../Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .expect("Cargo.toml's rust-version")
+        .trim_matches('"');
+    let readme = include_str!("../README.md");
+    let setup = &readme[readme.find("## Two commands").expect("README's set-up")..];
+    let setup = &setup[..setup.find("```").expect("the set-up commands")];
+    assert!(
+        setup.contains(&format!("Rust toolchain ({version} or newer")),
+        "README's set-up should name rust-version {version}: {setup}"
+    );
+    assert!(
+        setup.contains("compiler"),
+        "the C compiler ring needs: {setup}"
+    );
+}
+
+#[test]
+fn a_mistyped_command_is_a_usage_error_that_suggests_the_nearest() {
+    for (args, expected) in [
+        (
+            &["histroy"][..],
+            "unknown command `histroy`: did you mean `history`?",
+        ),
+        (
+            &["--profile", "x", "lsit"][..],
+            "unknown command `lsit`: did you mean `list`?",
+        ),
+        // The second word is what clap trips over; the first is the mistake.
+        (
+            &["completions", "bash"][..],
+            "unknown command `completions`: the commands are get",
+        ),
+    ] {
+        let out = run(Swlog::bare(), args, To::Captured, To::Captured);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("inspector needs a terminal"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_command_is_shown_escaped() {
+    let out = run(Swlog::bare(), &[HOSTILE], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_no_raw_controls("stderr", &stderr);
+    assert!(
+        stderr.contains("unknown command `x\\u{1b}]0;PWN\\u{7}"),
+        "{}",
+        stderr.escape_debug()
+    );
+}
+
+#[test]
+fn text_that_holds_a_log_id_still_opens_the_inspector() {
+    let ticket = format!("ticket 4711: call {} dropped", ids::CHAIN_ROOT);
+    let out = run(
+        Swlog::bare(),
+        &["--demo", &ticket],
+        To::Captured,
+        To::Captured,
+    );
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("unknown command"), "{stderr}");
+    // Without a terminal the inspector refuses to start: that it got that far is the point.
+    assert!(
+        stderr.contains("the inspector needs a terminal"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn after_only_the_demo_swlog_history_points_to_the_demo_history() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let swlog = || Swlog::bare().env("XDG_DATA_HOME", data_home);
+    let out = run(
+        swlog(),
+        &["--demo", "get", ids::CHAIN_ROOT],
+        To::Captured,
+        To::Captured,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = run(swlog(), &["history"], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        stderr.contains("no lookups; the demo's 1 lookups are kept apart: swlog --demo history"),
+        "{stderr}"
+    );
+
+    let out = run(swlog(), &["--demo", "history"], To::Captured, To::Captured);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(text(&out.stdout).contains(ids::CHAIN_ROOT));
+    let demo_dir = data.path().join("swlog").join("demo");
+    assert!(stderr.contains(&demo_dir.display().to_string()), "{stderr}");
+}
+
+#[test]
+fn swlog_config_with_the_demo_needs_no_settings_and_says_where_its_history_is() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("profile      demo"), "{stdout}");
+    let demo_dir = data.path().join("swlog").join("demo");
+    assert!(
+        stdout.contains(&format!("history      {}", demo_dir.display())),
+        "{stdout}"
     );
 }

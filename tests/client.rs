@@ -70,7 +70,7 @@ async fn status_400_shows_the_servers_words_and_is_not_retried() {
         }
     );
     assert_eq!(message_of(&e), "Bad request (HTTP 400): Bad Request");
-    assert_eq!(e.class(), ErrorClass::Remote);
+    assert_eq!(e.class(), ErrorClass::Refused);
 }
 
 #[tokio::test]
@@ -149,7 +149,11 @@ async fn status_422_shows_every_item_and_is_not_retried() {
         "{s}"
     );
     assert!(s.contains("other: No attribute here"), "{s}");
-    assert_eq!(e.class(), ErrorClass::Remote, "no item is about scope");
+    assert_eq!(
+        e.class(),
+        ErrorClass::Refused,
+        "no item is about scope: the request, not the token"
+    );
 }
 
 #[tokio::test]

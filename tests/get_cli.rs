@@ -230,6 +230,42 @@ async fn exit_5_on_a_server_side_failure() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_7_when_the_api_refuses_the_request() {
+    let server = MockServer::start().await;
+    fails(&server, 1, 400, r#"{"error":"Bad Request"}"#).await;
+    let invalid = json!({"errors": [{"type": "validation_error", "code": "invalid_parameter",
+        "message": "Parameter value is invalid", "attribute": "id"}]});
+    fails(&server, 2, 422, &invalid.to_string()).await;
+    for (n, words) in [
+        (1, "Bad request (HTTP 400): Bad Request"),
+        (2, "Request refused (HTTP 422): invalid_parameter"),
+    ] {
+        let ran = get(&server, &[&id(n)]).await;
+        assert_eq!(ran.code, 7, "{ran:?}");
+        assert!(ran.stderr.contains(words), "{}", ran.stderr);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_help_lists_the_environment_and_every_exit_code() {
+    let ran = Swlog::bare().get(&["--help"]).run().await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    for name in [
+        "SIGNALWIRE_SPACE",
+        "SIGNALWIRE_PROJECT_ID",
+        "SIGNALWIRE_API_TOKEN",
+        "NO_COLOR",
+    ] {
+        assert!(ran.stdout.contains(name), "{name} in:\n{}", ran.stdout);
+    }
+    assert!(
+        ran.stdout.contains("\n  7  the API refused the request"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_5_when_the_connection_is_refused() {
     let base = format!("http://127.0.0.1:{}", closed_port());
     let ran = Swlog::at(&base).get(&[&id(1)]).run().await;
@@ -329,6 +365,25 @@ async fn dash_reads_ids_from_stdin_in_order() {
     assert_eq!(ran.code, 0, "{ran:?}");
     let at = positions(&ran.stdout, &[id(1), id(2), id(3), id(4)]);
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", ran.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_line_of_stdin_is_reported_by_its_line_number() {
+    let server = untouchable().await;
+    let stdin = format!("{}\n\nticket 4711 \u{1b}[2J\n", id(1));
+    let ran = Swlog::at(&server.uri())
+        .get(&["-"])
+        .stdin(&stdin)
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("line 3: no log ID in \"ticket 4711 \\u{1b}[2J\""),
+        "{}",
+        ran.stderr
+    );
+    assert_no_raw_controls("stderr", &ran.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -268,6 +268,9 @@ pub enum ErrorClass {
     Auth,
     /// Network, server, timeout or a broken response.
     Remote,
+    /// The API refused the request as invalid (400, or 422 without a scope item): asking
+    /// again will not help.
+    Refused,
 }
 
 impl ApiError {
@@ -279,6 +282,7 @@ impl ApiError {
             ApiError::Unprocessable { items, .. } if items.iter().any(ErrorItem::is_scope) => {
                 ErrorClass::Auth
             }
+            ApiError::BadRequest { .. } | ApiError::Unprocessable { .. } => ErrorClass::Refused,
             _ => ErrorClass::Remote,
         }
     }

@@ -7,12 +7,16 @@ use std::io::Write;
 use super::{Error, Exit};
 use crate::cli::Global;
 use crate::config;
+use crate::history::History;
 use crate::text::sanitize;
 
 /// Runs `swlog config`.
 pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
     let env = |k: &str| std::env::var(k).ok();
     let overrides = global.overrides();
+    if global.demo {
+        return demo(out);
+    }
     let path = config::config_path(&overrides, &env);
     let shown = |p: &std::path::Path| sanitize(&p.display().to_string()).into_owned();
     match &path {
@@ -28,6 +32,10 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         Ok(s) => s,
         Err(e) => {
             writeln!(out, "error        {}", sanitize(&e.to_string()))?;
+            writeln!(
+                out,
+                "demo         needs no settings: swlog --demo config, swlog --demo history"
+            )?;
             return Ok(Exit::Usage);
         }
     };
@@ -52,7 +60,7 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         s.token_origin
     )?;
     writeln!(out, "timeout      {}s", s.timeout.as_secs())?;
-    let dir = crate::history::History::default_dir().map_or_else(
+    let dir = History::dir_for(false).map_or_else(
         || "(in memory: no data directory)".to_owned(),
         |d| shown(&d),
     );
@@ -74,8 +82,41 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         format!("every {}s", s.live_refresh.as_secs())
     };
     writeln!(out, "live refresh {live}")?;
+    writeln!(
+        out,
+        "demo history {} (kept apart: swlog --demo history)",
+        history_dir(true)
+    )?;
     for w in &s.warnings {
         writeln!(out, "warning      {}", sanitize(w))?;
     }
+    Ok(Exit::Ok)
+}
+
+/// Where the history is kept, for the demo or not, made visible.
+fn history_dir(demo: bool) -> String {
+    History::dir_for(demo).map_or_else(
+        || "(in memory: no data directory)".to_owned(),
+        |d| sanitize(&d.display().to_string()).into_owned(),
+    )
+}
+
+/// `swlog --demo config`: the demo reads no settings, so this says what it uses instead.
+fn demo(out: &mut dyn Write) -> Result<Exit, Error> {
+    writeln!(
+        out,
+        "profile      demo (no config file or environment is read)"
+    )?;
+    writeln!(
+        out,
+        "space        the built-in demo server on 127.0.0.1, started with each run"
+    )?;
+    writeln!(out, "project      built in")?;
+    writeln!(out, "token        built in, redacted")?;
+    writeln!(
+        out,
+        "history      {} (the demo's own, kept apart from real lookups)",
+        history_dir(true)
+    )?;
     Ok(Exit::Ok)
 }

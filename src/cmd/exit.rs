@@ -19,10 +19,12 @@ pub enum Exit {
     Remote,
     /// The output could not be written, or the terminal failed.
     Output,
+    /// The API refused the request as invalid (HTTP 400, or a 422 without a scope item).
+    Refused,
 }
 
 /// Every exit code with its meaning, as `--help` shows it.
-const TABLE: [(Exit, &str); 7] = [
+const TABLE: [(Exit, &str); 8] = [
     (Exit::Ok, "every ID was found"),
     (
         Exit::Partial,
@@ -35,10 +37,19 @@ const TABLE: [(Exit, &str); 7] = [
     ),
     (Exit::NotFound, "not found"),
     (Exit::Auth, "authentication or authorisation refused"),
-    (Exit::Remote, "network, server or timeout error"),
+    (
+        Exit::Remote,
+        "network, server (HTTP 5xx, an unexpected status or body) or timeout error: may pass\n     \
+         if tried again",
+    ),
     (
         Exit::Output,
         "the output could not be written (a full disk) or the terminal failed",
+    ),
+    (
+        Exit::Refused,
+        "the API refused the request (HTTP 400, or a 422 without a scope item; its reasons\n     \
+         on stderr): asking again will not help",
     ),
 ];
 
@@ -53,6 +64,7 @@ impl Exit {
             Exit::Auth => 4,
             Exit::Remote => 5,
             Exit::Output => 6,
+            Exit::Refused => 7,
         }
     }
 
@@ -75,8 +87,10 @@ impl Exit {
             Exit::Auth
         } else if failures.iter().all(|c| *c == ErrorClass::NotFound) {
             Exit::NotFound
-        } else {
+        } else if failures.contains(&ErrorClass::Remote) {
             Exit::Remote
+        } else {
+            Exit::Refused
         }
     }
 }
@@ -99,6 +113,8 @@ mod tests {
         assert_eq!(Exit::of_lookups(0, &[NotFound, NotFound]), Exit::NotFound);
         assert_eq!(Exit::of_lookups(0, &[NotFound, Auth]), Exit::Auth);
         assert_eq!(Exit::of_lookups(0, &[NotFound, Remote]), Exit::Remote);
+        assert_eq!(Exit::of_lookups(0, &[Refused, Remote]), Exit::Remote);
+        assert_eq!(Exit::of_lookups(0, &[NotFound, Refused]), Exit::Refused);
     }
 
     #[test]
@@ -109,7 +125,7 @@ mod tests {
             .filter_map(|l| l.trim_start().split_once("  "))
             .filter_map(|(n, _)| n.parse().ok())
             .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
         assert!(
             help.starts_with("Exit codes:\n  0  every ID was found\n"),
             "{help}"

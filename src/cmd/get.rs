@@ -165,37 +165,64 @@ impl Recorder<'_> {
     }
 }
 
+/// One ID as given, and where: a bad one is reported by its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The text given.
+    pub text: String,
+    /// Where it was given.
+    pub place: Place,
+}
+
+/// Where an ID was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The nth ID on the command line, from 1.
+    Argument(usize),
+    /// Line n of standard input, from 1, blank lines counted.
+    Line(usize),
+}
+
 /// Reads the IDs: each argument, with `-` standing for the lines of `stdin`.
-pub fn collect_inputs(args: &[String], stdin: &mut dyn BufRead) -> std::io::Result<Vec<String>> {
+pub fn collect_inputs(args: &[String], stdin: &mut dyn BufRead) -> std::io::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     let mut read_stdin = false;
+    let mut argument = 0;
     for arg in args {
         if arg == "-" {
             if !read_stdin {
                 read_stdin = true;
-                for line in stdin.lines() {
+                for (n, line) in stdin.lines().enumerate() {
                     let line = line?;
                     if !line.trim().is_empty() {
-                        inputs.push(line);
+                        inputs.push(Input {
+                            text: line,
+                            place: Place::Line(n + 1),
+                        });
                     }
                 }
             }
         } else {
-            inputs.push(arg.clone());
+            argument += 1;
+            inputs.push(Input {
+                text: arg.clone(),
+                place: Place::Argument(argument),
+            });
         }
     }
     Ok(inputs)
 }
 
 /// Parses every input as an ID; any bad one is a usage error and nothing is fetched.
-pub fn parse_inputs(inputs: &[String]) -> Result<Vec<Uuid>, Vec<String>> {
+pub fn parse_inputs(inputs: &[Input]) -> Result<Vec<Uuid>, Vec<String>> {
     let mut ids = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
-    for (n, input) in inputs.iter().enumerate() {
-        match extract_id(input) {
-            Ok(id) => ids.push(id),
-            Err(e) if inputs.len() == 1 => errors.push(e.to_string()),
-            Err(e) => errors.push(format!("ID #{}: {e}", n + 1)),
+    for input in inputs {
+        match (extract_id(&input.text), input.place) {
+            (Ok(id), _) => ids.push(id),
+            (Err(e), Place::Argument(_)) if inputs.len() == 1 => errors.push(e.to_string()),
+            (Err(e), Place::Argument(n)) => errors.push(format!("ID #{n}: {e}")),
+            (Err(e), Place::Line(n)) => errors.push(format!("line {n}: {e}")),
         }
     }
     if errors.is_empty() {
@@ -479,19 +506,35 @@ mod tests {
             "-".to_owned(),
             "y".to_owned(),
         ];
-        assert_eq!(
-            collect_inputs(&args, &mut stdin).unwrap(),
-            ["x", "a", "b", "y"]
+        let inputs = collect_inputs(&args, &mut stdin).unwrap();
+        let texts: Vec<_> = inputs.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, ["x", "a", "b", "y"]);
+        let places: Vec<_> = inputs.iter().map(|i| i.place).collect();
+        use Place::{Argument, Line};
+        assert_eq!(places, [Argument(1), Line(1), Line(4), Argument(2)]);
+    }
+
+    #[test]
+    fn a_bad_line_of_stdin_is_reported_by_its_line_number() {
+        let mut stdin = std::io::Cursor::new("b7182dc2-00f3-40e4-a5ce-20f164b329df\n\nnope\n");
+        let inputs = collect_inputs(&["-".to_owned()], &mut stdin).unwrap();
+        let errors = parse_inputs(&inputs).unwrap_err();
+        assert!(
+            errors[0].starts_with("line 3: no log ID in \"nope\""),
+            "{errors:?}"
         );
     }
 
     #[test]
     fn bad_ids_are_all_reported_by_position() {
-        let inputs = vec![
-            "b7182dc2-00f3-40e4-a5ce-20f164b329df".to_owned(),
-            "nope".to_owned(),
-            String::new(),
-        ];
+        let inputs: Vec<Input> = ["b7182dc2-00f3-40e4-a5ce-20f164b329df", "nope", ""]
+            .into_iter()
+            .enumerate()
+            .map(|(n, text)| Input {
+                text: text.to_owned(),
+                place: Place::Argument(n + 1),
+            })
+            .collect();
         let errors = parse_inputs(&inputs).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert!(

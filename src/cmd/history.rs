@@ -96,5 +96,46 @@ pub fn command(
             }
         },
     }
+    if args.action.is_none() {
+        where_else(global, &history, err)?;
+    }
     Ok(Exit::Ok)
+}
+
+/// Says on `err` where the demo's lookups are, which a demo user would otherwise miss: the
+/// demo's history is kept apart from the real one.
+fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result<(), Error> {
+    let shown = |h: &History| {
+        h.dir().map_or_else(
+            || "memory".to_owned(),
+            |d| sanitize(&d.display().to_string()).into_owned(),
+        )
+    };
+    if global.demo {
+        writeln!(
+            err,
+            "swlog: the demo's lookups, kept apart from real ones in {}",
+            shown(history)
+        )?;
+    } else if history.entries().is_empty() {
+        // Only an existing demo history is opened: opening creates the directory.
+        let demo = History::dir_for(true).filter(|d| d.exists()).map(|d| {
+            History::open(
+                d,
+                Options {
+                    cap: usize::MAX,
+                    cache: false,
+                },
+            )
+            .0
+        });
+        match demo.map(|h| h.entries().len()) {
+            Some(n) if n > 0 => writeln!(
+                err,
+                "swlog: no lookups; the demo's {n} lookups are kept apart: swlog --demo history"
+            )?,
+            _ => writeln!(err, "swlog: no lookups yet (kept in {})", shown(history))?,
+        }
+    }
+    Ok(())
 }

@@ -304,10 +304,12 @@ fn report(
     Ok(Exit::Ok)
 }
 
-/// The exit code of a fault: 4 for refused credentials, 5 for everything else.
+/// The exit code of a fault: 4 for refused credentials, 7 for a request the API refused as
+/// invalid, 5 for everything else.
 pub fn exit_code(e: &ListError) -> Exit {
     match e {
         ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
+        ListError::Api(api) if api.class() == ErrorClass::Refused => Exit::Refused,
         _ => Exit::Remote,
     }
 }
