@@ -505,3 +505,21 @@ async fn help_shows_the_keys_of_the_focused_pane() {
     insta::assert_snapshot!("help_sidebar_80x24", screen);
     h.quit().await;
 }
+
+/// The screen's line that holds `label`, or an empty string.
+fn line_with<'s>(screen: &'s str, label: &str) -> &'s str {
+    screen.lines().find(|l| l.contains(label)).unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_says_the_time_once_when_the_zone_is_utc() {
+    // The harness's clock is in UTC, as a user's with TZ=UTC is.
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    let created = line_with(&screen, "Created");
+    assert!(
+        created.contains("2026-11-25 14:02:11 UTC") && !created.contains("+00:00"),
+        "one time, in UTC\n{screen}"
+    );
+    h.quit().await;
+}
