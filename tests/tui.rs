@@ -523,3 +523,26 @@ async fn created_says_the_time_once_when_the_zone_is_utc() {
     );
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parent_leg_is_named_once_when_the_chain_shows_it() {
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_GRANDCHILD).await;
+    let screen = if screen.contains("↑ parent") {
+        screen
+    } else {
+        h.wait_for("the chain", |s| s.contains("↑ parent")).await
+    };
+    assert_eq!(
+        screen.matches(ids::CHAIN_CHILD).count(),
+        1,
+        "the parent's ID is said once, on its chain row\n{screen}"
+    );
+    assert!(!screen.contains("Parent leg"), "{screen}");
+    // That row is the link: Enter on it opens the parent (rows: LaML root, then PSTN parent).
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    h.shown(ids::CHAIN_CHILD).await;
+    h.quit().await;
+}
