@@ -546,3 +546,23 @@ async fn the_parent_leg_is_named_once_when_the_chain_shows_it() {
     h.shown(ids::CHAIN_CHILD).await;
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_welcome_names_the_space_once() {
+    let h = Harness::start(120, 40).await;
+    let screen = h
+        .wait_for("the welcome", |s| s.contains("Demo logs to try"))
+        .await;
+    assert_eq!(
+        screen
+            .to_lowercase()
+            .matches("space demo · project")
+            .count(),
+        1,
+        "{screen}"
+    );
+    // Once a record is shown, the status bar says which space it came from.
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    assert!(screen.contains("space demo · project"), "{screen}");
+    h.quit().await;
+}
