@@ -566,3 +566,36 @@ async fn the_welcome_names_the_space_once() {
     assert!(screen.contains("space demo · project"), "{screen}");
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_json_says_whose_body_and_shows_the_events_in_the_events_view() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('v'));
+    let log_title = format!("Raw JSON · log {}", ids::CHAIN_ROOT);
+    let screen = h
+        .wait_for("the log's raw JSON", |s| s.contains("\"id\""))
+        .await;
+    assert!(screen.contains(&log_title), "{screen}");
+    h.press(KeyCode::Char('v'));
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the timeline", |s| s.contains("+00.000s")).await;
+    h.press(KeyCode::Char('v'));
+    let events_title = format!("Raw JSON · events of {}", ids::CHAIN_ROOT);
+    let screen = h
+        .wait_for("the events' raw JSON", |s| s.contains(&events_title))
+        .await;
+    assert!(
+        screen.contains("\"data\": [") && screen.contains("\"calling_call_initiated\""),
+        "the events' body\n{screen}"
+    );
+    assert!(
+        !screen.contains("\"charge_details\""),
+        "not the log's\n{screen}"
+    );
+    h.press(KeyCode::Char('v'));
+    h.wait_for("the timeline again", |s| s.contains("+00.000s"))
+        .await;
+    h.quit().await;
+}

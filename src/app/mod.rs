@@ -457,8 +457,8 @@ impl App {
     fn scroll_detail(&mut self, delta: isize) {
         let height = self.detail_height();
         let total = if self.raw {
-            self.shown_record()
-                .map_or(0, |f| crate::view::json_line_count(&f.log.raw))
+            self.raw_json()
+                .map_or(0, |(_, body)| crate::view::json_line_count(&body))
         } else {
             self.detail().get().line_count()
         };

@@ -112,7 +112,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// How many lines the raw JSON view of `raw` takes: serde_json's pretty form, which the view
 /// draws line for line.
-pub fn json_line_count(raw: &serde_json::Map<String, serde_json::Value>) -> usize {
+pub fn json_line_count(raw: &serde_json::Value) -> usize {
     serde_json::to_string_pretty(raw).map_or(0, |s| s.lines().count())
 }
 
