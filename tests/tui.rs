@@ -599,3 +599,21 @@ async fn raw_json_says_whose_body_and_shows_the_events_in_the_events_view() {
         .await;
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_says_that_it_refreshes_and_what_it_found() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('r'));
+    let screen = h
+        .wait_for("the refresh's result", |s| {
+            s.contains("Refreshed 3f2b9e1c…: no change")
+        })
+        .await;
+    assert!(
+        !screen.contains("Refreshing"),
+        "the result replaces the notice\n{screen}"
+    );
+    h.quit().await;
+}

@@ -92,6 +92,8 @@ pub struct InFlight {
     /// A fetch of the record on screen again (live refresh, `r`): its entry in the history
     /// is updated in place, and only if something changed.
     pub refresh: bool,
+    /// Asked for with `r`: the status bar says it is refreshing, then what it found.
+    pub by_hand: bool,
 }
 
 /// Where lookups go, for the header and messages.
@@ -401,6 +403,7 @@ impl App {
                     started: now,
                     background: true,
                     refresh: true,
+                    by_hand: false,
                 });
                 self.live.next = None;
                 return (
