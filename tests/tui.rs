@@ -617,3 +617,20 @@ async fn r_says_that_it_refreshes_and_what_it_found() {
     );
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_lookup_opens_on_the_fields_and_the_title_says_so() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the timeline", |s| s.contains("· Events")).await;
+    h.press(KeyCode::Char('i'));
+    let screen = h.look_up(ids::CHAIN_CHILD).await;
+    let title = format!("┌ {} · Fields ", ids::CHAIN_CHILD);
+    assert!(
+        screen.contains(&title) && !screen.contains("· Events"),
+        "the new lookup shows its fields\n{screen}"
+    );
+    h.quit().await;
+}

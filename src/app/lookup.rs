@@ -20,6 +20,10 @@ impl App {
         match self.input_id() {
             Ok(id) => {
                 self.input = Input::new(id.to_string());
+                // A new lookup opens on the fields, whatever view the last record was left
+                // in; following links and back/forward keep the view, to compare legs.
+                self.investigation.tab = super::Tab::Fields;
+                self.raw = false;
                 self.visit(id)
             }
             Err(e) => {
