@@ -634,3 +634,21 @@ async fn a_new_lookup_opens_on_the_fields_and_the_title_says_so() {
     );
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_welcome_lists_the_whole_chain_and_every_hint_whole_at_120_columns() {
+    let h = Harness::start(120, 40).await;
+    let screen = h
+        .wait_for("the welcome", |s| s.contains("Demo logs to try"))
+        .await;
+    for id in [ids::CHAIN_ROOT, ids::CHAIN_CHILD, ids::CHAIN_GRANDCHILD] {
+        assert!(screen.contains(id), "{id} is listed\n{screen}");
+    }
+    for (id, what) in SHOWCASE {
+        assert!(
+            screen.contains(&format!("{id} {what}")),
+            "{id}'s hint is whole\n{screen}"
+        );
+    }
+    h.quit().await;
+}
