@@ -652,3 +652,15 @@ async fn the_welcome_lists_the_whole_chain_and_every_hint_whole_at_120_columns()
     }
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_wraps_at_a_slash_not_inside_an_id() {
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    // The row is folded to two lines; the break between them falls at a `/`.
+    assert!(
+        screen.contains("/5ca1ab1e-0000-4000-8000-00000000d3e0/Calls"),
+        "the account ID in the URL is whole\n{screen}"
+    );
+    h.quit().await;
+}
