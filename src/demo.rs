@@ -385,13 +385,12 @@ async fn voice_log_events(
     }
 }
 
-/// Demo logs worth a look, with what each shows, for the welcome screen and the README.
+/// Demo logs worth a look, with what each shows, for the welcome screen and the README. Each
+/// line fits the welcome pane at 120 columns (an ID and 37 characters).
 pub const SHOWCASE: &[(&str, &str)] = &[
-    (
-        ids::CHAIN_GRANDCHILD,
-        "SIP leg, 3rd of a chain: Enter on Parent leg",
-    ),
-    (ids::CHAIN_ROOT, "LaML call with 3 charge lines"),
+    (ids::CHAIN_GRANDCHILD, "SIP leg, 3rd of a chain"),
+    (ids::CHAIN_CHILD, "PSTN leg, the chain's middle leg"),
+    (ids::CHAIN_ROOT, "LaML call, the chain's first leg"),
     (
         "0f1e2d3c-4b5a-4968-8776-5a4b3c2d1eb1",
         "WhatsApp: charges do not add up",

@@ -505,3 +505,162 @@ async fn help_shows_the_keys_of_the_focused_pane() {
     insta::assert_snapshot!("help_sidebar_80x24", screen);
     h.quit().await;
 }
+
+/// The screen's line that holds `label`, or an empty string.
+fn line_with<'s>(screen: &'s str, label: &str) -> &'s str {
+    screen.lines().find(|l| l.contains(label)).unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_says_the_time_once_when_the_zone_is_utc() {
+    // The harness's clock is in UTC, as a user's with TZ=UTC is.
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    let created = line_with(&screen, "Created");
+    assert!(
+        created.contains("2026-11-25 14:02:11 UTC") && !created.contains("+00:00"),
+        "one time, in UTC\n{screen}"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parent_leg_is_named_once_when_the_chain_shows_it() {
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_GRANDCHILD).await;
+    let screen = if screen.contains("↑ parent") {
+        screen
+    } else {
+        h.wait_for("the chain", |s| s.contains("↑ parent")).await
+    };
+    assert_eq!(
+        screen.matches(ids::CHAIN_CHILD).count(),
+        1,
+        "the parent's ID is said once, on its chain row\n{screen}"
+    );
+    assert!(!screen.contains("Parent leg"), "{screen}");
+    // That row is the link: Enter on it opens the parent (rows: LaML root, then PSTN parent).
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    h.shown(ids::CHAIN_CHILD).await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_welcome_names_the_space_once() {
+    let h = Harness::start(120, 40).await;
+    let screen = h
+        .wait_for("the welcome", |s| s.contains("Demo logs to try"))
+        .await;
+    assert_eq!(
+        screen
+            .to_lowercase()
+            .matches("space demo · project")
+            .count(),
+        1,
+        "{screen}"
+    );
+    // Once a record is shown, the status bar says which space it came from.
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    assert!(screen.contains("space demo · project"), "{screen}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_json_says_whose_body_and_shows_the_events_in_the_events_view() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('v'));
+    let log_title = format!("Raw JSON · log {}", ids::CHAIN_ROOT);
+    let screen = h
+        .wait_for("the log's raw JSON", |s| s.contains("\"id\""))
+        .await;
+    assert!(screen.contains(&log_title), "{screen}");
+    h.press(KeyCode::Char('v'));
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the timeline", |s| s.contains("+00.000s")).await;
+    h.press(KeyCode::Char('v'));
+    let events_title = format!("Raw JSON · events of {}", ids::CHAIN_ROOT);
+    let screen = h
+        .wait_for("the events' raw JSON", |s| s.contains(&events_title))
+        .await;
+    assert!(
+        screen.contains("\"data\": [") && screen.contains("\"calling_call_initiated\""),
+        "the events' body\n{screen}"
+    );
+    assert!(
+        !screen.contains("\"charge_details\""),
+        "not the log's\n{screen}"
+    );
+    h.press(KeyCode::Char('v'));
+    h.wait_for("the timeline again", |s| s.contains("+00.000s"))
+        .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_says_that_it_refreshes_and_what_it_found() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('r'));
+    let screen = h
+        .wait_for("the refresh's result", |s| {
+            s.contains("Refreshed 3f2b9e1c…: no change")
+        })
+        .await;
+    assert!(
+        !screen.contains("Refreshing"),
+        "the result replaces the notice\n{screen}"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_lookup_opens_on_the_fields_and_the_title_says_so() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the timeline", |s| s.contains("· Events")).await;
+    h.press(KeyCode::Char('i'));
+    let screen = h.look_up(ids::CHAIN_CHILD).await;
+    let title = format!("┌ {} · Fields ", ids::CHAIN_CHILD);
+    assert!(
+        screen.contains(&title) && !screen.contains("· Events"),
+        "the new lookup shows its fields\n{screen}"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_welcome_lists_the_whole_chain_and_every_hint_whole_at_120_columns() {
+    let h = Harness::start(120, 40).await;
+    let screen = h
+        .wait_for("the welcome", |s| s.contains("Demo logs to try"))
+        .await;
+    for id in [ids::CHAIN_ROOT, ids::CHAIN_CHILD, ids::CHAIN_GRANDCHILD] {
+        assert!(screen.contains(id), "{id} is listed\n{screen}");
+    }
+    for (id, what) in SHOWCASE {
+        assert!(
+            screen.contains(&format!("{id} {what}")),
+            "{id}'s hint is whole\n{screen}"
+        );
+    }
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_wraps_at_a_slash_not_inside_an_id() {
+    let h = Harness::start(120, 40).await;
+    let screen = h.look_up(ids::CHAIN_ROOT).await;
+    // The row is folded to two lines; the break between them falls at a `/`.
+    assert!(
+        screen.contains("/5ca1ab1e-0000-4000-8000-00000000d3e0/Calls"),
+        "the account ID in the URL is whole\n{screen}"
+    );
+    h.quit().await;
+}

@@ -355,7 +355,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
         X::Confirm => &[(&[A::ConfirmDelete], "delete"), (&[A::KeepEntry], "keep")],
         X::Raw => &[
             (&[A::Up, A::Down, A::PageUp, A::PageDown], "scroll"),
-            (&[A::ToggleRaw], "fields"),
+            (&[A::ToggleRaw], "close raw"),
             (&[A::Back, A::Forward], "back/fwd"),
             HELP_QUIT[0],
             HELP_QUIT[1],

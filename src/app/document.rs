@@ -149,9 +149,14 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
         doc.para(format!("⚠ {note}"), Role::Warn);
     }
     doc.blank();
-    chain(app, doc);
+    let chain_links = chain(app, doc);
     for row in &p.rows {
-        doc.row(selectable(row, LABEL_WIDTH, changed.contains(&row.key)));
+        // The chain's "↑ parent" row already links to the parent leg, with its type and status.
+        let said_above =
+            row.key == RowKey::Parent && row.link.is_some_and(|id| chain_links.contains(&id));
+        if !said_above {
+            doc.row(selectable(row, LABEL_WIDTH, changed.contains(&row.key)));
+        }
     }
     if let Some(c) = &p.charges {
         doc.blank();
@@ -179,15 +184,16 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
 }
 
 /// The chain of legs: a breadcrumb from the first leg to this one, then a selectable row for
-/// each other leg (parents above, known children below), which Enter opens.
-fn chain(app: &App, doc: &mut Doc) {
+/// each other leg (parents above, known children below), which Enter opens. Returns the legs
+/// the rows link to.
+fn chain(app: &App, doc: &mut Doc) -> Vec<Uuid> {
     let Some(id) = app.nav.current() else {
-        return;
+        return Vec::new();
     };
     let children = app.known_children(id);
     let state = app.investigation.chains.get(&id);
     if state.is_none() && children.is_empty() {
-        return;
+        return Vec::new();
     }
     let mut legs: Vec<Row> = Vec::new();
     let crumbs = match state {
@@ -256,6 +262,7 @@ fn chain(app: &App, doc: &mut Doc) {
         doc.row(selectable(row, LABEL_WIDTH, false));
     }
     doc.blank();
+    legs.iter().filter_map(|r| r.link).collect()
 }
 
 fn failed(app: &App, has_id: bool, failure: &Failure, doc: &mut Doc) {

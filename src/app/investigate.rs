@@ -149,4 +149,26 @@ impl App {
         };
         self.investigation.events.get(&id)
     }
+
+    /// What the raw JSON view shows: whose body it is ("log ID", "events of ID") and the body.
+    /// In the Events view that is the events' body once fetched (`data` as sent, and any other
+    /// top-level fields), else the log's.
+    pub fn raw_json(&self) -> Option<(String, serde_json::Value)> {
+        use serde_json::{Map, Value};
+        let View::Record(id) = self.view else {
+            return None;
+        };
+        let fetched = self.records.get(&id)?;
+        if self.investigation.tab == Tab::Events
+            && let Some(EventsState::Loaded(events)) = self.investigation.events.get(&id)
+        {
+            let mut body = Map::new();
+            if events.shape != crate::api::events::Shape::NoData {
+                body.insert("data".to_owned(), events.data());
+            }
+            body.extend(events.extras.iter().cloned());
+            return Some((format!("events of {id}"), Value::Object(body)));
+        }
+        Some((format!("log {id}"), Value::Object(fetched.log.raw.clone())))
+    }
 }

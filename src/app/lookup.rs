@@ -20,6 +20,10 @@ impl App {
         match self.input_id() {
             Ok(id) => {
                 self.input = Input::new(id.to_string());
+                // A new lookup opens on the fields, whatever view the last record was left
+                // in; following links and back/forward keep the view, to compare legs.
+                self.investigation.tab = super::Tab::Fields;
+                self.raw = false;
                 self.visit(id)
             }
             Err(e) => {
@@ -75,6 +79,7 @@ impl App {
             started: Instant::now(),
             background: self.cached_at.contains_key(&id),
             refresh: false,
+            by_hand: false,
         });
         vec![Effect::Fetch {
             id,
@@ -85,8 +90,17 @@ impl App {
     /// Fetches the shown record again (`r`): a refresh, not a new lookup.
     pub(super) fn refetch(&mut self, id: Uuid) -> Vec<Effect> {
         let effects = self.fetch(id);
+        let shown = self.view == View::Record(id);
         if let Some(f) = self.in_flight.as_mut() {
-            f.refresh = self.view == View::Record(id);
+            f.refresh = shown;
+            f.by_hand = shown;
+        }
+        if shown {
+            // Replaced by what the refresh found, in the same slot.
+            self.notify(
+                Notice::info(Scope::Lookup, format!("Refreshing {}…", short_id(id)))
+                    .in_slot("refresh"),
+            );
         }
         effects
     }
@@ -116,10 +130,10 @@ impl App {
     }
 
     pub(super) fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
-        let (background, refresh) = self
-            .in_flight
-            .take()
-            .map_or((false, false), |f| (f.background, f.refresh));
+        let (background, refresh, by_hand) =
+            self.in_flight.take().map_or((false, false, false), |f| {
+                (f.background, f.refresh, f.by_hand)
+            });
         if background && let Err(error) = &result {
             // A failed refresh keeps the record on screen: the cached copy, or the live call,
             // which is tried again later.
@@ -162,7 +176,14 @@ impl App {
                 self.records.insert(id, fetched);
                 self.records_version += 1;
                 if refreshed {
+                    if by_hand {
+                        // What this refresh found, not what an earlier one did.
+                        self.changed = None;
+                    }
                     self.highlight_changes(before);
+                    if by_hand {
+                        self.say_refreshed(id);
+                    }
                     let live = self.shown_is_live();
                     self.live.after_success(live, Instant::now());
                 } else {
@@ -171,7 +192,13 @@ impl App {
                 self.keep_selection_visible();
             }
             Err(error) => {
-                self.notify(Notice::error(Scope::Lookup, error.to_string()));
+                let notice = Notice::error(Scope::Lookup, error.to_string());
+                // A failed refresh replaces its "Refreshing…".
+                self.notify(if by_hand {
+                    notice.in_slot("refresh")
+                } else {
+                    notice
+                });
                 self.view = View::Failed {
                     id: Some(id),
                     failure: Failure::Api(error),
@@ -192,6 +219,23 @@ impl App {
         for w in warnings {
             self.notify(Notice::warn(Scope::Session, w.to_string()));
         }
+    }
+
+    /// Says what a refresh asked for with `r` found: the changed rows, or no change.
+    fn say_refreshed(&mut self, id: Uuid) {
+        let changed = self.changed.as_ref().map_or(0, |(keys, _)| keys.len());
+        let what = match changed {
+            0 => "no change".to_owned(),
+            1 => "1 field changed".to_owned(),
+            n => format!("{n} fields changed"),
+        };
+        self.notify(
+            Notice::info(
+                Scope::Lookup,
+                format!("Refreshed {}…: {what}", short_id(id)),
+            )
+            .in_slot("refresh"),
+        );
     }
 
     /// Marks the rows whose value differs from `before`, for a couple of seconds.
@@ -275,4 +319,9 @@ impl App {
         self.cached_at.insert(id, at);
         true
     }
+}
+
+/// The first block of an ID, enough to tell which record a notice is about.
+fn short_id(id: Uuid) -> String {
+    id.simple().to_string().chars().take(8).collect()
 }

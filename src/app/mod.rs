@@ -92,6 +92,8 @@ pub struct InFlight {
     /// A fetch of the record on screen again (live refresh, `r`): its entry in the history
     /// is updated in place, and only if something changed.
     pub refresh: bool,
+    /// Asked for with `r`: the status bar says it is refreshing, then what it found.
+    pub by_hand: bool,
 }
 
 /// Where lookups go, for the header and messages.
@@ -401,6 +403,7 @@ impl App {
                     started: now,
                     background: true,
                     refresh: true,
+                    by_hand: false,
                 });
                 self.live.next = None;
                 return (
@@ -457,8 +460,8 @@ impl App {
     fn scroll_detail(&mut self, delta: isize) {
         let height = self.detail_height();
         let total = if self.raw {
-            self.shown_record()
-                .map_or(0, |f| crate::view::json_line_count(&f.log.raw))
+            self.raw_json()
+                .map_or(0, |(_, body)| crate::view::json_line_count(&body))
         } else {
             self.detail().get().line_count()
         };

@@ -91,6 +91,20 @@ impl Clock {
         }
     }
 
+    /// `t` in the user's zone and in UTC, or once, in UTC, when the two agree at `t` (a zone
+    /// can be UTC in winter only), because the same time said twice reads as two facts.
+    pub fn local_and_utc(&self, t: DateTime<Utc>) -> String {
+        let offset = match self.zone {
+            Some(z) => z.local_minus_utc(),
+            None => t.with_timezone(&Local).offset().local_minus_utc(),
+        };
+        if offset == 0 {
+            utc(t)
+        } else {
+            format!("{} · {}", self.local(t), utc(t))
+        }
+    }
+
     /// `3h ago`, `in 5m` or `just now`.
     pub fn age(&self, t: DateTime<Utc>) -> String {
         age_between(t, self.now)
@@ -190,5 +204,11 @@ mod tests {
         };
         assert_eq!(clock.local(t), "2024-05-06 14:20:00 +02:00");
         assert_eq!(utc(t), "2024-05-06 12:20:00 UTC");
+        assert_eq!(
+            clock.local_and_utc(t),
+            "2024-05-06 14:20:00 +02:00 · 2024-05-06 12:20:00 UTC"
+        );
+        let utc_clock = Clock::fixed(t);
+        assert_eq!(utc_clock.local_and_utc(t), "2024-05-06 12:20:00 UTC");
     }
 }

@@ -14,7 +14,7 @@ use crate::api::model::{Field, Key, Kind, Outcome, VoiceLog};
 use crate::text::sanitize;
 use charges::charges;
 pub use charges::{ChargeRow, Charges, More};
-use format::{Clock, duration_ms, utc};
+use format::{Clock, duration_ms};
 
 /// How a value should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,7 +271,7 @@ fn time_row(key: RowKey, f: &Field<chrono::DateTime<chrono::Utc>>, clock: &Clock
         Field::Value(t) => {
             let mut row = Row::new(
                 key,
-                format!("{} · {} · {}", clock.local(*t), utc(*t), clock.age(*t)),
+                format!("{} · {}", clock.local_and_utc(*t), clock.age(*t)),
                 Tone::Normal,
             );
             row.copy = Some(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
@@ -438,10 +438,7 @@ mod tests {
         );
         assert_eq!(p.header.title, "Relay PSTN call");
         assert_eq!(p.header.status, Some(("completed".into(), Outcome::Good)));
-        assert_eq!(
-            p.rows[2].value,
-            "2024-05-06 12:20:00 +00:00 · 2024-05-06 12:20:00 UTC · 3h ago"
-        );
+        assert_eq!(p.rows[2].value, "2024-05-06 12:20:00 UTC · 3h ago");
         assert_eq!(p.rows[3].value, "9.638s");
         assert_eq!(
             p.rows[4].value,

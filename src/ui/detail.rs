@@ -17,15 +17,24 @@ use crate::app::{App, Focus, View};
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Detail;
     let title = match (&app.view, app.nav.depth()) {
-        (View::Record(id) | View::Loading(id), _) | (View::Failed { id: Some(id), .. }, _) => {
-            format!(" {id} ")
-        }
+        // Which view is shown, as the Events and Raw JSON views say theirs.
+        (View::Record(id), _) => format!(" {id} · Fields "),
+        (View::Loading(id), _) | (View::Failed { id: Some(id), .. }, _) => format!(" {id} "),
         _ => " swlog ".to_owned(),
     };
     let (back, forward) = app.nav.depth();
     let nav = match (back, forward) {
         (0, 0) => String::new(),
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
+    };
+    // The ID comes first: the view's name gives way when the two titles would overlap.
+    let title = match &app.view {
+        View::Record(id)
+            if title.chars().count() + nav.chars().count() + 2 > usize::from(area.width) =>
+        {
+            format!(" {id} ")
+        }
+        _ => title,
     };
     let block = Block::bordered()
         .border_set(theme.borders())

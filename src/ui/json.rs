@@ -10,25 +10,29 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use serde_json::Value;
 
 use super::theme::{JsonPart, Theme};
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, Tab};
 use crate::text::sanitize;
 
 /// Draws the raw view.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let body = app
-        .shown_record()
-        .map(|f| Value::Object(f.log.raw.clone()))
-        .unwrap_or(Value::Null);
-    let block = Block::bordered()
+    let (whose, body) = app
+        .raw_json()
+        .unwrap_or_else(|| (String::new(), Value::Null));
+    let back = if app.investigation.tab == Tab::Events {
+        " v: back to events "
+    } else {
+        " v: back to fields "
+    };
+    let title = format!(" Raw JSON · {whose} ");
+    let mut block = Block::bordered()
         .border_set(theme.borders())
         .padding(Padding::horizontal(1))
-        .title(Line::from(" Raw JSON ").style(theme.title()))
-        .title(
-            Line::from(" v: back to fields ")
-                .style(theme.dim())
-                .right_aligned(),
-        )
-        .border_style(theme.border(app.focus == Focus::Detail));
+        .title(Line::from(title.clone()).style(theme.title()));
+    // Whose JSON it is matters more than the key back, which the status bar names too.
+    if title.chars().count() + back.chars().count() + 4 <= usize::from(area.width) {
+        block = block.title(Line::from(back).style(theme.dim()).right_aligned());
+    }
+    let block = block.border_style(theme.border(app.focus == Focus::Detail));
     let scroll = u16::try_from(app.raw_scroll).unwrap_or(u16::MAX);
     frame.render_widget(
         Paragraph::new(lines(&body, theme))

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::bindings::{self, KeyContext};
-use crate::app::{Action, App, Level};
+use crate::app::{Action, App, Level, View};
 use crate::text::truncate_chars;
 use crate::view::SPINNER;
 
@@ -38,6 +38,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(truncate_chars(&notice.text, room).into_owned(), style),
             Span::styled(more, theme.dim()),
         ])
+    } else if app.view == View::Welcome {
+        // The welcome pane names the space and project, and the profile besides.
+        Line::default()
     } else {
         Line::styled(
             format!(

@@ -93,11 +93,13 @@ impl Line {
     }
 }
 
-/// `text` wrapped to `width` columns: at spaces, else anywhere (dates and IDs have no hyphens
-/// to split at). Never empty: an empty text is one empty line.
+/// `text` wrapped to `width` columns: at spaces, else before a `/` (so a URL's path keeps its
+/// IDs whole), else anywhere (dates and IDs have no hyphens to split at). Never empty: an
+/// empty text is one empty line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let options = textwrap::Options::new(width.max(1))
         .break_words(true)
+        .word_separator(textwrap::WordSeparator::Custom(spaces_and_slashes))
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     let lines: Vec<String> = textwrap::wrap(text, options)
         .into_iter()
@@ -110,9 +112,32 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     }
 }
 
+/// The words between spaces, each cut again before every `/` but a leading one (`https://`
+/// stays together with what follows only up to its host).
+fn spaces_and_slashes(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    Box::new(
+        textwrap::WordSeparator::AsciiSpace
+            .find_words(line)
+            .flat_map(|w| {
+                let mut parts = Vec::new();
+                let mut start = 0;
+                for (i, _) in w.word.match_indices('/') {
+                    if i > start && !w.word[..i].ends_with('/') {
+                        parts.push(textwrap::core::Word::from(&w.word[start..i]));
+                        start = i;
+                    }
+                }
+                let mut last = textwrap::core::Word::from(&w.word[start..]);
+                last.whitespace = w.whitespace;
+                parts.push(last);
+                parts
+            }),
+    )
+}
+
 /// How many lines the raw JSON view of `raw` takes: serde_json's pretty form, which the view
 /// draws line for line.
-pub fn json_line_count(raw: &serde_json::Map<String, serde_json::Value>) -> usize {
+pub fn json_line_count(raw: &serde_json::Value) -> usize {
     serde_json::to_string_pretty(raw).map_or(0, |s| s.lines().count())
 }
 
