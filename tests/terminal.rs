@@ -38,19 +38,7 @@ fn check_restored(how: &str) {
     let Some(tmux) = Tmux::new(how) else {
         return;
     };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-s",
-        "t",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    tmux.start(&script);
     tmux.wait_for("the inspector", |s| s.contains("Log ID"));
     // Start a slow lookup, so that the exit happens with a fetch in flight.
     tmux.run(&[
@@ -117,19 +105,7 @@ fn a_vanished_terminal_ends_the_process() {
     let Some(tmux) = Tmux::new("vanish") else {
         return;
     };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-s",
-        "t",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    tmux.start(&script);
     tmux.wait_for("the inspector", |s| s.contains("Log ID"));
     let pid = pid_of(bin, &d.to_string()).expect("the swlog process");
     tmux.run(&["kill-server"]);
