@@ -76,6 +76,8 @@ pub struct Page {
     pub attempts: u32,
     /// The page size asked for on the first page (later pages follow the server's links).
     pub page_size: u32,
+    /// The server gave no `next` link: no page follows.
+    pub last: bool,
 }
 
 /// Why paging stopped early. Rows already yielded stay valid.
@@ -225,6 +227,7 @@ impl Pager<'_> {
             rows: body.rows,
             attempts,
             page_size: self.page_size,
+            last: body.next.is_none(),
         };
         if let Some(next) = body.next {
             match self.check_next(&next) {

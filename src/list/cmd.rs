@@ -247,7 +247,7 @@ fn print(
         ListFormat::Csv => {
             let mut csv = CsvOut::new(out, &COLUMNS)?;
             for r in rows {
-                csv.row(r.cells.iter().map(String::as_str))?;
+                csv.row(r.cells().iter().map(String::as_str))?;
             }
             csv.finish()
         }

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use serde_json::{Map, Value};
 
 use super::row::Row;
-use crate::api::list::{ListError, ListRequest, PageSizeMemory};
+use crate::api::list::{ListError, ListRequest, Page, PageSizeMemory};
 use crate::api::{Client, VoiceLog};
 use crate::query::Query;
 
@@ -66,6 +66,8 @@ pub struct Scanner {
     pub rows: Vec<Row>,
     /// How far it has got.
     pub progress: Progress,
+    /// A row was left unread because the scan cap was reached before it.
+    left_unread: bool,
 }
 
 impl Scanner {
@@ -76,6 +78,7 @@ impl Scanner {
             limits,
             rows: Vec::new(),
             progress: Progress::default(),
+            left_unread: false,
         }
     }
 
@@ -94,6 +97,7 @@ impl Scanner {
         let mut all_older = since.is_some() && !rows.is_empty();
         for raw in rows {
             if self.progress.scanned >= self.limits.max_scan {
+                self.left_unread = true;
                 return Some(Stop::ScanCap);
             }
             self.progress.scanned += 1;
@@ -117,6 +121,18 @@ impl Scanner {
             Some(Stop::ScanCap)
         } else {
             None
+        }
+    }
+}
+
+impl Scanner {
+    /// Filters a page as [`Scanner::feed`] does, knowing whether another page follows: a scan
+    /// that reaches its cap on the last row of the last page has read everything, and says so.
+    pub fn feed_page(&mut self, page: Page) -> Option<Stop> {
+        let stop = self.feed(page.rows, page.skipped);
+        match stop {
+            Some(Stop::ScanCap) if page.last && !self.left_unread => Some(Stop::LastPage),
+            other => other,
         }
     }
 }
@@ -164,7 +180,7 @@ pub async fn run(
             None => break Ok(Stop::LastPage),
             Some(Err(e)) => break Err(e),
             Some(Ok(page)) => {
-                let stop = scanner.feed(page.rows, page.skipped);
+                let stop = scanner.feed_page(page);
                 on_page(&scanner.progress);
                 if let Some(stop) = stop {
                     break Ok(stop);

@@ -22,17 +22,17 @@ pub fn cells(row: &Row, clock: &Clock) -> [String; 8] {
     let text = |s: &str| truncate_chars(&sanitize(s), MAX_CELL).into_owned();
     let created = match row.created_at {
         Some(t) => clock.local(t),
-        None => text(row.cell("created_at")),
+        None => text(&row.cell("created_at")),
     };
     [
         created,
         text(&row.kind),
-        text(row.cell("from")),
-        text(row.cell("to")),
-        text(row.cell("status")),
+        text(&row.cell("from")),
+        text(&row.cell("to")),
+        text(&row.cell("status")),
         row.duration_ms.map(duration_ms).unwrap_or_default(),
         row.charge.map(money).unwrap_or_default(),
-        text(row.cell("id")),
+        text(&row.cell("id")),
     ]
 }
 
