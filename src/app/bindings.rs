@@ -215,7 +215,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Anywhere, &[Key::plain(C::F(1))], Action::Help, "this help"),
     b(X::Anywhere, &[Key::plain(C::F(2))], Action::Notices, "all notices"),
     // The ID input.
-    b(X::Input, &[Key::plain(C::Enter)], Action::Submit, "look up the ID, or search"),
+    b(X::Input, &[Key::plain(C::Enter)], Action::Submit, "look up or search"),
     b(X::Input, &[Key::plain(C::Esc), Key::plain(C::Down)], Action::LeaveInput, "leave the input"),
     b(X::Input, &[Key::ctrl(C::Left)], Action::Edit(InputRequest::GoToPrevWord), "word left"),
     b(X::Input, &[Key::ctrl(C::Right)], Action::Edit(InputRequest::GoToNextWord), "word right"),
@@ -357,7 +357,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
     const HELP_QUIT: [Hint; 2] = [(&[A::Help], "help"), (&[A::Quit], "quit")];
     match top {
         X::Input | X::EmptyInput => &[
-            (&[A::Submit], "look up / search"),
+            (&[A::Submit], "look up"),
             (&[A::LeaveInput], "leave input"),
             (&[A::NextPane], "next pane"),
             HELP_QUIT[0],
