@@ -262,9 +262,11 @@ impl App {
 
     /// Shows the last list (a search, `L`, back): no request, the selection as it was.
     pub(super) fn show_calls(&mut self) -> Vec<Effect> {
-        if self.calls.is_none() {
+        let Some(text) = self.calls.as_ref().map(|c| c.text.clone()) else {
             return vec![];
-        }
+        };
+        // The input says what the list is of, as it says which log a record is.
+        self.input = Input::new(text);
         let cancel = self.cancel_in_flight();
         self.live.stop();
         self.view = View::Calls;
@@ -289,6 +291,27 @@ impl App {
             t.rows.truncate(self.calls_height());
             t
         })
+    }
+
+    /// A click on line `line` of the pane's inside: selects the row there, if any.
+    pub(super) fn click_calls(&mut self, line: usize) {
+        let height = self.calls_height();
+        if let Some(calls) = self.calls.as_mut()
+            && let Some(row) = line.checked_sub(ABOVE_ROWS)
+            && calls.scroll + row < calls.order.len()
+        {
+            let at = calls.scroll + row;
+            calls.select(at, height);
+        }
+    }
+
+    /// Moves the selection `delta` rows (the wheel).
+    pub(super) fn move_calls(&mut self, delta: isize) {
+        let height = self.calls_height();
+        if let Some(calls) = self.calls.as_mut() {
+            let at = calls.selected.saturating_add_signed(delta);
+            calls.select(at, height);
+        }
     }
 
     /// A page of the search arrived.
@@ -317,7 +340,13 @@ impl App {
         }
         calls.state = match end {
             Ok(stop) => ScanState::Ended(stop),
-            Err(e) => ScanState::Failed(e),
+            Err(e) => {
+                // The view's line may be cut at the pane's width: the notices keep it whole.
+                let text = format!("The search stopped: {e}");
+                calls.state = ScanState::Failed(e);
+                self.notify(super::Notice::error(Scope::Lookup, text));
+                return;
+            }
         };
     }
 

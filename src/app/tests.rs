@@ -452,3 +452,50 @@ fn turning_live_refresh_on_for_a_stale_call_says_why_nothing_refreshes() {
         Some("Live refresh on; this call is not final after 1d 0h — not refreshing")
     );
 }
+
+#[test]
+fn pages_of_a_stopped_or_superseded_search_are_ignored() {
+    let mut app = app();
+    type_text(&mut app, "4155550123");
+    app.update(key(KeyCode::Enter));
+    let row = |id: &str| {
+        let serde_json::Value::Object(m) = serde_json::json!({"id": id, "from": "+14155550123"})
+        else {
+            panic!("an object")
+        };
+        crate::list::Row::of(&VoiceLog::from_object(m))
+    };
+    let page = |generation, id: &str| Message::ScanPage {
+        generation,
+        rows: vec![row(id)],
+        progress: crate::list::Progress::default(),
+    };
+    app.update(page(1, "first"));
+    app.update(Message::Action(Action::LeaveInput));
+    let (effects, _) = app.update(key(KeyCode::Esc));
+    assert_eq!(effects, vec![Effect::StopScan]);
+    app.update(page(1, "late"));
+    let calls = app.calls.as_ref().unwrap();
+    assert_eq!(calls.rows.len(), 1, "nothing after Esc");
+    assert_eq!(calls.state, crate::app::ScanState::Stopped);
+    app.update(Message::Action(Action::FocusInput));
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    let [Effect::Scan { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    app.update(page(1, "stale"));
+    app.update(page(*generation, "fresh"));
+    let ids: Vec<&str> = app
+        .calls
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.cell("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["fresh"],
+        "a new search starts empty and takes only its own pages"
+    );
+}

@@ -38,12 +38,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(empty.clone(), theme.dim()));
     }
     for (n, (outcome, cells)) in table.rows.iter().enumerate() {
+        let selected = table.selected == Some(n);
         let mut line = Line::from(joined(cells, &gap, |c| match c {
+            // Dim grey on the selection's colour would be unreadable: the selection is plain.
+            _ if selected => ratatui::style::Style::default(),
             Column::Status => theme.outcome(*outcome),
             Column::Id | Column::Created => theme.dim(),
             _ => ratatui::style::Style::default(),
         }));
-        if table.selected == Some(n) {
+        if selected {
             super::detail::highlight(&mut line, width, theme.selected(focused));
         }
         lines.push(line);
