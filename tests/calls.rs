@@ -164,7 +164,7 @@ async fn esc_stops_the_scan_and_keeps_the_rows() {
     two_pages(&server, &first, slow).await;
     let h = Harness::start_against(&server.uri(), 120, 30).await;
     search(&h, "4155550123");
-    h.wait_for("the first page", |s| s.contains("Esc stops"))
+    h.wait_for("the first page", |s| s.contains("1 page ·"))
         .await;
     h.press(KeyCode::Esc); // out of the input
     h.press(KeyCode::Esc); // stops the scan

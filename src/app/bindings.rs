@@ -257,9 +257,9 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Calls, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down"),
     b(X::Calls, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
     b(X::Calls, &[Key::plain(C::Enter)], Action::Open, "open the call"),
-    b(X::Calls, &[Key::ch('o')], Action::CycleSort, "sort: time, duration, charge"),
+    b(X::Calls, &[Key::ch('o')], Action::CycleSort, "sort: time, length, cost"),
     b(X::Calls, &[Key::ch('/')], Action::Narrow, "narrow the loaded calls"),
-    b(X::Calls, &[Key::plain(C::Esc)], Action::StopScan, "stop the scan, else clear the narrowing"),
+    b(X::Calls, &[Key::plain(C::Esc)], Action::StopScan, "stop the scan, clear /"),
     b(X::CallsNarrow, &[Key::plain(C::Enter), Key::plain(C::Down), Key::plain(C::Up)], Action::NarrowDone, "keep the narrowing"),
     b(X::CallsNarrow, &[Key::plain(C::Esc)], Action::ClearNarrow, "clear the narrowing"),
     // The raw JSON.

@@ -170,7 +170,8 @@ impl Calls {
             .iter()
             .map(|i| calls::cells(&self.rows[*i], clock))
             .collect();
-        let columns = Columns::fit(width, &Columns::natural(all.iter().cloned()));
+        let natural = Columns::natural(all.iter().cloned());
+        let columns = Columns::fit(width, &natural, self.sort.column());
         let mut title = vec![
             ("search: ".to_owned(), Role::Dim),
             (self.described.clone(), Role::Title),

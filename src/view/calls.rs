@@ -199,9 +199,15 @@ impl Columns {
     /// [`COLUMNS`] order, header included). Columns are kept in [`KEEP_ORDER`] while their
     /// narrowest fits; the room left widens them in the same order. Columns stand two spaces
     /// apart, or one when that keeps another column.
-    pub fn fit(width: usize, natural: &[usize; 8]) -> Self {
-        let roomy = Self::fit_with_gap(width, natural, GAP);
-        let tight = Self::fit_with_gap(width, natural, 1);
+    /// `sorted`, the column the rows are sorted by, is kept right after the ID.
+    pub fn fit(width: usize, natural: &[usize; 8], sorted: Column) -> Self {
+        let first = [Column::Id, sorted];
+        let order: Vec<Column> = first
+            .into_iter()
+            .chain(KEEP_ORDER.into_iter().filter(|c| !first.contains(c)))
+            .collect();
+        let roomy = Self::fit_with_gap(width, natural, GAP, &order);
+        let tight = Self::fit_with_gap(width, natural, 1, &order);
         if tight.shown.len() > roomy.shown.len() {
             tight
         } else {
@@ -209,11 +215,11 @@ impl Columns {
         }
     }
 
-    fn fit_with_gap(width: usize, natural: &[usize; 8], gap: usize) -> Self {
+    fn fit_with_gap(width: usize, natural: &[usize; 8], gap: usize, order: &[Column]) -> Self {
         let nat = |c: Column| natural[c.index()];
         let mut kept: Vec<(Column, usize)> = Vec::new();
         let mut used = 0;
-        for c in KEEP_ORDER {
+        for &c in order {
             let min = c.min_width(nat(c));
             let need = min + if kept.is_empty() { 0 } else { gap };
             if used + need <= width {
@@ -240,7 +246,8 @@ impl Columns {
 
     /// The widest cell of each column over `rows` (and the titles).
     pub fn natural(rows: impl IntoIterator<Item = [String; 8]>) -> [usize; 8] {
-        let mut widths = table::HEADER.map(UnicodeWidthStr::width);
+        // A title has room for the sort's mark.
+        let mut widths = table::HEADER.map(|h| h.width() + 1);
         widths[Column::Id.index()] = ID_WIDTH;
         for cells in rows {
             for (w, c) in widths.iter_mut().zip(&cells) {
@@ -369,10 +376,10 @@ mod tests {
     fn narrow_panes_drop_the_charge_and_type_first_and_keep_the_id_whole() {
         let cells = cells(&sample(), &clock());
         let natural = Columns::natural([cells.clone()]);
-        let wide = Columns::fit(200, &natural);
+        let wide = Columns::fit(200, &natural, Column::Created);
         assert_eq!(wide.shown.len(), 8);
         for width in [48, 60, 76, 80, 116] {
-            let cols = Columns::fit(width, &natural);
+            let cols = Columns::fit(width, &natural, Column::Created);
             let total: usize = cols.shown.iter().map(|(_, w)| w).sum::<usize>()
                 + cols.gap * (cols.shown.len() - 1);
             assert!(total <= width, "{width}: {cols:?}");
@@ -381,7 +388,17 @@ mod tests {
                 "{width}: the ID whole"
             );
         }
-        let at_76: Vec<Column> = Columns::fit(76, &natural)
+        let by_duration: Vec<Column> = Columns::fit(76, &natural, Column::Duration)
+            .shown
+            .iter()
+            .map(|c| c.0)
+            .collect();
+        assert_eq!(
+            by_duration,
+            [Column::Created, Column::From, Column::Duration, Column::Id],
+            "the sorted column is kept"
+        );
+        let at_76: Vec<Column> = Columns::fit(76, &natural, Column::Created)
             .shown
             .iter()
             .map(|c| c.0)
@@ -390,7 +407,7 @@ mod tests {
             at_76,
             [Column::Created, Column::From, Column::To, Column::Id]
         );
-        let tiny = Columns::fit(20, &natural);
+        let tiny = Columns::fit(20, &natural, Column::Created);
         assert_eq!(tiny.shown, vec![(Column::Id, 20)], "cut, never more");
     }
 
