@@ -243,8 +243,8 @@ async fn three_calls() -> (MockServer, Harness) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sorting_by_time_duration_and_charge() {
-    let (_server, h) = three_calls().await;
+async fn sorting_by_time_duration_and_charge_and_r_searches_again() {
+    let (server, h) = three_calls().await;
     assert_eq!(
         ids_on(&h.screen()),
         [common::id(1), common::id(2), common::id(3)]
@@ -260,6 +260,17 @@ async fn sorting_by_time_duration_and_charge() {
         .wait_for("by charge", |s| s.contains("costliest first"))
         .await;
     assert_eq!(ids_on(&s), [common::id(3), common::id(1), common::id(2)]);
+    // `r` runs the same search again.
+    h.press(KeyCode::Char('r'));
+    for _ in 0..200 {
+        if server.received_requests().await.unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    h.wait_for("the search again", |s| s.contains("· done"))
+        .await;
     h.quit().await;
 }
 
