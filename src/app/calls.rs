@@ -315,8 +315,23 @@ impl App {
         }
     }
 
+    /// A search's page or end arrived.
+    pub(super) fn on_scan(&mut self, msg: crate::event::Message) {
+        match msg {
+            crate::event::Message::ScanPage {
+                generation,
+                rows,
+                progress,
+            } => self.on_scan_page(generation, rows, progress),
+            crate::event::Message::ScanEnded { generation, end } => {
+                self.on_scan_ended(generation, end);
+            }
+            _ => {}
+        }
+    }
+
     /// A page of the search arrived.
-    pub(super) fn on_scan_page(&mut self, generation: u64, rows: Vec<Row>, progress: Progress) {
+    fn on_scan_page(&mut self, generation: u64, rows: Vec<Row>, progress: Progress) {
         let height = self.calls_height();
         let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
             return;
@@ -332,7 +347,7 @@ impl App {
     }
 
     /// The search ended.
-    pub(super) fn on_scan_ended(&mut self, generation: u64, end: Result<Stop, ListError>) {
+    fn on_scan_ended(&mut self, generation: u64, end: Result<Stop, ListError>) {
         let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
             return;
         };

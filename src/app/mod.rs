@@ -351,6 +351,7 @@ impl App {
                     }
                 }
                 self.keep_selection_visible();
+                self.move_calls(0);
                 (vec![], true)
             }
             Message::Term(_) => (vec![], false),
@@ -367,16 +368,8 @@ impl App {
                 self.on_fetched(id, *result);
                 (vec![], true)
             }
-            Message::ScanPage {
-                generation,
-                rows,
-                progress,
-            } => {
-                self.on_scan_page(generation, rows, progress);
-                (vec![], true)
-            }
-            Message::ScanEnded { generation, end } => {
-                self.on_scan_ended(generation, end);
+            msg @ (Message::ScanPage { .. } | Message::ScanEnded { .. }) => {
+                self.on_scan(msg);
                 (vec![], true)
             }
             Message::Quit(_) => (vec![Effect::Quit], false),
