@@ -99,6 +99,8 @@ async fn search_table_open_and_back_with_the_selection_kept() {
         .await;
     assert_eq!(ids_on(&back), ids, "the same rows, no new search");
     h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Char('Y'));
     // `L` reopens the list from a record too.
     h.press(KeyCode::Char(']'));
     h.shown(&ids[2]).await;
@@ -107,11 +109,19 @@ async fn search_table_open_and_back_with_the_selection_kept() {
         .await;
     h.press(KeyCode::Char('q'));
     let (app, clipboard) = h.exited_with_clipboard().await;
+    let copies = clipboard.copies();
     assert_eq!(
-        clipboard.copies(),
-        vec![ids[2].clone()],
+        copies.first(),
+        Some(&ids[2]),
         "back kept the selection on the opened call"
     );
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    assert!(
+        copies[1].ends_with(&ids[2]),
+        "the row as text ends with its ID: {copies:?}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&copies[2]).expect("the row as JSON");
+    assert_eq!(json["id"], ids[2].as_str());
     assert_eq!(
         app.sidebar.history.entries().len(),
         1,
