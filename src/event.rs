@@ -45,6 +45,22 @@ pub enum Message {
     Copied(Result<String, String>),
     /// A history save finished: what is on disk now.
     HistorySaved(Box<crate::history::Saved>),
+    /// A page of a search was read: the rows on it that matched, and how far the scan is.
+    ScanPage {
+        /// The search's generation: a page of a superseded search is ignored.
+        generation: u64,
+        /// The rows of this page that matched.
+        rows: Vec<crate::list::Row>,
+        /// How far the scan has got.
+        progress: crate::list::Progress,
+    },
+    /// A search ended: why (the rows already sent stay).
+    ScanEnded {
+        /// The search's generation.
+        generation: u64,
+        /// Why it stopped, or the fault that stopped it.
+        end: Result<crate::list::Stop, crate::api::list::ListError>,
+    },
 }
 
 /// What the loop must do for the state after an update.
@@ -78,6 +94,17 @@ pub enum Effect {
         /// The text.
         text: String,
     },
+    /// Start a search, cancelling the one running.
+    Scan {
+        /// Its generation, sent back with each page.
+        generation: u64,
+        /// What to look for.
+        query: Box<crate::query::Query>,
+        /// How far it may go.
+        limits: crate::list::Limits,
+    },
+    /// Stop the running search.
+    StopScan,
     /// Write history changes (off the update path, in order).
     SaveHistory(Box<crate::history::Save>),
     /// Leave the inspector.

@@ -16,6 +16,7 @@ use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::Client;
+use crate::api::list::PageSizeMemory;
 use crate::app::{App, Notice, Scope};
 use crate::clipboard::Clipboard;
 use crate::event::{Effect, Message};
@@ -42,6 +43,7 @@ where
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut in_flight: Option<CancellationToken> = None;
+    let mut tasks = Tasks::default();
     let saves = SaveThread::start(tx.clone());
     let mut log_failures_told = false;
     let wake = tx.clone();
@@ -51,7 +53,15 @@ where
     });
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    if perform(initial, client, clipboard, &tx, &saves, &mut in_flight) {
+    if perform(
+        initial,
+        client,
+        clipboard,
+        &tx,
+        &saves,
+        &mut in_flight,
+        &mut tasks,
+    ) {
         return Ok(());
     }
     terminal.draw(|f| ui::draw(app, f))?;
@@ -93,10 +103,19 @@ where
         for msg in batch {
             let (effects, changed) = app.update(msg);
             dirty |= changed;
-            if perform(effects, client, clipboard, &tx, &saves, &mut in_flight) {
+            if perform(
+                effects,
+                client,
+                clipboard,
+                &tx,
+                &saves,
+                &mut in_flight,
+                &mut tasks,
+            ) {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
+                tasks.stop_scan();
                 return Ok(());
             }
         }
@@ -115,6 +134,79 @@ where
     }
 }
 
+/// Background work besides the lookup in flight: the running search, and the page size the
+/// list endpoint accepted (kept for the session, so a refused size is not asked for again).
+#[derive(Default)]
+struct Tasks {
+    scan: Option<CancellationToken>,
+    page_size: PageSizeMemory,
+}
+
+impl Tasks {
+    fn stop_scan(&mut self) {
+        if let Some(t) = self.scan.take() {
+            t.cancel();
+        }
+    }
+
+    /// Runs a search on its own task; its pages come back as messages stamped `generation`.
+    fn scan(&mut self, client: &Client, tx: &UnboundedSender<Message>, effect: Effect) {
+        let Effect::Scan {
+            generation,
+            query,
+            limits,
+        } = effect
+        else {
+            return;
+        };
+        self.stop_scan();
+        let token = CancellationToken::new();
+        self.scan = Some(token.clone());
+        let (client, tx, memory) = (client.clone(), tx.clone(), self.page_size.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                // Dropping the stream closes its connection; the generation makes any page
+                // already sent stale.
+                () = token.cancelled() => {}
+                () = scan_pages(&client, *query, limits, memory, generation, &tx) => {}
+            }
+        });
+    }
+}
+
+/// Drives a [`Scanner`](crate::list::Scanner) over the list, sending each page's matches.
+async fn scan_pages(
+    client: &Client,
+    query: crate::query::Query,
+    limits: crate::list::Limits,
+    memory: PageSizeMemory,
+    generation: u64,
+    tx: &UnboundedSender<Message>,
+) {
+    let request = crate::list::scan::request_for(&query, limits, memory);
+    let mut scanner = crate::list::Scanner::new(query, limits);
+    let mut pages = std::pin::pin!(client.list(request));
+    let end = loop {
+        match pages.next().await {
+            None => break Ok(crate::list::Stop::LastPage),
+            Some(Err(e)) => break Err(e),
+            Some(Ok(page)) => {
+                let stop = scanner.feed(page.rows, page.skipped);
+                // The loop may be gone (quitting); then nobody needs the rows.
+                let _ = tx.send(Message::ScanPage {
+                    generation,
+                    rows: std::mem::take(&mut scanner.rows),
+                    progress: scanner.progress,
+                });
+                if let Some(stop) = stop {
+                    break Ok(stop);
+                }
+            }
+        }
+    };
+    let _ = tx.send(Message::ScanEnded { generation, end });
+}
+
 /// Carries out effects; true when it is time to quit.
 fn perform(
     effects: Vec<Effect>,
@@ -123,10 +215,13 @@ fn perform(
     tx: &UnboundedSender<Message>,
     saves: &SaveThread,
     in_flight: &mut Option<CancellationToken>,
+    tasks: &mut Tasks,
 ) -> bool {
     for effect in effects {
         match effect {
             Effect::Quit => return true,
+            scan @ Effect::Scan { .. } => tasks.scan(client, tx, scan),
+            Effect::StopScan => tasks.stop_scan(),
             Effect::SaveHistory(save) => saves.send(*save),
             Effect::FetchEvents { id } => {
                 let (client, tx) = (client.clone(), tx.clone());

@@ -13,7 +13,7 @@ async fn the_first_screen_hints_only_what_its_keys_do_and_question_mark_helps_in
     let screen = h.wait_for("the welcome", |s| s.contains("Log ID")).await;
     // Focus starts in the input, where `q` is typed: quitting is Ctrl-C there.
     assert!(
-        screen.contains("Enter look up · Tab next pane · ? help · Ctrl-C quit"),
+        screen.contains("Enter look up or search · Tab next pane · ? help · Ctrl-C quit"),
         "{screen}"
     );
     assert!(!screen.contains("q quit"), "{screen}");

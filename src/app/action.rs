@@ -95,4 +95,16 @@ pub enum Action {
     SaveNote,
     /// Leave the note unchanged.
     CancelNote,
+    /// Sort the calls by the next order (time, duration, charge).
+    CycleSort,
+    /// Start typing a narrowing of the loaded calls.
+    Narrow,
+    /// Keep the narrowing and go back to the rows.
+    NarrowDone,
+    /// Clear the narrowing.
+    ClearNarrow,
+    /// Stop the running search (or, when none runs, clear the narrowing).
+    StopScan,
+    /// Show the last list of calls again.
+    ReopenCalls,
 }

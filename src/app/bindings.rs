@@ -32,6 +32,10 @@ pub enum KeyContext {
     Confirm,
     /// The detail pane's fields.
     Fields,
+    /// The list of calls a search found.
+    Calls,
+    /// The list of calls, typing a narrowing.
+    CallsNarrow,
     /// The detail pane's raw JSON.
     Raw,
     /// The detail pane's events timeline.
@@ -54,6 +58,8 @@ impl KeyContext {
             KeyContext::Note => "Sidebar note",
             KeyContext::Confirm => "Delete?",
             KeyContext::Fields => "Detail",
+            KeyContext::Calls => "Calls",
+            KeyContext::CallsNarrow => "Calls narrowing",
             KeyContext::Raw => "Raw JSON",
             KeyContext::Events => "Events timeline",
             KeyContext::Help => "Help",
@@ -64,7 +70,11 @@ impl KeyContext {
     /// Where unbound keys go: into the text being typed, or (help) closing it.
     fn fallback(self, key: KeyEvent) -> Option<Action> {
         match self {
-            KeyContext::Input | KeyContext::EmptyInput | KeyContext::Filter | KeyContext::Note => {
+            KeyContext::Input
+            | KeyContext::EmptyInput
+            | KeyContext::Filter
+            | KeyContext::Note
+            | KeyContext::CallsNarrow => {
                 tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key))
                     .map(Action::Edit)
             }
@@ -205,7 +215,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Anywhere, &[Key::plain(C::F(1))], Action::Help, "this help"),
     b(X::Anywhere, &[Key::plain(C::F(2))], Action::Notices, "all notices"),
     // The ID input.
-    b(X::Input, &[Key::plain(C::Enter)], Action::Submit, "look up the ID"),
+    b(X::Input, &[Key::plain(C::Enter)], Action::Submit, "look up or search"),
     b(X::Input, &[Key::plain(C::Esc), Key::plain(C::Down)], Action::LeaveInput, "leave the input"),
     b(X::Input, &[Key::ctrl(C::Left)], Action::Edit(InputRequest::GoToPrevWord), "word left"),
     b(X::Input, &[Key::ctrl(C::Right)], Action::Edit(InputRequest::GoToNextWord), "word right"),
@@ -239,6 +249,19 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Fields, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down"),
     b(X::Fields, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
     b(X::Fields, &[Key::plain(C::Enter)], Action::Open, "open the link"),
+    // The list of calls a search found.
+    b(X::Calls, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next call"),
+    b(X::Calls, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous call"),
+    b(X::Calls, &[Key::plain(C::Home), Key::ch('g')], Action::Top, "first call"),
+    b(X::Calls, &[Key::plain(C::End), Key::ch('G')], Action::Bottom, "last call"),
+    b(X::Calls, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down"),
+    b(X::Calls, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
+    b(X::Calls, &[Key::plain(C::Enter)], Action::Open, "open the call"),
+    b(X::Calls, &[Key::ch('o')], Action::CycleSort, "sort: time, length, cost"),
+    b(X::Calls, &[Key::ch('/')], Action::Narrow, "narrow the loaded calls"),
+    b(X::Calls, &[Key::plain(C::Esc)], Action::StopScan, "stop the scan, clear /"),
+    b(X::CallsNarrow, &[Key::plain(C::Enter), Key::plain(C::Down), Key::plain(C::Up)], Action::NarrowDone, "keep the narrowing"),
+    b(X::CallsNarrow, &[Key::plain(C::Esc)], Action::ClearNarrow, "clear the narrowing"),
     // The raw JSON.
     b(X::Raw, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "scroll down"),
     b(X::Raw, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "scroll up"),
@@ -270,6 +293,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Panes, &[Key::ch('s')], Action::CopySummary, "copy summary / timeline"),
     b(X::Panes, &[Key::ch('i'), Key::ch('/')], Action::FocusInput, "go to the input"),
     b(X::Panes, &[Key::ch('m')], Action::Notices, "all notices"),
+    b(X::Panes, &[Key::ch('L')], Action::ReopenCalls, "the last list of calls"),
     b(X::Panes, &[Key::ch('?')], Action::Help, "this help"),
     b(X::Panes, &[Key::ch('q')], Action::Quit, "quit"),
     // The overlays.
@@ -288,6 +312,8 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         X::EmptyInput => &[X::EmptyInput, X::Input, X::Anywhere, X::Always],
         X::Sidebar => &[X::Sidebar, X::Panes, X::Anywhere, X::Always],
         X::Fields => &[X::Fields, X::Panes, X::Anywhere, X::Always],
+        X::Calls => &[X::Calls, X::Panes, X::Anywhere, X::Always],
+        X::CallsNarrow => &[X::CallsNarrow, X::Always],
         X::Raw => &[X::Raw, X::Panes, X::Anywhere, X::Always],
         X::Events => &[X::Events, X::Panes, X::Anywhere, X::Always],
         // Typing and overlays take every key but Ctrl-C.
@@ -381,6 +407,19 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             HELP_QUIT[0],
             HELP_QUIT[1],
         ],
+        X::Calls => &[
+            (&[A::Up, A::Down], "select"),
+            (&[A::Open], "open"),
+            (&[A::StopScan], "stop"),
+            (&[A::CycleSort], "sort"),
+            (&[A::Narrow], "narrow"),
+            HELP_QUIT[0],
+            HELP_QUIT[1],
+        ],
+        X::CallsNarrow => &[
+            (&[A::NarrowDone], "keep narrowing"),
+            (&[A::ClearNarrow], "clear"),
+        ],
         X::Help => &[(&[A::CloseHelp], "close help")],
         X::Notices => &[
             (&[A::Up, A::Down], "select"),
@@ -429,7 +468,9 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 11] = [
+    pub(crate) const SCREENS: [KeyContext; 13] = [
+        X::Calls,
+        X::CallsNarrow,
         X::Confirm,
         X::Input,
         X::EmptyInput,

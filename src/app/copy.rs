@@ -10,6 +10,13 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
     if app.focus == Focus::Input {
         return None;
     }
+    if app.detail_view() == super::DetailView::Calls && app.focus == Focus::Detail {
+        let effect = super::calls_keys::copy(app, action);
+        if effect.is_none() {
+            app.notify(Notice::info(Scope::Action, "Nothing to copy here"));
+        }
+        return effect;
+    }
     let copy = |what: &str, text: String| Effect::Copy {
         what: what.to_owned(),
         text,

@@ -24,6 +24,8 @@ pub(super) fn build(app: &App, presented: Option<&Presented>, width: usize) -> D
             }
         }
         View::Failed { id, failure } => failed(app, id.is_some(), failure, &mut doc),
+        // Drawn from the state's table (`App::calls_table`), not as a document.
+        View::Calls => {}
     }
     doc
 }
@@ -82,9 +84,15 @@ fn welcome(app: &App, doc: &mut Doc) {
         doc.para("Select one with ↓ and press Enter, or paste it.", Role::Dim);
         doc.blank();
     }
+    doc.para(
+        "Or search without an ID: type a number, words like since:2h status:failed, and press Enter.",
+        Role::Plain,
+    );
+    doc.blank();
     use super::Action as A;
     let hints = [
-        (A::Submit, "look up"),
+        (A::Submit, "look up or search"),
+        (A::ReopenCalls, "last list of calls"),
         (A::NextPane, "next pane"),
         (A::Help, "help"),
         (A::Quit, "quit"),

@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::bindings::{self, KeyContext};
 use super::notices::{Notice, Scope};
-use super::{Action, App, Focus, Tab, copy, sidebar_keys};
+use super::{Action, App, Focus, Tab, calls_keys, copy, sidebar_keys};
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
@@ -19,12 +19,16 @@ pub enum DetailView {
     Raw,
     /// The events timeline of the shown record.
     Events,
+    /// The list of calls a search found.
+    Calls,
 }
 
 impl App {
     /// What the detail pane draws: keys go to the view that is on screen.
     pub fn detail_view(&self) -> DetailView {
-        if self.shown_record().is_none() {
+        if self.view == super::View::Calls {
+            DetailView::Calls
+        } else if self.shown_record().is_none() {
             DetailView::Fields
         } else if self.raw {
             DetailView::Raw
@@ -51,6 +55,10 @@ impl App {
                 DetailView::Fields => KeyContext::Fields,
                 DetailView::Raw => KeyContext::Raw,
                 DetailView::Events => KeyContext::Events,
+                DetailView::Calls if self.calls.as_ref().is_some_and(|c| c.narrowing) => {
+                    KeyContext::CallsNarrow
+                }
+                DetailView::Calls => KeyContext::Calls,
             },
         }
     }
@@ -127,6 +135,14 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.focus = Focus::Input;
             vec![]
         }
+        Action::Refresh if context == KeyContext::Calls => match &app.calls {
+            // The same search again, from now.
+            Some(calls) => {
+                let text = calls.text.clone();
+                app.open_search(&text)
+            }
+            None => vec![],
+        },
         Action::Refresh if app.investigation.tab == Tab::Events => {
             // Drop the events: the follow-up fetches them again.
             if let Some(id) = app.nav.current() {
@@ -167,7 +183,16 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.focus = Focus::Detail;
             vec![]
         }
+        Action::Edit(request) if context == KeyContext::CallsNarrow => {
+            return (vec![], calls_keys::edit(app, request));
+        }
         Action::Edit(request) => return (vec![], edit(app, request)),
+        Action::CycleSort
+        | Action::Narrow
+        | Action::NarrowDone
+        | Action::ClearNarrow
+        | Action::StopScan
+        | Action::ReopenCalls => calls_keys::on_action(app, action),
         Action::Filter
         | Action::FilterDone
         | Action::ClearFilter
@@ -190,6 +215,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Fold
         | Action::ShowFields => match context {
             KeyContext::Sidebar => sidebar_keys::on_action(app, action),
+            KeyContext::Calls => calls_keys::on_action(app, action),
             KeyContext::Notices => {
                 on_notices_action(app, action);
                 vec![]
@@ -328,7 +354,7 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
 
 fn go_back(app: &mut App) -> Vec<Effect> {
     match app.nav.back() {
-        Some(id) => app.revisit(id),
+        Some(place) => app.revisit_place(place),
         None => {
             app.notify(Notice::info(Scope::Action, "Nothing to go back to"));
             vec![]
@@ -338,7 +364,7 @@ fn go_back(app: &mut App) -> Vec<Effect> {
 
 fn go_forward(app: &mut App) -> Vec<Effect> {
     match app.nav.forward() {
-        Some(id) => app.revisit(id),
+        Some(place) => app.revisit_place(place),
         None => {
             app.notify(Notice::info(Scope::Action, "Nothing to go forward to"));
             vec![]

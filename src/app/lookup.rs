@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use super::notices::{Notice, Scope};
 use super::{App, Failure, InFlight, View};
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, Fetched, IdError};
 use crate::event::Effect;
 use crate::history::Warning;
 use crate::present::{Presented, RowKey};
 
 impl App {
-    /// Looks up what the input holds.
+    /// Looks up what the input holds: one log ID opens that log; anything else is a search.
     pub(super) fn submit(&mut self) -> Vec<Effect> {
         match self.input_id() {
             Ok(id) => {
@@ -26,6 +26,10 @@ impl App {
                 self.raw = false;
                 self.visit(id)
             }
+            Err(IdError::NotFound(_)) => {
+                let text = self.input.value().to_owned();
+                self.open_search(&text)
+            }
             Err(e) => {
                 self.notices.end_scope(Scope::Lookup);
                 self.notify(Notice::error(Scope::Lookup, format!("Not a log ID: {e}")));
@@ -35,6 +39,27 @@ impl App {
                 };
                 self.cancel_in_flight()
             }
+        }
+    }
+
+    /// Searches for `text`; a search it cannot understand is said, and nothing is sent.
+    pub(super) fn open_search(&mut self, text: &str) -> Vec<Effect> {
+        match crate::query::Query::parse(text, &self.clock()) {
+            Ok(query) => self.search(text, query),
+            Err(e) => {
+                self.notices.end_scope(Scope::Lookup);
+                self.notify(Notice::error(Scope::Lookup, e.to_string()));
+                vec![]
+            }
+        }
+    }
+
+    /// Goes back or forward to `place`: a log (from this session's records when known), or the
+    /// list of calls as it was left.
+    pub(super) fn revisit_place(&mut self, place: super::Place) -> Vec<Effect> {
+        match place {
+            super::Place::Record(id) => self.revisit(id),
+            super::Place::Calls => self.show_calls(),
         }
     }
 

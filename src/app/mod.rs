@@ -3,6 +3,8 @@
 
 mod action;
 pub mod bindings;
+mod calls;
+mod calls_keys;
 mod copy;
 mod document;
 mod investigate;
@@ -34,10 +36,11 @@ use crate::present::{Presented, RowKey, present};
 use crate::view::layout;
 
 pub use action::Action;
+pub use calls::{Calls, Intent, ScanState, Table as CallsTable};
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};
-pub use nav::Nav;
+pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
 pub use views::{DetailRef, EventsRef, Views, inner_width};
@@ -71,6 +74,8 @@ pub enum View {
     Loading(Uuid),
     /// A fetched record, kept in [`App::records`].
     Record(Uuid),
+    /// The list of calls the last search found, kept in [`App::calls`].
+    Calls,
     /// A failed lookup.
     Failed {
         /// The ID, when the input held one.
@@ -144,6 +149,8 @@ pub struct App {
     pub in_flight: Option<InFlight>,
     /// Back and forward through visited logs.
     pub nav: Nav,
+    /// The last search and its rows, kept for the session.
+    pub calls: Option<Calls>,
     /// The terminal's size.
     pub size: Size,
     /// Where lookups go.
@@ -191,6 +198,7 @@ impl App {
             notice_selected: 0,
             in_flight: None,
             nav: Nav::default(),
+            calls: None,
             size,
             context,
             color,
@@ -226,7 +234,8 @@ impl App {
 
     /// Whether the sidebar is visible at this size.
     pub fn sidebar_visible(&self) -> bool {
-        layout::sidebar_visible(self.size)
+        // The list of calls is wide: it takes the sidebar's room.
+        layout::sidebar_visible(self.size) && self.view != View::Calls
     }
 
     /// Whether the spinner needs ticks.
@@ -342,6 +351,7 @@ impl App {
                     }
                 }
                 self.keep_selection_visible();
+                self.move_calls(0);
                 (vec![], true)
             }
             Message::Term(_) => (vec![], false),
@@ -356,6 +366,10 @@ impl App {
                     return (vec![], false);
                 }
                 self.on_fetched(id, *result);
+                (vec![], true)
+            }
+            msg @ (Message::ScanPage { .. } | Message::ScanEnded { .. }) => {
+                self.on_scan(msg);
                 (vec![], true)
             }
             Message::Quit(_) => (vec![Effect::Quit], false),

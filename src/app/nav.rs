@@ -1,28 +1,53 @@
-//! Back and forward through opened logs, like a browser. Records only previewed (moving
-//! through the sidebar) are not pages: a run of previews takes the place of one page.
+//! Back and forward through opened places (logs, the list of calls), like a browser. Records
+//! only previewed (moving through the sidebar) are not pages: a run of previews takes the place
+//! of one page.
 
 use uuid::Uuid;
+
+/// A page of the browsing history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A log, by ID.
+    Record(Uuid),
+    /// The list of calls the last search found.
+    Calls,
+}
+
+impl From<Uuid> for Place {
+    fn from(id: Uuid) -> Self {
+        Place::Record(id)
+    }
+}
 
 /// The browsing history of this session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Nav {
-    back: Vec<Uuid>,
-    current: Option<Uuid>,
-    forward: Vec<Uuid>,
+    back: Vec<Place>,
+    current: Option<Place>,
+    forward: Vec<Place>,
     /// The current log is a preview: the next preview or visit replaces it.
     previewing: bool,
 }
 
 impl Nav {
-    /// The log being looked at.
+    /// The log being looked at, when the current place is a log.
     pub fn current(&self) -> Option<Uuid> {
+        match self.current {
+            Some(Place::Record(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The place being looked at.
+    pub fn place(&self) -> Option<Place> {
         self.current
     }
 
     /// Goes to `id` as a new page: the current one goes on the back stack (unless it was only
     /// previewed), forward is cleared. Visiting the current log again changes nothing but
     /// making a preview a page.
-    pub fn visit(&mut self, id: Uuid) {
+    pub fn visit(&mut self, place: impl Into<Place>) {
+        let id = place.into();
         let was_preview = std::mem::take(&mut self.previewing);
         if self.current == Some(id) {
             return;
@@ -39,6 +64,7 @@ impl Nav {
     /// previews replace each other, so that `[` returns to what was opened, not to every row
     /// passed over.
     pub fn preview(&mut self, id: Uuid) {
+        let id = Place::Record(id);
         if self.current == Some(id) {
             return;
         }
@@ -51,7 +77,7 @@ impl Nav {
     }
 
     /// Steps back; the new current log, if there was one to go back to.
-    pub fn back(&mut self) -> Option<Uuid> {
+    pub fn back(&mut self) -> Option<Place> {
         let previous = self.back.pop()?;
         let was_preview = std::mem::take(&mut self.previewing);
         if let Some(current) = self.current.replace(previous)
@@ -63,7 +89,7 @@ impl Nav {
     }
 
     /// Steps forward; the new current log, if there was one to go forward to.
-    pub fn forward(&mut self) -> Option<Uuid> {
+    pub fn forward(&mut self) -> Option<Place> {
         let next = self.forward.pop()?;
         let was_preview = std::mem::take(&mut self.previewing);
         if let Some(current) = self.current.replace(next)
@@ -88,6 +114,10 @@ mod tests {
         Uuid::from_u128(n)
     }
 
+    fn at(n: u128) -> Option<Place> {
+        Some(Place::Record(id(n)))
+    }
+
     #[test]
     fn back_and_forward_like_a_browser() {
         let mut nav = Nav::default();
@@ -95,14 +125,15 @@ mod tests {
         nav.visit(id(1));
         nav.visit(id(2));
         nav.visit(id(3));
-        assert_eq!(nav.back(), Some(id(2)));
-        assert_eq!(nav.back(), Some(id(1)));
+        assert_eq!(nav.back(), at(2));
+        assert_eq!(nav.back(), at(1));
         assert_eq!(nav.back(), None);
-        assert_eq!(nav.forward(), Some(id(2)));
+        assert_eq!(nav.forward(), at(2));
         nav.visit(id(4));
         assert_eq!(nav.forward(), None, "a new visit clears forward");
         assert_eq!(nav.depth(), (2, 0));
         assert_eq!(nav.current(), Some(id(4)));
+        assert_eq!(nav.place(), at(4));
     }
 
     #[test]
@@ -114,7 +145,7 @@ mod tests {
             nav.preview(id(n));
         }
         assert_eq!(nav.depth(), (2, 0), "the opened log went back once");
-        assert_eq!(nav.back(), Some(id(2)), "back to what was opened");
+        assert_eq!(nav.back(), at(2), "back to what was opened");
         assert_eq!(
             nav.depth(),
             (1, 0),
@@ -123,7 +154,7 @@ mod tests {
         nav.preview(id(7));
         nav.visit(id(7));
         nav.visit(id(8));
-        assert_eq!(nav.back(), Some(id(7)), "opening a preview makes it a page");
+        assert_eq!(nav.back(), at(7), "opening a preview makes it a page");
     }
 
     #[test]
@@ -132,5 +163,19 @@ mod tests {
         nav.visit(id(1));
         nav.visit(id(1));
         assert_eq!(nav.depth(), (0, 0));
+    }
+
+    #[test]
+    fn the_list_of_calls_is_a_page_between_logs() {
+        let mut nav = Nav::default();
+        nav.visit(id(1));
+        nav.visit(Place::Calls);
+        nav.visit(id(2));
+        assert_eq!(nav.current(), Some(id(2)));
+        assert_eq!(nav.back(), Some(Place::Calls));
+        assert_eq!(nav.current(), None, "the list is not a log");
+        assert_eq!(nav.back(), at(1));
+        assert_eq!(nav.forward(), Some(Place::Calls));
+        assert_eq!(nav.forward(), at(2));
     }
 }

@@ -84,9 +84,12 @@ fn enter_fetches_the_typed_id_and_shows_it() {
 }
 
 #[test]
-fn a_bad_id_sends_nothing() {
+fn two_ids_send_nothing() {
     let mut app = app();
-    type_text(&mut app, "not-an-id");
+    type_text(
+        &mut app,
+        "b7182dc2-00f3-40e4-a5ce-20f164b329df 9f2e7c1a-1111-4a5b-8c6d-000000000001",
+    );
     let (effects, _) = app.update(key(KeyCode::Enter));
     assert!(effects.is_empty());
     assert!(matches!(
@@ -96,6 +99,39 @@ fn a_bad_id_sends_nothing() {
             ..
         }
     ));
+}
+
+#[test]
+fn text_without_an_id_is_a_search_and_not_a_lookup() {
+    let mut app = app();
+    type_text(&mut app, "status:failed 4155550123");
+    assert!(
+        matches!(app.input_intent(), crate::app::Intent::Search(ref s) if s == "number 4155550123 · status failed"),
+        "{:?}",
+        app.input_intent()
+    );
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Scan { generation: 1, .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.view, View::Calls);
+    assert_eq!(
+        app.sidebar.history.entries().len(),
+        0,
+        "a search is not a lookup"
+    );
+    // A search it cannot understand is said under the input, and nothing is sent.
+    app.update(Message::Action(crate::app::Action::Edit(
+        tui_input::InputRequest::DeleteLine,
+    )));
+    type_text(&mut app, "since:banana");
+    assert!(matches!(
+        app.input_intent(),
+        crate::app::Intent::BadSearch(_)
+    ));
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
 }
 
 #[test]
@@ -414,5 +450,52 @@ fn turning_live_refresh_on_for_a_stale_call_says_why_nothing_refreshes() {
     assert_eq!(
         app.notices.newest().map(|n| n.text.as_str()),
         Some("Live refresh on; this call is not final after 1d 0h — not refreshing")
+    );
+}
+
+#[test]
+fn pages_of_a_stopped_or_superseded_search_are_ignored() {
+    let mut app = app();
+    type_text(&mut app, "4155550123");
+    app.update(key(KeyCode::Enter));
+    let row = |id: &str| {
+        let serde_json::Value::Object(m) = serde_json::json!({"id": id, "from": "+14155550123"})
+        else {
+            panic!("an object")
+        };
+        crate::list::Row::of(&VoiceLog::from_object(m))
+    };
+    let page = |generation, id: &str| Message::ScanPage {
+        generation,
+        rows: vec![row(id)],
+        progress: crate::list::Progress::default(),
+    };
+    app.update(page(1, "first"));
+    app.update(Message::Action(Action::LeaveInput));
+    let (effects, _) = app.update(key(KeyCode::Esc));
+    assert_eq!(effects, vec![Effect::StopScan]);
+    app.update(page(1, "late"));
+    let calls = app.calls.as_ref().unwrap();
+    assert_eq!(calls.rows.len(), 1, "nothing after Esc");
+    assert_eq!(calls.state, crate::app::ScanState::Stopped);
+    app.update(Message::Action(Action::FocusInput));
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    let [Effect::Scan { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    app.update(page(1, "stale"));
+    app.update(page(*generation, "fresh"));
+    let ids: Vec<&str> = app
+        .calls
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.cell("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["fresh"],
+        "a new search starts empty and takes only its own pages"
     );
 }

@@ -6,26 +6,33 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::theme::Theme;
-use crate::api::IdError;
 use crate::app::bindings;
-use crate::app::{Action, App, Focus};
-use crate::text::sanitize;
+use crate::app::{Action, App, Focus, Intent};
+use crate::text::{sanitize, truncate_chars};
 
 /// Draws the input pane.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Input;
-    let mark = match app.input_id() {
-        Ok(id) if id.to_string() == app.input.value() => Span::styled(" ✓ valid ID ", theme.good()),
+    // The mark sits on the bottom border, between its corners, with a space and a ✗ besides.
+    let room = usize::from(area.width.saturating_sub(8));
+    let mark = match app.input_intent() {
+        Intent::Id => Span::styled(" ✓ valid ID ", theme.good()),
         // Which key looks it up depends on the focus: say one only where it does.
-        Ok(_) => match bindings::hint_keys(app.key_context(), &[Action::Submit]) {
+        Intent::IdFound => match bindings::hint_keys(app.key_context(), &[Action::Submit]) {
             Some(key) => Span::styled(format!(" ✓ one ID found: {key} looks it up "), theme.good()),
             None => Span::styled(" ✓ one ID found ", theme.good()),
         },
-        Err(IdError::Empty) => Span::styled(" paste a Voice Segment ID ", theme.dim()),
-        Err(IdError::Ambiguous { count, .. }) => {
+        Intent::Empty => Span::styled(" paste a Voice Segment ID, or search ", theme.dim()),
+        Intent::Ambiguous(count) => {
             Span::styled(format!(" ✗ {count} IDs: keep one "), theme.error())
         }
-        Err(IdError::NotFound(_)) => Span::styled(" ✗ not a log ID ", theme.error()),
+        Intent::Search(words) => Span::styled(
+            format!(" {} ", truncate_chars(&format!("search: {words}"), room)),
+            theme.good(),
+        ),
+        Intent::BadSearch(why) => {
+            Span::styled(format!(" ✗ {} ", truncate_chars(&why, room)), theme.error())
+        }
     };
     let block = Block::bordered()
         .border_set(theme.borders())

@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the [`App`](crate::app::App) state, one file per pane.
 
+pub mod calls;
 pub mod detail;
 pub mod events;
 pub mod help;
@@ -30,6 +31,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         DetailView::Raw => json::draw(app, &theme, frame, areas.detail),
         DetailView::Events => events::draw(app, &theme, frame, areas.detail),
         DetailView::Fields => detail::draw(app, &theme, frame, areas.detail),
+        DetailView::Calls => calls::draw(app, &theme, frame, areas.detail),
     }
     status::draw(app, &theme, frame, areas.status);
     if app.help {

@@ -4,6 +4,7 @@
 //! styles them (a [`Role`] becomes a colour) and puts the visible part on screen, so drawing,
 //! mouse hit-testing, selection and copying read the same spans by construction.
 
+pub mod calls;
 pub mod charges;
 pub mod doc;
 pub mod events;

@@ -1,0 +1,420 @@
+//! The Calls view's state: the last search, its rows as pages bring them, how far the scan got
+//! and why it stopped, the order, the narrowing and the selection; and the search's life (started,
+//! fed, stopped, superseded). Rows are kept for the session, so `L` reopens them.
+
+use tui_input::Input;
+
+use super::nav::Place;
+use super::notices::Scope;
+use super::{App, Focus, View};
+use crate::api::list::ListError;
+use crate::event::Effect;
+use crate::list::{Limits, Progress, Row, Stop};
+use crate::query::Query;
+use crate::view::calls::{self, Column, Columns, Sort};
+use crate::view::{Line, Role};
+
+/// Where a search is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanState {
+    /// Pages are still coming.
+    Running,
+    /// It ended by itself.
+    Ended(Stop),
+    /// Esc stopped it.
+    Stopped,
+    /// A fault stopped it; the rows before it are kept.
+    Failed(ListError),
+}
+
+/// The last search and what it found.
+#[derive(Debug, Clone)]
+pub struct Calls {
+    /// The search as typed.
+    pub text: String,
+    /// The search in words.
+    pub described: String,
+    /// Stamped on the scan's messages: a page of an older search is ignored.
+    pub generation: u64,
+    /// The rows found, in the order they came.
+    pub rows: Vec<Row>,
+    /// How far the scan got.
+    pub progress: Progress,
+    /// Where the scan is.
+    pub state: ScanState,
+    /// How the rows are ordered.
+    pub sort: Sort,
+    /// The narrowing's text.
+    pub narrow: Input,
+    /// Whether the narrowing is being typed.
+    pub narrowing: bool,
+    /// The rows shown (indices into `rows`), sorted and narrowed.
+    pub order: Vec<usize>,
+    /// The selected position in `order`.
+    pub selected: usize,
+    /// The first position in `order` on screen.
+    pub scroll: usize,
+}
+
+/// The Calls view laid out at a width: what the pane draws, line by line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The search, the sort and the narrowing.
+    pub title: Line,
+    /// How far the scan got and why it stopped.
+    pub status: Line,
+    /// The spaces between two columns.
+    pub gap: usize,
+    /// The column titles.
+    pub header: Vec<(Column, String)>,
+    /// The rows on screen, each with its status's outcome.
+    pub rows: Vec<(crate::api::model::Outcome, Vec<(Column, String)>)>,
+    /// Which of `rows` is selected.
+    pub selected: Option<usize>,
+    /// Said instead of rows, when there are none to show.
+    pub empty: Option<String>,
+}
+
+/// Lines above the rows inside the pane: the title, the status and the header.
+const ABOVE_ROWS: usize = 3;
+
+impl Calls {
+    fn new(text: &str, described: String, generation: u64) -> Self {
+        Self {
+            text: text.to_owned(),
+            described,
+            generation,
+            rows: Vec::new(),
+            progress: Progress::default(),
+            state: ScanState::Running,
+            sort: Sort::default(),
+            narrow: Input::default(),
+            narrowing: false,
+            order: Vec::new(),
+            selected: 0,
+            scroll: 0,
+        }
+    }
+
+    /// Whether pages are still coming.
+    pub fn running(&self) -> bool {
+        self.state == ScanState::Running
+    }
+
+    /// The selected row.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.order.get(self.selected).map(|i| &self.rows[*i])
+    }
+
+    /// Sorts and narrows the rows again, keeping the same row selected.
+    pub fn reorder(&mut self) {
+        let keep = self.order.get(self.selected).copied();
+        let needle = self.narrow.value().to_lowercase();
+        let mut order: Vec<usize> = (0..self.rows.len())
+            .filter(|i| calls::narrows_to(&self.rows[*i], &needle))
+            .collect();
+        self.sort.apply(&self.rows, &mut order);
+        self.order = order;
+        self.selected = keep
+            .and_then(|k| self.order.iter().position(|i| *i == k))
+            .unwrap_or(0);
+    }
+
+    /// Moves the selection to `to` (clamped) and scrolls it into `height` rows.
+    pub fn select(&mut self, to: usize, height: usize) {
+        self.selected = to.min(self.order.len().saturating_sub(1));
+        let height = height.max(1);
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + height {
+            self.scroll = self.selected + 1 - height;
+        }
+        self.scroll = self.scroll.min(self.order.len().saturating_sub(height));
+    }
+
+    fn status(&self) -> Line {
+        let progress = calls::progress(&self.progress);
+        match &self.state {
+            ScanState::Running => Line::of([
+                (progress, Role::Plain),
+                (" · Esc stops".to_owned(), Role::Dim),
+            ]),
+            ScanState::Ended(stop) => {
+                let role = match stop {
+                    Stop::Limit | Stop::ScanCap => Role::Warn,
+                    Stop::LastPage | Stop::PastWindow => Role::Good,
+                };
+                Line::of([
+                    (progress, Role::Plain),
+                    (format!(" · {}", calls::stop_words(*stop)), role),
+                ])
+            }
+            ScanState::Stopped => Line::of([
+                (progress, Role::Plain),
+                (" · stopped".to_owned(), Role::Warn),
+            ]),
+            ScanState::Failed(e) => Line::of([
+                (progress, Role::Plain),
+                (
+                    format!(" · stopped: {}", crate::text::sanitize(&e.to_string())),
+                    Role::Error,
+                ),
+            ]),
+        }
+    }
+
+    /// The view `width` columns wide with `height` rows of table.
+    pub fn table(&self, clock: &crate::present::format::Clock, width: usize) -> Table {
+        let all: Vec<[String; 8]> = self
+            .order
+            .iter()
+            .map(|i| calls::cells(&self.rows[*i], clock))
+            .collect();
+        let natural = Columns::natural(all.iter().cloned());
+        let columns = Columns::fit(width, &natural, self.sort.column());
+        let mut title = vec![
+            ("search: ".to_owned(), Role::Dim),
+            (self.described.clone(), Role::Title),
+            (format!(" · {}", self.sort.words()), Role::Dim),
+        ];
+        if self.narrowing || !self.narrow.value().is_empty() {
+            let shown = crate::text::sanitize(self.narrow.value()).into_owned();
+            title.push((format!(" · /{shown}"), Role::Warn));
+            title.push((
+                format!(" ({} of {})", self.order.len(), self.rows.len()),
+                Role::Dim,
+            ));
+        }
+        let empty = if !self.order.is_empty() {
+            None
+        } else if !self.rows.is_empty() {
+            Some("no loaded call holds that text (Esc clears the narrowing)".to_owned())
+        } else if self.running() {
+            Some("searching…".to_owned())
+        } else {
+            Some(format!("no calls match {}", self.described))
+        };
+        let rows = all
+            .iter()
+            .zip(&self.order)
+            .skip(self.scroll)
+            .map(|(cells, i)| (self.rows[*i].outcome, columns.cut(cells)))
+            .collect();
+        Table {
+            title: Line::of(title),
+            status: self.status(),
+            gap: columns.gap,
+            header: columns.header(self.sort),
+            rows,
+            selected: self.selected.checked_sub(self.scroll),
+            empty,
+        }
+    }
+}
+
+/// What Enter in the input would do with the text there, for the input's hint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Nothing typed.
+    Empty,
+    /// Look up this log (the text is exactly its ID).
+    Id,
+    /// Look up the one ID found in the text.
+    IdFound,
+    /// Several IDs: nothing happens until one is kept.
+    Ambiguous(usize),
+    /// Search: the search in words.
+    Search(String),
+    /// A search it cannot understand: why, and nothing is sent.
+    BadSearch(String),
+}
+
+impl App {
+    /// What Enter in the input would do now.
+    pub fn input_intent(&self) -> Intent {
+        use crate::api::IdError;
+        match self.input_id() {
+            Ok(id) if id.to_string() == self.input.value() => Intent::Id,
+            Ok(_) => Intent::IdFound,
+            Err(IdError::Empty) => Intent::Empty,
+            Err(IdError::Ambiguous { count, .. }) => Intent::Ambiguous(count),
+            Err(IdError::NotFound(_)) => match Query::parse(self.input.value(), &self.clock()) {
+                Ok(q) => Intent::Search(q.describe(&self.clock())),
+                Err(e) => Intent::BadSearch(e.to_string()),
+            },
+        }
+    }
+
+    /// Starts a search for `query`, typed as `text`: the Calls view replaces the pane, and a
+    /// running search is superseded (its task cancelled, its late pages ignored).
+    pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {
+        let generation = self.calls.as_ref().map_or(0, |c| c.generation) + 1;
+        let described = query.describe(&self.clock());
+        self.calls = Some(Calls::new(text, described, generation));
+        self.notices.end_scope(Scope::Lookup);
+        let mut effects = self.show_calls();
+        effects.push(Effect::Scan {
+            generation,
+            query: Box::new(query),
+            limits: Limits::default(),
+        });
+        effects
+    }
+
+    /// Shows the last list (a search, `L`, back): no request, the selection as it was.
+    pub(super) fn show_calls(&mut self) -> Vec<Effect> {
+        let Some(text) = self.calls.as_ref().map(|c| c.text.clone()) else {
+            return vec![];
+        };
+        // The input says what the list is of, as it says which log a record is.
+        self.input = Input::new(text);
+        let cancel = self.cancel_in_flight();
+        self.live.stop();
+        self.view = View::Calls;
+        self.nav.visit(Place::Calls);
+        if self.focus == Focus::Sidebar {
+            // The sidebar gives its room to the table.
+            self.focus = Focus::Detail;
+        }
+        cancel
+    }
+
+    /// Rows rows of the table fit in the pane at the terminal's size.
+    pub(super) fn calls_height(&self) -> usize {
+        self.detail_height().saturating_sub(ABOVE_ROWS).max(1)
+    }
+
+    /// The Calls view at the terminal's size.
+    pub fn calls_table(&self) -> Option<Table> {
+        let width = self.detail_width();
+        self.calls.as_ref().map(|c| {
+            let mut t = c.table(&self.clock(), width);
+            t.rows.truncate(self.calls_height());
+            t
+        })
+    }
+
+    /// A click on line `line` of the pane's inside: selects the row there, if any.
+    pub(super) fn click_calls(&mut self, line: usize) {
+        let height = self.calls_height();
+        if let Some(calls) = self.calls.as_mut()
+            && let Some(row) = line.checked_sub(ABOVE_ROWS)
+            && calls.scroll + row < calls.order.len()
+        {
+            let at = calls.scroll + row;
+            calls.select(at, height);
+        }
+    }
+
+    /// Moves the selection `delta` rows (the wheel).
+    pub(super) fn move_calls(&mut self, delta: isize) {
+        let height = self.calls_height();
+        if let Some(calls) = self.calls.as_mut() {
+            let at = calls.selected.saturating_add_signed(delta);
+            calls.select(at, height);
+        }
+    }
+
+    /// A search's page or end arrived.
+    pub(super) fn on_scan(&mut self, msg: crate::event::Message) {
+        match msg {
+            crate::event::Message::ScanPage {
+                generation,
+                rows,
+                progress,
+            } => self.on_scan_page(generation, rows, progress),
+            crate::event::Message::ScanEnded { generation, end } => {
+                self.on_scan_ended(generation, end);
+            }
+            _ => {}
+        }
+    }
+
+    /// A page of the search arrived.
+    fn on_scan_page(&mut self, generation: u64, rows: Vec<Row>, progress: Progress) {
+        let height = self.calls_height();
+        let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
+            return;
+        };
+        if !calls.running() {
+            return;
+        }
+        calls.rows.extend(rows);
+        calls.progress = progress;
+        calls.reorder();
+        let selected = calls.selected;
+        calls.select(selected, height);
+    }
+
+    /// The search ended.
+    fn on_scan_ended(&mut self, generation: u64, end: Result<Stop, ListError>) {
+        let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
+            return;
+        };
+        if !calls.running() {
+            return;
+        }
+        calls.state = match end {
+            Ok(stop) => ScanState::Ended(stop),
+            Err(e) => {
+                // The view's line may be cut at the pane's width: the notices keep it whole.
+                let text = format!("The search stopped: {e}");
+                calls.state = ScanState::Failed(e);
+                self.notify(super::Notice::error(Scope::Lookup, text));
+                return;
+            }
+        };
+    }
+
+    /// Stops the running search, keeping what it found.
+    pub(super) fn stop_search(&mut self) -> Vec<Effect> {
+        match self.calls.as_mut() {
+            Some(calls) if calls.running() => {
+                calls.state = ScanState::Stopped;
+                // Pages already on their way are ignored: the generation moves on.
+                calls.generation += 1;
+                vec![Effect::StopScan]
+            }
+            _ => vec![],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::VoiceLog;
+    use serde_json::json;
+
+    fn row(id: &str, at: &str) -> Row {
+        let serde_json::Value::Object(m) =
+            json!({"id": id, "created_at": at, "from": "+1", "status": "completed"})
+        else {
+            panic!("an object")
+        };
+        Row::of(&VoiceLog::from_object(m))
+    }
+
+    #[test]
+    fn reordering_keeps_the_selected_row_and_the_narrowing_hides_others() {
+        let mut c = Calls::new("x", "x".into(), 1);
+        c.rows = vec![
+            row("aaa", "2026-11-25T10:00:00Z"),
+            row("bbb", "2026-11-25T12:00:00Z"),
+        ];
+        c.reorder();
+        assert_eq!(c.order, [1, 0], "newest first");
+        c.select(1, 10);
+        assert_eq!(c.selected_row().map(|r| r.cell("id")), Some("aaa"));
+        c.rows.push(row("ccc", "2026-11-25T13:00:00Z"));
+        c.reorder();
+        assert_eq!(
+            c.selected_row().map(|r| r.cell("id")),
+            Some("aaa"),
+            "a new page does not move the selection to another call"
+        );
+        c.narrow = Input::new("BB".into());
+        c.reorder();
+        assert_eq!(c.order, [1]);
+    }
+}
