@@ -191,7 +191,7 @@ async fn scan_pages(
             None => break Ok(crate::list::Stop::LastPage),
             Some(Err(e)) => break Err(e),
             Some(Ok(page)) => {
-                let stop = scanner.feed(page.rows, page.skipped);
+                let stop = scanner.feed_page(page);
                 // The loop may be gone (quitting); then nobody needs the rows.
                 let _ = tx.send(Message::ScanPage {
                     generation,

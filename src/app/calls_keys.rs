@@ -68,7 +68,7 @@ fn open(app: &mut App) -> Vec<Effect> {
         .calls
         .as_ref()
         .and_then(|c| c.selected_row())
-        .and_then(|r| uuid::Uuid::try_parse(r.cell("id")).ok());
+        .and_then(|r| uuid::Uuid::try_parse(&r.cell("id")).ok());
     match id {
         Some(id) => {
             app.input = Input::new(id.to_string());
@@ -120,7 +120,7 @@ pub(super) fn copy(app: &App, action: Action) -> Option<Effect> {
         _ => {
             let row = calls.selected_row()?;
             match action {
-                Action::CopyId => Some(copy("the log ID", row.cell("id").to_owned())),
+                Action::CopyId => Some(copy("the log ID", row.cell("id").into_owned())),
                 Action::CopyValue => {
                     let cells = crate::list::table::cells(row, &clock);
                     Some(copy("the row", cells.join("  ").trim_end().to_owned()))

@@ -485,13 +485,13 @@ fn pages_of_a_stopped_or_superseded_search_are_ignored() {
     };
     app.update(page(1, "stale"));
     app.update(page(*generation, "fresh"));
-    let ids: Vec<&str> = app
+    let ids: Vec<String> = app
         .calls
         .as_ref()
         .unwrap()
         .rows
         .iter()
-        .map(|r| r.cell("id"))
+        .map(|r| r.cell("id").into_owned())
         .collect();
     assert_eq!(
         ids,

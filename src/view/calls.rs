@@ -155,7 +155,7 @@ pub fn narrows_to(row: &Row, needle: &str) -> bool {
             row.cell("to"),
             row.cell("id"),
             row.cell("status"),
-            row.kind.as_str(),
+            std::borrow::Cow::Borrowed(&*row.kind),
         ]
         .iter()
         .any(|s| s.to_lowercase().contains(needle))
