@@ -405,7 +405,10 @@ mod tests {
         c.reorder();
         assert_eq!(c.order, [1, 0], "newest first");
         c.select(1, 10);
-        assert_eq!(c.selected_row().map(|r| r.cell("id")).as_deref(), Some("aaa"));
+        assert_eq!(
+            c.selected_row().map(|r| r.cell("id")).as_deref(),
+            Some("aaa")
+        );
         c.rows.push(row("ccc", "2026-11-25T13:00:00Z"));
         c.reorder();
         assert_eq!(
