@@ -56,6 +56,8 @@ pub enum Effect {
         id: Uuid,
         /// Its generation.
         generation: u64,
+        /// The profile whose client fetches it: where the lookup was made.
+        profile: String,
     },
     /// Cancel the lookup in flight.
     Cancel,
@@ -63,6 +65,8 @@ pub enum Effect {
     FetchEvents {
         /// The leg.
         id: Uuid,
+        /// The profile the leg was opened with.
+        profile: String,
     },
     /// Follow a leg's `parent_id`s upwards.
     ResolveChain {
@@ -70,6 +74,8 @@ pub enum Effect {
         id: Uuid,
         /// The leg's record, where the walk starts.
         log: Box<VoiceLog>,
+        /// The profile the leg was opened with: its parents are in the same space.
+        profile: String,
     },
     /// Put text on the clipboard.
     Copy {

@@ -15,11 +15,11 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
-use crate::api::Client;
 use crate::app::{App, Notice, Scope};
 use crate::clipboard::Clipboard;
 use crate::event::{Effect, Message};
 use crate::history::{Save, Saver};
+use crate::spaces::Spaces;
 use crate::ui;
 
 /// The channel that carries fetch results and signals into the loop.
@@ -32,7 +32,7 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     mut input: S,
-    client: &Client,
+    spaces: &Spaces,
     clipboard: &mut dyn Clipboard,
     (tx, mut rx): (UnboundedSender<Message>, UnboundedReceiver<Message>),
     initial: Vec<Effect>,
@@ -51,7 +51,7 @@ where
     });
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    if perform(initial, client, clipboard, &tx, &saves, &mut in_flight) {
+    if perform(initial, spaces, clipboard, &tx, &saves, &mut in_flight) {
         return Ok(());
     }
     terminal.draw(|f| ui::draw(app, f))?;
@@ -93,7 +93,7 @@ where
         for msg in batch {
             let (effects, changed) = app.update(msg);
             dirty |= changed;
-            if perform(effects, client, clipboard, &tx, &saves, &mut in_flight) {
+            if perform(effects, spaces, clipboard, &tx, &saves, &mut in_flight) {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
@@ -118,7 +118,7 @@ where
 /// Carries out effects; true when it is time to quit.
 fn perform(
     effects: Vec<Effect>,
-    client: &Client,
+    spaces: &Spaces,
     clipboard: &mut dyn Clipboard,
     tx: &UnboundedSender<Message>,
     saves: &SaveThread,
@@ -128,23 +128,28 @@ fn perform(
         match effect {
             Effect::Quit => return true,
             Effect::SaveHistory(save) => saves.send(*save),
-            Effect::FetchEvents { id } => {
-                let (client, tx) = (client.clone(), tx.clone());
+            Effect::FetchEvents { id, profile } => {
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = client.fetch_events(id).await;
+                    let result = match spaces.client(&profile).await {
+                        Ok(client) => client.fetch_events(id).await,
+                        Err(e) => Err(e),
+                    };
                     let _ = tx.send(Message::EventsFetched {
                         id,
                         result: Box::new(result),
                     });
                 });
             }
-            Effect::ResolveChain { id, log } => {
-                // The leg is already on screen; its parents are followed beside it.
-                let (client, tx) = (client.clone(), tx.clone());
+            Effect::ResolveChain { id, log, profile } => {
+                // The leg is already on screen; its parents are followed beside it, in the
+                // space the leg came from.
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let client = spaces.client(&profile).await;
                     let fetch = |parent| {
                         let client = client.clone();
-                        async move { client.fetch_log(parent).await.map(|f| f.log) }
+                        async move { client?.fetch_log(parent).await.map(|f| f.log) }
                     };
                     let chain = crate::chain::resolve(&log, fetch, crate::chain::MAX_HOPS).await;
                     let _ = tx.send(Message::ChainResolved {
@@ -166,18 +171,26 @@ fn perform(
                     t.cancel();
                 }
             }
-            Effect::Fetch { id, generation } => {
+            Effect::Fetch {
+                id,
+                generation,
+                profile,
+            } => {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
                 let token = CancellationToken::new();
                 *in_flight = Some(token.clone());
-                let (client, tx) = (client.clone(), tx.clone());
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let fetch = async {
+                        let client = spaces.client(&profile).await?;
+                        client.fetch_log(id).await
+                    };
                     tokio::select! {
                         // Dropping the request future closes its connection.
                         () = token.cancelled() => {}
-                        result = client.fetch_log(id) => {
+                        result = fetch => {
                             // The loop may be gone (quitting); then nobody needs the answer.
                             let _ = tx.send(Message::Fetched { generation, id, result: Box::new(result) });
                         }

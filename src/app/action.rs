@@ -95,4 +95,10 @@ pub enum Action {
     SaveNote,
     /// Leave the note unchanged.
     CancelNote,
+    /// Open the profile picker.
+    Profiles,
+    /// Make the selected profile the session's.
+    ChooseProfile,
+    /// Close the profile picker unchanged.
+    ClosePicker,
 }

@@ -148,6 +148,11 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
     for note in &p.notes {
         doc.para(format!("⚠ {note}"), Role::Warn);
     }
+    if let View::Record(id) = app.view {
+        for note in app.origin_notes(id) {
+            doc.para(format!("⚠ {note}"), Role::Warn);
+        }
+    }
     doc.blank();
     let chain_links = chain(app, doc);
     for row in &p.rows {
@@ -279,6 +284,11 @@ fn failed(app: &App, has_id: bool, failure: &Failure, doc: &mut Doc) {
             hints_for(app, e),
         ),
         Failure::Api(e) => (capitalise(e.short()), e.to_string(), hints_for(app, e)),
+        Failure::Unreachable(why) => (
+            "Cannot be fetched here".to_owned(),
+            why.clone(),
+            vec!["Add the profile back to the config file, or look the ID up with another profile: P picks one.".to_owned()],
+        ),
     };
     doc.line(Line::styled(format!("✗ {title}"), Role::Error));
     doc.blank();

@@ -61,6 +61,8 @@ impl App {
             KeyContext::Help
         } else if self.notices_open {
             KeyContext::Notices
+        } else if self.picker.is_some() {
+            KeyContext::Picker
         } else {
             self.pane_context()
         }
@@ -163,6 +165,18 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             copy::on_action(app, action).into_iter().collect()
         }
         Action::Submit => app.submit(),
+        Action::Profiles => {
+            app.open_picker();
+            vec![]
+        }
+        Action::ChooseProfile => {
+            app.choose_profile();
+            vec![]
+        }
+        Action::ClosePicker => {
+            app.picker = None;
+            vec![]
+        }
         Action::LeaveInput => {
             app.focus = Focus::Detail;
             vec![]
@@ -190,6 +204,14 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Fold
         | Action::ShowFields => match context {
             KeyContext::Sidebar => sidebar_keys::on_action(app, action),
+            KeyContext::Picker => {
+                app.move_picker(match action {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    _ => 0,
+                });
+                vec![]
+            }
             KeyContext::Notices => {
                 on_notices_action(app, action);
                 vec![]

@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched};
 pub use deferred::{Save, Saved, Saver};
-pub use entry::{Entry, Lookup};
+pub use entry::{Entry, Lookup, RefreshFailed};
 use ops::Op;
 use store::{CachedFile, Fault};
 pub use summary::Summary;
@@ -272,6 +272,21 @@ impl History {
         self.sync(Some(Op::Update(id, lookup)), false)
     }
 
+    /// Marks the found record of `id` as having failed to refresh (`what`, e.g. "not found"),
+    /// keeping the record and its cached body. An entry that never found a record is left as
+    /// it is.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn refresh_failed(&mut self, id: Uuid, what: &str, at: DateTime<Utc>) -> Vec<Warning> {
+        if !self.get(id).is_some_and(|e| e.summary().is_some()) {
+            return Vec::new();
+        }
+        let failed = RefreshFailed {
+            what: what.to_owned(),
+            at,
+        };
+        self.sync(Some(Op::RefreshFailed(id, failed)), false)
+    }
+
     /// Pins `id`: it sorts first and is never evicted.
     #[must_use = "the warnings should be shown to the user"]
     pub fn pin(&mut self, id: Uuid) -> Vec<Warning> {
@@ -353,13 +368,20 @@ impl History {
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
     /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
     /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
+    /// `profile:NAME` and `space:NAME` keep only the entries made there.
     pub fn filter(&self, query: &str) -> Vec<usize> {
-        if query.trim().is_empty() {
-            return (0..self.entries.len()).collect();
+        let (place, rest) = filter::Place::split(query);
+        let mut hits: Vec<usize> = if rest.trim().is_empty() {
+            (0..self.entries.len()).collect()
+        } else {
+            self.index
+                .get_or_init(|| filter::Index::new(&self.entries))
+                .filter(&rest)
+        };
+        if !place.is_empty() {
+            hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
         }
-        self.index
-            .get_or_init(|| filter::Index::new(&self.entries))
-            .filter(query)
+        hits
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {

@@ -42,14 +42,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         // The welcome pane names the space and project, and the profile besides.
         Line::default()
     } else {
-        Line::styled(
-            format!(
-                "space {} · project {}",
-                app.context.space, app.context.project
-            ),
-            theme.dim(),
-        )
+        Line::styled(format!("project {}", app.context.project), theme.dim())
     };
+    let top = with_place(app, theme, top, width);
     let mut spans = Vec::new();
     let mut used = 0;
     let context = app.key_context();
@@ -66,6 +61,29 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(vec![top, Line::from(spans)]), area);
+}
+
+/// `line` with the profile and space in effect at its right end, always: the notice gives
+/// way (truncated) rather than the place lookups go.
+fn with_place<'a>(app: &App, theme: &Theme, line: Line<'a>, width: usize) -> Line<'a> {
+    let place = if width >= 100 {
+        format!(" profile {} · space {}", app.context.profile, app.context.space)
+    } else {
+        format!(" {} · {}", app.context.profile, app.context.space)
+    };
+    let place = truncate_chars(&place, width / 2).into_owned();
+    let room = width.saturating_sub(place.chars().count());
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let left = room.saturating_sub(used);
+        let text = truncate_chars(&span.content, left).into_owned();
+        used += text.chars().count();
+        spans.push(Span::styled(text, span.style));
+    }
+    spans.push(Span::raw(" ".repeat(room.saturating_sub(used))));
+    spans.push(Span::styled(place, theme.dim()));
+    Line::from(spans)
 }
 
 /// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them
