@@ -126,7 +126,7 @@ impl Session {
                     available: vec![],
                 })
             });
-            return Spaces::new(&self.settings, self.client.clone(), choices, resolver);
+            return Spaces::new(&self.settings.profile, self.client.clone(), choices, resolver);
         }
         let env = |k: &str| std::env::var(k).ok();
         let choices = config::choices(overrides, &env, &self.settings);
@@ -134,7 +134,7 @@ impl Session {
         let resolver: Resolver = Box::new(move |name: &str| {
             config::resolve_choice(&overrides, name, &|k: &str| std::env::var(k).ok())
         });
-        Spaces::new(&self.settings, self.client.clone(), choices, resolver)
+        Spaces::new(&self.settings.profile, self.client.clone(), choices, resolver)
     }
 
     /// The client for `settings`.

@@ -37,12 +37,12 @@ impl std::fmt::Debug for Spaces {
 
 impl Spaces {
     /// The start-up profile with its client, the other `choices`, and how to resolve them.
-    pub fn new(startup: &Settings, client: Client, choices: Vec<Choice>, resolver: Resolver) -> Self {
+    pub fn new(startup: &str, client: Client, choices: Vec<Choice>, resolver: Resolver) -> Self {
         let mut clients = HashMap::new();
-        clients.insert(startup.profile.clone(), client);
+        clients.insert(startup.to_owned(), client);
         Self {
             inner: Arc::new(Inner {
-                startup: startup.profile.clone(),
+                startup: startup.to_owned(),
                 choices,
                 resolver,
                 clients: Mutex::new(clients),
@@ -50,15 +50,15 @@ impl Spaces {
         }
     }
 
-    /// Only the start-up profile: any other is refused.
-    pub fn single(startup: &Settings, client: Client) -> Self {
+    /// Only the start-up profile, `profile` in `space` with `client`: any other is refused.
+    pub fn single(profile: &str, space: &str, client: Client) -> Self {
         let choice = Choice {
-            name: startup.profile.clone(),
-            space: Some(startup.endpoint.space().to_owned()),
-            project: Some(startup.project_id.clone()),
+            name: profile.to_owned(),
+            space: Some(space.to_owned()),
+            project: None,
             source: "start-up",
         };
-        let name = startup.profile.clone();
+        let name = profile.to_owned();
         let resolver: Resolver = Box::new(move |asked: &str| {
             Err(ConfigError::UnknownProfile {
                 name: asked.to_owned(),
@@ -66,7 +66,7 @@ impl Spaces {
                 available: vec![name.clone()],
             })
         });
-        Self::new(startup, client, vec![choice], resolver)
+        Self::new(profile, client, vec![choice], resolver)
     }
 
     /// The profiles to choose from, the start-up one first.

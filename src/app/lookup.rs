@@ -167,7 +167,8 @@ impl App {
             }
             return;
         }
-        if let Err(error) = &result
+        if !background
+            && let Err(error) = &result
             && self
                 .sidebar
                 .history

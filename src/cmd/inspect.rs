@@ -211,7 +211,13 @@ impl StartupBuilder {
         let mut app = App::new(context, size, color, history);
         let spaces = self
             .spaces
-            .unwrap_or_else(|| Spaces::single(settings, self.session.client.clone()));
+            .unwrap_or_else(|| {
+                Spaces::single(
+                    &settings.profile,
+                    settings.endpoint.space(),
+                    self.session.client.clone(),
+                )
+            });
         // Names as entries record them: sanitised, like the context's.
         app.profiles = spaces
             .choices()

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -18,7 +18,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let width = area.width.saturating_sub(4).min(72);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let inner = usize::from(width.saturating_sub(4)).max(1);
     let name_width = app
         .profiles
         .iter()
@@ -70,6 +70,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_set(theme.borders())
+        .padding(Padding::horizontal(1))
         .title(Line::from(" Profiles ").style(theme.title()))
         .border_style(theme.border(true));
     frame.render_widget(Paragraph::new(lines).block(block), popup);
