@@ -224,8 +224,11 @@ impl DemoServer {
                 .collect()
         };
         let records = by_id(RECORDS);
-        let staging_credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", staging::PROJECT_ID, staging::TOKEN));
+        let staging_credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            staging::PROJECT_ID,
+            staging::TOKEN
+        ));
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
         let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
@@ -365,8 +368,8 @@ async fn refusal(shared: &Shared, id: &str, headers: &HeaderMap) -> Option<Respo
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let authorized = given == Some(shared.authorization.as_str())
-        || given == Some(shared.staging.1.as_str());
+    let authorized =
+        given == Some(shared.authorization.as_str()) || given == Some(shared.staging.1.as_str());
     if !authorized {
         return Some(json(
             StatusCode::UNAUTHORIZED,

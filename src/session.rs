@@ -59,16 +59,18 @@ impl Session {
                 .map_err(SessionError::Demo)?;
             // `--demo --profile staging` starts in the demo's second space.
             let settings = match &global.profile {
-                Some(name) => Settings::demo_profile(&server.endpoint(), name).ok_or_else(|| {
-                    ConfigError::UnknownProfile {
-                        name: name.clone(),
-                        path: "the demo".to_owned(),
-                        available: DemoServer::profiles()
-                            .iter()
-                            .map(|p| p.0.to_owned())
-                            .collect(),
-                    }
-                })?,
+                Some(name) => {
+                    Settings::demo_profile(&server.endpoint(), name).ok_or_else(|| {
+                        ConfigError::UnknownProfile {
+                            name: name.clone(),
+                            path: "the demo".to_owned(),
+                            available: DemoServer::profiles()
+                                .iter()
+                                .map(|p| p.0.to_owned())
+                                .collect(),
+                        }
+                    })?
+                }
                 None => Settings::demo(&server),
             };
             (settings, Some(server))
@@ -126,7 +128,12 @@ impl Session {
                     available: vec![],
                 })
             });
-            return Spaces::new(&self.settings.profile, self.client.clone(), choices, resolver);
+            return Spaces::new(
+                &self.settings.profile,
+                self.client.clone(),
+                choices,
+                resolver,
+            );
         }
         let env = |k: &str| std::env::var(k).ok();
         let choices = config::choices(overrides, &env, &self.settings);
@@ -134,7 +141,12 @@ impl Session {
         let resolver: Resolver = Box::new(move |name: &str| {
             config::resolve_choice(&overrides, name, &|k: &str| std::env::var(k).ok())
         });
-        Spaces::new(&self.settings.profile, self.client.clone(), choices, resolver)
+        Spaces::new(
+            &self.settings.profile,
+            self.client.clone(),
+            choices,
+            resolver,
+        )
     }
 
     /// The client for `settings`.

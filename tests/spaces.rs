@@ -189,8 +189,15 @@ async fn an_entry_from_profile_b_opened_in_an_a_session_reaches_server_b_only() 
     let app = h.quit().await;
     assert!(authorizations(&a).await.is_empty(), "nothing went to A");
     assert_eq!(authorizations(&b).await, vec![basic(PROJECT_B, TOKEN_B)]);
-    let entry = app.sidebar.history.get(b_id.parse().expect("uuid")).expect("entry");
-    assert_eq!((entry.profile.as_str(), entry.space.as_str()), ("bravo", "bravo-space"));
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
+    assert_eq!(
+        (entry.profile.as_str(), entry.space.as_str()),
+        ("bravo", "bravo-space")
+    );
 }
 
 #[tokio::test]
@@ -206,10 +213,20 @@ async fn a_404_on_revisit_keeps_the_record_and_marks_the_entry() {
     let screen = h
         .wait_for("the failed refresh", |s| s.contains("Refresh failed"))
         .await;
-    assert!(screen.contains("● in-progress"), "the cached copy stays: {screen}");
-    assert!(screen.contains("Last refresh failed: not found"), "{screen}");
+    assert!(
+        screen.contains("● in-progress"),
+        "the cached copy stays: {screen}"
+    );
+    assert!(
+        screen.contains("Last refresh failed: not found"),
+        "{screen}"
+    );
     let app = h.quit().await;
-    let entry = app.sidebar.history.get(b_id.parse().expect("uuid")).expect("entry");
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
     assert!(entry.summary().is_some(), "the record is kept: {entry:?}");
     assert_eq!(
         entry.refresh_failed.as_ref().map(|f| f.what.as_str()),
@@ -234,7 +251,11 @@ async fn server_b_gone_shows_the_cached_copy_with_a_notice_and_keeps_the_record(
         .await;
     assert!(screen.contains("● in-progress"), "{screen}");
     let app = h.quit().await;
-    let entry = app.sidebar.history.get(b_id.parse().expect("uuid")).expect("entry");
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
     assert!(entry.summary().is_some(), "the record is kept: {entry:?}");
     assert!(authorizations(&a).await.is_empty(), "nothing went to A");
 }
@@ -256,8 +277,15 @@ async fn a_profile_gone_from_the_config_shows_the_cached_copy_and_fetches_nothin
         "{screen}"
     );
     let app = h.quit().await;
-    assert!(authorizations(&a).await.is_empty(), "nothing fetched from the wrong space");
-    let entry = app.sidebar.history.get(b_id.parse().expect("uuid")).expect("entry");
+    assert!(
+        authorizations(&a).await.is_empty(),
+        "nothing fetched from the wrong space"
+    );
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
     assert!(entry.summary().is_some());
 }
 
@@ -285,9 +313,17 @@ async fn the_picker_changes_where_new_lookups_go_and_each_token_stays_home() {
     let app = h.quit().await;
     assert_eq!(authorizations(&a).await, vec![basic(PROJECT_A, TOKEN_A)]);
     assert_eq!(authorizations(&b).await, vec![basic(PROJECT_B, TOKEN_B)]);
-    let entry = app.sidebar.history.get(b_id.parse().expect("uuid")).expect("entry");
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
     assert_eq!(entry.profile, "bravo");
-    let entry = app.sidebar.history.get(a_id.parse().expect("uuid")).expect("entry");
+    let entry = app
+        .sidebar
+        .history
+        .get(a_id.parse().expect("uuid"))
+        .expect("entry");
     assert_eq!(entry.profile, "alpha");
 }
 
@@ -340,12 +376,20 @@ async fn the_demo_staging_profile_has_its_own_records() {
     let staging = Settings::demo_profile(&server.endpoint(), "staging").expect("staging");
     assert_eq!(staging.endpoint.space(), "demo-staging");
     let client = Session::client_for(&staging).expect("client");
-    let own = "5a6e0001-57a9-4e00-8a00-5a9e00000001".parse().expect("uuid");
+    let own = "5a6e0001-57a9-4e00-8a00-5a9e00000001"
+        .parse()
+        .expect("uuid");
     assert!(client.fetch_log(own).await.is_ok());
     let main_only = swlog::demo::ids::CHAIN_ROOT.parse().expect("uuid");
-    assert!(client.fetch_log(main_only).await.is_err(), "demo records are not staging's");
+    assert!(
+        client.fetch_log(main_only).await.is_err(),
+        "demo records are not staging's"
+    );
     let (_, demo) = (0, Settings::demo(&server));
     let client = Session::client_for(&demo).expect("client");
-    assert!(client.fetch_log(own).await.is_err(), "staging records are not the demo's");
+    assert!(
+        client.fetch_log(own).await.is_err(),
+        "staging records are not the demo's"
+    );
     assert!(Settings::demo_profile(&server.endpoint(), "prod").is_none());
 }

@@ -195,10 +195,7 @@ impl App {
             .map(crate::api::client::short_project)
             .unwrap_or_default();
         self.records_version += 1;
-        let text = format!(
-            "New lookups go to {}",
-            self.session_origin().words()
-        );
+        let text = format!("New lookups go to {}", self.session_origin().words());
         self.notify(Notice::info(Scope::Session, text).in_slot("profile"));
     }
 }

@@ -209,15 +209,13 @@ impl StartupBuilder {
             .history
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
-        let spaces = self
-            .spaces
-            .unwrap_or_else(|| {
-                Spaces::single(
-                    &settings.profile,
-                    settings.endpoint.space(),
-                    self.session.client.clone(),
-                )
-            });
+        let spaces = self.spaces.unwrap_or_else(|| {
+            Spaces::single(
+                &settings.profile,
+                settings.endpoint.space(),
+                self.session.client.clone(),
+            )
+        });
         // Names as entries record them: sanitised, like the context's.
         app.profiles = spaces
             .choices()

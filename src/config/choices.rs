@@ -3,7 +3,9 @@
 //! any `token_command`; each is resolved on its own, when first needed.
 
 use super::source::from_environment;
-use super::{ConfigError, Overrides, Settings, config_path, load_file, resolve, resolve_with, vars};
+use super::{
+    ConfigError, Overrides, Settings, config_path, load_file, resolve, resolve_with, vars,
+};
 use crate::api::endpoint::Endpoint;
 use crate::text::sanitize;
 
@@ -90,9 +92,14 @@ pub fn resolve_choice(
         return resolve_with(&overrides, env, false);
     }
     let credential = |k: &str| {
-        [&vars::SPACE[..], &vars::PROJECT, &vars::TOKEN, &vars::BASE_URL]
-            .iter()
-            .any(|family| family.contains(&k))
+        [
+            &vars::SPACE[..],
+            &vars::PROJECT,
+            &vars::TOKEN,
+            &vars::BASE_URL,
+        ]
+        .iter()
+        .any(|family| family.contains(&k))
     };
     resolve(&overrides, &|k| if credential(k) { None } else { env(k) })
 }
@@ -163,7 +170,11 @@ mod tests {
         );
         let s = resolve_choice(&o, ENV_PROFILE, &env).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (s.profile.as_str(), s.endpoint.space(), s.project_id.as_str()),
+            (
+                s.profile.as_str(),
+                s.endpoint.space(),
+                s.project_id.as_str()
+            ),
             ("env", "elsewhere", "p-env")
         );
         // Without a token the environment is no choice.

@@ -32,10 +32,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mark = if current { "● " } else { "  " };
         let name = truncate_chars(&sanitize(&choice.name), name_width).into_owned();
         let pad = " ".repeat(name_width.saturating_sub(name.width()) + 2);
-        let space = choice
-            .space
-            .as_deref()
-            .map_or_else(|| "no valid space".to_owned(), |s| format!("space {}", sanitize(s)));
+        let space = choice.space.as_deref().map_or_else(
+            || "no valid space".to_owned(),
+            |s| format!("space {}", sanitize(s)),
+        );
         let rest = format!("{space} · {}", choice.source);
         let rest = truncate_chars(&rest, inner.saturating_sub(name_width + 4)).into_owned();
         let mut line = Line::from(vec![
@@ -57,7 +57,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             (crate::app::Action::ClosePicker, "close"),
         ],
     );
-    lines.push(Line::styled(truncate_chars(&hints, inner).into_owned(), theme.key()));
+    lines.push(Line::styled(
+        truncate_chars(&hints, inner).into_owned(),
+        theme.key(),
+    ));
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height.saturating_sub(2));

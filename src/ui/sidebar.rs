@@ -157,8 +157,7 @@ fn entry_lines(
     let origin = foreign.unwrap_or_default();
     let label_width = width.saturating_sub(age.width() + pin.width() + origin.width() + 3);
     let label = truncate_chars(&label(entry), label_width).into_owned();
-    let pad =
-        width.saturating_sub(label.width() + age.width() + pin.width() + origin.width() + 2);
+    let pad = width.saturating_sub(label.width() + age.width() + pin.width() + origin.width() + 2);
     let top = Line::from(vec![
         Span::styled(glyph, glyph_style),
         Span::raw(" "),

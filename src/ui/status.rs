@@ -67,7 +67,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// way (truncated) rather than the place lookups go.
 fn with_place<'a>(app: &App, theme: &Theme, line: Line<'a>, width: usize) -> Line<'a> {
     let place = if width >= 100 {
-        format!(" profile {} · space {}", app.context.profile, app.context.space)
+        format!(
+            " profile {} · space {}",
+            app.context.profile, app.context.space
+        )
     } else {
         format!(" {} · {}", app.context.profile, app.context.space)
     };
