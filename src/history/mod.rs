@@ -277,7 +277,7 @@ impl History {
     /// it is.
     #[must_use = "the warnings should be shown to the user"]
     pub fn refresh_failed(&mut self, id: Uuid, what: &str, at: DateTime<Utc>) -> Vec<Warning> {
-        if !self.get(id).is_some_and(|e| e.summary().is_some()) {
+        if self.get(id).is_none_or(|e| e.summary().is_none()) {
             return Vec::new();
         }
         let failed = RefreshFailed {
