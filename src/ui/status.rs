@@ -80,6 +80,10 @@ fn with_place<'a>(app: &App, theme: &Theme, line: Line<'a>, width: usize) -> Lin
     let mut used = 0;
     for span in line.spans {
         let left = room.saturating_sub(used);
+        if left == 0 {
+            // No room left: not even the ellipsis a cut would add.
+            break;
+        }
         let text = truncate_chars(&span.content, left).into_owned();
         used += text.chars().count();
         spans.push(Span::styled(text, span.style));
