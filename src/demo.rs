@@ -38,6 +38,15 @@ pub mod staging {
     pub const PROJECT_ID: &str = "5ca1ab1e-0000-4000-8000-0000057a9e00";
     /// Its token. It only opens the demo server's staging records.
     pub const TOKEN: &str = "PTstaging-not-a-real-token";
+    /// Its logs worth a look, for the welcome screen: `P` switches back to `demo`.
+    pub const SHOWCASE: &[(&str, &str)] = &[
+        ("5a6e0001-57a9-4e00-8a00-5a9e00000001", "staging PSTN call"),
+        (
+            "5a6e0002-57a9-4e00-8a00-5a9e00000002",
+            "staging SIP call, no answer",
+        ),
+        (super::ids::CHAIN_ROOT, "demo's chain: not found here"),
+    ];
     /// Its records.
     pub const RECORDS: &[(&str, &str)] = &[
         (

@@ -393,3 +393,75 @@ async fn the_demo_staging_profile_has_its_own_records() {
     );
     assert!(Settings::demo_profile(&server.endpoint(), "prod").is_none());
 }
+
+#[tokio::test]
+async fn a_legs_chain_and_events_are_fetched_with_the_profile_it_was_opened_with() {
+    let leg = id(0xb7);
+    let parent = id(0xb8);
+    let a = server(PROJECT_A, TOKEN_A, &[]).await;
+    let b = MockServer::start().await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&record(&leg, "completed")).expect("json");
+    body["parent_id"] = serde_json::json!(parent);
+    for (id, body) in [
+        (&leg, body.to_string()),
+        (&parent, record(&parent, "completed")),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/voice/logs/{id}")))
+            .and(basic_auth(PROJECT_B, TOKEN_B))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_string(body)
+                    .insert_header("content-type", "application/json"),
+            )
+            .mount(&b)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/api/voice/logs/{leg}/events")))
+        .and(basic_auth(PROJECT_B, TOKEN_B))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"data":[]}"#)
+                .insert_header("content-type", "application/json"),
+        )
+        .mount(&b)
+        .await;
+    let (session, spaces) = two_profiles(&a.uri(), Some(&b.uri()));
+    let history = history_with_bravo_entry(&leg, false);
+    let h = Harness::start_spaces(session, Some(spaces), 120, 40, Some((history, vec![])));
+    open_first_entry(&h);
+    h.wait_for("the chain from bravo", |s| s.contains("↑ parent"))
+        .await;
+    h.type_text("e");
+    h.wait_for("the events from bravo", |s| {
+        s.contains("No events recorded for this leg.")
+    })
+    .await;
+    let app = h.quit().await;
+    assert!(authorizations(&a).await.is_empty(), "nothing went to A");
+    let paths: Vec<String> = b
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    for wanted in [
+        format!("/api/voice/logs/{leg}"),
+        format!("/api/voice/logs/{parent}"),
+        format!("/api/voice/logs/{leg}/events"),
+    ] {
+        assert!(paths.contains(&wanted), "{wanted} not in {paths:?}");
+    }
+    assert!(
+        authorizations(&b)
+            .await
+            .iter()
+            .all(|h| *h == basic(PROJECT_B, TOKEN_B))
+    );
+    // The parent, opened later, goes to bravo too.
+    let parent_id = parent.parse().expect("uuid");
+    assert_eq!(app.origin_for(parent_id).profile, "bravo");
+}

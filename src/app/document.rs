@@ -61,9 +61,16 @@ fn welcome(app: &App, doc: &mut Doc) {
         Role::Dim,
     );
     doc.blank();
-    if c.profile == "demo" {
+    let showcase = match (c.profile.as_str(), c.space.as_str()) {
+        ("demo", "demo") => crate::demo::SHOWCASE,
+        (crate::demo::staging::PROFILE, crate::demo::staging::SPACE) => {
+            crate::demo::staging::SHOWCASE
+        }
+        _ => &[],
+    };
+    if !showcase.is_empty() {
         doc.line(Line::styled("Demo logs to try", Role::Heading));
-        for (n, (id, what)) in crate::demo::SHOWCASE.iter().enumerate() {
+        for (n, (id, what)) in showcase.iter().enumerate() {
             doc.row(Selectable {
                 key: RowKey::Demo(n),
                 label: String::new(),

@@ -341,6 +341,13 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
     let link = app.detail().get().link(app.detail_selected);
     match link {
         Some(id) => {
+            // A linked leg is in the space of the leg that links to it.
+            if let Some(current) = app.nav.current()
+                && !app.origins.contains_key(&id)
+            {
+                let origin = app.origin_for(current);
+                app.origins.insert(id, origin);
+            }
             app.input = tui_input::Input::new(id.to_string());
             app.visit(id)
         }
