@@ -118,7 +118,7 @@ impl Session {
                     name: name.to_owned(),
                     space: Some(space.to_owned()),
                     project: Some(project.to_owned()),
-                    source: "demo",
+                    source: "demo server",
                 })
                 .collect();
             let resolver: Resolver = Box::new(move |name: &str| {

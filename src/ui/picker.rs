@@ -27,7 +27,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .unwrap_or(0)
         .min(inner / 3);
     let mut lines = Vec::new();
-    for (i, choice) in app.profiles.iter().enumerate() {
+    // A long list scrolls so that the selection shows: the frame, a blank and the keys take 4.
+    let capacity = usize::from(area.height.saturating_sub(6)).max(1);
+    let first = (picker.selected + 1).saturating_sub(capacity);
+    for (i, choice) in app.profiles.iter().enumerate().skip(first).take(capacity) {
         let current = choice.name == app.context.profile;
         let mark = if current { "● " } else { "  " };
         let name = truncate_chars(&sanitize(&choice.name), name_width).into_owned();
