@@ -215,7 +215,9 @@ impl History {
         self.record(entry, Some((&fetched.body, fetched.fetched_at)))
     }
 
-    /// Records a failed lookup. A body cached by an earlier lookup is kept.
+    /// Records a failed lookup. A body cached by an earlier lookup is kept, and a record an
+    /// earlier lookup found is never replaced by the failure: made in the same profile and
+    /// space, the entry is marked as having failed to refresh; made elsewhere, it is left alone.
     #[must_use = "the warnings should be shown to the user"]
     pub fn record_error(
         &mut self,
@@ -225,6 +227,12 @@ impl History {
         space: &str,
         error: &ApiError,
     ) -> Vec<Warning> {
+        if let Some(found) = self.get(id).filter(|e| e.summary().is_some()) {
+            if found.profile == profile && found.space == space {
+                return self.refresh_failed(id, error.short(), at);
+            }
+            return Vec::new();
+        }
         let entry = Entry::new(
             id,
             at,

@@ -1144,3 +1144,23 @@ fn a_failed_refresh_marks_a_found_record_and_the_next_success_clears_it() {
     ok(h.update(id(1), lookup, None));
     assert_eq!(get(&h, 1).refresh_failed, None);
 }
+
+#[test]
+fn a_failed_lookup_never_replaces_a_found_record() {
+    let mut h = History::in_memory(Options::default());
+    ok(h.record(record_of(1, 10, "+1"), None));
+    let err = ApiError::NotFound {
+        target: crate::api::error::Target::default(),
+    };
+    ok(h.record_error(id(1), t(20), "default", "acme", &err));
+    let entry = h.get(id(1)).cloned().expect("entry");
+    assert!(entry.summary().is_some(), "{entry:?}");
+    assert_eq!(
+        entry.refresh_failed.map(|f| f.what),
+        Some("not found".to_owned())
+    );
+    // Not found in another space says nothing about this record.
+    ok(h.record_error(id(1), t(30), "staging", "acme-staging", &err));
+    let entry = h.get(id(1)).cloned().expect("entry");
+    assert_eq!((entry.profile.as_str(), entry.at), ("default", t(10)));
+}
