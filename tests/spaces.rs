@@ -465,3 +465,61 @@ async fn a_legs_chain_and_events_are_fetched_with_the_profile_it_was_opened_with
     let parent_id = parent.parse().expect("uuid");
     assert_eq!(app.origin_for(parent_id).profile, "bravo");
 }
+
+#[tokio::test]
+async fn escape_sequences_in_profile_names_reach_the_sidebar_picker_and_status_escaped() {
+    let evil = "x\u{1b}]0;PWN\u{7}";
+    let a = server(PROJECT_A, TOKEN_A, &[]).await;
+    let (session, _) = two_profiles(&a.uri(), None);
+    let client = session.client.clone();
+    let choices = vec![
+        Choice {
+            name: "alpha".into(),
+            space: Some("alpha-space".into()),
+            project: None,
+            source: "config file",
+        },
+        Choice {
+            name: evil.into(),
+            space: Some("evil\u{1b}[2Jspace".into()),
+            project: None,
+            source: "config file",
+        },
+    ];
+    let resolver: Resolver = Box::new(|name: &str| {
+        Err(ConfigError::UnknownProfile {
+            name: name.to_owned(),
+            path: "test".into(),
+            available: vec![],
+        })
+    });
+    let spaces = Spaces::new("alpha", client, choices, resolver);
+    let mut history = History::in_memory(Options::default());
+    let body = record(&id(0xe1), "completed");
+    let raw: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&body).expect("record");
+    let entry = Entry::new(
+        id(0xe1).parse().expect("uuid"),
+        now(),
+        evil,
+        "evil\u{1b}[2Jspace",
+        Lookup::Record(Summary::of(&VoiceLog::from_object(raw))),
+    );
+    assert!(history.record(entry, None).is_empty());
+    let h = Harness::start_spaces(session, Some(spaces), 120, 40, Some((history, vec![])));
+    let screen = h.wait_for("the sidebar", |s| s.contains("@x\\u{1b}")).await;
+    assert!(!screen.contains('\u{1b}'), "{}", screen.escape_debug());
+    h.press(KeyCode::Tab);
+    h.type_text("P");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    let screen = h
+        .wait_for("the status bar", |s| s.contains("profile x\\u{1b}]0;PWN"))
+        .await;
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{}",
+        screen.escape_debug()
+    );
+    h.quit().await;
+}
