@@ -207,3 +207,100 @@ fn capitalise(s: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use ratatui::layout::Size;
+
+    use super::*;
+    use crate::app::{Action, Context};
+    use crate::event::Message;
+    use crate::history::{Entry, History, Lookup, Options, Summary};
+
+    const ID: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";
+
+    fn app(history: History) -> App {
+        let ctx = Context {
+            space: "acme".into(),
+            project: "4c1e0f7a…".into(),
+            profile: "default".into(),
+        };
+        let mut app = App::new(ctx, Size::new(120, 40), false, history);
+        app.fixed_now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .single();
+        app.profiles.push(Choice {
+            name: "staging".into(),
+            space: Some("acme-staging".into()),
+            project: Some("5ca1ab1e-0000".into()),
+            source: "config file",
+        });
+        app
+    }
+
+    fn fetch_profile(effects: &[Effect]) -> Option<String> {
+        effects.iter().find_map(|e| match e {
+            Effect::Fetch { profile, .. } => Some(profile.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_picked_profile_takes_new_lookups() {
+        let mut app = app(History::in_memory(Options::default()));
+        assert_eq!(
+            fetch_profile(&app.open_input(ID)).as_deref(),
+            Some("default")
+        );
+        for action in [Action::Profiles, Action::Down, Action::ChooseProfile] {
+            app.update(Message::Action(action));
+        }
+        assert_eq!(app.picker, None);
+        assert_eq!(
+            (app.context.profile.as_str(), app.context.space.as_str()),
+            ("staging", "acme-staging")
+        );
+        let other = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+        assert_eq!(
+            fetch_profile(&app.open_input(other)).as_deref(),
+            Some("staging")
+        );
+    }
+
+    #[test]
+    fn a_record_found_with_a_profile_now_gone_is_never_fetched() {
+        let mut history = History::in_memory(Options::default());
+        let log = crate::api::model::VoiceLog::from_object(serde_json::Map::new());
+        let entry = Entry::new(
+            ID.parse().unwrap_or_default(),
+            chrono::Utc::now(),
+            "old",
+            "acme-old",
+            Lookup::Record(Summary::of(&log)),
+        );
+        assert!(history.record(entry, None).is_empty());
+        let mut app = app(history);
+        let effects = app.open_input(ID);
+        assert_eq!(fetch_profile(&effects), None, "{effects:?}");
+        assert!(
+            matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
+                if why.contains("profile old is no longer in the config")),
+            "{:?}",
+            app.view
+        );
+        // A profile of that name pointing at another space is no better.
+        app.profiles.push(Choice {
+            name: "old".into(),
+            space: Some("acme".into()),
+            project: None,
+            source: "config file",
+        });
+        let effects = app.open_input(ID);
+        assert_eq!(fetch_profile(&effects), None);
+        assert!(
+            matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
+            if why.contains("now points at space acme, not acme-old"))
+        );
+    }
+}
