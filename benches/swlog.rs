@@ -85,7 +85,7 @@ fn app_showing(size: Size, shown: &str) -> App {
         let log = parse(body);
         let id = log.id.value().expect("demo records have IDs").to_string();
         let effects = app.open_input(&id);
-        let Some(Effect::Fetch { id, generation }) = effects.into_iter().next() else {
+        let Some(Effect::Fetch { id, generation, .. }) = effects.into_iter().next() else {
             panic!("no fetch for {id}");
         };
         let fetched = Fetched {
@@ -301,7 +301,8 @@ fn bench_keypress(c: &mut Criterion) {
         History::in_memory(Options::default()),
     );
     app.fixed_now = Some(now());
-    let Some(Effect::Fetch { id, generation }) = app.open_input(&id.to_string()).into_iter().next()
+    let Some(Effect::Fetch { id, generation, .. }) =
+        app.open_input(&id.to_string()).into_iter().next()
     else {
         panic!("no fetch");
     };

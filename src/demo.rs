@@ -27,6 +27,39 @@ pub const PROJECT_ID: &str = "5ca1ab1e-0000-4000-8000-00000000d3e0";
 /// The demo token. It only opens the demo server.
 pub const TOKEN: &str = "PTdemo-not-a-real-token";
 
+/// The demo's second profile, `staging`: other credentials on the same server, with records of
+/// its own, so that working across spaces can be tried without an account.
+pub mod staging {
+    /// The profile's name.
+    pub const PROFILE: &str = "staging";
+    /// What the space is called in the demo.
+    pub const SPACE: &str = "demo-staging";
+    /// Its project ID.
+    pub const PROJECT_ID: &str = "5ca1ab1e-0000-4000-8000-0000057a9e00";
+    /// Its token. It only opens the demo server's staging records.
+    pub const TOKEN: &str = "PTstaging-not-a-real-token";
+    /// Its logs worth a look, for the welcome screen: `P` switches back to `demo`.
+    pub const SHOWCASE: &[(&str, &str)] = &[
+        ("5a6e0001-57a9-4e00-8a00-5a9e00000001", "staging PSTN call"),
+        (
+            "5a6e0002-57a9-4e00-8a00-5a9e00000002",
+            "staging SIP call, no answer",
+        ),
+        (super::ids::CHAIN_ROOT, "demo's chain: not found here"),
+    ];
+    /// Its records.
+    pub const RECORDS: &[(&str, &str)] = &[
+        (
+            "staging-completed",
+            include_str!("../assets/demo/staging/staging-completed.json"),
+        ),
+        (
+            "staging-no-answer",
+            include_str!("../assets/demo/staging/staging-no-answer.json"),
+        ),
+    ];
+}
+
 /// Demo IDs that answer with an error or a delay instead of a record.
 pub mod ids {
     /// The root of a three-leg chain (LaML call → Relay PSTN → Relay SIP).
@@ -167,6 +200,8 @@ impl Default for DemoOptions {
 
 struct Shared {
     records: HashMap<String, &'static str>,
+    /// The staging profile's records, and the header that opens them.
+    staging: (HashMap<String, &'static str>, String),
     events: HashMap<&'static str, &'static str>,
     authorization: String,
     options: DemoOptions,
@@ -188,13 +223,21 @@ impl DemoServer {
     pub async fn start(options: DemoOptions) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let records = RECORDS
-            .iter()
-            .filter_map(|(_, body)| {
-                let v: serde_json::Value = serde_json::from_str(body).ok()?;
-                Some((v.get("id")?.as_str()?.to_owned(), *body))
-            })
-            .collect();
+        let by_id = |records: &[(&str, &'static str)]| -> HashMap<String, &'static str> {
+            records
+                .iter()
+                .filter_map(|(_, body)| {
+                    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+                    Some((v.get("id")?.as_str()?.to_owned(), *body))
+                })
+                .collect()
+        };
+        let records = by_id(RECORDS);
+        let staging_credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            staging::PROJECT_ID,
+            staging::TOKEN
+        ));
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
         let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
@@ -205,6 +248,10 @@ impl DemoServer {
         ));
         let shared = Arc::new(Shared {
             records,
+            staging: (
+                by_id(staging::RECORDS),
+                format!("Basic {staging_credentials}"),
+            ),
             events: EVENTS.iter().copied().collect(),
             authorization: format!("Basic {credentials}"),
             options,
@@ -249,6 +296,19 @@ impl DemoServer {
     /// The demo credentials.
     pub fn credentials(&self) -> (String, Secret) {
         (PROJECT_ID.to_owned(), Secret::new(TOKEN))
+    }
+
+    /// The demo's profiles: name, space, project ID and token; the first is the default.
+    pub fn profiles() -> [(&'static str, &'static str, &'static str, &'static str); 2] {
+        [
+            ("demo", "demo", PROJECT_ID, TOKEN),
+            (
+                staging::PROFILE,
+                staging::SPACE,
+                staging::PROJECT_ID,
+                staging::TOKEN,
+            ),
+        ]
     }
 }
 
@@ -314,10 +374,11 @@ fn json(status: StatusCode, body: impl Into<String>) -> Response {
 /// The answer for a request the demo refuses or fails on purpose, whatever the path under the
 /// log: wrong credentials, and the error IDs. The slow ID is slowed here too.
 async fn refusal(shared: &Shared, id: &str, headers: &HeaderMap) -> Option<Response> {
-    let authorized = headers
+    let given = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        == Some(shared.authorization.as_str());
+        .and_then(|v| v.to_str().ok());
+    let authorized =
+        given == Some(shared.authorization.as_str()) || given == Some(shared.staging.1.as_str());
     if !authorized {
         return Some(json(
             StatusCode::UNAUTHORIZED,
@@ -341,6 +402,17 @@ async fn refusal(shared: &Shared, id: &str, headers: &HeaderMap) -> Option<Respo
     }
 }
 
+/// The staging records when the request carries the staging credentials.
+fn staging_records<'a>(
+    shared: &'a Shared,
+    headers: &HeaderMap,
+) -> Option<&'a HashMap<String, &'static str>> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    (given == Some(shared.staging.1.as_str())).then_some(&shared.staging.0)
+}
+
 fn not_found() -> Response {
     json(StatusCode::NOT_FOUND, r#"{"error":"Not Found"}"#)
 }
@@ -353,6 +425,12 @@ async fn voice_log(
     let id = id.to_ascii_lowercase();
     if let Some(refused) = refusal(&shared, &id, &headers).await {
         return refused;
+    }
+    if let Some(records) = staging_records(&shared, &headers) {
+        return match records.get(&id) {
+            Some(body) => json(StatusCode::OK, *body),
+            None => not_found(),
+        };
     }
     match shared.records.get(&id) {
         Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
@@ -372,6 +450,13 @@ async fn voice_log_events(
     let id = id.to_ascii_lowercase();
     if let Some(refused) = refusal(&shared, &id, &headers).await {
         return refused;
+    }
+    if let Some(records) = staging_records(&shared, &headers) {
+        return if records.contains_key(&id) {
+            json(StatusCode::OK, r#"{"data":[]}"#)
+        } else {
+            not_found()
+        };
     }
     if !shared.records.contains_key(&id) {
         if shared.logs.get(&id).is_some() {

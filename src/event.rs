@@ -72,6 +72,8 @@ pub enum Effect {
         id: Uuid,
         /// Its generation.
         generation: u64,
+        /// The profile whose client fetches it: where the lookup was made.
+        profile: String,
     },
     /// Cancel the lookup in flight.
     Cancel,
@@ -79,6 +81,8 @@ pub enum Effect {
     FetchEvents {
         /// The leg.
         id: Uuid,
+        /// The profile the leg was opened with.
+        profile: String,
     },
     /// Follow a leg's `parent_id`s upwards.
     ResolveChain {
@@ -86,6 +90,8 @@ pub enum Effect {
         id: Uuid,
         /// The leg's record, where the walk starts.
         log: Box<VoiceLog>,
+        /// The profile the leg was opened with: its parents are in the same space.
+        profile: String,
     },
     /// Put text on the clipboard.
     Copy {
@@ -98,6 +104,8 @@ pub enum Effect {
     Scan {
         /// Its generation, sent back with each page.
         generation: u64,
+        /// The profile whose space is searched.
+        profile: String,
         /// What to look for.
         query: Box<crate::query::Query>,
         /// How far it may go.

@@ -21,6 +21,7 @@ use crate::app::{App, Notice, Scope};
 use crate::clipboard::Clipboard;
 use crate::event::{Effect, Message};
 use crate::history::{Save, Saver};
+use crate::spaces::Spaces;
 use crate::ui;
 
 /// The channel that carries fetch results and signals into the loop.
@@ -33,7 +34,7 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     mut input: S,
-    client: &Client,
+    spaces: &Spaces,
     clipboard: &mut dyn Clipboard,
     (tx, mut rx): (UnboundedSender<Message>, UnboundedReceiver<Message>),
     initial: Vec<Effect>,
@@ -55,7 +56,7 @@ where
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if perform(
         initial,
-        client,
+        spaces,
         clipboard,
         &tx,
         &saves,
@@ -105,7 +106,7 @@ where
             dirty |= changed;
             if perform(
                 effects,
-                client,
+                spaces,
                 clipboard,
                 &tx,
                 &saves,
@@ -150,9 +151,10 @@ impl Tasks {
     }
 
     /// Runs a search on its own task; its pages come back as messages stamped `generation`.
-    fn scan(&mut self, client: &Client, tx: &UnboundedSender<Message>, effect: Effect) {
+    fn scan(&mut self, spaces: &Spaces, tx: &UnboundedSender<Message>, effect: Effect) {
         let Effect::Scan {
             generation,
+            profile,
             query,
             limits,
         } = effect
@@ -162,13 +164,20 @@ impl Tasks {
         self.stop_scan();
         let token = CancellationToken::new();
         self.scan = Some(token.clone());
-        let (client, tx, memory) = (client.clone(), tx.clone(), self.page_size.clone());
+        let (spaces, tx, memory) = (spaces.clone(), tx.clone(), self.page_size.clone());
         tokio::spawn(async move {
             tokio::select! {
                 // Dropping the stream closes its connection; the generation makes any page
                 // already sent stale.
                 () = token.cancelled() => {}
-                () = scan_pages(&client, *query, limits, memory, generation, &tx) => {}
+                () = async {
+                    match spaces.client(&profile).await {
+                        Ok(client) => scan_pages(&client, *query, limits, memory, generation, &tx).await,
+                        Err(e) => {
+                            let _ = tx.send(Message::ScanEnded { generation, end: Err(e.into()) });
+                        }
+                    }
+                } => {}
             }
         });
     }
@@ -210,7 +219,7 @@ async fn scan_pages(
 /// Carries out effects; true when it is time to quit.
 fn perform(
     effects: Vec<Effect>,
-    client: &Client,
+    spaces: &Spaces,
     clipboard: &mut dyn Clipboard,
     tx: &UnboundedSender<Message>,
     saves: &SaveThread,
@@ -220,26 +229,31 @@ fn perform(
     for effect in effects {
         match effect {
             Effect::Quit => return true,
-            scan @ Effect::Scan { .. } => tasks.scan(client, tx, scan),
+            scan @ Effect::Scan { .. } => tasks.scan(spaces, tx, scan),
             Effect::StopScan => tasks.stop_scan(),
             Effect::SaveHistory(save) => saves.send(*save),
-            Effect::FetchEvents { id } => {
-                let (client, tx) = (client.clone(), tx.clone());
+            Effect::FetchEvents { id, profile } => {
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = client.fetch_events(id).await;
+                    let result = match spaces.client(&profile).await {
+                        Ok(client) => client.fetch_events(id).await,
+                        Err(e) => Err(e),
+                    };
                     let _ = tx.send(Message::EventsFetched {
                         id,
                         result: Box::new(result),
                     });
                 });
             }
-            Effect::ResolveChain { id, log } => {
-                // The leg is already on screen; its parents are followed beside it.
-                let (client, tx) = (client.clone(), tx.clone());
+            Effect::ResolveChain { id, log, profile } => {
+                // The leg is already on screen; its parents are followed beside it, in the
+                // space the leg came from.
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let client = spaces.client(&profile).await;
                     let fetch = |parent| {
                         let client = client.clone();
-                        async move { client.fetch_log(parent).await.map(|f| f.log) }
+                        async move { client?.fetch_log(parent).await.map(|f| f.log) }
                     };
                     let chain = crate::chain::resolve(&log, fetch, crate::chain::MAX_HOPS).await;
                     let _ = tx.send(Message::ChainResolved {
@@ -261,18 +275,26 @@ fn perform(
                     t.cancel();
                 }
             }
-            Effect::Fetch { id, generation } => {
+            Effect::Fetch {
+                id,
+                generation,
+                profile,
+            } => {
                 if let Some(t) = in_flight.take() {
                     t.cancel();
                 }
                 let token = CancellationToken::new();
                 *in_flight = Some(token.clone());
-                let (client, tx) = (client.clone(), tx.clone());
+                let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let fetch = async {
+                        let client = spaces.client(&profile).await?;
+                        client.fetch_log(id).await
+                    };
                     tokio::select! {
                         // Dropping the request future closes its connection.
                         () = token.cancelled() => {}
-                        result = client.fetch_log(id) => {
+                        result = fetch => {
                             // The loop may be gone (quitting); then nobody needs the answer.
                             let _ = tx.send(Message::Fetched { generation, id, result: Box::new(result) });
                         }

@@ -23,6 +23,7 @@ pub mod present;
 pub mod query;
 pub mod secret;
 pub mod session;
+pub mod spaces;
 pub mod summary;
 pub mod testkit;
 pub mod text;

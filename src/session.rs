@@ -9,6 +9,7 @@ use crate::cmd::Exit;
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
 use crate::history::{History, Options as HistoryOptions, Warning as HistoryWarning};
+use crate::spaces::{Resolver, Spaces};
 
 /// Why a session could not start.
 #[derive(Debug, Error)]
@@ -56,7 +57,23 @@ impl Session {
             let server = DemoServer::start(options)
                 .await
                 .map_err(SessionError::Demo)?;
-            (Settings::demo(&server), Some(server))
+            // `--demo --profile staging` starts in the demo's second space.
+            let settings = match &global.profile {
+                Some(name) => {
+                    Settings::demo_profile(&server.endpoint(), name).ok_or_else(|| {
+                        ConfigError::UnknownProfile {
+                            name: name.clone(),
+                            path: "the demo".to_owned(),
+                            available: DemoServer::profiles()
+                                .iter()
+                                .map(|p| p.0.to_owned())
+                                .collect(),
+                        }
+                    })?
+                }
+                None => Settings::demo(&server),
+            };
+            (settings, Some(server))
         } else {
             (
                 config::resolve(&global.overrides(), &|k| std::env::var(k).ok())?,
@@ -88,6 +105,48 @@ impl Session {
                 )],
             ),
         }
+    }
+
+    /// The profiles this session may switch to, with the start-up profile's client: the
+    /// config file's profiles (and the environment's credentials), or the demo's two.
+    pub fn spaces(&self, overrides: &config::Overrides) -> Spaces {
+        if let Some(server) = &self.demo {
+            let base = server.endpoint();
+            let choices = DemoServer::profiles()
+                .into_iter()
+                .map(|(name, space, project, _)| config::Choice {
+                    name: name.to_owned(),
+                    space: Some(space.to_owned()),
+                    project: Some(project.to_owned()),
+                    source: "demo server",
+                })
+                .collect();
+            let resolver: Resolver = Box::new(move |name: &str| {
+                Settings::demo_profile(&base, name).ok_or_else(|| ConfigError::UnknownProfile {
+                    name: name.to_owned(),
+                    path: "the demo".to_owned(),
+                    available: vec![],
+                })
+            });
+            return Spaces::new(
+                &self.settings.profile,
+                self.client.clone(),
+                choices,
+                resolver,
+            );
+        }
+        let env = |k: &str| std::env::var(k).ok();
+        let choices = config::choices(overrides, &env, &self.settings);
+        let overrides = overrides.clone();
+        let resolver: Resolver = Box::new(move |name: &str| {
+            config::resolve_choice(&overrides, name, &|k: &str| std::env::var(k).ok())
+        });
+        Spaces::new(
+            &self.settings.profile,
+            self.client.clone(),
+            choices,
+            resolver,
+        )
     }
 
     /// The client for `settings`.

@@ -360,3 +360,49 @@ fn swlog_config_with_the_demo_needs_no_settings_and_says_where_its_history_is() 
         "{stdout}"
     );
 }
+
+#[test]
+fn swlog_history_shows_a_profile_column_and_profile_narrows_it() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let swlog = || Swlog::bare().env("XDG_DATA_HOME", data_home);
+    let staging_id = swlog::demo::staging::SHOWCASE[0].0;
+    for args in [
+        vec!["--demo", "get", ids::CHAIN_ROOT],
+        vec!["--demo", "--profile", "staging", "get", staging_id],
+    ] {
+        let out = run(swlog(), &args, To::Captured, To::Captured);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run(swlog(), &["--demo", "history"], To::Captured, To::Captured);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains(" UTC  staging  "), "{stdout}");
+    assert!(lines[1].contains(" UTC  demo     "), "aligned: {stdout}");
+    let out = run(
+        swlog(),
+        &["--demo", "history", "--profile", "staging"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(staging_id) && stdout.contains("(space demo-staging)"),
+        "{stdout}"
+    );
+    // A closed pipe ends it quietly, as for every command.
+    let out = run(
+        swlog(),
+        &["--demo", "history", "--profile", "staging"],
+        To::ClosedPipe,
+        To::Captured,
+    );
+    assert_no_panic(&out);
+}

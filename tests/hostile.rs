@@ -491,7 +491,7 @@ async fn an_eof_or_an_error_on_the_terminal_input_ends_the_loop() {
                 &mut terminal,
                 &mut app,
                 input,
-                &client,
+                &swlog::spaces::Spaces::single("default", "acme", client.clone()),
                 &mut clipboard,
                 channel(),
                 vec![],

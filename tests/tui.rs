@@ -561,9 +561,9 @@ async fn the_welcome_names_the_space_once() {
         1,
         "{screen}"
     );
-    // Once a record is shown, the status bar says which space it came from.
+    // Once a record is shown, the status bar says which profile and space lookups go to.
     let screen = h.look_up(ids::CHAIN_ROOT).await;
-    assert!(screen.contains("space demo · project"), "{screen}");
+    assert!(screen.contains("profile demo · space demo"), "{screen}");
     h.quit().await;
 }
 

@@ -107,4 +107,10 @@ pub enum Action {
     StopScan,
     /// Show the last list of calls again.
     ReopenCalls,
+    /// Open the profile picker.
+    Profiles,
+    /// Make the selected profile the session's.
+    ChooseProfile,
+    /// Close the profile picker unchanged.
+    ClosePicker,
 }

@@ -44,6 +44,8 @@ pub enum KeyContext {
     Help,
     /// The list of notices.
     Notices,
+    /// The profile picker.
+    Picker,
 }
 
 impl KeyContext {
@@ -64,6 +66,7 @@ impl KeyContext {
             KeyContext::Events => "Events timeline",
             KeyContext::Help => "Help",
             KeyContext::Notices => "Notices",
+            KeyContext::Picker => "Profiles",
         }
     }
 
@@ -294,6 +297,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Panes, &[Key::ch('i'), Key::ch('/')], Action::FocusInput, "go to the input"),
     b(X::Panes, &[Key::ch('m')], Action::Notices, "all notices"),
     b(X::Panes, &[Key::ch('L')], Action::ReopenCalls, "the last list of calls"),
+    b(X::Panes, &[Key::ch('P')], Action::Profiles, "switch profile"),
     b(X::Panes, &[Key::ch('?')], Action::Help, "this help"),
     b(X::Panes, &[Key::ch('q')], Action::Quit, "quit"),
     // The overlays.
@@ -303,6 +307,10 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Notices, &[Key::ch('d'), Key::plain(C::Delete)], Action::Dismiss, "dismiss"),
     b(X::Notices, &[Key::ch('D')], Action::DismissAll, "dismiss all"),
     b(X::Notices, &[Key::plain(C::Esc), Key::ch('m'), Key::ch('q')], Action::CloseNotices, "close"),
+    b(X::Picker, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next profile"),
+    b(X::Picker, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous profile"),
+    b(X::Picker, &[Key::plain(C::Enter)], Action::ChooseProfile, "use it for new lookups"),
+    b(X::Picker, &[Key::plain(C::Esc), Key::ch('P'), Key::ch('q')], Action::ClosePicker, "close"),
 ];
 
 /// The contexts in effect over `top`, first match first.
@@ -322,6 +330,7 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         X::Confirm => &[X::Confirm, X::Always],
         X::Help => &[X::Help, X::Always],
         X::Notices => &[X::Notices, X::Always],
+        X::Picker => &[X::Picker, X::Always],
         X::Always => &[X::Always],
         X::Anywhere => &[X::Anywhere, X::Always],
         X::Panes => &[X::Panes, X::Anywhere, X::Always],
@@ -426,6 +435,11 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::Dismiss], "dismiss"),
             (&[A::CloseNotices], "close"),
         ],
+        X::Picker => &[
+            (&[A::Up, A::Down], "select"),
+            (&[A::ChooseProfile], "use"),
+            (&[A::ClosePicker], "close"),
+        ],
         X::Always | X::Anywhere | X::Panes => &[],
     }
 }
@@ -468,7 +482,8 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 13] = [
+    pub(crate) const SCREENS: [KeyContext; 14] = [
+        X::Picker,
         X::Calls,
         X::CallsNarrow,
         X::Confirm,

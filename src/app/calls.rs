@@ -54,6 +54,9 @@ pub struct Calls {
     pub selected: usize,
     /// The first position in `order` on screen.
     pub scroll: usize,
+    /// Where the search ran: its rows are opened from the same profile and space, whatever
+    /// the session's profile is by then.
+    pub origin: Option<super::spaces::Origin>,
 }
 
 /// The Calls view laid out at a width: what the pane draws, line by line.
@@ -93,6 +96,7 @@ impl Calls {
             order: Vec::new(),
             selected: 0,
             scroll: 0,
+            origin: None,
         }
     }
 
@@ -250,11 +254,16 @@ impl App {
     pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {
         let generation = self.calls.as_ref().map_or(0, |c| c.generation) + 1;
         let described = query.describe(&self.clock());
-        self.calls = Some(Calls::new(text, described, generation));
+        let origin = self.session_origin();
+        let profile = origin.profile.clone();
+        let mut calls = Calls::new(text, described, generation);
+        calls.origin = Some(origin);
+        self.calls = Some(calls);
         self.notices.end_scope(Scope::Lookup);
         let mut effects = self.show_calls();
         effects.push(Effect::Scan {
             generation,
+            profile,
             query: Box::new(query),
             limits: Limits::default(),
         });

@@ -71,6 +71,10 @@ fn open(app: &mut App) -> Vec<Effect> {
         .and_then(|r| uuid::Uuid::try_parse(&r.cell("id")).ok());
     match id {
         Some(id) => {
+            // A row is fetched from where it was found, not from a profile picked since.
+            if let Some(origin) = app.calls.as_ref().and_then(|c| c.origin.clone()) {
+                app.origins.entry(id).or_insert(origin);
+            }
             app.input = Input::new(id.to_string());
             app.investigation.tab = super::Tab::Fields;
             app.raw = false;

@@ -63,9 +63,16 @@ fn welcome(app: &App, doc: &mut Doc) {
         Role::Dim,
     );
     doc.blank();
-    if c.profile == "demo" {
+    let showcase = match (c.profile.as_str(), c.space.as_str()) {
+        ("demo", "demo") => crate::demo::SHOWCASE,
+        (crate::demo::staging::PROFILE, crate::demo::staging::SPACE) => {
+            crate::demo::staging::SHOWCASE
+        }
+        _ => &[],
+    };
+    if !showcase.is_empty() {
         doc.line(Line::styled("Demo logs to try", Role::Heading));
-        for (n, (id, what)) in crate::demo::SHOWCASE.iter().enumerate() {
+        for (n, (id, what)) in showcase.iter().enumerate() {
             doc.row(Selectable {
                 key: RowKey::Demo(n),
                 label: String::new(),
@@ -155,6 +162,11 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
     }
     for note in &p.notes {
         doc.para(format!("⚠ {note}"), Role::Warn);
+    }
+    if let View::Record(id) = app.view {
+        for note in app.origin_notes(id) {
+            doc.para(format!("⚠ {note}"), Role::Warn);
+        }
     }
     doc.blank();
     let chain_links = chain(app, doc);
@@ -287,6 +299,11 @@ fn failed(app: &App, has_id: bool, failure: &Failure, doc: &mut Doc) {
             hints_for(app, e),
         ),
         Failure::Api(e) => (capitalise(e.short()), e.to_string(), hints_for(app, e)),
+        Failure::Unreachable(why) => (
+            "Cannot be fetched here".to_owned(),
+            why.clone(),
+            vec!["Add the profile back to the config file, or look the ID up with another profile: P picks one.".to_owned()],
+        ),
     };
     doc.line(Line::styled(format!("✗ {title}"), Role::Error));
     doc.blank();

@@ -72,12 +72,16 @@ impl App {
             effects.push(Effect::ResolveChain {
                 id,
                 log: Box::new(f.log.clone()),
+                profile: self.origin_for(id).profile,
             });
         }
         if self.investigation.tab == Tab::Events && !self.investigation.events.contains_key(&id) {
             self.investigation.events.insert(id, EventsState::Loading);
             self.events_version += 1;
-            effects.push(Effect::FetchEvents { id });
+            effects.push(Effect::FetchEvents {
+                id,
+                profile: self.origin_for(id).profile,
+            });
         }
         effects
     }
@@ -104,6 +108,8 @@ impl App {
     /// Keeps a leg's chain, and the parents it fetched, so that opening them is instant.
     pub(super) fn on_chain(&mut self, id: Uuid, chain: Chain) {
         let now = self.clock().now;
+        // The parents were fetched where the leg was: revisiting them goes there too.
+        let origin = self.origin_for(id);
         for (leg, log) in chain.legs() {
             if let Some(leg) = leg
                 && leg != id
@@ -118,6 +124,7 @@ impl App {
                     attempts: 1,
                 };
                 self.records.insert(leg, fetched);
+                self.origins.insert(leg, origin.clone());
                 self.records_version += 1;
             }
         }

@@ -69,6 +69,8 @@ impl App {
             KeyContext::Help
         } else if self.notices_open {
             KeyContext::Notices
+        } else if self.picker.is_some() {
+            KeyContext::Picker
         } else {
             self.pane_context()
         }
@@ -179,6 +181,18 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             copy::on_action(app, action).into_iter().collect()
         }
         Action::Submit => app.submit(),
+        Action::Profiles => {
+            app.open_picker();
+            vec![]
+        }
+        Action::ChooseProfile => {
+            app.choose_profile();
+            vec![]
+        }
+        Action::ClosePicker => {
+            app.picker = None;
+            vec![]
+        }
         Action::LeaveInput => {
             app.focus = Focus::Detail;
             vec![]
@@ -216,6 +230,14 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::ShowFields => match context {
             KeyContext::Sidebar => sidebar_keys::on_action(app, action),
             KeyContext::Calls => calls_keys::on_action(app, action),
+            KeyContext::Picker => {
+                app.move_picker(match action {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    _ => 0,
+                });
+                vec![]
+            }
             KeyContext::Notices => {
                 on_notices_action(app, action);
                 vec![]
@@ -345,6 +367,13 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
     let link = app.detail().get().link(app.detail_selected);
     match link {
         Some(id) => {
+            // A linked leg is in the space of the leg that links to it.
+            if let Some(current) = app.nav.current()
+                && !app.origins.contains_key(&id)
+            {
+                let origin = app.origin_for(current);
+                app.origins.insert(id, origin);
+            }
             app.input = tui_input::Input::new(id.to_string());
             app.visit(id)
         }

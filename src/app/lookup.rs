@@ -91,6 +91,13 @@ impl App {
         if !self.records.contains_key(&id) {
             self.load_cached(id);
         }
+        // Revisits go where the lookup was made; a place that cannot be asked is not.
+        let origin = self.origin_for(id);
+        if let Some(reason) = self.unreachable_reason(&origin) {
+            return self.show_unreachable(id, &origin, reason);
+        }
+        self.unreachable.remove(&id);
+        self.fetching = Some(origin.clone());
         if self.records.contains_key(&id) {
             if self.view != View::Record(id) {
                 self.show_record(id);
@@ -109,6 +116,7 @@ impl App {
         vec![Effect::Fetch {
             id,
             generation: self.generation,
+            profile: origin.profile,
         }]
     }
 
@@ -159,6 +167,51 @@ impl App {
             self.in_flight.take().map_or((false, false, false), |f| {
                 (f.background, f.refresh, f.by_hand)
             });
+        let origin = self
+            .fetching
+            .take()
+            .unwrap_or_else(|| self.session_origin());
+        let at = self.clock().now;
+        if let Err(error) = &result
+            && (background || self.records.contains_key(&id))
+        {
+            // A good record is never erased by a failed refresh: its entry is marked.
+            let warnings = self.sidebar.refresh_failed(id, error, at);
+            self.warn(warnings);
+            self.records_version += 1;
+        }
+        if !background
+            && let Err(error) = &result
+            && self.records.contains_key(&id)
+        {
+            let age = self.clock().age(self.records[&id].fetched_at);
+            let text = format!("Refresh failed ({error}); showing the copy fetched {age}");
+            self.notify(Notice::error(Scope::Lookup, text).in_slot("refresh"));
+            if self.view != View::Record(id) {
+                self.show_record(id);
+            }
+            return;
+        }
+        if !background
+            && let Err(error) = &result
+            && self
+                .sidebar
+                .history
+                .get(id)
+                .is_some_and(|e| e.summary().is_some())
+        {
+            // Found before, but no copy is at hand: the failure shows, the entry keeps its
+            // record (marked above).
+            let warnings = self.sidebar.refresh_failed(id, error, at);
+            self.warn(warnings);
+            self.notify(Notice::error(Scope::Lookup, error.to_string()));
+            self.view = View::Failed {
+                id: Some(id),
+                failure: Failure::Api(error.clone()),
+            };
+            self.reset_detail();
+            return;
+        }
         if background && let Err(error) = &result {
             // A failed refresh keeps the record on screen: the cached copy, or the live call,
             // which is tried again later.
@@ -175,7 +228,6 @@ impl App {
             self.notify(Notice::error(Scope::Lookup, text).in_slot("refresh"));
             return;
         }
-        let at = self.clock().now;
         let warnings = match &result {
             // A refresh that found what was shown leaves the history alone; one that found a
             // change updates the entry where it is.
@@ -184,18 +236,24 @@ impl App {
                     .records
                     .get(&id)
                     .is_some_and(|old| old.body == fetched.body);
-                if same {
+                let marked = self
+                    .sidebar
+                    .history
+                    .get(id)
+                    .is_some_and(|e| e.refresh_failed.is_some());
+                if same && !marked {
                     vec![]
                 } else {
                     self.sidebar.update(id, fetched, at)
                 }
             }
-            _ => self.sidebar.record(id, &result, at),
+            _ => self.sidebar.record(id, &result, at, &origin),
         };
         self.warn(warnings);
         match result {
             Ok(fetched) => {
                 self.cached_at.remove(&id);
+                self.origins.insert(id, origin);
                 let refreshed = self.view == View::Record(id);
                 let before = self.presented();
                 self.records.insert(id, fetched);

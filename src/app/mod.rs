@@ -16,6 +16,7 @@ mod nav;
 pub mod notices;
 mod sidebar;
 mod sidebar_keys;
+mod spaces;
 mod views;
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub use live::{Live, is_live_status};
 pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
+pub use spaces::{Origin, Picker};
 pub use views::{DetailRef, EventsRef, Views, inner_width};
 
 /// Which pane has the keyboard.
@@ -63,6 +65,9 @@ pub enum Failure {
     BadId(IdError),
     /// The lookup failed.
     Api(ApiError),
+    /// The lookup's profile cannot be asked (gone from the config, or another space now):
+    /// why, in words.
+    Unreachable(String),
 }
 
 /// What the detail pane shows.
@@ -167,6 +172,16 @@ pub struct App {
     pub live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
     pub changed: Option<(Vec<RowKey>, Instant)>,
+    /// The profiles the session may switch to (`P`), the start-up one first.
+    pub profiles: Vec<crate::config::Choice>,
+    /// The profile picker, while it is open.
+    pub picker: Option<Picker>,
+    /// Where each of this session's records was fetched (parents inherit their leg's).
+    pub origins: HashMap<Uuid, Origin>,
+    /// Records whose profile cannot be asked, with why.
+    pub unreachable: HashMap<Uuid, String>,
+    /// Where the lookup in flight goes.
+    fetching: Option<Origin>,
     /// What the detail pane and the Events view show, laid out.
     views: Views,
     /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
@@ -179,8 +194,19 @@ pub struct App {
 impl App {
     /// A fresh inspector with the input focused.
     pub fn new(context: Context, size: Size, color: bool, history: History) -> Self {
-        let sidebar = Sidebar::new(history, &context.profile, &context.space);
+        let sidebar = Sidebar::new(history);
+        let profiles = vec![crate::config::Choice {
+            name: context.profile.clone(),
+            space: Some(context.space.clone()),
+            project: None,
+            source: "start-up",
+        }];
         Self {
+            profiles,
+            picker: None,
+            origins: HashMap::new(),
+            unreachable: HashMap::new(),
+            fetching: None,
             focus: Focus::Input,
             input: Input::default(),
             view: View::Welcome,
@@ -411,7 +437,13 @@ impl App {
         }
         if self.in_flight.is_none() && self.live.due(now) {
             if let View::Record(id) = self.view {
+                let origin = self.origin_for(id);
+                if self.unreachable_reason(&origin).is_some() {
+                    self.live.stop();
+                    return (vec![], changed);
+                }
                 self.generation += 1;
+                self.fetching = Some(origin.clone());
                 self.in_flight = Some(InFlight {
                     id,
                     started: now,
@@ -424,6 +456,7 @@ impl App {
                     vec![Effect::Fetch {
                         id,
                         generation: self.generation,
+                        profile: origin.profile,
                     }],
                     true,
                 );

@@ -37,13 +37,11 @@ pub struct Sidebar {
     pub selected: usize,
     /// The last deleted entry, for undo.
     pub undo: Option<Removed>,
-    profile: String,
-    space: String,
 }
 
 impl Sidebar {
-    /// A sidebar over `history`, recording lookups as made with `profile` in `space`.
-    pub fn new(mut history: History, profile: &str, space: &str) -> Self {
+    /// A sidebar over `history`.
+    pub fn new(mut history: History) -> Self {
         // The loop writes the history: the inspector's update does no file I/O for it.
         history.defer_saves();
         let mut s = Self {
@@ -53,8 +51,6 @@ impl Sidebar {
             visible: Vec::new(),
             selected: 0,
             undo: None,
-            profile: profile.to_owned(),
-            space: space.to_owned(),
         };
         s.refresh();
         s
@@ -118,12 +114,14 @@ impl Sidebar {
         !matches!(self.mode, Mode::Browse)
     }
 
-    /// Records a lookup's result and puts the selection on it.
+    /// Records a lookup's result, made with `origin`'s profile in its space, and puts the
+    /// selection on it.
     pub fn record(
         &mut self,
         id: Uuid,
         result: &Result<Fetched, ApiError>,
         at: chrono::DateTime<chrono::Utc>,
+        origin: &crate::app::Origin,
     ) -> Vec<Warning> {
         // Recorded at the inspector's clock (the real one, or a test's fixed one).
         let warnings = match result {
@@ -131,8 +129,8 @@ impl Sidebar {
                 let entry = Entry::new(
                     id,
                     at,
-                    &self.profile,
-                    &self.space,
+                    &origin.profile,
+                    &origin.space,
                     Lookup::Record(Summary::of(&f.log)),
                 );
                 self.history.record(entry, Some((&f.body, at)))
@@ -141,8 +139,8 @@ impl Sidebar {
                 let entry = Entry::new(
                     id,
                     at,
-                    &self.profile,
-                    &self.space,
+                    &origin.profile,
+                    &origin.space,
                     Lookup::Error(failure_words(e)),
                 );
                 self.history.record(entry, None)
@@ -164,6 +162,18 @@ impl Sidebar {
     ) -> Vec<Warning> {
         let lookup = Lookup::Record(Summary::of(&fetched.log));
         let warnings = self.history.update(id, lookup, Some((&fetched.body, at)));
+        self.refresh();
+        warnings
+    }
+
+    /// Marks the found record of `id` as having failed to refresh, keeping the record.
+    pub fn refresh_failed(
+        &mut self,
+        id: Uuid,
+        error: &ApiError,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Warning> {
+        let warnings = self.history.refresh_failed(id, &failure_words(error), at);
         self.refresh();
         warnings
     }

@@ -53,7 +53,7 @@ fn type_text(app: &mut App, text: &str) {
 
 /// Answers the fetch that `effects` asked for with `result`.
 fn answer(app: &mut App, effects: &[Effect], result: Result<Fetched, ApiError>) {
-    let Some(Effect::Fetch { id, generation }) = effects
+    let Some(Effect::Fetch { id, generation, .. }) = effects
         .iter()
         .find(|e| matches!(e, Effect::Fetch { .. }))
         .cloned()
@@ -412,7 +412,7 @@ fn history_saves_leave_update() {
     let file = dir.path().join("history.json");
     let before = std::fs::read(&file).ok();
     let effects = app.open_input(CHILD);
-    let Some(Effect::Fetch { id, generation }) = effects.first().cloned() else {
+    let Some(Effect::Fetch { id, generation, .. }) = effects.first().cloned() else {
         panic!("{effects:?}")
     };
     let (effects, _) = app.update(Message::Fetched {

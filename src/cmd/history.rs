@@ -33,10 +33,23 @@ fn open(global: &Global) -> (History, Vec<String>) {
     (history, warnings.iter().map(ToString::to_string).collect())
 }
 
-/// One entry as a line of text.
-pub fn line(entry: &Entry) -> String {
+/// The widest profile column shown: longer names are cut.
+const PROFILE_WIDTH: usize = 16;
+
+/// The width of the profile column for `entries`.
+fn profile_width<'a>(entries: impl Iterator<Item = &'a Entry>) -> usize {
+    entries
+        .map(|e| sanitize(&e.profile).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(PROFILE_WIDTH)
+}
+
+/// One entry as a line of text, its profile in a column `width` wide.
+pub fn line(entry: &Entry, width: usize) -> String {
+    let profile = crate::text::truncate_chars(&sanitize(&entry.profile), width).into_owned();
     let mut s = format!(
-        "{}  {}  {}",
+        "{}  {profile:<width$}  {}  {}",
         entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
         entry.id,
         entry.line()
@@ -47,7 +60,7 @@ pub fn line(entry: &Entry) -> String {
     if let Some(note) = entry.note() {
         s.push_str(&format!("  note: {note}"));
     }
-    s.push_str(&format!("  ({})", entry.origin()));
+    s.push_str(&format!("  (space {})", sanitize(&entry.space)));
     s
 }
 
@@ -84,14 +97,15 @@ pub fn command(
         }
         None => match args.format {
             Format::Json => {
-                let json = serde_json::to_string_pretty(history.entries())
-                    .map_err(std::io::Error::other)?;
+                let entries: Vec<&Entry> = shown(&history, global).collect();
+                let json = serde_json::to_string_pretty(&entries).map_err(std::io::Error::other)?;
                 // Entries hold server strings; JSON escapes C0 controls, and this the rest.
                 writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
             }
             Format::Text => {
-                for entry in history.entries() {
-                    writeln!(out, "{}", line(entry))?;
+                let width = profile_width(shown(&history, global));
+                for entry in shown(&history, global) {
+                    writeln!(out, "{}", line(entry, width))?;
                 }
             }
         },
@@ -100,6 +114,14 @@ pub fn command(
         where_else(global, &history, err)?;
     }
     Ok(Exit::Ok)
+}
+
+/// The entries to print: with `--profile NAME`, only those made with that profile.
+fn shown<'a>(history: &'a History, global: &'a Global) -> impl Iterator<Item = &'a Entry> {
+    history
+        .entries()
+        .iter()
+        .filter(move |e| global.profile.as_ref().is_none_or(|p| e.profile == *p))
 }
 
 /// Says on `err` where the demo's lookups are, which a demo user would otherwise miss: the

@@ -20,6 +20,7 @@ use crate::event::{Effect, Message};
 use crate::history::{History, Warning as HistoryWarning};
 use crate::inspector::{channel, forward_signals, run_loop};
 use crate::session::Session;
+use crate::spaces::Spaces;
 use crate::text::sanitize;
 use crate::tui::TerminalGuard;
 
@@ -35,7 +36,9 @@ pub async fn command(
         ));
     }
     let session = Session::open(global).await?;
+    let spaces = session.spaces(&global.overrides());
     let mut startup = Startup::builder(session)
+        .spaces(spaces)
         .no_cache(global.no_cache)
         .open(id)
         .build();
@@ -67,6 +70,8 @@ pub struct Startup {
     pub clipboard: Box<dyn Clipboard>,
     /// The settings, the client and the demo server, kept for the run.
     pub session: Session,
+    /// The profiles lookups may go to, and their clients.
+    pub spaces: Spaces,
     /// What to do first (the lookup of the ID given on the command line).
     pub initial: Vec<Effect>,
 }
@@ -92,6 +97,7 @@ impl Startup {
             history: None,
             clipboard: None,
             id: None,
+            spaces: None,
         }
     }
 
@@ -111,7 +117,7 @@ impl Startup {
             terminal,
             &mut self.app,
             input,
-            &self.session.client,
+            &self.spaces,
             self.clipboard.as_mut(),
             channel,
             initial,
@@ -129,6 +135,7 @@ pub struct StartupBuilder {
     history: Option<(History, Vec<HistoryWarning>)>,
     clipboard: Option<Box<dyn Clipboard>>,
     id: Option<String>,
+    spaces: Option<Spaces>,
 }
 
 impl std::fmt::Debug for StartupBuilder {
@@ -171,6 +178,12 @@ impl StartupBuilder {
         self
     }
 
+    /// These profiles (default: the session's start-up profile alone).
+    pub fn spaces(mut self, spaces: Spaces) -> Self {
+        self.spaces = Some(spaces);
+        self
+    }
+
     /// Looks up the log in `text` (an ID, a ticket line, a URL) first.
     pub fn open(mut self, text: Option<String>) -> Self {
         self.id = text;
@@ -196,6 +209,23 @@ impl StartupBuilder {
             .history
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
+        let spaces = self.spaces.unwrap_or_else(|| {
+            Spaces::single(
+                &settings.profile,
+                settings.endpoint.space(),
+                self.session.client.clone(),
+            )
+        });
+        // Names as entries record them: sanitised, like the context's.
+        app.profiles = spaces
+            .choices()
+            .iter()
+            .map(|c| crate::config::Choice {
+                name: sanitize(&c.name).into_owned(),
+                space: c.space.as_deref().map(|s| sanitize(s).into_owned()),
+                ..c.clone()
+            })
+            .collect();
         app.live = Live::new(settings.live_refresh);
         app.live.max_age = settings.live_max_age;
         app.ascii = crate::ui::theme::ascii_only(&env);
@@ -221,6 +251,7 @@ impl StartupBuilder {
         Startup {
             app,
             clipboard,
+            spaces,
             session: self.session,
             initial,
         }

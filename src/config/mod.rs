@@ -12,7 +12,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use thiserror::Error;
 
+mod choices;
 mod source;
+
+pub use choices::{Choice, ENV_PROFILE, choices, resolve_choice};
 
 use source::{FileSource, from_command_line, from_environment};
 
@@ -220,6 +223,40 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The settings of the demo's profile `name` (`demo` or `staging`) on `base`, the running
+    /// demo server's endpoint; `None` for a name the demo does not have.
+    pub fn demo_profile(base: &Endpoint, name: &str) -> Option<Self> {
+        let (name, space, project, token) = crate::demo::DemoServer::profiles()
+            .into_iter()
+            .find(|p| p.0 == name)?;
+        Some(Self {
+            profile: name.to_owned(),
+            endpoint: base.clone().labelled(space),
+            project_id: project.to_owned(),
+            token: Secret::new(token),
+            ..Self::demo_defaults(base.clone())
+        })
+    }
+
+    fn demo_defaults(endpoint: Endpoint) -> Self {
+        Self {
+            profile: "demo".to_owned(),
+            endpoint,
+            endpoint_origin: Origin::Demo,
+            project_id: crate::demo::PROJECT_ID.to_owned(),
+            project_origin: Origin::Demo,
+            token: Secret::new(crate::demo::TOKEN),
+            token_origin: Origin::Demo,
+            timeout: defaults::TIMEOUT,
+            live_refresh: defaults::LIVE_REFRESH,
+            live_max_age: defaults::LIVE_MAX_AGE,
+            history_limit: defaults::HISTORY_LIMIT,
+            cache: defaults::CACHE,
+            clipboard: crate::clipboard::ClipboardChoice::default(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// The settings that talk to a running demo server.
     pub fn demo(server: &crate::demo::DemoServer) -> Self {
         let (project_id, token) = server.credentials();
@@ -304,7 +341,21 @@ pub fn resolve(
     overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
-    let file = FileSource::load(overrides, env)?;
+    resolve_with(overrides, env, true)
+}
+
+/// [`resolve`], with the file's profile left out when `use_profile` is false (the
+/// environment's credentials alone, with the file's other settings).
+fn resolve_with(
+    overrides: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    use_profile: bool,
+) -> Result<Settings, ConfigError> {
+    let mut file = FileSource::load(overrides, env)?;
+    if !use_profile {
+        file.profile = Profile::default();
+        ENV_PROFILE.clone_into(&mut file.profile_name);
+    }
     crate::limits::check_durations(file.config.as_ref(), overrides)?;
     let (flags, vars, from_file) = (
         from_command_line(overrides),

@@ -41,6 +41,23 @@ pub struct Entry {
     /// The user's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The last refresh of a found record that failed, kept beside the record instead of
+    /// replacing it. Absent from files written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_failed: Option<RefreshFailed>,
+}
+
+/// A refresh of a found record that failed: what went wrong, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshFailed {
+    /// A short kind such as "not found".
+    pub what: String,
+    /// When it failed.
+    #[serde(
+        serialize_with = "super::time::write_time",
+        deserialize_with = "super::time::read_time"
+    )]
+    pub at: DateTime<Utc>,
 }
 
 impl Entry {
@@ -60,6 +77,7 @@ impl Entry {
             lookup,
             pinned: false,
             note: None,
+            refresh_failed: None,
         }
     }
 
@@ -103,6 +121,16 @@ impl Entry {
     /// Profile and space (sanitised), e.g. `default · acme`.
     pub fn origin(&self) -> String {
         format!("{} · {}", sanitize(&self.profile), sanitize(&self.space))
+    }
+
+    /// "last refresh failed: not found · 2m ago" (sanitised), when the last refresh failed.
+    pub fn refresh_note(&self, now: DateTime<Utc>) -> Option<String> {
+        let f = self.refresh_failed.as_ref()?;
+        Some(format!(
+            "last refresh failed: {} · {}",
+            sanitize(&f.what),
+            crate::present::format::age_between(f.at, now)
+        ))
     }
 
     /// One line for a list (sanitised): title, status and parties, e.g.

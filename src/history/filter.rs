@@ -107,6 +107,46 @@ impl Index {
     }
 }
 
+/// The `profile:NAME` and `space:NAME` words of a query: where an entry was made, matched
+/// whole and without regard to case.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Place {
+    profiles: Vec<String>,
+    spaces: Vec<String>,
+}
+
+impl Place {
+    /// The place words of `query`, and the rest of it for the fuzzy filter.
+    pub(crate) fn split(query: &str) -> (Self, String) {
+        let mut place = Self::default();
+        let mut rest = Vec::new();
+        for word in query.split_whitespace() {
+            let lower = word.to_lowercase();
+            if let Some(name) = lower.strip_prefix("profile:").filter(|n| !n.is_empty()) {
+                place.profiles.push(name.to_owned());
+            } else if let Some(name) = lower.strip_prefix("space:").filter(|n| !n.is_empty()) {
+                place.spaces.push(name.to_owned());
+            } else {
+                rest.push(word);
+            }
+        }
+        (place, rest.join(" "))
+    }
+
+    /// Whether the query named no place.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.profiles.is_empty() && self.spaces.is_empty()
+    }
+
+    /// Whether `entry` was made in a profile and a space the query names (any of each).
+    pub(crate) fn matches(&self, entry: &Entry) -> bool {
+        let any = |names: &[String], value: &str| {
+            names.is_empty() || names.iter().any(|n| n == &value.to_lowercase())
+        };
+        any(&self.profiles, &entry.profile) && any(&self.spaces, &entry.space)
+    }
+}
+
 /// The word `atom` as it applies to an ID: a fuzzy word becomes a substring, and case never
 /// matters (IDs are stored in lower case, and are pasted in either).
 fn id_atom(atom: &Atom) -> Atom {

@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched};
 pub use deferred::{Save, Saved, Saver};
-pub use entry::{Entry, Lookup};
+pub use entry::{Entry, Lookup, RefreshFailed};
 use ops::Op;
 use store::{CachedFile, Fault};
 pub use summary::Summary;
@@ -215,7 +215,9 @@ impl History {
         self.record(entry, Some((&fetched.body, fetched.fetched_at)))
     }
 
-    /// Records a failed lookup. A body cached by an earlier lookup is kept.
+    /// Records a failed lookup. A body cached by an earlier lookup is kept, and a record an
+    /// earlier lookup found is never replaced by the failure: made in the same profile and
+    /// space, the entry is marked as having failed to refresh; made elsewhere, it is left alone.
     #[must_use = "the warnings should be shown to the user"]
     pub fn record_error(
         &mut self,
@@ -225,6 +227,12 @@ impl History {
         space: &str,
         error: &ApiError,
     ) -> Vec<Warning> {
+        if let Some(found) = self.get(id).filter(|e| e.summary().is_some()) {
+            if found.profile == profile && found.space == space {
+                return self.refresh_failed(id, error.short(), at);
+            }
+            return Vec::new();
+        }
         let entry = Entry::new(
             id,
             at,
@@ -270,6 +278,21 @@ impl History {
             self.unsaved_bodies.insert(id, cached);
         }
         self.sync(Some(Op::Update(id, lookup)), false)
+    }
+
+    /// Marks the found record of `id` as having failed to refresh (`what`, e.g. "not found"),
+    /// keeping the record and its cached body. An entry that never found a record is left as
+    /// it is.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn refresh_failed(&mut self, id: Uuid, what: &str, at: DateTime<Utc>) -> Vec<Warning> {
+        if self.get(id).is_none_or(|e| e.summary().is_none()) {
+            return Vec::new();
+        }
+        let failed = RefreshFailed {
+            what: what.to_owned(),
+            at,
+        };
+        self.sync(Some(Op::RefreshFailed(id, failed)), false)
     }
 
     /// Pins `id`: it sorts first and is never evicted.
@@ -353,13 +376,20 @@ impl History {
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
     /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
     /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
+    /// `profile:NAME` and `space:NAME` keep only the entries made there.
     pub fn filter(&self, query: &str) -> Vec<usize> {
-        if query.trim().is_empty() {
-            return (0..self.entries.len()).collect();
+        let (place, rest) = filter::Place::split(query);
+        let mut hits: Vec<usize> = if rest.trim().is_empty() {
+            (0..self.entries.len()).collect()
+        } else {
+            self.index
+                .get_or_init(|| filter::Index::new(&self.entries))
+                .filter(&rest)
+        };
+        if !place.is_empty() {
+            hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
         }
-        self.index
-            .get_or_init(|| filter::Index::new(&self.entries))
-            .filter(query)
+        hits
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {

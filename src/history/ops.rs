@@ -14,6 +14,8 @@ pub(super) enum Op {
     Upsert(Entry),
     /// A refreshed record's new result for an entry, which keeps its place (and time).
     Update(Uuid, Lookup),
+    /// A refresh of a found record failed: the record stays, marked.
+    RefreshFailed(Uuid, super::RefreshFailed),
     /// Pin or unpin.
     Pin(Uuid, bool),
     /// Set or remove the note.
@@ -50,6 +52,15 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
         Op::Update(id, lookup) => {
             if let Some(i) = find(entries, *id) {
                 entries[i].lookup = lookup.clone();
+                entries[i].refresh_failed = None;
+            }
+        }
+        // Only a found record is marked: an entry that never found one shows its error.
+        Op::RefreshFailed(id, failed) => {
+            if let Some(i) = find(entries, *id)
+                && matches!(entries[i].lookup, Lookup::Record(_))
+            {
+                entries[i].refresh_failed = Some(failed.clone());
             }
         }
         Op::Pin(id, pinned) => {

@@ -1091,3 +1091,76 @@ fn a_format_1_history_loads_and_is_migrated() {
         "{types:?}"
     );
 }
+
+#[test]
+fn the_filter_takes_profile_and_space_words() {
+    let mut h = History::in_memory(Options::default());
+    let mut staging = record_of(1, 10, "+14155550111");
+    staging.profile = "Staging".into();
+    staging.space = "acme-staging".into();
+    ok(h.record(staging, None));
+    ok(h.record(record_of(2, 20, "+14155550111"), None));
+    let matched =
+        |q: &str| -> Vec<Uuid> { h.filter(q).into_iter().map(|i| h.entries()[i].id).collect() };
+    assert_eq!(
+        matched("profile:staging"),
+        vec![id(1)],
+        "whole name, any case"
+    );
+    assert_eq!(matched("space:acme"), vec![id(2)]);
+    assert_eq!(
+        matched("profile:default 0111"),
+        vec![id(2)],
+        "with fuzzy words"
+    );
+    assert_eq!(matched("profile:stag"), Vec::<Uuid>::new(), "not a prefix");
+    assert_eq!(
+        matched("profile:"),
+        Vec::<Uuid>::new(),
+        "an empty name is a word"
+    );
+}
+
+#[test]
+fn a_failed_refresh_marks_a_found_record_and_the_next_success_clears_it() {
+    let mut h = History::in_memory(Options::default());
+    ok(h.record(record_of(1, 10, "+1"), None));
+    ok(h.record(error_of(2, 20), None));
+    ok(h.refresh_failed(id(1), "not found", t(30)));
+    ok(h.refresh_failed(id(2), "not found", t(30)));
+    let get = |h: &History, n| h.get(id(n)).cloned().expect("entry");
+    let marked = get(&h, 1);
+    assert!(marked.summary().is_some(), "the record is kept");
+    assert_eq!(
+        marked.refresh_note(t(150)).as_deref(),
+        Some("last refresh failed: not found · 2m ago")
+    );
+    assert_eq!(
+        get(&h, 2).refresh_failed,
+        None,
+        "a lookup never found is not marked"
+    );
+    let lookup = get(&h, 1).lookup;
+    ok(h.update(id(1), lookup, None));
+    assert_eq!(get(&h, 1).refresh_failed, None);
+}
+
+#[test]
+fn a_failed_lookup_never_replaces_a_found_record() {
+    let mut h = History::in_memory(Options::default());
+    ok(h.record(record_of(1, 10, "+1"), None));
+    let err = ApiError::NotFound {
+        target: crate::api::error::Target::default(),
+    };
+    ok(h.record_error(id(1), t(20), "default", "acme", &err));
+    let entry = h.get(id(1)).cloned().expect("entry");
+    assert!(entry.summary().is_some(), "{entry:?}");
+    assert_eq!(
+        entry.refresh_failed.map(|f| f.what),
+        Some("not found".to_owned())
+    );
+    // Not found in another space says nothing about this record.
+    ok(h.record_error(id(1), t(30), "staging", "acme-staging", &err));
+    let entry = h.get(id(1)).cloned().expect("entry");
+    assert_eq!((entry.profile.as_str(), entry.at), ("default", t(10)));
+}

@@ -7,6 +7,7 @@ pub mod help;
 pub mod input;
 pub mod json;
 pub mod notices;
+pub mod picker;
 pub mod sidebar;
 pub mod status;
 pub mod theme;
@@ -38,5 +39,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         help::draw(app, &theme, frame, frame.area());
     } else if app.notices_open {
         notices::draw(app, &theme, frame, frame.area());
+    } else if app.picker.is_some() {
+        picker::draw(app, &theme, frame, frame.area());
     }
 }

@@ -68,7 +68,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let first = first_visible(sidebar.selected, rows);
     let capacity = (rows / ENTRY_HEIGHT).max(1);
     for (i, entry) in sidebar.rows().enumerate().skip(first).take(capacity) {
-        let (mut top, mut bottom) = entry_lines(entry, now, width, theme);
+        let foreign = (entry.profile != app.context.profile || entry.space != app.context.space)
+            .then(|| short_profile(entry));
+        let (mut top, mut bottom) = entry_lines(entry, now, width, theme, foreign);
         if i == sidebar.selected {
             let style = theme.selected(focused);
             for line in [&mut top, &mut bottom] {
@@ -124,12 +126,25 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// An entry's two lines: status mark, label, pin and age; then the note and parties.
+/// The profile an entry was made with, short enough for the sidebar (sanitised).
+fn short_profile(entry: &Entry) -> String {
+    let name = sanitize(&entry.profile);
+    let name = if name.is_empty() {
+        sanitize(&entry.space)
+    } else {
+        name
+    };
+    format!("@{} ", truncate_chars(&name, 9))
+}
+
+/// An entry's two lines: status mark, label, the profile it was made with when that is not the
+/// session's, pin and age; then a failed refresh, the note and parties.
 fn entry_lines(
     entry: &Entry,
     now: chrono::DateTime<chrono::Utc>,
     width: usize,
     theme: &Theme,
+    foreign: Option<String>,
 ) -> (Line<'static>, Line<'static>) {
     let age = age_between(entry.at, now);
     let failed = matches!(entry.lookup, Lookup::Error(_));
@@ -139,14 +154,16 @@ fn entry_lines(
         (None, false) => ("○", theme.dim()),
     };
     let pin = if entry.pinned { "★ " } else { "" };
-    let label_width = width.saturating_sub(age.width() + pin.width() + 3);
+    let origin = foreign.unwrap_or_default();
+    let label_width = width.saturating_sub(age.width() + pin.width() + origin.width() + 3);
     let label = truncate_chars(&label(entry), label_width).into_owned();
-    let pad = width.saturating_sub(label.width() + age.width() + pin.width() + 2);
+    let pad = width.saturating_sub(label.width() + age.width() + pin.width() + origin.width() + 2);
     let top = Line::from(vec![
         Span::styled(glyph, glyph_style),
         Span::raw(" "),
         Span::styled(label, if failed { theme.error() } else { theme.title() }),
         Span::raw(" ".repeat(pad)),
+        Span::styled(origin, theme.key()),
         Span::styled(pin, theme.warn()),
         Span::styled(age, theme.dim()),
     ]);
@@ -165,6 +182,9 @@ fn entry_lines(
         room = room.saturating_sub(text.width());
         spans.push(Span::styled(text, style));
     };
+    if let Some(failed) = entry.refresh_note(now) {
+        push(&mut spans, format!("⚠ {failed} "), theme.warn());
+    }
     if let Some(note) = entry.note() {
         push(&mut spans, format!("✎ {note} "), theme.warn());
     }

@@ -33,7 +33,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Level::Info => theme.good(),
         };
         let more = more(app);
-        let room = width.saturating_sub(more.chars().count());
+        // Room beside the "+N more" and the profile and space at the right end.
+        let room = width
+            .saturating_sub(more.chars().count())
+            .saturating_sub(place(app, width).chars().count());
         Line::from(vec![
             Span::styled(truncate_chars(&notice.text, room).into_owned(), style),
             Span::styled(more, theme.dim()),
@@ -42,14 +45,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         // The welcome pane names the space and project, and the profile besides.
         Line::default()
     } else {
-        Line::styled(
-            format!(
-                "space {} · project {}",
-                app.context.space, app.context.project
-            ),
-            theme.dim(),
-        )
+        Line::styled(format!("project {}", app.context.project), theme.dim())
     };
+    let top = with_place(app, theme, top, width);
     let mut spans = Vec::new();
     let mut used = 0;
     let context = app.key_context();
@@ -66,6 +64,48 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(vec![top, Line::from(spans)]), area);
+}
+
+/// `line` with the profile and space in effect at its right end, always: the notice gives
+/// way (truncated) rather than the place lookups go.
+fn with_place<'a>(app: &App, theme: &Theme, line: Line<'a>, width: usize) -> Line<'a> {
+    let place = place(app, width);
+    let room = width.saturating_sub(place.chars().count());
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let left = room.saturating_sub(used);
+        let count = span.content.chars().count();
+        if count > left {
+            // Cut once: a second cut would add a second ellipsis.
+            if left > 0 {
+                spans.push(Span::styled(
+                    truncate_chars(&span.content, left).into_owned(),
+                    span.style,
+                ));
+                used = room;
+            }
+            break;
+        }
+        used += count;
+        spans.push(span);
+    }
+    spans.push(Span::raw(" ".repeat(room.saturating_sub(used))));
+    spans.push(Span::styled(place, theme.dim()));
+    Line::from(spans)
+}
+
+/// The profile and space in effect, as the status bar's right end shows them at `width`.
+fn place(app: &App, width: usize) -> String {
+    let place = if width >= 100 {
+        format!(
+            " profile {} · space {}",
+            app.context.profile, app.context.space
+        )
+    } else {
+        format!(" {} · {}", app.context.profile, app.context.space)
+    };
+    truncate_chars(&place, width / 2).into_owned()
 }
 
 /// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them

@@ -58,7 +58,7 @@ pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App
     let history = History::in_memory(HistoryOptions::default());
     let mut app = App::new(context, Size::new(width, height), true, history);
     app.fixed_now = Some(now());
-    let Some(Effect::Fetch { id, generation }) = app.open_input(LOOKED_UP).into_iter().next()
+    let Some(Effect::Fetch { id, generation, .. }) = app.open_input(LOOKED_UP).into_iter().next()
     else {
         panic!("no fetch for a valid ID");
     };

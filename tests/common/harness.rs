@@ -218,10 +218,36 @@ impl Harness {
         color: bool,
         history: Option<(History, Vec<HistoryWarning>)>,
     ) -> Self {
+        Self::start_full(session, None, width, height, color, history)
+    }
+
+    /// [`Self::start_session`] with these profiles (default: the session's alone), colour off.
+    pub fn start_spaces(
+        session: Session,
+        spaces: Option<swlog::spaces::Spaces>,
+        width: u16,
+        height: u16,
+        history: Option<(History, Vec<HistoryWarning>)>,
+    ) -> Self {
+        Self::start_full(session, spaces, width, height, false, history)
+    }
+
+    fn start_full(
+        session: Session,
+        spaces: Option<swlog::spaces::Spaces>,
+        width: u16,
+        height: u16,
+        color: bool,
+        history: Option<(History, Vec<HistoryWarning>)>,
+    ) -> Self {
         let (history, warnings) =
             history.unwrap_or_else(|| (History::in_memory(HistoryOptions::default()), vec![]));
         let clipboard = Recording::new();
-        let mut startup = Startup::builder(session)
+        let mut builder = Startup::builder(session);
+        if let Some(spaces) = spaces {
+            builder = builder.spaces(spaces);
+        }
+        let mut startup = builder
             .size(Size::new(width, height))
             .color(color)
             .history(history, warnings)

@@ -1,0 +1,184 @@
+//! The profiles a session can send lookups with: the one it started with, each profile of the
+//! config file, and the environment's credentials when they are set. Listed without running
+//! any `token_command`; each is resolved on its own, when first needed.
+
+use super::source::from_environment;
+use super::{
+    ConfigError, Overrides, Settings, config_path, load_file, resolve, resolve_with, vars,
+};
+use crate::api::endpoint::Endpoint;
+use crate::text::sanitize;
+
+/// The name the environment's credentials go by among the profiles.
+pub const ENV_PROFILE: &str = "env";
+
+/// One profile the session may switch to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The profile's name (or [`ENV_PROFILE`]), as history entries record it.
+    pub name: String,
+    /// The space its lookups go to, when it names a valid one.
+    pub space: Option<String>,
+    /// Its project ID, when it names one (not a secret: it is in every URL).
+    pub project: Option<String>,
+    /// Where it comes from, in a few words ("config file", "environment", "demo").
+    pub source: &'static str,
+}
+
+/// The profiles of this session: the start-up one first (with the space it really uses), then
+/// the config file's others, then the environment's credentials when they are set and the
+/// session did not start with them.
+pub fn choices(
+    overrides: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    startup: &Settings,
+) -> Vec<Choice> {
+    let mut out = vec![Choice {
+        name: startup.profile.clone(),
+        space: Some(startup.endpoint.space().to_owned()),
+        project: Some(startup.project_id.clone()),
+        source: "start-up",
+    }];
+    let file = config_path(overrides, env).and_then(|p| load_file(&p).ok().flatten());
+    for (name, profile) in file.iter().flat_map(|f| &f.profiles) {
+        if *name == startup.profile {
+            continue;
+        }
+        let space = match (&profile.base_url, &profile.space) {
+            (Some(url), _) => Endpoint::from_base_url(url).ok(),
+            (None, Some(space)) => Endpoint::from_space(space).ok(),
+            (None, None) => None,
+        };
+        out.push(Choice {
+            name: sanitize(name).into_owned(),
+            space: space.map(|e| e.space().to_owned()),
+            project: profile.project_id.clone(),
+            source: "config file",
+        });
+    }
+    let vars = from_environment(env);
+    let env_space = vars
+        .base_url
+        .and_then(|(u, _)| Endpoint::from_base_url(&u).ok())
+        .or_else(|| vars.space.and_then(|(s, _)| Endpoint::from_space(&s).ok()));
+    if let Some(space) = env_space
+        && vars.token.is_some()
+        && !out.iter().any(|c| c.name == ENV_PROFILE)
+    {
+        out.push(Choice {
+            name: ENV_PROFILE.to_owned(),
+            space: Some(space.space().to_owned()),
+            project: vars.project_id.map(|(p, _)| p),
+            source: "environment",
+        });
+    }
+    out
+}
+
+/// The settings of the profile `name` alone: its table in the config file (the environment's
+/// credentials and `--base-url` are the start-up profile's, not this one's), or for
+/// [`ENV_PROFILE`] the environment's credentials alone. A `token_command` runs now.
+pub fn resolve_choice(
+    overrides: &Overrides,
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, ConfigError> {
+    let overrides = Overrides {
+        base_url: None,
+        profile: (name != ENV_PROFILE).then(|| name.to_owned()),
+        ..overrides.clone()
+    };
+    if name == ENV_PROFILE {
+        return resolve_with(&overrides, env, false);
+    }
+    let credential = |k: &str| {
+        [
+            &vars::SPACE[..],
+            &vars::PROJECT,
+            &vars::TOKEN,
+            &vars::BASE_URL,
+        ]
+        .iter()
+        .any(|family| family.contains(&k))
+    };
+    resolve(&overrides, &|k| if credential(k) { None } else { env(k) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const FILE: &str = "[profiles.default]\nspace = \"acme\"\nproject_id = \"p-a\"\ntoken = \"PTa\"\n\n[profiles.staging]\nspace = \"acme-staging\"\nproject_id = \"p-s\"\ntoken_command = \"echo PTstaging\"\n";
+
+    fn with_file() -> (tempfile::TempDir, Overrides) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, FILE).unwrap_or_else(|e| panic!("write: {e}"));
+        let o = Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        };
+        (dir, o)
+    }
+
+    #[test]
+    fn another_profile_is_its_table_alone_not_the_environment() {
+        let (_d, o) = with_file();
+        let env = env_of(&[
+            ("SIGNALWIRE_SPACE", "elsewhere"),
+            ("SIGNALWIRE_API_TOKEN", "PTenv"),
+        ]);
+        let s = resolve_choice(&o, "staging", &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (s.profile.as_str(), s.endpoint.space(), s.token.expose()),
+            ("staging", "acme-staging", "PTstaging")
+        );
+        let e = resolve_choice(&o, "gone", &env).map(|_| ()).unwrap_err();
+        assert!(matches!(e, ConfigError::UnknownProfile { .. }), "{e}");
+    }
+
+    #[test]
+    fn the_environment_is_one_more_choice_when_it_has_credentials() {
+        let (_d, o) = with_file();
+        let env = env_of(&[
+            ("SIGNALWIRE_SPACE", "elsewhere"),
+            ("SIGNALWIRE_PROJECT_ID", "p-env"),
+            ("SIGNALWIRE_API_TOKEN", "PTenv"),
+        ]);
+        let startup = resolve_choice(&o, "default", &env).unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<(String, Option<String>)> = choices(&o, &env, &startup)
+            .into_iter()
+            .map(|c| (c.name, c.space))
+            .collect();
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            names,
+            vec![
+                ("default".to_owned(), some("acme")),
+                ("staging".to_owned(), some("acme-staging")),
+                ("env".to_owned(), some("elsewhere")),
+            ]
+        );
+        let s = resolve_choice(&o, ENV_PROFILE, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                s.profile.as_str(),
+                s.endpoint.space(),
+                s.project_id.as_str()
+            ),
+            ("env", "elsewhere", "p-env")
+        );
+        // Without a token the environment is no choice.
+        let env = env_of(&[("SIGNALWIRE_SPACE", "elsewhere")]);
+        assert_eq!(choices(&o, &env, &startup).len(), 2);
+    }
+}
