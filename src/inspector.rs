@@ -153,6 +153,17 @@ fn perform(
                     });
                 });
             }
+            Effect::LoadCall { id } => {
+                let (client, tx) = (client.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let memory = crate::api::list::PageSizeMemory::default();
+                    let result = crate::call::load(&client, id, memory, true).await;
+                    let _ = tx.send(Message::CallLoaded {
+                        id,
+                        result: Box::new(result),
+                    });
+                });
+            }
             Effect::Copy { what, text } => {
                 let result = clipboard
                     .copy(&text)

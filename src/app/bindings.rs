@@ -36,6 +36,8 @@ pub enum KeyContext {
     Raw,
     /// The detail pane's events timeline.
     Events,
+    /// The whole call (the Call view).
+    Call,
     /// The help overlay.
     Help,
     /// The list of notices.
@@ -56,6 +58,7 @@ impl KeyContext {
             KeyContext::Fields => "Detail",
             KeyContext::Raw => "Raw JSON",
             KeyContext::Events => "Events timeline",
+            KeyContext::Call => "Whole call",
             KeyContext::Help => "Help",
             KeyContext::Notices => "Notices",
         }
@@ -257,12 +260,24 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Events, &[Key::plain(C::Enter), Key::plain(C::Right)], Action::Unfold, "unfold, fold"),
     b(X::Events, &[Key::plain(C::Left)], Action::Fold, "fold"),
     b(X::Events, &[Key::plain(C::Esc)], Action::ShowFields, "back to the fields"),
+    // The whole call.
+    b(X::Call, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next leg"),
+    b(X::Call, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous leg"),
+    b(X::Call, &[Key::plain(C::Home), Key::ch('g')], Action::Top, "first leg"),
+    b(X::Call, &[Key::plain(C::End), Key::ch('G')], Action::Bottom, "last leg"),
+    b(X::Call, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down (the timeline)"),
+    b(X::Call, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
+    b(X::Call, &[Key::plain(C::Enter)], Action::Open, "open the leg"),
+    b(X::Call, &[Key::ch('e')], Action::ToggleEvents, "merged timeline on/off"),
+    b(X::Call, &[Key::ch('s')], Action::CopySummary, "copy a ticket bundle"),
+    b(X::Call, &[Key::ch('r')], Action::Refresh, "load the call again"),
     // Every pane but the input.
     b(X::Panes, &[Key::ch('[')], Action::Back, "back"),
     b(X::Panes, &[Key::ch(']')], Action::Forward, "forward"),
     b(X::Panes, &[Key::ch('r')], Action::Refresh, "fetch again"),
     b(X::Panes, &[Key::ch('e')], Action::ToggleEvents, "events timeline"),
     b(X::Panes, &[Key::ch('v')], Action::ToggleRaw, "raw JSON"),
+    b(X::Panes, &[Key::ch('t')], Action::OpenCall, "the whole call (every leg)"),
     b(X::Panes, &[Key::ch('l')], Action::ToggleLive, "live refresh on/off"),
     b(X::Panes, &[Key::ch('y')], Action::CopyValue, "copy value / event"),
     b(X::Panes, &[Key::ch('c')], Action::CopyId, "copy the log ID"),
@@ -290,6 +305,7 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         X::Fields => &[X::Fields, X::Panes, X::Anywhere, X::Always],
         X::Raw => &[X::Raw, X::Panes, X::Anywhere, X::Always],
         X::Events => &[X::Events, X::Panes, X::Anywhere, X::Always],
+        X::Call => &[X::Call, X::Panes, X::Anywhere, X::Always],
         // Typing and overlays take every key but Ctrl-C.
         X::Filter => &[X::Filter, X::Always],
         X::Note => &[X::Note, X::Always],
@@ -381,6 +397,15 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             HELP_QUIT[0],
             HELP_QUIT[1],
         ],
+        X::Call => &[
+            (&[A::Up, A::Down], "select"),
+            (&[A::Open], "open leg"),
+            (&[A::ToggleEvents], "timeline"),
+            (&[A::CopySummary], "copy bundle"),
+            (&[A::Back, A::Forward], "back/fwd"),
+            HELP_QUIT[0],
+            HELP_QUIT[1],
+        ],
         X::Help => &[(&[A::CloseHelp], "close help")],
         X::Notices => &[
             (&[A::Up, A::Down], "select"),
@@ -429,7 +454,7 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 11] = [
+    pub(crate) const SCREENS: [KeyContext; 12] = [
         X::Confirm,
         X::Input,
         X::EmptyInput,
@@ -439,6 +464,7 @@ mod tests {
         X::Fields,
         X::Raw,
         X::Events,
+        X::Call,
         X::Help,
         X::Notices,
     ];

@@ -19,12 +19,16 @@ pub enum DetailView {
     Raw,
     /// The events timeline of the shown record.
     Events,
+    /// The whole call of a leg.
+    Call,
 }
 
 impl App {
     /// What the detail pane draws: keys go to the view that is on screen.
     pub fn detail_view(&self) -> DetailView {
-        if self.shown_record().is_none() {
+        if matches!(self.view, super::View::Call(_)) {
+            DetailView::Call
+        } else if self.shown_record().is_none() {
             DetailView::Fields
         } else if self.raw {
             DetailView::Raw
@@ -51,6 +55,7 @@ impl App {
                 DetailView::Fields => KeyContext::Fields,
                 DetailView::Raw => KeyContext::Raw,
                 DetailView::Events => KeyContext::Events,
+                DetailView::Call => KeyContext::Call,
             },
         }
     }
@@ -127,6 +132,12 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.focus = Focus::Input;
             vec![]
         }
+        Action::OpenCall => app.open_call(),
+        Action::ToggleEvents if context == KeyContext::Call => {
+            app.tree.timeline = !app.tree.timeline;
+            vec![]
+        }
+        Action::Refresh if context == KeyContext::Call => app.reload_call(),
         Action::Refresh if app.investigation.tab == Tab::Events => {
             // Drop the events: the follow-up fetches them again.
             if let Some(id) = app.nav.current() {
@@ -200,6 +211,11 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             }
             KeyContext::Raw => {
                 on_raw_action(app, action);
+                vec![]
+            }
+            KeyContext::Call if action == Action::Open => app.open_selected_leg(),
+            KeyContext::Call => {
+                app.move_in_tree(action);
                 vec![]
             }
             _ => on_fields_action(app, action),
@@ -328,7 +344,8 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
 
 fn go_back(app: &mut App) -> Vec<Effect> {
     match app.nav.back() {
-        Some(id) => app.revisit(id),
+        Some(super::Place::Record(id)) => app.revisit(id),
+        Some(super::Place::Call(id)) => app.revisit_call(id),
         None => {
             app.notify(Notice::info(Scope::Action, "Nothing to go back to"));
             vec![]
@@ -338,7 +355,8 @@ fn go_back(app: &mut App) -> Vec<Effect> {
 
 fn go_forward(app: &mut App) -> Vec<Effect> {
     match app.nav.forward() {
-        Some(id) => app.revisit(id),
+        Some(super::Place::Record(id)) => app.revisit(id),
+        Some(super::Place::Call(id)) => app.revisit_call(id),
         None => {
             app.notify(Notice::info(Scope::Action, "Nothing to go forward to"));
             vec![]

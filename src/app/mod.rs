@@ -14,6 +14,7 @@ mod nav;
 pub mod notices;
 mod sidebar;
 mod sidebar_keys;
+mod tree;
 mod views;
 
 use std::collections::HashMap;
@@ -37,9 +38,10 @@ pub use action::Action;
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};
-pub use nav::Nav;
+pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
+pub use tree::TreeState;
 pub use views::{DetailRef, EventsRef, Views, inner_width};
 
 /// Which pane has the keyboard.
@@ -71,6 +73,8 @@ pub enum View {
     Loading(Uuid),
     /// A fetched record, kept in [`App::records`].
     Record(Uuid),
+    /// The whole call of a leg (by the root's ID once loaded, the leg's until then).
+    Call(Uuid),
     /// A failed lookup.
     Failed {
         /// The ID, when the input held one.
@@ -160,6 +164,8 @@ pub struct App {
     pub live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
     pub changed: Option<(Vec<RowKey>, Instant)>,
+    /// The whole calls loaded and the Call view's selection.
+    pub tree: TreeState,
     /// What the detail pane and the Events view show, laid out.
     views: Views,
     /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
@@ -199,6 +205,7 @@ impl App {
             fixed_now: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
             changed: None,
+            tree: TreeState::default(),
             views: Views::default(),
             records_version: 0,
             events_version: 0,
@@ -233,7 +240,8 @@ impl App {
     pub fn wants_ticks(&self) -> bool {
         let events_loading = self.investigation.tab == Tab::Events
             && matches!(self.shown_events(), Some(EventsState::Loading));
-        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading
+        let call_loading = matches!(self.view, View::Call(_)) && self.tree.loading.is_some();
+        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading || call_loading
     }
 
     /// The next instant something is due without input: a live refresh, or the end of a
@@ -245,7 +253,15 @@ impl App {
             .filter(|_| self.live.enabled && self.in_flight.is_none());
         let highlight = self.changed.as_ref().map(|(_, until)| *until);
         let notice = self.notices.next_expiry();
-        [refresh, highlight, notice].into_iter().flatten().min()
+        let call = self
+            .tree
+            .live
+            .next
+            .filter(|_| matches!(self.view, View::Call(_)) && self.tree.loading.is_none());
+        [refresh, highlight, notice, call]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Whether the shown record is a call still in progress: not final, and not stale.
@@ -323,6 +339,10 @@ impl App {
                 self.on_events(id, *result);
                 (vec![], true)
             }
+            Message::CallLoaded { id, result } => {
+                self.on_call(id, *result);
+                (vec![], true)
+            }
             Message::ChainResolved { id, chain } => {
                 self.on_chain(id, *chain);
                 (vec![], true)
@@ -394,6 +414,11 @@ impl App {
         {
             self.changed = None;
             changed = true;
+        }
+        if matches!(self.view, View::Call(_)) {
+            let effects = self.call_tick(now);
+            let changed = changed || !effects.is_empty();
+            return (effects, changed);
         }
         if self.in_flight.is_none() && self.live.due(now) {
             if let View::Record(id) = self.view {

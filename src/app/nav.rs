@@ -1,28 +1,59 @@
-//! Back and forward through opened logs, like a browser. Records only previewed (moving
-//! through the sidebar) are not pages: a run of previews takes the place of one page.
+//! Back and forward through opened logs and calls, like a browser. Records only previewed
+//! (moving through the sidebar) are not pages: a run of previews takes the place of one page.
 
 use uuid::Uuid;
+
+/// A page of the browsing history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// A log, by its ID.
+    Record(Uuid),
+    /// The whole call a leg belongs to (the Call view), by the leg's or the root's ID.
+    Call(Uuid),
+}
+
+impl Place {
+    /// The log's ID when this is a log's page.
+    pub fn record(self) -> Option<Uuid> {
+        match self {
+            Place::Record(id) => Some(id),
+            Place::Call(_) => None,
+        }
+    }
+}
+
+impl From<Uuid> for Place {
+    fn from(id: Uuid) -> Self {
+        Place::Record(id)
+    }
+}
 
 /// The browsing history of this session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Nav {
-    back: Vec<Uuid>,
-    current: Option<Uuid>,
-    forward: Vec<Uuid>,
+    back: Vec<Place>,
+    current: Option<Place>,
+    forward: Vec<Place>,
     /// The current log is a preview: the next preview or visit replaces it.
     previewing: bool,
 }
 
 impl Nav {
-    /// The log being looked at.
+    /// The log being looked at (none while a call is).
     pub fn current(&self) -> Option<Uuid> {
+        self.current.and_then(Place::record)
+    }
+
+    /// The page being looked at.
+    pub fn place(&self) -> Option<Place> {
         self.current
     }
 
     /// Goes to `id` as a new page: the current one goes on the back stack (unless it was only
     /// previewed), forward is cleared. Visiting the current log again changes nothing but
     /// making a preview a page.
-    pub fn visit(&mut self, id: Uuid) {
+    pub fn visit(&mut self, id: impl Into<Place>) {
+        let id = id.into();
         let was_preview = std::mem::take(&mut self.previewing);
         if self.current == Some(id) {
             return;
@@ -39,6 +70,7 @@ impl Nav {
     /// previews replace each other, so that `[` returns to what was opened, not to every row
     /// passed over.
     pub fn preview(&mut self, id: Uuid) {
+        let id = Place::Record(id);
         if self.current == Some(id) {
             return;
         }
@@ -51,7 +83,7 @@ impl Nav {
     }
 
     /// Steps back; the new current log, if there was one to go back to.
-    pub fn back(&mut self) -> Option<Uuid> {
+    pub fn back(&mut self) -> Option<Place> {
         let previous = self.back.pop()?;
         let was_preview = std::mem::take(&mut self.previewing);
         if let Some(current) = self.current.replace(previous)
@@ -63,7 +95,7 @@ impl Nav {
     }
 
     /// Steps forward; the new current log, if there was one to go forward to.
-    pub fn forward(&mut self) -> Option<Uuid> {
+    pub fn forward(&mut self) -> Option<Place> {
         let next = self.forward.pop()?;
         let was_preview = std::mem::take(&mut self.previewing);
         if let Some(current) = self.current.replace(next)
@@ -88,6 +120,10 @@ mod tests {
         Uuid::from_u128(n)
     }
 
+    fn at(n: u128) -> Option<Place> {
+        Some(Place::Record(id(n)))
+    }
+
     #[test]
     fn back_and_forward_like_a_browser() {
         let mut nav = Nav::default();
@@ -95,10 +131,10 @@ mod tests {
         nav.visit(id(1));
         nav.visit(id(2));
         nav.visit(id(3));
-        assert_eq!(nav.back(), Some(id(2)));
-        assert_eq!(nav.back(), Some(id(1)));
+        assert_eq!(nav.back(), at(2));
+        assert_eq!(nav.back(), at(1));
         assert_eq!(nav.back(), None);
-        assert_eq!(nav.forward(), Some(id(2)));
+        assert_eq!(nav.forward(), at(2));
         nav.visit(id(4));
         assert_eq!(nav.forward(), None, "a new visit clears forward");
         assert_eq!(nav.depth(), (2, 0));
@@ -114,7 +150,7 @@ mod tests {
             nav.preview(id(n));
         }
         assert_eq!(nav.depth(), (2, 0), "the opened log went back once");
-        assert_eq!(nav.back(), Some(id(2)), "back to what was opened");
+        assert_eq!(nav.back(), at(2), "back to what was opened");
         assert_eq!(
             nav.depth(),
             (1, 0),
@@ -123,7 +159,7 @@ mod tests {
         nav.preview(id(7));
         nav.visit(id(7));
         nav.visit(id(8));
-        assert_eq!(nav.back(), Some(id(7)), "opening a preview makes it a page");
+        assert_eq!(nav.back(), at(7), "opening a preview makes it a page");
     }
 
     #[test]
@@ -132,5 +168,24 @@ mod tests {
         nav.visit(id(1));
         nav.visit(id(1));
         assert_eq!(nav.depth(), (0, 0));
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_a_page_between_logs() {
+        let leg = Uuid::from_u128(1);
+        let other = Uuid::from_u128(2);
+        let mut nav = Nav::default();
+        nav.visit(leg);
+        nav.visit(Place::Call(leg));
+        assert_eq!(nav.current(), None, "no log is looked at in the Call view");
+        nav.visit(other);
+        assert_eq!(nav.back(), Some(Place::Call(leg)));
+        assert_eq!(nav.back(), Some(Place::Record(leg)));
+        assert_eq!(nav.forward(), Some(Place::Call(leg)));
     }
 }

@@ -63,10 +63,13 @@ pub fn merge(per_leg: Vec<(usize, Uuid, Result<Vec<Event>, ApiError>)>) -> Timel
 
 /// Fetches the events of every leg of `tree` and merges them.
 pub async fn fetch(client: &Client, tree: &Tree) -> Timeline {
-    let per_leg = futures::stream::iter(tree.legs.iter().enumerate())
-        .map(|(i, leg)| async move {
-            let events = client.fetch_events(leg.id).await.map(|f| f.events.items);
-            (i, leg.id, events)
+    // Owned items: a stream of borrowed legs makes the future not `Send` for every lifetime,
+    // which `tokio::spawn` needs.
+    let legs: Vec<(usize, Uuid)> = tree.legs.iter().map(|l| l.id).enumerate().collect();
+    let per_leg = futures::stream::iter(legs)
+        .map(|(i, id)| async move {
+            let events = client.fetch_events(id).await.map(|f| f.events.items);
+            (i, id, events)
         })
         .buffered(CONCURRENCY)
         .collect()
