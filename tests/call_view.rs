@@ -78,3 +78,30 @@ async fn t_without_a_leg_on_screen_says_what_to_do() {
         .await;
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_with_a_leg_in_progress_refreshes_until_it_ends() {
+    let h = Harness::start_live(
+        120,
+        40,
+        std::time::Duration::from_millis(700),
+        std::time::Duration::from_millis(200),
+    )
+    .await;
+    h.look_up(ids::LIVE).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the live call's tree", |s| {
+        s.contains("Whole call") && s.contains("in-progress")
+    })
+    .await;
+    h.wait_for("the tree refreshed to the end of the call", |s| {
+        s.contains("LaML call #1  completed")
+    })
+    .await;
+    let app = h.quit().await;
+    assert_eq!(
+        app.tree.live.next, None,
+        "a finished call is not refreshed again"
+    );
+}

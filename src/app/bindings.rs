@@ -242,6 +242,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Fields, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down"),
     b(X::Fields, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
     b(X::Fields, &[Key::plain(C::Enter)], Action::Open, "open the link"),
+    b(X::Fields, &[Key::ch('t')], Action::OpenCall, "the whole call"),
     // The raw JSON.
     b(X::Raw, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "scroll down"),
     b(X::Raw, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "scroll up"),
@@ -250,6 +251,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Raw, &[Key::plain(C::Home), Key::ch('g')], Action::Top, "top"),
     b(X::Raw, &[Key::plain(C::End), Key::ch('G')], Action::Bottom, "bottom"),
     b(X::Raw, &[Key::plain(C::Esc)], Action::ShowFields, "back to the fields"),
+    b(X::Raw, &[Key::ch('t')], Action::OpenCall, "the whole call"),
     // The events timeline.
     b(X::Events, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next event"),
     b(X::Events, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous event"),
@@ -260,6 +262,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Events, &[Key::plain(C::Enter), Key::plain(C::Right)], Action::Unfold, "unfold, fold"),
     b(X::Events, &[Key::plain(C::Left)], Action::Fold, "fold"),
     b(X::Events, &[Key::plain(C::Esc)], Action::ShowFields, "back to the fields"),
+    b(X::Events, &[Key::ch('t')], Action::OpenCall, "the whole call"),
     // The whole call.
     b(X::Call, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next leg"),
     b(X::Call, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous leg"),
@@ -268,16 +271,12 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Call, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down (the timeline)"),
     b(X::Call, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
     b(X::Call, &[Key::plain(C::Enter)], Action::Open, "open the leg"),
-    b(X::Call, &[Key::ch('e')], Action::ToggleEvents, "merged timeline on/off"),
-    b(X::Call, &[Key::ch('s')], Action::CopySummary, "copy a ticket bundle"),
-    b(X::Call, &[Key::ch('r')], Action::Refresh, "load the call again"),
     // Every pane but the input.
     b(X::Panes, &[Key::ch('[')], Action::Back, "back"),
     b(X::Panes, &[Key::ch(']')], Action::Forward, "forward"),
     b(X::Panes, &[Key::ch('r')], Action::Refresh, "fetch again"),
     b(X::Panes, &[Key::ch('e')], Action::ToggleEvents, "events timeline"),
     b(X::Panes, &[Key::ch('v')], Action::ToggleRaw, "raw JSON"),
-    b(X::Panes, &[Key::ch('t')], Action::OpenCall, "the whole call (every leg)"),
     b(X::Panes, &[Key::ch('l')], Action::ToggleLive, "live refresh on/off"),
     b(X::Panes, &[Key::ch('y')], Action::CopyValue, "copy value / event"),
     b(X::Panes, &[Key::ch('c')], Action::CopyId, "copy the log ID"),

@@ -201,8 +201,12 @@ impl App {
         }
     }
 
-    /// Schedules the next refresh of the shown call while a leg of it is live.
+    /// Schedules the next refresh of the shown call while a leg of it is live, on the single
+    /// leg's settings (interval, on/off, age bound).
     fn schedule_call_refresh(&mut self, now: Instant) {
+        self.tree.live.interval = self.live.interval;
+        self.tree.live.enabled = self.live.enabled;
+        self.tree.live.max_age = self.live.max_age;
         let live = self
             .shown_call()
             .is_some_and(|c| is_live(c, self.clock().now, self.tree.live.max_age));
