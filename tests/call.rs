@@ -131,7 +131,7 @@ async fn a_grandchild_on_an_earlier_page_than_its_parent_is_attached() {
     // Newest first: the grandchild (3) comes a page before its parent (2).
     serve(
         &server,
-        &[root.clone()],
+        std::slice::from_ref(&root),
         &[
             json!([leg(3, Some(2), 9)]),
             json!([leg(2, Some(1), 5), root]),
@@ -184,7 +184,7 @@ async fn a_loop_of_parents_ends_at_the_highest_leg_before_it() {
 async fn a_404_leg_is_not_found_and_a_404_parent_makes_the_tree_partial() {
     let server = MockServer::start().await;
     let child = leg(2, Some(1), 5);
-    serve(&server, &[child.clone()], &[json!([child])]).await;
+    serve(&server, std::slice::from_ref(&child), &[json!([child])]).await;
     let e = load(&server, 9, false).await.unwrap_err();
     assert!(
         matches!(e, CallError::Leg(swlog::api::ApiError::NotFound { .. })),
@@ -334,7 +334,7 @@ async fn events_merge_across_legs_and_a_failing_leg_is_named() {
 async fn a_scan_that_fails_at_once_exits_5_and_one_that_fails_later_exits_1() {
     let server = MockServer::start().await;
     let root = leg(1, None, 0);
-    serve(&server, &[root.clone()], &[]).await;
+    serve(&server, std::slice::from_ref(&root), &[]).await;
     Mock::given(method("GET"))
         .and(path(LIST))
         .respond_with(

@@ -40,6 +40,9 @@ impl App {
                         self.sidebar.selected = index;
                         return (self.open_selected_lookup(), true);
                     }
+                } else if areas.detail.contains(at) && matches!(self.view, super::View::Call(_)) {
+                    self.focus = Focus::Detail;
+                    self.click_in_tree(usize::from(m.row.saturating_sub(areas.detail.y + 1)));
                 } else if areas.detail.contains(at) {
                     self.focus = Focus::Detail;
                     let line =
@@ -59,6 +62,8 @@ impl App {
                         sidebar_keys::move_selection(self, if down { 1 } else { -1 }),
                         true,
                     );
+                } else if areas.detail.contains(at) && matches!(self.view, super::View::Call(_)) {
+                    self.scroll_tree(if down { 3 } else { -3 });
                 } else if areas.detail.contains(at) {
                     self.scroll_detail(if down { 3 } else { -3 });
                 }

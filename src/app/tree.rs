@@ -358,3 +358,28 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// The mouse wheel over the Call view.
+    pub(super) fn scroll_tree(&mut self, delta: isize) {
+        let max = self
+            .call_view_lines()
+            .0
+            .len()
+            .saturating_sub(self.call_height());
+        self.tree.scroll = self.tree.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// A click `row` lines below the Call view's top: selects the leg drawn there.
+    pub(super) fn click_in_tree(&mut self, row: usize) {
+        let line = self.tree.scroll + row;
+        let Some(call) = self.shown_call() else {
+            return;
+        };
+        let first = crate::view::tree::leg_line(call, 0);
+        let legs = call.tree.legs.len();
+        if line >= first && (line - first) / 2 < legs {
+            self.tree.selected = (line - first) / 2;
+        }
+    }
+}

@@ -71,7 +71,7 @@ pub fn build(call: &Call, came_from: Option<Uuid>, timeline: bool, clock: &Clock
         tone_lines(words::timeline_lines(call, false, ""), &mut out);
     } else {
         out.push(Line::styled(
-            format!("e: the merged timeline ({events} events, {notable} warnings or errors)"),
+            format!("e: merged timeline · {events} events · {notable} warn/error"),
             Role::Dim,
         ));
     }
