@@ -436,3 +436,26 @@ async fn swlog_call_on_the_demo_prints_the_tree_total_and_timeline() {
         .await;
     assert_eq!(ran.code, 2, "{}", ran.stderr);
 }
+
+#[tokio::test]
+async fn a_call_whose_legs_have_no_date_is_shown_without_a_scan() {
+    let server = MockServer::start().await;
+    let mut root = leg(1, None, 0);
+    root.as_object_mut().unwrap().remove("created_at");
+    serve(&server, std::slice::from_ref(&root), &[]).await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let ran = Swlog::at(&server.uri())
+        .args(["call", &id(1), "--format", "json", "--no-events"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stderr.contains("was not scanned"), "{}", ran.stderr);
+    let v: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["legs"][0]["id"], id(1));
+    assert_eq!(v["complete"], false);
+}

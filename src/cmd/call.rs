@@ -110,6 +110,12 @@ fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
         writeln!(err, "swlog: parent {id}: {}", sanitize(&why.to_string()))?;
         partial = true;
     }
+    if call.scan.is_none() {
+        writeln!(
+            err,
+            "swlog: no leg of the chain says when it was created: the call's window was not scanned (only the legs up from this one are shown)"
+        )?;
+    }
     if let Some(scan) = &call.scan
         && let Err(e) = &scan.end
     {
