@@ -21,6 +21,7 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
             s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11") && s.contains("Total $0.058")
         })
         .await;
+    insta::assert_snapshot!("call_view_120x40", screen);
     for id in [
         ids::CHAIN_ROOT,
         ids::CHAIN_CHILD,

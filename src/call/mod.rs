@@ -1,15 +1,15 @@
 //! The whole call: from any leg, its root (walking parents as the chain does), every descendant
 //! found by one scan of the list over the call's window, the total charge, and the legs' merged
 //! timeline. The pure parts ([`tree`], [`total`], [`timeline::merge`]) know nothing of HTTP;
-//! [`load`] drives them over the client, and [`Cache`] keeps what was loaded for the session.
+//! [`load`] drives them over the client. The inspector keeps what was loaded for the session
+//! (`app::TreeState`); the command loads one call per run.
 
 pub mod lines;
 pub mod timeline;
 pub mod total;
 pub mod tree;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -195,31 +195,6 @@ pub async fn load(
         scan: report,
         timeline,
     })
-}
-
-/// Calls loaded this session, by the ID of every leg in them, so that a second look at any
-/// leg of a call costs no scan. Clones share the cache.
-#[derive(Debug, Clone, Default)]
-pub struct Cache(Arc<Mutex<HashMap<Uuid, Arc<Call>>>>);
-
-impl Cache {
-    /// The call `id` is a leg of, if loaded.
-    pub fn get(&self, id: Uuid) -> Option<Arc<Call>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&id)
-            .cloned()
-    }
-
-    /// Keeps `call` under each of its legs' IDs (and the ID it was asked by).
-    pub fn put(&self, call: Arc<Call>) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.insert(call.asked, Arc::clone(&call));
-        for leg in &call.tree.legs {
-            map.insert(leg.id, Arc::clone(&call));
-        }
-    }
 }
 
 #[cfg(test)]
