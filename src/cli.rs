@@ -205,6 +205,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
     List(Box<crate::list::cmd::ListArgs>),
+    /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
+    Call(crate::cmd::call::CallArgs),
 }
 
 /// `swlog history`.

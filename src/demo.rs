@@ -68,6 +68,10 @@ pub mod ids {
     pub const CHAIN_CHILD: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";
     /// The last leg of the chain.
     pub const CHAIN_GRANDCHILD: &str = "c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31";
+    /// A sibling of the chain's middle leg under the root: the Dial's other number, no answer.
+    pub const CALL_SIBLING: &str = "e4b6d8f0-1a3c-4e5a-9b7d-0c2e4a6b8d41";
+    /// A second child of the middle leg: a SIP leg to a backup PBX that failed (an error event).
+    pub const CALL_FAILED_SIP: &str = "f6d8b0a2-5c7e-4f9a-8d1b-3e5f7a9c1b51";
     /// Answers 404.
     pub const NOT_FOUND: &str = "00000000-0000-4000-8000-000000000404";
     /// Answers 422 with two error items.
@@ -93,6 +97,14 @@ pub const RECORDS: &[(&str, &str)] = &[
     (
         "call-grandchild-sip",
         include_str!("../assets/demo/call-grandchild-sip.json"),
+    ),
+    (
+        "call-sibling-pstn",
+        include_str!("../assets/demo/call-sibling-pstn.json"),
+    ),
+    (
+        "call-grandchild-sip-failed",
+        include_str!("../assets/demo/call-grandchild-sip-failed.json"),
     ),
     (
         "webrtc-no-answer",
@@ -145,6 +157,14 @@ pub const EVENTS: &[(&str, &str)] = &[
     (
         "c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31",
         include_str!("../assets/demo/events/c5e7a9b1-3d5f-4a7c-9e1b-5f7a9c1e3d31.json"),
+    ),
+    (
+        ids::CALL_SIBLING,
+        include_str!("../assets/demo/events/e4b6d8f0-1a3c-4e5a-9b7d-0c2e4a6b8d41.json"),
+    ),
+    (
+        ids::CALL_FAILED_SIP,
+        include_str!("../assets/demo/events/f6d8b0a2-5c7e-4f9a-8d1b-3e5f7a9c1b51.json"),
     ),
     (
         "a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1",

@@ -37,6 +37,13 @@ pub enum Message {
         /// Its chain, first leg first.
         chain: Box<Chain>,
     },
+    /// The whole call a leg belongs to was loaded (or could not be).
+    CallLoaded {
+        /// The leg it was loaded for.
+        id: Uuid,
+        /// The call.
+        result: Box<Result<crate::call::Call, crate::call::CallError>>,
+    },
     /// The spinner's timer, only while a lookup is in flight.
     Tick,
     /// Time to stop: SIGTERM, SIGHUP, or the terminal's input closed.
@@ -91,6 +98,13 @@ pub enum Effect {
         /// The leg's record, where the walk starts.
         log: Box<VoiceLog>,
         /// The profile the leg was opened with: its parents are in the same space.
+        profile: String,
+    },
+    /// Load the whole call leg `id` belongs to: its root, one scan, every leg's events.
+    LoadCall {
+        /// The leg.
+        id: Uuid,
+        /// The profile the leg was opened with: the whole call is read from its space.
         profile: String,
     },
     /// Put text on the clipboard.

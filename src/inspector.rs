@@ -262,6 +262,19 @@ fn perform(
                     });
                 });
             }
+            Effect::LoadCall { id, profile } => {
+                let (spaces, tx, memory) = (spaces.clone(), tx.clone(), tasks.page_size.clone());
+                tokio::spawn(async move {
+                    let result = match spaces.client(&profile).await {
+                        Ok(client) => crate::call::load(&client, id, memory, true).await,
+                        Err(e) => Err(e.into()),
+                    };
+                    let _ = tx.send(Message::CallLoaded {
+                        id,
+                        result: Box::new(result),
+                    });
+                });
+            }
             Effect::Copy { what, text } => {
                 let result = clipboard
                     .copy(&text)

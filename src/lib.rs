@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod call;
 pub mod chain;
 pub mod cli;
 pub mod clipboard;

@@ -215,11 +215,15 @@ async fn known_children_of_the_demo_legs() {
     }
     assert_eq!(
         known_children(demo_id(ids::CHAIN_ROOT), &known),
-        [demo_id(ids::CHAIN_CHILD)]
+        // Created the same second: the ID breaks the tie.
+        [demo_id(ids::CHAIN_CHILD), demo_id(ids::CALL_SIBLING)]
     );
     assert_eq!(
         known_children(demo_id(ids::CHAIN_CHILD), &known),
-        [demo_id(ids::CHAIN_GRANDCHILD)]
+        [
+            demo_id(ids::CALL_FAILED_SIP),
+            demo_id(ids::CHAIN_GRANDCHILD)
+        ]
     );
     assert!(known_children(demo_id(ids::CHAIN_GRANDCHILD), &known).is_empty());
 }

@@ -45,6 +45,8 @@ pub enum Action {
     CopyId,
     /// Copy the record as JSON.
     CopyJson,
+    /// Open the whole call of the leg on screen (the Call view).
+    OpenCall,
     /// Copy a ticket summary (or the timeline).
     CopySummary,
     /// Select the next row (or scroll down a line).

@@ -40,6 +40,8 @@ pub enum KeyContext {
     Raw,
     /// The detail pane's events timeline.
     Events,
+    /// The whole call (the Call view).
+    Call,
     /// The help overlay.
     Help,
     /// The list of notices.
@@ -64,6 +66,7 @@ impl KeyContext {
             KeyContext::CallsNarrow => "Calls narrowing",
             KeyContext::Raw => "Raw JSON",
             KeyContext::Events => "Events timeline",
+            KeyContext::Call => "Whole call",
             KeyContext::Help => "Help",
             KeyContext::Notices => "Notices",
             KeyContext::Picker => "Profiles",
@@ -265,6 +268,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Calls, &[Key::plain(C::Esc)], Action::StopScan, "stop the scan, clear /"),
     b(X::CallsNarrow, &[Key::plain(C::Enter), Key::plain(C::Down), Key::plain(C::Up)], Action::NarrowDone, "keep the narrowing"),
     b(X::CallsNarrow, &[Key::plain(C::Esc)], Action::ClearNarrow, "clear the narrowing"),
+    b(X::Fields, &[Key::ch('t')], Action::OpenCall, "the whole call"),
     // The raw JSON.
     b(X::Raw, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "scroll down"),
     b(X::Raw, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "scroll up"),
@@ -273,6 +277,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Raw, &[Key::plain(C::Home), Key::ch('g')], Action::Top, "top"),
     b(X::Raw, &[Key::plain(C::End), Key::ch('G')], Action::Bottom, "bottom"),
     b(X::Raw, &[Key::plain(C::Esc)], Action::ShowFields, "back to the fields"),
+    b(X::Raw, &[Key::ch('t')], Action::OpenCall, "the whole call"),
     // The events timeline.
     b(X::Events, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next event"),
     b(X::Events, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous event"),
@@ -283,6 +288,15 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Events, &[Key::plain(C::Enter), Key::plain(C::Right)], Action::Unfold, "unfold, fold"),
     b(X::Events, &[Key::plain(C::Left)], Action::Fold, "fold"),
     b(X::Events, &[Key::plain(C::Esc)], Action::ShowFields, "back to the fields"),
+    b(X::Events, &[Key::ch('t')], Action::OpenCall, "the whole call"),
+    // The whole call.
+    b(X::Call, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "next leg"),
+    b(X::Call, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "previous leg"),
+    b(X::Call, &[Key::plain(C::Home), Key::ch('g')], Action::Top, "first leg"),
+    b(X::Call, &[Key::plain(C::End), Key::ch('G')], Action::Bottom, "last leg"),
+    b(X::Call, &[Key::plain(C::PageDown), Key::ch(' ')], Action::PageDown, "page down (the timeline)"),
+    b(X::Call, &[Key::plain(C::PageUp)], Action::PageUp, "page up"),
+    b(X::Call, &[Key::plain(C::Enter)], Action::Open, "open the leg"),
     // Every pane but the input.
     b(X::Panes, &[Key::ch('[')], Action::Back, "back"),
     b(X::Panes, &[Key::ch(']')], Action::Forward, "forward"),
@@ -324,6 +338,7 @@ pub fn stack(top: KeyContext) -> &'static [KeyContext] {
         X::CallsNarrow => &[X::CallsNarrow, X::Always],
         X::Raw => &[X::Raw, X::Panes, X::Anywhere, X::Always],
         X::Events => &[X::Events, X::Panes, X::Anywhere, X::Always],
+        X::Call => &[X::Call, X::Panes, X::Anywhere, X::Always],
         // Typing and overlays take every key but Ctrl-C.
         X::Filter => &[X::Filter, X::Always],
         X::Note => &[X::Note, X::Always],
@@ -429,6 +444,15 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::NarrowDone], "keep narrowing"),
             (&[A::ClearNarrow], "clear"),
         ],
+        X::Call => &[
+            (&[A::Up, A::Down], "select"),
+            (&[A::Open], "open leg"),
+            (&[A::ToggleEvents], "timeline"),
+            (&[A::CopySummary], "copy bundle"),
+            (&[A::Back, A::Forward], "back/fwd"),
+            HELP_QUIT[0],
+            HELP_QUIT[1],
+        ],
         X::Help => &[(&[A::CloseHelp], "close help")],
         X::Notices => &[
             (&[A::Up, A::Down], "select"),
@@ -482,7 +506,7 @@ mod tests {
     use super::*;
 
     /// Every context a screen can be in.
-    pub(crate) const SCREENS: [KeyContext; 14] = [
+    pub(crate) const SCREENS: [KeyContext; 15] = [
         X::Picker,
         X::Calls,
         X::CallsNarrow,
@@ -495,6 +519,7 @@ mod tests {
         X::Fields,
         X::Raw,
         X::Events,
+        X::Call,
         X::Help,
         X::Notices,
     ];

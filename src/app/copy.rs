@@ -26,7 +26,18 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         .flatten();
     let shown = app.shown_record();
     let events_tab = app.detail_view() == super::DetailView::Events && app.focus == Focus::Detail;
+    let call_view = app.detail_view() == super::DetailView::Call && app.focus == Focus::Detail;
+    let selected_leg = app
+        .shown_call()
+        .and_then(|c| c.tree.legs.get(app.tree.selected))
+        .map(|l| l.id);
     let effect = match action {
+        Action::CopySummary if call_view => app
+            .call_bundle()
+            .map(|t| copy("the call's ticket bundle", t)),
+        Action::CopyId | Action::CopyValue if call_view => {
+            selected_leg.map(|id| copy("the log ID", id.to_string()))
+        }
         Action::CopyId | Action::CopyValue if sidebar_id.is_some() => {
             sidebar_id.map(|id| copy("the log ID", id.to_string()))
         }

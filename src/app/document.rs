@@ -26,6 +26,8 @@ pub(super) fn build(app: &App, presented: Option<&Presented>, width: usize) -> D
         View::Failed { id, failure } => failed(app, id.is_some(), failure, &mut doc),
         // Drawn from the state's table (`App::calls_table`), not as a document.
         View::Calls => {}
+        // The Call view draws its own lines (`crate::view::tree`).
+        View::Call(_) => {}
     }
     doc
 }
@@ -170,6 +172,7 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
     }
     doc.blank();
     let chain_links = chain(app, doc);
+    call_shape(app, doc);
     for row in &p.rows {
         // The chain's "↑ parent" row already links to the parent leg, with its type and status.
         let said_above =
@@ -378,4 +381,48 @@ fn human_bytes(n: usize) -> String {
     } else {
         format!("{n} bytes")
     }
+}
+
+/// The shape of the whole call, once it is known: "LaML call #1 → PSTN call #2 → this leg ·
+/// +2 legs", with `t` one key away.
+fn call_shape(app: &App, doc: &mut Doc) {
+    let Some(id) = app.nav.current() else {
+        return;
+    };
+    let Some(call) = app.tree.call_of(id) else {
+        return;
+    };
+    let path = call.tree.path_to(id);
+    if path.is_empty() {
+        return;
+    }
+    let mut crumbs: Vec<String> = path
+        .iter()
+        .filter_map(|p| call.tree.index_of(*p))
+        .map(|i| {
+            if call.tree.legs[i].id == id {
+                "this leg".to_owned()
+            } else {
+                crate::call::lines::label(&call.tree.legs[i].log, i + 1)
+            }
+        })
+        .collect();
+    if crumbs.len() > 3 {
+        // The root, the parent and this leg; the rest is "…".
+        let tail = crumbs.split_off(crumbs.len() - 2);
+        crumbs.truncate(1);
+        crumbs.push("…".to_owned());
+        crumbs.extend(tail);
+    }
+    let others = call.tree.legs.len() - path.len();
+    let mut text = crumbs.join(" → ");
+    if others > 0 {
+        text.push_str(&format!(
+            " · +{others} leg{}",
+            if others == 1 { "" } else { "s" }
+        ));
+    }
+    text.push_str(" · t: the whole call");
+    doc.blocks
+        .push(Block::Labelled("Call".to_owned(), text, Role::Dim));
 }

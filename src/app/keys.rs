@@ -21,6 +21,8 @@ pub enum DetailView {
     Events,
     /// The list of calls a search found.
     Calls,
+    /// The whole call of a leg.
+    Call,
 }
 
 impl App {
@@ -28,6 +30,8 @@ impl App {
     pub fn detail_view(&self) -> DetailView {
         if self.view == super::View::Calls {
             DetailView::Calls
+        } else if matches!(self.view, super::View::Call(_)) {
+            DetailView::Call
         } else if self.shown_record().is_none() {
             DetailView::Fields
         } else if self.raw {
@@ -59,6 +63,7 @@ impl App {
                     KeyContext::CallsNarrow
                 }
                 DetailView::Calls => KeyContext::Calls,
+                DetailView::Call => KeyContext::Call,
             },
         }
     }
@@ -145,6 +150,12 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             }
             None => vec![],
         },
+        Action::OpenCall => app.open_call(),
+        Action::ToggleEvents if context == KeyContext::Call => {
+            app.tree.timeline = !app.tree.timeline;
+            vec![]
+        }
+        Action::Refresh if context == KeyContext::Call => app.reload_call(),
         Action::Refresh if app.investigation.tab == Tab::Events => {
             // Drop the events: the follow-up fetches them again.
             if let Some(id) = app.nav.current() {
@@ -248,6 +259,11 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             }
             KeyContext::Raw => {
                 on_raw_action(app, action);
+                vec![]
+            }
+            KeyContext::Call if action == Action::Open => app.open_selected_leg(),
+            KeyContext::Call => {
+                app.move_in_tree(action);
                 vec![]
             }
             _ => on_fields_action(app, action),

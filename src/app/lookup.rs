@@ -60,6 +60,7 @@ impl App {
         match place {
             super::Place::Record(id) => self.revisit(id),
             super::Place::Calls => self.show_calls(),
+            super::Place::Call(id) => self.revisit_call(id),
         }
     }
 

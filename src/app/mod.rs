@@ -17,6 +17,7 @@ pub mod notices;
 mod sidebar;
 mod sidebar_keys;
 mod spaces;
+mod tree;
 mod views;
 
 use std::collections::HashMap;
@@ -45,6 +46,7 @@ pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
 pub use sidebar::{Mode as SidebarMode, Sidebar};
 pub use spaces::{Origin, Picker};
+pub use tree::TreeState;
 pub use views::{DetailRef, EventsRef, Views, inner_width};
 
 /// Which pane has the keyboard.
@@ -81,6 +83,8 @@ pub enum View {
     Record(Uuid),
     /// The list of calls the last search found, kept in [`App::calls`].
     Calls,
+    /// The whole call of a leg (by the root's ID once loaded, the leg's until then).
+    Call(Uuid),
     /// A failed lookup.
     Failed {
         /// The ID, when the input held one.
@@ -182,6 +186,8 @@ pub struct App {
     pub unreachable: HashMap<Uuid, String>,
     /// Where the lookup in flight goes.
     fetching: Option<Origin>,
+    /// The whole calls loaded and the Call view's selection.
+    pub tree: TreeState,
     /// What the detail pane and the Events view show, laid out.
     views: Views,
     /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
@@ -233,6 +239,7 @@ impl App {
             fixed_now: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
             changed: None,
+            tree: TreeState::default(),
             views: Views::default(),
             records_version: 0,
             events_version: 0,
@@ -268,7 +275,8 @@ impl App {
     pub fn wants_ticks(&self) -> bool {
         let events_loading = self.investigation.tab == Tab::Events
             && matches!(self.shown_events(), Some(EventsState::Loading));
-        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading
+        let call_loading = matches!(self.view, View::Call(_)) && self.tree.loading.is_some();
+        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading || call_loading
     }
 
     /// The next instant something is due without input: a live refresh, or the end of a
@@ -280,7 +288,15 @@ impl App {
             .filter(|_| self.live.enabled && self.in_flight.is_none());
         let highlight = self.changed.as_ref().map(|(_, until)| *until);
         let notice = self.notices.next_expiry();
-        [refresh, highlight, notice].into_iter().flatten().min()
+        let call = self
+            .tree
+            .live
+            .next
+            .filter(|_| matches!(self.view, View::Call(_)) && self.tree.loading.is_none());
+        [refresh, highlight, notice, call]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Whether the shown record is a call still in progress: not final, and not stale.
@@ -356,6 +372,10 @@ impl App {
             }
             Message::EventsFetched { id, result } => {
                 self.on_events(id, *result);
+                (vec![], true)
+            }
+            Message::CallLoaded { id, result } => {
+                self.on_call(id, *result);
                 (vec![], true)
             }
             Message::ChainResolved { id, chain } => {
@@ -434,6 +454,11 @@ impl App {
         {
             self.changed = None;
             changed = true;
+        }
+        if matches!(self.view, View::Call(_)) {
+            let effects = self.call_tick(now);
+            let changed = changed || !effects.is_empty();
+            return (effects, changed);
         }
         if self.in_flight.is_none() && self.live.due(now) {
             if let View::Record(id) = self.view {

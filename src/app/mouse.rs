@@ -48,6 +48,9 @@ impl App {
                 } else if areas.detail.contains(at) && self.view == super::View::Calls {
                     self.focus = Focus::Detail;
                     self.click_calls(usize::from(m.row.saturating_sub(areas.detail.y + 1)));
+                } else if areas.detail.contains(at) && matches!(self.view, super::View::Call(_)) {
+                    self.focus = Focus::Detail;
+                    self.click_in_tree(usize::from(m.row.saturating_sub(areas.detail.y + 1)));
                 } else if areas.detail.contains(at) {
                     self.focus = Focus::Detail;
                     let line =
@@ -69,6 +72,8 @@ impl App {
                     );
                 } else if areas.detail.contains(at) && self.view == super::View::Calls {
                     self.move_calls(if down { 3 } else { -3 });
+                } else if areas.detail.contains(at) && matches!(self.view, super::View::Call(_)) {
+                    self.scroll_tree(if down { 3 } else { -3 });
                 } else if areas.detail.contains(at) {
                     self.scroll_detail(if down { 3 } else { -3 });
                 }

@@ -1,16 +1,28 @@
-//! Back and forward through opened places (logs, the list of calls), like a browser. Records
+//! Back and forward through opened places (logs, the list of calls, whole calls), like a browser. Records
 //! only previewed (moving through the sidebar) are not pages: a run of previews takes the place
 //! of one page.
 
 use uuid::Uuid;
 
 /// A page of the browsing history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
-    /// A log, by ID.
+    /// A log, by its ID.
     Record(Uuid),
     /// The list of calls the last search found.
     Calls,
+    /// The whole call a leg belongs to (the Call view), by the leg's or the root's ID.
+    Call(Uuid),
+}
+
+impl Place {
+    /// The log's ID when this is a log's page.
+    pub fn record(self) -> Option<Uuid> {
+        match self {
+            Place::Record(id) => Some(id),
+            Place::Calls | Place::Call(_) => None,
+        }
+    }
 }
 
 impl From<Uuid> for Place {
@@ -177,5 +189,24 @@ mod tests {
         assert_eq!(nav.back(), at(1));
         assert_eq!(nav.forward(), Some(Place::Calls));
         assert_eq!(nav.forward(), at(2));
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_a_page_between_logs() {
+        let leg = Uuid::from_u128(1);
+        let other = Uuid::from_u128(2);
+        let mut nav = Nav::default();
+        nav.visit(leg);
+        nav.visit(Place::Call(leg));
+        assert_eq!(nav.current(), None, "no log is looked at in the Call view");
+        nav.visit(other);
+        assert_eq!(nav.back(), Some(Place::Call(leg)));
+        assert_eq!(nav.back(), Some(Place::Record(leg)));
+        assert_eq!(nav.forward(), Some(Place::Call(leg)));
     }
 }

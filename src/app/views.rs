@@ -29,6 +29,8 @@ struct DocKey {
     width: usize,
     /// The welcome screen's hints name the keys of the focused pane.
     keys: Option<super::bindings::KeyContext>,
+    /// Whole calls loaded (the breadcrumb shows the call's shape).
+    calls: u64,
 }
 
 /// What the record's title line depends on.
@@ -146,6 +148,7 @@ impl App {
             minute: self.clock().now.timestamp() / 60,
             width,
             keys: (self.view == View::Welcome).then(|| self.pane_context()),
+            calls: self.tree.version,
         }
     }
 

@@ -2,6 +2,7 @@
 //! knows its exit code; [`report`] is the one place that tells the user about an error and turns
 //! a closed output into a quiet ending.
 
+pub mod call;
 pub mod config;
 pub mod exit;
 pub mod get;
@@ -62,6 +63,7 @@ impl Error {
 pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit, Error> {
     let exit = match cli.command {
         Some(Command::Get(args)) => get::command(&cli.global, &args, out, err).await?,
+        Some(Command::Call(args)) => call::command(&cli.global, &args, out, err).await?,
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
         Some(Command::List(args)) => {

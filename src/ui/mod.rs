@@ -11,6 +11,7 @@ pub mod picker;
 pub mod sidebar;
 pub mod status;
 pub mod theme;
+pub mod tree;
 
 /// Where each pane goes (below both the state and drawing, in [`crate::view`]).
 pub use crate::view::layout;
@@ -33,6 +34,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         DetailView::Events => events::draw(app, &theme, frame, areas.detail),
         DetailView::Fields => detail::draw(app, &theme, frame, areas.detail),
         DetailView::Calls => calls::draw(app, &theme, frame, areas.detail),
+        DetailView::Call => tree::draw(app, &theme, frame, areas.detail),
     }
     status::draw(app, &theme, frame, areas.status);
     if app.help {

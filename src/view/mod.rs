@@ -10,6 +10,7 @@ pub mod doc;
 pub mod events;
 pub mod layout;
 pub mod sidebar;
+pub mod tree;
 
 use crate::api::model::Outcome;
 use crate::present::Tone;

@@ -1,0 +1,391 @@
+//! The Call view's state: the whole calls loaded this session (by every leg's ID, so that a
+//! second `t` on any leg of a call costs no scan), the one loading, the selected leg, whether
+//! the merged timeline is open, and the live refresh of a call with a leg still going. `t`
+//! opens it from a leg; Enter opens a leg as a normal lookup; back returns to the tree.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use super::live::{Live, is_live_status, stale_for};
+use super::nav::Place;
+use super::notices::{Notice, Scope};
+use super::{App, View};
+use crate::call::{Call, CallError};
+use crate::event::Effect;
+
+/// The whole calls of this session and the Call view's selection.
+#[derive(Debug)]
+pub struct TreeState {
+    /// Loaded calls by the ID of each of their legs (and the ID each was asked for).
+    calls: HashMap<Uuid, Arc<Call>>,
+    /// The leg whose call is loading, and since when.
+    pub loading: Option<(Uuid, Instant)>,
+    /// Calls that could not be loaded, by the leg asked about, in words.
+    pub failed: HashMap<Uuid, String>,
+    /// The selected leg (its position in the tree).
+    pub selected: usize,
+    /// The first line shown.
+    pub scroll: usize,
+    /// Whether the merged timeline is shown under the tree.
+    pub timeline: bool,
+    /// The leg `t` was pressed on, marked in the tree.
+    pub came_from: Option<Uuid>,
+    /// The live refresh of a call with a leg still going.
+    pub live: Live,
+    /// Bumped when a call is loaded, so that views know to rebuild.
+    pub version: u64,
+}
+
+impl Default for TreeState {
+    fn default() -> Self {
+        Self {
+            calls: HashMap::new(),
+            loading: None,
+            failed: HashMap::new(),
+            selected: 0,
+            scroll: 0,
+            timeline: false,
+            came_from: None,
+            live: Live::new(crate::config::defaults::LIVE_REFRESH),
+            version: 0,
+        }
+    }
+}
+
+impl TreeState {
+    /// The call leg `id` belongs to, when loaded.
+    pub fn call_of(&self, id: Uuid) -> Option<&Arc<Call>> {
+        self.calls.get(&id)
+    }
+
+    fn keep(&mut self, call: Arc<Call>) {
+        self.calls.insert(call.asked, Arc::clone(&call));
+        for leg in &call.tree.legs {
+            self.calls.insert(leg.id, Arc::clone(&call));
+        }
+        self.version += 1;
+    }
+}
+
+/// Whether a leg of `call` is still going and not past the bound a live leg has.
+pub fn is_live(call: &Call, now: chrono::DateTime<chrono::Utc>, max_age: Duration) -> bool {
+    call.tree.legs.iter().any(|l| {
+        let log = &l.log;
+        let going = log.status.value().is_some_and(|s| is_live_status(s));
+        let so_far = crate::query::duration_ms(log)
+            .and_then(|ms| u64::try_from(ms).ok())
+            .map_or(Duration::ZERO, Duration::from_millis);
+        going && stale_for(log.created_at.get(), so_far, now, max_age).is_none()
+    })
+}
+
+impl App {
+    /// The call shown in the Call view, when loaded.
+    pub fn shown_call(&self) -> Option<&Arc<Call>> {
+        match self.view {
+            View::Call(id) => self.tree.call_of(id),
+            _ => None,
+        }
+    }
+
+    /// `t`: opens the whole call of the leg on screen, loading it unless it is known.
+    pub(super) fn open_call(&mut self) -> Vec<Effect> {
+        let leg = match &self.view {
+            View::Record(id) => Some(*id),
+            View::Call(_) => return vec![],
+            _ => None,
+        };
+        let Some(leg) = leg else {
+            self.notify(Notice::info(
+                Scope::Action,
+                "Open a leg first: t shows its whole call",
+            ));
+            return vec![];
+        };
+        let mut effects = self.cancel_in_flight();
+        self.live.stop();
+        self.tree.came_from = Some(leg);
+        self.tree.timeline = false;
+        self.tree.scroll = 0;
+        let known = self
+            .tree
+            .call_of(leg)
+            .map(|call| (call.tree.index_of(leg).unwrap_or(0), call.tree.root));
+        let at = match known {
+            Some((selected, root)) => {
+                self.tree.selected = selected;
+                root
+            }
+            None => {
+                self.tree.selected = 0;
+                effects.extend(self.load_call(leg));
+                leg
+            }
+        };
+        self.nav.visit(Place::Call(at));
+        self.view = View::Call(at);
+        self.schedule_call_refresh(Instant::now());
+        effects
+    }
+
+    /// Shows the Call view of `id` again (back, forward), loading it if it is not known.
+    pub(super) fn revisit_call(&mut self, id: Uuid) -> Vec<Effect> {
+        let mut effects = self.cancel_in_flight();
+        self.live.stop();
+        // The view is named by the root once the call is known.
+        self.view = View::Call(self.tree.call_of(id).map_or(id, |c| c.tree.root));
+        if self.tree.call_of(id).is_none() && self.tree.loading.is_none() {
+            effects.extend(self.load_call(id));
+        }
+        self.schedule_call_refresh(Instant::now());
+        effects
+    }
+
+    fn load_call(&mut self, id: Uuid) -> Vec<Effect> {
+        self.tree.failed.remove(&id);
+        self.tree.loading = Some((id, Instant::now()));
+        let profile = self.origin_for(id).profile;
+        vec![Effect::LoadCall { id, profile }]
+    }
+
+    /// A call arrived: kept for the session, shown if its view is on screen.
+    pub(super) fn on_call(&mut self, id: Uuid, result: Result<Call, CallError>) {
+        if self.tree.loading.is_some_and(|(l, _)| l == id) {
+            self.tree.loading = None;
+        }
+        let now = Instant::now();
+        match result {
+            Ok(call) => {
+                let call = Arc::new(call);
+                // Every leg was read from the asked leg's space: opening one fetches it there.
+                let origin = self.origin_for(id);
+                for leg in &call.tree.legs {
+                    self.origins.entry(leg.id).or_insert_with(|| origin.clone());
+                }
+                let shown =
+                    matches!(self.view, View::Call(v) if call.tree.leg(v).is_some() || v == id);
+                let selected_id = self
+                    .shown_call()
+                    .and_then(|c| c.tree.legs.get(self.tree.selected))
+                    .map(|l| l.id)
+                    .or(self.tree.came_from);
+                self.tree.keep(Arc::clone(&call));
+                if shown {
+                    self.view = View::Call(call.tree.root);
+                    // The selection stays on its leg across a refresh.
+                    self.tree.selected =
+                        selected_id.and_then(|s| call.tree.index_of(s)).unwrap_or(0);
+                    if !call.is_complete() {
+                        self.notify(
+                            Notice::warn(
+                                Scope::Lookup,
+                                "The call is incomplete: see the notes under the tree",
+                            )
+                            .in_slot("call"),
+                        );
+                    }
+                }
+                self.tree.live.after_success(false, now);
+                self.schedule_call_refresh(now);
+            }
+            Err(CallError::Leg(e)) => {
+                let words = crate::text::sanitize(&e.to_string()).into_owned();
+                if self.tree.call_of(id).is_some() {
+                    // A refresh failed: the call on screen stays, and is tried again later.
+                    self.tree.live.after_failure(now);
+                } else {
+                    self.tree.failed.insert(id, words.clone());
+                }
+                self.notify(
+                    Notice::error(Scope::Lookup, format!("Could not load the call: {words}"))
+                        .in_slot("call"),
+                );
+            }
+        }
+    }
+
+    /// Schedules the next refresh of the shown call while a leg of it is live, on the single
+    /// leg's settings (interval, on/off, age bound).
+    fn schedule_call_refresh(&mut self, now: Instant) {
+        self.tree.live.interval = self.live.interval;
+        self.tree.live.enabled = self.live.enabled;
+        self.tree.live.max_age = self.live.max_age;
+        let live = self
+            .shown_call()
+            .is_some_and(|c| is_live(c, self.clock().now, self.tree.live.max_age));
+        if !live {
+            self.tree.live.next = None;
+        } else if self.tree.live.next.is_none() {
+            self.tree.live.after_success(true, now);
+        }
+    }
+
+    /// Starts a due refresh of the shown call; what to do.
+    pub(super) fn call_tick(&mut self, now: Instant) -> Vec<Effect> {
+        if self.tree.loading.is_some() || !self.tree.live.due(now) {
+            return vec![];
+        }
+        let Some(root) = self.shown_call().map(|c| c.tree.root) else {
+            self.tree.live.stop();
+            return vec![];
+        };
+        self.tree.live.next = None;
+        self.load_call(root)
+    }
+
+    /// Enter on a leg of the tree: opens it as a normal lookup (back returns to the tree).
+    pub(super) fn open_selected_leg(&mut self) -> Vec<Effect> {
+        let Some(id) = self
+            .shown_call()
+            .and_then(|c| c.tree.legs.get(self.tree.selected))
+            .map(|l| l.id)
+        else {
+            return vec![];
+        };
+        self.tree.live.stop();
+        self.input = tui_input::Input::new(id.to_string());
+        self.investigation.tab = super::Tab::Fields;
+        self.raw = false;
+        self.visit(id)
+    }
+
+    /// Moves the selection in the tree.
+    pub(super) fn move_in_tree(&mut self, action: super::Action) {
+        use super::Action as A;
+        let last = self
+            .shown_call()
+            .map_or(0, |c| c.tree.legs.len().saturating_sub(1));
+        let height = self.call_height();
+        let lines = self.call_view_lines().0.len();
+        let t = &mut self.tree;
+        match action {
+            // A page moves the view, not the selection: the timeline under the tree is read by
+            // paging.
+            A::PageDown => {
+                t.scroll = (t.scroll + height.saturating_sub(1)).min(lines.saturating_sub(height));
+                return;
+            }
+            A::PageUp => {
+                t.scroll = t.scroll.saturating_sub(height.saturating_sub(1));
+                return;
+            }
+            A::Down => t.selected = (t.selected + 1).min(last),
+            A::Up => t.selected = t.selected.saturating_sub(1),
+            A::Top => t.selected = 0,
+            A::Bottom => t.selected = last,
+            _ => {}
+        }
+        self.keep_leg_visible();
+    }
+
+    /// Lines inside the detail pane.
+    fn call_height(&self) -> usize {
+        usize::from(
+            crate::view::layout::areas(self.size, self.sidebar_visible())
+                .detail
+                .height
+                .saturating_sub(2),
+        )
+        .max(1)
+    }
+
+    /// Scrolls so that the selected leg's lines are on screen.
+    pub(super) fn keep_leg_visible(&mut self) {
+        let height = self.call_height();
+        let Some(call) = self.shown_call() else {
+            return;
+        };
+        let first = crate::view::tree::leg_line(call, self.tree.selected);
+        let t = &mut self.tree;
+        if first < t.scroll {
+            t.scroll = first;
+        } else if first + 2 > t.scroll + height {
+            t.scroll = (first + 2).saturating_sub(height);
+        }
+    }
+
+    /// `s` in the Call view: the ticket bundle.
+    pub(super) fn call_bundle(&self) -> Option<String> {
+        self.shown_call()
+            .map(|c| crate::call::lines::bundle(c, &self.clock()))
+    }
+}
+
+impl App {
+    /// The Call view's lines and the first line of the selected leg.
+    pub fn call_view_lines(&self) -> (Vec<crate::view::Line>, Option<usize>) {
+        let View::Call(id) = self.view else {
+            return (Vec::new(), None);
+        };
+        match self.tree.call_of(id) {
+            Some(call) => {
+                let mut lines = crate::view::tree::build(
+                    call,
+                    self.tree.came_from,
+                    self.tree.timeline,
+                    &self.clock(),
+                );
+                if self.tree.loading.is_some() {
+                    let s = crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()];
+                    lines.insert(
+                        1,
+                        crate::view::Line::styled(
+                            format!("{s} refreshing…"),
+                            crate::view::Role::Dim,
+                        ),
+                    );
+                    let first = crate::view::tree::leg_line(call, self.tree.selected) + 1;
+                    return (lines, Some(first));
+                }
+                let first = crate::view::tree::leg_line(call, self.tree.selected);
+                (lines, Some(first))
+            }
+            None => {
+                let spinner = self
+                    .tree
+                    .loading
+                    .map(|_| crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()]);
+                let failed = self.tree.failed.get(&id).map(String::as_str);
+                (crate::view::tree::waiting(id, spinner, failed), None)
+            }
+        }
+    }
+}
+
+impl App {
+    /// `r` in the Call view: loads the call again (one more scan).
+    pub(super) fn reload_call(&mut self) -> Vec<Effect> {
+        match self.shown_call().map(|c| c.tree.root) {
+            Some(root) if self.tree.loading.is_none() => self.load_call(root),
+            _ => vec![],
+        }
+    }
+}
+
+impl App {
+    /// The mouse wheel over the Call view.
+    pub(super) fn scroll_tree(&mut self, delta: isize) {
+        let max = self
+            .call_view_lines()
+            .0
+            .len()
+            .saturating_sub(self.call_height());
+        self.tree.scroll = self.tree.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// A click `row` lines below the Call view's top: selects the leg drawn there.
+    pub(super) fn click_in_tree(&mut self, row: usize) {
+        let line = self.tree.scroll + row;
+        let Some(call) = self.shown_call() else {
+            return;
+        };
+        let first = crate::view::tree::leg_line(call, 0);
+        let legs = call.tree.legs.len();
+        if line >= first && (line - first) / 2 < legs {
+            self.tree.selected = (line - first) / 2;
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! A call in words: the tree with box-drawing indentation, the total and its breakdown, notes on
+//! what is missing, and the merged timeline, as lines with their tone. `swlog call`, the
+//! inspector's Call view and the ticket bundle all read these. Every string is sanitised here.
+
+use unicode_width::UnicodeWidthStr;
+use uuid::Uuid;
+
+use super::timeline::Entry;
+use super::tree::{Leg, Tree};
+use super::{Call, Total};
+use crate::api::model::{Field, Kind};
+use crate::api::{ApiError, VoiceLog};
+use crate::chain::Link;
+use crate::list::Stop;
+use crate::present::Tone;
+use crate::present::format::{Clock, duration_ms, money, offset_ms};
+use crate::text::{json_for_terminal, sanitize, truncate_chars};
+
+/// One leg of the tree, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegRow {
+    /// The box-drawing indentation (`│  ├─ `), empty for the root.
+    pub prefix: String,
+    /// `PSTN call #2`.
+    pub label: String,
+    /// The status word, or `—`.
+    pub status: String,
+    /// How the status reads.
+    pub tone: Tone,
+    /// `from → to`.
+    pub route: String,
+    /// The duration, or `—`.
+    pub duration: String,
+    /// The charge, or what is wrong with it.
+    pub charge: String,
+    /// The leg's ID.
+    pub id: Uuid,
+}
+
+/// A leg's label: its type and its ordinal in the tree (`SIP call #3`).
+pub fn label(log: &VoiceLog, ordinal: usize) -> String {
+    format!("{} #{ordinal}", sanitize(&log.kind.short_label()))
+}
+
+/// The rows of `legs` (depth first, as a [`Tree`] holds them), with `first` the ordinal of the
+/// first.
+pub fn leg_rows(legs: &[Leg], first: usize) -> Vec<LegRow> {
+    let mut open: Vec<bool> = Vec::new();
+    legs.iter()
+        .enumerate()
+        .map(|(i, leg)| {
+            let d = leg.depth;
+            open.truncate(d);
+            let mut prefix: String = open
+                .iter()
+                .skip(1)
+                .map(|o| if *o { "│  " } else { "   " })
+                .collect();
+            let later = has_later_sibling(legs, i);
+            if d > 0 {
+                prefix.push_str(if later { "├─ " } else { "└─ " });
+            }
+            // A level below a leg that is not at `open.len()` cannot happen in a depth-first
+            // list, but a hand-made one must not make this index out of range.
+            open.resize(d, false);
+            open.push(later);
+            row(leg, prefix, first + i)
+        })
+        .collect()
+}
+
+fn has_later_sibling(legs: &[Leg], i: usize) -> bool {
+    let d = legs[i].depth;
+    legs[i + 1..]
+        .iter()
+        .take_while(|l| l.depth >= d)
+        .any(|l| l.depth == d)
+}
+
+fn row(leg: &Leg, prefix: String, ordinal: usize) -> LegRow {
+    let log = &leg.log;
+    let (status, tone) = match (&log.kind, &log.status) {
+        (Kind::Discarded, _) => ("deleted".to_owned(), Tone::Odd),
+        (_, Field::Value(s)) => (sanitize(s).into_owned(), log.outcome().into()),
+        (_, Field::Invalid(v)) => (sanitize(&v.to_string()).into_owned(), Tone::Odd),
+        _ => ("—".to_owned(), Tone::Empty),
+    };
+    let end = |f: &Field<String>| match f {
+        Field::Value(s) => truncate_chars(&sanitize(s), 60).into_owned(),
+        Field::Invalid(v) => truncate_chars(&sanitize(&v.to_string()), 60).into_owned(),
+        Field::Missing | Field::Null => "—".to_owned(),
+    };
+    let charge = match &log.charge {
+        Field::Value(c) if c.is_finite() => money(*c),
+        Field::Missing => "no charge".to_owned(),
+        Field::Null => "charge null".to_owned(),
+        _ => "charge ?".to_owned(),
+    };
+    LegRow {
+        prefix,
+        label: label(log, ordinal),
+        status,
+        tone,
+        route: format!("{} → {}", end(&log.from), end(&log.to)),
+        duration: crate::query::duration_ms(log).map_or_else(|| "—".to_owned(), duration_ms),
+        charge,
+        id: leg.id,
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn pad_left(s: &str, width: usize) -> String {
+    let w = s.width();
+    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The tree as aligned lines: tree and label, status, duration, charge, the full ID, and
+/// `from → to`; the leg `mark` says `← this leg`.
+pub fn rows_text(rows: &[LegRow], mark: Option<Uuid>, indent: &str) -> Vec<(String, Tone)> {
+    let width = |f: fn(&LegRow) -> usize| rows.iter().map(f).max().unwrap_or(0);
+    let lw = width(|r| r.prefix.width() + r.label.width());
+    let sw = width(|r| r.status.width());
+    let dw = width(|r| r.duration.width());
+    let cw = width(|r| r.charge.width());
+    rows.iter()
+        .map(|r| {
+            let mut line = format!(
+                "{indent}{}  {}  {}  {}  {}  {}",
+                pad(&format!("{}{}", r.prefix, r.label), lw),
+                pad(&r.status, sw),
+                pad_left(&r.duration, dw),
+                pad_left(&r.charge, cw),
+                r.id,
+                r.route
+            );
+            if mark == Some(r.id) {
+                line.push_str("  ← this leg");
+            }
+            (line, r.tone)
+        })
+        .collect()
+}
+
+/// The total, its breakdown and the legs it could not count.
+pub fn total_lines(total: &Total, tree: &Tree, indent: &str) -> Vec<(String, Tone)> {
+    let legs = tree.legs.len();
+    let mut out = vec![(
+        format!(
+            "{indent}Total {}  ({legs} {})",
+            money(total.charge),
+            if legs == 1 { "leg" } else { "legs" }
+        ),
+        Tone::Normal,
+    )];
+    let dw = total
+        .lines
+        .iter()
+        .map(|(d, _)| sanitize(d).width())
+        .max()
+        .unwrap_or(0);
+    for (description, amount) in &total.lines {
+        out.push((
+            format!(
+                "{indent}  {}  {}",
+                pad(&sanitize(description), dw),
+                money(*amount)
+            ),
+            Tone::Normal,
+        ));
+    }
+    for (id, why) in &total.unpriced {
+        let name = tree
+            .index_of(*id)
+            .map(|i| label(&tree.legs[i].log, i + 1))
+            .unwrap_or_default();
+        out.push((
+            format!("{indent}  Not counted: {name} {id}: its charge is {why}"),
+            Tone::Warn,
+        ));
+    }
+    out
+}
+
+/// What cut the call short or needs a word: the walk up, the scan, the cap, the orphans.
+pub fn notes(call: &Call, clock: &Clock, indent: &str) -> Vec<(String, Tone)> {
+    let mut out = Vec::new();
+    let mut say = |s: String, tone: Tone| out.push((format!("{indent}{s}"), tone));
+    match call.chain.links.first() {
+        Some(Link::Missing {
+            id,
+            why: ApiError::NotFound { .. },
+        }) => say(
+            format!("The parent {id} of the top leg is not found: the call may start above it."),
+            Tone::Warn,
+        ),
+        Some(Link::Missing { id, why }) => say(
+            format!(
+                "The parent {id} of the top leg could not be fetched: {}",
+                sanitize(&why.to_string())
+            ),
+            Tone::Bad,
+        ),
+        Some(Link::Cycle { id }) => say(
+            format!(
+                "The parents loop back to {id}: the tree starts at the highest leg before the loop."
+            ),
+            Tone::Warn,
+        ),
+        Some(Link::Truncated { next, after }) => say(
+            format!("The walk up stopped after {after} parents; the next is {next}."),
+            Tone::Warn,
+        ),
+        Some(Link::InvalidParent(s)) => say(
+            format!(
+                "The top leg's parent_id \"{}\" is not a valid ID.",
+                sanitize(s)
+            ),
+            Tone::Odd,
+        ),
+        _ => {}
+    }
+    match &call.scan {
+        None => say(
+            "No leg says when it was created, so the window was not scanned: only the legs up from this one are shown.".to_owned(),
+            Tone::Warn,
+        ),
+        Some(scan) => {
+            let (since, until) = scan.window;
+            let p = &scan.progress;
+            let scanned = format!(
+                "{} logs in {} {} from {} to {}",
+                p.scanned,
+                p.pages,
+                if p.pages == 1 { "page" } else { "pages" },
+                clock.local(since),
+                clock.local(until)
+            );
+            match &scan.end {
+                Ok(Stop::ScanCap) => say(
+                    format!("The scan stopped at its cap ({scanned}): legs may be missing."),
+                    Tone::Warn,
+                ),
+                Ok(_) => {}
+                Err(e) => say(
+                    format!(
+                        "The scan stopped early after {scanned}: {}; legs may be missing.",
+                        sanitize(&e.to_string())
+                    ),
+                    Tone::Bad,
+                ),
+            }
+        }
+    }
+    if call.tree.capped() {
+        say(
+            format!(
+                "The tree stops at {} legs: {} more were left out.",
+                call.tree.legs.len(),
+                call.tree.left_out
+            ),
+            Tone::Warn,
+        );
+    }
+    out
+}
+
+/// The orphans: legs of the window whose parent was not found.
+pub fn orphan_lines(tree: &Tree, indent: &str) -> Vec<(String, Tone)> {
+    if tree.orphans.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![(
+        format!(
+            "{indent}Orphans ({}): legs in the window whose parent was not found",
+            tree.orphans.len()
+        ),
+        Tone::Warn,
+    )];
+    let rows = leg_rows(&tree.orphans, tree.legs.len() + 1);
+    out.extend(rows_text(&rows, None, &format!("{indent}  ")));
+    out
+}
+
+/// The merged timeline: each event with its offset, level, leg and details; `notable_only`
+/// keeps warnings and errors. Legs whose events failed are named first.
+pub fn timeline_lines(call: &Call, notable_only: bool, indent: &str) -> Vec<(String, Tone)> {
+    let Some(t) = &call.timeline else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, id, why) in &t.failed {
+        let name = call
+            .tree
+            .legs
+            .get(*i)
+            .map(|l| label(&l.log, i + 1))
+            .unwrap_or_default();
+        out.push((
+            format!(
+                "{indent}Events of {name} {id} could not be fetched: {}",
+                sanitize(&why.to_string())
+            ),
+            Tone::Bad,
+        ));
+    }
+    let start = t.entries.iter().find_map(|e| e.event.event_at.get());
+    let shown: Vec<&Entry> = t
+        .entries
+        .iter()
+        .filter(|e| !notable_only || e.is_notable())
+        .collect();
+    if shown.is_empty() && t.failed.is_empty() {
+        let what = if notable_only {
+            "No warnings or errors."
+        } else {
+            "No events recorded."
+        };
+        out.push((format!("{indent}{what}"), Tone::Empty));
+        return out;
+    }
+    let labels: Vec<String> = shown
+        .iter()
+        .map(|e| {
+            let name = call
+                .tree
+                .legs
+                .get(e.leg)
+                .map(|l| label(&l.log, e.leg + 1))
+                .unwrap_or_default();
+            let short: String = e.log_id.to_string().chars().take(8).collect();
+            format!("{name} {short}")
+        })
+        .collect();
+    let lw = labels.iter().map(|l| l.width()).max().unwrap_or(0);
+    for (e, leg) in shown.iter().zip(&labels) {
+        let ev = &e.event;
+        let offset = ev.event_at.get().zip(start).map_or_else(
+            || "—".to_owned(),
+            |(t, s)| offset_ms((t - s).num_milliseconds()),
+        );
+        let level = match &ev.level {
+            Field::Value(l) => sanitize(l.word()).into_owned(),
+            Field::Invalid(v) => one_line(v),
+            _ => "—".to_owned(),
+        };
+        let name = match &ev.name {
+            Field::Value(s) => sanitize(s).into_owned(),
+            Field::Invalid(v) => one_line(v),
+            _ => "—".to_owned(),
+        };
+        let details = match ev.details.value() {
+            None => String::new(),
+            Some(serde_json::Value::Object(o)) if o.is_empty() => String::new(),
+            Some(v) => truncate_chars(&one_line(v), 160).into_owned(),
+        };
+        let tone = match ev.level.value() {
+            Some(crate::api::Level::Error) => Tone::Bad,
+            Some(crate::api::Level::Warn) => Tone::Warn,
+            _ => Tone::Normal,
+        };
+        let line = format!(
+            "{indent}{}  {}  {}  {name}  {details}",
+            pad_left(&offset, 11),
+            pad(&level, 5),
+            pad(leg, lw)
+        );
+        out.push((line.trim_end().to_owned(), tone));
+    }
+    out
+}
+
+fn one_line(v: &serde_json::Value) -> String {
+    json_for_terminal(&v.to_string()).into_owned()
+}
+
+/// The whole call as `swlog call` prints it.
+pub fn text(call: &Call, clock: &Clock) -> Vec<(String, Tone)> {
+    let mut out = vec![(
+        format!("Call {} (asked about {})", call.tree.root, call.asked),
+        Tone::Normal,
+    )];
+    out.extend(rows_text(
+        &leg_rows(&call.tree.legs, 1),
+        Some(call.asked),
+        "  ",
+    ));
+    out.extend(orphan_lines(&call.tree, "  "));
+    out.extend(notes(call, clock, "  "));
+    out.push((String::new(), Tone::Normal));
+    out.extend(total_lines(&call.total(), &call.tree, "  "));
+    if call.timeline.is_some() {
+        out.push((String::new(), Tone::Normal));
+        out.push(("  Timeline (all legs)".to_owned(), Tone::Normal));
+        out.extend(timeline_lines(call, false, "    "));
+    }
+    out
+}
+
+/// The ticket bundle `s` copies: the tree with IDs, statuses, durations and charges, the total,
+/// and every warning and error with its leg. Plain text.
+pub fn bundle(call: &Call, clock: &Clock) -> String {
+    let mut lines = vec![(format!("Call {}", call.tree.root), Tone::Normal)];
+    lines.extend(rows_text(&leg_rows(&call.tree.legs, 1), None, "  "));
+    lines.extend(orphan_lines(&call.tree, "  "));
+    lines.extend(notes(call, clock, "  "));
+    lines.extend(total_lines(&call.total(), &call.tree, "  "));
+    if call.timeline.is_some() {
+        lines.push(("  Warnings and errors".to_owned(), Tone::Normal));
+        lines.extend(timeline_lines(call, true, "    "));
+    }
+    let mut s: String = lines
+        .into_iter()
+        .map(|(l, _)| l.trim_end().to_owned() + "\n")
+        .collect();
+    if !call.is_complete() {
+        s.push_str("  (incomplete: see the notes above)\n");
+    }
+    s
+}

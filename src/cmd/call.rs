@@ -1,0 +1,211 @@
+//! `swlog call ID`: the whole call a leg belongs to — every leg as a tree, the total with its
+//! breakdown, and the legs' merged timeline — as text or JSON.
+
+use std::io::{IsTerminal as _, Write};
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::{Error, Exit};
+use crate::api::list::PageSizeMemory;
+use crate::api::{Client, extract_id};
+use crate::call::{self, Call, CallError, Leg};
+use crate::chain::Link;
+use crate::cli::{Format, Global};
+use crate::present::Tone;
+use crate::present::format::Clock;
+use crate::session::Session;
+use crate::text::{json_for_terminal, sanitize};
+
+/// Exit codes of `swlog call`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  the whole call was found
+  1  the tree or its timeline is partial: a page of the scan, a parent or a leg's events
+     failed (each failure on stderr; what was found is printed)
+  2  usage or configuration error
+  3  the given ID was not found
+  4  authentication or authorisation refused
+  5  the scan of the call's window failed (network, server or paging fault), or the leg
+     could not be fetched";
+
+/// `swlog call`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct CallArgs {
+    /// Any leg's log ID (a pasted ticket line or Dashboard URL works too).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Do not fetch the legs' events (no timeline).
+    #[arg(long)]
+    pub no_events: bool,
+}
+
+/// Runs `swlog call` on the process's stdout and stderr.
+pub async fn command(
+    global: &Global,
+    args: &CallArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Error> {
+    let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
+    let session = Session::open(global).await?;
+    for w in &session.settings.warnings {
+        writeln!(err, "swlog: warning: {}", sanitize(w))?;
+    }
+    if global.demo {
+        writeln!(
+            err,
+            "swlog: demo data from the built-in demo server at {}",
+            session.client.endpoint().base()
+        )?;
+    }
+    let color = std::io::stdout().is_terminal()
+        && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
+    let clock = Clock::system();
+    Ok(run(&session.client, id, args, &clock, color, out, err).await?)
+}
+
+/// `swlog call` for `id` on any writers.
+pub async fn run(
+    client: &Client,
+    id: uuid::Uuid,
+    args: &CallArgs,
+    clock: &Clock,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let call = match call::load(client, id, PageSizeMemory::default(), !args.no_events).await {
+        Ok(call) => call,
+        Err(CallError::Leg(e)) => {
+            writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;
+            return Ok(Exit::of_lookups(0, &[e.class()]));
+        }
+    };
+    match args.format {
+        Format::Text => {
+            for (line, tone) in call::lines::text(&call, clock) {
+                writeln!(out, "{}", paint(&line, tone, color))?;
+            }
+        }
+        Format::Json => {
+            let pretty =
+                serde_json::to_string_pretty(&to_json(&call)).map_err(std::io::Error::other)?;
+            writeln!(out, "{}", json_for_terminal(&pretty))?;
+        }
+    }
+    out.flush()?;
+    report(&call, err)
+}
+
+/// Names each failure on stderr and gives the exit code: 5 when the scan failed before any
+/// page (its own code for refused credentials or requests), 1 when something else is missing.
+fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let mut partial = false;
+    if let Some(Link::Missing { id, why }) = call.chain.links.first() {
+        writeln!(err, "swlog: parent {id}: {}", sanitize(&why.to_string()))?;
+        partial = true;
+    }
+    if call.scan.is_none() {
+        writeln!(
+            err,
+            "swlog: no leg of the chain says when it was created: the call's window was not scanned (only the legs up from this one are shown)"
+        )?;
+    }
+    if let Some(scan) = &call.scan
+        && let Err(e) = &scan.end
+    {
+        writeln!(
+            err,
+            "swlog: the scan of the call's window stopped after {} logs: {}",
+            scan.progress.scanned,
+            sanitize(&e.to_string())
+        )?;
+        if scan.progress.pages == 0 {
+            return Ok(crate::list::cmd::exit_code(e));
+        }
+        partial = true;
+    }
+    if let Some(t) = &call.timeline {
+        for (_, id, why) in &t.failed {
+            writeln!(err, "swlog: {id}: events: {}", sanitize(&why.to_string()))?;
+            partial = true;
+        }
+    }
+    if call.tree.capped() {
+        writeln!(
+            err,
+            "swlog: the tree stops at {} legs ({} left out)",
+            call.tree.legs.len(),
+            call.tree.left_out
+        )?;
+    }
+    Ok(if partial { Exit::Partial } else { Exit::Ok })
+}
+
+/// A sum of dollars without the float noise of adding (`0.058000000000000003`).
+fn dollars(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+fn leg_json(leg: &Leg) -> Value {
+    json!({
+        "id": leg.id.to_string(),
+        "parent_id": leg.parent.map(|p| p.to_string()),
+        "depth": leg.depth,
+        "log": Value::Object(leg.log.raw.clone()),
+    })
+}
+
+/// The JSON form: the legs with their bodies as received, the total and breakdown, the merged
+/// events, and whether the tree is complete.
+pub fn to_json(call: &Call) -> Value {
+    let total = call.total();
+    let events: Vec<Value> = call
+        .timeline
+        .iter()
+        .flat_map(|t| &t.entries)
+        .map(|e| {
+            let raw = |k: &str| e.event.raw.get(k).cloned().unwrap_or(Value::Null);
+            json!({
+                "log_id": e.log_id.to_string(),
+                "event_at": raw("event_at"),
+                "level": raw("level"),
+                "name": raw("name"),
+                "details": raw("details"),
+            })
+        })
+        .collect();
+    json!({
+        "root": call.tree.root.to_string(),
+        "legs": call.tree.legs.iter().map(leg_json).collect::<Vec<_>>(),
+        "orphans": call.tree.orphans.iter().map(leg_json).collect::<Vec<_>>(),
+        "total_charge": dollars(total.charge),
+        "charges": total
+            .lines
+            .iter()
+            .map(|(d, c)| json!({"description": d, "charge": dollars(*c)}))
+            .collect::<Vec<_>>(),
+        "events": events,
+        "complete": call.is_complete(),
+    })
+}
+
+fn paint(s: &str, tone: Tone, color: bool) -> String {
+    use crossterm::style::Stylize;
+    if !color {
+        return s.to_owned();
+    }
+    match tone {
+        Tone::Good => s.green().to_string(),
+        Tone::Bad => s.red().to_string(),
+        Tone::Live | Tone::Warn => s.yellow().to_string(),
+        Tone::Empty | Tone::Odd => s.dark_grey().to_string(),
+        Tone::Link => s.cyan().to_string(),
+        Tone::Normal => s.to_owned(),
+    }
+}

@@ -1,0 +1,43 @@
+//! The Call view: the visible part of the lines the state built ([`crate::view::tree`]), with
+//! the selected leg's two lines highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Padding, Paragraph};
+
+use super::theme::Theme;
+use crate::app::{App, Focus};
+
+/// Draws the Call view in the detail pane's place.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Detail;
+    let (lines, selected) = app.call_view_lines();
+    let nav = match app.nav.depth() {
+        (0, 0) => String::new(),
+        (b, f) => format!(" ◀ {b} · {f} ▶ "),
+    };
+    let block = Block::bordered()
+        .border_set(theme.borders())
+        .padding(Padding::horizontal(1))
+        .title(Line::from(" Whole call ").style(theme.title()))
+        .title(Line::from(nav).style(theme.dim()).right_aligned())
+        .border_style(theme.border(focused));
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    let top = app.tree.scroll.min(lines.len().saturating_sub(1));
+    let shown: Vec<Line<'static>> = lines
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(usize::from(inner.height))
+        .map(|(n, l)| {
+            let mut line = theme.line(l);
+            if selected.is_some_and(|first| n == first || n == first + 1) {
+                super::detail::highlight(&mut line, width, theme.selected(focused));
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}

@@ -1,0 +1,143 @@
+//! The Call view's lines: the tree (two lines a leg, so that the full ID fits 80 columns), the
+//! orphans and notes, the total and its breakdown, and the merged timeline when it is open. The
+//! state builds them; drawing styles the roles and highlights the selected leg.
+
+use uuid::Uuid;
+
+use super::{Line, Role};
+use crate::call::Call;
+use crate::call::lines::{self as words, LegRow};
+use crate::present::Tone;
+use crate::present::format::Clock;
+
+/// The lines before the first leg (the title and a blank).
+const HEAD: usize = 2;
+
+/// The first line of leg `i` of the tree.
+pub fn leg_line(_call: &Call, i: usize) -> usize {
+    HEAD + 2 * i
+}
+
+/// The Call view of `call`; `came_from` is marked, `timeline` opens the merged timeline.
+pub fn build(call: &Call, came_from: Option<Uuid>, timeline: bool, clock: &Clock) -> Vec<Line> {
+    let legs = call.tree.legs.len();
+    let mut out = vec![
+        Line::of([
+            (format!("Call {}", call.tree.root), Role::Title),
+            (
+                format!("  {legs} {}", if legs == 1 { "leg" } else { "legs" }),
+                Role::Dim,
+            ),
+        ]),
+        Line::blank(),
+    ];
+    let rows = words::leg_rows(&call.tree.legs, 1);
+    for (i, row) in rows.iter().enumerate() {
+        let has_children = call
+            .tree
+            .legs
+            .get(i + 1)
+            .is_some_and(|next| next.depth > call.tree.legs[i].depth);
+        out.extend(leg_lines(row, has_children, came_from == Some(row.id)));
+    }
+    let tone_lines = |lines: Vec<(String, Tone)>, out: &mut Vec<Line>| {
+        out.extend(
+            lines
+                .into_iter()
+                .map(|(l, t)| Line::styled(l, Role::Tone(t))),
+        );
+    };
+    tone_lines(words::orphan_lines(&call.tree, ""), &mut out);
+    let notes = words::notes(call, clock, "");
+    if !notes.is_empty() {
+        out.push(Line::blank());
+        tone_lines(notes, &mut out);
+    }
+    out.push(Line::blank());
+    let mut total = words::total_lines(&call.total(), &call.tree, "");
+    if let Some((first, _)) = total.first_mut() {
+        out.push(Line::styled(std::mem::take(first), Role::Heading));
+    }
+    tone_lines(total.into_iter().skip(1).collect(), &mut out);
+    out.push(Line::blank());
+    let (events, notable) = call.timeline.as_ref().map_or((0, 0), |t| {
+        (
+            t.entries.len(),
+            t.entries.iter().filter(|e| e.is_notable()).count(),
+        )
+    });
+    if timeline {
+        out.push(Line::styled("Timeline (all legs) · e: hide", Role::Heading));
+        tone_lines(words::timeline_lines(call, false, ""), &mut out);
+    } else {
+        out.push(Line::styled(
+            format!("e: merged timeline · {events} events · {notable} warn/error"),
+            Role::Dim,
+        ));
+    }
+    out
+}
+
+/// A leg in two lines: the tree, type, status, duration and charge; then its full ID and
+/// `from → to` under it.
+fn leg_lines(row: &LegRow, has_children: bool, came_from: bool) -> [Line; 2] {
+    let mut first = vec![
+        (row.prefix.clone(), Role::Dim),
+        (row.label.clone(), Role::Label),
+        ("  ".to_owned(), Role::Plain),
+        (row.status.clone(), Role::Tone(row.tone)),
+        (format!("  {}  {}", row.duration, row.charge), Role::Plain),
+    ];
+    if came_from {
+        first.push(("  ← you came from here".to_owned(), Role::Warn));
+    }
+    let mut under = match row.prefix.as_str() {
+        "" => String::new(),
+        p => {
+            let keep = p.chars().count().saturating_sub(3);
+            let above: String = p.chars().take(keep).collect();
+            let own = if p.ends_with("├─ ") {
+                "│  "
+            } else {
+                "   "
+            };
+            format!("{above}{own}")
+        }
+    };
+    under.push_str(if has_children { "│ " } else { "  " });
+    [
+        Line::of(first),
+        Line::of([
+            (under, Role::Dim),
+            (row.id.to_string(), Role::Plain),
+            ("  ".to_owned(), Role::Plain),
+            (row.route.clone(), Role::Dim),
+        ]),
+    ]
+}
+
+/// What the view says while the call loads or after it failed.
+pub fn waiting(asked: Uuid, spinner: Option<&str>, failed: Option<&str>) -> Vec<Line> {
+    let mut out = vec![
+        Line::styled(format!("Call of {asked}"), Role::Title),
+        Line::blank(),
+    ];
+    match (spinner, failed) {
+        (_, Some(why)) => {
+            out.push(Line::styled(
+                format!("Could not load the call: {why}"),
+                Role::Error,
+            ));
+            out.push(Line::styled(
+                "[ goes back; t tries again from the leg",
+                Role::Dim,
+            ));
+        }
+        (Some(s), None) => out.push(Line::styled(
+            format!("{s} Finding every leg: the parents, then one scan of the call's window…"),
+            Role::Dim,
+        )),
+        (None, None) => {}
+    }
+    out
+}

@@ -1,0 +1,108 @@
+//! The inspector's Call view end to end: the real loop on a `TestBackend` against the demo
+//! server. `t` on a leg opens its whole call (the leg marked), Enter opens a leg as a normal
+//! lookup (its breadcrumb then shows the call's shape), `[` returns to the tree with the
+//! selection kept, `e` opens the merged timeline, and `s` copies the ticket bundle.
+
+mod common;
+
+use common::harness::Harness;
+use crossterm::event::KeyCode;
+use swlog::app::View;
+use swlog::demo::ids;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_bundle() {
+    let h = Harness::start(120, 40).await;
+    h.look_up(ids::CHAIN_GRANDCHILD).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    let screen = h
+        .wait_for("the whole call", |s| {
+            s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11") && s.contains("Total $0.058")
+        })
+        .await;
+    insta::assert_snapshot!("call_view_120x40", screen);
+    for id in [
+        ids::CHAIN_ROOT,
+        ids::CHAIN_CHILD,
+        ids::CALL_FAILED_SIP,
+        ids::CHAIN_GRANDCHILD,
+        ids::CALL_SIBLING,
+    ] {
+        assert!(screen.contains(id), "{id} is in the tree\n{screen}");
+    }
+    let marked = screen
+        .lines()
+        .find(|l| l.contains("← you came from here"))
+        .unwrap_or_default();
+    assert!(
+        marked.contains("SIP call #4"),
+        "the leg t was pressed on\n{screen}"
+    );
+    // Up to the failed SIP leg, and open it.
+    h.press(KeyCode::Char('k'));
+    h.press(KeyCode::Enter);
+    let screen = h.shown(ids::CALL_FAILED_SIP).await;
+    let crumb = "Call        LaML call #1 → PSTN call #2 → this leg · +2 legs · t: the whole call";
+    assert!(
+        screen.contains(crumb),
+        "the breadcrumb shows the call\n{screen}"
+    );
+    // Back to the tree, the selection where it was.
+    h.press(KeyCode::Char('['));
+    h.wait_for("the tree again", |s| {
+        s.contains("Whole call") && s.contains("Total $0.058")
+    })
+    .await;
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the merged timeline", |s| {
+        s.contains("Timeline (all legs)") && s.contains("PSTN call #2 7a1c3e5f")
+    })
+    .await;
+    h.press(KeyCode::Char('s'));
+    h.wait_for("the bundle copied", |s| s.contains("ticket bundle"))
+        .await;
+    let (app, clipboard) = h.quit_with_clipboard().await;
+    assert_eq!(app.view, View::Call(ids::CHAIN_ROOT.parse().unwrap()));
+    assert_eq!(app.tree.selected, 2, "the failed SIP leg is still selected");
+    let copies = clipboard.copies();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    insta::assert_snapshot!("call_ticket_bundle", copies[0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t_without_a_leg_on_screen_says_what_to_do() {
+    let h = Harness::start(80, 24).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the hint", |s| s.contains("Open a leg first"))
+        .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_with_a_leg_in_progress_refreshes_until_it_ends() {
+    let h = Harness::start_live(
+        120,
+        40,
+        std::time::Duration::from_millis(700),
+        std::time::Duration::from_millis(200),
+    )
+    .await;
+    h.look_up(ids::LIVE).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the live call's tree", |s| {
+        s.contains("Whole call") && s.contains("in-progress")
+    })
+    .await;
+    h.wait_for("the tree refreshed to the end of the call", |s| {
+        s.contains("LaML call #1  completed")
+    })
+    .await;
+    let app = h.quit().await;
+    assert_eq!(
+        app.tree.live.next, None,
+        "a finished call is not refreshed again"
+    );
+}
