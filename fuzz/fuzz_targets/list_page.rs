@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         let mut out = Vec::new();
         let mut csv = CsvOut::new(&mut out, &COLUMNS).expect("a Vec never fails");
         for r in rows {
-            csv.row(r.cells.iter().map(String::as_str)).expect("a Vec never fails");
+            csv.row(r.cells().iter().map(String::as_str)).expect("a Vec never fails");
         }
         csv.finish().expect("a Vec never fails");
         no_controls("csv", &String::from_utf8_lossy(&out).replace("\r\n", "\n"));
