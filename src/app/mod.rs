@@ -49,6 +49,9 @@ pub use spaces::{Origin, Picker};
 pub use tree::TreeState;
 pub use views::{DetailRef, EventsRef, Views, inner_width};
 
+/// The most characters the ID input holds: a log ID or a search, not a document.
+pub const MAX_INPUT: usize = 4096;
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -512,9 +515,28 @@ impl App {
             self.input = Input::new(one.to_string());
             return;
         }
-        // No single ID: insert the text as typed, on one line, without control characters.
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.input.handle(tui_input::InputRequest::InsertChar(c));
+        // No single ID: insert the text as typed, on one line, without control characters, in
+        // one edit (one character at a time cost time growing with the square of the length).
+        let value = self.input.value();
+        let at = value
+            .char_indices()
+            .nth(self.input.cursor())
+            .map_or(value.len(), |(i, _)| i);
+        let (before, after) = value.split_at(at);
+        let kept = before.chars().count() + after.chars().count();
+        let room = MAX_INPUT.saturating_sub(kept);
+        let clean: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+        let pasted: String = clean.iter().take(room).collect();
+        let cursor = before.chars().count() + pasted.chars().count();
+        let new = format!("{before}{pasted}{after}");
+        self.input = Input::new(new).with_cursor(cursor);
+        if clean.len() > room {
+            self.notify(Notice::warn(
+                Scope::Action,
+                format!(
+                    "The paste was cut to the input's {MAX_INPUT} characters: it holds one log ID or a search"
+                ),
+            ));
         }
     }
 

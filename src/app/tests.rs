@@ -220,6 +220,29 @@ fn a_pasted_ticket_line_puts_just_the_id_in() {
 }
 
 #[test]
+fn a_paste_goes_in_at_the_cursor_and_a_huge_one_is_cut_with_a_notice() {
+    let mut app = app();
+    app.input = Input::new("since:2h ()".to_owned()).with_cursor(10);
+    app.update(Message::Term(Event::Paste("415 555 0123".to_owned())));
+    assert_eq!(app.input.value(), "since:2h (415 555 0123)");
+    assert_eq!(
+        app.input.cursor(),
+        22,
+        "the cursor ends after the pasted text"
+    );
+    // A 232 KB paste (a log file dropped into the terminal) once took minutes, a character at a
+    // time; it is now one edit, cut to what the input holds.
+    app.input = Input::default();
+    app.update(Message::Term(Event::Paste("é".repeat(232_000))));
+    assert_eq!(app.input.value().chars().count(), crate::app::MAX_INPUT);
+    let said: Vec<String> = app.notices.iter().map(|n| n.text.clone()).collect();
+    assert!(
+        said.iter().any(|t| t.contains("The paste was cut")),
+        "{said:?}"
+    );
+}
+
+#[test]
 fn an_error_is_shown_in_words_and_recorded() {
     let mut app = app();
     type_text(&mut app, CHILD);

@@ -66,6 +66,20 @@ pub struct Query {
     pub parent: Option<Uuid>,
     /// Whether deleted logs are asked for and kept.
     pub include_deleted: bool,
+    /// The window as typed, for [`Query::describe`]: `since 2h` reads better than the instant
+    /// it was when parsed.
+    pub typed: TypedWindow,
+}
+
+/// The window's ends as the user wrote them, where that reads better than an instant.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TypedWindow {
+    /// A relative start (`2h`).
+    pub since: Option<String>,
+    /// A relative end (`30m`).
+    pub until: Option<String>,
+    /// The day both ends came from (`2026-11-24`), until `since:` or `until:` moves one.
+    pub on: Option<String>,
 }
 
 /// A word the query language does not understand. Nothing is sent.
@@ -225,19 +239,27 @@ impl Query {
     fn keyed(&mut self, key: &str, value: &str, clock: &Clock) -> Result<(), QueryError> {
         let shown = format!("{key}:{value}");
         match key {
-            "since" => {
-                self.since =
-                    Some(time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?);
-            }
-            "until" => {
-                self.until =
-                    Some(time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?);
+            "since" | "until" => {
+                let t = time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?;
+                let typed = time::is_relative(value).then(|| value.to_owned());
+                if key == "since" {
+                    self.since = Some(t);
+                    self.typed.since = typed;
+                } else {
+                    self.until = Some(t);
+                    self.typed.until = typed;
+                }
+                self.typed.on = None;
             }
             "on" => {
                 let (start, end) = time::day(value, clock)
                     .ok_or_else(|| error(&shown, "a date like 2026-11-24"))?;
                 self.since = Some(start);
                 self.until = Some(end);
+                self.typed = TypedWindow {
+                    on: Some(value.to_owned()),
+                    ..TypedWindow::default()
+                };
             }
             "status" => {
                 let list = list(value);
@@ -333,11 +355,15 @@ impl Query {
         if self.include_deleted {
             parts.push("with deleted".to_owned());
         }
-        if let Some(s) = self.since {
-            parts.push(format!("since {}", clock.local(s)));
-        }
-        if let Some(u) = self.until {
-            parts.push(format!("until {}", clock.local(u)));
+        if let Some(day) = &self.typed.on {
+            parts.push(format!("on {}", sanitize(day)));
+        } else {
+            let end = |word: &str, typed: &Option<String>, t: Option<DateTime<Utc>>| match typed {
+                Some(v) => Some(format!("{word} {}", sanitize(v))),
+                None => t.map(|t| format!("{word} {}", clock.local(t))),
+            };
+            parts.extend(end("since", &self.typed.since, self.since));
+            parts.extend(end("until", &self.typed.until, self.until));
         }
         if parts.is_empty() {
             "every log".to_owned()

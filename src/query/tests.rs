@@ -194,8 +194,19 @@ fn hostile_words_are_sanitised_in_errors() {
 #[test]
 fn describe_says_what_will_be_searched() {
     let s = q("(415) 555-0123 since:2h").describe(&clock());
-    assert!(s.starts_with("number 4155550123 · since "), "{s}");
+    assert_eq!(s, "number 4155550123 · since 2h");
     assert_eq!(q("").describe(&clock()), "every log");
+    assert_eq!(q("on:2026-11-24").describe(&clock()), "on 2026-11-24");
+    assert_eq!(
+        q("since:1d until:2h since:3h").describe(&clock()),
+        "since 3h · until 2h",
+        "a later since replaces the earlier one's words"
+    );
+    let moved = q("on:2026-11-24 since:1w").describe(&clock());
+    assert!(
+        moved.starts_with("since 1w · until 2026-11-25 00:00"),
+        "since after on moves the start; on's end stays, said as a time: {moved}"
+    );
 }
 
 #[test]

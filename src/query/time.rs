@@ -45,6 +45,11 @@ fn first_instant<Tz: TimeZone>(zone: &Tz, local: NaiveDateTime) -> Option<DateTi
 }
 
 /// `90m`, `2h`, `3d`, `1w` as a span of time.
+/// Whether `value` is a time counted back from now (`2h`), not a date or an instant.
+pub(super) fn is_relative(value: &str) -> bool {
+    relative(value).is_some()
+}
+
 fn relative(value: &str) -> Option<Duration> {
     let unit = value.chars().last()?;
     let n: i64 = value.get(..value.len() - unit.len_utf8())?.parse().ok()?;
