@@ -313,9 +313,9 @@ async fn the_hint_says_what_enter_will_do() {
         KeyCode::Char('u'),
         KeyModifiers::CONTROL,
     )));
-    h.type_text("4155550123 status:failed");
-    h.wait_for("a search", |s| {
-        s.contains("search: number 4155550123 · status failed")
+    h.type_text("4155550123 status:failed since:2h");
+    h.wait_for("a search, its window as typed", |s| {
+        s.contains("search: number 4155550123 · status failed · since 2h")
     })
     .await;
     h.send(Event::Key(KeyEvent::new(
