@@ -266,6 +266,9 @@ impl DemoServer {
             &bodies,
             options.list_logs,
         ));
+        // Staging lists its own few records, none of the generated ones.
+        let staging_bodies: Vec<&str> = staging::RECORDS.iter().map(|(_, b)| *b).collect();
+        let staging_logs = Arc::new(list::Logs::new(chrono::Utc::now(), &staging_bodies, 0));
         let shared = Arc::new(Shared {
             records,
             staging: (
@@ -283,8 +286,10 @@ impl DemoServer {
             .route("/api/voice/logs/{id}/events", get(voice_log_events))
             .with_state(Arc::clone(&shared))
             .merge(list::router(
-                logs,
-                shared.authorization.clone(),
+                vec![
+                    (shared.authorization.clone(), logs),
+                    (shared.staging.1.clone(), staging_logs),
+                ],
                 format!("http://{addr}"),
             ));
         let stop = CancellationToken::new();

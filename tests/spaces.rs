@@ -394,6 +394,54 @@ async fn the_demo_staging_profile_has_its_own_records() {
     assert!(Settings::demo_profile(&server.endpoint(), "prod").is_none());
 }
 
+/// A search made as staging lists staging's logs, and the demo's list never shows them.
+#[tokio::test]
+async fn each_demo_profile_lists_its_own_logs() {
+    use swlog::list::{Limits, Scanner, scan};
+    let server = swlog::demo::DemoServer::start(swlog::demo::DemoOptions::default())
+        .await
+        .expect("demo");
+    let ids = |s: &scan::Scan| -> Vec<String> {
+        s.rows.iter().map(|r| r.cell("id").into_owned()).collect()
+    };
+    let own = "5a6e0001-57a9-4e00-8a00-5a9e00000001";
+    let staging = Settings::demo_profile(&server.endpoint(), "staging").expect("staging");
+    let client = Session::client_for(&staging).expect("client");
+    let every = |limit| Limits {
+        limit,
+        max_scan: 100_000,
+    };
+    let query = swlog::query::Query::default();
+    let listed = scan::run(
+        &client,
+        Scanner::new(query.clone(), every(1000)),
+        Default::default(),
+        |_| {},
+    )
+    .await;
+    assert!(listed.end.is_ok(), "{:?}", listed.end);
+    assert!(ids(&listed).contains(&own.to_owned()), "{:?}", ids(&listed));
+    assert!(
+        ids(&listed).len() < 10,
+        "staging has a few logs of its own, not the demo's hundreds"
+    );
+    let demo = Settings::demo(&server);
+    let client = Session::client_for(&demo).expect("client");
+    let listed = scan::run(
+        &client,
+        Scanner::new(query, every(100_000)),
+        Default::default(),
+        |_| {},
+    )
+    .await;
+    assert!(listed.end.is_ok(), "{:?}", listed.end);
+    assert!(ids(&listed).len() > 500);
+    assert!(
+        !ids(&listed).contains(&own.to_owned()),
+        "staging's logs are not the demo's"
+    );
+}
+
 #[tokio::test]
 async fn a_legs_chain_and_events_are_fetched_with_the_profile_it_was_opened_with() {
     let leg = id(0xb7);

@@ -166,18 +166,18 @@ fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
 
 #[derive(Clone)]
 struct ListState {
-    logs: Arc<Logs>,
-    authorization: String,
+    /// Each space's `Authorization` header and its logs: a project lists only its own.
+    spaces: Arc<Vec<(String, Arc<Logs>)>>,
     base: String,
 }
 
-/// The list route, with its own state.
-pub fn router(logs: Arc<Logs>, authorization: String, base: String) -> Router {
+/// The list route, with its own state: `spaces` pairs each accepted `Authorization` header
+/// with the logs it lists.
+pub fn router(spaces: Vec<(String, Arc<Logs>)>, base: String) -> Router {
     Router::new()
         .route("/api/voice/logs", get(list))
         .with_state(ListState {
-            logs,
-            authorization,
+            spaces: Arc::new(spaces),
             base,
         })
 }
@@ -215,13 +215,17 @@ async fn list(
         reqwest::Url::parse(&format!("http://demo/?{}", raw.unwrap_or_default()))
             .map(|u| u.query_pairs().into_owned().collect())
             .unwrap_or_default();
-    let authorized = headers
+    let given = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        == Some(state.authorization.as_str());
-    if !authorized {
+        .and_then(|v| v.to_str().ok());
+    let Some(logs) = state
+        .spaces
+        .iter()
+        .find(|(authorization, _)| Some(authorization.as_str()) == given)
+        .map(|(_, logs)| Arc::clone(logs))
+    else {
         return json(StatusCode::UNAUTHORIZED, r#"{"error":"Unauthorized"}"#);
-    }
+    };
     let page_size = match params.get("page_size").map(|s| s.parse::<usize>()) {
         None => 50,
         Some(Ok(n @ 1..=1000)) => n,
@@ -264,8 +268,7 @@ async fn list(
             None => return invalid("page_token"),
         },
     };
-    let matching: Vec<&str> = state
-        .logs
+    let matching: Vec<&str> = logs
         .rows
         .iter()
         .filter(|(t, d, _)| (deleted || !d) && keep(t))
