@@ -33,7 +33,7 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
     }
     let marked = screen
         .lines()
-        .find(|l| l.contains("← you came from here"))
+        .find(|l| l.contains("◀ you came from here"))
         .unwrap_or_default();
     assert!(
         marked.contains("SIP call #4"),
@@ -97,7 +97,8 @@ async fn a_call_with_a_leg_in_progress_refreshes_until_it_ends() {
     })
     .await;
     h.wait_for("the tree refreshed to the end of the call", |s| {
-        s.contains("LaML call #1  completed")
+        s.lines()
+            .any(|l| l.contains("LaML call #1") && l.contains("  completed  "))
     })
     .await;
     let app = h.quit().await;

@@ -84,13 +84,16 @@ fn leg_lines(row: &LegRow, has_children: bool, came_from: bool) -> [Line; 2] {
     let mut first = vec![
         (row.prefix.clone(), Role::Dim),
         (row.label.clone(), Role::Label),
+    ];
+    // Next to the label, not at the end: a narrow pane cuts the end of the line off.
+    if came_from {
+        first.push((" ◀ you came from here".to_owned(), Role::Warn));
+    }
+    first.extend([
         ("  ".to_owned(), Role::Plain),
         (row.status.clone(), Role::Tone(row.tone)),
         (format!("  {}  {}", row.duration, row.charge), Role::Plain),
-    ];
-    if came_from {
-        first.push(("  ← you came from here".to_owned(), Role::Warn));
-    }
+    ]);
     let mut under = match row.prefix.as_str() {
         "" => String::new(),
         p => {
