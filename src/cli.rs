@@ -8,7 +8,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::cmd::Exit;
 use crate::config::{Overrides, defaults};
 
-const ENVIRONMENT: &str = "\
+/// The environment variables, as `--help` and `swlog man` list them.
+pub(crate) const ENVIRONMENT: &str = "\
 Environment:
   SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL)     the space: acme, acme.signalwire.com or https://acme.signalwire.com
   SIGNALWIRE_PROJECT_ID                          the project ID
@@ -205,6 +206,32 @@ pub enum Command {
     History(HistoryArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
     List(Box<crate::list::cmd::ListArgs>),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `swlog man | man -l -`.
+    Man,
+}
+
+/// `swlog completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `--fields` and `--no-header`: the columns of CSV, NDJSON and text, shared by get, history
+/// and list.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ColumnArgs {
+    /// Print only these fields, in this order (comma-separated; an unknown name lists the valid
+    /// ones). CSV, NDJSON, JSON and text all take it.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// CSV and text columns without their header line.
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 /// `swlog history`.
@@ -217,6 +244,10 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
 /// `swlog history` actions.
@@ -255,16 +286,43 @@ pub struct GetArgs {
     /// Do not record these lookups in the history.
     #[arg(long)]
     pub no_history: bool,
+
+    /// Fetch each record that is not final again at the live-refresh interval, print each
+    /// change, and exit when all are final (text, ndjson or csv).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
-/// Output formats of `swlog get`.
+/// Output formats of `swlog get` and `swlog history`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Aligned fields and the charge breakdown, as the inspector shows them.
+    /// Aligned fields and the charge breakdown, as the inspector shows them (with --fields:
+    /// aligned columns).
     Text,
     /// Each body as received, pretty-printed; several IDs make one JSON array. With --events or
     /// --chain each is `{"log": body, "events": [...], "chain": [...]}`.
     Json,
+    /// One JSON object a line, as received (with --fields: those fields).
+    Ndjson,
+    /// RFC 4180 CSV with a header; formulas guarded.
+    Csv,
+}
+
+impl Format {
+    /// The shape rows of fields (`--fields`, CSV) take in this format.
+    pub fn shape(self) -> crate::export::rows::Shape {
+        use crate::export::rows::Shape;
+        match self {
+            Format::Text => Shape::Text,
+            Format::Json => Shape::Json,
+            Format::Ndjson => Shape::Ndjson,
+            Format::Csv => Shape::Csv,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,21 +7,23 @@ use crossterm::style::Stylize;
 use futures::StreamExt;
 use uuid::Uuid;
 
-use serde_json::Value;
-
 use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
 use crate::chain::{self, Chain, Link};
 use crate::cli::{Format, GetArgs, Global};
+use crate::export::fields::{LOG_FIELDS, pick};
 use crate::present::charges::{TEXT_LINES, TableRow};
 use crate::present::format::Clock;
 use crate::present::{Charges, Presented, Tone, present};
 use crate::session::Session;
-use crate::text::{json_for_terminal, sanitize};
+use crate::text::sanitize;
 
 mod json;
-use json::json_with_extras;
+mod print;
+mod watch;
+pub use print::Columns;
+use print::Printer;
 
 /// How `swlog get` prints.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +58,7 @@ pub async fn command(
         Ok(ids) => ids,
         Err(errors) => return Err(Error::Usage(errors.join("\n"))),
     };
+    let columns = columns_for(args)?;
     let session = Session::open(global).await?;
     for w in &session.settings.warnings {
         writeln!(err, "swlog: warning: {}", sanitize(w))?;
@@ -67,6 +70,9 @@ pub async fn command(
             writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
         }
         history = Some(opened);
+    }
+    if let Some(h) = history.as_mut() {
+        h.batch_saves(SAVE_EVERY);
     }
     let recorder = history.as_mut().map(|h| Recorder {
         history: h,
@@ -83,16 +89,71 @@ pub async fn command(
         chain: args.chain,
     };
     let concurrency = usize::from(args.concurrency);
-    Ok(run(
-        &session.client,
-        &ids,
-        concurrency,
-        output,
-        out,
-        err,
-        recorder,
-    )
-    .await?)
+    let ran = if args.watch {
+        let bounds = watch::Bounds {
+            interval: session.settings.live_refresh,
+            max_age: session.settings.live_max_age,
+        };
+        watch::run(
+            &session.client,
+            &ids,
+            bounds,
+            output,
+            &columns,
+            out,
+            err,
+            recorder,
+        )
+        .await
+    } else {
+        run(
+            &session.client,
+            &ids,
+            concurrency,
+            output,
+            &columns,
+            out,
+            err,
+            recorder,
+        )
+        .await
+    };
+    // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
+    if let Some(h) = history.as_mut() {
+        for w in h.flush() {
+            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
+        }
+    }
+    Ok(ran?)
+}
+
+/// How often a batch of lookups saves the history at most: a crash loses at most this long
+/// of lookups, and 200 lookups cost a few saves instead of 200.
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The columns `--format`, `--fields` and `--no-header` ask for, checked before anything is
+/// sent: an unknown field or a combination that cannot be printed is a usage error.
+fn columns_for(args: &GetArgs) -> Result<Columns, Error> {
+    let asked = &args.columns.fields;
+    let fields = pick(asked, &LOG_FIELDS).map_err(|e| Error::Usage(e.to_string()))?;
+    let extras = args.events || args.chain;
+    if extras && (args.format == Format::Csv || !asked.is_empty()) {
+        return Err(Error::Usage(
+            "--events and --chain print whole logs (text, json or ndjson): not with csv or --fields"
+                .to_owned(),
+        ));
+    }
+    if args.watch && (extras || args.format == Format::Json) {
+        return Err(Error::Usage(
+            "--watch prints each change as it happens: text, ndjson or csv, without --events or --chain"
+                .to_owned(),
+        ));
+    }
+    let rows = !asked.is_empty() || args.format == Format::Csv;
+    Ok(Columns {
+        fields: rows.then_some(fields),
+        header: !args.columns.no_header,
+    })
 }
 
 /// Everything looked up for one ID.
@@ -234,30 +295,26 @@ pub fn parse_inputs(inputs: &[Input]) -> Result<Vec<Uuid>, Vec<String>> {
 
 /// Fetches `ids` with at most `concurrency` in flight, prints each result in input order, and
 /// returns the exit code.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: &Client,
     ids: &[Uuid],
     concurrency: usize,
     output: Output,
+    columns: &Columns,
     out: &mut dyn Write,
     err: &mut dyn Write,
     mut recorder: Option<Recorder<'_>>,
 ) -> std::io::Result<Exit> {
-    let clock = Clock::system();
     let mut results = futures::stream::iter(ids.iter().copied())
         .map(|id| async move { (id, look_up(client, id, output).await) })
         .buffered(concurrency.max(1));
     let mut found = 0usize;
     let mut failures: Vec<ErrorClass> = Vec::new();
-    let mut json_items: Vec<serde_json::Value> = Vec::new();
-    let mut first_text = true;
     if output.demo {
-        writeln!(
-            err,
-            "swlog: demo data from the built-in demo server at {}",
-            client.endpoint().base()
-        )?;
+        demo_note(client, err)?;
     }
+    let mut printer = Printer::new(output, columns, out)?;
     while let Some((id, lookup)) = results.next().await {
         let Lookup { log, events, chain } = lookup;
         if let Some(r) = recorder.as_mut() {
@@ -270,27 +327,7 @@ pub async fn run(
                     failures.push(problem.class);
                     writeln!(err, "swlog: {id}: {}", problem.message)?;
                 }
-                match output.format {
-                    Format::Json if output.events || output.chain => {
-                        json_items.push(json_with_extras(&fetched, &events, &chain, output))
-                    }
-                    Format::Json => json_items.push(Value::Object(fetched.log.raw.clone())),
-                    Format::Text => {
-                        if !first_text {
-                            writeln!(out)?;
-                        }
-                        first_text = false;
-                        let mut text = render_text(&fetched, &clock, output);
-                        if let Some(chain) = &chain {
-                            text.push_str(&render_chain(chain, output.color));
-                        }
-                        if let Some(events) = &events {
-                            text.push_str(&render_events(events, &clock, output.color));
-                        }
-                        out.write_all(text.as_bytes())?;
-                        out.flush()?;
-                    }
-                }
+                printer.log(&fetched, &events, &chain)?;
             }
             Err(e) => {
                 failures.push(e.class());
@@ -298,16 +335,17 @@ pub async fn run(
             }
         }
     }
-    if output.format == Format::Json && found > 0 {
-        let value = if ids.len() == 1 && json_items.len() == 1 {
-            json_items.remove(0)
-        } else {
-            serde_json::Value::Array(json_items)
-        };
-        let pretty = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-        writeln!(out, "{}", json_for_terminal(&pretty))?;
-    }
+    printer.finish(ids.len() == 1)?;
     Ok(Exit::of_lookups(found, &failures))
+}
+
+/// Says on stderr that the data is the demo's.
+fn demo_note(client: &Client, err: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        err,
+        "swlog: demo data from the built-in demo server at {}",
+        client.endpoint().base()
+    )
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.
@@ -345,7 +383,7 @@ fn problems(
 }
 
 /// The "Chain" section of the text output.
-fn render_chain(chain: &Chain, color: bool) -> String {
+pub(super) fn render_chain(chain: &Chain, color: bool) -> String {
     let mut s = "  Chain (first leg first)\n".to_owned();
     for (line, tone) in crate::present::chain::lines(chain, "    ") {
         s.push_str(&paint(&line, tone, color));
@@ -355,7 +393,11 @@ fn render_chain(chain: &Chain, color: bool) -> String {
 }
 
 /// The "Events" section of the text output.
-fn render_events(events: &Result<FetchedEvents, ApiError>, clock: &Clock, color: bool) -> String {
+pub(super) fn render_events(
+    events: &Result<FetchedEvents, ApiError>,
+    clock: &Clock,
+    color: bool,
+) -> String {
     use crate::present::events::{NO_EVENTS, timeline};
     let mut s = "  Events\n".to_owned();
     let lines = match events {
