@@ -47,7 +47,7 @@ impl Cli {
             // in it would act: the same parse of the arguments made visible gives the same
             // error, quoting them safely.
             Err(e) => {
-                // `swlog completions bash` fails on `bash`, but `completions` is the mistake.
+                // `swlog export csv` fails on `csv`, but `export` is the mistake.
                 if let Some(unknown) = first_word(&args).as_deref().and_then(unknown_command) {
                     unknown.exit();
                 }

@@ -32,7 +32,14 @@ mod tests {
         use clap::ValueEnum as _;
         for shell in clap_complete::Shell::value_variants() {
             let s = String::from_utf8(script(*shell)).unwrap();
-            for word in ["swlog", "completions", "history", "--format", "--fields"] {
+            for word in [
+                "swlog",
+                "completions",
+                "history",
+                "format",
+                "fields",
+                "watch",
+            ] {
                 assert!(s.contains(word), "{shell}: no {word}");
             }
         }
