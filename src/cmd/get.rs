@@ -219,8 +219,22 @@ impl Recorder<'_> {
                     .record_error(id, chrono::Utc::now(), self.profile, self.space, e)
             }
         };
+        Self::warn(warnings, err)
+    }
+
+    /// Saves the lookups waiting, when the batch's interval has passed.
+    fn save_due(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        Self::warn(self.history.save_due(), err)
+    }
+
+    /// Saves every lookup waiting.
+    fn flush(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        Self::warn(self.history.flush(), err)
+    }
+
+    fn warn(warnings: Vec<crate::history::Warning>, err: &mut dyn Write) -> std::io::Result<()> {
         for w in warnings {
-            writeln!(err, "swlog: {w}")?;
+            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
         }
         Ok(())
     }
@@ -315,7 +329,19 @@ pub async fn run(
         demo_note(client, err)?;
     }
     let mut printer = Printer::new(output, columns, out)?;
-    while let Some((id, lookup)) = results.next().await {
+    loop {
+        // Lookups that come slowly still reach the disk within the batch's interval.
+        let next = match recorder.as_mut() {
+            Some(r) => match tokio::time::timeout(SAVE_EVERY, results.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    r.save_due(err)?;
+                    continue;
+                }
+            },
+            None => results.next().await,
+        };
+        let Some((id, lookup)) = next else { break };
         let Lookup { log, events, chain } = lookup;
         if let Some(r) = recorder.as_mut() {
             r.record(id, &log, err)?;

@@ -88,7 +88,7 @@ const FILES: [(&str, &str); 5] = [
 /// The page as roff.
 pub fn page() -> std::io::Result<Vec<u8>> {
     let cmd = Cli::command();
-    let man = Man::new(cmd.clone()).date(env!("CARGO_PKG_VERSION"));
+    let man = Man::new(cmd.clone());
     // Rendered into memory: a closed pipe must not cut a section in half mid-write.
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
@@ -96,8 +96,19 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     man.render_synopsis_section(&mut buf)?;
     man.render_description_section(&mut buf)?;
     man.render_options_section(&mut buf)?;
-    man.render_subcommands_section(&mut buf)?;
-    for sub in cmd.get_subcommands() {
+    // One page: the commands are listed here and described below, not as swlog-get(1) pages.
+    let commands: Vec<&clap::Command> = cmd
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .collect();
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    for sub in &commands {
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        item(&mut roff, &format!("swlog {}", sub.get_name()), &about);
+    }
+    roff.to_writer(&mut buf)?;
+    for sub in commands {
         command_section(&mut buf, sub)?;
     }
     let mut roff = Roff::new();
@@ -156,7 +167,11 @@ fn command_section(buf: &mut Vec<u8>, sub: &clap::Command) -> std::io::Result<()
     // Sub-headings of this command's section, not sections of their own.
     let options = String::from_utf8_lossy(&options).replace(".SH ", ".SS ");
     buf.extend_from_slice(options.as_bytes());
-    if let Some(after) = sub.get_after_help() {
+    // The environment and the exit codes have sections of their own below.
+    if let Some(after) = sub
+        .get_after_help()
+        .filter(|a| !a.to_string().starts_with(ENVIRONMENT))
+    {
         let mut roff = Roff::new();
         roff.control("SS", ["Notes"]);
         roff.control("nf", []);
@@ -200,6 +215,7 @@ mod tests {
             ".SH \"CONFIG KEYS\"",
             ".SH \"SWLOG GET\"",
             ".SH \"SWLOG LIST\"",
+            ".SH COMMANDS",
         ] {
             assert!(page.contains(section), "no {section} in:\n{page}");
         }
@@ -213,6 +229,12 @@ mod tests {
             assert!(page.contains(var), "no {var}");
         }
         assert!(page.contains("live_refresh_secs") && page.contains("history.json"));
+        assert!(!page.contains("swlog-get(1)"), "no pages that do not exist");
+        assert_eq!(
+            page.matches("SIGNALWIRE_PROJECT_ID").count(),
+            1,
+            "said once"
+        );
     }
 
     #[test]

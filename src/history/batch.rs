@@ -38,6 +38,16 @@ impl History {
         self.sync(None, false)
     }
 
+    /// Writes the changes waiting once the interval has passed since the last save: a batch
+    /// whose lookups come slowly calls it between them, so that none waits longer.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn save_due(&mut self) -> Vec<Warning> {
+        match &self.batch {
+            Some(b) if b.last.elapsed() >= b.every => self.flush(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Keeps `op` for the next save when one was made less than the interval ago; returns
     /// `op` back when it should be saved now.
     pub(super) fn hold(&mut self, op: Option<Op>) -> Option<Option<Op>> {

@@ -1177,3 +1177,16 @@ fn a_batch_keeps_what_another_swlog_saved_and_evicts_with_its_bodies() {
             .exists()
     );
 }
+
+#[test]
+fn a_slow_batch_saves_what_waits_once_its_interval_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    h.batch_saves(Duration::from_millis(50));
+    ok(h.record(record_of(1, 1, "+1"), None));
+    ok(h.save_due());
+    assert!(ids(&open(dir.path())).is_empty(), "not due yet");
+    std::thread::sleep(Duration::from_millis(60));
+    ok(h.save_due());
+    assert_eq!(ids(&open(dir.path())), [id(1)]);
+}

@@ -137,6 +137,10 @@ pub async fn run(
             }
             step(w, result, first, bounds, &mut changes, &mut tally, err)?;
         }
+        // A watch's changes come seconds apart: each round's reach the disk before the wait.
+        if let Some(r) = recorder.as_mut() {
+            r.flush(err)?;
+        }
         first = false;
     }
     changes.finish()?;
