@@ -36,7 +36,8 @@ enum Out<'a> {
         header: bool,
         cells: Vec<Vec<String>>,
     },
-    Csv(CsvOut<&'a mut dyn Write>),
+    // Boxed: the csv crate's writer carries its buffer state inline (some 350 bytes).
+    Csv(Box<CsvOut<&'a mut dyn Write>>),
     Ndjson(&'a mut dyn Write),
     Json(JsonArray<'a>),
 }
@@ -55,8 +56,8 @@ impl<'a> Rows<'a> {
                 header,
                 cells: Vec::new(),
             },
-            Shape::Csv if header => Out::Csv(CsvOut::new(out, &fields)?),
-            Shape::Csv => Out::Csv(CsvOut::without_header(out)),
+            Shape::Csv if header => Out::Csv(Box::new(CsvOut::new(out, &fields)?)),
+            Shape::Csv => Out::Csv(Box::new(CsvOut::without_header(out))),
             Shape::Ndjson => Out::Ndjson(out),
             Shape::Json => Out::Json(JsonArray::new(out)?),
         };
