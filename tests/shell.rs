@@ -572,6 +572,51 @@ async fn watch_returns_at_once_for_final_records_and_keeps_the_usual_codes() {
     assert_eq!(ran.stdout.lines().count(), 1);
 }
 
+/// In progress at the first answer, then every later answer refuses the credentials.
+struct ThenRefused {
+    id: String,
+    asked: Mutex<u32>,
+}
+
+impl Respond for ThenRefused {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut asked = self
+            .asked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *asked += 1;
+        if *asked > 1 {
+            return ResponseTemplate::new(401);
+        }
+        let mut r = record(&self.id);
+        r["status"] = json!("ringing");
+        r["created_at"] = json!(chrono::Utc::now().to_rfc3339());
+        ResponseTemplate::new(200).set_body_json(r)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_whose_refresh_is_refused_stops_watching_with_exit_1() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(1))))
+        .respond_with(ThenRefused {
+            id: id(1),
+            asked: Mutex::new(0),
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (ran, _) = watch(&server, &[&id(1)]).await;
+    assert_eq!(ran.code, 1, "found, then refused: {}", ran.stderr);
+    assert_eq!(ran.stdout.lines().count(), 1, "{}", ran.stdout);
+    assert!(
+        ran.stderr.contains("refresh failed, no longer watched"),
+        "{}",
+        ran.stderr
+    );
+}
+
 // ---- closed pipes ------------------------------------------------------------------------------
 
 #[test]
