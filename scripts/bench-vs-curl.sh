@@ -6,26 +6,71 @@
 #   3. a whole-window scan of 100,000 logs (a second demo server with `--logs 100000`):
 #      `swlog list since:8d NUMBER`  vs  a shell loop of curl following the same `links.next`
 #      (target: ≤ 1.0× the curl loop; swlog's peak RSS ≤ 80 MB, from /usr/bin/time when present)
+#   4. 200 lookups with the history  vs  the same with `--no-history` (target: ≤ 1.1×: a batch
+#      saves the history at most every 100 ms, not once per lookup)
 #
 # The server is the demo server on its own (examples/demo-server.rs): the same records, the same
 # Basic auth, on 127.0.0.1. Both clients get the same IDs and throw the output away. Timing is
 # hyperfine's; the ratios printed are of medians. Targets: one lookup ≤ 1.2× curl, 200 lookups
 # ≤ 0.5× xargs/curl.
 #
-# Needs: hyperfine (Debian: `apt-get install hyperfine`; or `cargo install hyperfine`), curl,
-# xargs, python3 (to read hyperfine's JSON). Builds the release binary and the example once and
-# reuses target/. Usage: scripts/bench-vs-curl.sh [RUNS]   (default 30 runs of each command)
+# Needs: curl, xargs, python3 (for the medians); hyperfine when installed (Debian: `apt-get
+# install hyperfine`), else each command is timed RUNS times in a plain loop. Builds the
+# release binary and the example once and reuses target/. Usage: scripts/bench-vs-curl.sh [RUNS]   (default 30 runs of each command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${1:-30}"
-for tool in hyperfine curl xargs python3; do
+for tool in curl xargs python3; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "bench-vs-curl: $tool is missing." >&2
-    [ "$tool" = hyperfine ] && echo "  install it with: apt-get install hyperfine   (or: cargo install hyperfine)" >&2
     exit 2
   fi
 done
+if command -v hyperfine >/dev/null 2>&1; then
+  have_hyperfine=1
+else
+  have_hyperfine=""
+  echo "bench-vs-curl: hyperfine is missing: timing each command in a loop instead (apt-get install hyperfine for better numbers)" >&2
+fi
+
+# measure JSON WARMUP RUNS NAME CMD [NAME CMD]...: times each shell command RUNS times after
+# WARMUP untimed runs, and writes hyperfine's JSON shape ({"results": [{"command", "median"}]}).
+measure() {
+  local json="$1" warmup="$2" n="$3"
+  shift 3
+  if [ -n "$have_hyperfine" ]; then
+    local args=()
+    while [ "$#" -gt 0 ]; do args+=(-n "$1" "$2"); shift 2; done
+    hyperfine --style basic --warmup "$warmup" --runs "$n" --export-json "$json" "${args[@]}"
+    return
+  fi
+  local times="$json.times"
+  : >"$times"
+  while [ "$#" -gt 0 ]; do
+    local name="$1" cmd="$2"
+    shift 2
+    for _ in $(seq "$warmup"); do bash -c "$cmd" >/dev/null 2>&1; done
+    for _ in $(seq "$n"); do
+      local t0 t1
+      t0="$(date +%s%N)"
+      bash -c "$cmd" >/dev/null 2>&1
+      t1="$(date +%s%N)"
+      printf '%s\t%s\n' "$name" "$(( t1 - t0 ))" >>"$times"
+    done
+  done
+  python3 - "$times" "$json" <<'PY'
+import json, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, ns = line.rstrip("\n").split("\t")
+    runs.setdefault(name, []).append(int(ns) / 1e9)
+results = [{"command": n, "median": statistics.median(t), "times": t} for n, t in runs.items()]
+for r in results:
+    print(f"  {r['command']}: median {r['median']*1000:.1f} ms over {len(r['times'])} runs")
+json.dump({"results": results}, open(sys.argv[2], "w"))
+PY
+}
 
 echo "bench-vs-curl: building the release binary and the demo server (reuses target/)"
 cargo build --release --quiet --bin swlog --example demo-server
@@ -116,30 +161,35 @@ if [ -x /usr/bin/time ]; then
 fi
 
 echo "bench-vs-curl: server $base, $(nproc) cores, $runs runs each"
-hyperfine --style basic --warmup 3 --runs "$runs" -N \
-  --export-json "$work/one.json" \
-  -n "swlog get (1 ID)" "$swlog --base-url $base get $one --format json" \
-  -n "curl (1 ID)" "curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/$one"
+measure "$work/one.json" 3 "$runs" \
+  "swlog get (1 ID)" "$swlog --base-url $base get $one --format json" \
+  "curl (1 ID)" "curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/$one"
 
-hyperfine --style basic --warmup 2 --runs "$runs" \
-  --export-json "$work/many.json" \
-  -n "swlog get - --concurrency 16 (200 IDs)" \
+measure "$work/many.json" 2 "$runs" \
+  "swlog get - --concurrency 16 (200 IDs)" \
   "$swlog --base-url $base get - --concurrency 16 --format json < $work/ids" \
-  -n "xargs -P16 curl (200 IDs)" \
+  "xargs -P16 curl (200 IDs)" \
   "xargs -P16 -I{} curl -sSf -u $project:$token -H Accept:application/json $base/api/voice/logs/{} < $work/ids"
 
-hyperfine --style basic --warmup 1 --runs "$(( runs < 10 ? runs : 10 ))" \
-  --export-json "$work/scan.json" \
-  -n "swlog list (100,000 rows)" \
+measure "$work/scan.json" 1 "$(( runs < 10 ? runs : 10 ))" \
+  "swlog list (100,000 rows)" \
   "$swlog --base-url $big list -q --max-scan 200000 --limit 1000000 --format ndjson '+1 415 555 0123'" \
-  -n "curl loop (100,000 rows)" \
+  "curl loop (100,000 rows)" \
   "$work/curl-scan.sh"
 
-python3 - "$work/one.json" "$work/many.json" "$work/scan.json" <<'EOF'
+# The history's cost in a batch: the same 200 lookups, recorded and not. Both runs write the
+# same output; the history (and its cache) grows only by the 12 distinct IDs.
+measure "$work/history.json" 2 "$runs" \
+  "swlog get - (200 IDs, with history)" \
+  "$swlog --base-url $base get - --concurrency 16 --format json < $work/ids" \
+  "swlog get - --no-history (200 IDs)" \
+  "$swlog --base-url $base get - --concurrency 16 --format json --no-history < $work/ids"
+
+python3 - "$work/one.json" "$work/many.json" "$work/scan.json" "$work/history.json" <<'EOF'
 import json, sys
 def medians(path):
     return [r["median"] for r in json.load(open(path))["results"]]
-(s1, c1), (sn, cn), (ss, cs) = medians(sys.argv[1]), medians(sys.argv[2]), medians(sys.argv[3])
+(s1, c1), (sn, cn), (ss, cs), (sh, nh) = (medians(p) for p in sys.argv[1:5])
 rows = [("1 ID", s1, c1, 1.2), ("200 IDs, 16 at a time", sn, cn, 0.5), ("scan of 100,000 logs", ss, cs, 1.0)]
 print()
 print("| lookups | swlog median | curl median | swlog / curl | target |")
@@ -150,5 +200,11 @@ for name, s, c, target in rows:
     ok &= ratio <= target
     mark = "met" if ratio <= target else "MISSED"
     print(f"| {name} | {s*1000:.1f} ms | {c*1000:.1f} ms | {ratio:.2f}x | <= {target}x ({mark}) |")
+print()
+print("| 200 lookups | with history | --no-history | with / without | target |")
+print("| --- | --- | --- | --- | --- |")
+ratio = sh / nh
+ok &= ratio <= 1.1
+print(f"| 16 at a time | {sh*1000:.1f} ms | {nh*1000:.1f} ms | {ratio:.2f}x | <= 1.1x ({'met' if ratio <= 1.1 else 'MISSED'}) |")
 sys.exit(0 if ok else 1)
 EOF

@@ -8,7 +8,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::cmd::Exit;
 use crate::config::{Overrides, defaults};
 
-const ENVIRONMENT: &str = "\
+/// The environment variables, as `--help` and `swlog man` list them.
+pub(crate) const ENVIRONMENT: &str = "\
 Environment:
   SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL)     the space: acme, acme.signalwire.com or https://acme.signalwire.com
   SIGNALWIRE_PROJECT_ID                          the project ID
@@ -46,7 +47,7 @@ impl Cli {
             // in it would act: the same parse of the arguments made visible gives the same
             // error, quoting them safely.
             Err(e) => {
-                // `swlog completions bash` fails on `bash`, but `completions` is the mistake.
+                // `swlog export csv` fails on `csv`, but `export` is the mistake.
                 if let Some(unknown) = first_word(&args).as_deref().and_then(unknown_command) {
                     unknown.exit();
                 }
@@ -207,6 +208,32 @@ pub enum Command {
     List(Box<crate::list::cmd::ListArgs>),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
     Call(crate::cmd::call::CallArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `swlog man | man -l -`.
+    Man,
+}
+
+/// `swlog completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `--fields` and `--no-header`: the columns of CSV, NDJSON and text, shared by get, history
+/// and list.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ColumnArgs {
+    /// Print only these fields, in this order (comma-separated; an unknown name lists the valid
+    /// ones). CSV, NDJSON, JSON and text all take it.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// CSV and text columns without their header line.
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 /// `swlog history`.
@@ -219,6 +246,10 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
 /// `swlog history` actions.
@@ -257,16 +288,43 @@ pub struct GetArgs {
     /// Do not record these lookups in the history.
     #[arg(long)]
     pub no_history: bool,
+
+    /// Fetch each record that is not final again at the live-refresh interval, print each
+    /// change, and exit when all are final (text, ndjson or csv).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 }
 
-/// Output formats of `swlog get`.
+/// Output formats of `swlog get` and `swlog history`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Aligned fields and the charge breakdown, as the inspector shows them.
+    /// Aligned fields and the charge breakdown, as the inspector shows them (with --fields:
+    /// aligned columns).
     Text,
     /// Each body as received, pretty-printed; several IDs make one JSON array. With --events or
     /// --chain each is `{"log": body, "events": [...], "chain": [...]}`.
     Json,
+    /// One JSON object a line, as received (with --fields: those fields).
+    Ndjson,
+    /// RFC 4180 CSV with a header; formulas guarded.
+    Csv,
+}
+
+impl Format {
+    /// The shape rows of fields (`--fields`, CSV) take in this format.
+    pub fn shape(self) -> crate::export::rows::Shape {
+        use crate::export::rows::Shape;
+        match self {
+            Format::Text => Shape::Text,
+            Format::Json => Shape::Json,
+            Format::Ndjson => Shape::Ndjson,
+            Format::Csv => Shape::Csv,
+        }
+    }
 }
 
 #[cfg(test)]

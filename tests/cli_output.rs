@@ -268,8 +268,8 @@ fn a_mistyped_command_is_a_usage_error_that_suggests_the_nearest() {
         ),
         // The second word is what clap trips over; the first is the mistake.
         (
-            &["completions", "bash"][..],
-            "unknown command `completions`: the commands are get",
+            &["export", "csv"][..],
+            "unknown command `export`: the commands are get",
         ),
     ] {
         let out = run(Swlog::bare(), args, To::Captured, To::Captured);

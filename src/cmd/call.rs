@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal as _, Write};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use super::{Error, Exit};
@@ -11,7 +11,7 @@ use crate::api::list::PageSizeMemory;
 use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
-use crate::cli::{Format, Global};
+use crate::cli::Global;
 use crate::present::Tone;
 use crate::present::format::Clock;
 use crate::session::Session;
@@ -42,6 +42,15 @@ pub struct CallArgs {
     /// Do not fetch the legs' events (no timeline).
     #[arg(long)]
     pub no_events: bool,
+}
+
+/// Output formats of `swlog call`: a tree is not a table, so no CSV or NDJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The tree, the total with its breakdown and the merged timeline.
+    Text,
+    /// One object: root, legs (each body as received), orphans, total, charges, events.
+    Json,
 }
 
 /// Runs `swlog call` on the process's stdout and stderr.

@@ -77,6 +77,14 @@ impl Exit {
         s
     }
 
+    /// Every code with its meaning on one line, for the manual page.
+    pub fn table() -> impl Iterator<Item = (u8, String)> {
+        TABLE.iter().map(|(exit, meaning)| {
+            let words: Vec<&str> = meaning.split_whitespace().collect();
+            (exit.code(), words.join(" "))
+        })
+    }
+
     /// The code for `found` logs found and these failures (of IDs, events or parents).
     pub fn of_lookups(found: usize, failures: &[ErrorClass]) -> Self {
         if failures.is_empty() {

@@ -3,25 +3,26 @@
 
 use std::io::{BufRead, IsTerminal as _, Write};
 
-use crossterm::style::Stylize;
 use futures::StreamExt;
 use uuid::Uuid;
-
-use serde_json::Value;
 
 use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
 use crate::chain::{self, Chain, Link};
 use crate::cli::{Format, GetArgs, Global};
-use crate::present::charges::{TEXT_LINES, TableRow};
-use crate::present::format::Clock;
-use crate::present::{Charges, Presented, Tone, present};
+use crate::export::fields::{LOG_FIELDS, pick};
 use crate::session::Session;
-use crate::text::{json_for_terminal, sanitize};
+use crate::text::sanitize;
 
 mod json;
-use json::json_with_extras;
+mod print;
+mod text;
+mod watch;
+pub use print::Columns;
+use print::Printer;
+use text::{render_chain, render_events};
+pub use text::{render_presented, render_text};
 
 /// How `swlog get` prints.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +57,7 @@ pub async fn command(
         Ok(ids) => ids,
         Err(errors) => return Err(Error::Usage(errors.join("\n"))),
     };
+    let columns = columns_for(args)?;
     let session = Session::open(global).await?;
     for w in &session.settings.warnings {
         writeln!(err, "swlog: warning: {}", sanitize(w))?;
@@ -67,6 +69,9 @@ pub async fn command(
             writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
         }
         history = Some(opened);
+    }
+    if let Some(h) = history.as_mut() {
+        h.batch_saves(SAVE_EVERY);
     }
     let recorder = history.as_mut().map(|h| Recorder {
         history: h,
@@ -83,16 +88,71 @@ pub async fn command(
         chain: args.chain,
     };
     let concurrency = usize::from(args.concurrency);
-    Ok(run(
-        &session.client,
-        &ids,
-        concurrency,
-        output,
-        out,
-        err,
-        recorder,
-    )
-    .await?)
+    let ran = if args.watch {
+        let bounds = watch::Bounds {
+            interval: session.settings.live_refresh,
+            max_age: session.settings.live_max_age,
+        };
+        watch::run(
+            &session.client,
+            &ids,
+            bounds,
+            output,
+            &columns,
+            out,
+            err,
+            recorder,
+        )
+        .await
+    } else {
+        run(
+            &session.client,
+            &ids,
+            concurrency,
+            output,
+            &columns,
+            out,
+            err,
+            recorder,
+        )
+        .await
+    };
+    // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
+    if let Some(h) = history.as_mut() {
+        for w in h.flush() {
+            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
+        }
+    }
+    Ok(ran?)
+}
+
+/// How often a batch of lookups saves the history at most: a crash loses at most this long
+/// of lookups, and 200 lookups cost a few saves instead of 200.
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The columns `--format`, `--fields` and `--no-header` ask for, checked before anything is
+/// sent: an unknown field or a combination that cannot be printed is a usage error.
+fn columns_for(args: &GetArgs) -> Result<Columns, Error> {
+    let asked = &args.columns.fields;
+    let fields = pick(asked, &LOG_FIELDS).map_err(|e| Error::Usage(e.to_string()))?;
+    let extras = args.events || args.chain;
+    if extras && (args.format == Format::Csv || !asked.is_empty()) {
+        return Err(Error::Usage(
+            "--events and --chain print whole logs (text, json or ndjson): not with csv or --fields"
+                .to_owned(),
+        ));
+    }
+    if args.watch && (extras || args.format == Format::Json) {
+        return Err(Error::Usage(
+            "--watch prints each change as it happens: text, ndjson or csv, without --events or --chain"
+                .to_owned(),
+        ));
+    }
+    let rows = !asked.is_empty() || args.format == Format::Csv;
+    Ok(Columns {
+        fields: rows.then_some(fields),
+        header: !args.columns.no_header,
+    })
 }
 
 /// Everything looked up for one ID.
@@ -158,8 +218,22 @@ impl Recorder<'_> {
                     .record_error(id, chrono::Utc::now(), self.profile, self.space, e)
             }
         };
+        Self::warn(warnings, err)
+    }
+
+    /// Saves the lookups waiting, when the batch's interval has passed.
+    fn save_due(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        Self::warn(self.history.save_due(), err)
+    }
+
+    /// Saves every lookup waiting.
+    fn flush(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        Self::warn(self.history.flush(), err)
+    }
+
+    fn warn(warnings: Vec<crate::history::Warning>, err: &mut dyn Write) -> std::io::Result<()> {
         for w in warnings {
-            writeln!(err, "swlog: {w}")?;
+            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
         }
         Ok(())
     }
@@ -234,31 +308,39 @@ pub fn parse_inputs(inputs: &[Input]) -> Result<Vec<Uuid>, Vec<String>> {
 
 /// Fetches `ids` with at most `concurrency` in flight, prints each result in input order, and
 /// returns the exit code.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: &Client,
     ids: &[Uuid],
     concurrency: usize,
     output: Output,
+    columns: &Columns,
     out: &mut dyn Write,
     err: &mut dyn Write,
     mut recorder: Option<Recorder<'_>>,
 ) -> std::io::Result<Exit> {
-    let clock = Clock::system();
     let mut results = futures::stream::iter(ids.iter().copied())
         .map(|id| async move { (id, look_up(client, id, output).await) })
         .buffered(concurrency.max(1));
     let mut found = 0usize;
     let mut failures: Vec<ErrorClass> = Vec::new();
-    let mut json_items: Vec<serde_json::Value> = Vec::new();
-    let mut first_text = true;
     if output.demo {
-        writeln!(
-            err,
-            "swlog: demo data from the built-in demo server at {}",
-            client.endpoint().base()
-        )?;
+        demo_note(client, err)?;
     }
-    while let Some((id, lookup)) = results.next().await {
+    let mut printer = Printer::new(output, columns, out)?;
+    loop {
+        // Lookups that come slowly still reach the disk within the batch's interval.
+        let next = match recorder.as_mut() {
+            Some(r) => match tokio::time::timeout(SAVE_EVERY, results.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    r.save_due(err)?;
+                    continue;
+                }
+            },
+            None => results.next().await,
+        };
+        let Some((id, lookup)) = next else { break };
         let Lookup { log, events, chain } = lookup;
         if let Some(r) = recorder.as_mut() {
             r.record(id, &log, err)?;
@@ -270,27 +352,7 @@ pub async fn run(
                     failures.push(problem.class);
                     writeln!(err, "swlog: {id}: {}", problem.message)?;
                 }
-                match output.format {
-                    Format::Json if output.events || output.chain => {
-                        json_items.push(json_with_extras(&fetched, &events, &chain, output))
-                    }
-                    Format::Json => json_items.push(Value::Object(fetched.log.raw.clone())),
-                    Format::Text => {
-                        if !first_text {
-                            writeln!(out)?;
-                        }
-                        first_text = false;
-                        let mut text = render_text(&fetched, &clock, output);
-                        if let Some(chain) = &chain {
-                            text.push_str(&render_chain(chain, output.color));
-                        }
-                        if let Some(events) = &events {
-                            text.push_str(&render_events(events, &clock, output.color));
-                        }
-                        out.write_all(text.as_bytes())?;
-                        out.flush()?;
-                    }
-                }
+                printer.log(&fetched, &events, &chain)?;
             }
             Err(e) => {
                 failures.push(e.class());
@@ -298,16 +360,17 @@ pub async fn run(
             }
         }
     }
-    if output.format == Format::Json && found > 0 {
-        let value = if ids.len() == 1 && json_items.len() == 1 {
-            json_items.remove(0)
-        } else {
-            serde_json::Value::Array(json_items)
-        };
-        let pretty = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-        writeln!(out, "{}", json_for_terminal(&pretty))?;
-    }
+    printer.finish(ids.len() == 1)?;
     Ok(Exit::of_lookups(found, &failures))
+}
+
+/// Says on stderr that the data is the demo's.
+fn demo_note(client: &Client, err: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        err,
+        "swlog: demo data from the built-in demo server at {}",
+        client.endpoint().base()
+    )
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.
@@ -342,155 +405,6 @@ fn problems(
         }
     }
     found
-}
-
-/// The "Chain" section of the text output.
-fn render_chain(chain: &Chain, color: bool) -> String {
-    let mut s = "  Chain (first leg first)\n".to_owned();
-    for (line, tone) in crate::present::chain::lines(chain, "    ") {
-        s.push_str(&paint(&line, tone, color));
-        s.push('\n');
-    }
-    s
-}
-
-/// The "Events" section of the text output.
-fn render_events(events: &Result<FetchedEvents, ApiError>, clock: &Clock, color: bool) -> String {
-    use crate::present::events::{NO_EVENTS, timeline};
-    let mut s = "  Events\n".to_owned();
-    let lines = match events {
-        Ok(e) => timeline(&e.events, clock).lines("    "),
-        Err(ApiError::NotFound { .. }) => vec![(format!("    {NO_EVENTS}"), Tone::Empty)],
-        Err(e) => vec![(
-            format!(
-                "    Could not fetch the events: {}",
-                sanitize(&e.to_string())
-            ),
-            Tone::Bad,
-        )],
-    };
-    for (line, tone) in lines {
-        s.push_str(&paint(&line, tone, color));
-        s.push('\n');
-    }
-    s
-}
-
-fn paint(s: &str, tone: Tone, color: bool) -> String {
-    if !color {
-        return s.to_owned();
-    }
-    match tone {
-        Tone::Good => s.green().to_string(),
-        Tone::Bad => s.red().to_string(),
-        Tone::Live | Tone::Warn => s.yellow().to_string(),
-        Tone::Empty | Tone::Odd => s.dark_grey().to_string(),
-        Tone::Link => s.cyan().to_string(),
-        Tone::Normal => s.to_owned(),
-    }
-}
-
-/// The text form of one log: what the inspector shows, as plain aligned lines.
-pub fn render_text(fetched: &Fetched, clock: &Clock, output: Output) -> String {
-    let p = present(&fetched.log, clock);
-    render_presented(&p, output)
-}
-
-/// The text form of a presented log.
-pub fn render_presented(p: &Presented, output: Output) -> String {
-    let color = output.color;
-    let mut s = String::new();
-    let title = if color {
-        p.header.title.clone().bold().to_string()
-    } else {
-        p.header.title.clone()
-    };
-    s.push_str(&title);
-    if let Some((status, outcome)) = &p.header.status {
-        s.push_str("  ");
-        s.push_str(&paint(status, (*outcome).into(), color));
-    }
-    if output.demo {
-        s.push_str("  (demo data)");
-    }
-    s.push('\n');
-    let mut rows: Vec<(String, String, Tone)> = Vec::new();
-    if let Some(d) = &p.header.direction {
-        rows.push(("Direction".into(), d.clone(), Tone::Normal));
-    }
-    if let Some(src) = &p.header.source {
-        rows.push(("Source".into(), src.clone(), Tone::Normal));
-    }
-    rows.extend(
-        p.rows
-            .iter()
-            .map(|r| (r.label.clone(), r.value.clone(), r.tone)),
-    );
-    let width = rows
-        .iter()
-        .map(|(l, _, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
-    for (label, value, tone) in &rows {
-        s.push_str(&format!(
-            "  {label:<width$}  {}\n",
-            paint(value, *tone, color)
-        ));
-    }
-    for note in &p.notes {
-        s.push_str(&format!("  {}\n", paint(note, Tone::Warn, color)));
-    }
-    if let Some(c) = &p.charges {
-        // A huge breakdown lists its first lines and counts the rest, so that the work (and
-        // the output) stays bounded.
-        let table = c.table(Some(TEXT_LINES));
-        let w = Charges::widths(&table, |t| t.chars().count());
-        let (dw, aw) = (w.description, w.amount);
-        let note = |text: &str, tone| format!("  {:<width$}    {}\n", "", paint(text, tone, color));
-        for row in &table {
-            match row {
-                TableRow::Total(total) => {
-                    s.push_str(&format!("  {:<width$}  {total}\n", "Charge"));
-                }
-                TableRow::Free => s.push_str(&note("no charge", Tone::Empty)),
-                TableRow::NoBreakdown => s.push_str(&note("no breakdown given", Tone::Empty)),
-                TableRow::Line(l) => {
-                    let bar = "█".repeat((l.share * 20.0).round() as usize);
-                    s.push_str(&format!(
-                        "  {:<width$}    {:<dw$}  {:>aw$}  {:>3.0}%  {bar}\n",
-                        "",
-                        l.description,
-                        l.shown,
-                        l.share * 100.0
-                    ));
-                }
-                TableRow::More(more) => s.push_str(&note(&more.text(), Tone::Empty)),
-                TableRow::Mismatch(m) => s.push_str(&note(&format!("⚠ {m}"), Tone::Warn)),
-            }
-        }
-    }
-    if !p.extras.is_empty() {
-        s.push_str(if p.rows.is_empty() {
-            "  Fields\n"
-        } else {
-            "  Extra fields\n"
-        });
-        let ew = p
-            .extras
-            .iter()
-            .map(|r| r.label.chars().count())
-            .max()
-            .unwrap_or(0);
-        for r in &p.extras {
-            s.push_str(&format!(
-                "    {:<ew$}  {}\n",
-                r.label,
-                paint(&r.value, r.tone, color)
-            ));
-        }
-    }
-    s
 }
 
 #[cfg(test)]

@@ -5,8 +5,12 @@ use std::io::Write;
 use super::{Error, Exit};
 use crate::cli::{Format, Global, HistoryAction, HistoryArgs};
 use crate::config::{self, defaults};
-use crate::history::{Entry, History, Options};
+use crate::export::fields::{HISTORY_FIELDS, Record, pick};
+use crate::export::ndjson;
+use crate::export::rows::Rows;
+use crate::history::{Entry, History, Lookup, Options};
 use crate::text::sanitize;
+use serde_json::Value;
 
 /// Opens the history `swlog` would use, without credentials: only the config file's history
 /// settings matter here.
@@ -64,6 +68,78 @@ pub fn line(entry: &Entry, width: usize) -> String {
     s
 }
 
+/// Prints the entries in the format and columns asked for.
+fn print(entries: &[&Entry], args: &HistoryArgs, out: &mut dyn Write) -> Result<(), Error> {
+    let asked = &args.columns.fields;
+    let fields = pick(asked, &HISTORY_FIELDS).map_err(|e| Error::Usage(e.to_string()))?;
+    if !asked.is_empty() || args.format == Format::Csv {
+        let mut rows = Rows::new(args.format.shape(), fields, !args.columns.no_header, out)?;
+        for entry in entries {
+            rows.row(&Fields(entry))?;
+        }
+        rows.finish()?;
+        return Ok(());
+    }
+    match args.format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(entries).map_err(std::io::Error::other)?;
+            // Entries hold server strings; JSON escapes C0 controls, and this the rest.
+            writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
+        }
+        Format::Ndjson => {
+            for entry in entries {
+                let json = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+                ndjson::line(out, &json)?;
+            }
+        }
+        Format::Text | Format::Csv => {
+            let width = profile_width(entries.iter().copied());
+            for entry in entries {
+                writeln!(out, "{}", line(entry, width))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A history entry's [`HISTORY_FIELDS`] by name.
+struct Fields<'a>(&'a Entry);
+
+impl Record for Fields<'_> {
+    fn json(&self, field: &str) -> Value {
+        let e = self.0;
+        let summary = e.summary();
+        let text = |v: Option<&String>| v.map_or(Value::Null, |s| Value::String(s.clone()));
+        match field {
+            "at" => Value::String(e.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            "id" => Value::String(e.id.to_string()),
+            "profile" => Value::String(e.profile.clone()),
+            "space" => Value::String(e.space.clone()),
+            "type" => summary
+                .and_then(|s| {
+                    s.wire_type
+                        .clone()
+                        .or_else(|| s.kind.clone().map(Value::String))
+                })
+                .unwrap_or(Value::Null),
+            "status" => text(summary.and_then(|s| s.status.as_ref())),
+            "from" => text(summary.and_then(|s| s.from.as_ref())),
+            "to" => text(summary.and_then(|s| s.to.as_ref())),
+            "charge" => summary
+                .and_then(|s| s.charge)
+                .map_or(Value::Null, Value::from),
+            "parent_id" => text(summary.and_then(|s| s.parent_id.as_ref())),
+            "error" => match &e.lookup {
+                Lookup::Error(why) => Value::String(why.clone()),
+                Lookup::Record(_) => Value::Null,
+            },
+            "pinned" => Value::Bool(e.pinned),
+            "note" => text(e.note.as_ref()),
+            _ => Value::Null,
+        }
+    }
+}
+
 /// Runs `swlog history`.
 pub fn command(
     global: &Global,
@@ -95,20 +171,10 @@ pub fn command(
                 history.entries().len()
             )?;
         }
-        None => match args.format {
-            Format::Json => {
-                let entries: Vec<&Entry> = shown(&history, global).collect();
-                let json = serde_json::to_string_pretty(&entries).map_err(std::io::Error::other)?;
-                // Entries hold server strings; JSON escapes C0 controls, and this the rest.
-                writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
-            }
-            Format::Text => {
-                let width = profile_width(shown(&history, global));
-                for entry in shown(&history, global) {
-                    writeln!(out, "{}", line(entry, width))?;
-                }
-            }
-        },
+        None => {
+            let entries: Vec<&Entry> = shown(&history, global).collect();
+            print(&entries, args, out)?;
+        }
     }
     if args.action.is_none() {
         where_else(global, &history, err)?;

@@ -3,11 +3,13 @@
 //! a closed output into a quiet ending.
 
 pub mod call;
+pub mod completions;
 pub mod config;
 pub mod exit;
 pub mod get;
 pub mod history;
 pub mod inspect;
+pub mod man;
 
 use std::io::{self, Write};
 
@@ -69,6 +71,8 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::List(args)) => {
             crate::list::cmd::command(&cli.global, &args, out, err).await?
         }
+        Some(Command::Completions(args)) => completions::command(args.shell, out)?,
+        Some(Command::Man) => man::command(out)?,
         None => inspect::command(&cli.global, cli.id, err).await?,
     };
     // Line-buffered output keeps its last bytes until now: a full disk must show here.

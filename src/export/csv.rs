@@ -21,6 +21,19 @@ impl<W: Write> CsvOut<W> {
         Ok(Self { inner })
     }
 
+    /// Starts a document on `out` without a header (`--no-header`).
+    pub fn without_header(out: W) -> Self {
+        let inner = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
+        Self { inner }
+    }
+
+    /// Writes out what is buffered, keeping the document open.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+
     /// Writes one record; each cell is made safe first.
     pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
         self.inner

@@ -2,4 +2,6 @@
 //! the server safe on the way out. Shared by the commands that print rows.
 
 pub mod csv;
+pub mod fields;
 pub mod ndjson;
+pub mod rows;

@@ -10,6 +10,7 @@
 //!
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
 
+mod batch;
 mod deferred;
 mod entry;
 mod filter;
@@ -118,6 +119,8 @@ pub struct History {
     fault: Option<Fault>,
     /// Set in the inspector: changes are saved by the loop, not here.
     deferred: Option<deferred::Deferred>,
+    /// Set by a batch of lookups: changes are saved together, at most every interval.
+    batch: Option<batch::Batch>,
 }
 
 impl std::fmt::Debug for History {
@@ -173,6 +176,7 @@ impl History {
             pruned: None,
             fault: None,
             deferred: None,
+            batch: None,
         }
     }
 

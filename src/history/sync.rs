@@ -21,6 +21,9 @@ impl History {
             self.defer(op);
             return warnings;
         }
+        let Some(op) = self.hold(op) else {
+            return warnings;
+        };
         let Some(dir) = self.dir.clone() else {
             if let Some(op) = op {
                 self.apply_in_memory(&op);

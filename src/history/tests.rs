@@ -1164,3 +1164,102 @@ fn a_failed_lookup_never_replaces_a_found_record() {
     let entry = h.get(id(1)).cloned().expect("entry");
     assert_eq!((entry.profile.as_str(), entry.at), ("default", t(10)));
 }
+
+/// Counts the writes of `history.json` (not of cached bodies).
+fn count_history_writes(h: &mut History) -> Arc<std::sync::atomic::AtomicUsize> {
+    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = Arc::clone(&n);
+    h.set_fault(Some(Arc::new(move |point, path: &Path| {
+        if point == FaultPoint::BeforeWrite && path.ends_with("history.json") {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
+    })));
+    n
+}
+
+#[test]
+fn a_batch_writes_once_and_its_flush_saves_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let writes = count_history_writes(&mut h);
+    h.batch_saves(Duration::from_secs(3600));
+    for n in 1..=50 {
+        let body = format!("{{\"n\":{n}}}");
+        ok(h.record(record_of(n % 5, n as i64, "+1"), Some((&body, t(n as i64)))));
+    }
+    // In memory at once, on disk not yet.
+    assert_eq!(ids(&h), [id(0), id(4), id(3), id(2), id(1)]);
+    assert!(ids(&open(dir.path())).is_empty());
+    assert_eq!(writes.load(std::sync::atomic::Ordering::SeqCst), 0);
+    ok(h.flush());
+    assert_eq!(writes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let again = open(dir.path());
+    assert_eq!(ids(&again), [id(0), id(4), id(3), id(2), id(1)]);
+    assert_eq!(again.cached_body(id(0)).unwrap().0, "{\"n\":50}");
+    ok(h.flush());
+    assert_eq!(
+        writes.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "nothing left to write"
+    );
+}
+
+#[test]
+fn a_batch_saves_again_once_its_interval_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let writes = count_history_writes(&mut h);
+    h.batch_saves(Duration::from_millis(50));
+    ok(h.record(record_of(1, 1, "+1"), None));
+    std::thread::sleep(Duration::from_millis(60));
+    ok(h.record(record_of(2, 2, "+2"), None));
+    assert_eq!(writes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(
+        ids(&open(dir.path())),
+        [id(2), id(1)],
+        "both saved by the second"
+    );
+}
+
+#[test]
+fn a_batch_keeps_what_another_swlog_saved_and_evicts_with_its_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cap: 2,
+        cache: true,
+    };
+    let mut h = open_with(dir.path(), options.clone());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{\"old\":1}", t(1)))));
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(2, 2, "+2"), Some(("{}", t(2)))));
+    let mut other = open_with(dir.path(), options.clone());
+    ok(other.record(record_of(3, 3, "+3"), Some(("{}", t(3)))));
+    ok(h.flush());
+    let again = open_with(dir.path(), options);
+    assert_eq!(ids(&again), [id(3), id(2)]);
+    assert_eq!(
+        again.cached_body(id(1)),
+        None,
+        "the evicted entry's body went too"
+    );
+    assert!(
+        !dir.path()
+            .join("cache")
+            .join(format!("{}.json", id(1)))
+            .exists()
+    );
+}
+
+#[test]
+fn a_slow_batch_saves_what_waits_once_its_interval_has_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    h.batch_saves(Duration::from_millis(50));
+    ok(h.record(record_of(1, 1, "+1"), None));
+    ok(h.save_due());
+    assert!(ids(&open(dir.path())).is_empty(), "not due yet");
+    std::thread::sleep(Duration::from_millis(60));
+    ok(h.save_due());
+    assert_eq!(ids(&open(dir.path())), [id(1)]);
+}

@@ -6,15 +6,16 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::row::{COLUMNS, Row};
+use super::row::Row;
 use super::scan::{self, Limits, Progress, Scan, Scanner, Stop};
 use super::table;
 use crate::api::error::ErrorClass;
 use crate::api::list::{ListError, PageSizeMemory};
 use crate::cli::Global;
 use crate::cmd::{Error, Exit};
-use crate::export::csv::CsvOut;
+use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
+use crate::export::rows::{Rows, Shape};
 use crate::present::format::Clock;
 use crate::query::{Query, QueryError, Term, terms};
 use crate::session::Session;
@@ -91,6 +92,9 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// The columns.
+    #[command(flatten)]
+    pub columns: crate::cli::ColumnArgs,
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -101,6 +105,8 @@ pub struct ListArgs {
 pub enum ListFormat {
     /// Aligned columns: created (local time), type, from, to, status, duration, charge, ID.
     Table,
+    /// As table; with --fields, aligned columns of those fields as sent.
+    Text,
     /// One JSON array of the rows as received.
     Json,
     /// One row a line, as received.
@@ -170,6 +176,13 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
+    let fields = match pick(&args.columns.fields, &LOG_FIELDS) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "swlog: {e}")?;
+            return Ok(Exit::Usage);
+        }
+    };
     let query = match args.query(clock) {
         Ok(q) => q,
         Err(e) => {
@@ -206,7 +219,12 @@ pub async fn run(
     if progress {
         write!(err, "\r\x1b[2K")?;
     }
-    print(&scan.rows, args.format, clock, color, out)?;
+    let columns = Columns {
+        fields,
+        picked: !args.columns.fields.is_empty(),
+        header: !args.columns.no_header,
+    };
+    print(&scan.rows, args.format, &columns, clock, color, out)?;
     out.flush()?;
     report(&scan, args, clock, err)
 }
@@ -226,16 +244,40 @@ pub fn progress_line(p: &Progress, clock: &Clock) -> String {
     s
 }
 
+/// The columns `--fields` and `--no-header` ask for.
+struct Columns {
+    fields: Vec<&'static str>,
+    /// Whether `--fields` was given (else CSV has every field and the rest print whole rows).
+    picked: bool,
+    header: bool,
+}
+
 fn print(
     rows: &[Row],
     format: ListFormat,
+    columns: &Columns,
     clock: &Clock,
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let shape = match format {
+        ListFormat::Table | ListFormat::Text => Shape::Text,
+        ListFormat::Json => Shape::Json,
+        ListFormat::Ndjson => Shape::Ndjson,
+        ListFormat::Csv => Shape::Csv,
+    };
+    if columns.picked || format == ListFormat::Csv {
+        let mut table = Rows::new(shape, columns.fields.clone(), columns.header, out)?;
+        for r in rows {
+            table.row(&Listed::new(r))?;
+        }
+        return table.finish();
+    }
     match format {
-        ListFormat::Table if rows.is_empty() => Ok(()),
-        ListFormat::Table => out.write_all(table::render(rows, clock, color).as_bytes()),
+        ListFormat::Table | ListFormat::Text if rows.is_empty() => Ok(()),
+        ListFormat::Table | ListFormat::Text => {
+            out.write_all(table::render(rows, clock, color).as_bytes())
+        }
         ListFormat::Json => {
             let mut array = ndjson::JsonArray::new(out)?;
             for r in rows {
@@ -243,13 +285,46 @@ fn print(
             }
             array.finish()
         }
-        ListFormat::Ndjson => rows.iter().try_for_each(|r| ndjson::line(out, &r.raw)),
-        ListFormat::Csv => {
-            let mut csv = CsvOut::new(out, &COLUMNS)?;
-            for r in rows {
-                csv.row(r.cells().iter().map(String::as_str))?;
+        ListFormat::Ndjson | ListFormat::Csv => {
+            rows.iter().try_for_each(|r| ndjson::line(out, &r.raw))
+        }
+    }
+}
+
+/// A listed row's fields: text from the row's cells, JSON from its body (parsed only when a
+/// JSON shape asks, once per row).
+struct Listed<'a> {
+    row: &'a Row,
+    body: std::cell::OnceCell<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'a> Listed<'a> {
+    fn new(row: &'a Row) -> Self {
+        Self {
+            row,
+            body: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn body(&self) -> &serde_json::Map<String, serde_json::Value> {
+        self.body
+            .get_or_init(|| serde_json::from_str(&self.row.raw).unwrap_or_default())
+    }
+}
+
+impl Record for Listed<'_> {
+    fn json(&self, field: &str) -> serde_json::Value {
+        Body(self.body()).json(field)
+    }
+
+    fn text(&self, field: &str) -> std::borrow::Cow<'_, str> {
+        // The kept cells cost nothing; the others come from the body, read once a row.
+        match self.row.kept_cell(field) {
+            Some(kept) => std::borrow::Cow::Borrowed(kept),
+            None if super::row::COLUMNS.contains(&field) => {
+                std::borrow::Cow::Owned(super::row::cell(self.body(), field))
             }
-            csv.finish()
+            None => std::borrow::Cow::Borrowed(""),
         }
     }
 }
@@ -311,5 +386,16 @@ pub fn exit_code(e: &ListError) -> Exit {
         ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
         ListError::Api(api) if api.class() == ErrorClass::Refused => Exit::Refused,
         _ => Exit::Remote,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn list_csv_columns_are_the_log_fields() {
+        assert_eq!(
+            super::super::row::COLUMNS,
+            crate::export::fields::LOG_FIELDS
+        );
     }
 }

@@ -82,16 +82,21 @@ impl Row {
     /// The field `name` of [`COLUMNS`] as sent (empty when absent, null or not a column):
     /// strings as they are, any other value as its JSON.
     pub fn cell(&self, name: &str) -> Cow<'_, str> {
-        if let Some(i) = SHOWN.iter().position(|c| *c == name) {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            let span =
-                usize::try_from(start).unwrap_or(0)..usize::try_from(self.ends[i]).unwrap_or(0);
-            return Cow::Borrowed(self.shown.get(span).unwrap_or(""));
+        if let Some(kept) = self.kept_cell(name) {
+            return Cow::Borrowed(kept);
         }
         if !COLUMNS.contains(&name) {
             return Cow::Borrowed("");
         }
         Cow::Owned(cell(&self.object(), name))
+    }
+
+    /// The cell `name` when the row keeps it (from, to, status, ID): no JSON is read.
+    pub fn kept_cell(&self, name: &str) -> Option<&str> {
+        let i = SHOWN.iter().position(|c| *c == name)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let span = usize::try_from(start).unwrap_or(0)..usize::try_from(self.ends[i]).unwrap_or(0);
+        Some(self.shown.get(span).unwrap_or(""))
     }
 
     /// Every field of [`COLUMNS`], in order, reading the JSON once.
@@ -107,7 +112,9 @@ impl Row {
     }
 }
 
-fn cell(raw: &Map<String, Value>, key: &str) -> String {
+/// The field `key` of a log's JSON as a cell: strings as they are, null or absent as empty,
+/// any other value as its JSON.
+pub fn cell(raw: &Map<String, Value>, key: &str) -> String {
     match raw.get(key) {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
