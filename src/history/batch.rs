@@ -32,10 +32,48 @@ impl History {
     /// Writes every change still waiting; call it when the batch ends.
     #[must_use = "the warnings should be shown to the user"]
     pub fn flush(&mut self) -> Vec<Warning> {
+        self.finish_bodies();
         if self.pending.is_empty() && self.unsaved_bodies.is_empty() {
             return Vec::new();
         }
         self.sync(None, false)
+    }
+
+    /// Keeps `body` as `id`'s cached body: in a batch it is written at once on the batch's
+    /// writer thread; otherwise, or when no thread can be had, at the next save.
+    pub(super) fn keep_body(&mut self, id: uuid::Uuid, body: super::store::CachedFile) {
+        let batched = self.batch.is_some() && self.deferred.is_none() && self.not_saved.is_none();
+        let body = match (&self.dir, batched) {
+            (Some(dir), true) => {
+                if self.body_writer.is_none() {
+                    self.body_writer =
+                        super::bodies::BodyWriter::start(dir.clone(), self.fault.clone());
+                }
+                match &mut self.body_writer {
+                    Some(writer) => match writer.send(id, body) {
+                        None => {
+                            // A body queued for the writer replaces any older one waiting.
+                            self.unsaved_bodies.remove(&id);
+                            return;
+                        }
+                        Some(back) => back,
+                    },
+                    None => body,
+                }
+            }
+            _ => body,
+        };
+        self.unsaved_bodies.insert(id, body);
+    }
+
+    /// Waits for the batch's writer thread; bodies it could not write wait for the save that
+    /// follows, which tries them again and says why should it fail too.
+    fn finish_bodies(&mut self) {
+        if let Some(writer) = self.body_writer.take() {
+            for (id, body) in writer.finish() {
+                self.unsaved_bodies.entry(id).or_insert(body);
+            }
+        }
     }
 
     /// Writes the changes waiting once the interval has passed since the last save: a batch

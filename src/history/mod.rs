@@ -11,6 +11,7 @@
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
 
 mod batch;
+mod bodies;
 mod deferred;
 mod entry;
 mod filter;
@@ -121,6 +122,8 @@ pub struct History {
     deferred: Option<deferred::Deferred>,
     /// Set by a batch of lookups: changes are saved together, at most every interval.
     batch: Option<batch::Batch>,
+    /// A batch's cached bodies, being written while it goes on.
+    body_writer: Option<bodies::BodyWriter>,
 }
 
 impl std::fmt::Debug for History {
@@ -177,6 +180,7 @@ impl History {
             fault: None,
             deferred: None,
             batch: None,
+            body_writer: None,
         }
     }
 
@@ -256,7 +260,7 @@ impl History {
                 fetched_at,
                 body: body.to_owned(),
             };
-            self.unsaved_bodies.insert(entry.id, cached);
+            self.keep_body(entry.id, cached);
         }
         self.sync(Some(Op::Upsert(entry)), false)
     }
@@ -279,7 +283,7 @@ impl History {
                 fetched_at,
                 body: body.to_owned(),
             };
-            self.unsaved_bodies.insert(id, cached);
+            self.keep_body(id, cached);
         }
         self.sync(Some(Op::Update(id, lookup)), false)
     }

@@ -1263,3 +1263,87 @@ fn a_slow_batch_saves_what_waits_once_its_interval_has_passed() {
     ok(h.save_due());
     assert_eq!(ids(&open(dir.path())), [id(1)]);
 }
+
+/// The cache writes of a batch, as (file name, writing thread's name), failing while `fail`.
+type BodyLog = Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+fn log_body_writes(h: &mut History, fail: Arc<std::sync::atomic::AtomicBool>) -> BodyLog {
+    let log: BodyLog = Arc::default();
+    let seen = Arc::clone(&log);
+    h.set_fault(Some(Arc::new(move |point, path: &Path| {
+        let in_cache = path
+            .parent()
+            .is_some_and(|p| p.ends_with(super::store::CACHE));
+        if point == FaultPoint::BeforeWrite && in_cache {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let thread = std::thread::current().name().unwrap_or("").to_owned();
+            seen.lock().unwrap().push((name, thread));
+            if fail.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(io::Error::other("disk full"));
+            }
+        }
+        Ok(())
+    })));
+    log
+}
+
+#[test]
+fn a_batch_writes_each_body_once_off_the_callers_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let log = log_body_writes(&mut h, Arc::clone(&fail));
+    h.batch_saves(Duration::from_secs(3600));
+    // Three calls, each fetched ten times with the same body: three writes, not thirty.
+    for n in 1..=30u32 {
+        let body = format!("{{\"call\":{}}}", n % 3);
+        ok(h.record(
+            record_of(u128::from(n % 3), i64::from(n), "+1"),
+            Some((&body, t(i64::from(n)))),
+        ));
+    }
+    ok(h.flush());
+    let writes = log.lock().unwrap().clone();
+    assert_eq!(writes.len(), 3, "{writes:?}");
+    assert!(
+        writes.iter().all(|(_, thread)| thread == "swlog-bodies"),
+        "{writes:?}"
+    );
+    let again = open(dir.path());
+    for n in 0..3 {
+        assert_eq!(
+            again.cached_body(id(n)).unwrap().0,
+            format!("{{\"call\":{n}}}")
+        );
+    }
+}
+
+#[test]
+fn a_body_the_batch_thread_could_not_write_waits_for_the_save_and_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let log = log_body_writes(&mut h, Arc::clone(&fail));
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(1, 1, "+1"), Some(("{\"a\":1}", t(1)))));
+    let warnings = h.flush();
+    assert_eq!(
+        log.lock().unwrap().len(),
+        2,
+        "tried on the thread, then again by the save"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.to_string().contains("could not cache")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        h.cached_body(id(1)).unwrap().0,
+        "{\"a\":1}",
+        "kept in memory"
+    );
+    fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    ok(h.flush());
+    assert_eq!(open(dir.path()).cached_body(id(1)).unwrap().0, "{\"a\":1}");
+}

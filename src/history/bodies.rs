@@ -1,0 +1,81 @@
+//! A batch's cached bodies, written on a thread of their own while the batch goes on: a batch
+//! of lookups spent as long writing a dozen bodies at its end as fetching all of them. Bodies
+//! are a cache (renamed into place, not fsynced), so writing them early and out of the save's
+//! lock changes nothing a crash could notice; `history.json` is still saved as before.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
+
+use uuid::Uuid;
+
+use super::store::{self, CachedFile, Fault};
+
+/// The writer thread of one batch, and what it was given.
+pub(super) struct BodyWriter {
+    tx: Sender<(Uuid, CachedFile)>,
+    thread: JoinHandle<Vec<(Uuid, CachedFile)>>,
+    /// A hash of the body last sent for each ID: the same call fetched again in one batch is
+    /// written once.
+    sent: HashMap<Uuid, u64>,
+}
+
+impl std::fmt::Debug for BodyWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyWriter")
+            .field("sent", &self.sent.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BodyWriter {
+    /// A writer into `dir`'s cache; `None` when no thread can be started (the caller then
+    /// keeps the bodies for the save, as without a batch).
+    pub(super) fn start(dir: PathBuf, fault: Option<Fault>) -> Option<Self> {
+        let (tx, rx) = channel::<(Uuid, CachedFile)>();
+        let thread = std::thread::Builder::new()
+            .name("swlog-bodies".into())
+            .spawn(move || {
+                let mut failed = Vec::new();
+                for (id, body) in rx {
+                    if store::write_cached(&dir, &id.to_string(), &body, fault.as_ref()).is_err() {
+                        failed.push((id, body));
+                    }
+                }
+                failed
+            })
+            .ok()?;
+        Some(Self {
+            tx,
+            thread,
+            sent: HashMap::new(),
+        })
+    }
+
+    /// Queues `body` for `id` unless the same body was queued already; gives it back when the
+    /// thread is gone.
+    pub(super) fn send(&mut self, id: Uuid, body: CachedFile) -> Option<CachedFile> {
+        let mut h = DefaultHasher::new();
+        body.body.hash(&mut h);
+        let hash = h.finish();
+        if self.sent.get(&id) == Some(&hash) {
+            return None;
+        }
+        match self.tx.send((id, body)) {
+            Ok(()) => {
+                self.sent.insert(id, hash);
+                None
+            }
+            Err(back) => Some(back.0.1),
+        }
+    }
+
+    /// Waits for every queued body; returns those that could not be written.
+    pub(super) fn finish(self) -> Vec<(Uuid, CachedFile)> {
+        drop(self.tx);
+        self.thread.join().unwrap_or_default()
+    }
+}
