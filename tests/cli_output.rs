@@ -406,3 +406,51 @@ fn swlog_history_shows_a_profile_column_and_profile_narrows_it() {
     );
     assert_no_panic(&out);
 }
+
+/// Every CSV writer (list, get, history) ends quietly on a closed pipe, even when a cell is
+/// longer than the csv writer's buffer and so fails inside the csv crate, not in a flush.
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_on_a_closed_pipe_ends_quietly_for_list_get_and_history() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let log_id = common::id(0xc5);
+    let mut body = common::record(&log_id);
+    body["created_at"] = serde_json::json!(chrono::Utc::now().to_rfc3339());
+    body["to"] = serde_json::json!(format!("sip:{}@example.com", "x".repeat(64 * 1024)));
+    Mock::given(method("GET"))
+        .and(path(common::log_path(&log_id)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/voice/logs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"links": {"self": "x", "first": "x"}, "data": [body]}),
+        ))
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().expect("home");
+    let state = home.path().join("state");
+    let state = state.to_str().expect("utf-8").to_owned();
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let at = || Swlog::at(&uri).env("XDG_STATE_HOME", &state);
+        // Recorded in the history first, with its long `to`, for `history` below.
+        let out = run(at(), &["get", &log_id], To::Captured, To::Captured);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        for args in [
+            &["list", "since:1d", "--format", "csv"][..],
+            &["get", "--no-history", "--format", "csv", &log_id],
+            &["history", "--format", "csv"],
+        ] {
+            let out = run(at(), args, To::ClosedPipe, To::Captured);
+            assert_no_panic(&out);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+            assert!(!stderr.contains("cannot write"), "{args:?}: {stderr}");
+        }
+    })
+    .await
+    .expect("runs");
+}
