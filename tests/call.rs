@@ -459,3 +459,60 @@ async fn a_call_whose_legs_have_no_date_is_shown_without_a_scan() {
     assert_eq!(v["legs"][0]["id"], id(1));
     assert_eq!(v["complete"], false);
 }
+
+#[tokio::test]
+async fn no_events_is_null_in_json_and_legs_without_events_are_an_empty_list() {
+    let server = MockServer::start().await;
+    let root = leg(1, None, 0);
+    // `serve` answers each leg's events with an empty list: the legs had none.
+    serve(&server, &[root], &[json!([leg(2, Some(1), 1)])]).await;
+    let json_of = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let uri = server.uri();
+        async move {
+            let ran = Swlog::at(&uri).args(args).run().await;
+            assert_eq!(ran.code, 0, "{}", ran.stderr);
+            serde_json::from_str::<Value>(&ran.stdout).unwrap()
+        }
+    };
+    let skipped = json_of(&["call", &id(1), "--format", "json", "--no-events"]).await;
+    assert_eq!(skipped["events"], Value::Null, "not asked for");
+    let none = json_of(&["call", &id(1), "--format", "json"]).await;
+    assert_eq!(none["events"], json!([]), "asked for, and there were none");
+}
+
+#[tokio::test]
+async fn a_leg_whose_charge_lines_do_not_add_up_is_named_under_the_total() {
+    let server = MockServer::start().await;
+    let root = leg(1, None, 0);
+    let mut odd = leg(2, Some(1), 1);
+    odd["charge"] = json!(0.05);
+    odd["charge_details"] = json!([
+        {"description": "Outbound Voice Minutes", "charge": 0.01},
+        {"description": "Text to Speech", "charge": 0.01}
+    ]);
+    serve(&server, &[root], &[json!([odd])]).await;
+    let said = format!(
+        "Lines do not add up: PSTN call #2 {}: they add up to $0.02, less than its charge of $0.05 (-$0.03)",
+        id(2)
+    );
+    let call = load(&server, 1, false).await.unwrap();
+    let total = call.total();
+    assert_eq!(total.mismatched.len(), 1, "only leg 2: the root adds up");
+    assert_eq!(total.mismatched[0].leg, uuid(2));
+    let bundle = call::lines::bundle(&call, &swlog::present::format::Clock::system());
+    assert!(bundle.contains(&said), "the s bundle: {bundle}");
+    let ran = Swlog::at(&server.uri())
+        .args(["call", &id(1), "--no-events"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains(&said), "{}", ran.stdout);
+    let ran = Swlog::at(&server.uri())
+        .args(["call", &id(1), "--no-events", "--format", "json"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let v: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["notes"], json!([said]));
+}

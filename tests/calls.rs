@@ -336,6 +336,28 @@ async fn the_hint_says_what_enter_will_do() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hint_names_a_misspelt_key_as_it_is_typed() {
+    let h = Harness::start(120, 30).await;
+    h.type_text("stauts:failed");
+    h.wait_for("the misspelt key named", |s| {
+        s.contains("✗ cannot understand \"stauts:failed\" in the search: did you mean status:?")
+    })
+    .await;
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    h.type_text("sip:agent1@pbx");
+    let s = h
+        .wait_for("a SIP address is a search", |s| {
+            s.contains("search: \"sip:agent1@pbx\"")
+        })
+        .await;
+    assert!(!s.contains("cannot understand"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_view_snapshots() {
     for (width, height) in [(80, 24), (120, 40)] {
         let server = MockServer::start().await;

@@ -406,3 +406,94 @@ fn swlog_history_shows_a_profile_column_and_profile_narrows_it() {
     );
     assert_no_panic(&out);
 }
+
+#[test]
+fn swlog_history_of_a_profile_with_no_lookups_says_which_profiles_it_holds() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_home = data.path().to_str().expect("a UTF-8 temp path");
+    let swlog = || Swlog::bare().env("XDG_DATA_HOME", data_home);
+    let staging_id = swlog::demo::staging::SHOWCASE[0].0;
+    for args in [
+        vec!["--demo", "get", ids::CHAIN_ROOT],
+        vec!["--demo", "--profile", "staging", "get", staging_id],
+    ] {
+        let out = run(swlog(), &args, To::Captured, To::Captured);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    for (profile, shown) in [
+        ("nosuch", "nosuch"),
+        ("no\u{1b}[2Jsuch", "no\\u{1b}[2Jsuch"),
+    ] {
+        let out = run(
+            swlog(),
+            &["--demo", "history", "--profile", profile],
+            To::Captured,
+            To::Captured,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "swlog: no lookups made with profile {shown} (profiles in the history: demo, staging)\n"
+            )),
+            "{stderr}"
+        );
+        assert_no_raw_controls("stderr", &stderr);
+    }
+}
+
+/// Every CSV writer (list, get, history) ends quietly on a closed pipe, even when a cell is
+/// longer than the csv writer's buffer and so fails inside the csv crate, not in a flush.
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_on_a_closed_pipe_ends_quietly_for_list_get_and_history() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let log_id = common::id(0xc5);
+    let mut body = common::record(&log_id);
+    body["created_at"] = serde_json::json!(chrono::Utc::now().to_rfc3339());
+    body["to"] = serde_json::json!(format!("sip:{}@example.com", "x".repeat(64 * 1024)));
+    Mock::given(method("GET"))
+        .and(path(common::log_path(&log_id)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/voice/logs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"links": {"self": "x", "first": "x"}, "data": [body]}),
+        ))
+        .mount(&server)
+        .await;
+    let data = tempfile::tempdir().expect("data home");
+    let data_home = data.path().to_str().expect("utf-8").to_owned();
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let at = || Swlog::at(&uri).env("XDG_DATA_HOME", &data_home);
+        // Recorded in the history first, with its long `to`, for `history` below.
+        let out = run(at(), &["get", &log_id], To::Captured, To::Captured);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        for args in [
+            &["list", "since:1d", "--format", "csv"][..],
+            &["get", "--no-history", "--format", "csv", &log_id],
+            &["history", "--format", "csv"],
+        ] {
+            if args[0] == "history" {
+                let (mut cmd, _home) = at().args(["history", "--format", "csv"]).into_std();
+                let listed = cmd.output().expect("run swlog");
+                assert!(
+                    text(&listed.stdout).contains(&"x".repeat(64 * 1024)),
+                    "the history holds the long cell"
+                );
+            }
+            let out = run(at(), args, To::ClosedPipe, To::Captured);
+            assert_no_panic(&out);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+            assert!(!stderr.contains("cannot write"), "{args:?}: {stderr}");
+        }
+    })
+    .await
+    .expect("runs");
+}

@@ -61,11 +61,70 @@ async fn a_query_it_cannot_understand_exits_2_and_sends_nothing() {
         vec!["list", "--type", "carrier"],
         vec!["list", "--since", "2h", "--until", "3h"],
         vec!["list", "min:\u{1b}[2J"],
+        vec!["list", "stauts:failed"],
+        vec!["list", "sice:2d"],
+        vec!["list", "--since", "2h", "since:1d"],
+        vec!["list", "since:2h", "since:1d"],
     ] {
         let ran = Swlog::at(&server.uri()).args(&args).run().await;
         assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
         assert!(ran.stderr.contains("cannot understand"), "{}", ran.stderr);
         assert_no_raw_controls("stderr", &ran.stderr);
+    }
+}
+
+#[tokio::test]
+async fn a_misspelt_key_says_which_was_meant_and_a_uri_stays_a_word() {
+    let server = MockServer::start().await;
+    let ran = Swlog::at(&server.uri())
+        .args(["list", "stauts:failed"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("cannot understand \"stauts:failed\" in the search: did you mean status:?"),
+        "{}",
+        ran.stderr
+    );
+    let ran = Swlog::at(&server.uri())
+        .args(["list", "--since", "2h", "since:1d"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("since:1d") && ran.stderr.contains("--since 2h"),
+        "names both: {}",
+        ran.stderr
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing is sent"
+    );
+    let now = chrono::Utc::now().to_rfc3339();
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(page(
+            json!([
+                {"id": "b7182dc2-00f3-40e4-a5ce-20f164b329df", "type": "relay_sip_call",
+                 "from": "sip:agent1@pbx.example.com", "to": "whatsapp:+14155550123",
+                 "status": "completed", "created_at": now}
+            ]),
+            None,
+        ))
+        .mount(&server)
+        .await;
+    for word in ["sip:agent1@pbx", "whatsapp:+1415555"] {
+        let ran = Swlog::at(&server.uri())
+            .args(["list", "since:1d", word, "--format", "ndjson"])
+            .run()
+            .await;
+        assert_eq!(ran.code, 0, "{word}: {}", ran.stderr);
+        assert!(ran.stdout.contains("b7182dc2"), "{word}: {}", ran.stdout);
     }
 }
 

@@ -13,7 +13,7 @@ use crate::api::{ApiError, VoiceLog};
 use crate::chain::Link;
 use crate::list::Stop;
 use crate::present::Tone;
-use crate::present::format::{Clock, duration_ms, money, offset_ms};
+use crate::present::format::{Clock, duration_ms, money, money_delta, offset_ms};
 use crate::text::{json_for_terminal, sanitize, truncate_chars};
 
 /// One leg of the tree, ready to show.
@@ -172,17 +172,39 @@ pub fn total_lines(total: &Total, tree: &Tree, indent: &str) -> Vec<(String, Ton
             Tone::Normal,
         ));
     }
-    for (id, why) in &total.unpriced {
-        let name = tree
-            .index_of(*id)
-            .map(|i| label(&tree.legs[i].log, i + 1))
-            .unwrap_or_default();
-        out.push((
-            format!("{indent}  Not counted: {name} {id}: its charge is {why}"),
-            Tone::Warn,
-        ));
-    }
+    out.extend(
+        total_notes(total, tree)
+            .into_iter()
+            .map(|note| (format!("{indent}  {note}"), Tone::Warn)),
+    );
     out
+}
+
+/// What the total cannot vouch for, a sentence a leg: a charge not counted, and charge lines
+/// that do not add up to the leg's charge (as the detail pane says it of one log).
+pub fn total_notes(total: &Total, tree: &Tree) -> Vec<String> {
+    let name = |id: Uuid| {
+        tree.index_of(id)
+            .map(|i| label(&tree.legs[i].log, i + 1))
+            .unwrap_or_default()
+    };
+    let unpriced = total
+        .unpriced
+        .iter()
+        .map(|(id, why)| format!("Not counted: {} {id}: its charge is {why}", name(*id)));
+    let mismatched = total.mismatched.iter().map(|m| {
+        let d = m.lines - m.charge;
+        format!(
+            "Lines do not add up: {} {}: they add up to {}, {} than its charge of {} ({})",
+            name(m.leg),
+            m.leg,
+            money(m.lines),
+            if d > 0.0 { "more" } else { "less" },
+            money(m.charge),
+            money_delta(d)
+        )
+    });
+    unpriced.chain(mismatched).collect()
 }
 
 /// What cut the call short or needs a word: the walk up, the scan, the cap, the orphans.

@@ -1,5 +1,6 @@
 //! What a whole call cost: the sum of its legs' charges and the breakdown summed by description
-//! across legs. A leg whose charge cannot be read is named, never counted as zero.
+//! across legs. A leg whose charge cannot be read is named, never counted as zero, and a leg
+//! whose lines do not add up to its charge is named as the detail pane names it.
 
 use uuid::Uuid;
 
@@ -15,6 +16,19 @@ pub struct Total {
     pub lines: Vec<(String, f64)>,
     /// The legs whose charge is missing, null or not a number, with what it was.
     pub unpriced: Vec<(Uuid, &'static str)>,
+    /// The legs whose charge lines do not add up to their charge (the detail pane's check).
+    pub mismatched: Vec<Mismatch>,
+}
+
+/// A leg whose `charge_details` sum differs from its `charge`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    /// The leg.
+    pub leg: Uuid,
+    /// What its lines add up to.
+    pub lines: f64,
+    /// Its charge.
+    pub charge: f64,
 }
 
 /// Sums `legs`.
@@ -26,6 +40,17 @@ pub fn total<'a>(legs: impl IntoIterator<Item = &'a Leg>) -> Total {
             Field::Value(_) | Field::Invalid(_) => t.unpriced.push((leg.id, "not a number")),
             Field::Null => t.unpriced.push((leg.id, "null")),
             Field::Missing => t.unpriced.push((leg.id, "missing")),
+        }
+        if let (Some(_), Some(lines), Some(charge)) = (
+            leg.log.charge_mismatch(),
+            leg.log.charge_details_sum(),
+            leg.log.charge.get(),
+        ) {
+            t.mismatched.push(Mismatch {
+                leg: leg.id,
+                lines,
+                charge,
+            });
         }
         for line in leg.log.charge_details.value().into_iter().flatten() {
             let Some(amount) = line.charge.get().filter(|a| a.is_finite()) else {
@@ -80,6 +105,33 @@ mod tests {
         assert_eq!(t.lines[0].0, "Inbound Voice Minutes");
         assert!((t.lines[0].1 - 0.04).abs() < 1e-9);
         assert!(t.unpriced.is_empty());
+    }
+
+    #[test]
+    fn a_leg_whose_lines_do_not_add_up_is_named() {
+        let legs = [
+            leg(
+                1,
+                json!({"charge": 0.05, "charge_details": [
+                {"description": "Inbound Voice Minutes", "charge": 0.02}]}),
+            ),
+            // Within the detail pane's tolerance: not a mismatch.
+            leg(
+                2,
+                json!({"charge": 0.02, "charge_details": [
+                {"description": "Inbound Voice Minutes", "charge": 0.020_01}]}),
+            ),
+            leg(3, json!({"charge": 0.01, "charge_details": []})),
+        ];
+        let t = total(&legs);
+        assert_eq!(
+            t.mismatched,
+            [Mismatch {
+                leg: Uuid::from_u128(1),
+                lines: 0.02,
+                charge: 0.05
+            }]
+        );
     }
 
     #[test]

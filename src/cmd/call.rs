@@ -39,7 +39,8 @@ pub struct CallArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Do not fetch the legs' events (no timeline).
+    /// Do not fetch the legs' events: no timeline, and in JSON `"events": null` (not `[]`,
+    /// which is legs that had no events).
     #[arg(long)]
     pub no_events: bool,
 }
@@ -49,7 +50,8 @@ pub struct CallArgs {
 pub enum Format {
     /// The tree, the total with its breakdown and the merged timeline.
     Text,
-    /// One object: root, legs (each body as received), orphans, total, charges, events.
+    /// One object: root, legs (each body as received), orphans, total, charges, events (null
+    /// with --no-events).
     Json,
 }
 
@@ -174,21 +176,22 @@ fn leg_json(leg: &Leg) -> Value {
 /// events, and whether the tree is complete.
 pub fn to_json(call: &Call) -> Value {
     let total = call.total();
-    let events: Vec<Value> = call
-        .timeline
-        .iter()
-        .flat_map(|t| &t.entries)
-        .map(|e| {
-            let raw = |k: &str| e.event.raw.get(k).cloned().unwrap_or(Value::Null);
-            json!({
-                "log_id": e.log_id.to_string(),
-                "event_at": raw("event_at"),
-                "level": raw("level"),
-                "name": raw("name"),
-                "details": raw("details"),
+    // Not asked for (`--no-events`) is null, told apart from legs that had no events (`[]`).
+    let events: Option<Vec<Value>> = call.timeline.as_ref().map(|t| {
+        t.entries
+            .iter()
+            .map(|e| {
+                let raw = |k: &str| e.event.raw.get(k).cloned().unwrap_or(Value::Null);
+                json!({
+                    "log_id": e.log_id.to_string(),
+                    "event_at": raw("event_at"),
+                    "level": raw("level"),
+                    "name": raw("name"),
+                    "details": raw("details"),
+                })
             })
-        })
-        .collect();
+            .collect()
+    });
     json!({
         "root": call.tree.root.to_string(),
         "legs": call.tree.legs.iter().map(leg_json).collect::<Vec<_>>(),
@@ -201,6 +204,8 @@ pub fn to_json(call: &Call) -> Value {
             .collect::<Vec<_>>(),
         "events": events,
         "complete": call.is_complete(),
+        // The total's caveats, as the text says them: legs not counted, lines that do not add up.
+        "notes": call::lines::total_notes(&total, &call.tree),
     })
 }
 

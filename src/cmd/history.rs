@@ -11,6 +11,7 @@ use crate::export::rows::Rows;
 use crate::history::{Entry, History, Lookup, Options};
 use crate::text::sanitize;
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Opens the history `swlog` would use, without credentials: only the config file's history
 /// settings matter here.
@@ -40,20 +41,42 @@ fn open(global: &Global) -> (History, Vec<String>) {
 /// The widest profile column shown: longer names are cut.
 const PROFILE_WIDTH: usize = 16;
 
-/// The width of the profile column for `entries`.
+/// The width of the profile column for `entries`, in terminal cells (`日本語` is six).
 fn profile_width<'a>(entries: impl Iterator<Item = &'a Entry>) -> usize {
     entries
-        .map(|e| sanitize(&e.profile).chars().count())
+        .map(|e| sanitize(&e.profile).width())
         .max()
         .unwrap_or(0)
         .min(PROFILE_WIDTH)
 }
 
-/// One entry as a line of text, its profile in a column `width` wide.
+/// `s` cut to at most `width` cells (the cut marked with `…`) and padded to exactly `width`.
+fn fit(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    if s.width() <= width {
+        out.push_str(s);
+    } else {
+        let mut used = 0;
+        for c in s.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+    }
+    let pad = width.saturating_sub(out.width());
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// One entry as a line of text, its profile in a column `width` cells wide.
 pub fn line(entry: &Entry, width: usize) -> String {
-    let profile = crate::text::truncate_chars(&sanitize(&entry.profile), width).into_owned();
+    let profile = fit(&sanitize(&entry.profile), width);
     let mut s = format!(
-        "{}  {profile:<width$}  {}  {}",
+        "{}  {profile}  {}  {}",
         entry.at.format("%Y-%m-%d %H:%M:%S UTC"),
         entry.id,
         entry.line()
@@ -174,12 +197,34 @@ pub fn command(
         None => {
             let entries: Vec<&Entry> = shown(&history, global).collect();
             print(&entries, args, out)?;
+            if let Some(profile) = global.profile.as_deref()
+                && entries.is_empty()
+            {
+                writeln!(err, "swlog: {}", no_lookups_with(profile, &history))?;
+            }
         }
     }
     if args.action.is_none() {
         where_else(global, &history, err)?;
     }
     Ok(Exit::Ok)
+}
+
+/// Why `--profile NAME` printed nothing, and which profiles the history does hold.
+fn no_lookups_with(profile: &str, history: &History) -> String {
+    let mut profiles: Vec<&str> = history
+        .entries()
+        .iter()
+        .map(|e| e.profile.as_str())
+        .collect();
+    profiles.sort_unstable();
+    profiles.dedup();
+    let held = if profiles.is_empty() {
+        "the history is empty".to_owned()
+    } else {
+        format!("profiles in the history: {}", profiles.join(", "))
+    };
+    sanitize(&format!("no lookups made with profile {profile} ({held})")).into_owned()
 }
 
 /// The entries to print: with `--profile NAME`, only those made with that profile.
@@ -226,4 +271,40 @@ fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_column_pads_by_display_width() {
+        let at = chrono::Utc::now();
+        let entry = |n: u128, profile: &str| {
+            Entry::new(
+                uuid::Uuid::from_u128(n),
+                at,
+                profile,
+                "space",
+                Lookup::Error("not found".to_owned()),
+            )
+        };
+        let entries = [entry(1, "日本語"), entry(2, "demo")];
+        let width = profile_width(entries.iter());
+        assert_eq!(width, 6, "three wide characters are six cells");
+        let lines: Vec<String> = entries.iter().map(|e| line(e, width)).collect();
+        let id_at = |l: &str, e: &Entry| l[..l.find(&e.id.to_string()).expect("id")].width();
+        assert_eq!(
+            id_at(&lines[0], &entries[0]),
+            id_at(&lines[1], &entries[1]),
+            "the IDs line up: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_wide_profile_is_cut_within_its_cells() {
+        assert_eq!(fit("日本語日本語日本語", 8), "日本語… ");
+        assert_eq!(fit("日本語日本語日本語", 8).width(), 8);
+        assert_eq!(fit("demo", 6), "demo  ");
+    }
 }

@@ -108,7 +108,11 @@ fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
         "completed",
     ];
     let span: u64 = 7 * 24 * 3600 - 60;
-    let count = count.max(1) as u64;
+    // Zero means none: staging lists only its own records.
+    if count == 0 {
+        return Vec::new();
+    }
+    let count = count as u64;
     let step = (span / count).max(1);
     (0..count)
         .map(|i| {

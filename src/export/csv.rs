@@ -17,7 +17,7 @@ impl<W: Write> CsvOut<W> {
         let mut inner = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(out);
-        inner.write_record(header)?;
+        inner.write_record(header).map_err(io_error)?;
         Ok(Self { inner })
     }
 
@@ -37,14 +37,25 @@ impl<W: Write> CsvOut<W> {
     /// Writes one record; each cell is made safe first.
     pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
         self.inner
-            .write_record(cells.into_iter().map(|c| safe_cell(c).into_owned()))?;
-        Ok(())
+            .write_record(cells.into_iter().map(|c| safe_cell(c).into_owned()))
+            .map_err(io_error)
     }
 
     /// Flushes what is buffered.
     pub fn finish(mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// The csv crate's error as an I/O error that keeps the writer's own kind: its `From` makes
+/// every error `Other`, which would turn a reader gone away (`| head -1`) into a failure.
+fn io_error(e: ::csv::Error) -> std::io::Error {
+    if e.is_io_error()
+        && let ::csv::ErrorKind::Io(io) = e.into_kind()
+    {
+        return io;
+    }
+    std::io::Error::other("cannot write a CSV record")
 }
 
 /// A cell as written: control characters made visible, and a leading `'` on anything a
@@ -71,6 +82,29 @@ fn is_formula(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer whose reader has gone away.
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stays_a_closed_pipe() {
+        // A cell longer than the csv writer's buffer makes the record itself write through.
+        let long = "x".repeat(64 * 1024);
+        let mut out = CsvOut::without_header(Closed);
+        let e = out.row([long.as_str()]).expect_err("closed");
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe);
+        let e = CsvOut::new(Closed, &[long.as_str()]).err().expect("closed");
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe);
+    }
 
     #[test]
     fn formulas_are_guarded_and_numbers_are_not() {

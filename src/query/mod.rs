@@ -4,6 +4,7 @@
 
 mod matching;
 pub use matching::{duration_ms, has_digit_run};
+mod spelling;
 mod time;
 
 use chrono::{DateTime, Utc};
@@ -130,6 +131,8 @@ pub struct Term {
     pub key: Option<String>,
     /// The value.
     pub value: String,
+    /// Whether it came from a command-line flag, for naming it as typed in an error.
+    pub flag: bool,
 }
 
 impl Term {
@@ -138,6 +141,16 @@ impl Term {
         Self {
             key: Some(key.to_owned()),
             value: value.to_owned(),
+            flag: true,
+        }
+    }
+
+    /// The term as the user wrote it: `since:2h`, or `--since 2h` for a flag.
+    fn shown(&self) -> String {
+        match (&self.key, self.flag) {
+            (Some(k), true) => format!("--{k} {}", self.value),
+            (Some(k), false) => format!("{k}:{}", self.value),
+            (None, _) => self.value.clone(),
         }
     }
 }
@@ -150,10 +163,12 @@ pub fn terms(text: &str) -> Vec<Term> {
             Some((k, v)) if KEYS.contains(&k.to_ascii_lowercase().as_str()) => Term {
                 key: Some(k.to_ascii_lowercase()),
                 value: v.to_owned(),
+                flag: false,
             },
             _ => Term {
                 key: None,
                 value: w.to_owned(),
+                flag: false,
             },
         })
         .collect()
@@ -190,7 +205,23 @@ impl Query {
         let mut q = Query::default();
         // The number being joined, if the last term was number-looking.
         let mut open: Option<Number> = None;
+        // Each window end as first given: a second one is refused rather than silently winning.
+        let mut ends: Vec<(String, String)> = Vec::new();
         for term in terms {
+            if let Some(end @ ("since" | "until" | "on")) = term.key.as_deref() {
+                let shown = term.shown();
+                if let Some((_, first)) = ends.iter().find(|(e, _)| *e == end) {
+                    return Err(error(
+                        &shown,
+                        format!(
+                            "{end} is given twice ({} and {}): keep one",
+                            sanitize(first),
+                            sanitize(&shown)
+                        ),
+                    ));
+                }
+                ends.push((end.to_owned(), shown));
+            }
             let bare_number = term.key.is_none() && is_number_like(&term.value);
             if bare_number && let Some(n) = open.as_mut() {
                 n.digits.push_str(&digits(&term.value));
@@ -201,7 +232,12 @@ impl Query {
             }
             match term.key.as_deref() {
                 None if bare_number => open = Some(number(&term.value, Side::Either)),
-                None => q.words.push(word(&term.value, Side::Either)),
+                None => {
+                    if let Some(key) = spelling::misspelt_key(&term.value, KEYS) {
+                        return Err(error(&term.value, format!("did you mean {key}:?")));
+                    }
+                    q.words.push(word(&term.value, Side::Either));
+                }
                 Some(k @ ("from" | "to" | "number")) => {
                     let side = match k {
                         "from" => Side::From,
