@@ -93,8 +93,9 @@ impl App {
                 .map(|at| format!(" fetched {}", self.clock().age(*at)))
                 .unwrap_or_default();
             let text = format!(
-                "Showing the copy{age} from {}: it cannot be refreshed, {reason}",
-                origin.words()
+                "Showing the copy{age} from {}: it cannot be refreshed, {reason}; i and Enter look it up with profile {}",
+                origin.words(),
+                sanitize(&self.context.profile)
             );
             self.notify(Notice::warn(Scope::Lookup, text).in_slot("refresh"));
             if self.view != View::Record(id) {
