@@ -68,6 +68,14 @@ impl App {
             super::Place::Record(id) => self.revisit(id),
             super::Place::Calls => self.show_calls(),
             super::Place::Call(id) => self.revisit_call(id),
+            super::Place::Welcome => {
+                let cancel = self.cancel_in_flight();
+                self.live.stop();
+                self.input = Input::default();
+                self.view = View::Welcome;
+                self.reset_detail();
+                cancel
+            }
         }
     }
 

@@ -270,8 +270,12 @@ impl App {
 
     /// Whether the sidebar is visible at this size.
     pub fn sidebar_visible(&self) -> bool {
-        // The list of calls is wide: it takes the sidebar's room.
-        layout::sidebar_visible(self.size) && self.view != View::Calls
+        // The list of calls is wide: below 160 columns it takes the sidebar's room, which
+        // comes back while it has focus (Tab).
+        layout::sidebar_visible(self.size)
+            && (self.view != View::Calls
+                || self.size.width >= layout::CALLS_SIDEBAR_MIN_WIDTH
+                || self.focus == Focus::Sidebar)
     }
 
     /// Whether the spinner needs ticks.

@@ -270,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_found_with_a_profile_now_gone_is_never_fetched() {
+    fn a_record_found_with_a_profile_now_gone_is_never_fetched_there() {
         let mut history = History::in_memory(Options::default());
         let log = crate::api::model::VoiceLog::from_object(serde_json::Map::new());
         let entry = Entry::new(
@@ -282,7 +282,7 @@ mod tests {
         );
         assert!(history.record(entry, None).is_empty());
         let mut app = app(history);
-        let effects = app.open_input(ID);
+        let effects = app.visit(ID.parse().unwrap_or_default());
         assert_eq!(fetch_profile(&effects), None, "{effects:?}");
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
@@ -297,11 +297,14 @@ mod tests {
             project: None,
             source: "config file",
         });
-        let effects = app.open_input(ID);
+        let effects = app.visit(ID.parse().unwrap_or_default());
         assert_eq!(fetch_profile(&effects), None);
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
             if why.contains("now points at space acme, not acme-old"))
         );
+        // Typed (or pasted) and submitted, the ID is a new lookup with the session's profile.
+        let effects = app.open_input(ID);
+        assert_eq!(fetch_profile(&effects).as_deref(), Some("default"));
     }
 }
