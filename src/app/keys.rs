@@ -152,7 +152,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         },
         Action::OpenCall => app.open_call(),
         Action::ToggleEvents if context == KeyContext::Call => {
-            app.tree.timeline = !app.tree.timeline;
+            app.toggle_call_timeline();
             vec![]
         }
         Action::Refresh if context == KeyContext::Call => app.reload_call(),
