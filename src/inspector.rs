@@ -24,6 +24,9 @@ use crate::history::{Save, Saver};
 use crate::spaces::Spaces;
 use crate::ui;
 
+/// The most messages handled between two draws.
+const MAX_BATCH: usize = 512;
+
 /// The channel that carries fetch results and signals into the loop.
 pub fn channel() -> (UnboundedSender<Message>, UnboundedReceiver<Message>) {
     unbounded_channel()
@@ -81,15 +84,18 @@ where
             // A live refresh or the end of a highlight; with neither, the loop sleeps on input.
             () = sleep_until(deadline), if deadline.is_some() => Message::Tick,
         };
-        // Drain whatever else is ready, then draw once.
+        // Drain whatever else is ready, then draw once; a burst (a long unbracketed paste is a
+        // key per character) is drawn every `MAX_BATCH` events, and the next batch is taken at
+        // once since the input is still ready.
         let mut batch = vec![first];
         while let Ok(m) = rx.try_recv() {
             batch.push(m);
         }
-        // Polled with this task's own waker: crossterm's EventStream remembers the waker of
-        // a pending poll, so `now_or_never`'s no-op waker would leave the loop deaf to keys.
-        while let Poll::Ready(ready) =
-            std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await
+        // Polled with this task's own waker: a stream remembers the waker of a pending poll,
+        // so `now_or_never`'s no-op waker would leave the loop deaf to keys.
+        while batch.len() < MAX_BATCH
+            && let Poll::Ready(ready) =
+                std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await
         {
             match ready {
                 Some(Ok(event)) => batch.push(Message::Term(event)),

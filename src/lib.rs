@@ -26,6 +26,7 @@ pub mod secret;
 pub mod session;
 pub mod spaces;
 pub mod summary;
+pub mod term_input;
 pub mod testkit;
 pub mod text;
 pub mod token_command;

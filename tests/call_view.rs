@@ -107,3 +107,35 @@ async fn a_call_with_a_leg_in_progress_refreshes_until_it_ends() {
         "a finished call is not refreshed again"
     );
 }
+
+/// At 80x24 the merged timeline opens below the fold: `e` scrolls its heading to the top (the
+/// screen once did not change), and `e` again closes it and scrolls back. The title keeps its
+/// leg count, the call's ID cut to 8 characters (the count was cut off).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_scrolls_to_the_timeline_at_80x24_and_the_title_keeps_its_leg_count() {
+    let h = Harness::start(80, 24).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    let screen = h
+        .wait_for("the whole call", |s| s.contains("Total $0.058"))
+        .await;
+    assert!(screen.contains("│ Call 3f2b9e1c…  5 legs "), "{screen}");
+    h.press(KeyCode::Char('e'));
+    let screen = h
+        .wait_for("the timeline's heading on top", |s| {
+            s.lines()
+                .nth(4)
+                .is_some_and(|l| l.contains("Timeline (all legs) · e: hide"))
+        })
+        .await;
+    assert!(!screen.contains("Call 3f2b9e1c…"), "{screen}");
+    h.press(KeyCode::Char('e'));
+    h.wait_for("the tree again", |s| {
+        s.lines()
+            .nth(4)
+            .is_some_and(|l| l.contains("Call 3f2b9e1c…  5 legs"))
+    })
+    .await;
+    h.quit().await;
+}

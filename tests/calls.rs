@@ -234,6 +234,10 @@ async fn a_failure_mid_scan_is_shown_with_the_rows_found() {
 }
 
 async fn three_calls() -> (MockServer, Harness) {
+    three_calls_at(120, 30).await
+}
+
+async fn three_calls_at(width: u16, height: u16) -> (MockServer, Harness) {
     let server = MockServer::start().await;
     let rows = [
         call(1, 10, "+14155550123", "completed", 5_000, 0.50),
@@ -245,7 +249,7 @@ async fn three_calls() -> (MockServer, Harness) {
         .respond_with(page(&rows, None))
         .mount(&server)
         .await;
-    let h = Harness::start_against(&server.uri(), 120, 30).await;
+    let h = Harness::start_against(&server.uri(), width, height).await;
     search(&h, "4155550123");
     h.wait_for("the scan", |s| s.contains("· done")).await;
     h.press(KeyCode::Down);
@@ -390,4 +394,42 @@ async fn calls_view_snapshots() {
         insta::assert_snapshot!(format!("calls_{width}x{height}"), screen);
         h.quit().await;
     }
+}
+
+/// The list of calls takes the sidebar's room, but Tab still reaches the sidebar (shown while
+/// it has focus), and `[` from a first search goes back to the start screen (it once said
+/// "Nothing to go back to", and Tab only went between the input and the list).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tab_reaches_the_sidebar_from_the_calls_and_back_goes_to_the_start() {
+    let (_server, h) = three_calls_at(80, 24).await;
+    let screen = h.screen();
+    assert!(!screen.contains("┌ Lookups"), "{screen}");
+    // From the table: Tab to the input, Tab to the sidebar.
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    let screen = h
+        .wait_for("the sidebar beside the list", |s| {
+            s.contains("┌ Lookups") && s.contains("┌ Calls")
+        })
+        .await;
+    insta::assert_snapshot!("calls_sidebar_focused_80x24", screen);
+    // Shift-Tab back to the input: the list has its room again.
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    h.wait_for("the list alone", |s| {
+        !s.contains("┌ Lookups") && s.contains("┌ Calls")
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('['));
+    h.wait_for("the start screen", |s| {
+        s.contains("Paste a log ID") && !s.contains("┌ Calls")
+    })
+    .await;
+    h.press(KeyCode::Char(']'));
+    h.wait_for("the list again", |s| s.contains("┌ Calls"))
+        .await;
+    h.quit().await;
 }

@@ -173,3 +173,19 @@ async fn a_click_elsewhere_answers_the_delete_question_with_no() {
     let app = h.quit().await;
     assert_eq!(app.sidebar.history.entries().len(), 2, "nothing deleted");
 }
+
+/// The detail pane's hints name `t`, the whole call, at 80 and 120 columns (they never did).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fields_hints_name_the_whole_call() {
+    for width in [80, 120] {
+        let h = Harness::start(width, 30).await;
+        h.look_up(ids::CHAIN_CHILD).await;
+        h.press(KeyCode::Esc);
+        let screen = h
+            .wait_for("the detail's hints", |s| s.contains("Enter open link"))
+            .await;
+        let hints = screen.lines().last().unwrap_or_default();
+        assert!(hints.contains("e events  t whole call"), "{width}: {hints}");
+        h.quit().await;
+    }
+}

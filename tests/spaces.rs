@@ -587,3 +587,40 @@ async fn escape_sequences_in_profile_names_reach_the_sidebar_picker_and_status_e
     );
     h.quit().await;
 }
+
+/// The failure page's advice works: an entry whose profile is gone cannot be fetched when it
+/// is opened, and the ID submitted from the input (`i`, Enter) is a new lookup with the
+/// session's profile (it once went to the gone profile again, and failed the same way).
+#[tokio::test]
+async fn an_id_whose_profile_is_gone_is_looked_up_with_the_session_profile_from_the_input() {
+    let b_id = id(0xb7);
+    let a = server(PROJECT_A, TOKEN_A, &[&b_id]).await;
+    let (session, spaces) = two_profiles(&a.uri(), None);
+    let history = history_with_bravo_entry(&b_id, false);
+    let h = Harness::start_spaces(session, Some(spaces), 120, 40, Some((history, vec![])));
+    open_first_entry(&h);
+    let screen = h
+        .wait_for("the failure", |s| s.contains("Cannot be fetched here"))
+        .await;
+    assert!(
+        screen.contains("look the ID up with profile alpha: press i and Enter"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Press r to try again"), "{screen}");
+    assert!(
+        authorizations(&a).await.is_empty(),
+        "opening the entry asks nobody"
+    );
+    h.type_text("i");
+    h.press(KeyCode::Enter);
+    h.wait_for("the record from alpha", |s| s.contains("● completed"))
+        .await;
+    let app = h.quit().await;
+    assert_eq!(authorizations(&a).await, vec![basic(PROJECT_A, TOKEN_A)]);
+    let entry = app
+        .sidebar
+        .history
+        .get(b_id.parse().expect("uuid"))
+        .expect("entry");
+    assert_eq!(entry.profile, "alpha");
+}

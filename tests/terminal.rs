@@ -174,3 +174,28 @@ fn a_damaged_history_is_still_reported_after_the_first_lookup() {
     assert!(moved, "the damaged file was moved aside");
     tmux.run(&["send-keys", "-t", "t", "q"]);
 }
+
+/// A long paste into a terminal without bracketed paste arrives as keys, more than the 1,024
+/// bytes crossterm reads at a time: all of it is read without another key (it stopped after the
+/// first 1,024 until the next key). The last keys, Ctrl-U and `DONE`, show it got to the end.
+#[test]
+fn a_long_unbracketed_paste_is_read_to_the_end_without_another_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let bin = env!("CARGO_BIN_EXE_swlog");
+    let script = format!(
+        "cd {d}; env -u TMUX -u DISPLAY -u WAYLAND_DISPLAY HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_STATE_HOME={d}/state {bin} --demo --config {d}/none.toml"
+    );
+    let Some(tmux) = Tmux::new("longpaste") else {
+        return;
+    };
+    tmux.start(&script);
+    tmux.wait_for("the inspector", |s| s.contains("Log ID"));
+    let text = dir.path().join("paste.txt");
+    std::fs::write(&text, format!("{}\u{15}DONE", "a".repeat(2_000))).unwrap();
+    tmux.run(&["load-buffer", &text.to_string_lossy()]);
+    // Without -p: no bracketed-paste markers, each character is a key.
+    tmux.run(&["paste-buffer", "-t", "t"]);
+    tmux.wait_for("the whole paste", |s| s.contains("│ DONE "));
+    tmux.run(&["send-keys", "-t", "t", "C-c"]);
+}

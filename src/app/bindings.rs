@@ -416,6 +416,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::Back, A::Forward], "back/fwd"),
             (&[A::Refresh], "refetch"),
             (&[A::ToggleEvents], "events"),
+            (&[A::OpenCall], "whole call"),
             (&[A::ToggleRaw], "raw"),
             (&[A::CopyValue], "copy"),
             HELP_QUIT[0],

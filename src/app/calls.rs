@@ -280,6 +280,10 @@ impl App {
         let cancel = self.cancel_in_flight();
         self.live.stop();
         self.view = View::Calls;
+        if self.nav.place().is_none() {
+            // A first search is a page after the start screen, which `[` goes back to.
+            self.nav.visit(Place::Welcome);
+        }
         self.nav.visit(Place::Calls);
         if self.focus == Focus::Sidebar {
             // The sidebar gives its room to the table.

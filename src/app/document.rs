@@ -305,7 +305,13 @@ fn failed(app: &App, has_id: bool, failure: &Failure, doc: &mut Doc) {
         Failure::Unreachable(why) => (
             "Cannot be fetched here".to_owned(),
             why.clone(),
-            vec!["Add the profile back to the config file, or look the ID up with another profile: P picks one.".to_owned()],
+            vec![
+                "Add the profile back to the config file.".to_owned(),
+                format!(
+                    "Or look the ID up with profile {}: press i and Enter (P first picks another profile).",
+                    crate::text::sanitize(&app.context.profile)
+                ),
+            ],
         ),
     };
     doc.line(Line::styled(format!("✗ {title}"), Role::Error));
@@ -332,7 +338,8 @@ fn failed(app: &App, has_id: bool, failure: &Failure, doc: &mut Doc) {
     for h in hints {
         doc.blocks.push(Block::Bullet(h));
     }
-    if has_id {
+    // `r` asks the same profile again: no use when that profile cannot be asked.
+    if has_id && !matches!(failure, Failure::Unreachable(_)) {
         doc.line(Line::styled("• Press r to try again.", Role::Plain));
     }
 }

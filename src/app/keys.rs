@@ -152,7 +152,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         },
         Action::OpenCall => app.open_call(),
         Action::ToggleEvents if context == KeyContext::Call => {
-            app.tree.timeline = !app.tree.timeline;
+            app.toggle_call_timeline();
             vec![]
         }
         Action::Refresh if context == KeyContext::Call => app.reload_call(),
@@ -418,7 +418,9 @@ fn go_forward(app: &mut App) -> Vec<Effect> {
 }
 
 fn cycle_focus(app: &mut App, forward: bool) {
-    let order: &[Focus] = if app.sidebar_visible() {
+    // Whether the sidebar can be shown, not whether it is: the list of calls hides it until
+    // it has focus.
+    let order: &[Focus] = if crate::view::layout::sidebar_visible(app.size) {
         &[Focus::Input, Focus::Sidebar, Focus::Detail]
     } else {
         &[Focus::Input, Focus::Detail]

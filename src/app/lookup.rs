@@ -24,7 +24,14 @@ impl App {
                 // in; following links and back/forward keep the view, to compare legs.
                 self.investigation.tab = super::Tab::Fields;
                 self.raw = false;
-                self.visit(id)
+                // A typed or pasted ID is a new lookup: where the profile that found it before
+                // cannot be asked, it goes to the session's (what the failure page advises).
+                let mut origin = self.origin_for(id);
+                if self.unreachable_reason(&origin).is_some() {
+                    origin = self.session_origin();
+                }
+                self.nav.visit(id);
+                self.fetch_from(id, origin)
             }
             Err(IdError::NotFound(_)) => {
                 let text = self.input.value().to_owned();
@@ -61,6 +68,14 @@ impl App {
             super::Place::Record(id) => self.revisit(id),
             super::Place::Calls => self.show_calls(),
             super::Place::Call(id) => self.revisit_call(id),
+            super::Place::Welcome => {
+                let cancel = self.cancel_in_flight();
+                self.live.stop();
+                self.input = Input::default();
+                self.view = View::Welcome;
+                self.reset_detail();
+                cancel
+            }
         }
     }
 
@@ -85,6 +100,12 @@ impl App {
     /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
     /// while it refreshes.
     pub(super) fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
+        let origin = self.origin_for(id);
+        self.fetch_from(id, origin)
+    }
+
+    /// [`fetch`](Self::fetch) asking `origin`.
+    fn fetch_from(&mut self, id: Uuid, origin: super::Origin) -> Vec<Effect> {
         self.generation += 1;
         self.live.stop();
         self.notices.end_scope(Scope::Lookup);
@@ -93,7 +114,6 @@ impl App {
             self.load_cached(id);
         }
         // Revisits go where the lookup was made; a place that cannot be asked is not.
-        let origin = self.origin_for(id);
         if let Some(reason) = self.unreachable_reason(&origin) {
             return self.show_unreachable(id, &origin, reason);
         }

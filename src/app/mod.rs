@@ -270,8 +270,12 @@ impl App {
 
     /// Whether the sidebar is visible at this size.
     pub fn sidebar_visible(&self) -> bool {
-        // The list of calls is wide: it takes the sidebar's room.
-        layout::sidebar_visible(self.size) && self.view != View::Calls
+        // The list of calls is wide: below 160 columns it takes the sidebar's room, which
+        // comes back while it has focus (Tab).
+        layout::sidebar_visible(self.size)
+            && (self.view != View::Calls
+                || self.size.width >= layout::CALLS_SIDEBAR_MIN_WIDTH
+                || self.focus == Focus::Sidebar)
     }
 
     /// Whether the spinner needs ticks.
@@ -525,7 +529,7 @@ impl App {
         let (before, after) = value.split_at(at);
         let kept = before.chars().count() + after.chars().count();
         let room = MAX_INPUT.saturating_sub(kept);
-        let clean: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+        let clean = paste_words(text);
         let pasted: String = clean.iter().take(room).collect();
         let cursor = before.chars().count() + pasted.chars().count();
         let new = format!("{before}{pasted}{after}");
@@ -582,6 +586,24 @@ impl App {
             }
         }
     }
+}
+
+/// A paste's characters on one line: line breaks and tabs become one space between words
+/// (a run of them, one space), other control characters are dropped.
+fn paste_words(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if matches!(c, '\n' | '\r' | '\t') {
+            gap = true;
+        } else if !c.is_control() {
+            if std::mem::take(&mut gap) && out.last().is_some_and(|l| *l != ' ') && c != ' ' {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ pub enum Place {
     Record(Uuid),
     /// The list of calls the last search found.
     Calls,
+    /// The start screen: where `[` from the first search goes back to.
+    Welcome,
     /// The whole call a leg belongs to (the Call view), by the leg's or the root's ID.
     Call(Uuid),
 }
@@ -20,7 +22,7 @@ impl Place {
     pub fn record(self) -> Option<Uuid> {
         match self {
             Place::Record(id) => Some(id),
-            Place::Calls | Place::Call(_) => None,
+            Place::Calls | Place::Call(_) | Place::Welcome => None,
         }
     }
 }

@@ -93,8 +93,9 @@ impl App {
                 .map(|at| format!(" fetched {}", self.clock().age(*at)))
                 .unwrap_or_default();
             let text = format!(
-                "Showing the copy{age} from {}: it cannot be refreshed, {reason}",
-                origin.words()
+                "Showing the copy{age} from {}: it cannot be refreshed, {reason}; i and Enter look it up with profile {}",
+                origin.words(),
+                sanitize(&self.context.profile)
             );
             self.notify(Notice::warn(Scope::Lookup, text).in_slot("refresh"));
             if self.view != View::Record(id) {
@@ -269,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_found_with_a_profile_now_gone_is_never_fetched() {
+    fn a_record_found_with_a_profile_now_gone_is_never_fetched_there() {
         let mut history = History::in_memory(Options::default());
         let log = crate::api::model::VoiceLog::from_object(serde_json::Map::new());
         let entry = Entry::new(
@@ -281,7 +282,7 @@ mod tests {
         );
         assert!(history.record(entry, None).is_empty());
         let mut app = app(history);
-        let effects = app.open_input(ID);
+        let effects = app.visit(ID.parse().unwrap_or_default());
         assert_eq!(fetch_profile(&effects), None, "{effects:?}");
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
@@ -296,11 +297,14 @@ mod tests {
             project: None,
             source: "config file",
         });
-        let effects = app.open_input(ID);
+        let effects = app.visit(ID.parse().unwrap_or_default());
         assert_eq!(fetch_profile(&effects), None);
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
             if why.contains("now points at space acme, not acme-old"))
         );
+        // Typed (or pasted) and submitted, the ID is a new lookup with the session's profile.
+        let effects = app.open_input(ID);
+        assert_eq!(fetch_profile(&effects).as_deref(), Some("default"));
     }
 }

@@ -214,9 +214,15 @@ fn a_pasted_ticket_line_puts_just_the_id_in() {
     )));
     assert_eq!(
         app.input.value(),
-        "two[31mlines",
-        "control characters are dropped from a paste"
+        "two[31m lines",
+        "control characters are dropped from a paste, a line break is a space"
     );
+    // Lines and tab-separated cells stay apart: one space for each run of breaks and tabs.
+    app.input = Input::default();
+    app.update(Message::Term(Event::Paste(
+        "+1 415 555 0123\nstatus:failed\tsince:2d\r\n\r\n\t".to_owned(),
+    )));
+    assert_eq!(app.input.value(), "+1 415 555 0123 status:failed since:2d");
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub struct TreeState {
     pub scroll: usize,
     /// Whether the merged timeline is shown under the tree.
     pub timeline: bool,
+    /// The first line shown before `e` opened the timeline, shown again when it closes.
+    before_timeline: usize,
     /// The leg `t` was pressed on, marked in the tree.
     pub came_from: Option<Uuid>,
     /// The live refresh of a call with a leg still going.
@@ -48,6 +50,7 @@ impl Default for TreeState {
             selected: 0,
             scroll: 0,
             timeline: false,
+            before_timeline: 0,
             came_from: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
             version: 0,
@@ -281,6 +284,24 @@ impl App {
         self.keep_leg_visible();
     }
 
+    /// `e` in the Call view: opens the merged timeline with its heading at the top (it opens
+    /// below the tree, out of sight on a small screen), or closes it and scrolls back.
+    pub(super) fn toggle_call_timeline(&mut self) {
+        let height = self.call_height();
+        if self.tree.timeline {
+            self.tree.timeline = false;
+            let max = self.call_view_lines().0.len().saturating_sub(height);
+            self.tree.scroll = self.tree.before_timeline.min(max);
+            return;
+        }
+        // The closed view ends with the line the heading takes the place of.
+        let heading = self.call_view_lines().0.len().saturating_sub(1);
+        self.tree.before_timeline = self.tree.scroll;
+        self.tree.timeline = true;
+        let max = self.call_view_lines().0.len().saturating_sub(height);
+        self.tree.scroll = heading.min(max);
+    }
+
     /// Lines inside the detail pane.
     fn call_height(&self) -> usize {
         usize::from(
@@ -327,6 +348,7 @@ impl App {
                     self.tree.came_from,
                     self.tree.timeline,
                     &self.clock(),
+                    self.detail_width(),
                 );
                 if self.tree.loading.is_some() {
                     let s = crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()];

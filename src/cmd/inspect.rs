@@ -4,7 +4,7 @@
 
 use std::io::{IsTerminal as _, Write};
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use futures::Stream;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -21,6 +21,7 @@ use crate::history::{History, Warning as HistoryWarning};
 use crate::inspector::{channel, forward_signals, run_loop};
 use crate::session::Session;
 use crate::spaces::Spaces;
+use crate::term_input::TermEvents;
 use crate::text::sanitize;
 use crate::tui::TerminalGuard;
 
@@ -48,9 +49,8 @@ pub async fn command(
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(setup)?;
     let (tx, rx) = channel();
     forward_signals(tx.clone());
-    let result = startup
-        .run(&mut terminal, EventStream::new(), (tx, rx))
-        .await;
+    let input = TermEvents::start().map_err(setup)?;
+    let result = startup.run(&mut terminal, input, (tx, rx)).await;
     drop(guard);
     // On X11/Wayland the clipboard empties when its owner exits: hand the text to a keeper.
     if let Ok(exe) = std::env::current_exe()

@@ -19,6 +19,11 @@ pub struct Areas {
 /// The narrowest terminal that shows the sidebar.
 pub const SIDEBAR_MIN_WIDTH: u16 = 80;
 
+/// The narrowest terminal that shows the sidebar beside the list of calls: narrower, the list
+/// takes the sidebar's room (at 120 columns the sidebar would cost it the type, status,
+/// duration and charge columns) except while the sidebar has focus.
+pub const CALLS_SIDEBAR_MIN_WIDTH: u16 = 160;
+
 /// Whether a terminal of `size` shows the sidebar.
 pub fn sidebar_visible(size: Size) -> bool {
     size.width >= SIDEBAR_MIN_WIDTH

@@ -18,17 +18,26 @@ pub fn leg_line(_call: &Call, i: usize) -> usize {
     HEAD + 2 * i
 }
 
-/// The Call view of `call`; `came_from` is marked, `timeline` opens the merged timeline.
-pub fn build(call: &Call, came_from: Option<Uuid>, timeline: bool, clock: &Clock) -> Vec<Line> {
+/// The Call view of `call` in `width` columns; `came_from` is marked, `timeline` opens the
+/// merged timeline.
+pub fn build(
+    call: &Call,
+    came_from: Option<Uuid>,
+    timeline: bool,
+    clock: &Clock,
+    width: usize,
+) -> Vec<Line> {
     let legs = call.tree.legs.len();
+    let count = format!("  {legs} {}", if legs == 1 { "leg" } else { "legs" });
+    let mut root = call.tree.root.to_string();
+    // The count says what the view holds: the ID gives way to it (its first 8 characters
+    // are what the legs' lines are told apart by).
+    if "Call ".len() + root.len() + count.chars().count() > width {
+        root.truncate(8);
+        root.push('…');
+    }
     let mut out = vec![
-        Line::of([
-            (format!("Call {}", call.tree.root), Role::Title),
-            (
-                format!("  {legs} {}", if legs == 1 { "leg" } else { "legs" }),
-                Role::Dim,
-            ),
-        ]),
+        Line::of([(format!("Call {root}"), Role::Title), (count, Role::Dim)]),
         Line::blank(),
     ];
     let rows = words::leg_rows(&call.tree.legs, 1);
