@@ -104,10 +104,12 @@ impl History {
             Op::Clear => self.pending = vec![Op::Clear],
             op => self.pending.push(op.clone()),
         }
+        // The entries in memory are about to hold changes the file does not: keep what the
+        // file holds (the first time), so that the save reads it back only if it changed.
+        if let Some(stamp) = self.on_disk.take() {
+            self.batch_base = Some((stamp, self.entries.clone()));
+        }
         self.apply_in_memory(&op);
-        // The entries in memory now hold changes the file does not: the next save must read
-        // the file, not take them for what is on disk.
-        self.on_disk = None;
         None
     }
 }

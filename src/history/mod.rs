@@ -124,6 +124,10 @@ pub struct History {
     batch: Option<batch::Batch>,
     /// A batch's cached bodies, being written while it goes on.
     body_writer: Option<bodies::BodyWriter>,
+    /// While a batch holds changes in memory: the entries as `history.json` held them, with
+    /// its stamp, so that the batch's save need not read the file back when nobody else wrote
+    /// it since.
+    batch_base: Option<(store::Stamp, Vec<Entry>)>,
 }
 
 impl std::fmt::Debug for History {
@@ -181,6 +185,7 @@ impl History {
             deferred: None,
             batch: None,
             body_writer: None,
+            batch_base: None,
         }
     }
 

@@ -95,11 +95,16 @@ impl History {
         // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
         // what is on disk is `self.entries`, so reading 10,000 entries back is skipped.
         let known = self.on_disk.take();
-        let unchanged = known.is_some() && known == store::stamp(dir) && self.not_saved.is_none();
-        let read = if unchanged {
-            Read::Entries(std::mem::take(&mut self.entries))
-        } else {
-            store::read(dir, self.read_cap)
+        let base = self.batch_base.take();
+        let now = store::stamp(dir);
+        let unchanged = known.is_some() && known == now && self.not_saved.is_none();
+        let read = match base {
+            _ if unchanged => Read::Entries(std::mem::take(&mut self.entries)),
+            // A batch's changes were held in memory: the file still holds what it held then.
+            Some((stamp, entries)) if Some(stamp) == now && self.not_saved.is_none() => {
+                Read::Entries(entries)
+            }
+            _ => store::read(dir, self.read_cap),
         };
         let (mut entries, repaired) = match read {
             Read::Entries(e) => (e, false),

@@ -1347,3 +1347,22 @@ fn a_body_the_batch_thread_could_not_write_waits_for_the_save_and_is_said() {
     ok(h.flush());
     assert_eq!(open(dir.path()).cached_body(id(1)).unwrap().0, "{\"a\":1}");
 }
+
+#[test]
+fn a_batch_remembers_what_the_file_held_and_its_save_starts_from_that() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(2, 2, "+2"), None));
+    ok(h.record(record_of(3, 3, "+3"), None));
+    let (_, base) = h.batch_base.as_ref().expect("the file's entries kept");
+    assert_eq!(
+        base.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [id(1)],
+        "what history.json held before the batch"
+    );
+    ok(h.flush());
+    assert!(h.batch_base.is_none());
+    assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
+}
