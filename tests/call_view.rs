@@ -56,7 +56,8 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
     .await;
     h.press(KeyCode::Char('e'));
     h.wait_for("the merged timeline", |s| {
-        s.contains("Timeline (all legs)") && s.contains("PSTN call #2 7a1c3e5f")
+        // In the pane each event names what happened first, then its leg by the tree's number.
+        s.contains("Timeline (all legs)") && s.contains("calling_call_ringing · #2")
     })
     .await;
     h.press(KeyCode::Char('s'));

@@ -310,6 +310,30 @@ pub fn orphan_lines(tree: &Tree, indent: &str) -> Vec<(String, Tone)> {
 /// The merged timeline: each event with its offset, level, leg and details; `notable_only`
 /// keeps warnings and errors. Legs whose events failed are named first.
 pub fn timeline_lines(call: &Call, notable_only: bool, indent: &str) -> Vec<(String, Tone)> {
+    timeline_in(call, notable_only, indent, Layout::Aligned)
+}
+
+/// The merged timeline for a pane: each event's name before its leg, so that a narrow pane
+/// cuts the leg's label and the details, not what happened.
+pub fn timeline_lines_for_pane(call: &Call) -> Vec<(String, Tone)> {
+    timeline_in(call, false, "", Layout::NameFirst)
+}
+
+/// How a timeline line is laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Time, level, leg, name, details: columns for a wide page or a ticket.
+    Aligned,
+    /// Time, level, name, leg, details.
+    NameFirst,
+}
+
+fn timeline_in(
+    call: &Call,
+    notable_only: bool,
+    indent: &str,
+    layout: Layout,
+) -> Vec<(String, Tone)> {
     let Some(t) = &call.timeline else {
         return Vec::new();
     };
@@ -384,12 +408,21 @@ pub fn timeline_lines(call: &Call, notable_only: bool, indent: &str) -> Vec<(Str
             Some(crate::api::Level::Warn) => Tone::Warn,
             _ => Tone::Normal,
         };
-        let line = format!(
-            "{indent}{}  {}  {}  {name}  {details}",
-            pad_left(&offset, 11),
-            pad(&level, 5),
-            pad(leg, lw)
-        );
+        let line = match layout {
+            Layout::Aligned => format!(
+                "{indent}{}  {}  {}  {name}  {details}",
+                pad_left(&offset, 11),
+                pad(&level, 5),
+                pad(leg, lw)
+            ),
+            // The tree above numbers the legs: `#2` finds it there, in a few columns.
+            Layout::NameFirst => format!(
+                "{indent}{} {} {name} · #{}  {details}",
+                pad_left(offset.trim_start(), 9),
+                pad(&level, 5),
+                e.leg + 1
+            ),
+        };
         out.push((line.trim_end().to_owned(), tone));
     }
     out

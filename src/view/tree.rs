@@ -77,7 +77,7 @@ pub fn build(
     });
     if timeline {
         out.push(Line::styled("Timeline (all legs) · e: hide", Role::Heading));
-        tone_lines(words::timeline_lines(call, false, ""), &mut out);
+        tone_lines(words::timeline_lines_for_pane(call), &mut out);
     } else {
         out.push(Line::styled(
             format!("e: merged timeline · {events} events · {notable} warn/error"),
