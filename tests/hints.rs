@@ -186,6 +186,12 @@ async fn the_fields_hints_name_the_whole_call() {
             .await;
         let hints = screen.lines().last().unwrap_or_default();
         assert!(hints.contains("e events  t whole call"), "{width}: {hints}");
+        if width >= 120 {
+            assert!(
+                hints.contains("P profile  ? help  q quit"),
+                "the profile key, and help still shown: {hints}"
+            );
+        }
         h.quit().await;
     }
 }
