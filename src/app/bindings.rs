@@ -394,7 +394,6 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             (&[A::Pin], "pin"),
             (&[A::Delete], "delete"),
             (&[A::Note], "note"),
-            (&[A::Profiles], "profile"),
             HELP_QUIT[0],
             HELP_QUIT[1],
         ],
