@@ -106,28 +106,13 @@ pub fn resolve_choice(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::env_of;
     use super::*;
-    use std::collections::HashMap;
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
 
     const FILE: &str = "[profiles.default]\nspace = \"acme\"\nproject_id = \"p-a\"\ntoken = \"PTa\"\n\n[profiles.staging]\nspace = \"acme-staging\"\nproject_id = \"p-s\"\ntoken_command = \"echo PTstaging\"\n";
 
     fn with_file() -> (tempfile::TempDir, Overrides) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let path = dir.path().join("config.toml");
-        std::fs::write(&path, FILE).unwrap_or_else(|e| panic!("write: {e}"));
-        let o = Overrides {
-            config: Some(path),
-            ..Overrides::default()
-        };
-        (dir, o)
+        super::super::tests::with_file(FILE)
     }
 
     #[test]

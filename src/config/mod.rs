@@ -481,7 +481,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    pub(super) fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -489,7 +489,7 @@ mod tests {
         move |k| map.get(k).cloned()
     }
 
-    fn with_file(text: &str) -> (tempfile::TempDir, Overrides) {
+    pub(super) fn with_file(text: &str) -> (tempfile::TempDir, Overrides) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let path = dir.path().join("config.toml");
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
