@@ -6,13 +6,13 @@ use std::io::{IsTerminal as _, Write};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use super::get::paint;
 use super::{Error, Exit};
 use crate::api::list::PageSizeMemory;
 use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
 use crate::cli::Global;
-use crate::present::Tone;
 use crate::present::format::Clock;
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
@@ -64,15 +64,9 @@ pub async fn command(
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
     let session = Session::open(global).await?;
-    for w in &session.settings.warnings {
-        writeln!(err, "swlog: warning: {}", sanitize(w))?;
-    }
+    super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
-        writeln!(
-            err,
-            "swlog: demo data from the built-in demo server at {}",
-            session.client.endpoint().base()
-        )?;
+        super::demo_note(&session.client, err)?;
     }
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
@@ -207,19 +201,4 @@ pub fn to_json(call: &Call) -> Value {
         // The total's caveats, as the text says them: legs not counted, lines that do not add up.
         "notes": call::lines::total_notes(&total, &call.tree),
     })
-}
-
-fn paint(s: &str, tone: Tone, color: bool) -> String {
-    use crossterm::style::Stylize;
-    if !color {
-        return s.to_owned();
-    }
-    match tone {
-        Tone::Good => s.green().to_string(),
-        Tone::Bad => s.red().to_string(),
-        Tone::Live | Tone::Warn => s.yellow().to_string(),
-        Tone::Empty | Tone::Odd => s.dark_grey().to_string(),
-        Tone::Link => s.cyan().to_string(),
-        Tone::Normal => s.to_owned(),
-    }
 }

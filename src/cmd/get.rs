@@ -21,6 +21,7 @@ mod text;
 mod watch;
 pub use print::Columns;
 use print::Printer;
+pub(crate) use text::paint;
 use text::{render_chain, render_events};
 pub use text::{render_presented, render_text};
 
@@ -59,9 +60,7 @@ pub async fn command(
     };
     let columns = columns_for(args)?;
     let session = Session::open(global).await?;
-    for w in &session.settings.warnings {
-        writeln!(err, "swlog: warning: {}", sanitize(w))?;
-    }
+    super::settings_warnings(&session.settings.warnings, err)?;
     let mut history = None;
     if !args.no_history {
         let (opened, warnings) = session.history(global.no_cache);
@@ -325,7 +324,7 @@ pub async fn run(
     let mut found = 0usize;
     let mut failures: Vec<ErrorClass> = Vec::new();
     if output.demo {
-        demo_note(client, err)?;
+        super::demo_note(client, err)?;
     }
     let mut printer = Printer::new(output, columns, out)?;
     loop {
@@ -362,15 +361,6 @@ pub async fn run(
     }
     printer.finish(ids.len() == 1)?;
     Ok(Exit::of_lookups(found, &failures))
-}
-
-/// Says on stderr that the data is the demo's.
-fn demo_note(client: &Client, err: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        err,
-        "swlog: demo data from the built-in demo server at {}",
-        client.endpoint().base()
-    )
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.

@@ -80,6 +80,23 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
     Ok(exit)
 }
 
+/// Says on `err` what the settings warned about (made legible: they quote the config file).
+pub(crate) fn settings_warnings(warnings: &[String], err: &mut dyn Write) -> io::Result<()> {
+    for w in warnings {
+        writeln!(err, "swlog: warning: {}", sanitize(w))?;
+    }
+    Ok(())
+}
+
+/// Says on `err` that the data is the demo's, and where its server is.
+pub(crate) fn demo_note(client: &crate::api::Client, err: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        err,
+        "swlog: demo data from the built-in demo server at {}",
+        client.endpoint().base()
+    )
+}
+
 /// Tells the user about an error, once, on `err`, and gives the code to exit with. A closed
 /// output ends quietly with the usual code.
 pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> Exit {

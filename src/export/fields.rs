@@ -7,21 +7,9 @@ use serde_json::Value;
 
 use crate::text::{sanitize, truncate_chars};
 
-/// The fields of a voice log, as `swlog list --format csv` has always written them; `get` and
-/// `list` share them.
-pub const LOG_FIELDS: [&str; 11] = [
-    "created_at",
-    "id",
-    "type",
-    "direction",
-    "status",
-    "from",
-    "to",
-    "duration_ms",
-    "billing_ms",
-    "charge",
-    "parent_id",
-];
+/// The fields of a voice log, as `swlog list --format csv` has always written them (a listed
+/// row's columns); `get` and `list` share them.
+pub const LOG_FIELDS: [&str; 11] = crate::list::row::COLUMNS;
 
 /// The fields of a history entry: when and where the lookup was made, then what it found.
 pub const HISTORY_FIELDS: [&str; 13] = [

@@ -197,15 +197,9 @@ pub async fn run(
             return Ok(e.exit());
         }
     };
-    for w in &session.settings.warnings {
-        writeln!(err, "swlog: warning: {w}")?;
-    }
+    crate::cmd::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
-        writeln!(
-            err,
-            "swlog: demo data from the built-in demo server at {}",
-            session.client.endpoint().base()
-        )?;
+        crate::cmd::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
     let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |p| {
@@ -231,13 +225,7 @@ pub async fn run(
 
 /// `3 pages · 2,847 logs scanned · 12 match · back to 2026-11-25 13:02:11 +01:00`.
 pub fn progress_line(p: &Progress, clock: &Clock) -> String {
-    let mut s = format!(
-        "{} {} · {} logs scanned · {} match",
-        p.pages,
-        if p.pages == 1 { "page" } else { "pages" },
-        p.scanned,
-        p.matched
-    );
+    let mut s = p.summary();
     if let Some(t) = p.oldest {
         s.push_str(&format!(" · back to {}", clock.local(t)));
     }
@@ -386,16 +374,5 @@ pub fn exit_code(e: &ListError) -> Exit {
         ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
         ListError::Api(api) if api.class() == ErrorClass::Refused => Exit::Refused,
         _ => Exit::Remote,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn list_csv_columns_are_the_log_fields() {
-        assert_eq!(
-            super::super::row::COLUMNS,
-            crate::export::fields::LOG_FIELDS
-        );
     }
 }

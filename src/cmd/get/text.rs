@@ -47,7 +47,8 @@ pub(crate) fn render_events(
     s
 }
 
-fn paint(s: &str, tone: Tone, color: bool) -> String {
+/// `s` in its tone's terminal colour, or as it is without colour.
+pub(crate) fn paint(s: &str, tone: Tone, color: bool) -> String {
     if !color {
         return s.to_owned();
     }

@@ -11,12 +11,13 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::print::Columns;
-use super::{Exit, Output, Recorder, demo_note};
+use super::{Exit, Output, Recorder};
 use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, VoiceLog};
 use crate::app::is_live_status;
 use crate::app::live::{Live, span_words, stale_for};
 use crate::cli::Format;
+use crate::cmd::demo_note;
 use crate::export::fields::Body;
 use crate::export::ndjson;
 use crate::export::rows::{Rows, object};
