@@ -137,7 +137,7 @@ impl Calls {
     }
 
     fn status(&self) -> Line {
-        let progress = calls::progress(&self.progress);
+        let progress = self.progress.summary();
         match &self.state {
             ScanState::Running => Line::of([
                 (progress, Role::Plain),

@@ -57,6 +57,21 @@ pub struct Progress {
     pub skipped: usize,
 }
 
+impl Progress {
+    /// `3 pages · 2,847 logs scanned · 12 match`: the same words on the CLI's stderr and in
+    /// the inspector's Calls view.
+    pub fn summary(&self) -> String {
+        use crate::present::format::thousands;
+        format!(
+            "{} {} · {} logs scanned · {} match",
+            thousands(self.pages),
+            if self.pages == 1 { "page" } else { "pages" },
+            thousands(self.scanned),
+            thousands(self.matched)
+        )
+    }
+}
+
 /// Filters pages as they come, keeping only what matched.
 #[derive(Debug, Clone)]
 pub struct Scanner {

@@ -5,7 +5,7 @@
 use crate::api::model::{ChargeLine, Field, VoiceLog};
 use crate::text::sanitize;
 
-use super::format::{money, money_delta};
+use super::format::{money, money_delta, thousands};
 use super::{RowKey, absent, odd};
 
 /// How many charge lines the text outputs (`swlog get`, the ticket summary) list before they
@@ -52,19 +52,6 @@ impl More {
     pub fn text(&self) -> String {
         format!("… and {} more, {}", thousands(self.count), self.sum)
     }
-}
-
-/// `99800` as `99,800`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One row of the charge table. Every output shows the same rows in this order; they differ

@@ -28,6 +28,19 @@ pub fn offset_ms(ms: i64) -> String {
     }
 }
 
+/// `99800` as `99,800`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Dollars with at least two and at most six decimals: `$0.01`, `$0.0125`, `$0.00375`.
 pub fn money(amount: f64) -> String {
     let mut s = format!("{:.6}", amount.abs());

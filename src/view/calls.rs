@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, Utc};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::list::table;
-use crate::list::{Progress, Row, Stop};
+use crate::list::{Row, Stop};
 use crate::present::format::Clock;
 
 /// A column of the table, in the CLI table's order.
@@ -313,30 +313,6 @@ pub fn pad(text: &str, width: usize, right: bool) -> String {
     if right { fill + &out } else { out + &fill }
 }
 
-/// `2,847`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `3 pages · 2,847 logs scanned · 12 match`.
-pub fn progress(p: &Progress) -> String {
-    format!(
-        "{} {} · {} logs scanned · {} match",
-        thousands(p.pages),
-        if p.pages == 1 { "page" } else { "pages" },
-        thousands(p.scanned),
-        thousands(p.matched)
-    )
-}
-
 /// Why a scan stopped, in words.
 pub fn stop_words(stop: Stop) -> &'static str {
     match stop {
@@ -350,6 +326,7 @@ pub fn stop_words(stop: Stop) -> &'static str {
 mod tests {
     use super::*;
     use crate::api::VoiceLog;
+    use crate::list::Progress;
     use chrono::TimeZone;
     use serde_json::json;
 
@@ -461,8 +438,7 @@ mod tests {
             matched: 12,
             ..Progress::default()
         };
-        assert_eq!(progress(&p), "3 pages · 2,847 logs scanned · 12 match");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(p.summary(), "3 pages · 2,847 logs scanned · 12 match");
         assert_eq!(stop_words(Stop::PastWindow), "done");
         assert!(narrows_to(&sample(), "alice"));
         assert!(narrows_to(&sample(), "pstn"));
