@@ -198,28 +198,20 @@ async fn scan_pages(
     generation: u64,
     tx: &UnboundedSender<Message>,
 ) {
-    let request = crate::list::scan::request_for(&query, limits, memory);
-    let mut scanner = crate::list::Scanner::new(query, limits);
-    let mut pages = std::pin::pin!(client.list(request));
-    let end = loop {
-        match pages.next().await {
-            None => break Ok(crate::list::Stop::LastPage),
-            Some(Err(e)) => break Err(e),
-            Some(Ok(page)) => {
-                let stop = scanner.feed_page(page);
-                // The loop may be gone (quitting); then nobody needs the rows.
-                let _ = tx.send(Message::ScanPage {
-                    generation,
-                    rows: std::mem::take(&mut scanner.rows),
-                    progress: scanner.progress,
-                });
-                if let Some(stop) = stop {
-                    break Ok(stop);
-                }
-            }
-        }
-    };
-    let _ = tx.send(Message::ScanEnded { generation, end });
+    let scanner = crate::list::Scanner::new(query, limits);
+    let scan = crate::list::scan::run(client, scanner, memory, |scanner| {
+        // The loop may be gone (quitting); then nobody needs the rows.
+        let _ = tx.send(Message::ScanPage {
+            generation,
+            rows: std::mem::take(&mut scanner.rows),
+            progress: scanner.progress,
+        });
+    })
+    .await;
+    let _ = tx.send(Message::ScanEnded {
+        generation,
+        end: scan.end,
+    });
 }
 
 /// Carries out effects; true when it is time to quit.

@@ -202,7 +202,8 @@ pub async fn run(
         crate::cmd::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
-    let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |p| {
+    let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |s| {
+        let p = &s.progress;
         if progress {
             // Progress is best effort: a failed write to stderr must not stop the scan.
             let _ = write!(err, "\r\x1b[2K{}", progress_line(p, clock));

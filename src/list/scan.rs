@@ -181,12 +181,14 @@ pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> Lis
     }
 }
 
-/// Runs `scanner` over the list, calling `on_page` after each page.
+/// Runs `scanner` over the list, calling `on_page` after each page: it sees how far the scan
+/// got, and may take the rows matched so far (the inspector sends them on page by page; the
+/// [`Scan`] then holds only those left).
 pub async fn run(
     client: &Client,
     mut scanner: Scanner,
     memory: PageSizeMemory,
-    mut on_page: impl FnMut(&Progress),
+    mut on_page: impl FnMut(&mut Scanner),
 ) -> Scan {
     let request = request_for(&scanner.query, scanner.limits, memory);
     let mut pages = std::pin::pin!(client.list(request));
@@ -196,7 +198,7 @@ pub async fn run(
             Some(Err(e)) => break Err(e),
             Some(Ok(page)) => {
                 let stop = scanner.feed_page(page);
-                on_page(&scanner.progress);
+                on_page(&mut scanner);
                 if let Some(stop) = stop {
                     break Ok(stop);
                 }
