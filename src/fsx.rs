@@ -53,8 +53,14 @@ pub fn open_regular(path: &Path, links: Links) -> io::Result<File> {
 /// Reads a regular file of at most `cap` bytes whole; anything else is an error saying what.
 pub fn read_regular(path: &Path, links: Links, cap: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path, links)?;
+    let meta = file.metadata()?;
+    read_capped(&file, &meta, cap)
+}
+
+/// Reads an opened file (whose metadata is `meta`) of at most `cap` bytes whole.
+pub fn read_capped(file: &File, meta: &std::fs::Metadata, cap: u64) -> io::Result<Vec<u8>> {
     // Said before reading: a file of 200 MB would cost seconds just to be refused.
-    if file.metadata()?.len() > cap {
+    if meta.len() > cap {
         return Err(too_large(cap));
     }
     let mut bytes = Vec::new();

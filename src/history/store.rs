@@ -322,7 +322,7 @@ pub(super) fn write(dir: &Path, entries: &[Entry], fault: Option<&Fault>) -> io:
         entries,
     })
     .map_err(io::Error::other)?;
-    write_atomic(dir, FILE, &bytes, Durability::Synced, fault)
+    write_atomic(dir, FILE, &bytes, Durability::Synced, fault, None)
 }
 
 /// Whether a write must survive a crash of the machine, or only of swlog.
@@ -339,13 +339,15 @@ pub(super) enum Durability {
 
 /// Replaces `dir/name` with `bytes` so that a crash at any moment leaves the old file or the new
 /// one, never a torn one: temp file in the same directory (mode 0600), fsync, rename, fsync the
-/// directory (the fsyncs only when `durability` asks for them).
+/// directory (the fsyncs only when `durability` asks for them). `modified`, when given, becomes
+/// the file's modification time.
 pub(super) fn write_atomic(
     dir: &Path,
     name: &str,
     bytes: &[u8],
     durability: Durability,
     fault: Option<&Fault>,
+    modified: Option<std::time::SystemTime>,
 ) -> io::Result<()> {
     let target = dir.join(name);
     if let Some(f) = fault {
@@ -356,6 +358,10 @@ pub(super) fn write_atomic(
         .prefix(TMP_PREFIX)
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    if let Some(time) = modified {
+        tmp.as_file()
+            .set_times(fs::FileTimes::new().set_modified(time))?;
+    }
     if durability == Durability::Synced {
         tmp.as_file().sync_all()?;
     }
@@ -430,13 +436,20 @@ pub(super) fn cache_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(CACHE).join(format!("{name}.json"))
 }
 
-/// Writes a cached body atomically, without fsync: it is a cache.
+/// Writes a cached body atomically, without fsync: it is a cache. A body the cache holds
+/// already is not written again: its file's modification time moves to `fetched_at` instead,
+/// which is how a cached body says when it was last confirmed (each write sets it too). Running
+/// the same batch of lookups again rewrote every body unchanged, and those writes were most of
+/// what the history cost the batch.
 pub(super) fn write_cached(
     dir: &Path,
     name: &str,
     cached: &CachedFile,
     fault: Option<&Fault>,
 ) -> io::Result<()> {
+    if confirm_cached(&cache_path(dir, name), cached) {
+        return Ok(());
+    }
     let cache = dir.join(CACHE);
     ensure_dir(&cache)?;
     let bytes = serde_json::to_vec(cached).map_err(io::Error::other)?;
@@ -446,13 +459,46 @@ pub(super) fn write_cached(
         &bytes,
         Durability::Unsynced,
         fault,
+        Some(cached.fetched_at.into()),
     )
+}
+
+/// Whether `path` holds `cached`'s body already, as the same bytes; if so its time is moved
+/// forward to `cached.fetched_at` (never back: a lookup that started earlier may finish later).
+/// Anything that cannot be read or touched is simply written again.
+fn confirm_cached(path: &Path, cached: &CachedFile) -> bool {
+    let Some((held, file)) = open_cached(path) else {
+        return false;
+    };
+    if held.body != cached.body {
+        return false;
+    }
+    held.fetched_at >= cached.fetched_at
+        || file
+            .set_times(fs::FileTimes::new().set_modified(cached.fetched_at.into()))
+            .is_ok()
 }
 
 /// Reads a cached body; `None` when there is none or it cannot be read.
 pub(super) fn read_cached(dir: &Path, name: &str) -> Option<CachedFile> {
-    let bytes = fsx::read_regular(&cache_path(dir, name), Links::Refuse, MAX_CACHED_BYTES).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    open_cached(&cache_path(dir, name)).map(|(cached, _)| cached)
+}
+
+/// Reads a cached body with its file, which stays open. Its time is the later of the one it
+/// was written with and the file's modification time (when a later lookup confirmed the same
+/// body); a modification time in the future is not believed.
+fn open_cached(path: &Path) -> Option<(CachedFile, File)> {
+    let file = fsx::open_regular(path, Links::Refuse).ok()?;
+    let meta = file.metadata().ok()?;
+    let bytes = fsx::read_capped(&file, &meta, MAX_CACHED_BYTES).ok()?;
+    let mut cached: CachedFile = serde_json::from_slice(&bytes).ok()?;
+    if let Ok(modified) = meta.modified() {
+        let modified = DateTime::<Utc>::from(modified);
+        if modified > cached.fetched_at && modified <= Utc::now() {
+            cached.fetched_at = modified;
+        }
+    }
+    Some((cached, file))
 }
 
 /// Removes a cached body, if any.

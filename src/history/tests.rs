@@ -1366,3 +1366,73 @@ fn a_batch_remembers_what_the_file_held_and_its_save_starts_from_that() {
     assert!(h.batch_base.is_none());
     assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
 }
+
+/// The inode of `id`'s cached body: the same inode means the file was not written again.
+#[cfg(unix)]
+fn cache_inode(dir: &Path, n: u128) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(store::cache_path(dir, &id(n).to_string()))
+        .unwrap()
+        .ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_body_the_cache_holds_is_not_written_again_but_its_time_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let body = "{\"id\":\"x\",\"status\":\"completed\"}";
+    ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
+    let first = cache_inode(dir.path(), 1);
+    // The same body fetched again: the file stays, and says it was confirmed at t(9).
+    ok(h.record(record_of(1, 9, "+1"), Some((body, t(9)))));
+    assert_eq!(
+        cache_inode(dir.path(), 1),
+        first,
+        "an unchanged body is not rewritten"
+    );
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(9)))
+    );
+    // A lookup that started earlier and finished later never moves the time back.
+    ok(h.record(record_of(1, 5, "+1"), Some((body, t(5)))));
+    assert_eq!(cache_inode(dir.path(), 1), first);
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(9)))
+    );
+    // A changed body is written, with its own time.
+    let changed = "{\"id\":\"x\",\"status\":\"failed\"}";
+    ok(h.record(record_of(1, 12, "+1"), Some((changed, t(12)))));
+    assert_ne!(cache_inode(dir.path(), 1), first);
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((changed.to_owned(), t(12)))
+    );
+}
+
+#[test]
+fn a_cached_body_is_as_old_as_its_fetch_whatever_the_file_time_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
+    // Written with its fetch time, not the time of the write (which is now, years later).
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some(("{}".to_owned(), t(1)))
+    );
+    // A modification time in the future (a clock that was wrong) is not believed.
+    let path = store::cache_path(dir.path(), &id(1).to_string());
+    let future = std::time::SystemTime::now() + Duration::from_secs(86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(future)
+        .unwrap();
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some(("{}".to_owned(), t(1)))
+    );
+}
