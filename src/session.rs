@@ -92,11 +92,21 @@ impl Session {
     /// own, beside it, so trying the demo never mixes with real lookups). Never fails; the
     /// warnings say what went wrong.
     pub fn history(&self, no_cache: bool) -> (History, Vec<HistoryWarning>) {
+        self.history_opener(no_cache)()
+    }
+
+    /// What [`Session::history`] does, to be run later or on another thread (`swlog get` opens
+    /// the history while its first lookups are on their way).
+    pub fn history_opener(
+        &self,
+        no_cache: bool,
+    ) -> impl FnOnce() -> (History, Vec<HistoryWarning>) + Send + 'static {
         let options = HistoryOptions {
             cap: self.settings.history_limit,
             cache: self.settings.cache && !no_cache,
         };
-        match History::dir_for(self.demo.is_some()) {
+        let demo = self.demo.is_some();
+        move || match History::dir_for(demo) {
             Some(dir) => History::open(dir, options),
             None => (
                 History::in_memory(options),

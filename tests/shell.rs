@@ -386,6 +386,78 @@ async fn history_and_list_print_the_same_shapes() {
     }
 }
 
+// ---- batches and the history --------------------------------------------------------------------
+
+/// A batch whose next lookup is slow still saves the ones before it within the batch's 100 ms:
+/// the history is not held back until the end of the run, and the damaged file found when it
+/// was opened (on a thread of its own, while the lookups went out) is said and kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_lookup_does_not_hold_back_saving_the_ones_before_it() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        1,
+        ResponseTemplate::new(200).set_body_json(record(&id(1))),
+        1,
+    )
+    .await;
+    answer(
+        &server,
+        2,
+        ResponseTemplate::new(200)
+            .set_body_json(record(&id(2)))
+            .set_delay(Duration::from_secs(3)),
+        1,
+    )
+    .await;
+    let (mut cmd, home) = Swlog::at(&server.uri())
+        .get(&[&id(1), &id(2), "--format", "json"])
+        .into_std();
+    let data = home.path().join("data").join("swlog");
+    std::fs::create_dir_all(&data).expect("data dir");
+    std::fs::write(data.join("history.json"), "{ not json").expect("damaged history");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn swlog");
+    let started = Instant::now();
+    let saved_first = loop {
+        let text = std::fs::read_to_string(data.join("history.json")).unwrap_or_default();
+        if text.contains(&id(1)) {
+            break text;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the first lookup was not saved while the second was on its way"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!saved_first.contains(&id(2)), "{saved_first}");
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "saved only at the end: the run is already over"
+    );
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the blocking task")
+        .expect("wait for swlog");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("moved aside"), "{stderr}");
+    let text = std::fs::read_to_string(data.join("history.json")).expect("history");
+    assert!(text.contains(&id(1)) && text.contains(&id(2)), "{text}");
+    let moved = std::fs::read_dir(&data)
+        .expect("data dir")
+        .flatten()
+        .any(|f| {
+            f.file_name()
+                .to_string_lossy()
+                .starts_with("history.json.corrupt-")
+        });
+    assert!(moved, "the damaged file is kept beside the new one");
+}
+
 // ---- --watch -----------------------------------------------------------------------------------
 
 /// A call that is in progress until `after` has passed since it was first asked for, then

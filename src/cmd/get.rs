@@ -17,10 +17,13 @@ use crate::text::sanitize;
 
 mod json;
 mod print;
+mod record;
 mod text;
 mod watch;
 pub use print::Columns;
 use print::Printer;
+use record::Opening;
+pub use record::Recorder;
 pub(crate) use text::paint;
 use text::{render_chain, render_events};
 pub use text::{render_presented, render_text};
@@ -61,17 +64,9 @@ pub async fn command(
     let columns = columns_for(args)?;
     let session = Session::open(global).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
-    let mut history = None;
-    if !args.no_history {
-        let (opened, warnings) = session.history(global.no_cache);
-        for w in warnings {
-            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
-        }
-        history = Some(opened);
-    }
-    if let Some(h) = history.as_mut() {
-        h.batch_saves(SAVE_EVERY);
-    }
+    // Opened on a thread of its own while the first lookups go out.
+    let mut history = (!args.no_history)
+        .then(|| Opening::start(session.history_opener(global.no_cache), SAVE_EVERY));
     let recorder = history.as_mut().map(|h| Recorder {
         history: h,
         profile: &session.settings.profile,
@@ -118,9 +113,7 @@ pub async fn command(
     };
     // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
     if let Some(h) = history.as_mut() {
-        for w in h.flush() {
-            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
-        }
+        h.flush(err).await?;
     }
     Ok(ran?)
 }
@@ -190,52 +183,6 @@ async fn look_up(client: &Client, id: Uuid, output: Output) -> Lookup {
     };
     let ((log, chain), events) = futures::join!(log_and_chain, events);
     Lookup { log, events, chain }
-}
-
-/// Where `swlog get` records its lookups, so that they show in the inspector's sidebar.
-#[derive(Debug)]
-pub struct Recorder<'a> {
-    /// The history.
-    pub history: &'a mut crate::history::History,
-    /// The profile in effect.
-    pub profile: &'a str,
-    /// The space looked in.
-    pub space: &'a str,
-}
-
-impl Recorder<'_> {
-    fn record(
-        &mut self,
-        id: Uuid,
-        result: &Result<Fetched, ApiError>,
-        err: &mut dyn Write,
-    ) -> std::io::Result<()> {
-        let warnings = match result {
-            Ok(f) => self.history.record_fetched(id, self.profile, self.space, f),
-            Err(e) => {
-                self.history
-                    .record_error(id, chrono::Utc::now(), self.profile, self.space, e)
-            }
-        };
-        Self::warn(warnings, err)
-    }
-
-    /// Saves the lookups waiting, when the batch's interval has passed.
-    fn save_due(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
-        Self::warn(self.history.save_due(), err)
-    }
-
-    /// Saves every lookup waiting.
-    fn flush(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
-        Self::warn(self.history.flush(), err)
-    }
-
-    fn warn(warnings: Vec<crate::history::Warning>, err: &mut dyn Write) -> std::io::Result<()> {
-        for w in warnings {
-            writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
-        }
-        Ok(())
-    }
 }
 
 /// One ID as given, and where: a bad one is reported by its place.
@@ -327,22 +274,25 @@ pub async fn run(
         super::demo_note(client, err)?;
     }
     let mut printer = Printer::new(output, columns, out)?;
+    // Lookups that come slowly still reach the disk within the batch's interval. One timer for
+    // the whole batch: a timeout around each lookup cost a timer and a wake-up per lookup.
+    let mut saves = tokio::time::interval_at(tokio::time::Instant::now() + SAVE_EVERY, SAVE_EVERY);
+    saves.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        // Lookups that come slowly still reach the disk within the batch's interval.
-        let next = match recorder.as_mut() {
-            Some(r) => match tokio::time::timeout(SAVE_EVERY, results.next()).await {
-                Ok(next) => next,
-                Err(_) => {
-                    r.save_due(err)?;
-                    continue;
+        let next = tokio::select! {
+            biased;
+            next = results.next() => next,
+            _ = saves.tick(), if recorder.is_some() => {
+                if let Some(r) = recorder.as_mut() {
+                    r.save_due(err).await?;
                 }
-            },
-            None => results.next().await,
+                continue;
+            }
         };
         let Some((id, lookup)) = next else { break };
         let Lookup { log, events, chain } = lookup;
         if let Some(r) = recorder.as_mut() {
-            r.record(id, &log, err)?;
+            r.record(id, &log, err).await?;
         }
         match log {
             Ok(fetched) => {

@@ -133,14 +133,14 @@ pub async fn run(
                     Err(_) => first,
                 };
                 if changed {
-                    r.record(w.id, &result, err)?;
+                    r.record(w.id, &result, err).await?;
                 }
             }
             step(w, result, first, bounds, &mut changes, &mut tally, err)?;
         }
         // A watch's changes come seconds apart: each round's reach the disk before the wait.
         if let Some(r) = recorder.as_mut() {
-            r.flush(err)?;
+            r.flush(err).await?;
         }
         first = false;
     }
