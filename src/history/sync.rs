@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use uuid::Uuid;
 
-use super::ops::{Op, apply, cap_for, normalize};
+use super::ops::{Op, apply, apply_all, cap_for, normalize, upsert_normalized};
 use super::store::{self, Read};
 use super::{Entry, History, Warning, filter};
 
@@ -58,8 +58,14 @@ impl History {
     pub(super) fn apply_in_memory(&mut self, op: &Op) {
         let mut entries = std::mem::take(&mut self.entries);
         let cap = cap_for(&entries, std::slice::from_ref(op), self.options.cap);
-        apply(&mut entries, op);
-        normalize(&mut entries, cap);
+        match op {
+            // The entries in memory are in order already: a lookup only moves one.
+            Op::Upsert(new) => upsert_normalized(&mut entries, new, cap),
+            op => {
+                apply(&mut entries, op);
+                normalize(&mut entries, cap);
+            }
+        }
         self.set_entries(entries);
     }
 
@@ -81,9 +87,7 @@ impl History {
             // A read-only directory may still hold a history worth showing.
             merged: store::read_untouched(dir, self.read_cap).map(|mut entries| {
                 let cap = cap_for(&entries, &self.pending, self.options.cap);
-                for op in &self.pending {
-                    apply(&mut entries, op);
-                }
+                apply_all(&mut entries, &self.pending);
                 normalize(&mut entries, cap);
                 entries
             }),
@@ -128,11 +132,12 @@ impl History {
         for op in &self.pending {
             match op {
                 Op::Delete(id) => gone.push(*id),
+                // A clear is always the first change waiting: it drops what the file holds.
                 Op::Clear => gone.extend(entries.iter().map(|e| e.id)),
                 _ => {}
             }
-            apply(&mut entries, op);
         }
+        apply_all(&mut entries, &self.pending);
         let evicted = normalize(&mut entries, cap);
         if self.pending.iter().any(|op| matches!(op, Op::Prune)) {
             self.pruned = Some(read.saturating_sub(entries.len()));

@@ -1436,3 +1436,105 @@ fn a_cached_body_is_as_old_as_its_fetch_whatever_the_file_time_says() {
         Some(("{}".to_owned(), t(1)))
     );
 }
+
+// ---- applying many changes at once --------------------------------------------------------------
+
+mod applying {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::history::ops::{Op, apply, apply_all, cap_for, normalize, upsert_normalized};
+
+    /// An entry with a small ID (so that IDs repeat), a time, a pin and maybe a note.
+    fn entry() -> impl Strategy<Value = Entry> {
+        (
+            0u128..12,
+            0i64..6,
+            any::<bool>(),
+            proptest::option::of("[a-c]"),
+            "[xy]",
+        )
+            .prop_map(|(n, at, pinned, note, from)| {
+                let mut e = record_of(n, at, &from);
+                e.pinned = pinned;
+                e.note = note;
+                e
+            })
+    }
+
+    /// A change as a batch or the sidebar makes them; upserts most often.
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => entry().prop_map(|mut e| {
+                // A lookup is never pinned or noted itself: it keeps what the entry had.
+                e.pinned = false;
+                e.note = None;
+                Op::Upsert(e)
+            }),
+            1 => (0u128..12, any::<bool>()).prop_map(|(n, p)| Op::Pin(id(n), p)),
+            1 => (0u128..12).prop_map(|n| Op::Delete(id(n))),
+            1 => (0u128..12, proptest::option::of("[d-f]")).prop_map(|(n, note)| Op::Note(id(n), note)),
+            1 => entry().prop_map(Op::Restore),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whatever the file held (even one ID twice) and whatever changes wait, applying
+        /// them together is applying them one by one.
+        #[test]
+        fn changes_applied_together_are_changes_applied_one_by_one(
+            entries in proptest::collection::vec(entry(), 0..16),
+            ops in proptest::collection::vec(op(), 0..24),
+        ) {
+            let mut one_by_one = entries.clone();
+            for op in &ops {
+                apply(&mut one_by_one, op);
+            }
+            let mut together = entries;
+            apply_all(&mut together, &ops);
+            prop_assert_eq!(together, one_by_one);
+        }
+
+        /// A lookup moved into entries in display order leaves them as applying it and
+        /// sorting the whole list would, evictions included.
+        #[test]
+        fn a_lookup_moved_into_order_is_a_lookup_applied_and_sorted(
+            entries in proptest::collection::vec(entry(), 0..16),
+            new in entry(),
+            limit in 1usize..10,
+        ) {
+            let mut new = new;
+            new.pinned = false;
+            new.note = None;
+            let mut start = entries;
+            normalize(&mut start, usize::MAX);
+            let op = Op::Upsert(new.clone());
+            let cap = cap_for(&start, std::slice::from_ref(&op), limit);
+            let mut sorted = start.clone();
+            apply(&mut sorted, &op);
+            normalize(&mut sorted, cap);
+            let mut moved = start;
+            upsert_normalized(&mut moved, &new, cap);
+            prop_assert_eq!(moved, sorted);
+        }
+    }
+}
+
+#[test]
+fn ids_that_differ_only_at_the_end_spread_over_the_buckets() {
+    use std::hash::BuildHasher as _;
+    // A test system's IDs: …-000000000000, …-000000000001, … The hash tables of the history
+    // index by the low bits of the hash; FxHash left all of these with the same low bits.
+    let hasher = filter::FastHash::default();
+    let buckets: std::collections::HashSet<u64> = (0..10_000u128)
+        .map(|n| {
+            hasher.hash_one(Uuid::from_u128(
+                0x1000_0000_0000_4000_8000_0000_0000_0000 | n,
+            )) & 0xffff
+        })
+        .collect();
+    // Random hashes would fill some 9,300 of the 65,536 buckets; FxHash filled 1.
+    assert!(buckets.len() > 8_000, "{} buckets", buckets.len());
+}
