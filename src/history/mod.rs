@@ -63,6 +63,10 @@ pub enum Warning {
     /// Changes stay in memory only until a save succeeds.
     #[error("History is not being saved: {0}")]
     NotSaved(String),
+    /// A cached response could not be written or removed; the history itself is saved, and
+    /// the body is fetched again when next shown.
+    #[error("Response not cached: {0}")]
+    NotCached(String),
 }
 
 /// How the history is kept.

@@ -470,13 +470,29 @@ fn confirm_cached(path: &Path, cached: &CachedFile) -> bool {
     let Some((held, file)) = open_cached(path) else {
         return false;
     };
-    if held.body != cached.body {
+    // A file linked from elsewhere is replaced, not touched (its other names keep their
+    // time), and a time in the future (a clock that was wrong) is written over.
+    if held.body != cached.body || linked_elsewhere(&file) || held.fetched_at > Utc::now() {
         return false;
     }
     held.fetched_at >= cached.fetched_at
         || file
             .set_times(fs::FileTimes::new().set_modified(cached.fetched_at.into()))
             .is_ok()
+}
+
+/// Whether the file has other names (hard links) than its place in the cache.
+fn linked_elsewhere(file: &File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        file.metadata().map_or(true, |m| m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
+    }
 }
 
 /// Reads a cached body; `None` when there is none or it cannot be read.

@@ -156,7 +156,7 @@ impl History {
             && cache_ok
             && let Err(e) = store::clear_cache(dir)
         {
-            warnings.push(Warning::NotSaved(format!(
+            warnings.push(Warning::NotCached(format!(
                 "could not delete the cached responses in {}: {e}",
                 dir.join(store::CACHE).display()
             )));
@@ -208,15 +208,15 @@ impl History {
             match store::write_cached(dir, &id.to_string(), body, fault) {
                 Ok(()) => false,
                 Err(e) => {
-                    failed = Some(e);
+                    failed = Some((*id, e));
                     true
                 }
             }
         });
-        if let Some(e) = failed {
-            warnings.push(Warning::NotSaved(format!(
+        if let Some((id, e)) = failed {
+            warnings.push(Warning::NotCached(format!(
                 "could not cache the response in {}: {e}",
-                dir.join(store::CACHE).display()
+                store::cache_path(dir, &id.to_string()).display()
             )));
         }
     }

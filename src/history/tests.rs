@@ -1333,10 +1333,10 @@ fn a_body_the_batch_thread_could_not_write_waits_for_the_save_and_is_said() {
         "tried on the thread, then again by the save"
     );
     assert!(
-        warnings
-            .iter()
-            .any(|w| w.to_string().contains("could not cache")),
-        "{warnings:?}"
+        warnings.iter().any(|w| matches!(w, Warning::NotCached(_))
+            && w.to_string().contains("could not cache")
+            && w.to_string().contains(&format!("{}.json", id(1)))),
+        "a cache failure names the file and does not say the history is not saved: {warnings:?}"
     );
     assert_eq!(
         h.cached_body(id(1)).unwrap().0,
@@ -1537,4 +1537,49 @@ fn ids_that_differ_only_at_the_end_spread_over_the_buckets() {
         .collect();
     // Random hashes would fill some 9,300 of the 65,536 buckets; FxHash filled 1.
     assert!(buckets.len() > 8_000, "{} buckets", buckets.len());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let body = "{\"id\":\"x\"}";
+    ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
+    let path = store::cache_path(dir.path(), &id(1).to_string());
+    // A hard link to a file outside the cache: confirming the body in place would move that
+    // file's time; the cache file is replaced instead and the outside file left as it was.
+    let outside = dir.path().join("outside.json");
+    std::fs::rename(&path, &outside).unwrap();
+    let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&outside)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    std::fs::hard_link(&outside, &path).unwrap();
+    ok(h.record(record_of(1, 2, "+1"), Some((body, t(2)))));
+    let meta = std::fs::metadata(&outside).unwrap();
+    assert_eq!(
+        meta.modified().unwrap(),
+        old,
+        "the outside file's time is left alone"
+    );
+    assert_eq!(meta.nlink(), 1, "the cache holds a file of its own again");
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(2)))
+    );
+    // A fetch time in the future inside the file (a clock that was wrong) does not stay for
+    // good: the next fetch of the same body writes its own time.
+    let future = Utc::now() + chrono::Duration::days(1000);
+    let bytes = serde_json::json!({"fetched_at": future, "body": body}).to_string();
+    std::fs::write(&path, bytes).unwrap();
+    ok(h.record(record_of(1, 3, "+1"), Some((body, t(3)))));
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(3)))
+    );
 }

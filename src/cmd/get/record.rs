@@ -41,19 +41,20 @@ impl Opening {
     /// opening it found (a damaged file moved aside, a directory that cannot be written).
     pub async fn ready(&mut self, err: &mut dyn Write) -> std::io::Result<Option<&mut History>> {
         if let Self::Pending(handle) = self {
-            *self = match handle.await {
-                Ok((history, warnings)) => {
-                    warn(warnings, err)?;
-                    Self::Open(Box::new(history))
-                }
-                Err(e) => {
-                    writeln!(
-                        err,
-                        "swlog: the history could not be opened ({e}): these lookups are not recorded"
-                    )?;
-                    Self::Gone
-                }
+            // The history is kept before anything is said: a failed write to `err` must not
+            // lose it, nor leave a finished handle to be polled again.
+            let (opened, said) = match handle.await {
+                Ok((history, warnings)) => (Self::Open(Box::new(history)), Ok(warnings)),
+                Err(e) => (Self::Gone, Err(e)),
             };
+            *self = opened;
+            match said {
+                Ok(warnings) => warn(warnings, err)?,
+                Err(e) => writeln!(
+                    err,
+                    "swlog: the history could not be opened ({e}): these lookups are not recorded"
+                )?,
+            }
         }
         Ok(match self {
             Self::Open(history) => Some(&mut **history),
@@ -120,4 +121,43 @@ fn warn(warnings: Vec<Warning>, err: &mut dyn Write) -> std::io::Result<()> {
         writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Options;
+
+    /// A writer that always fails, as a closed stderr would.
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_warning_that_cannot_be_said_loses_neither_the_history_nor_the_next_call() {
+        let mut opening = Opening::start(
+            || {
+                (
+                    History::in_memory(Options::default()),
+                    vec![Warning::NotSaved("the disk is full".to_owned())],
+                )
+            },
+            std::time::Duration::from_millis(100),
+        );
+        assert!(opening.ready(&mut Broken).await.is_err());
+        let mut said = Vec::new();
+        let history = opening
+            .ready(&mut said)
+            .await
+            .expect("no error the second time");
+        assert!(history.is_some(), "the opened history is kept");
+        assert!(said.is_empty(), "the warnings are said once");
+    }
 }
