@@ -1,6 +1,7 @@
 //! The changes made to the history, and how they apply to a list of entries read from disk:
 //! one entry per ID, display order, and the limit on unpinned entries.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
@@ -37,18 +38,10 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
     match op {
         // The newest lookup goes in front, so that lookups made within the same instant (a
         // clock's resolution, or a test's fixed clock) still list the latest first.
-        Op::Upsert(new) => match find(entries, new.id) {
-            Some(i) => {
-                let old = entries.remove(i);
-                let merged = Entry {
-                    pinned: old.pinned,
-                    note: old.note,
-                    ..new.clone()
-                };
-                entries.insert(0, merged);
-            }
-            None => entries.insert(0, new.clone()),
-        },
+        Op::Upsert(new) => {
+            let old = find(entries, new.id).map(|i| entries.remove(i));
+            entries.insert(0, upserted(new, old));
+        }
         Op::Update(id, lookup) => {
             if let Some(i) = find(entries, *id) {
                 entries[i].lookup = lookup.clone();
@@ -91,6 +84,23 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
     }
 }
 
+/// A lookup's new entry, with the pin and note of the entry it replaces, if any.
+fn upserted(new: &Entry, old: Option<Entry>) -> Entry {
+    match old {
+        Some(old) => Entry {
+            pinned: old.pinned,
+            note: old.note,
+            ..new.clone()
+        },
+        None => new.clone(),
+    }
+}
+
+/// Display order: pinned first, then the most recent first.
+fn display_order(a: &Entry, b: &Entry) -> Ordering {
+    b.pinned.cmp(&a.pinned).then(b.at.cmp(&a.at))
+}
+
 /// Applies `ops` in order, as [`apply`] does one by one, but each run of upserts in one pass:
 /// a batch's 200 lookups moved a 1,000-entry list to its front 200 times, which made 200
 /// lookups with a full history cost twice as much as without one.
@@ -124,23 +134,20 @@ fn upsert_run(entries: &mut Vec<Entry>, ops: &[Op]) {
             newest.push(new);
         }
     }
-    let mut kept: HashMap<Uuid, (bool, Option<String>), filter::FastHash> = HashMap::default();
+    let mut replaced: HashMap<Uuid, Entry, filter::FastHash> = HashMap::default();
     let mut others = Vec::with_capacity(entries.len());
-    for mut e in entries.drain(..) {
-        if ids.contains(&e.id) && !kept.contains_key(&e.id) {
-            kept.insert(e.id, (e.pinned, e.note.take()));
+    for e in entries.drain(..) {
+        if ids.contains(&e.id) && !replaced.contains_key(&e.id) {
+            replaced.insert(e.id, e);
         } else {
             others.push(e);
         }
     }
-    entries.extend(newest.into_iter().map(|new| match kept.remove(&new.id) {
-        Some((pinned, note)) => Entry {
-            pinned,
-            note,
-            ..new.clone()
-        },
-        None => new.clone(),
-    }));
+    entries.extend(
+        newest
+            .into_iter()
+            .map(|new| upserted(new, replaced.remove(&new.id))),
+    );
     entries.append(&mut others);
 }
 
@@ -148,22 +155,14 @@ fn upsert_run(entries: &mut Vec<Entry>, ops: &[Op]) {
 /// them so, as [`apply`] then [`normalize`] would, without sorting or hashing the whole list:
 /// a batch does this at each lookup.
 pub(super) fn upsert_normalized(entries: &mut Vec<Entry>, new: &Entry, cap: usize) {
-    let merged = match entries.iter().position(|e| e.id == new.id) {
-        Some(i) => {
-            let old = entries.remove(i);
-            Entry {
-                pinned: old.pinned,
-                note: old.note,
-                ..new.clone()
-            }
-        }
-        None => new.clone(),
-    };
+    let old = entries
+        .iter()
+        .position(|e| e.id == new.id)
+        .map(|i| entries.remove(i));
+    let merged = upserted(new, old);
     // In front of every entry it does not sort after, as `apply` puts it first and the sort
     // is stable.
-    let at = entries.partition_point(|e| {
-        (e.pinned && !merged.pinned) || (e.pinned == merged.pinned && e.at > merged.at)
-    });
+    let at = entries.partition_point(|e| display_order(e, &merged) == Ordering::Less);
     entries.insert(at, merged);
     let pinned = entries.partition_point(|e| e.pinned);
     entries.truncate(pinned.saturating_add(cap));
@@ -184,7 +183,7 @@ pub(super) fn cap_for(entries: &[Entry], ops: &[Op], limit: usize) -> usize {
 /// keeps only the `cap` most recent unpinned entries. Returns the IDs evicted.
 pub(super) fn normalize(entries: &mut Vec<Entry>, cap: usize) -> Vec<Uuid> {
     // Stable: equal times keep the order they came in.
-    entries.sort_by(|a, b| b.pinned.cmp(&a.pinned).then(b.at.cmp(&a.at)));
+    entries.sort_by(display_order);
     let mut seen = HashSet::with_capacity_and_hasher(entries.len(), filter::FastHash::default());
     entries.retain(|e| seen.insert(e.id));
     // Pinned entries come first, so the unpinned ones beyond the cap are the tail.

@@ -467,12 +467,12 @@ pub(super) fn write_cached(
 /// forward to `cached.fetched_at` (never back: a lookup that started earlier may finish later).
 /// Anything that cannot be read or touched is simply written again.
 fn confirm_cached(path: &Path, cached: &CachedFile) -> bool {
-    let Some((held, file)) = open_cached(path) else {
+    let Some((held, file, meta)) = open_cached(path) else {
         return false;
     };
     // A file linked from elsewhere is replaced, not touched (its other names keep their
     // time), and a time in the future (a clock that was wrong) is written over.
-    if held.body != cached.body || linked_elsewhere(&file) || held.fetched_at > Utc::now() {
+    if held.body != cached.body || linked_elsewhere(&meta) || held.fetched_at > Utc::now() {
         return false;
     }
     held.fetched_at >= cached.fetched_at
@@ -482,28 +482,28 @@ fn confirm_cached(path: &Path, cached: &CachedFile) -> bool {
 }
 
 /// Whether the file has other names (hard links) than its place in the cache.
-fn linked_elsewhere(file: &File) -> bool {
+fn linked_elsewhere(meta: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
-        file.metadata().map_or(true, |m| m.nlink() > 1)
+        meta.nlink() > 1
     }
     #[cfg(not(unix))]
     {
-        let _ = file;
+        let _ = meta;
         false
     }
 }
 
 /// Reads a cached body; `None` when there is none or it cannot be read.
 pub(super) fn read_cached(dir: &Path, name: &str) -> Option<CachedFile> {
-    open_cached(&cache_path(dir, name)).map(|(cached, _)| cached)
+    open_cached(&cache_path(dir, name)).map(|(cached, ..)| cached)
 }
 
-/// Reads a cached body with its file, which stays open. Its time is the later of the one it
-/// was written with and the file's modification time (when a later lookup confirmed the same
-/// body); a modification time in the future is not believed.
-fn open_cached(path: &Path) -> Option<(CachedFile, File)> {
+/// Reads a cached body with its file, which stays open, and the file's metadata. Its time is
+/// the later of the one it was written with and the file's modification time (when a later
+/// lookup confirmed the same body); a modification time in the future is not believed.
+fn open_cached(path: &Path) -> Option<(CachedFile, File, fs::Metadata)> {
     let file = fsx::open_regular(path, Links::Refuse).ok()?;
     let meta = file.metadata().ok()?;
     let bytes = fsx::read_capped(&file, &meta, MAX_CACHED_BYTES).ok()?;
@@ -514,7 +514,7 @@ fn open_cached(path: &Path) -> Option<(CachedFile, File)> {
             cached.fetched_at = modified;
         }
     }
-    Some((cached, file))
+    Some((cached, file, meta))
 }
 
 /// Removes a cached body, if any.
