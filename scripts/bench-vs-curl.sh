@@ -35,11 +35,34 @@ if command -v hyperfine >/dev/null 2>&1; then
   have_hyperfine=1
 else
   have_hyperfine=""
-  echo "bench-vs-curl: hyperfine is missing: timing each command in a loop instead (apt-get install hyperfine for better numbers)" >&2
+  echo "bench-vs-curl: hyperfine is missing: timing the commands in turn with python instead (apt-get install hyperfine for better numbers)" >&2
 fi
 
+# interleave JSON WARMUP ROUNDS NAME CMD [NAME CMD]...: runs the shell commands in turn, one
+# after the other, ROUNDS times after WARMUP untimed rounds (a command that fails stops the
+# bench, as in hyperfine), and writes hyperfine's JSON shape ({"results": [{"command",
+# "median"}]}).
+interleave() {
+  python3 - "$@" <<'PY'
+import json, statistics, subprocess, sys, time
+out, warmup, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+pairs = list(zip(sys.argv[4::2], sys.argv[5::2]))
+times = {name: [] for name, _ in pairs}
+for i in range(warmup + rounds):
+    for name, cmd in pairs:
+        t0 = time.perf_counter()
+        subprocess.run(["bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        if i >= warmup:
+            times[name].append(time.perf_counter() - t0)
+results = [{"command": n, "median": statistics.median(t), "times": t} for n, t in times.items()]
+for r in results:
+    print(f"  {r['command']}: median {r['median']*1000:.1f} ms over {len(r['times'])} runs")
+json.dump({"results": results}, open(out, "w"))
+PY
+}
+
 # measure JSON WARMUP RUNS NAME CMD [NAME CMD]...: times each shell command RUNS times after
-# WARMUP untimed runs, and writes hyperfine's JSON shape ({"results": [{"command", "median"}]}).
+# WARMUP untimed runs with hyperfine, or without it by `interleave`, in the same JSON shape.
 measure() {
   local json="$1" warmup="$2" n="$3"
   shift 3
@@ -49,31 +72,7 @@ measure() {
     hyperfine --style basic --warmup "$warmup" --runs "$n" --export-json "$json" "${args[@]}"
     return
   fi
-  local times="$json.times"
-  : >"$times"
-  while [ "$#" -gt 0 ]; do
-    local name="$1" cmd="$2"
-    shift 2
-    for _ in $(seq "$warmup"); do bash -c "$cmd" >/dev/null 2>&1; done
-    for _ in $(seq "$n"); do
-      local t0 t1
-      t0="$(date +%s%N)"
-      bash -c "$cmd" >/dev/null 2>&1
-      t1="$(date +%s%N)"
-      printf '%s\t%s\n' "$name" "$(( t1 - t0 ))" >>"$times"
-    done
-  done
-  python3 - "$times" "$json" <<'PY'
-import json, statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    name, ns = line.rstrip("\n").split("\t")
-    runs.setdefault(name, []).append(int(ns) / 1e9)
-results = [{"command": n, "median": statistics.median(t), "times": t} for n, t in runs.items()]
-for r in results:
-    print(f"  {r['command']}: median {r['median']*1000:.1f} ms over {len(r['times'])} runs")
-json.dump({"results": results}, open(sys.argv[2], "w"))
-PY
+  interleave "$json" "$warmup" "$n" "$@"
 }
 
 echo "bench-vs-curl: building the release binary and the demo server (reuses target/)"
@@ -181,31 +180,10 @@ measure "$work/scan.json" 1 "$(( runs < 10 ? runs : 10 ))" \
   "curl loop (100,000 rows)" \
   "$work/curl-scan.sh"
 
-# interleave JSON ROUNDS NAME CMD NAME CMD: runs the two shell commands alternately ROUNDS times
-# (after 3 untimed rounds) and writes the same JSON shape as `measure`.
-interleave() {
-  python3 - "$@" <<'PY'
-import json, statistics, subprocess, sys, time
-out, rounds = sys.argv[1], int(sys.argv[2])
-pairs = list(zip(sys.argv[3::2], sys.argv[4::2]))
-times = {name: [] for name, _ in pairs}
-for i in range(rounds + 3):
-    for name, cmd in pairs:
-        t0 = time.perf_counter()
-        subprocess.run(["bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        if i >= 3:
-            times[name].append(time.perf_counter() - t0)
-results = [{"command": n, "median": statistics.median(t), "times": t} for n, t in times.items()]
-for r in results:
-    print(f"  {r['command']}: median {r['median']*1000:.1f} ms over {len(r['times'])} runs")
-json.dump({"results": results}, open(out, "w"))
-PY
-}
-
 # The history's cost in a batch: the same 200 lookups, recorded and not. Both runs write the
 # same output; the history (and its cache) grows only by the 12 distinct IDs.
 rounds="${HISTORY_ROUNDS:-100}"
-interleave "$work/history.json" "$rounds" \
+interleave "$work/history.json" 3 "$rounds" \
   "swlog get - (200 IDs, with history)" \
   "$swlog --base-url $base get - --concurrency 16 --format json < $work/ids" \
   "swlog get - --no-history (200 IDs)" \
@@ -218,7 +196,7 @@ mkdir -p "$full"
 "$swlog" --base-url "$big" list -q --limit 1000 --format csv --fields id --no-header since:8d >"$work/ids-1000" 2>/dev/null
 XDG_DATA_HOME="$full" "$swlog" --base-url "$big" get - --concurrency 16 --format json <"$work/ids-1000" >/dev/null
 echo "bench-vs-curl: the full history holds $(XDG_DATA_HOME="$full" "$swlog" history --format csv --no-header --fields id | wc -l) lookups"
-interleave "$work/history-full.json" "$rounds" \
+interleave "$work/history-full.json" 3 "$rounds" \
   "swlog get - (200 IDs, full history)" \
   "XDG_DATA_HOME=$full $swlog --base-url $base get - --concurrency 16 --format json < $work/ids" \
   "swlog get - --no-history (200 IDs)" \
