@@ -2,7 +2,7 @@
 //! table, in two columns so that it fits 80x24.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -83,12 +83,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     let rows = left.len().max(right.len());
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
-    let [popup] = Layout::horizontal([Constraint::Length(78)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = area.centered(Constraint::Length(78), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_set(theme.borders())
