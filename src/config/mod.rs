@@ -261,20 +261,9 @@ impl Settings {
     pub fn demo(server: &crate::demo::DemoServer) -> Self {
         let (project_id, token) = server.credentials();
         Self {
-            profile: "demo".to_owned(),
-            endpoint: server.endpoint(),
-            endpoint_origin: Origin::Demo,
             project_id,
-            project_origin: Origin::Demo,
             token,
-            token_origin: Origin::Demo,
-            timeout: defaults::TIMEOUT,
-            live_refresh: defaults::LIVE_REFRESH,
-            live_max_age: defaults::LIVE_MAX_AGE,
-            history_limit: defaults::HISTORY_LIMIT,
-            cache: defaults::CACHE,
-            clipboard: crate::clipboard::ClipboardChoice::default(),
-            warnings: Vec::new(),
+            ..Self::demo_defaults(server.endpoint())
         }
     }
 }
