@@ -52,19 +52,38 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let selected = focused
         .then(|| detail.row_lines(app.detail_selected))
         .flatten();
-    let lines: Vec<Line<'static>> = detail
-        .window(top, usize::from(inner.height))
+    let lines = styled(
+        theme,
+        detail.window(top, usize::from(inner.height)),
+        top,
+        width,
+        selected,
+        theme.selected(true),
+    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Styles the lines on screen, `shown`, the first of which is line `top` of the whole; those
+/// in `marked` (first..=last, counted in the whole) are highlighted across `width` in `style`.
+pub(super) fn styled<'a>(
+    theme: &Theme,
+    shown: impl IntoIterator<Item = &'a crate::view::Line>,
+    top: usize,
+    width: usize,
+    marked: Option<(usize, usize)>,
+    style: Style,
+) -> Vec<Line<'static>> {
+    shown
         .into_iter()
         .enumerate()
         .map(|(n, l)| {
             let mut line = theme.line(l);
-            if selected.is_some_and(|(first, last)| (first..=last).contains(&(top + n))) {
-                highlight(&mut line, width, theme.selected(true));
+            if marked.is_some_and(|(first, last)| (first..=last).contains(&(top + n))) {
+                highlight(&mut line, width, style);
             }
             line
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+        .collect()
 }
 
 /// Styles a whole row of `width` cells, not just its text (the selected row of a pane).

@@ -48,19 +48,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let span = focused
         .then(|| layout.rows.get(selected).copied())
         .flatten();
-    let lines: Vec<Line<'static>> = layout
-        .lines
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(usize::from(inner.height))
-        .map(|(n, l)| {
-            let mut line = theme.line(l);
-            if span.is_some_and(|(first, last)| (first..=last).contains(&n)) {
-                super::detail::highlight(&mut line, width, theme.selected(true));
-            }
-            line
-        })
-        .collect();
+    let lines = super::detail::styled(
+        theme,
+        layout
+            .lines
+            .iter()
+            .skip(top)
+            .take(usize::from(inner.height)),
+        top,
+        width,
+        span,
+        theme.selected(true),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

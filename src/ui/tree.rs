@@ -26,18 +26,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     let width = usize::from(inner.width);
     let top = app.tree.scroll.min(lines.len().saturating_sub(1));
-    let shown: Vec<Line<'static>> = lines
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(usize::from(inner.height))
-        .map(|(n, l)| {
-            let mut line = theme.line(l);
-            if selected.is_some_and(|first| n == first || n == first + 1) {
-                super::detail::highlight(&mut line, width, theme.selected(focused));
-            }
-            line
-        })
-        .collect();
+    // A leg is two lines.
+    let shown = super::detail::styled(
+        theme,
+        lines.iter().skip(top).take(usize::from(inner.height)),
+        top,
+        width,
+        selected.map(|first| (first, first + 1)),
+        theme.selected(focused),
+    );
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
