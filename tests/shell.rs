@@ -363,6 +363,23 @@ async fn history_and_list_print_the_same_shapes() {
             id(1)
         )
     );
+    // The entries as recorded: the digest the history keeps of a cached body is not among them.
+    let whole = Command::new(assert_cmd::cargo::cargo_bin("swlog"))
+        .args(["history", "--format", "ndjson"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .expect("history");
+    let text = String::from_utf8_lossy(&whole.stdout);
+    let found: Value = serde_json::from_str(text.lines().nth(1).expect("two lines")).expect("JSON");
+    let keys: Vec<&String> = found.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        ["id", "at", "profile", "space", "lookup", "pinned"],
+        "{text}"
+    );
     let demo = Swlog::bare()
         .args([
             "--demo",
@@ -422,8 +439,14 @@ async fn a_slow_lookup_does_not_hold_back_saving_the_ones_before_it() {
         .spawn()
         .expect("spawn swlog");
     let started = Instant::now();
+    // What is on disk: `history.json` and the journal a batch appends to.
+    let on_disk = |data: &std::path::Path| {
+        ["history.json", "history.journal"]
+            .map(|f| std::fs::read_to_string(data.join(f)).unwrap_or_default())
+            .concat()
+    };
     let saved_first = loop {
-        let text = std::fs::read_to_string(data.join("history.json")).unwrap_or_default();
+        let text = on_disk(&data);
         if text.contains(&id(1)) {
             break text;
         }
@@ -445,7 +468,7 @@ async fn a_slow_lookup_does_not_hold_back_saving_the_ones_before_it() {
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("moved aside"), "{stderr}");
-    let text = std::fs::read_to_string(data.join("history.json")).expect("history");
+    let text = on_disk(&data);
     assert!(text.contains(&id(1)) && text.contains(&id(2)), "{text}");
     let moved = std::fs::read_dir(&data)
         .expect("data dir")

@@ -103,21 +103,29 @@ fn print(entries: &[&Entry], args: &HistoryArgs, out: &mut dyn Write) -> Result<
         rows.finish()?;
         return Ok(());
     }
+    // The entries as recorded, without the digest of their cached body (the cache's business).
+    let entries: Vec<Entry> = entries
+        .iter()
+        .map(|e| Entry {
+            body_digest: None,
+            ..(*e).clone()
+        })
+        .collect();
     match args.format {
         Format::Json => {
-            let json = serde_json::to_string_pretty(entries).map_err(std::io::Error::other)?;
+            let json = serde_json::to_string_pretty(&entries).map_err(std::io::Error::other)?;
             // Entries hold server strings; JSON escapes C0 controls, and this the rest.
             writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
         }
         Format::Ndjson => {
-            for entry in entries {
+            for entry in &entries {
                 let json = serde_json::to_string(entry).map_err(std::io::Error::other)?;
                 ndjson::line(out, &json)?;
             }
         }
         Format::Text | Format::Csv => {
-            let width = profile_width(entries.iter().copied());
-            for entry in entries {
+            let width = profile_width(entries.iter());
+            for entry in &entries {
                 writeln!(out, "{}", line(entry, width))?;
             }
         }

@@ -62,7 +62,7 @@ pub const CONFIG_KEYS: [(&str, &str); 12] = [
 ];
 
 /// The files swlog reads and writes, with what each holds.
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     (
         "$XDG_CONFIG_HOME/swlog/config.toml",
         "the config file (another with --config or SWLOG_CONFIG; on macOS and Windows the platform's config directory)",
@@ -70,6 +70,10 @@ const FILES: [(&str, &str); 5] = [
     (
         "$XDG_DATA_HOME/swlog/history.json",
         "the lookup history (mode 0600), written atomically under history.lock beside it",
+    ),
+    (
+        "$XDG_DATA_HOME/swlog/history.journal",
+        "what batches of lookups (swlog get) saved since history.json was last written whole, appended and fsynced; folded into history.json now and then",
     ),
     (
         "$XDG_DATA_HOME/swlog/cache/ID.json",

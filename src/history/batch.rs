@@ -100,16 +100,38 @@ impl History {
             batch.last = Instant::now();
             return Some(Some(op));
         }
-        match &op {
-            Op::Clear => self.pending = vec![Op::Clear],
-            op => self.pending.push(op.clone()),
-        }
         // The entries in memory are about to hold changes the file does not: keep what the
         // file holds (the first time), so that the save reads it back only if it changed.
         if let Some(stamp) = self.on_disk.take() {
             self.batch_base = Some((stamp, self.entries.clone()));
         }
         self.apply_in_memory(&op);
+        match op {
+            Op::Clear => self.pending = vec![Op::Clear],
+            op => queue(&mut self.pending, op),
+        }
         None
     }
+}
+
+/// How far back among the changes waiting a lookup looks for an earlier lookup of its ID.
+const SUPERSEDE_WITHIN: usize = 64;
+
+/// Queues `op` behind `pending`. A lookup supersedes an earlier one of the same ID when only
+/// lookups came between them (and it is among the last few): applied together they leave the
+/// same entries either way ([`super::ops::apply_all`]), and a batch of 200 lookups of a dozen
+/// IDs keeps a dozen changes for its save instead of 200.
+pub(super) fn queue(pending: &mut Vec<Op>, op: Op) {
+    if let Op::Upsert(new) = &op {
+        let earlier = pending
+            .iter()
+            .rev()
+            .take(SUPERSEDE_WITHIN)
+            .take_while(|o| matches!(o, Op::Upsert(_)))
+            .position(|o| matches!(o, Op::Upsert(e) if e.id == new.id));
+        if let Some(back) = earlier {
+            pending.remove(pending.len() - 1 - back);
+        }
+    }
+    pending.push(op);
 }

@@ -3,9 +3,6 @@
 //! are a cache (renamed into place, not fsynced), so writing them early and out of the save's
 //! lock changes nothing a crash could notice; `history.json` is still saved as before.
 
-use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
@@ -18,16 +15,11 @@ use super::store::{self, CachedFile, Fault};
 pub(super) struct BodyWriter {
     tx: Sender<(Uuid, CachedFile)>,
     thread: JoinHandle<Vec<(Uuid, CachedFile)>>,
-    /// A hash of the body last sent for each ID: the same call fetched again in one batch is
-    /// written once.
-    sent: HashMap<Uuid, u64>,
 }
 
 impl std::fmt::Debug for BodyWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyWriter")
-            .field("sent", &self.sent.len())
-            .finish_non_exhaustive()
+        f.debug_struct("BodyWriter").finish_non_exhaustive()
     }
 }
 
@@ -48,29 +40,13 @@ impl BodyWriter {
                 failed
             })
             .ok()?;
-        Some(Self {
-            tx,
-            thread,
-            sent: HashMap::new(),
-        })
+        Some(Self { tx, thread })
     }
 
-    /// Queues `body` for `id` unless the same body was queued already; gives it back when the
-    /// thread is gone.
+    /// Queues `body` for `id` (a body the cache holds already, by its entry's digest, is not
+    /// sent); gives it back when the thread is gone.
     pub(super) fn send(&mut self, id: Uuid, body: CachedFile) -> Option<CachedFile> {
-        let mut h = DefaultHasher::new();
-        body.body.hash(&mut h);
-        let hash = h.finish();
-        if self.sent.get(&id) == Some(&hash) {
-            return None;
-        }
-        match self.tx.send((id, body)) {
-            Ok(()) => {
-                self.sent.insert(id, hash);
-                None
-            }
-            Err(back) => Some(back.0.1),
-        }
+        self.tx.send((id, body)).err().map(|back| back.0.1)
     }
 
     /// Waits for every queued body; returns those that could not be written.

@@ -45,6 +45,11 @@ pub struct Entry {
     /// replacing it. Absent from files written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_failed: Option<RefreshFailed>,
+    /// A digest of the response body this lookup found (64 bits of a hash, in hex), when it was
+    /// cached: the same body fetched again is then neither written nor read again, and the
+    /// cached body counts as confirmed at `at`. Absent from files written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_digest: Option<String>,
 }
 
 /// A refresh of a found record that failed: what went wrong, and when.
@@ -78,6 +83,7 @@ impl Entry {
             pinned: false,
             note: None,
             refresh_failed: None,
+            body_digest: None,
         }
     }
 

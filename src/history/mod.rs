@@ -2,11 +2,13 @@
 //! damaged files and two swlogs running at once.
 //!
 //! The history lives in one directory (the platform data dir, see [`History::default_dir`]):
-//! `history.json` (versioned, mode 0600), `history.lock`, and `cache/<id>.json` with each
-//! entry's last response body. Every change is an operation (upsert, pin, note, delete, restore,
-//! clear, prune) applied under an exclusive lock to what is on disk *now*, then written atomically, so
-//! a change made by another swlog in the meantime is kept rather than overwritten. When the disk cannot be written, operations
-//! stay queued in memory and are replayed onto the file at the next successful save.
+//! `history.json` (versioned, mode 0600), `history.journal` (what batches of lookups saved
+//! since), `history.lock`, and `cache/<id>.json` with each entry's last response body.
+//! Every change is an operation (upsert, pin, note, delete, restore, clear, prune) applied under
+//! an exclusive lock to what is on disk *now*, then written atomically (or, for a batch of
+//! lookups, appended to the journal), so a change made by another swlog in the meantime is kept
+//! rather than overwritten. When the disk cannot be written, operations stay queued in memory and
+//! are replayed onto the file at the next successful save.
 //!
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
 
@@ -15,6 +17,7 @@ mod bodies;
 mod deferred;
 mod entry;
 mod filter;
+mod journal;
 mod ops;
 mod store;
 mod summary;
@@ -167,6 +170,22 @@ impl History {
         (history, warnings)
     }
 
+    /// Opens the history in `dir` for a batch of lookups, saved at most every `every`
+    /// ([`History::batch_saves`]). The batch leaves the tidying of what a killed swlog left
+    /// behind (temp files, bodies of evicted entries) to the next inspector or `swlog history`,
+    /// or to its own open when it folds the journal: a column of IDs need not list the cache.
+    #[must_use = "the warnings should be shown to the user"]
+    pub fn open_batched(
+        dir: impl Into<PathBuf>,
+        options: Options,
+        every: std::time::Duration,
+    ) -> (Self, Vec<Warning>) {
+        let mut history = Self::new(Some(dir.into()), options);
+        history.batch_saves(every);
+        let warnings = history.sync(None, true);
+        (history, warnings)
+    }
+
     /// A history kept only in memory, for when there is no data directory.
     pub fn in_memory(options: Options) -> Self {
         Self::new(None, options)
@@ -263,13 +282,31 @@ impl History {
     /// Records a lookup: the entry moves to the top (keeping its pin and note) and `body`, the
     /// raw response with the time it arrived, becomes its cached body.
     #[must_use = "the warnings should be shown to the user"]
-    pub fn record(&mut self, entry: Entry, body: Option<(&str, DateTime<Utc>)>) -> Vec<Warning> {
+    pub fn record(
+        &mut self,
+        mut entry: Entry,
+        body: Option<(&str, DateTime<Utc>)>,
+    ) -> Vec<Warning> {
         if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
-            let cached = CachedFile {
-                fetched_at,
-                body: body.to_owned(),
-            };
-            self.keep_body(entry.id, cached);
+            let digest = store::digest(body);
+            // The body this ID's entry says the cache holds already, confirmed at the entry's
+            // time: nothing to write, unless this lookup finished later but started earlier, when
+            // the file keeps the later confirmation as its time.
+            let held = self
+                .get(entry.id)
+                .filter(|e| e.body_digest.as_deref() == Some(&*digest))
+                .map(|e| e.at);
+            match held {
+                Some(confirmed) if confirmed <= fetched_at => {}
+                _ => {
+                    let cached = CachedFile {
+                        fetched_at: held.map_or(fetched_at, |c| c.max(fetched_at)),
+                        body: body.to_owned(),
+                    };
+                    self.keep_body(entry.id, cached);
+                }
+            }
+            entry.body_digest = Some(digest);
         }
         self.sync(Some(Op::Upsert(entry)), false)
     }
@@ -387,7 +424,19 @@ impl History {
         if !self.options.cache {
             return None;
         }
-        self.body(id).map(|c| (c.body, c.fetched_at))
+        let cached = self.body(id)?;
+        // The entry's lookup found this very body: it was confirmed then, if that is later. A
+        // time in the future (a clock that was wrong) is not believed.
+        let written = Some(cached.fetched_at).filter(|t| *t <= Utc::now());
+        let confirmed = self
+            .get(id)
+            .filter(|e| e.body_digest.as_deref() == Some(&*store::digest(&cached.body)))
+            .map(|e| e.at);
+        let at = match (written, confirmed) {
+            (Some(w), Some(c)) => w.max(c),
+            (w, c) => w.or(c).unwrap_or(cached.fetched_at),
+        };
+        Some((cached.body, at))
     }
 
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;

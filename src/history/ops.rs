@@ -96,6 +96,13 @@ fn upserted(new: &Entry, old: Option<Entry>) -> Entry {
     }
 }
 
+/// Whether `entries` are in display order, one per ID, as [`normalize`] leaves them.
+pub(super) fn in_order(entries: &[Entry]) -> bool {
+    let mut ids = HashSet::with_capacity_and_hasher(entries.len(), filter::FastHash::default());
+    entries.is_sorted_by(|a, b| display_order(a, b) != Ordering::Greater)
+        && entries.iter().all(|e| ids.insert(e.id))
+}
+
 /// Display order: pinned first, then the most recent first.
 fn display_order(a: &Entry, b: &Entry) -> Ordering {
     b.pinned.cmp(&a.pinned).then(b.at.cmp(&a.at))

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
+use super::journal::{self, Base, Replayed};
+pub(super) use super::journal::{places, worth_folding as journal_worth_folding};
 use crate::fsx::{self, Links};
 
 /// The history file's name inside the data directory.
@@ -65,6 +67,17 @@ struct FileOut<'a> {
 pub(super) struct CachedFile {
     pub(super) fetched_at: DateTime<Utc>,
     pub(super) body: String,
+}
+
+/// A digest of a response body, which a lookup's entry keeps so that the same body fetched again
+/// need not be read back from the cache to be known unchanged. Deterministic, not
+/// cryptographic: a digest made by another build that differs only costs reading the cached
+/// body once more, and two bodies of one call agreeing by chance on 64 bits is not a concern.
+pub(super) fn digest(body: &str) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    body.hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 /// What reading `history.json` found.
@@ -160,11 +173,40 @@ struct FileIn {
     entries: Vec<Entry>,
 }
 
-/// Reads `history.json` under the lock, moving a damaged file aside; a file over `cap` bytes is
-/// not read.
+/// Reads `history.json` under the lock with its journal applied, moving a damaged file aside; a
+/// file over `cap` bytes is not read.
 pub(super) fn read(dir: &Path, cap: u64) -> Read {
+    let mut base = None;
+    let read = read_file(dir, cap, &mut base);
+    let Read::Entries(mut entries) = read else {
+        return read;
+    };
+    match journal::read(dir, base, &mut entries, cap) {
+        Replayed::Whole => Read::Entries(entries),
+        Replayed::Blocked(reason) => Read::Blocked(reason),
+        Replayed::Damaged(detail) => match move_aside(dir, journal::JOURNAL) {
+            Ok(moved_to) => Read::Salvaged {
+                entries,
+                moved_to,
+                detail,
+            },
+            Err(e) => Read::Blocked(format!(
+                "{} is damaged ({detail}) and could not be moved aside ({e})",
+                dir.join(journal::JOURNAL).display()
+            )),
+        },
+    }
+}
+
+/// Reads `history.json` alone; `base` becomes its identity, which its journal names.
+fn read_file(dir: &Path, cap: u64, base: &mut Option<Base>) -> Read {
     let path = dir.join(FILE);
-    let bytes = match fsx::read_regular(&path, Links::Follow, cap) {
+    let read = fsx::open_regular(&path, Links::Follow).and_then(|file| {
+        let meta = file.metadata()?;
+        *base = Base::of(&meta);
+        fsx::read_capped(&file, &meta, cap)
+    });
+    let bytes = match read {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
         // A FIFO or device is no history to move aside, and a huge file is one to keep whole
@@ -243,16 +285,25 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
 /// Reads `history.json` without the lock and without repairing anything, for a directory where
 /// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
 pub(super) fn read_untouched(dir: &Path, cap: u64) -> Option<Vec<Entry>> {
-    let bytes = fsx::read_regular(&dir.join(FILE), Links::Follow, cap).ok()?;
+    let file = fsx::open_regular(&dir.join(FILE), Links::Follow).ok()?;
+    let meta = file.metadata().ok()?;
+    let bytes = fsx::read_capped(&file, &meta, cap).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
-    (OLDEST..=VERSION)
-        .contains(&file.version)
-        .then_some(file.entries)
+    if !(OLDEST..=VERSION).contains(&file.version) {
+        return None;
+    }
+    // What the journal says on top, as far as it can be read: nothing is repaired here.
+    let mut entries = file.entries;
+    match journal::read(dir, Base::of(&meta), &mut entries, cap) {
+        Replayed::Blocked(_) => None,
+        Replayed::Whole | Replayed::Damaged(_) => Some(entries),
+    }
 }
 
-/// What identifies one version of `history.json`: every writer replaces the file by rename (a
-/// new inode, a new ctime), and an edit in place changes its size or mtime. Equal stamps mean
-/// the bytes on disk are the ones this swlog last read or wrote, so it need not read them again.
+/// What identifies one version of `history.json` and its journal: every writer replaces the
+/// file by rename (a new inode, a new ctime), an edit in place changes its size or mtime, and
+/// each save appended to the journal its length. Equal stamps mean the bytes on disk are the
+/// ones this swlog last read or wrote, so it need not read them again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Stamp {
     dev: u64,
@@ -260,6 +311,7 @@ pub(super) struct Stamp {
     len: u64,
     mtime: (i64, i64),
     ctime: (i64, i64),
+    journal: Option<(u64, u64, (i64, i64))>,
 }
 
 /// The stamp of `history.json` now; `None` when there is none (no file, or not on Unix, where
@@ -275,6 +327,7 @@ pub(super) fn stamp(dir: &Path) -> Option<Stamp> {
             len: m.len(),
             mtime: (m.mtime(), m.mtime_nsec()),
             ctime: (m.ctime(), m.ctime_nsec()),
+            journal: journal::stamp(dir),
         })
     }
     #[cfg(not(unix))]
@@ -284,14 +337,21 @@ pub(super) fn stamp(dir: &Path) -> Option<Stamp> {
     }
 }
 
-/// Moves a damaged history file aside so that its bytes are kept, then reports it.
+/// Moves a damaged history file aside so that its bytes are kept, with its journal (which
+/// extends that file and no other), then reports it.
 fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
-    match move_aside(dir) {
-        Ok(moved_to) => Read::Salvaged {
-            entries,
-            moved_to,
-            detail,
-        },
+    match move_aside(dir, FILE) {
+        Ok(moved_to) => {
+            if dir.join(journal::JOURNAL).symlink_metadata().is_ok() {
+                // Kept beside it, not applied: it extends the damaged file.
+                let _ = move_aside(dir, journal::JOURNAL);
+            }
+            Read::Salvaged {
+                entries,
+                moved_to,
+                detail,
+            }
+        }
         Err(e) => Read::Blocked(format!(
             "{} is damaged ({detail}) and could not be moved aside ({e})",
             dir.join(FILE).display()
@@ -299,10 +359,11 @@ fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
     }
 }
 
-/// Renames `history.json` to `history.json.corrupt-<UTC time>`, never over an existing file.
-fn move_aside(dir: &Path) -> io::Result<PathBuf> {
+/// Renames `dir/name` (`history.json` or its journal) to `<name>.corrupt-<UTC time>`, never
+/// over an existing file.
+fn move_aside(dir: &Path, name: &str) -> io::Result<PathBuf> {
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-    let base = format!("{FILE}.corrupt-{stamp}");
+    let base = format!("{name}.corrupt-{stamp}");
     let mut target = dir.join(&base);
     let mut n = 1;
     // Only swlog (holding the lock) makes these names, so checking first is not racy.
@@ -310,7 +371,7 @@ fn move_aside(dir: &Path) -> io::Result<PathBuf> {
         target = dir.join(format!("{base}-{n}"));
         n += 1;
     }
-    fs::rename(dir.join(FILE), &target)?;
+    fs::rename(dir.join(name), &target)?;
     sync_dir(dir)?;
     Ok(target)
 }
@@ -322,7 +383,26 @@ pub(super) fn write(dir: &Path, entries: &[Entry], fault: Option<&Fault>) -> io:
         entries,
     })
     .map_err(io::Error::other)?;
-    write_atomic(dir, FILE, &bytes, Durability::Synced, fault, None)
+    write_atomic(dir, FILE, &bytes, Durability::Synced, fault, None)?;
+    // `history.json` holds everything its journal said now.
+    journal::remove(dir);
+    Ok(())
+}
+
+/// Appends a batch's change to the journal of `history.json`: the list whose places were `before`
+/// became `after`, changing only the entries of `touched`. `Ok(false)` when it should be written
+/// whole instead ([`journal::append`]).
+pub(super) fn append(
+    dir: &Path,
+    before: &journal::Places,
+    after: &[Entry],
+    touched: &std::collections::HashSet<uuid::Uuid, super::filter::FastHash>,
+    fault: Option<&Fault>,
+) -> io::Result<bool> {
+    if let Some(f) = fault {
+        f(FaultPoint::BeforeWrite, &dir.join(journal::JOURNAL))?;
+    }
+    journal::append(dir, &journal::diff(before, after, touched))
 }
 
 /// Whether a write must survive a crash of the machine, or only of swlog.
@@ -376,7 +456,7 @@ pub(super) fn write_atomic(
 }
 
 /// Makes a rename in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

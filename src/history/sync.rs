@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use uuid::Uuid;
 
-use super::ops::{Op, apply, apply_all, cap_for, normalize, upsert_normalized};
+use super::ops::{Op, apply, apply_all, cap_for, in_order, normalize, upsert_normalized};
 use super::store::{self, Read};
 use super::{Entry, History, Warning, filter};
 
@@ -93,9 +93,6 @@ impl History {
             }),
         })?;
         let cache_ok = self.check_cache(dir, warnings);
-        if opening {
-            store::remove_stale_temps(dir, cache_ok);
-        }
         // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
         // what is on disk is `self.entries`, so reading 10,000 entries back is skipped.
         let known = self.on_disk.take();
@@ -126,6 +123,29 @@ impl History {
             }
             Read::Blocked(reason) => return Err(early(reason)),
         };
+        // Opening folds a journal grown long into the file (the inspector's saves, which
+        // rewrite it anyway, and a batch's open, off the lookups' way), and puts a file edited
+        // out of order by hand back in order, so that a journal always extends a file in order.
+        let ordered = in_order(&entries);
+        let fold = opening && (!ordered || store::journal_worth_folding(dir));
+        // Left behind by a swlog that was killed: removed by any open but a batch's (unless it
+        // rewrites the file anyway).
+        let tidy = opening && (self.batch.is_none() || fold);
+        if tidy {
+            store::remove_stale_temps(dir, cache_ok);
+        }
+        // A batch's save appends its change to the journal instead of rewriting the file; a
+        // repair, a fold, a clear or a prune rewrites it. A line says what changed in a list in
+        // display order (what swlog writes).
+        let journaled = self.batch.is_some()
+            && !repaired
+            && !fold
+            && ordered
+            && !self
+                .pending
+                .iter()
+                .any(|op| matches!(op, Op::Clear | Op::Prune));
+        let places = journaled.then(|| store::places(&entries));
         let mut gone: Vec<Uuid> = Vec::new();
         let cap = cap_for(&entries, &self.pending, self.options.cap);
         let read = entries.len();
@@ -143,8 +163,19 @@ impl History {
             self.pruned = Some(read.saturating_sub(entries.len()));
         }
         gone.extend(evicted);
-        let changed = !self.pending.is_empty() || repaired;
-        if changed && let Err(e) = store::write(dir, &entries, self.fault.as_ref()) {
+        let changed = !self.pending.is_empty() || repaired || fold;
+        let fault = self.fault.as_ref();
+        // An append that fails (a full disk, a journal that is not a file) tries the whole
+        // write, which says why if it fails too.
+        let appended = changed
+            && places.is_some_and(|before| {
+                store::append(dir, &before, &entries, &touched(&self.pending), fault)
+                    .unwrap_or(false)
+            });
+        if changed
+            && !appended
+            && let Err(e) = store::write(dir, &entries, fault)
+        {
             return Err(Failure {
                 reason: format!("cannot write {}: {e}", dir.join(store::FILE).display()),
                 merged: Some(entries),
@@ -170,7 +201,7 @@ impl History {
             }
         }
         self.save_bodies(dir, &entries, warnings);
-        if opening && cache_ok {
+        if tidy && cache_ok {
             remove_orphan_bodies(dir, &entries);
         }
         self.on_disk = store::stamp(dir);
@@ -230,6 +261,21 @@ impl History {
         self.index = OnceLock::new();
         self.entries = entries;
     }
+}
+
+/// The IDs that `ops` name: the only entries they can change.
+pub(super) fn touched(ops: &[Op]) -> HashSet<Uuid, filter::FastHash> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::Upsert(e) | Op::Restore(e) => Some(e.id),
+            Op::Update(id, _)
+            | Op::RefreshFailed(id, _)
+            | Op::Pin(id, _)
+            | Op::Note(id, _)
+            | Op::Delete(id) => Some(*id),
+            Op::Clear | Op::Prune => None,
+        })
+        .collect()
 }
 
 /// A save that did not happen.

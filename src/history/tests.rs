@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
 
+use super::journal;
 use super::ops::normalize;
 use super::store::FaultPoint;
 use super::*;
@@ -611,6 +612,13 @@ fn stale_temp_files_are_removed_at_open_and_orphan_bodies_too() {
     std::fs::write(dir.path().join(".swlog-tmp-abc"), "half").unwrap();
     std::fs::write(dir.path().join("cache/.swlog-tmp-def"), "half").unwrap();
     std::fs::write(dir.path().join(format!("cache/{}.json", id(7))), "{}").unwrap();
+    // A batch's open leaves them (it need not list the cache); the next open removes them.
+    let (batch, warnings) =
+        History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
+    ok(warnings);
+    drop(batch);
+    assert_eq!(temp_files(dir.path()).len(), 2);
+    assert!(dir.path().join(format!("cache/{}.json", id(7))).exists());
     let h = open(dir.path());
     assert!(temp_files(dir.path()).is_empty());
     assert!(!dir.path().join(format!("cache/{}.json", id(7))).exists());
@@ -1376,28 +1384,36 @@ fn cache_inode(dir: &Path, n: u128) -> u64 {
         .ino()
 }
 
+/// The modification time of `id`'s cached body.
+fn cache_mtime(dir: &Path, n: u128) -> std::time::SystemTime {
+    std::fs::metadata(store::cache_path(dir, &id(n).to_string()))
+        .unwrap()
+        .modified()
+        .unwrap()
+}
+
 #[cfg(unix)]
 #[test]
-fn a_body_the_cache_holds_is_not_written_again_but_its_time_moves_on() {
+fn a_body_the_entry_vouches_for_is_not_written_again_and_counts_as_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path());
     let body = "{\"id\":\"x\",\"status\":\"completed\"}";
     ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
-    let first = cache_inode(dir.path(), 1);
-    // The same body fetched again: the file stays, and says it was confirmed at t(9).
+    let (inode, written) = (cache_inode(dir.path(), 1), cache_mtime(dir.path(), 1));
+    assert_eq!(written, std::time::SystemTime::from(t(1)));
+    // The same body fetched again: the entry's digest says the cache holds it, so the file is
+    // left as it is (not written, not touched), and the body counts as confirmed at t(9).
     ok(h.record(record_of(1, 9, "+1"), Some((body, t(9)))));
-    assert_eq!(
-        cache_inode(dir.path(), 1),
-        first,
-        "an unchanged body is not rewritten"
-    );
+    assert_eq!(cache_inode(dir.path(), 1), inode, "not rewritten");
+    assert_eq!(cache_mtime(dir.path(), 1), written, "not touched");
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
         Some((body.to_owned(), t(9)))
     );
-    // A lookup that started earlier and finished later never moves the time back.
+    // A lookup that started earlier and finished later never moves the time back: the file
+    // keeps the later confirmation.
     ok(h.record(record_of(1, 5, "+1"), Some((body, t(5)))));
-    assert_eq!(cache_inode(dir.path(), 1), first);
+    assert_eq!(cache_inode(dir.path(), 1), inode);
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
         Some((body.to_owned(), t(9)))
@@ -1405,10 +1421,46 @@ fn a_body_the_cache_holds_is_not_written_again_but_its_time_moves_on() {
     // A changed body is written, with its own time.
     let changed = "{\"id\":\"x\",\"status\":\"failed\"}";
     ok(h.record(record_of(1, 12, "+1"), Some((changed, t(12)))));
-    assert_ne!(cache_inode(dir.path(), 1), first);
+    assert_ne!(cache_inode(dir.path(), 1), inode);
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
         Some((changed.to_owned(), t(12)))
+    );
+    // A cached body the entry does not vouch for (another swlog wrote it since) keeps its own
+    // time.
+    let other = CachedFile {
+        fetched_at: t(10),
+        body: "{\"id\":\"x\",\"status\":\"busy\"}".to_owned(),
+    };
+    store::write_cached(dir.path(), &id(1).to_string(), &other, None).unwrap();
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((other.body.clone(), t(10)))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cache_confirms_a_body_it_holds_by_reading_it_when_no_entry_vouches_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = id(1).to_string();
+    let body = |at: i64| CachedFile {
+        fetched_at: t(at),
+        body: "{\"id\":\"x\"}".to_owned(),
+    };
+    store::write_cached(dir.path(), &name, &body(1), None).unwrap();
+    let inode = cache_inode(dir.path(), 1);
+    store::write_cached(dir.path(), &name, &body(9), None).unwrap();
+    assert_eq!(cache_inode(dir.path(), 1), inode, "not rewritten");
+    assert_eq!(
+        cache_mtime(dir.path(), 1),
+        std::time::SystemTime::from(t(9))
+    );
+    // Never back.
+    store::write_cached(dir.path(), &name, &body(5), None).unwrap();
+    assert_eq!(
+        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        Some(t(9))
     );
 }
 
@@ -1519,6 +1571,51 @@ mod applying {
             upsert_normalized(&mut moved, &new, cap);
             prop_assert_eq!(moved, sorted);
         }
+
+        /// A batch keeps only the last of its lookups of an ID among the lookups queued after
+        /// its last other change: applied, the changes kept are the changes made.
+        #[test]
+        fn a_lookup_superseding_an_earlier_one_changes_nothing_applied(
+            entries in proptest::collection::vec(entry(), 0..16),
+            ops in proptest::collection::vec(op(), 0..40),
+        ) {
+            let mut kept = Vec::new();
+            for op in ops.iter().cloned() {
+                crate::history::batch::queue(&mut kept, op);
+            }
+            let mut all = entries.clone();
+            apply_all(&mut all, &ops);
+            let mut superseded = entries;
+            apply_all(&mut superseded, &kept);
+            prop_assert_eq!(superseded, all);
+        }
+
+        /// A save's journal line, written and read back, turns the entries before the save
+        /// into exactly the entries after it, evictions and entries that moved included.
+        #[test]
+        fn a_journal_line_replayed_is_the_save_it_records(
+            entries in proptest::collection::vec(entry(), 0..16),
+            ops in proptest::collection::vec(op(), 0..24),
+            limit in 1usize..12,
+        ) {
+            let mut before = entries;
+            normalize(&mut before, usize::MAX);
+            let mut after = before.clone();
+            let cap = cap_for(&after, &ops, limit);
+            apply_all(&mut after, &ops);
+            normalize(&mut after, cap);
+            let line = crate::history::journal::diff(
+                &crate::history::journal::places(&before),
+                &after,
+                &crate::history::sync::touched(&ops),
+            );
+            let bytes = serde_json::to_vec(&line).expect("serialised");
+            let read: crate::history::journal::Change =
+                serde_json::from_slice(&bytes).expect("read back");
+            let mut replayed = before;
+            crate::history::journal::replay(&mut replayed, read).expect("fits");
+            prop_assert_eq!(replayed, after);
+        }
     }
 }
 
@@ -1544,10 +1641,13 @@ fn ids_that_differ_only_at_the_end_spread_over_the_buckets() {
 fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() {
     use std::os::unix::fs::MetadataExt as _;
     let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    let body = "{\"id\":\"x\"}";
-    ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
-    let path = store::cache_path(dir.path(), &id(1).to_string());
+    let name = id(1).to_string();
+    let body = |at: DateTime<Utc>| CachedFile {
+        fetched_at: at,
+        body: "{\"id\":\"x\"}".to_owned(),
+    };
+    store::write_cached(dir.path(), &name, &body(t(1)), None).unwrap();
+    let path = store::cache_path(dir.path(), &name);
     // A hard link to a file outside the cache: confirming the body in place would move that
     // file's time; the cache file is replaced instead and the outside file left as it was.
     let outside = dir.path().join("outside.json");
@@ -1560,7 +1660,7 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
         .set_modified(old)
         .unwrap();
     std::fs::hard_link(&outside, &path).unwrap();
-    ok(h.record(record_of(1, 2, "+1"), Some((body, t(2)))));
+    store::write_cached(dir.path(), &name, &body(t(2)), None).unwrap();
     let meta = std::fs::metadata(&outside).unwrap();
     assert_eq!(
         meta.modified().unwrap(),
@@ -1569,17 +1669,234 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
     );
     assert_eq!(meta.nlink(), 1, "the cache holds a file of its own again");
     assert_eq!(
-        open(dir.path()).cached_body(id(1)),
-        Some((body.to_owned(), t(2)))
+        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        Some(t(2))
     );
     // A fetch time in the future inside the file (a clock that was wrong) does not stay for
     // good: the next fetch of the same body writes its own time.
     let future = Utc::now() + chrono::Duration::days(1000);
-    let bytes = serde_json::json!({"fetched_at": future, "body": body}).to_string();
+    let bytes = serde_json::json!({"fetched_at": future, "body": "{\"id\":\"x\"}"}).to_string();
     std::fs::write(&path, bytes).unwrap();
-    ok(h.record(record_of(1, 3, "+1"), Some((body, t(3)))));
+    store::write_cached(dir.path(), &name, &body(t(3)), None).unwrap();
+    assert_eq!(
+        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        Some(t(3))
+    );
+}
+
+#[test]
+fn a_cached_body_dated_in_the_future_is_as_old_as_the_lookup_that_vouches_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let body = "{\"id\":\"x\"}";
+    ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
+    let future = Utc::now() + chrono::Duration::days(1000);
+    let bytes = serde_json::json!({"fetched_at": future, "body": body}).to_string();
+    std::fs::write(store::cache_path(dir.path(), &id(1).to_string()), bytes).unwrap();
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
-        Some((body.to_owned(), t(3)))
+        Some((body.to_owned(), t(1)))
     );
+}
+
+// ---- the journal ---------------------------------------------------------------------------------
+
+/// A history in `dir` whose `history.json` holds ID 1, then a batch that looked up 2, 3 and 1
+/// again and saved by appending to the journal.
+fn journaled(dir: &Path) -> History {
+    let mut h = open(dir);
+    ok(h.record(record_of(1, 1, "+1"), None));
+    h.batch_saves(Duration::from_secs(3600));
+    for (n, at) in [(2, 2), (3, 3), (1, 4)] {
+        ok(h.record(record_of(n, at, "+1"), None));
+    }
+    ok(h.flush());
+    h
+}
+
+fn journal_path(dir: &Path) -> PathBuf {
+    dir.join(journal::JOURNAL)
+}
+
+#[test]
+fn a_batch_appends_its_save_to_the_journal_and_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = {
+        let mut h = open(dir.path());
+        ok(h.record(record_of(1, 1, "+1"), None));
+        std::fs::read(dir.path().join(store::FILE)).unwrap()
+    };
+    let h = journaled(dir.path());
+    assert_eq!(
+        std::fs::read(dir.path().join(store::FILE)).unwrap(),
+        before,
+        "history.json is not rewritten by a batch"
+    );
+    let journal = std::fs::read_to_string(journal_path(dir.path())).unwrap();
+    assert_eq!(
+        journal.lines().count(),
+        2,
+        "a first line and one change: {journal}"
+    );
+    // Another swlog reads the file and the journal on top: the batch's lookups, in order.
+    let again = open(dir.path());
+    assert_eq!(ids(&again), [id(1), id(3), id(2)]);
+    assert_eq!(again.entries(), h.entries());
+}
+
+#[test]
+fn a_line_torn_by_a_crash_is_dropped_and_the_next_save_stands_on_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let whole = std::fs::read(&path).unwrap();
+    // swlog stopped in the middle of appending the batch's line.
+    std::fs::write(&path, &whole[..whole.len() - 40]).unwrap();
+    let mut h = open(dir.path());
+    assert_eq!(
+        ids(&h),
+        [id(1)],
+        "the save that did not finish is not there"
+    );
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(4, 5, "+1"), None));
+    ok(h.flush());
+    assert_eq!(ids(&open(dir.path())), [id(4), id(1)]);
+}
+
+#[test]
+fn a_damaged_journal_is_moved_aside_and_what_it_said_before_the_damage_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"{\"set\": not json}\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let (h, warnings) = History::open(dir.path(), Options::default());
+    match warnings.as_slice() {
+        [
+            Warning::Damaged {
+                moved_to,
+                detail,
+                kept,
+            },
+        ] => {
+            assert!(detail.contains("line 3 of its journal"), "{detail}");
+            assert_eq!(*kept, 3);
+            assert_eq!(
+                std::fs::read(moved_to).unwrap(),
+                bytes,
+                "kept byte for byte"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ids(&h), [id(1), id(3), id(2)]);
+    assert!(!path.exists(), "folded into history.json");
+    assert_eq!(ids(&open(dir.path())), [id(1), id(3), id(2)]);
+}
+
+#[test]
+fn a_journal_left_behind_by_a_crash_after_its_file_was_rewritten_is_not_applied_again() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let left = std::fs::read(&path).unwrap();
+    // A save that rewrites the file (a delete, not a batch) folds the journal in and removes
+    // it; swlog stopped before the removal.
+    let mut h = open(dir.path());
+    let _ = h.delete(id(3));
+    assert!(!path.exists());
+    std::fs::write(&path, left).unwrap();
+    assert_eq!(
+        ids(&open(dir.path())),
+        [id(1), id(2)],
+        "the deleted entry does not come back"
+    );
+}
+
+#[test]
+fn opening_folds_a_journal_grown_long_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    let mut at = 1;
+    while std::fs::metadata(journal_path(dir.path())).map_or(0, |m| m.len()) < 9 * 1024 {
+        h.batch_saves(Duration::from_secs(3600));
+        for n in 1..=6 {
+            at += 1;
+            ok(h.record(record_of(n, at, "+1"), None));
+        }
+        ok(h.flush());
+    }
+    let expected = h.entries().to_vec();
+    let again = open(dir.path());
+    assert!(!journal_path(dir.path()).exists(), "folded at the open");
+    assert_eq!(again.entries(), expected);
+    assert_eq!(open(dir.path()).entries(), expected);
+}
+
+#[test]
+fn a_journal_from_a_newer_swlog_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let newer = "{\"journal\":99,\"base\":{\"dev\":0,\"ino\":0,\"len\":0,\"mtime\":[0,0]}}\n";
+    std::fs::write(&path, newer).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::NotSaved(why)] if why.contains("newer swlog")),
+        "{warnings:?}"
+    );
+    let _ = h.record(record_of(5, 9, "+1"), None);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_journal_that_is_a_symbolic_link_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, "not swlog's").unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+    let (mut h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::NotSaved(why)] if why.contains("symbolic link")),
+        "{warnings:?}"
+    );
+    h.batch_saves(Duration::from_secs(3600));
+    let _ = h.record(record_of(5, 9, "+1"), None);
+    let _ = h.flush();
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "not swlog's");
+    assert!(h.get(id(5)).is_some(), "kept in memory");
+}
+
+#[test]
+fn a_history_put_out_of_order_by_hand_is_put_back_in_order_before_a_journal_extends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (older, newer) = (record_of(1, 1, "+1"), record_of(2, 2, "+1"));
+    let file = serde_json::json!({"version": 2, "entries": [older, newer]});
+    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    let mut h = open(dir.path());
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(store::FILE)).unwrap()).unwrap();
+    let order: Vec<&str> = on_disk["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [id(2).to_string(), id(1).to_string()],
+        "rewritten in order"
+    );
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(3, 3, "+1"), None));
+    ok(h.flush());
+    assert!(journal_path(dir.path()).exists());
+    assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
 }
