@@ -92,23 +92,26 @@ impl Session {
     /// own, beside it, so trying the demo never mixes with real lookups). Never fails; the
     /// warnings say what went wrong.
     pub fn history(&self, no_cache: bool) -> (History, Vec<HistoryWarning>) {
-        self.history_opener(no_cache)()
+        self.history_opener(no_cache, None)()
     }
 
     /// What [`Session::history`] does, to be run later or on another thread (`swlog get` opens
-    /// the history while its first lookups are on their way).
+    /// the history while its first lookups are on their way); with `batch`, for a batch of
+    /// lookups saved at most that often ([`History::open_batched`]).
     pub fn history_opener(
         &self,
         no_cache: bool,
+        batch: Option<std::time::Duration>,
     ) -> impl FnOnce() -> (History, Vec<HistoryWarning>) + Send + 'static {
         let options = HistoryOptions {
             cap: self.settings.history_limit,
             cache: self.settings.cache && !no_cache,
         };
         let demo = self.demo.is_some();
-        move || match History::dir_for(demo) {
-            Some(dir) => History::open(dir, options),
-            None => (
+        move || match (History::dir_for(demo), batch) {
+            (Some(dir), Some(every)) => History::open_batched(dir, options, every),
+            (Some(dir), None) => History::open(dir, options),
+            (None, _) => (
                 History::in_memory(options),
                 vec![HistoryWarning::NotSaved(
                     "this platform has no data directory".to_owned(),

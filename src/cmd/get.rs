@@ -66,11 +66,13 @@ pub async fn command(
     super::settings_warnings(&session.settings.warnings, err)?;
     // Opened on a thread of its own while the first lookups go out.
     let mut history = (!args.no_history)
-        .then(|| Opening::start(session.history_opener(global.no_cache), SAVE_EVERY));
-    let recorder = history.as_mut().map(|h| Recorder {
-        history: h,
-        profile: &session.settings.profile,
-        space: session.settings.endpoint.space(),
+        .then(|| Opening::start(session.history_opener(global.no_cache, Some(SAVE_EVERY))));
+    let mut recorder = history.as_mut().map(|h| {
+        Recorder::new(
+            h,
+            &session.settings.profile,
+            session.settings.endpoint.space(),
+        )
     });
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
@@ -95,7 +97,7 @@ pub async fn command(
             &columns,
             out,
             err,
-            recorder,
+            recorder.as_mut(),
         )
         .await
     } else {
@@ -107,13 +109,13 @@ pub async fn command(
             &columns,
             out,
             err,
-            recorder,
+            recorder.as_mut(),
         )
         .await
     };
     // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
-    if let Some(h) = history.as_mut() {
-        h.flush(err).await?;
+    if let Some(r) = recorder.as_mut() {
+        r.flush(err).await?;
     }
     Ok(ran?)
 }
@@ -263,7 +265,7 @@ pub async fn run(
     columns: &Columns,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    mut recorder: Option<Recorder<'_>>,
+    mut recorder: Option<&mut Recorder<'_>>,
 ) -> std::io::Result<Exit> {
     let mut results = futures::stream::iter(ids.iter().copied())
         .map(|id| async move { (id, look_up(client, id, output).await) })

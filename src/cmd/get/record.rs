@@ -1,9 +1,11 @@
 //! Where `swlog get` records its lookups: the history, opened on a blocking thread while the
 //! first lookups are on their way (a large history takes milliseconds to read, which the batch
-//! no longer waits for), then saved in batches.
+//! does not wait for: lookups that finish first are kept until it is open), then saved in
+//! batches.
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -24,17 +26,14 @@ pub enum Opening {
 }
 
 impl Opening {
-    /// Starts opening the history with `open` on a blocking thread; its saves are batched, at
-    /// most every `every`.
-    pub fn start(
-        open: impl FnOnce() -> (History, Vec<Warning>) + Send + 'static,
-        every: std::time::Duration,
-    ) -> Self {
-        Self::Pending(tokio::task::spawn_blocking(move || {
-            let (mut history, warnings) = open();
-            history.batch_saves(every);
-            (history, warnings)
-        }))
+    /// Starts opening the history with `open` on a blocking thread.
+    pub fn start(open: impl FnOnce() -> (History, Vec<Warning>) + Send + 'static) -> Self {
+        Self::Pending(tokio::task::spawn_blocking(open))
+    }
+
+    /// Whether the history is still being opened.
+    fn opening(&self) -> bool {
+        matches!(self, Self::Pending(handle) if !handle.is_finished())
     }
 
     /// The history, once open: the first call waits for the thread and says on `err` what
@@ -72,46 +71,95 @@ impl Opening {
     }
 }
 
+/// A lookup made while the history was being opened, with when it ended.
+type Early = (Uuid, Result<Fetched, ApiError>, DateTime<Utc>);
+
 /// Where `swlog get` records its lookups, so that they show in the inspector's sidebar.
 #[derive(Debug)]
 pub struct Recorder<'a> {
     /// The history.
-    pub history: &'a mut Opening,
+    history: &'a mut Opening,
     /// The profile in effect.
-    pub profile: &'a str,
+    profile: &'a str,
     /// The space looked in.
-    pub space: &'a str,
+    space: &'a str,
+    /// Lookups that ended before the history was open, in order.
+    early: Vec<Early>,
 }
 
-impl Recorder<'_> {
-    /// Records one lookup's result.
+impl<'a> Recorder<'a> {
+    /// Records into `history` the lookups made with `profile` in `space`.
+    pub fn new(history: &'a mut Opening, profile: &'a str, space: &'a str) -> Self {
+        Self {
+            history,
+            profile,
+            space,
+            early: Vec::new(),
+        }
+    }
+
+    /// Records one lookup's result; while the history is still being opened it is kept until
+    /// then, so that the lookups behind it are not held up.
     pub async fn record(
         &mut self,
         id: Uuid,
         result: &Result<Fetched, ApiError>,
         err: &mut dyn Write,
     ) -> std::io::Result<()> {
-        let Some(history) = self.history.ready(err).await? else {
+        if self.history.opening() {
+            self.early.push((id, result.clone(), Utc::now()));
             return Ok(());
-        };
-        let warnings = match result {
-            Ok(f) => history.record_fetched(id, self.profile, self.space, f),
-            Err(e) => history.record_error(id, chrono::Utc::now(), self.profile, self.space, e),
-        };
-        warn(warnings, err)
+        }
+        self.catch_up(err).await?;
+        self.record_one(id, result, Utc::now(), err)
     }
 
     /// Saves the lookups waiting, when the batch's interval has passed.
     pub async fn save_due(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        if self.history.opening() {
+            return Ok(());
+        }
+        self.catch_up(err).await?;
         match self.history.ready(err).await? {
             Some(history) => warn(history.save_due(), err),
             None => Ok(()),
         }
     }
 
-    /// Saves every lookup waiting.
+    /// Saves every lookup, waiting for the history to be open if need be.
     pub async fn flush(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        self.catch_up(err).await?;
         self.history.flush(err).await
+    }
+
+    /// Waits for the history to be open (at once, unless the batch is over before it is), and
+    /// records the lookups that ended before.
+    async fn catch_up(&mut self, err: &mut dyn Write) -> std::io::Result<()> {
+        // Before the first is taken: a warning that cannot be said must not lose the others.
+        self.history.ready(err).await?;
+        for (id, result, at) in std::mem::take(&mut self.early) {
+            self.record_one(id, &result, at, err)?;
+        }
+        Ok(())
+    }
+
+    /// Records one lookup into the open history (nothing when it could not be opened).
+    fn record_one(
+        &mut self,
+        id: Uuid,
+        result: &Result<Fetched, ApiError>,
+        at: DateTime<Utc>,
+        err: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let history = match self.history {
+            Opening::Open(history) => history,
+            Opening::Pending(_) | Opening::Gone => return Ok(()),
+        };
+        let warnings = match result {
+            Ok(f) => history.record_fetched(id, self.profile, self.space, f),
+            Err(e) => history.record_error(id, at, self.profile, self.space, e),
+        };
+        warn(warnings, err)
     }
 }
 
@@ -142,15 +190,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_warning_that_cannot_be_said_loses_neither_the_history_nor_the_next_call() {
-        let mut opening = Opening::start(
-            || {
-                (
-                    History::in_memory(Options::default()),
-                    vec![Warning::NotSaved("the disk is full".to_owned())],
-                )
-            },
-            std::time::Duration::from_millis(100),
-        );
+        let mut opening = Opening::start(|| {
+            (
+                History::in_memory(Options::default()),
+                vec![Warning::NotSaved("the disk is full".to_owned())],
+            )
+        });
         assert!(opening.ready(&mut Broken).await.is_err());
         let mut said = Vec::new();
         let history = opening
@@ -159,5 +204,71 @@ mod tests {
             .expect("no error the second time");
         assert!(history.is_some(), "the opened history is kept");
         assert!(said.is_empty(), "the warnings are said once");
+    }
+
+    #[tokio::test]
+    async fn lookups_that_end_before_the_history_is_open_wait_for_it_in_order() {
+        let (open_now, opened) = std::sync::mpsc::channel::<()>();
+        let mut opening = Opening::start(move || {
+            // Opened only when the test says so: a large history, a slow disk.
+            opened.recv().expect("the test's signal");
+            (History::in_memory(Options::default()), Vec::new())
+        });
+        let mut recorder = Recorder::new(&mut opening, "default", "acme");
+        let not_found = |n: u128| {
+            (
+                Uuid::from_u128(n),
+                Err(ApiError::NotFound {
+                    target: crate::api::error::Target::default(),
+                }),
+            )
+        };
+        let mut said = Vec::new();
+        for n in [1, 2, 3] {
+            let (id, result) = not_found(n);
+            // Returns at once: the history is still being opened (a wait would never end).
+            let record = recorder.record(id, &result, &mut said);
+            tokio::time::timeout(std::time::Duration::from_secs(5), record)
+                .await
+                .expect("a lookup is not held up by the opening")
+                .expect("record");
+        }
+        assert_eq!(recorder.early.len(), 3, "kept until the history is open");
+        recorder
+            .save_due(&mut said)
+            .await
+            .expect("no wait for a save either");
+        open_now.send(()).expect("the opener waits");
+        recorder.flush(&mut said).await.expect("flush");
+        assert!(recorder.early.is_empty());
+        let Opening::Open(history) = &opening else {
+            panic!("the history is open after the flush");
+        };
+        let ids: Vec<u128> = history.entries().iter().map(|e| e.id.as_u128()).collect();
+        assert_eq!(ids, [3, 2, 1], "recorded in the order the lookups ended");
+        assert!(said.is_empty(), "{}", String::from_utf8_lossy(&said));
+    }
+
+    #[tokio::test]
+    async fn a_lookup_that_ends_after_the_history_opened_is_recorded() {
+        let mut opening = Opening::start(|| (History::in_memory(Options::default()), Vec::new()));
+        // Opened, and not yet waited for.
+        while opening.opening() {
+            tokio::task::yield_now().await;
+        }
+        let mut recorder = Recorder::new(&mut opening, "default", "acme");
+        let id = Uuid::from_u128(7);
+        let result = Err(ApiError::NotFound {
+            target: crate::api::error::Target::default(),
+        });
+        let mut said = Vec::new();
+        recorder
+            .record(id, &result, &mut said)
+            .await
+            .expect("record");
+        let Opening::Open(history) = &opening else {
+            panic!("the history is open");
+        };
+        assert!(history.get(id).is_some(), "recorded at once");
     }
 }

@@ -66,7 +66,7 @@ pub async fn run(
     columns: &Columns,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    mut recorder: Option<Recorder<'_>>,
+    mut recorder: Option<&mut Recorder<'_>>,
 ) -> io::Result<Exit> {
     if bounds.interval.is_zero() {
         writeln!(
