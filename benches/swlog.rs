@@ -5,6 +5,7 @@
 //! | `parse` | one demo record of each kind, body bytes to typed [`VoiceLog`] | ≤ 50 µs |
 //! | `render` | one full frame (input, detail, sidebar, status) on `TestBackend` | ≤ 1 ms |
 //! | `history` | open a 10,000-entry history; record one lookup into it | ≤ 20 ms each |
+//! | `history` | `batch-200-records`: 200 lookups recorded into a batch, in memory | ≤ 1 ms |
 //! | `filter` | the sidebar's fuzzy filter over 10,000 entries | ≤ 5 ms |
 //! | `keypress` | j/k on a record with 45,000 charge lines: update and the frame after it | ≤ 5 ms |
 //! | `get-text` | `swlog get`'s text of a record with 100,000 charge lines, parsed to printed | ≤ 500 ms |
@@ -232,6 +233,64 @@ fn bench_history(c: &mut Criterion) {
         });
     });
     assert_eq!(history.entries().len(), ENTRIES, "the cap keeps it at 10k");
+    group.finish();
+    bench_batch(c);
+}
+
+/// What `swlog get` of 200 IDs (the demo's records, over and over) costs its one thread per
+/// lookup: each one recorded into a batch, in memory, with the cache on. The batch's one save
+/// at the end is file I/O, measured by `scripts/bench-vs-curl.sh` with the rest of the run.
+fn bench_batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("history");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let fetched: Vec<(Uuid, Fetched)> = RECORDS
+        .iter()
+        .enumerate()
+        .map(|(n, (_, body))| {
+            let fetched = Fetched {
+                log: parse(body),
+                body: (*body).to_owned(),
+                fetched_at: Utc::now(),
+                elapsed: Duration::from_millis(1),
+                attempts: 1,
+            };
+            (id(n), fetched)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cap: 1_000,
+        cache: true,
+    };
+    // The history holds these records from an earlier run, their bodies cached.
+    {
+        let (mut history, _) = History::open(dir.path(), options.clone());
+        for (id, f) in &fetched {
+            let _ = history.record_fetched(*id, "default", "acme", f);
+        }
+    }
+    group.bench_function("batch-200-records", |b| {
+        b.iter_batched(
+            || {
+                let (mut history, warnings) = History::open(dir.path(), options.clone());
+                assert!(warnings.is_empty(), "{warnings:?}");
+                history.batch_saves(Duration::from_secs(3600));
+                history
+            },
+            |mut history| {
+                for (id, f) in fetched.iter().cycle().take(200) {
+                    let warnings = history.record_fetched(*id, "default", "acme", f);
+                    assert!(warnings.is_empty(), "{warnings:?}");
+                }
+                // Dropped unsaved: only the lookups' own cost is timed.
+                history
+            },
+            criterion::BatchSize::PerIteration,
+        );
+    });
     group.finish();
 }
 
