@@ -47,8 +47,13 @@ pub struct Entry {
     pub refresh_failed: Option<RefreshFailed>,
     /// A digest of the response body this lookup found (64 bits of a hash, in hex), when it was
     /// cached: the same body fetched again is then neither written nor read again, and the
-    /// cached body counts as confirmed at `at`. Absent from files written before it existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// cached body counts as confirmed at `at`. Absent from files written before it existed;
+    /// anything but a string is read as absent (it only ever costs reading the body again).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "read_digest"
+    )]
     pub body_digest: Option<String>,
 }
 
@@ -63,6 +68,14 @@ pub struct RefreshFailed {
         deserialize_with = "super::time::read_time"
     )]
     pub at: DateTime<Utc>,
+}
+
+/// A body digest as read: a string, or nothing whatever else is there.
+fn read_digest<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
+    })
 }
 
 impl Entry {

@@ -4,12 +4,12 @@
 //! rename and the directory's fsync, and nothing near rewriting a 1,000-entry history for a
 //! dozen lookups.
 //!
-//! The first line names the `history.json` the journal extends (its device, inode, length and
-//! modification time); each further line is one save's change to the entries. A reader applies
-//! the lines to the file it read, in order, only while the journal's first line names that very
-//! file: every rewrite of `history.json` makes a new inode, so a journal left behind by a crash
-//! between the rewrite and the journal's removal names an old file and is ignored, never applied
-//! twice. A line torn by a crash (no newline at its end) is the save that did not finish and is
+//! The first line names the `history.json` the journal extends, by the random tag each rewrite
+//! of `history.json` puts in it; each further line is one save's change to the entries. A reader
+//! applies the lines to the file it read, in order, only while the journal's first line names
+//! that file's tag: a journal left behind by a crash between a rewrite and the journal's
+//! removal names an older tag and is ignored, never applied twice, while a `touch` or a copy of
+//! the file (a backup restored) keeps its tag and its journal. A line torn by a crash (no newline at its end) is the save that did not finish and is
 //! dropped; a whole line that cannot be read is damage: the journal is moved aside, as a damaged
 //! `history.json` is. Every write happens under the history lock.
 
@@ -51,47 +51,19 @@ pub(super) fn worth_folding(dir: &Path) -> bool {
     journal.len() > fold_at(snapshot.len()) / 2
 }
 
-/// The `history.json` a journal extends. Only on Unix, where a file has an inode; elsewhere
-/// every save rewrites `history.json` as before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Base {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    mtime: (i64, i64),
-}
-
-impl Base {
-    /// The identity of the file whose metadata is `meta`.
-    pub(super) fn of(meta: &fs::Metadata) -> Option<Self> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            Some(Self {
-                dev: meta.dev(),
-                ino: meta.ino(),
-                len: meta.len(),
-                mtime: (meta.mtime(), meta.mtime_nsec()),
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            None
-        }
-    }
-
-    /// The identity of `history.json` in `dir` now.
-    fn now(dir: &Path) -> Option<Self> {
-        Self::of(&fs::metadata(dir.join(super::store::FILE)).ok()?)
-    }
-}
-
 /// The journal's first line.
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
     journal: u64,
-    base: Base,
+    /// The tag of the `history.json` it extends.
+    base: String,
+}
+
+/// The journal's first line as far as any format has it: its format first, so that a journal
+/// of a later format is recognised whatever else its first line holds.
+#[derive(Debug, Deserialize)]
+struct Format {
+    journal: u64,
 }
 
 /// One save's change, as read back.
@@ -143,7 +115,7 @@ pub(super) fn diff<'a>(
 }
 
 /// Applies one change to `entries`; an error says why it does not fit them (the line is then
-/// damaged).
+/// damaged), and leaves them as they were.
 pub(super) fn replay(entries: &mut Vec<Entry>, change: Change) -> Result<(), String> {
     let gone: HashSet<Uuid, filter::FastHash> = change
         .removed
@@ -151,14 +123,15 @@ pub(super) fn replay(entries: &mut Vec<Entry>, change: Change) -> Result<(), Str
         .copied()
         .chain(change.set.iter().map(|(_, e)| e.id))
         .collect();
+    // Checked before anything moves: each place must fall within the list as it grows.
+    let kept = entries.iter().filter(|e| !gone.contains(&e.id)).count();
+    for (len, (at, _)) in (kept..).zip(&change.set) {
+        if *at > len {
+            return Err(format!("it puts an entry at place {at} of a list of {len}"));
+        }
+    }
     entries.retain(|e| !gone.contains(&e.id));
     for (at, entry) in change.set {
-        if at > entries.len() {
-            return Err(format!(
-                "it puts an entry at place {at} of a list of {}",
-                entries.len()
-            ));
-        }
         entries.insert(at, entry);
     }
     Ok(())
@@ -175,9 +148,9 @@ pub(super) enum Replayed {
     Blocked(String),
 }
 
-/// Applies the journal of `dir` to `entries`, which were read from the `history.json` whose
-/// identity is `base`. Reads at most `cap` bytes.
-pub(super) fn read(dir: &Path, base: Option<Base>, entries: &mut Vec<Entry>, cap: u64) -> Replayed {
+/// Applies the journal of `dir` to `entries`, which were read from the `history.json` tagged
+/// `tag` (none for a file from before tags). Reads at most `cap` bytes.
+pub(super) fn read(dir: &Path, tag: Option<&str>, entries: &mut Vec<Entry>, cap: u64) -> Replayed {
     let path = dir.join(JOURNAL);
     let bytes = match fsx::read_regular(&path, Links::Refuse, cap) {
         Ok(b) => b,
@@ -194,21 +167,24 @@ pub(super) fn read(dir: &Path, base: Option<Base>, entries: &mut Vec<Entry>, cap
     let Some(first) = lines.next() else {
         return Replayed::Whole;
     };
-    let header = match serde_json::from_slice::<Header>(first) {
-        Ok(h) => h,
-        // A first line cut short: the journal was being started when swlog stopped.
-        Err(_) if !first.ends_with(b"\n") => return Replayed::Whole,
-        Err(e) => return Replayed::Damaged(format!("its journal does not start right ({e})")),
-    };
-    if header.journal > VERSION {
+    // A first line cut short: the journal was being started when swlog stopped.
+    if !first.ends_with(b"\n") {
+        return Replayed::Whole;
+    }
+    if let Ok(Format { journal }) = serde_json::from_slice::<Format>(first)
+        && journal > VERSION
+    {
         return Replayed::Blocked(format!(
-            "{} was written by a newer swlog (journal format {}; this one reads {VERSION})",
-            path.display(),
-            header.journal
+            "{} was written by a newer swlog (journal format {journal}; this one reads {VERSION})",
+            path.display()
         ));
     }
+    let header = match serde_json::from_slice::<Header>(first) {
+        Ok(h) => h,
+        Err(e) => return Replayed::Damaged(format!("its journal does not start right ({e})")),
+    };
     // Another `history.json` than the one read: the journal was folded into a later one.
-    if base != Some(header.base) {
+    if tag != Some(header.base.as_str()) {
         return Replayed::Whole;
     }
     for (n, line) in lines.enumerate() {
@@ -231,32 +207,29 @@ pub(super) fn read(dir: &Path, base: Option<Base>, entries: &mut Vec<Entry>, cap
     Replayed::Whole
 }
 
-/// Appends `change` to the journal of the `history.json` in `dir`, durably (`fdatasync`).
-/// `Ok(false)` says the journal should be folded into `history.json` instead: there is no
-/// `history.json` to extend, or the journal has grown past half its size. Call with the lock
-/// held.
-pub(super) fn append(dir: &Path, change: &ChangeOut<'_>) -> io::Result<bool> {
-    let Some(base) = Base::now(dir) else {
-        return Ok(false);
-    };
+/// Appends `change` to the journal of the `history.json` in `dir`, tagged `tag`, durably
+/// (`fdatasync`). `Ok(false)` says the journal should be folded into `history.json` instead: it
+/// has grown past half its size. Call with the lock held.
+pub(super) fn append(dir: &Path, tag: &str, change: &ChangeOut<'_>) -> io::Result<bool> {
+    let snapshot = fs::metadata(dir.join(super::store::FILE))?.len();
     let mut line = serde_json::to_vec(change).map_err(io::Error::other)?;
     line.push(b'\n');
     let path = dir.join(JOURNAL);
     let file = match open(&path) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return start(dir, base, &line),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return start(dir, tag, &line),
         Err(e) => return Err(e),
     };
     let len = file.metadata()?.len();
-    if len > fold_at(base.len) {
+    if len > fold_at(snapshot) {
         return Ok(false);
     }
     match first_line(&file)? {
-        Some(header) if header.base == base && header.journal == VERSION => {}
+        Some(header) if header.base == tag && header.journal == VERSION => {}
         // A journal of an older `history.json`, or one cut short at its start: begun again.
         _ => {
             fs::remove_file(&path)?;
-            return start(dir, base, &line);
+            return start(dir, tag, &line);
         }
     }
     // A last line torn by a crash (a save that never finished) is cut off first, so that this
@@ -279,12 +252,12 @@ fn drop_torn_tail(mut file: &File) -> io::Result<()> {
     file.set_len(whole as u64)
 }
 
-/// Starts a journal of `base` with its first change: created, written and synced, then the
-/// directory synced so that the new file's name survives a crash too.
-fn start(dir: &Path, base: Base, line: &[u8]) -> io::Result<bool> {
+/// Starts a journal of the `history.json` tagged `tag` with its first change: created, written
+/// and synced, then the directory synced so that the new file's name survives a crash too.
+fn start(dir: &Path, tag: &str, line: &[u8]) -> io::Result<bool> {
     let mut bytes = serde_json::to_vec(&Header {
         journal: VERSION,
-        base,
+        base: tag.to_owned(),
     })
     .map_err(io::Error::other)?;
     bytes.push(b'\n');

@@ -120,6 +120,9 @@ pub struct History {
     on_disk: Option<store::Stamp>,
     /// The largest `history.json` read.
     read_cap: u64,
+    /// The tag of `history.json` as last read or written (none before tags), which a journal
+    /// names: valid while `on_disk` is.
+    tag: Option<String>,
     /// How many entries the last prune removed.
     pruned: Option<usize>,
     /// Why the cache directory was refused, once it was: nothing there is touched again.
@@ -131,6 +134,9 @@ pub struct History {
     batch: Option<batch::Batch>,
     /// A batch's cached bodies, being written while it goes on.
     body_writer: Option<bodies::BodyWriter>,
+    /// In a batch, the IDs whose cached body this run wrote or found in place: a body fetched
+    /// again is not looked for again.
+    vouched: std::collections::HashSet<Uuid>,
     /// While a batch holds changes in memory: the entries as `history.json` held them, with
     /// its stamp, so that the batch's save need not read the file back when nobody else wrote
     /// it since.
@@ -202,12 +208,14 @@ impl History {
             not_saved: None,
             on_disk: None,
             read_cap: store::MAX_HISTORY_BYTES,
+            tag: None,
             cache_refused: false,
             pruned: None,
             fault: None,
             deferred: None,
             batch: None,
             body_writer: None,
+            vouched: std::collections::HashSet::new(),
             batch_base: None,
         }
     }
@@ -295,7 +303,11 @@ impl History {
             let held = self
                 .get(entry.id)
                 .filter(|e| e.body_digest.as_deref() == Some(&*digest))
-                .map(|e| e.at);
+                .map(|e| e.at)
+                .filter(|at| self.cache_holds(entry.id, *at));
+            if self.batch.is_some() {
+                self.vouched.insert(entry.id);
+            }
             match held {
                 Some(confirmed) if confirmed <= fetched_at => {}
                 _ => {
@@ -456,6 +468,18 @@ impl History {
             hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
         }
         hits
+    }
+
+    /// Whether the cache still holds the body `id`'s entry vouches for, as it was confirmed at
+    /// `at`: its file is there and nothing changed it since (a crash, a clear in another
+    /// terminal or a failed write leave none; an edit leaves a later time). One look per ID in
+    /// a batch.
+    fn cache_holds(&self, id: Uuid, at: DateTime<Utc>) -> bool {
+        let Some(dir) = &self.dir else {
+            return true;
+        };
+        (self.batch.is_some() && self.vouched.contains(&id))
+            || store::cached_unchanged_since(dir, &id.to_string(), at)
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
-use super::journal::{self, Base, Replayed};
+use super::journal::{self, Replayed};
 pub(super) use super::journal::{places, worth_folding as journal_worth_folding};
 use crate::fsx::{self, Links};
 
@@ -59,6 +59,8 @@ pub(crate) type Fault = Arc<dyn Fn(FaultPoint, &Path) -> io::Result<()> + Send +
 #[derive(Serialize)]
 struct FileOut<'a> {
     version: u64,
+    /// New at each rewrite: what a journal names to say which file it extends.
+    tag: &'a str,
     entries: &'a [Entry],
 }
 
@@ -95,6 +97,9 @@ pub(super) enum Read {
     /// The file must not be written over: it is from a newer swlog, or it is damaged and could
     /// not be moved aside.
     Blocked(String),
+    /// `history.json` could be read but its journal must not be touched (a newer swlog's, or
+    /// not a regular file): the file's entries, to be shown but not written over.
+    JournalBlocked { reason: String, entries: Vec<Entry> },
 }
 
 /// Creates the data directory (mode 0700) and its cache directory when missing.
@@ -170,20 +175,22 @@ pub(super) fn lock(dir: &Path) -> io::Result<Lock> {
 #[derive(Deserialize)]
 struct FileIn {
     version: u64,
+    #[serde(default)]
+    tag: Option<String>,
     entries: Vec<Entry>,
 }
 
 /// Reads `history.json` under the lock with its journal applied, moving a damaged file aside; a
-/// file over `cap` bytes is not read.
-pub(super) fn read(dir: &Path, cap: u64) -> Read {
-    let mut base = None;
-    let read = read_file(dir, cap, &mut base);
+/// file over `cap` bytes is not read. Also gives the file's tag, which a journal names.
+pub(super) fn read(dir: &Path, cap: u64) -> (Read, Option<String>) {
+    let mut tag = None;
+    let read = read_file(dir, cap, &mut tag);
     let Read::Entries(mut entries) = read else {
-        return read;
+        return (read, None);
     };
-    match journal::read(dir, base, &mut entries, cap) {
+    let read = match journal::read(dir, tag.as_deref(), &mut entries, cap) {
         Replayed::Whole => Read::Entries(entries),
-        Replayed::Blocked(reason) => Read::Blocked(reason),
+        Replayed::Blocked(reason) => Read::JournalBlocked { reason, entries },
         Replayed::Damaged(detail) => match move_aside(dir, journal::JOURNAL) {
             Ok(moved_to) => Read::Salvaged {
                 entries,
@@ -195,17 +202,14 @@ pub(super) fn read(dir: &Path, cap: u64) -> Read {
                 dir.join(journal::JOURNAL).display()
             )),
         },
-    }
+    };
+    (read, tag)
 }
 
-/// Reads `history.json` alone; `base` becomes its identity, which its journal names.
-fn read_file(dir: &Path, cap: u64, base: &mut Option<Base>) -> Read {
+/// Reads `history.json` alone; `tag` becomes its tag, when it has one.
+fn read_file(dir: &Path, cap: u64, tag: &mut Option<String>) -> Read {
     let path = dir.join(FILE);
-    let read = fsx::open_regular(&path, Links::Follow).and_then(|file| {
-        let meta = file.metadata()?;
-        *base = Base::of(&meta);
-        fsx::read_capped(&file, &meta, cap)
-    });
+    let read = fsx::read_regular(&path, Links::Follow, cap);
     let bytes = match read {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Read::Entries(Vec::new()),
@@ -233,6 +237,7 @@ fn read_file(dir: &Path, cap: u64, base: &mut Option<Base>) -> Read {
         && let Ok(file) = serde_json::from_str::<FileIn>(text)
         && (OLDEST..=VERSION).contains(&file.version)
     {
+        *tag = file.tag;
         return Read::Entries(file.entries);
     }
     let value: Value = match serde_json::from_slice(&bytes) {
@@ -255,6 +260,7 @@ fn read_file(dir: &Path, cap: u64, base: &mut Option<Base>) -> Read {
         }
         _ => return damaged(dir, Vec::new(), "it has no known format version".to_owned()),
     }
+    *tag = top.get("tag").and_then(Value::as_str).map(str::to_owned);
     let Some(Value::Array(items)) = top.remove("entries") else {
         return damaged(dir, Vec::new(), "it has no entry list".to_owned());
     };
@@ -285,19 +291,16 @@ fn read_file(dir: &Path, cap: u64, base: &mut Option<Base>) -> Read {
 /// Reads `history.json` without the lock and without repairing anything, for a directory where
 /// the lock cannot be taken (read-only); `None` unless the file is whole and of this format.
 pub(super) fn read_untouched(dir: &Path, cap: u64) -> Option<Vec<Entry>> {
-    let file = fsx::open_regular(&dir.join(FILE), Links::Follow).ok()?;
-    let meta = file.metadata().ok()?;
-    let bytes = fsx::read_capped(&file, &meta, cap).ok()?;
+    let bytes = fsx::read_regular(&dir.join(FILE), Links::Follow, cap).ok()?;
     let file: FileIn = serde_json::from_slice(&bytes).ok()?;
     if !(OLDEST..=VERSION).contains(&file.version) {
         return None;
     }
-    // What the journal says on top, as far as it can be read: nothing is repaired here.
+    // What the journal says on top, as far as it can be read (a journal that must not be
+    // touched adds nothing): nothing is repaired here.
     let mut entries = file.entries;
-    match journal::read(dir, Base::of(&meta), &mut entries, cap) {
-        Replayed::Blocked(_) => None,
-        Replayed::Whole | Replayed::Damaged(_) => Some(entries),
-    }
+    let _ = journal::read(dir, file.tag.as_deref(), &mut entries, cap);
+    Some(entries)
 }
 
 /// What identifies one version of `history.json` and its journal: every writer replaces the
@@ -376,33 +379,49 @@ fn move_aside(dir: &Path, name: &str) -> io::Result<PathBuf> {
     Ok(target)
 }
 
-/// Writes the entries as `history.json`, atomically.
-pub(super) fn write(dir: &Path, entries: &[Entry], fault: Option<&Fault>) -> io::Result<()> {
+/// Writes the entries as `history.json`, atomically, with a new tag, which it returns.
+pub(super) fn write(dir: &Path, entries: &[Entry], fault: Option<&Fault>) -> io::Result<String> {
+    let tag = new_tag();
     let bytes = serde_json::to_vec(&FileOut {
         version: VERSION,
+        tag: &tag,
         entries,
     })
     .map_err(io::Error::other)?;
     write_atomic(dir, FILE, &bytes, Durability::Synced, fault, None)?;
     // `history.json` holds everything its journal said now.
     journal::remove(dir);
-    Ok(())
+    Ok(tag)
 }
 
-/// Appends a batch's change to the journal of `history.json`: the list whose places were `before`
-/// became `after`, changing only the entries of `touched`. `Ok(false)` when it should be written
-/// whole instead ([`journal::append`]).
+/// A tag no other rewrite of the file has: the time, the process and a per-process random key.
+fn new_tag() -> String {
+    use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    std::time::SystemTime::now().hash(&mut h);
+    std::process::id().hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// Appends a batch's change to the journal of the `history.json` tagged `tag`: the list whose
+/// places were `before` became `after`, changing only the entries of `touched`. `Ok(false)` when
+/// it should be written whole instead: the file has no tag yet, or the journal has grown
+/// ([`journal::append`]).
 pub(super) fn append(
     dir: &Path,
+    tag: Option<&str>,
     before: &journal::Places,
     after: &[Entry],
     touched: &std::collections::HashSet<uuid::Uuid, super::filter::FastHash>,
     fault: Option<&Fault>,
 ) -> io::Result<bool> {
+    let Some(tag) = tag else {
+        return Ok(false);
+    };
     if let Some(f) = fault {
         f(FaultPoint::BeforeWrite, &dir.join(journal::JOURNAL))?;
     }
-    journal::append(dir, &journal::diff(before, after, touched))
+    journal::append(dir, tag, &journal::diff(before, after, touched))
 }
 
 /// Whether a write must survive a crash of the machine, or only of swlog.
@@ -559,6 +578,16 @@ fn confirm_cached(path: &Path, cached: &CachedFile) -> bool {
         || file
             .set_times(fs::FileTimes::new().set_modified(cached.fetched_at.into()))
             .is_ok()
+}
+
+/// Whether `name`'s cached body is a regular file last modified no later than `at` (each write
+/// and confirmation sets its time to a fetch time): one `stat`, not a read.
+pub(super) fn cached_unchanged_since(dir: &Path, name: &str, at: DateTime<Utc>) -> bool {
+    fs::symlink_metadata(cache_path(dir, name))
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .and_then(|m| m.modified().ok())
+        .is_some_and(|modified| DateTime::<Utc>::from(modified) <= at)
 }
 
 /// Whether the file has other names (hard links) than its place in the cache.

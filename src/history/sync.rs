@@ -55,6 +55,14 @@ impl History {
         warnings
     }
 
+    /// `entries` read from disk with the changes waiting applied, as a save would leave them.
+    fn merged(&self, mut entries: Vec<Entry>) -> Vec<Entry> {
+        let cap = cap_for(&entries, &self.pending, self.options.cap);
+        apply_all(&mut entries, &self.pending);
+        normalize(&mut entries, cap);
+        entries
+    }
+
     pub(super) fn apply_in_memory(&mut self, op: &Op) {
         let mut entries = std::mem::take(&mut self.entries);
         let cap = cap_for(&entries, std::slice::from_ref(op), self.options.cap);
@@ -85,12 +93,7 @@ impl History {
         let _lock = store::lock(dir).map_err(|e| Failure {
             reason: format!("cannot lock the history: {e}"),
             // A read-only directory may still hold a history worth showing.
-            merged: store::read_untouched(dir, self.read_cap).map(|mut entries| {
-                let cap = cap_for(&entries, &self.pending, self.options.cap);
-                apply_all(&mut entries, &self.pending);
-                normalize(&mut entries, cap);
-                entries
-            }),
+            merged: store::read_untouched(dir, self.read_cap).map(|e| self.merged(e)),
         })?;
         let cache_ok = self.check_cache(dir, warnings);
         // Unchanged since this swlog last read or wrote it (no other swlog has saved since):
@@ -105,7 +108,11 @@ impl History {
             Some((stamp, entries)) if Some(stamp) == now && self.not_saved.is_none() => {
                 Read::Entries(entries)
             }
-            _ => store::read(dir, self.read_cap),
+            _ => {
+                let (read, tag) = store::read(dir, self.read_cap);
+                self.tag = tag;
+                read
+            }
         };
         let (mut entries, repaired) = match read {
             Read::Entries(e) => (e, false),
@@ -122,6 +129,13 @@ impl History {
                 (entries, true)
             }
             Read::Blocked(reason) => return Err(early(reason)),
+            // The file is shown, with this swlog's changes, and nothing is written.
+            Read::JournalBlocked { reason, entries } => {
+                return Err(Failure {
+                    reason,
+                    merged: Some(self.merged(entries)),
+                });
+            }
         };
         // Opening folds a journal grown long into the file (the inspector's saves, which
         // rewrite it anyway, and a batch's open, off the lookups' way), and puts a file edited
@@ -169,17 +183,20 @@ impl History {
         // write, which says why if it fails too.
         let appended = changed
             && places.is_some_and(|before| {
-                store::append(dir, &before, &entries, &touched(&self.pending), fault)
+                let tag = self.tag.as_deref();
+                store::append(dir, tag, &before, &entries, &touched(&self.pending), fault)
                     .unwrap_or(false)
             });
-        if changed
-            && !appended
-            && let Err(e) = store::write(dir, &entries, fault)
-        {
-            return Err(Failure {
-                reason: format!("cannot write {}: {e}", dir.join(store::FILE).display()),
-                merged: Some(entries),
-            });
+        if changed && !appended {
+            match store::write(dir, &entries, fault) {
+                Ok(tag) => self.tag = Some(tag),
+                Err(e) => {
+                    return Err(Failure {
+                        reason: format!("cannot write {}: {e}", dir.join(store::FILE).display()),
+                        merged: Some(entries),
+                    });
+                }
+            }
         }
         let cleared = self.pending.iter().any(|op| matches!(op, Op::Clear));
         self.pending.clear();

@@ -1721,12 +1721,14 @@ fn journal_path(dir: &Path) -> PathBuf {
 #[test]
 fn a_batch_appends_its_save_to_the_journal_and_leaves_the_file_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let before = {
-        let mut h = open(dir.path());
-        ok(h.record(record_of(1, 1, "+1"), None));
-        std::fs::read(dir.path().join(store::FILE)).unwrap()
-    };
-    let h = journaled(dir.path());
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    let before = std::fs::read(dir.path().join(store::FILE)).unwrap();
+    h.batch_saves(Duration::from_secs(3600));
+    for (n, at) in [(2, 2), (3, 3), (1, 4)] {
+        ok(h.record(record_of(n, at, "+1"), None));
+    }
+    ok(h.flush());
     assert_eq!(
         std::fs::read(dir.path().join(store::FILE)).unwrap(),
         before,
@@ -1848,8 +1850,84 @@ fn a_journal_from_a_newer_swlog_is_left_alone() {
         matches!(warnings.as_slice(), [Warning::NotSaved(why)] if why.contains("newer swlog")),
         "{warnings:?}"
     );
+    assert_eq!(ids(&h), [id(1)], "history.json is shown all the same");
     let _ = h.record(record_of(5, 9, "+1"), None);
+    assert_eq!(ids(&h), [id(5), id(1)]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
+    // Whatever else a later format's first line holds.
+    let other = "{\"journal\":2,\"base\":\"opaque\"}\n{\"ops\":[]}\n";
+    std::fs::write(&path, other).unwrap();
+    let (_, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::NotSaved(why)] if why.contains("journal format 2")),
+        "{warnings:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other);
+}
+
+#[test]
+fn a_journal_line_that_does_not_fit_is_damage_and_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let entry = serde_json::to_value(record_of(1, 9, "+1")).unwrap();
+    let line = serde_json::json!({"set": [[99, entry]], "removed": [id(2)]});
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(format!("{line}\n").as_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let (h, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::Damaged { detail, kept: 3, .. }] if detail.contains("does not fit")),
+        "{warnings:?}"
+    );
+    assert_eq!(ids(&h), [id(1), id(3), id(2)], "the lines before it, whole");
+}
+
+#[test]
+fn a_body_digest_of_another_type_reads_as_none_and_keeps_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut entry = serde_json::to_value(record_of(1, 1, "+1")).unwrap();
+    entry["body_digest"] = serde_json::json!(12345);
+    let file = serde_json::json!({"version": 2, "entries": [entry]});
+    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    let h = open(dir.path());
+    assert_eq!(ids(&h), [id(1)]);
+    assert_eq!(h.get(id(1)).unwrap().body_digest, None);
+}
+
+#[test]
+fn a_cached_body_gone_or_changed_since_its_entry_vouched_for_it_is_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "{\"id\":\"x\",\"status\":\"completed\"}";
+    ok(open(dir.path()).record(record_of(1, 1, "+1"), Some((body, t(1)))));
+    let path = store::cache_path(dir.path(), &id(1).to_string());
+    let batch = |at: i64| {
+        let (mut h, warnings) =
+            History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
+        ok(warnings);
+        for _ in 0..3 {
+            ok(h.record(record_of(1, at, "+1"), Some((body, t(at)))));
+        }
+        ok(h.flush());
+    };
+    // Gone: a crash before the write reached the disk, a clear in another terminal.
+    std::fs::remove_file(&path).unwrap();
+    batch(2);
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(2)))
+    );
+    // Changed by someone else since (its time is later than the lookup that vouched for it).
+    std::fs::write(
+        &path,
+        "{\"fetched_at\":\"2026-01-02T03:04:05Z\",\"body\":\"edited\"}",
+    )
+    .unwrap();
+    batch(3);
+    assert_eq!(
+        open(dir.path()).cached_body(id(1)),
+        Some((body.to_owned(), t(3)))
+    );
 }
 
 #[cfg(unix)]
@@ -1897,6 +1975,46 @@ fn a_history_put_out_of_order_by_hand_is_put_back_in_order_before_a_journal_exte
     h.batch_saves(Duration::from_secs(3600));
     ok(h.record(record_of(3, 3, "+1"), None));
     ok(h.flush());
+    assert!(journal_path(dir.path()).exists());
+    assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
+}
+
+#[test]
+fn a_touched_or_copied_history_file_keeps_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = journaled(dir.path()).entries().to_vec();
+    let file = dir.path().join(store::FILE);
+    // A `touch`: a new modification time.
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert_eq!(open(dir.path()).entries(), expected);
+    // A copy put back in its place (a backup restored, a sync tool): a new inode.
+    let copy = dir.path().join("copy.json");
+    std::fs::copy(&file, &copy).unwrap();
+    std::fs::rename(&copy, &file).unwrap();
+    assert_eq!(open(dir.path()).entries(), expected);
+}
+
+#[test]
+fn a_history_file_from_before_tags_is_written_whole_by_a_batch_then_journaled() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = serde_json::json!({"version": 2, "entries": [record_of(1, 1, "+1")]});
+    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    let batch = |n: u128, at: i64| {
+        let (mut h, warnings) =
+            History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
+        ok(warnings);
+        ok(h.record(record_of(n, at, "+1"), None));
+        ok(h.flush());
+    };
+    batch(2, 2);
+    assert!(!journal_path(dir.path()).exists(), "no tag to name yet");
+    batch(3, 3);
     assert!(journal_path(dir.path()).exists());
     assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
 }
