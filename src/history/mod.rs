@@ -297,26 +297,22 @@ impl History {
     ) -> Vec<Warning> {
         if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
             let digest = store::digest(body);
-            // The body this ID's entry says the cache holds already, confirmed at the entry's
-            // time: nothing to write, unless this lookup finished later but started earlier, when
-            // the file keeps the later confirmation as its time.
+            // The body this ID's entry says the cache holds already: nothing to write. It counts
+            // as confirmed at this lookup, the entry's time from now on (even when a lookup of
+            // the same batch that ended a moment later was recorded before it).
             let held = self
                 .get(entry.id)
                 .filter(|e| e.body_digest.as_deref() == Some(&*digest))
-                .map(|e| e.at)
-                .filter(|at| self.cache_holds(entry.id, *at));
+                .is_some_and(|e| self.cache_holds(entry.id, e.at));
             if self.batch.is_some() {
                 self.vouched.insert(entry.id);
             }
-            match held {
-                Some(confirmed) if confirmed <= fetched_at => {}
-                _ => {
-                    let cached = CachedFile {
-                        fetched_at: held.map_or(fetched_at, |c| c.max(fetched_at)),
-                        body: body.to_owned(),
-                    };
-                    self.keep_body(entry.id, cached);
-                }
+            if !held {
+                let cached = CachedFile {
+                    fetched_at,
+                    body: body.to_owned(),
+                };
+                self.keep_body(entry.id, cached);
             }
             entry.body_digest = Some(digest);
         }

@@ -1410,13 +1410,15 @@ fn a_body_the_entry_vouches_for_is_not_written_again_and_counts_as_confirmed() {
         open(dir.path()).cached_body(id(1)),
         Some((body.to_owned(), t(9)))
     );
-    // A lookup that started earlier and finished later never moves the time back: the file
-    // keeps the later confirmation.
+    // A lookup recorded after one that ended later (two lookups of one batch, in the order
+    // given): the entry's lookup is the one on record, and so is its time; still nothing is
+    // written.
     ok(h.record(record_of(1, 5, "+1"), Some((body, t(5)))));
     assert_eq!(cache_inode(dir.path(), 1), inode);
+    assert_eq!(cache_mtime(dir.path(), 1), written);
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
-        Some((body.to_owned(), t(9)))
+        Some((body.to_owned(), t(5)))
     );
     // A changed body is written, with its own time.
     let changed = "{\"id\":\"x\",\"status\":\"failed\"}";
