@@ -649,8 +649,69 @@ pub(super) fn cached_names(dir: &Path) -> Vec<String> {
 
 /// Removes every cached body.
 pub(super) fn clear_cache(dir: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(dir.join(CACHE)) {
+    let cache = dir.join(CACHE);
+    while_refilled(|| match fs::remove_dir_all(&cache) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    })
+}
+
+/// How often a removal is tried again when the directory filled up meanwhile.
+const REFILLED_TRIES: usize = 20;
+
+/// Runs `remove` until it does not fail because the directory was not empty: a batch of
+/// lookups in another swlog writes its cached bodies outside the lock (they are a cache), so a
+/// clear can find a body appear while it empties the directory. Gives up after
+/// [`REFILLED_TRIES`] tries with the last error.
+fn while_refilled(mut remove: impl FnMut() -> io::Result<()>) -> io::Result<()> {
+    let mut tries = 1;
+    loop {
+        match remove() {
+            Err(e) if e.kind() == io::ErrorKind::DirectoryNotEmpty && tries < REFILLED_TRIES => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            done => return done,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A removal that finds the directory not empty `refills` times, then succeeds.
+    fn refilled(
+        refills: usize,
+    ) -> (
+        impl FnMut() -> io::Result<()>,
+        std::rc::Rc<std::cell::Cell<usize>>,
+    ) {
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counted = calls.clone();
+        let remove = move || {
+            counted.set(counted.get() + 1);
+            if counted.get() <= refills {
+                Err(io::ErrorKind::DirectoryNotEmpty.into())
+            } else {
+                Ok(())
+            }
+        };
+        (remove, calls)
+    }
+
+    #[test]
+    fn a_directory_refilled_while_it_is_removed_is_removed_again() {
+        let (remove, calls) = refilled(3);
+        assert!(while_refilled(remove).is_ok());
+        assert_eq!(calls.get(), 4);
+    }
+
+    #[test]
+    fn a_directory_that_keeps_filling_up_is_given_up_on_with_its_error() {
+        let (remove, calls) = refilled(usize::MAX);
+        let e = while_refilled(remove).expect_err("given up");
+        assert_eq!(e.kind(), io::ErrorKind::DirectoryNotEmpty);
+        assert_eq!(calls.get(), REFILLED_TRIES);
     }
 }
