@@ -39,16 +39,10 @@ fn fold_at(snapshot: u64) -> u64 {
     FOLD_AT_LEAST.max(snapshot / 2)
 }
 
-/// Whether opening the history should fold its journal into `history.json` now: it is over half
-/// the length at which a save would have to.
-pub(super) fn worth_folding(dir: &Path) -> bool {
-    let (Ok(journal), Ok(snapshot)) = (
-        fs::symlink_metadata(dir.join(JOURNAL)),
-        fs::metadata(dir.join(super::store::FILE)),
-    ) else {
-        return false;
-    };
-    journal.len() > fold_at(snapshot.len()) / 2
+/// Whether opening the history should fold a journal of `journal` bytes into a `history.json`
+/// of `snapshot` bytes now: it is over half the length at which a save would have to.
+pub(super) fn worth_folding(journal: u64, snapshot: u64) -> bool {
+    journal > fold_at(snapshot) / 2
 }
 
 /// The journal's first line.

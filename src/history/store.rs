@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Entry;
+pub(super) use super::journal::places;
 use super::journal::{self, Replayed};
-pub(super) use super::journal::{places, worth_folding as journal_worth_folding};
 use crate::fsx::{self, Links};
 
 /// The history file's name inside the data directory.
@@ -341,6 +341,19 @@ pub(super) fn stamp(dir: &Path) -> Option<Stamp> {
         let _ = dir;
         None
     }
+}
+
+/// Whether opening the history should fold its journal into `history.json`
+/// ([`journal::worth_folding`]), from the lengths in `stamp`, the stamp taken of `dir` under
+/// the lock (looked up here only where there are no stamps).
+pub(super) fn journal_worth_folding(dir: &Path, stamp: Option<Stamp>) -> bool {
+    let lengths = match stamp {
+        Some(s) => s.journal.map(|(_, len, _)| (len, s.len)),
+        None => fs::symlink_metadata(dir.join(journal::JOURNAL))
+            .and_then(|j| Ok((j.len(), fs::metadata(dir.join(FILE))?.len())))
+            .ok(),
+    };
+    lengths.is_some_and(|(journal, snapshot)| journal::worth_folding(journal, snapshot))
 }
 
 /// Moves a damaged history file aside so that its bytes are kept, with its journal (which

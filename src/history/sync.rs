@@ -141,7 +141,7 @@ impl History {
         // rewrite it anyway, and a batch's open, off the lookups' way), and puts a file edited
         // out of order by hand back in order, so that a journal always extends a file in order.
         let ordered = in_order(&entries);
-        let fold = opening && (!ordered || store::journal_worth_folding(dir));
+        let fold = opening && (!ordered || store::journal_worth_folding(dir, now));
         // Left behind by a swlog that was killed: removed by any open but a batch's (unless it
         // rewrites the file anyway).
         let tidy = opening && (self.batch.is_none() || fold);
