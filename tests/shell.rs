@@ -340,20 +340,24 @@ async fn history_and_list_print_the_same_shapes() {
     let mut cmd = cmd;
     let got = cmd.output().expect("get");
     assert_eq!(got.status.code(), Some(1));
-    let mut history = Command::new(assert_cmd::cargo::cargo_bin("swlog"));
-    history
-        .args([
-            "history",
-            "--format",
-            "csv",
-            "--fields",
-            "id,profile,space,status,error",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"));
-    let out = history.output().expect("history");
+    // `swlog history` on the data `get` left.
+    let history = |args: &[&str]| {
+        Command::new(assert_cmd::cargo::cargo_bin("swlog"))
+            .arg("history")
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .output()
+            .expect("history")
+    };
+    let out = history(&[
+        "--format",
+        "csv",
+        "--fields",
+        "id,profile,space,status,error",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         text,
@@ -364,14 +368,7 @@ async fn history_and_list_print_the_same_shapes() {
         )
     );
     // The entries as recorded: the digest the history keeps of a cached body is not among them.
-    let whole = Command::new(assert_cmd::cargo::cargo_bin("swlog"))
-        .args(["history", "--format", "ndjson"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .output()
-        .expect("history");
+    let whole = history(&["--format", "ndjson"]);
     let text = String::from_utf8_lossy(&whole.stdout);
     let found: Value = serde_json::from_str(text.lines().nth(1).expect("two lines")).expect("JSON");
     let keys: Vec<&String> = found.as_object().expect("object").keys().collect();
