@@ -54,6 +54,13 @@ fn open(dir: &Path) -> History {
     h
 }
 
+/// The history in `dir` opened for a batch that saves only when flushed.
+fn open_batched(dir: &Path) -> History {
+    let (h, warnings) = History::open_batched(dir, Options::default(), Duration::from_secs(3600));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    h
+}
+
 fn open_with(dir: &Path, options: Options) -> History {
     let (h, warnings) = History::open(dir, options);
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -613,10 +620,7 @@ fn stale_temp_files_are_removed_at_open_and_orphan_bodies_too() {
     std::fs::write(dir.path().join("cache/.swlog-tmp-def"), "half").unwrap();
     std::fs::write(dir.path().join(format!("cache/{}.json", id(7))), "{}").unwrap();
     // A batch's open leaves them (it need not list the cache); the next open removes them.
-    let (batch, warnings) =
-        History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
-    ok(warnings);
-    drop(batch);
+    drop(open_batched(dir.path()));
     assert_eq!(temp_files(dir.path()).len(), 2);
     assert!(dir.path().join(format!("cache/{}.json", id(7))).exists());
     let h = open(dir.path());
@@ -1904,9 +1908,7 @@ fn a_cached_body_gone_or_changed_since_its_entry_vouched_for_it_is_written_again
     ok(open(dir.path()).record(record_of(1, 1, "+1"), Some((body, t(1)))));
     let path = store::cache_path(dir.path(), &id(1).to_string());
     let batch = |at: i64| {
-        let (mut h, warnings) =
-            History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
-        ok(warnings);
+        let mut h = open_batched(dir.path());
         for _ in 0..3 {
             ok(h.record(record_of(1, at, "+1"), Some((body, t(at)))));
         }
@@ -2008,9 +2010,7 @@ fn a_history_file_from_before_tags_is_written_whole_by_a_batch_then_journaled() 
     let file = serde_json::json!({"version": 2, "entries": [record_of(1, 1, "+1")]});
     std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
     let batch = |n: u128, at: i64| {
-        let (mut h, warnings) =
-            History::open_batched(dir.path(), Options::default(), Duration::from_secs(3600));
-        ok(warnings);
+        let mut h = open_batched(dir.path());
         ok(h.record(record_of(n, at, "+1"), None));
         ok(h.flush());
     };
