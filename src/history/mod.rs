@@ -474,8 +474,7 @@ impl History {
         let Some(dir) = &self.dir else {
             return true;
         };
-        (self.batch.is_some() && self.vouched.contains(&id))
-            || store::cached_unchanged_since(dir, &id.to_string(), at)
+        self.vouched.contains(&id) || store::cached_unchanged_since(dir, &id.to_string(), at)
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {
