@@ -161,21 +161,16 @@ pub(super) fn read(dir: &Path, tag: Option<&str>, entries: &mut Vec<Entry>, cap:
     let Some(first) = lines.next() else {
         return Replayed::Whole;
     };
-    // A first line cut short: the journal was being started when swlog stopped.
-    if !first.ends_with(b"\n") {
-        return Replayed::Whole;
-    }
-    if let Ok(Format { journal }) = serde_json::from_slice::<Format>(first)
-        && journal > VERSION
-    {
-        return Replayed::Blocked(format!(
-            "{} was written by a newer swlog (journal format {journal}; this one reads {VERSION})",
-            path.display()
-        ));
-    }
-    let header = match serde_json::from_slice::<Header>(first) {
-        Ok(h) => h,
-        Err(e) => return Replayed::Damaged(format!("its journal does not start right ({e})")),
+    let header = match check_header(first) {
+        Head::Ours(h) => h,
+        Head::Torn => return Replayed::Whole,
+        Head::Newer(journal) => {
+            return Replayed::Blocked(format!(
+                "{} was written by a newer swlog (journal format {journal}; this one reads {VERSION})",
+                path.display()
+            ));
+        }
+        Head::Foreign(why) => return Replayed::Damaged(why),
     };
     // Another `history.json` than the one read: the journal was folded into a later one.
     if tag != Some(header.base.as_str()) {
@@ -218,13 +213,17 @@ pub(super) fn append(dir: &Path, tag: &str, change: &ChangeOut<'_>) -> io::Resul
     if len > fold_at(snapshot) {
         return Ok(false);
     }
-    match first_line(&file)? {
-        Some(header) if header.base == tag && header.journal == VERSION => {}
-        // A journal of an older `history.json`, or one cut short at its start: begun again.
-        _ => {
+    // What the reader applied, the appender extends; what the reader left out as another
+    // file's or never begun, it begins again. Anything else the reader would not have applied
+    // either (a format it does not know, a header it cannot read) is not the appender's to
+    // drop: the save is written whole instead, and the journal moved aside ([`remove`]).
+    match check_header(&first_line(&file, len)?) {
+        Head::Ours(header) if header.base == tag => {}
+        Head::Ours(_) | Head::Torn => {
             fs::remove_file(&path)?;
             return start(dir, tag, &line);
         }
+        Head::Newer(_) | Head::Foreign(_) => return Ok(false),
     }
     // A last line torn by a crash (a save that never finished) is cut off first, so that this
     // one starts a line of its own.
@@ -295,14 +294,50 @@ fn open(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
-/// The journal's first line, when it is a whole, readable header.
-fn first_line(file: &File) -> io::Result<Option<Header>> {
+/// The journal's first line, up to and with its newline, from a file of `len` bytes: read
+/// whole, as [`read`] reads it, however long.
+fn first_line(file: &File, len: u64) -> io::Result<Vec<u8>> {
+    use std::io::{Seek as _, SeekFrom};
     let mut first = Vec::new();
-    io::BufReader::new(file.take(4096)).read_until(b'\n', &mut first)?;
+    let mut reader = file;
+    reader.seek(SeekFrom::Start(0))?;
+    io::BufReader::new(reader.take(len)).read_until(b'\n', &mut first)?;
+    Ok(first)
+}
+
+/// What a journal's first line says, as both the reader and the appender take it.
+#[derive(Debug)]
+enum Head {
+    /// A header of this format: the journal extends the `history.json` it names.
+    Ours(Header),
+    /// Cut short before its newline: the journal was being started when swlog stopped, and
+    /// holds nothing.
+    Torn,
+    /// A later format: left alone.
+    Newer(u64),
+    /// Not a header this swlog wrote (an unknown older format, or not one at all): damage.
+    Foreign(String),
+}
+
+/// Reads a journal's first line (with its newline, if it has one).
+fn check_header(first: &[u8]) -> Head {
     if !first.ends_with(b"\n") {
-        return Ok(None);
+        return Head::Torn;
     }
-    Ok(serde_json::from_slice(&first).ok())
+    match serde_json::from_slice::<Format>(first) {
+        Ok(Format { journal }) if journal > VERSION => return Head::Newer(journal),
+        Ok(Format { journal }) if journal < VERSION => {
+            return Head::Foreign(format!(
+                "its journal is of format {journal}, which no swlog wrote (this one writes \
+                 {VERSION})"
+            ));
+        }
+        _ => {}
+    }
+    match serde_json::from_slice::<Header>(first) {
+        Ok(h) => Head::Ours(h),
+        Err(e) => Head::Foreign(format!("its journal does not start right ({e})")),
+    }
 }
 
 /// Whether the file of `len` bytes ends with a newline.
@@ -327,9 +362,24 @@ fn ends_with_newline(file: &File, len: u64) -> io::Result<bool> {
 }
 
 /// Removes the journal, once `history.json` holds everything it said. A journal that cannot be
-/// removed names an older `history.json` from now on and is ignored.
+/// removed names an older `history.json` from now on and is ignored. One whose header this
+/// swlog would not have applied (put there since it was read) is moved aside, never removed.
 pub(super) fn remove(dir: &Path) {
-    let _ = fs::remove_file(dir.join(JOURNAL));
+    let path = dir.join(JOURNAL);
+    let ours = open(&path)
+        .and_then(|file| {
+            let len = file.metadata()?.len();
+            first_line(&file, len)
+        })
+        .map(|first| matches!(check_header(&first), Head::Ours(_) | Head::Torn));
+    match ours {
+        Ok(false) => {
+            let _ = super::store::move_aside(dir, JOURNAL);
+        }
+        _ => {
+            let _ = fs::remove_file(path);
+        }
+    }
 }
 
 /// The journal's length and inode, for the history's stamp.

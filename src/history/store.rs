@@ -380,7 +380,7 @@ fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
 
 /// Renames `dir/name` (`history.json` or its journal) to `<name>.corrupt-<UTC time>`, never
 /// over an existing file.
-fn move_aside(dir: &Path, name: &str) -> io::Result<PathBuf> {
+pub(super) fn move_aside(dir: &Path, name: &str) -> io::Result<PathBuf> {
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
     let base = format!("{name}.corrupt-{stamp}");
     let mut target = dir.join(&base);

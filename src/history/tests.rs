@@ -1871,6 +1871,99 @@ fn a_journal_from_a_newer_swlog_is_left_alone() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), other);
 }
 
+/// Where the journal of `dir` was moved aside to, if it was.
+fn moved_journals(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("history.journal.corrupt-"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_journal_of_a_format_no_swlog_wrote_is_moved_aside_with_a_warning_never_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let bytes = std::fs::read_to_string(&path).unwrap();
+    let older = bytes.replacen("\"journal\":1", "\"journal\":0", 1);
+    assert_ne!(older, bytes);
+    std::fs::write(&path, &older).unwrap();
+    // The reader does not apply what the appender would not extend: it says so and keeps the
+    // bytes, whichever of them opens the history first.
+    let (mut h, warnings) = History::open_batched(
+        dir.path().to_path_buf(),
+        Options::default(),
+        Duration::from_secs(3600),
+    );
+    match warnings.as_slice() {
+        [
+            Warning::Damaged {
+                moved_to, detail, ..
+            },
+        ] => {
+            assert!(detail.contains("format 0"), "{detail}");
+            assert_eq!(std::fs::read_to_string(moved_to).unwrap(), older);
+        }
+        other => panic!("{other:?}"),
+    }
+    ok(h.record(record_of(4, 5, "+1"), None));
+    ok(h.flush());
+    assert_eq!(moved_journals(dir.path()).len(), 1, "kept, not removed");
+    assert_eq!(ids(&open(dir.path())), [id(4), id(1)]);
+}
+
+#[test]
+fn a_journal_whose_first_line_is_padded_past_4_kib_is_extended_not_restarted() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let bytes = std::fs::read_to_string(&path).unwrap();
+    let (first, rest) = bytes.split_once('\n').unwrap();
+    let padded = format!(
+        "{}{}}}\n{rest}",
+        &first[..first.len() - 1],
+        " ".repeat(5000)
+    );
+    std::fs::write(&path, &padded).unwrap();
+    assert_eq!(ids(&open(dir.path())), [id(1), id(3), id(2)]);
+    let mut h = open(dir.path());
+    h.batch_saves(Duration::from_secs(3600));
+    ok(h.record(record_of(4, 5, "+1"), None));
+    ok(h.flush());
+    assert_eq!(
+        ids(&open(dir.path())),
+        [id(4), id(1), id(3), id(2)],
+        "the lookups the journal held are still there"
+    );
+    assert!(moved_journals(dir.path()).is_empty());
+}
+
+#[test]
+fn a_journal_changed_by_hand_after_it_was_read_is_moved_aside_by_the_save_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let mut h = open(dir.path());
+    h.batch_saves(Duration::from_secs(3600));
+    // Between the batch's open and its save, something replaces the journal's header.
+    let foreign = "{\"journal\":0,\"base\":\"x\"}\n{\"set\":[],\"removed\":[]}\n";
+    std::fs::write(&path, foreign).unwrap();
+    ok(h.record(record_of(4, 5, "+1"), None));
+    let warnings = h.flush();
+    assert!(
+        matches!(warnings.as_slice(), [Warning::Damaged { detail, .. }] if detail.contains("format 0")),
+        "{warnings:?}"
+    );
+    assert_eq!(ids(&open(dir.path())), [id(4), id(1)]);
+    let moved = moved_journals(dir.path());
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(std::fs::read_to_string(&moved[0]).unwrap(), foreign);
+}
+
 #[test]
 fn a_journal_line_that_does_not_fit_is_damage_and_moves_nothing() {
     let dir = tempfile::tempdir().unwrap();
