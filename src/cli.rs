@@ -19,9 +19,15 @@ Environment:
   SWLOG_LOG                                      log level for the diagnostics log (e.g. debug)
   NO_COLOR                                       no colour";
 
+/// How the environment's credentials and the config file's profiles combine, as `--help` and
+/// `swlog man` say it.
+pub(crate) const CREDENTIALS: &str = "\
+The first four are one set of credentials, used whole when no --profile is named (the profile
+`env`); a profile named with --profile takes none of them.";
+
 /// swlog: look up a SignalWire voice log by its ID and see what happened on the call.
 #[derive(Debug, Parser)]
-#[command(name = "swlog", version, about, after_help = format!("{ENVIRONMENT}\n\n{}", Exit::help()))]
+#[command(name = "swlog", version, about, after_help = format!("{ENVIRONMENT}\n{CREDENTIALS}\n\n{}", Exit::help()))]
 pub struct Cli {
     /// Open the inspector on this log ID (a pasted ticket line or Dashboard URL works too).
     pub id: Option<String>,
@@ -198,7 +204,7 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch logs and print them, for scripts and tickets.
-    #[command(after_help = format!("{ENVIRONMENT}\n\n{}", Exit::help()))]
+    #[command(after_help = format!("{ENVIRONMENT}\n{CREDENTIALS}\n\n{}", Exit::help()))]
     Get(GetArgs),
     /// Show where the config file is and which settings are in effect (token redacted).
     Config,

@@ -12,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 use swlog::demo::ids;
 
-use common::{Swlog, assert_no_raw_controls};
+use common::{Swlog, TOKEN, assert_no_raw_controls};
 
 /// Where a test points a stream.
 enum To {
@@ -166,15 +166,11 @@ fn swlog_config_shows_the_environment_config_path_and_profiles_escaped() {
     let path = sub.join("config.toml");
     std::fs::write(
         &path,
-        "[profiles.\"p\\u001b[2J\"]\nspace = \"acme\"\ntoken_command = \"echo PTx\"\n",
+        "[profiles.\"p\\u001b[2J\"]\nspace = \"acme\"\nproject_id = \"projx\\u001b]0;PWN\\u0007\"\ntoken_command = \"echo PTx\"\n",
     )
     .expect("config");
     let config = path.to_str().expect("UTF-8 path");
-    let swlog = || {
-        Swlog::bare()
-            .env("SIGNALWIRE_PROJECT_ID", &format!("proj{HOSTILE}"))
-            .args(["--config", config])
-    };
+    let swlog = || Swlog::bare().args(["--config", config]);
     let out = run(
         swlog(),
         &["--profile", "p\u{1b}[2J", "config"],
@@ -202,6 +198,20 @@ fn swlog_config_shows_the_environment_config_path_and_profiles_escaped() {
     assert_eq!(out.status.code(), Some(2), "{stdout}");
     assert_no_raw_controls("stdout", &stdout);
     assert!(stdout.contains("(profiles: p\\u{1b}[2J)"), "{stdout}");
+    // The environment's credentials, used whole with no profile named: escaped too.
+    let out = run(
+        swlog()
+            .env("SIGNALWIRE_SPACE", "acme")
+            .env("SIGNALWIRE_PROJECT_ID", &format!("proj{HOSTILE}"))
+            .env("SIGNALWIRE_API_TOKEN", TOKEN),
+        &["config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_no_raw_controls("stdout", &stdout);
+    assert!(stdout.contains("projx\\u{1b}]0;PWN"), "{stdout}");
 }
 
 /// The exit codes a text lists: lines like `  3  not found` or `| 3 | not found |`.

@@ -722,3 +722,100 @@ fn the_text_of_a_100k_line_breakdown_is_bounded_and_counts_the_rest() {
     // The sum over all 100,000 lines ($10.00) disagrees with the charge: still said.
     assert!(text.contains("The lines add up to $10.00"), "{text}");
 }
+
+// ---- credentials stay with their source ------------------------------------------------------
+
+/// The Authorization headers `server` received.
+async fn authorizations(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.headers.get("authorization"))
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// `Basic` credentials for `project` and `token`, as sent.
+fn basic(project: &str, token: &str) -> String {
+    use base64::Engine as _;
+    let pair = base64::engine::general_purpose::STANDARD.encode(format!("{project}:{token}"));
+    format!("Basic {pair}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_named_on_the_command_line_never_sends_the_environments_token() {
+    let bravo = MockServer::start().await;
+    // Answers whatever credentials come: the test reads which were sent.
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(1))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(record(&id(1))))
+        .mount(&bravo)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.bravo]\nbase_url = \"{}\"\nproject_id = \"{PROJECT}\"\ntoken_command = \"echo PTbravo\"\n",
+            bravo.uri()
+        ),
+    )
+    .expect("write config");
+    let ran = Swlog::bare()
+        .secret("PTenv-secret")
+        .secret("PTbravo")
+        .env("SWLOG_CONFIG", &config.display().to_string())
+        .env("SIGNALWIRE_API_TOKEN", "PTenv-secret")
+        .env("SIGNALWIRE_PROJECT_ID", "p-env")
+        .args(["--profile", "bravo"])
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert_eq!(authorizations(&bravo).await, [basic(PROJECT, "PTbravo")]);
+
+    // Without a profile named, the environment's token never meets the file's server either:
+    // its credentials are used whole, and here they have no space.
+    let ran = Swlog::bare()
+        .secret("PTenv-secret")
+        .secret("PTbravo")
+        .env("SWLOG_CONFIG", &config.display().to_string())
+        .env("SIGNALWIRE_API_TOKEN", "PTenv-secret")
+        .get(&[&id(1)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.contains("set $SIGNALWIRE_SPACE too"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        authorizations(&bravo).await.len(),
+        1,
+        "nothing more was sent"
+    );
+
+    // `swlog config` says the environment's credentials are not used, and where each value
+    // came from.
+    let ran = Swlog::bare()
+        .secret("PTenv-secret")
+        .secret("PTbravo")
+        .env("SWLOG_CONFIG", &config.display().to_string())
+        .env("SIGNALWIRE_API_TOKEN", "PTenv-secret")
+        .args(["--profile", "bravo", "config"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(
+        ran.stdout
+            .contains("environment  $SIGNALWIRE_API_TOKEN set, not used")
+            && ran
+                .stdout
+                .contains("from `token_command` in the config file"),
+        "{}",
+        ran.stdout
+    );
+}

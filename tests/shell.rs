@@ -362,7 +362,7 @@ async fn history_and_list_print_the_same_shapes() {
     assert_eq!(
         text,
         format!(
-            "id,profile,space,status,error\r\n{},default,127.0.0.1,,not found\r\n{},default,127.0.0.1,completed,\r\n",
+            "id,profile,space,status,error\r\n{},env,127.0.0.1,,not found\r\n{},env,127.0.0.1,completed,\r\n",
             id(2),
             id(1)
         )

@@ -40,6 +40,16 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         }
     };
     writeln!(out, "profile      {}", sanitize(&s.profile))?;
+    let unused = config::environment_credentials(&env);
+    if s.profile != config::ENV_PROFILE && !unused.is_empty() {
+        writeln!(
+            out,
+            "environment  {} set, not used: a profile named with --profile takes nothing from it \
+             (its credentials are the profile `{}`)",
+            unused.join(", "),
+            config::ENV_PROFILE
+        )?;
+    }
     writeln!(
         out,
         "space        {} ({})",

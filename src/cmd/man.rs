@@ -9,7 +9,7 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
 use super::{Error, Exit};
-use crate::cli::{Cli, ENVIRONMENT};
+use crate::cli::{CREDENTIALS, Cli, ENVIRONMENT};
 
 /// The keys of `config.toml`, with what each does. A test checks that the config parser
 /// accepts each of them.
@@ -124,6 +124,8 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     for (name, meaning) in environment() {
         item(&mut roff, name, meaning);
     }
+    roff.control("PP", []);
+    roff.text([roman(CREDENTIALS.replace('\n', " "))]);
     roff.control("SH", ["FILES"]);
     for (path, meaning) in FILES {
         item(&mut roff, path, meaning);

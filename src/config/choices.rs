@@ -3,9 +3,7 @@
 //! any `token_command`; each is resolved on its own, when first needed.
 
 use super::source::from_environment;
-use super::{
-    ConfigError, Overrides, Settings, config_path, load_file, resolve, resolve_with, vars,
-};
+use super::{ConfigError, Overrides, Settings, config_path, load_file, resolve};
 use crate::api::endpoint::Endpoint;
 use crate::text::sanitize;
 
@@ -85,23 +83,11 @@ pub fn resolve_choice(
 ) -> Result<Settings, ConfigError> {
     let overrides = Overrides {
         base_url: None,
-        profile: (name != ENV_PROFILE).then(|| name.to_owned()),
+        profile: Some(name.to_owned()),
         ..overrides.clone()
     };
-    if name == ENV_PROFILE {
-        return resolve_with(&overrides, env, false);
-    }
-    let credential = |k: &str| {
-        [
-            &vars::SPACE[..],
-            &vars::PROJECT,
-            &vars::TOKEN,
-            &vars::BASE_URL,
-        ]
-        .iter()
-        .any(|family| family.contains(&k))
-    };
-    resolve(&overrides, &|k| if credential(k) { None } else { env(k) })
+    // A profile named is its own credentials alone; `env` is the environment's alone.
+    resolve(&overrides, env)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Credentials and settings: the environment, then `config.toml`, then defaults.
 //!
-//! The environment overrides the file. The token may be inline in the file (warned about when
+//! The credentials come from one source, whole: the profile named on the command line, else the
+//! environment's when it sets any, else the file's `default` profile. The token may be inline in the file (warned about when
 //! the file is readable by others) or come from a `token_command`; either way it is held in a
 //! [`Secret`] from the moment it is read.
 
@@ -17,7 +18,7 @@ mod source;
 
 pub use choices::{Choice, ENV_PROFILE, choices, resolve_choice};
 
-use source::{FileSource, from_command_line, from_environment};
+use source::{FileSource, Layer, from_command_line, from_environment};
 
 use crate::api::endpoint::{Endpoint, EndpointError};
 use crate::secret::Secret;
@@ -326,31 +327,67 @@ pub fn load_file(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
 ///
 /// Each source is read on its own ([`from_command_line`], [`from_environment`],
 /// [`FileSource`], [`defaults`]); this only decides which source wins for each setting.
+///
+/// The credentials (where requests go, the project and the token) come from one source, whole:
+/// a profile named with `--profile` is its table of the config file alone; with no profile
+/// named, the environment's credentials when it sets any (the profile [`ENV_PROFILE`]),
+/// otherwise the file's `default` profile. A token is never sent to a space that another
+/// source named. Only `--base-url`, typed beside the command, replaces either source's URL.
 pub fn resolve(
     overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
-    resolve_with(overrides, env, true)
-}
-
-/// [`resolve`], with the file's profile left out when `use_profile` is false (the
-/// environment's credentials alone, with the file's other settings).
-fn resolve_with(
-    overrides: &Overrides,
-    env: &dyn Fn(&str) -> Option<String>,
-    use_profile: bool,
-) -> Result<Settings, ConfigError> {
+    let vars = from_environment(env);
+    let env_set = vars.credential_names();
+    let from_env = match overrides.profile.as_deref() {
+        Some(name) => name == ENV_PROFILE,
+        None => vars.has_credentials(),
+    };
+    let file_overrides;
+    let overrides = if from_env {
+        // The file is still read for its other settings; its `default` table is not used.
+        file_overrides = Overrides {
+            profile: None,
+            ..overrides.clone()
+        };
+        &file_overrides
+    } else {
+        overrides
+    };
     let mut file = FileSource::load(overrides, env)?;
-    if !use_profile {
+    let named = overrides.profile.is_some();
+    if from_env {
         file.profile = Profile::default();
         ENV_PROFILE.clone_into(&mut file.profile_name);
     }
     crate::limits::check_durations(file.config.as_ref(), overrides)?;
-    let (flags, vars, from_file) = (
-        from_command_line(overrides),
-        from_environment(env),
-        file.layer(),
-    );
+    let (flags, from_file) = (from_command_line(overrides), file.layer());
+    let (vars, from_file) = if from_env {
+        (vars, Layer::default())
+    } else {
+        (Layer::default(), from_file)
+    };
+    // Exactly where to set a value that is missing, in the source that is in use.
+    let how = |var: &str, key: &str| {
+        if from_env && env_set.is_empty() {
+            format!("set ${var}: the profile `{ENV_PROFILE}` is the environment's credentials")
+        } else if from_env {
+            format!(
+                "set ${var} too: the environment sets {}, and its credentials are used whole, \
+                 never mixed with a profile's; or name a profile of {} with --profile",
+                env_set.join(", "),
+                file.shown_path
+            )
+        } else if named {
+            format!(
+                "set `{key}` under [profiles.{}] in {} (a profile named with --profile takes \
+                 nothing from the environment)",
+                file.profile_name, file.shown_path
+            )
+        } else {
+            file.how(var, key)
+        }
+    };
     let mut warnings = Vec::new();
 
     // A base URL from anywhere beats a space from anywhere: it is the more specific setting.
@@ -362,7 +399,7 @@ fn resolve_with(
     } else {
         return Err(ConfigError::Missing {
             what: "space",
-            how: file.how(vars::SPACE[0], "space"),
+            how: how(vars::SPACE[0], "space"),
         });
     };
 
@@ -372,22 +409,36 @@ fn resolve_with(
         .map(|(p, o)| (p.trim().to_owned(), o))
         .ok_or_else(|| ConfigError::Missing {
             what: "project ID",
-            how: file.how(vars::PROJECT[0], "project_id"),
+            how: how(vars::PROJECT[0], "project_id"),
         })?;
 
     file.check_one_token()?;
     let (token, token_origin) = match vars.token {
         Some(token) => token,
+        None if from_env => {
+            return Err(ConfigError::Missing {
+                what: "API token",
+                how: how(vars::TOKEN[0], "token"),
+            });
+        }
         None => file
             .token(&mut warnings)?
             .ok_or_else(|| ConfigError::Missing {
                 what: "API token",
-                how: format!(
-                    "set ${}, or `token_command` (or `token`) under [profiles.{}] in {}",
-                    vars::TOKEN[0],
-                    file.profile_name,
-                    file.shown_path
-                ),
+                how: if named {
+                    format!(
+                        "set `token_command` (or `token`) under [profiles.{}] in {} (a profile \
+                         named with --profile takes nothing from the environment)",
+                        file.profile_name, file.shown_path
+                    )
+                } else {
+                    format!(
+                        "set ${}, or `token_command` (or `token`) under [profiles.{}] in {}",
+                        vars::TOKEN[0],
+                        file.profile_name,
+                        file.shown_path
+                    )
+                },
             })?,
     };
     if token.is_empty() {
@@ -424,6 +475,12 @@ fn resolve_with(
         clipboard: tunables.and_then(|f| f.clipboard).unwrap_or_default(),
         warnings,
     })
+}
+
+/// The environment variables that set credentials (`$SIGNALWIRE_API_TOKEN`, …), for saying
+/// that a profile named on the command line leaves them unused.
+pub fn environment_credentials(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    from_environment(env).credential_names()
 }
 
 /// Runs `token_command` through the shell and takes its trimmed output as the token.
@@ -543,7 +600,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.contains("$SIGNALWIRE_API_TOKEN") && e.contains("token_command"),
+            e.contains("set $SIGNALWIRE_API_TOKEN too") && e.contains("--profile"),
             "{e}"
         );
     }
@@ -558,14 +615,15 @@ mod tests {
             (s.endpoint.space(), s.project_id.as_str(), s.token.expose()),
             ("acme", "p-default", "PTcmd")
         );
+        // A profile named takes nothing from the environment, not even the project.
         o.profile = Some("staging".into());
         let s = resolve(&o, &env_of(&[("SIGNALWIRE_PROJECT_ID", "p-env")]))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (s.endpoint.space(), s.project_id.as_str()),
-            ("acme-staging", "p-env")
+            (s.endpoint.space(), s.project_id.as_str(), s.token.expose()),
+            ("acme-staging", "p-staging", "PTstaging")
         );
-        assert_eq!(s.project_origin, Origin::Env("SIGNALWIRE_PROJECT_ID"));
+        assert_eq!(s.project_origin, Origin::File("project_id"));
         o.profile = Some("prod".into());
         let e = resolve(&o, &env_of(&[]))
             .map(|_| ())
@@ -577,15 +635,88 @@ mod tests {
         );
     }
 
+    const TWO_SPACES: &str = "[profiles.default]\nspace = \"alpha\"\nproject_id = \"p-alpha\"\ntoken = \"PTalpha\"\n\n[profiles.bravo]\nbase_url = \"http://127.0.0.1:9\"\nproject_id = \"p-bravo\"\ntoken_command = \"echo PTbravo\"\n";
+
     #[test]
-    fn a_base_url_from_any_source_beats_a_space_from_any_source() {
+    fn a_profile_named_never_takes_the_environments_token() {
+        let (_d, mut o) = with_file(TWO_SPACES);
+        o.profile = Some("bravo".into());
+        let env = env_of(&[
+            ("SIGNALWIRE_API_TOKEN", "PTenv"),
+            ("SIGNALWIRE_SPACE", "elsewhere"),
+        ]);
+        let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (s.profile.as_str(), s.endpoint.base(), s.token.expose()),
+            ("bravo", "http://127.0.0.1:9/", "PTbravo")
+        );
+        assert_eq!(s.token_origin, Origin::File("token_command"));
+        // A named profile without a token says to set it in that profile, not in the
+        // environment, which it would not read.
+        let (_d, mut o) = with_file("[profiles.bravo]\nspace = \"b\"\nproject_id = \"p\"\n");
+        o.profile = Some("bravo".into());
+        let e = resolve(&o, &env).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            e.contains("[profiles.bravo]") && !e.contains("$SIGNALWIRE_API_TOKEN"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn with_no_profile_named_the_environments_credentials_are_used_whole_or_not_at_all() {
+        let (_d, o) = with_file(TWO_SPACES);
+        // The environment's token alone is never sent to the file's space.
+        let e = resolve(&o, &env_of(&[("SIGNALWIRE_API_TOKEN", "PTenv")]))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("no space set: set $SIGNALWIRE_SPACE too: the environment sets $SIGNALWIRE_API_TOKEN"),
+            "{e}"
+        );
+        // Nor the file's token to the environment's space.
+        let e = resolve(
+            &o,
+            &env_of(&[("SIGNALWIRE_SPACE", "evil"), ("SIGNALWIRE_PROJECT_ID", "p")]),
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("no API token set: set $SIGNALWIRE_API_TOKEN too"),
+            "{e}"
+        );
+        let full = env_of(&[
+            ("SIGNALWIRE_SPACE", "env-space"),
+            ("SIGNALWIRE_PROJECT_ID", "p-env"),
+            ("SIGNALWIRE_API_TOKEN", "PTenv"),
+        ]);
+        let s = resolve(&o, &full).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (s.profile.as_str(), s.endpoint.space(), s.token.expose()),
+            (ENV_PROFILE, "env-space", "PTenv")
+        );
+        // Nothing in the environment: the file's default profile, whole.
+        let s = resolve(&o, &env_of(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (s.profile.as_str(), s.endpoint.space(), s.token.expose()),
+            ("default", "alpha", "PTalpha")
+        );
+    }
+
+    #[test]
+    fn a_base_url_from_any_source_beats_a_space_from_the_same_source() {
         let (_d, mut o) = with_file(
             "[profiles.default]\nbase_url = \"http://127.0.0.1:9\"\nproject_id = \"p\"\ntoken = \"PT\"\n",
         );
-        let s =
-            resolve(&o, &env_of(&[("SIGNALWIRE_SPACE", "acme")])).unwrap_or_else(|e| panic!("{e}"));
+        let s = resolve(&o, &env_of(&[])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.endpoint_origin, Origin::File("base_url"));
-        let env = env_of(&[("SWLOG_BASE_URL", "http://127.0.0.1:8")]);
+        let env = env_of(&[
+            ("SWLOG_BASE_URL", "http://127.0.0.1:8"),
+            ("SIGNALWIRE_SPACE", "acme"),
+            ("SIGNALWIRE_PROJECT_ID", "p"),
+            ("SIGNALWIRE_API_TOKEN", "PT"),
+        ]);
         let s = resolve(&o, &env).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.endpoint_origin, Origin::Env("SWLOG_BASE_URL"));
         o.base_url = Some("http://127.0.0.1:7".into());

@@ -19,6 +19,30 @@ pub(super) struct Layer {
     pub(super) timeout_secs: Option<u64>,
 }
 
+impl Layer {
+    /// The variables that set this layer's credentials (the environment's), as `$NAME`.
+    pub(super) fn credential_names(&self) -> Vec<String> {
+        [
+            self.base_url.as_ref().map(|v| &v.1),
+            self.space.as_ref().map(|v| &v.1),
+            self.project_id.as_ref().map(|v| &v.1),
+            self.token.as_ref().map(|v| &v.1),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|origin| match origin {
+            Origin::Env(name) => Some(format!("${name}")),
+            _ => None,
+        })
+        .collect()
+    }
+
+    /// Whether this layer sets any credential: the environment's are then the session's.
+    pub(super) fn has_credentials(&self) -> bool {
+        !self.credential_names().is_empty()
+    }
+}
+
 /// What the command line says.
 pub(super) fn from_command_line(overrides: &Overrides) -> Layer {
     Layer {
