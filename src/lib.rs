@@ -33,3 +33,4 @@ pub mod token_command;
 pub mod tui;
 pub mod ui;
 pub mod view;
+pub mod why;

@@ -26,7 +26,15 @@ impl Xvfb {
         // -displayfd 1: the server picks a free display and writes its number on stdout once it
         // accepts connections.
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"])
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+                "640x480x24",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
