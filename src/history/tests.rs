@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
 
+use super::files::FaultPoint;
 use super::journal;
 use super::ops::normalize;
-use super::store::FaultPoint;
 use super::*;
 
 fn t(secs: i64) -> DateTime<Utc> {
@@ -912,7 +912,7 @@ fn a_fifo_or_a_link_in_the_cache_is_never_read() {
     let mut h = open(dir.path());
     ok(h.record(record_of(1, 0, "+1"), None));
     ok(h.record(record_of(2, 0, "+2"), None));
-    let cache = dir.path().join(store::CACHE);
+    let cache = dir.path().join(cache::CACHE);
     std::fs::create_dir_all(&cache).unwrap();
     let fifo = cache.join(format!("{}.json", id(1)));
     assert!(
@@ -940,7 +940,7 @@ fn a_cache_dir_that_is_a_symlink_is_never_written_or_emptied() {
     let project = tempfile::tempdir().unwrap();
     let theirs = project.path().join(format!("{}.json", id(9)));
     std::fs::write(&theirs, "the user's file").unwrap();
-    std::os::unix::fs::symlink(project.path(), dir.path().join(store::CACHE)).unwrap();
+    std::os::unix::fs::symlink(project.path(), dir.path().join(cache::CACHE)).unwrap();
     let (mut h, warnings) = History::open(dir.path(), Options::default());
     assert!(
         matches!(&warnings[..], [Warning::CacheOff(why)] if why.contains("symbolic link")),
@@ -1013,7 +1013,7 @@ fn a_history_over_the_read_limit_is_left_alone_and_prune_is_named() {
 #[test]
 fn a_cache_dir_owned_by_another_user_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join(store::CACHE);
+    let cache = dir.path().join(cache::CACHE);
     std::fs::create_dir(&cache).unwrap();
     let theirs = cache.join(format!("{}.json", id(9)));
     std::fs::write(&theirs, "{}").unwrap();
@@ -1285,7 +1285,7 @@ fn log_body_writes(h: &mut History, fail: Arc<std::sync::atomic::AtomicBool>) ->
     h.set_fault(Some(Arc::new(move |point, path: &Path| {
         let in_cache = path
             .parent()
-            .is_some_and(|p| p.ends_with(super::store::CACHE));
+            .is_some_and(|p| p.ends_with(super::cache::CACHE));
         if point == FaultPoint::BeforeWrite && in_cache {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let thread = std::thread::current().name().unwrap_or("").to_owned();
@@ -1383,14 +1383,14 @@ fn a_batch_remembers_what_the_file_held_and_its_save_starts_from_that() {
 #[cfg(unix)]
 fn cache_inode(dir: &Path, n: u128) -> u64 {
     use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata(store::cache_path(dir, &id(n).to_string()))
+    std::fs::metadata(cache::cache_path(dir, &id(n).to_string()))
         .unwrap()
         .ino()
 }
 
 /// The modification time of `id`'s cached body.
 fn cache_mtime(dir: &Path, n: u128) -> std::time::SystemTime {
-    std::fs::metadata(store::cache_path(dir, &id(n).to_string()))
+    std::fs::metadata(cache::cache_path(dir, &id(n).to_string()))
         .unwrap()
         .modified()
         .unwrap()
@@ -1438,7 +1438,7 @@ fn a_body_the_entry_vouches_for_is_not_written_again_and_counts_as_confirmed() {
         fetched_at: t(10),
         body: "{\"id\":\"x\",\"status\":\"busy\"}".to_owned(),
     };
-    store::write_cached(dir.path(), &id(1).to_string(), &other, None).unwrap();
+    cache::write_cached(dir.path(), &id(1).to_string(), &other, None).unwrap();
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
         Some((other.body.clone(), t(10)))
@@ -1454,18 +1454,18 @@ fn the_cache_confirms_a_body_it_holds_by_reading_it_when_no_entry_vouches_for_it
         fetched_at: t(at),
         body: "{\"id\":\"x\"}".to_owned(),
     };
-    store::write_cached(dir.path(), &name, &body(1), None).unwrap();
+    cache::write_cached(dir.path(), &name, &body(1), None).unwrap();
     let inode = cache_inode(dir.path(), 1);
-    store::write_cached(dir.path(), &name, &body(9), None).unwrap();
+    cache::write_cached(dir.path(), &name, &body(9), None).unwrap();
     assert_eq!(cache_inode(dir.path(), 1), inode, "not rewritten");
     assert_eq!(
         cache_mtime(dir.path(), 1),
         std::time::SystemTime::from(t(9))
     );
     // Never back.
-    store::write_cached(dir.path(), &name, &body(5), None).unwrap();
+    cache::write_cached(dir.path(), &name, &body(5), None).unwrap();
     assert_eq!(
-        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        cache::read_cached(dir.path(), &name).map(|c| c.fetched_at),
         Some(t(9))
     );
 }
@@ -1481,7 +1481,7 @@ fn a_cached_body_is_as_old_as_its_fetch_whatever_the_file_time_says() {
         Some(("{}".to_owned(), t(1)))
     );
     // A modification time in the future (a clock that was wrong) is not believed.
-    let path = store::cache_path(dir.path(), &id(1).to_string());
+    let path = cache::cache_path(dir.path(), &id(1).to_string());
     let future = std::time::SystemTime::now() + Duration::from_secs(86_400);
     std::fs::File::options()
         .write(true)
@@ -1652,8 +1652,8 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
         fetched_at: at,
         body: "{\"id\":\"x\"}".to_owned(),
     };
-    store::write_cached(dir.path(), &name, &body(t(1)), None).unwrap();
-    let path = store::cache_path(dir.path(), &name);
+    cache::write_cached(dir.path(), &name, &body(t(1)), None).unwrap();
+    let path = cache::cache_path(dir.path(), &name);
     // A hard link to a file outside the cache: confirming the body in place would move that
     // file's time; the cache file is replaced instead and the outside file left as it was.
     let outside = dir.path().join("outside.json");
@@ -1666,7 +1666,7 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
         .set_modified(old)
         .unwrap();
     std::fs::hard_link(&outside, &path).unwrap();
-    store::write_cached(dir.path(), &name, &body(t(2)), None).unwrap();
+    cache::write_cached(dir.path(), &name, &body(t(2)), None).unwrap();
     let meta = std::fs::metadata(&outside).unwrap();
     assert_eq!(
         meta.modified().unwrap(),
@@ -1675,7 +1675,7 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
     );
     assert_eq!(meta.nlink(), 1, "the cache holds a file of its own again");
     assert_eq!(
-        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        cache::read_cached(dir.path(), &name).map(|c| c.fetched_at),
         Some(t(2))
     );
     // A fetch time in the future inside the file (a clock that was wrong) does not stay for
@@ -1683,9 +1683,9 @@ fn a_cached_body_linked_from_elsewhere_or_dated_in_the_future_is_written_over() 
     let future = Utc::now() + chrono::Duration::days(1000);
     let bytes = serde_json::json!({"fetched_at": future, "body": "{\"id\":\"x\"}"}).to_string();
     std::fs::write(&path, bytes).unwrap();
-    store::write_cached(dir.path(), &name, &body(t(3)), None).unwrap();
+    cache::write_cached(dir.path(), &name, &body(t(3)), None).unwrap();
     assert_eq!(
-        store::read_cached(dir.path(), &name).map(|c| c.fetched_at),
+        cache::read_cached(dir.path(), &name).map(|c| c.fetched_at),
         Some(t(3))
     );
 }
@@ -1698,7 +1698,7 @@ fn a_cached_body_dated_in_the_future_is_as_old_as_the_lookup_that_vouches_for_it
     ok(h.record(record_of(1, 1, "+1"), Some((body, t(1)))));
     let future = Utc::now() + chrono::Duration::days(1000);
     let bytes = serde_json::json!({"fetched_at": future, "body": body}).to_string();
-    std::fs::write(store::cache_path(dir.path(), &id(1).to_string()), bytes).unwrap();
+    std::fs::write(cache::cache_path(dir.path(), &id(1).to_string()), bytes).unwrap();
     assert_eq!(
         open(dir.path()).cached_body(id(1)),
         Some((body.to_owned(), t(1)))
@@ -1729,14 +1729,14 @@ fn a_batch_appends_its_save_to_the_journal_and_leaves_the_file_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path());
     ok(h.record(record_of(1, 1, "+1"), None));
-    let before = std::fs::read(dir.path().join(store::FILE)).unwrap();
+    let before = std::fs::read(dir.path().join(files::FILE)).unwrap();
     h.batch_saves(Duration::from_secs(3600));
     for (n, at) in [(2, 2), (3, 3), (1, 4)] {
         ok(h.record(record_of(n, at, "+1"), None));
     }
     ok(h.flush());
     assert_eq!(
-        std::fs::read(dir.path().join(store::FILE)).unwrap(),
+        std::fs::read(dir.path().join(files::FILE)).unwrap(),
         before,
         "history.json is not rewritten by a batch"
     );
@@ -1988,7 +1988,7 @@ fn a_body_digest_of_another_type_reads_as_none_and_keeps_its_entry() {
     let mut entry = serde_json::to_value(record_of(1, 1, "+1")).unwrap();
     entry["body_digest"] = serde_json::json!(12345);
     let file = serde_json::json!({"version": 2, "entries": [entry]});
-    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    std::fs::write(dir.path().join(files::FILE), file.to_string()).unwrap();
     let h = open(dir.path());
     assert_eq!(ids(&h), [id(1)]);
     assert_eq!(h.get(id(1)).unwrap().body_digest, None);
@@ -1999,7 +1999,7 @@ fn a_cached_body_gone_or_changed_since_its_entry_vouched_for_it_is_written_again
     let dir = tempfile::tempdir().unwrap();
     let body = "{\"id\":\"x\",\"status\":\"completed\"}";
     ok(open(dir.path()).record(record_of(1, 1, "+1"), Some((body, t(1)))));
-    let path = store::cache_path(dir.path(), &id(1).to_string());
+    let path = cache::cache_path(dir.path(), &id(1).to_string());
     let batch = |at: i64| {
         let mut h = open_batched(dir.path());
         for _ in 0..3 {
@@ -2054,10 +2054,10 @@ fn a_history_put_out_of_order_by_hand_is_put_back_in_order_before_a_journal_exte
     let dir = tempfile::tempdir().unwrap();
     let (older, newer) = (record_of(1, 1, "+1"), record_of(2, 2, "+1"));
     let file = serde_json::json!({"version": 2, "entries": [older, newer]});
-    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    std::fs::write(dir.path().join(files::FILE), file.to_string()).unwrap();
     let mut h = open(dir.path());
     let on_disk: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join(store::FILE)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir.path().join(files::FILE)).unwrap()).unwrap();
     let order: Vec<&str> = on_disk["entries"]
         .as_array()
         .unwrap()
@@ -2080,7 +2080,7 @@ fn a_history_put_out_of_order_by_hand_is_put_back_in_order_before_a_journal_exte
 fn a_touched_or_copied_history_file_keeps_its_journal() {
     let dir = tempfile::tempdir().unwrap();
     let expected = journaled(dir.path()).entries().to_vec();
-    let file = dir.path().join(store::FILE);
+    let file = dir.path().join(files::FILE);
     // A `touch`: a new modification time.
     let later = std::time::SystemTime::now() + Duration::from_secs(5);
     std::fs::File::options()
@@ -2101,7 +2101,7 @@ fn a_touched_or_copied_history_file_keeps_its_journal() {
 fn a_history_file_from_before_tags_is_written_whole_by_a_batch_then_journaled() {
     let dir = tempfile::tempdir().unwrap();
     let file = serde_json::json!({"version": 2, "entries": [record_of(1, 1, "+1")]});
-    std::fs::write(dir.path().join(store::FILE), file.to_string()).unwrap();
+    std::fs::write(dir.path().join(files::FILE), file.to_string()).unwrap();
     let batch = |n: u128, at: i64| {
         let mut h = open_batched(dir.path());
         ok(h.record(record_of(n, at, "+1"), None));
