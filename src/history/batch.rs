@@ -41,7 +41,7 @@ impl History {
 
     /// Keeps `body` as `id`'s cached body: in a batch it is written at once on the batch's
     /// writer thread; otherwise, or when no thread can be had, at the next save.
-    pub(super) fn keep_body(&mut self, id: uuid::Uuid, body: super::store::CachedFile) {
+    pub(super) fn keep_body(&mut self, id: uuid::Uuid, body: super::cache::CachedFile) {
         let batched = self.batch.is_some() && self.deferred.is_none() && self.not_saved.is_none();
         let body = match (&self.dir, batched) {
             (Some(dir), true) => {

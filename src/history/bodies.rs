@@ -9,7 +9,8 @@ use std::thread::JoinHandle;
 
 use uuid::Uuid;
 
-use super::store::{self, CachedFile, Fault};
+use super::cache::{self, CachedFile};
+use super::files::Fault;
 
 /// The writer thread of one batch, and what it was given.
 pub(super) struct BodyWriter {
@@ -33,7 +34,7 @@ impl BodyWriter {
             .spawn(move || {
                 let mut failed = Vec::new();
                 for (id, body) in rx {
-                    if store::write_cached(&dir, &id.to_string(), &body, fault.as_ref()).is_err() {
+                    if cache::write_cached(&dir, &id.to_string(), &body, fault.as_ref()).is_err() {
                         failed.push((id, body));
                     }
                 }

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use uuid::Uuid;
 
+use super::cache::CachedFile;
 use super::ops::{Op, apply, cap_for, normalize};
-use super::store::CachedFile;
 use super::{Entry, History, Options, Warning};
 
 /// The bookkeeping of a history whose saves are deferred.

@@ -200,7 +200,7 @@ pub(super) fn read(dir: &Path, tag: Option<&str>, entries: &mut Vec<Entry>, cap:
 /// (`fdatasync`). `Ok(false)` says the journal should be folded into `history.json` instead: it
 /// has grown past half its size. Call with the lock held.
 pub(super) fn append(dir: &Path, tag: &str, change: &ChangeOut<'_>) -> io::Result<bool> {
-    let snapshot = fs::metadata(dir.join(super::store::FILE))?.len();
+    let snapshot = fs::metadata(dir.join(super::files::FILE))?.len();
     let mut line = serde_json::to_vec(change).map_err(io::Error::other)?;
     line.push(b'\n');
     let path = dir.join(JOURNAL);
@@ -265,7 +265,7 @@ fn start(dir: &Path, tag: &str, line: &[u8]) -> io::Result<bool> {
     let mut file = options.open(dir.join(JOURNAL))?;
     file.write_all(&bytes)?;
     file.sync_data()?;
-    super::store::sync_dir(dir)?;
+    super::files::sync_dir(dir)?;
     Ok(true)
 }
 
@@ -374,7 +374,7 @@ pub(super) fn remove(dir: &Path) {
         .map(|first| matches!(check_header(&first), Head::Ours(_) | Head::Torn));
     match ours {
         Ok(false) => {
-            let _ = super::store::move_aside(dir, JOURNAL);
+            let _ = super::files::move_aside(dir, JOURNAL);
         }
         _ => {
             let _ = fs::remove_file(path);

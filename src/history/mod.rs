@@ -14,8 +14,10 @@
 
 mod batch;
 mod bodies;
+mod cache;
 mod deferred;
 mod entry;
+mod files;
 mod filter;
 mod journal;
 mod ops;
@@ -34,10 +36,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched};
+use cache::CachedFile;
 pub use deferred::{Save, Saved, Saver};
 pub use entry::{Entry, Lookup, RefreshFailed};
+use files::Fault;
 use ops::Op;
-use store::{CachedFile, Fault};
 pub use summary::Summary;
 
 /// The default number of unpinned entries kept (the config's default `history_limit`).
@@ -296,7 +299,7 @@ impl History {
         body: Option<(&str, DateTime<Utc>)>,
     ) -> Vec<Warning> {
         if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
-            let digest = store::digest(body);
+            let digest = cache::digest(body);
             // The body this ID's entry says the cache holds already: nothing to write. It counts
             // as confirmed at this lookup, the entry's time from now on (even when a lookup of
             // the same batch that ended a moment later was recorded before it).
@@ -438,7 +441,7 @@ impl History {
         let written = Some(cached.fetched_at).filter(|t| *t <= Utc::now());
         let confirmed = self
             .get(id)
-            .filter(|e| e.body_digest.as_deref() == Some(&*store::digest(&cached.body)))
+            .filter(|e| e.body_digest.as_deref() == Some(&*cache::digest(&cached.body)))
             .map(|e| e.at);
         let at = match (written, confirmed) {
             (Some(w), Some(c)) => w.max(c),
@@ -474,7 +477,7 @@ impl History {
         let Some(dir) = &self.dir else {
             return true;
         };
-        self.vouched.contains(&id) || store::cached_unchanged_since(dir, &id.to_string(), at)
+        self.vouched.contains(&id) || cache::cached_unchanged_since(dir, &id.to_string(), at)
     }
 
     fn body(&self, id: Uuid) -> Option<CachedFile> {
@@ -484,7 +487,7 @@ impl History {
         if self.cache_refused {
             return None;
         }
-        store::read_cached(self.dir.as_deref()?, &id.to_string())
+        cache::read_cached(self.dir.as_deref()?, &id.to_string())
     }
 
     /// Makes writes fail at a chosen point, for tests.

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::ops::{Op, apply, apply_all, cap_for, in_order, normalize, upsert_normalized};
 use super::store::{self, Read};
 use super::{Entry, History, Warning, filter};
+use super::{cache, files};
 
 impl History {
     /// Applies `op` (if any) and everything still pending onto the file as it is now, writes the
@@ -88,7 +89,7 @@ impl History {
             reason,
             merged: None,
         };
-        store::ensure_dir(dir)
+        files::ensure_dir(dir)
             .map_err(|e| early(format!("cannot create {}: {e}", dir.display())))?;
         let _lock = store::lock(dir).map_err(|e| Failure {
             reason: format!("cannot lock the history: {e}"),
@@ -192,7 +193,7 @@ impl History {
                 Ok(tag) => self.tag = Some(tag),
                 Err(e) => {
                     return Err(Failure {
-                        reason: format!("cannot write {}: {e}", dir.join(store::FILE).display()),
+                        reason: format!("cannot write {}: {e}", dir.join(files::FILE).display()),
                         merged: Some(entries),
                     });
                 }
@@ -202,18 +203,18 @@ impl History {
         self.pending.clear();
         if cleared
             && cache_ok
-            && let Err(e) = store::clear_cache(dir)
+            && let Err(e) = cache::clear_cache(dir)
         {
             warnings.push(Warning::NotCached(format!(
                 "could not delete the cached responses in {}: {e}",
-                dir.join(store::CACHE).display()
+                dir.join(cache::CACHE).display()
             )));
         }
         if !gone.is_empty() && cache_ok {
             let kept = ids_of(&entries);
             for id in gone {
                 if !kept.contains(&id) {
-                    store::remove_cached(dir, &id.to_string());
+                    cache::remove_cached(dir, &id.to_string());
                 }
             }
         }
@@ -231,7 +232,7 @@ impl History {
         if self.cache_refused {
             return false;
         }
-        match store::check_cache_dir(dir) {
+        match cache::check_cache_dir(dir) {
             Ok(()) => true,
             Err(why) => {
                 self.cache_refused = true;
@@ -253,7 +254,7 @@ impl History {
         let mut failed = None;
         let fault = self.fault.as_ref();
         self.unsaved_bodies.retain(|id, body| {
-            match store::write_cached(dir, &id.to_string(), body, fault) {
+            match cache::write_cached(dir, &id.to_string(), body, fault) {
                 Ok(()) => false,
                 Err(e) => {
                     failed = Some((*id, e));
@@ -264,7 +265,7 @@ impl History {
         if let Some((id, e)) = failed {
             warnings.push(Warning::NotCached(format!(
                 "could not cache the response in {}: {e}",
-                store::cache_path(dir, &id.to_string()).display()
+                cache::cache_path(dir, &id.to_string()).display()
             )));
         }
     }
@@ -307,10 +308,10 @@ struct Failure {
 /// removed the body, for instance). Call with the lock held.
 fn remove_orphan_bodies(dir: &Path, entries: &[Entry]) {
     let kept = ids_of(entries);
-    for name in store::cached_names(dir) {
+    for name in cache::cached_names(dir) {
         let known = Uuid::try_parse(&name).is_ok_and(|id| kept.contains(&id));
         if !known {
-            store::remove_cached(dir, &name);
+            cache::remove_cached(dir, &name);
         }
     }
 }
