@@ -211,7 +211,7 @@ pub enum Command {
     /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
-    List(Box<crate::list::cmd::ListArgs>),
+    List(Box<crate::cmd::list::ListArgs>),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
     Call(crate::cmd::call::CallArgs),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).

@@ -131,7 +131,7 @@ fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
             sanitize(&e.to_string())
         )?;
         if scan.progress.pages == 0 {
-            return Ok(crate::list::cmd::exit_code(e));
+            return Ok(super::list::exit_code(e));
         }
         partial = true;
     }

@@ -9,6 +9,7 @@ pub mod exit;
 pub mod get;
 pub mod history;
 pub mod inspect;
+pub mod list;
 pub mod man;
 
 use std::io::{self, Write};
@@ -68,9 +69,7 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::Call(args)) => call::command(&cli.global, &args, out, err).await?,
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
-        Some(Command::List(args)) => {
-            crate::list::cmd::command(&cli.global, &args, out, err).await?
-        }
+        Some(Command::List(args)) => list::command(&cli.global, &args, out, err).await?,
         Some(Command::Completions(args)) => completions::command(args.shell, out)?,
         Some(Command::Man) => man::command(out)?,
         None => inspect::command(&cli.global, cli.id, err).await?,

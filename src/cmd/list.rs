@@ -6,16 +6,16 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::row::Row;
-use super::scan::{self, Limits, Progress, Scan, Scanner, Stop};
-use super::table;
+use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::list::{ListError, PageSizeMemory};
 use crate::cli::Global;
-use crate::cmd::{Error, Exit};
 use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
+use crate::list::row::{self, Row};
+use crate::list::scan::{self, Limits, Progress, Scan, Scanner, Stop};
+use crate::list::table;
 use crate::present::format::Clock;
 use crate::query::{Query, QueryError, Term, terms};
 use crate::session::Session;
@@ -197,9 +197,9 @@ pub async fn run(
             return Ok(e.exit());
         }
     };
-    crate::cmd::settings_warnings(&session.settings.warnings, err)?;
+    super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
-        crate::cmd::demo_note(&session.client, err)?;
+        super::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
     let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |s| {
@@ -310,8 +310,8 @@ impl Record for Listed<'_> {
         // The kept cells cost nothing; the others come from the body, read once a row.
         match self.row.kept_cell(field) {
             Some(kept) => std::borrow::Cow::Borrowed(kept),
-            None if super::row::COLUMNS.contains(&field) => {
-                std::borrow::Cow::Owned(super::row::cell(self.body(), field))
+            None if row::COLUMNS.contains(&field) => {
+                std::borrow::Cow::Owned(row::cell(self.body(), field))
             }
             None => std::borrow::Cow::Borrowed(""),
         }
