@@ -4,8 +4,8 @@
 use thiserror::Error;
 
 use crate::api::{ApiError, Client, ClientOptions};
-use crate::cli::Global;
 use crate::cmd::Exit;
+use crate::cmd::cli::Global;
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
 use crate::history::{History, Options as HistoryOptions, Warning as HistoryWarning};

@@ -6,13 +6,13 @@ use std::io::{IsTerminal as _, Write};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use super::cli::Global;
 use super::get::paint;
 use super::{Error, Exit};
 use crate::api::list::PageSizeMemory;
 use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
-use crate::cli::Global;
 use crate::present::format::Clock;
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};

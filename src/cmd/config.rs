@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
+use super::cli::Global;
 use super::{Error, Exit};
-use crate::cli::Global;
 use crate::config;
 use crate::history::History;
 use crate::text::sanitize;

@@ -6,10 +6,10 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
+use super::cli::Global;
 use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::list::{ListError, PageSizeMemory};
-use crate::cli::Global;
 use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
@@ -94,7 +94,7 @@ pub struct ListArgs {
     pub format: ListFormat,
     /// The columns.
     #[command(flatten)]
-    pub columns: crate::cli::ColumnArgs,
+    pub columns: super::cli::ColumnArgs,
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -3,6 +3,7 @@
 //! a closed output into a quiet ending.
 
 pub mod call;
+pub mod cli;
 pub mod completions;
 pub mod config;
 pub mod exit;
@@ -16,9 +17,9 @@ use std::io::{self, Write};
 
 use thiserror::Error;
 
-use crate::cli::{Cli, Command};
 use crate::session::SessionError;
 use crate::text::sanitize;
+use cli::{Cli, Command};
 
 pub use exit::Exit;
 
