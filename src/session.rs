@@ -4,7 +4,6 @@
 use thiserror::Error;
 
 use crate::api::{ApiError, Client, ClientOptions};
-use crate::cmd::Exit;
 use crate::cmd::cli::Global;
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
@@ -23,16 +22,6 @@ pub enum SessionError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Client(#[from] ApiError),
-}
-
-impl SessionError {
-    /// The process exit code for this error.
-    pub fn exit(&self) -> Exit {
-        match self {
-            SessionError::Config(_) => Exit::Usage,
-            SessionError::Demo(_) | SessionError::Client(_) => Exit::Remote,
-        }
-    }
 }
 
 /// What lookups need.

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use super::cli::Global;
+use super::exit::{self, Failure};
 use super::get::paint;
 use super::{Error, Exit};
 use crate::api::list::PageSizeMemory;
@@ -88,7 +89,7 @@ pub async fn run(
         Ok(call) => call,
         Err(CallError::Leg(e)) => {
             writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;
-            return Ok(Exit::of_lookups(0, &[e.class()]));
+            return Ok(exit::of(Failure::Lookup(e.class())));
         }
     };
     match args.format {
@@ -131,7 +132,7 @@ fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
             sanitize(&e.to_string())
         )?;
         if scan.progress.pages == 0 {
-            return Ok(super::list::exit_code(e));
+            return Ok(exit::of(Failure::Scan(e)));
         }
         partial = true;
     }

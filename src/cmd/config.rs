@@ -36,7 +36,7 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
                 out,
                 "demo         needs no settings: swlog --demo config, swlog --demo history"
             )?;
-            return Ok(Exit::Usage);
+            return Ok(super::exit::of(super::exit::Failure::Config(&e)));
         }
     };
     writeln!(out, "profile      {}", sanitize(&s.profile))?;

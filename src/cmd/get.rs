@@ -351,7 +351,7 @@ pub async fn run(
         }
     }
     printer.finish(ids.len() == 1)?;
-    Ok(Exit::of_lookups(found, &failures))
+    Ok(super::exit::of_lookups(found, &failures))
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.

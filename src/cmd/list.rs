@@ -7,9 +7,9 @@ use std::io::{IsTerminal, Write};
 use clap::{Args, ValueEnum};
 
 use super::cli::Global;
+use super::exit::{self, Failure};
 use super::{Error, Exit};
-use crate::api::error::ErrorClass;
-use crate::api::list::{ListError, PageSizeMemory};
+use crate::api::list::PageSizeMemory;
 use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
@@ -194,7 +194,7 @@ pub async fn run(
         Ok(s) => s,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;
-            return Ok(e.exit());
+            return Ok(exit::of(Failure::Session(&e)));
         }
     };
     super::settings_warnings(&session.settings.warnings, err)?;
@@ -355,7 +355,7 @@ fn report(
                 "swlog: the scan stopped after {} logs ({} matched, printed above): {e}",
                 p.scanned, p.matched
             )?;
-            return Ok(exit_code(e));
+            return Ok(exit::of(Failure::Scan(e)));
         }
     }
     if p.matched == 0 {
@@ -366,14 +366,4 @@ fn report(
         )?;
     }
     Ok(Exit::Ok)
-}
-
-/// The exit code of a fault: 4 for refused credentials, 7 for a request the API refused as
-/// invalid, 5 for everything else.
-pub fn exit_code(e: &ListError) -> Exit {
-    match e {
-        ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
-        ListError::Api(api) if api.class() == ErrorClass::Refused => Exit::Refused,
-        _ => Exit::Remote,
-    }
 }

@@ -1,6 +1,6 @@
-//! The subcommands, one module each. Each returns how it ended ([`Exit`]) or an [`Error`] that
-//! knows its exit code; [`report`] is the one place that tells the user about an error and turns
-//! a closed output into a quiet ending.
+//! The subcommands, one module each. Each returns how it ended ([`Exit`]) or an [`Error`], whose
+//! exit code [`exit::of`] gives; [`report`] is the one place that tells the user about an error
+//! and turns a closed output into a quiet ending.
 
 pub mod call;
 pub mod cli;
@@ -47,16 +47,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code this error ends the process with.
-    pub fn exit(&self) -> Exit {
-        match self {
-            Error::Session(e) => e.exit(),
-            Error::Usage(_) => Exit::Usage,
-            Error::Output(_) | Error::Terminal(_) | Error::Runtime(_) => Exit::Output,
-            Error::History(..) => Exit::Remote,
-        }
-    }
-
     /// Whether the reader of the output went away (`swlog get … | head`).
     fn is_closed_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
@@ -108,7 +98,7 @@ pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> Exit {
             for line in e.to_string().lines() {
                 let _ = writeln!(err, "swlog: {}", sanitize(line));
             }
-            e.exit()
+            exit::of(exit::Failure::Command(&e))
         }
     }
 }

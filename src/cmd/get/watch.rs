@@ -145,7 +145,7 @@ pub async fn run(
         first = false;
     }
     changes.finish()?;
-    let exit = Exit::of_lookups(tally.found, &tally.failures);
+    let exit = crate::cmd::exit::of_lookups(tally.found, &tally.failures);
     Ok(if exit == Exit::Ok && tally.stale > 0 {
         Exit::Partial
     } else {
