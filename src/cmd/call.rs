@@ -64,7 +64,7 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
         super::demo_note(&session.client, err)?;

@@ -101,7 +101,7 @@ pub async fn command(
         Err(errors) => return Err(Error::Usage(errors.join("\n"))),
     };
     let columns = columns_for(args)?;
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     // Opened on a thread of its own while the first lookups go out.
     let mut history = (!args.no_history)

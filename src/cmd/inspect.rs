@@ -36,7 +36,7 @@ pub async fn command(
             "the inspector needs a terminal; for scripts use `swlog get ID`".to_owned(),
         ));
     }
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     let spaces = session.spaces(&global.overrides());
     let mut startup = Startup::builder(session)
         .spaces(spaces)

@@ -190,7 +190,7 @@ pub async fn run(
             return Ok(Exit::Usage);
         }
     };
-    let session = match Session::open(global).await {
+    let session = match Session::open(global.demo, &global.overrides()).await {
         Ok(s) => s,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;

@@ -1,5 +1,5 @@
 //! `swlog list`: find logs without their ID by paging a time window and filtering locally.
-//! The engine ([`scan`]) is shared with the inspector and the command (`cmd::list`).
+//! The engine ([`scan`]) is shared by the inspector and the `swlog list` command.
 
 pub mod row;
 pub mod scan;
