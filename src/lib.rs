@@ -7,7 +7,6 @@ pub mod api;
 pub mod app;
 pub mod call;
 pub mod chain;
-pub mod cli;
 pub mod clipboard;
 pub mod cmd;
 pub mod config;
