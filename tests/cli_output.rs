@@ -234,12 +234,12 @@ fn the_help_and_the_readme_list_the_same_exit_codes() {
     let readme = &readme[..readme[4..].find("\n#").map_or(readme.len(), |n| n + 4)];
     assert_eq!(
         codes_in(&help, "Exit codes:"),
-        [0, 1, 2, 3, 4, 5, 6, 7],
+        [0, 1, 2, 3, 4, 5, 6, 7, 130, 143],
         "{help}"
     );
     assert_eq!(
         codes_in(readme, "| --- | --- |"),
-        [0, 1, 2, 3, 4, 5, 6, 7],
+        [0, 1, 2, 3, 4, 5, 6, 7, 130, 143],
         "{readme}"
     );
 }

@@ -210,3 +210,75 @@ async fn a_row_over_1_mib_is_left_out_and_counted() {
         s.progress.summary()
     );
 }
+
+/// Ctrl-C or SIGTERM during `swlog list`: what was found is printed, with how far the scan got,
+/// and the exit code is 130 or 143 (it printed nothing).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_scan_prints_what_it_found_and_exits_130_or_143() {
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        // The first page at once; every later one takes a minute.
+        Mock::given(method("GET"))
+            .and(path(LIST))
+            .and(wiremock::matchers::query_param_is_missing("page_token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "links": {"next": format!("{uri}{LIST}?page_token=p2")},
+                "data": [row(1), row(2)]})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(LIST))
+            .and(wiremock::matchers::query_param("page_token", "p2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": [row(3)]}))
+                    .set_delay(Duration::from_secs(60)),
+            )
+            .mount(&server)
+            .await;
+        let (mut cmd, _home) = common::Swlog::at(&uri)
+            .args(["list", "--format", "csv", "--timeout", "90"])
+            .into_std();
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("swlog");
+        // Once the second page has been asked for, the first one's rows are in.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while server.received_requests().await.unwrap().len() < 2 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no second page asked for"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let pid = child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{signal}: {stderr}");
+        assert_eq!(
+            stdout.lines().count(),
+            3,
+            "a header and the first page's two rows\n{stdout}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "interrupted by SIG{signal} after 1 page (2 logs scanned, 2 matched, printed above)"
+            )),
+            "{stderr}"
+        );
+    }
+}

@@ -124,6 +124,12 @@ pub enum ListError {
         /// How many in a row.
         pages: usize,
     },
+    /// The user interrupted the scan (Ctrl-C, SIGTERM): the rows found so far are kept.
+    #[error("interrupted by {signal}")]
+    Interrupted {
+        /// `SIGINT` or `SIGTERM`.
+        signal: &'static str,
+    },
     /// More pages than a scan of its size can need.
     #[error(
         "stopped after {pages} pages, more than a scan can need (the server's pages are too small, or never end)"

@@ -27,10 +27,14 @@ pub enum Exit {
     Output,
     /// The API refused the request as invalid (HTTP 400, or a 422 without a scope item).
     Refused,
+    /// Interrupted by Ctrl-C (SIGINT), what was found printed: 128 + 2.
+    Interrupted,
+    /// Ended by SIGTERM, what was found printed: 128 + 15.
+    Terminated,
 }
 
 /// Every exit code with its meaning, as `--help` shows it.
-const TABLE: [(Exit, &str); 8] = [
+const TABLE: [(Exit, &str); 10] = [
     (Exit::Ok, "every ID was found"),
     (
         Exit::Partial,
@@ -57,6 +61,14 @@ const TABLE: [(Exit, &str); 8] = [
         "the API refused the request (HTTP 400, or a 422 without a scope item; its reasons\n     \
          on stderr): asking again will not help",
     ),
+    (
+        Exit::Interrupted,
+        "interrupted by Ctrl-C during a scan (what was found is printed)",
+    ),
+    (
+        Exit::Terminated,
+        "ended by SIGTERM during a scan (what was found is printed)",
+    ),
 ];
 
 impl Exit {
@@ -71,6 +83,8 @@ impl Exit {
             Exit::Remote => 5,
             Exit::Output => 6,
             Exit::Refused => 7,
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
         }
     }
 
@@ -131,6 +145,10 @@ pub fn of(failure: Failure<'_>) -> Exit {
             ErrorClass::Refused => Exit::Refused,
             ErrorClass::NotFound | ErrorClass::Remote => Exit::Remote,
         },
+        Failure::Scan(ListError::Interrupted { signal }) if *signal == "SIGTERM" => {
+            Exit::Terminated
+        }
+        Failure::Scan(ListError::Interrupted { .. }) => Exit::Interrupted,
         Failure::Scan(_) => Exit::Remote,
         Failure::Lookup(class) => match class {
             ErrorClass::NotFound => Exit::NotFound,
@@ -202,7 +220,7 @@ mod tests {
             .filter_map(|l| l.trim_start().split_once("  "))
             .filter_map(|(n, _)| n.parse().ok())
             .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 130, 143]);
         assert!(
             help.starts_with("Exit codes:\n  0  every ID was found\n"),
             "{help}"

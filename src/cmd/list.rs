@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use super::cli::Global;
 use super::exit::{self, Failure};
 use super::{Error, Exit};
+use crate::api::list::ListError;
 use crate::api::list::PageSizeMemory;
 use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
@@ -202,14 +203,22 @@ pub async fn run(
         super::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
-    let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |s| {
+    let on_page = |s: &mut Scanner| {
         let p = &s.progress;
         if progress {
             // Progress is best effort: a failed write to stderr must not stop the scan.
             let _ = write!(err, "\r\x1b[2K{}", progress_line(p, clock));
             let _ = err.flush();
         }
-    })
+    };
+    // Ctrl-C or SIGTERM ends the scan, not the process: what was found is still printed.
+    let scan = scan::run_until(
+        &session.client,
+        scanner,
+        PageSizeMemory::default(),
+        on_page,
+        interrupted(),
+    )
     .await;
     if progress {
         write!(err, "\r\x1b[2K")?;
@@ -222,6 +231,30 @@ pub async fn run(
     print(&scan.rows, args.format, &columns, clock, color, out)?;
     out.flush()?;
     report(&scan, args, clock, err)
+}
+
+/// Resolves to the signal's name when SIGINT or SIGTERM arrives; never, where they cannot be
+/// listened for.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
 }
 
 /// `3 pages · 2,847 logs scanned · 12 match · back to 2026-11-25 13:02:11 +01:00`.
@@ -349,6 +382,18 @@ fn report(
             p.scanned, p.matched, args.max_scan
         )?,
         Ok(Stop::LastPage | Stop::PastWindow) => {}
+        Err(e @ ListError::Interrupted { .. }) => {
+            writeln!(
+                err,
+                "swlog: {e} after {} {} ({} logs scanned, {} matched{}){back_to}",
+                p.pages,
+                if p.pages == 1 { "page" } else { "pages" },
+                p.scanned,
+                p.matched,
+                if p.matched > 0 { ", printed above" } else { "" }
+            )?;
+            return Ok(exit::of(Failure::Scan(e)));
+        }
         Err(e) => {
             writeln!(
                 err,

@@ -240,14 +240,32 @@ pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> Lis
 /// [`Scan`] then holds only those left).
 pub async fn run(
     client: &Client,
+    scanner: Scanner,
+    memory: PageSizeMemory,
+    on_page: impl FnMut(&mut Scanner),
+) -> Scan {
+    run_until(client, scanner, memory, on_page, std::future::pending()).await
+}
+
+/// [`run`], ended early when `interrupt` resolves (to the signal's name): the scan then ends
+/// with [`ListError::Interrupted`] and the rows matched so far.
+pub async fn run_until(
+    client: &Client,
     mut scanner: Scanner,
     memory: PageSizeMemory,
     mut on_page: impl FnMut(&mut Scanner),
+    interrupt: impl std::future::Future<Output = &'static str>,
 ) -> Scan {
     let request = request_for(&scanner.query, scanner.limits, memory);
     let mut pages = std::pin::pin!(client.list(request));
+    let mut interrupt = std::pin::pin!(interrupt);
     let end = loop {
-        match pages.next().await {
+        let next = tokio::select! {
+            biased;
+            signal = &mut interrupt => break Err(ListError::Interrupted { signal }),
+            next = pages.next() => next,
+        };
+        match next {
             None => break Ok(Stop::LastPage),
             Some(Err(e)) => break Err(e),
             Some(Ok(page)) => {
