@@ -182,7 +182,17 @@ pub async fn load(
             end: scan.end,
         });
     }
-    let tree = tree::build(root, rows, &known, MAX_LEGS);
+    // The leg asked about and the legs above it stay in the tree whatever the cap.
+    let keep: HashSet<Uuid> = chain
+        .links
+        .iter()
+        .filter_map(|l| match l {
+            Link::Leg { log, .. } => log.id.get(),
+            _ => None,
+        })
+        .chain([id])
+        .collect();
+    let tree = tree::build_keeping(root, rows, &known, MAX_LEGS, &keep);
     let timeline = if events {
         Some(timeline::fetch(client, &tree).await)
     } else {

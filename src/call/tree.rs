@@ -103,6 +103,18 @@ pub fn build(
     known: &HashSet<Uuid>,
     cap: usize,
 ) -> Tree {
+    build_keeping(root, rows, known, cap, &HashSet::new())
+}
+
+/// [`build`], where the legs of `keep` (the leg asked about and its ancestors) are in the tree
+/// whatever the cap: a capped call never leaves out the leg its user is looking at.
+pub fn build_keeping(
+    root: Leg,
+    rows: impl IntoIterator<Item = Leg>,
+    known: &HashSet<Uuid>,
+    cap: usize,
+    keep: &HashSet<Uuid>,
+) -> Tree {
     let root_id = root.id;
     let mut all: HashMap<Uuid, Leg> = HashMap::new();
     for leg in rows {
@@ -130,13 +142,14 @@ pub fn build(
         ..Tree::default()
     };
     let mut legs = Vec::new();
+    let cut = Cut { cap, keep };
     walk(
         root,
         &children,
         &mut all,
         &mut placed,
         &mut legs,
-        cap,
+        &cut,
         &mut tree.left_out,
     );
     tree.legs = legs;
@@ -165,7 +178,7 @@ pub fn build(
                 &mut all,
                 &mut placed,
                 &mut orphans,
-                cap,
+                &cut,
                 &mut uncounted,
             );
         }
@@ -175,21 +188,28 @@ pub fn build(
     tree
 }
 
-/// Appends `leg` and its descendants to `out`, depth first, never a leg twice, at most `cap`.
+/// Where a tree is cut: at `cap` legs, but never before a leg of `keep`.
+struct Cut<'a> {
+    cap: usize,
+    keep: &'a HashSet<Uuid>,
+}
+
+/// Appends `leg` and its descendants to `out`, depth first, never a leg twice, at most the
+/// cut's cap (and the legs it keeps).
 fn walk(
     leg: Leg,
     children: &HashMap<Uuid, Vec<Uuid>>,
     all: &mut HashMap<Uuid, Leg>,
     placed: &mut HashSet<Uuid>,
     out: &mut Vec<Leg>,
-    cap: usize,
+    cut: &Cut<'_>,
     left_out: &mut usize,
 ) {
     // An explicit stack: a deep chain of legs from a hostile server must not overflow ours.
     let mut stack = vec![(leg, 0usize)];
     while let Some((mut leg, depth)) = stack.pop() {
         let id = leg.id;
-        if out.len() >= cap {
+        if out.len() >= cut.cap && !cut.keep.contains(&id) {
             // Its descendants are left out with it, not taken for orphans.
             *left_out += 1;
         } else {
@@ -234,6 +254,20 @@ mod tests {
         legs.iter()
             .map(|l| (l.id.as_u128() as u32, l.depth))
             .collect()
+    }
+
+    #[test]
+    fn a_capped_tree_keeps_the_leg_asked_about_and_its_ancestors() {
+        // The root has ten children; the asked leg (20) is under the ninth (9).
+        let mut rows: Vec<Leg> = (2..=10).map(|n| leg(n, Some(1), n)).collect();
+        rows.push(leg(20, Some(9), 30));
+        rows.push(leg(21, Some(9), 31));
+        let keep = known(&[1, 9, 20]);
+        let t = build_keeping(leg(1, None, 0), rows, &HashSet::new(), 3, &keep);
+        // `shape` reads the IDs back as hexadecimal: leg 20 shows as 0x20.
+        assert_eq!(shape(&t.legs), [(1, 0), (2, 1), (3, 1), (9, 1), (0x20, 2)]);
+        assert_eq!(t.left_out, 7, "4 to 8, 10 and 21 are left out and counted");
+        assert!(t.capped());
     }
 
     #[test]
