@@ -177,7 +177,7 @@ impl Client {
     /// Fetches one voice log.
     pub async fn fetch_log(&self, id: Uuid) -> Result<Fetched, ApiError> {
         let got = self
-            .fetch_object(id, "log", &format!("/api/voice/logs/{id}"))
+            .fetch_object(id, "log", &super::paths::voice_log(id))
             .await?;
         let log = VoiceLog::from_object(got.raw);
         check_id(id, &log)?;
@@ -194,7 +194,7 @@ impl Client {
     /// (or the log does not exist).
     pub async fn fetch_events(&self, id: Uuid) -> Result<FetchedEvents, ApiError> {
         let got = self
-            .fetch_object(id, "events", &format!("/api/voice/logs/{id}/events"))
+            .fetch_object(id, "events", &super::paths::voice_log_events(id))
             .await?;
         Ok(FetchedEvents {
             events: Events::from_object(got.raw),

@@ -154,7 +154,7 @@ impl Client {
     /// Pages through `GET /api/voice/logs` as `request` asks, newest first. The stream ends
     /// after the last page or after the first error, which it yields.
     pub fn list(&self, request: ListRequest) -> impl Stream<Item = Result<Page, ListError>> + '_ {
-        let mut first = self.endpoint().url("/api/voice/logs");
+        let mut first = self.endpoint().url(super::paths::VOICE_LOGS);
         {
             let mut q = first.query_pairs_mut();
             if request.include_deleted {

@@ -10,6 +10,7 @@ pub mod id;
 mod kind;
 pub mod list;
 pub mod model;
+pub mod paths;
 mod proxy;
 mod transport;
 
