@@ -2,6 +2,7 @@
 //! The engine ([`scan`]) is shared with the inspector; [`cmd`] is the command.
 
 pub mod cmd;
+pub mod columns;
 pub mod row;
 pub mod scan;
 pub mod table;
