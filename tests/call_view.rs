@@ -64,7 +64,10 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
     h.wait_for("the bundle copied", |s| s.contains("ticket bundle"))
         .await;
     let (app, clipboard) = h.quit_with_clipboard().await;
-    assert_eq!(app.view, View::Call(ids::CHAIN_ROOT.parse().unwrap()));
+    assert_eq!(
+        app.view,
+        View::Call(swlog::api::LogRef::voice(ids::CHAIN_ROOT.parse().unwrap()))
+    );
     assert_eq!(app.tree.selected, 2, "the failed SIP leg is still selected");
     let copies = clipboard.copies();
     assert_eq!(copies.len(), 1, "{copies:?}");

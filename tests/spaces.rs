@@ -526,7 +526,7 @@ async fn a_legs_chain_and_events_are_fetched_with_the_profile_it_was_opened_with
             .all(|h| *h == basic(PROJECT_B, TOKEN_B))
     );
     // The parent, opened later, goes to bravo too.
-    let parent_id = parent.parse().expect("uuid");
+    let parent_id = swlog::api::LogRef::voice(parent.parse().expect("uuid"));
     assert_eq!(app.origin_for(parent_id).profile, "bravo");
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 use super::{App, View};
 use crate::api::{ApiError, Events, Fetched};
@@ -45,9 +45,9 @@ pub enum ChainState {
 #[derive(Debug, Default)]
 pub struct Investigation {
     /// Events by leg.
-    pub events: HashMap<Uuid, EventsState>,
+    pub events: HashMap<LogRef, EventsState>,
     /// Chains by leg.
-    pub chains: HashMap<Uuid, ChainState>,
+    pub chains: HashMap<LogRef, ChainState>,
     /// The view of the detail pane.
     pub tab: Tab,
     /// The selected event.
@@ -89,7 +89,7 @@ impl App {
     /// Keeps a leg's events; a 404 means none were recorded.
     pub(super) fn on_events(
         &mut self,
-        id: Uuid,
+        id: LogRef,
         result: Result<crate::api::FetchedEvents, ApiError>,
     ) {
         let state = match result {
@@ -106,12 +106,12 @@ impl App {
     }
 
     /// Keeps a leg's chain, and the parents it fetched, so that opening them is instant.
-    pub(super) fn on_chain(&mut self, id: Uuid, chain: Chain) {
+    pub(super) fn on_chain(&mut self, id: LogRef, chain: Chain) {
         let now = self.clock().now;
         // The parents were fetched where the leg was: revisiting them goes there too.
         let origin = self.origin_for(id);
         for (leg, log) in chain.legs() {
-            if let Some(leg) = leg
+            if let Some(leg) = leg.map(|leg| id.sibling(leg))
                 && leg != id
                 && !self.records.contains_key(&leg)
             {
@@ -134,16 +134,28 @@ impl App {
     }
 
     /// Legs known here (this session's records or the history) whose parent is `id`.
-    pub fn known_children(&self, id: Uuid) -> Vec<Uuid> {
-        let mut children =
-            crate::chain::known_children(id, self.records.iter().map(|(k, f)| (k, &f.log)));
+    pub fn known_children(&self, id: LogRef) -> Vec<LogRef> {
+        let same_family = self
+            .records
+            .iter()
+            .filter(|(k, _)| k.family == id.family)
+            .map(|(k, f)| (&k.id, &f.log));
+        let mut children: Vec<LogRef> = crate::chain::known_children(id.id, same_family)
+            .into_iter()
+            .map(|child| id.sibling(child))
+            .collect();
         for entry in self.sidebar.history.entries() {
             let parent = entry
                 .summary()
                 .and_then(|s| s.parent_id.as_deref())
-                .and_then(|p| Uuid::try_parse(p.trim()).ok());
-            if parent == Some(id) && entry.id != id && !children.contains(&entry.id) {
-                children.push(entry.id);
+                .and_then(|p| uuid::Uuid::try_parse(p.trim()).ok());
+            let child = entry.log();
+            if parent == Some(id.id)
+                && child.family == id.family
+                && child != id
+                && !children.contains(&child)
+            {
+                children.push(child);
             }
         }
         children

@@ -6,6 +6,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::bindings::{self, KeyContext};
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus, Tab, calls_keys, copy, sidebar_keys};
+use crate::api::LogRef;
 use crate::event::Effect;
 #[cfg(test)]
 use crate::event::Message;
@@ -383,8 +384,10 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
     let link = app.detail().get().link(app.detail_selected);
     match link {
         Some(id) => {
-            // A linked leg is in the space of the leg that links to it.
-            if let Some(current) = app.nav.current()
+            // A linked leg is of the family of the leg that links to it, in its space.
+            let current = app.nav.current();
+            let id = current.map_or(LogRef::voice(id), |c| c.sibling(id));
+            if let Some(current) = current
                 && !app.origins.contains_key(&id)
             {
                 let origin = app.origin_for(current);

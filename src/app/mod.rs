@@ -23,18 +23,19 @@ mod views;
 use std::collections::HashMap;
 use std::time::Instant;
 
+use crate::api::LogRef;
 use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use ratatui::layout::Size;
 use tui_input::Input;
-use uuid::Uuid;
 
 use crate::api::id::find_uuids;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::event::{Effect, Message};
 use crate::history::History;
+use crate::present::family::present_log;
 use crate::present::format::Clock;
-use crate::present::{Presented, RowKey, present};
+use crate::present::{Presented, RowKey};
 use crate::view::layout;
 
 pub use action::Action;
@@ -81,17 +82,17 @@ pub enum View {
     /// Nothing looked up yet.
     Welcome,
     /// A lookup of an ID not seen before is in flight.
-    Loading(Uuid),
+    Loading(LogRef),
     /// A fetched record, kept in [`App::records`].
-    Record(Uuid),
+    Record(LogRef),
     /// The list of calls the last search found, kept in [`App::calls`].
     Calls,
     /// The whole call of a leg (by the root's ID once loaded, the leg's until then).
-    Call(Uuid),
+    Call(LogRef),
     /// A failed lookup.
     Failed {
         /// The ID, when the input held one.
-        id: Option<Uuid>,
+        id: Option<LogRef>,
         /// What went wrong.
         failure: Failure,
     },
@@ -101,7 +102,7 @@ pub enum View {
 #[derive(Debug, Clone, Copy)]
 pub struct InFlight {
     /// The ID.
-    pub id: Uuid,
+    pub id: LogRef,
     /// When it started, for the status bar's elapsed time.
     pub started: Instant,
     /// A live refresh of the record on screen: a failure keeps the record shown.
@@ -134,11 +135,11 @@ pub struct App {
     /// What the detail pane shows.
     pub view: View,
     /// Records fetched this session, by ID.
-    pub records: HashMap<Uuid, Fetched>,
+    pub records: HashMap<LogRef, Fetched>,
     /// The lookup history and its filter and selection.
     pub sidebar: Sidebar,
     /// Records shown from the cache, with when they were fetched, until a refresh replaces them.
-    pub cached_at: HashMap<Uuid, DateTime<Utc>>,
+    pub cached_at: HashMap<LogRef, DateTime<Utc>>,
     /// Events and chains of this session's legs, and the Events view's state.
     pub investigation: Investigation,
     /// The selected row of the detail pane.
@@ -184,9 +185,9 @@ pub struct App {
     /// The profile picker, while it is open.
     pub picker: Option<Picker>,
     /// Where each of this session's records was fetched (parents inherit their leg's).
-    pub origins: HashMap<Uuid, Origin>,
+    pub origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
-    pub unreachable: HashMap<Uuid, String>,
+    pub unreachable: HashMap<LogRef, String>,
     /// Where the lookup in flight goes.
     fetching: Option<Origin>,
     /// The whole calls loaded and the Call view's selection.
@@ -265,7 +266,11 @@ impl App {
 
     /// The shown record, presented.
     pub fn presented(&self) -> Option<Presented> {
-        self.shown_record().map(|f| present(&f.log, &self.clock()))
+        let View::Record(id) = self.view else {
+            return None;
+        };
+        let f = self.records.get(&id)?;
+        Some(present_log(id.family, &f.log, &self.clock()))
     }
 
     /// Whether the sidebar is visible at this size.
@@ -348,9 +353,9 @@ impl App {
             .map(|age| format!("not final after {} — not refreshing", live::span_words(age)))
     }
 
-    /// The ID in the input, checked.
-    pub fn input_id(&self) -> Result<Uuid, IdError> {
-        extract_id(self.input.value())
+    /// The log the input names (a bare ID is a voice log's), checked.
+    pub fn input_id(&self) -> Result<LogRef, IdError> {
+        extract_id(self.input.value()).map(LogRef::voice)
     }
 
     /// Applies one message; returns what the loop must do. Returns whether anything changed in

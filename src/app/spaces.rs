@@ -3,7 +3,7 @@
 //! never found goes to the session's profile. A profile that is gone from the config, or now
 //! points at another space, is never asked: the cached copy is shown with the reason.
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 use super::notices::{Notice, Scope};
 use super::{App, Failure, View};
@@ -49,11 +49,11 @@ impl App {
 
     /// Where `id` is fetched: the profile its record was opened with this session, else the
     /// one its history entry found it with, else (never found) the session's.
-    pub fn origin_for(&self, id: Uuid) -> Origin {
+    pub fn origin_for(&self, id: LogRef) -> Origin {
         if let Some(origin) = self.origins.get(&id) {
             return origin.clone();
         }
-        match self.sidebar.history.get(id) {
+        match self.sidebar.history.get(id.id) {
             Some(e) if e.summary().is_some() => Origin {
                 profile: e.profile.clone(),
                 space: e.space.clone(),
@@ -81,7 +81,7 @@ impl App {
     /// notice saying where it came from and why it is not refreshed, or the reason alone.
     pub(super) fn show_unreachable(
         &mut self,
-        id: Uuid,
+        id: LogRef,
         origin: &Origin,
         reason: String,
     ) -> Vec<Effect> {
@@ -121,7 +121,7 @@ impl App {
 
     /// What the detail pane says above a record about where it came from: another profile's
     /// record, one that cannot be refreshed, one whose last refresh failed.
-    pub fn origin_notes(&self, id: Uuid) -> Vec<String> {
+    pub fn origin_notes(&self, id: LogRef) -> Vec<String> {
         let mut notes = Vec::new();
         let origin = self.origin_for(id);
         if origin != self.session_origin() {
@@ -133,7 +133,7 @@ impl App {
         if let Some(mark) = self
             .sidebar
             .history
-            .get(id)
+            .get(id.id)
             .and_then(|e| e.refresh_note(self.clock().now))
         {
             let copy = self
@@ -282,7 +282,7 @@ mod tests {
         );
         assert!(history.record(entry, None).is_empty());
         let mut app = app(history);
-        let effects = app.visit(ID.parse().unwrap_or_default());
+        let effects = app.visit(LogRef::voice(ID.parse().unwrap_or_default()));
         assert_eq!(fetch_profile(&effects), None, "{effects:?}");
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
@@ -297,7 +297,7 @@ mod tests {
             project: None,
             source: "config file",
         });
-        let effects = app.visit(ID.parse().unwrap_or_default());
+        let effects = app.visit(LogRef::voice(ID.parse().unwrap_or_default()));
         assert_eq!(fetch_profile(&effects), None);
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }

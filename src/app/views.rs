@@ -8,7 +8,7 @@
 
 use std::cell::{Ref, RefCell};
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 use super::{App, ChainState, EventsState, View, document};
 use crate::present::events::{Timeline, timeline};
@@ -20,7 +20,7 @@ use crate::view::{SPINNER, events};
 #[derive(Debug, Clone, PartialEq)]
 struct DocKey {
     view: View,
-    current: Option<Uuid>,
+    current: Option<LogRef>,
     records: u64,
     history: usize,
     chain: Option<(bool, usize)>,
@@ -55,7 +55,7 @@ struct DetailCache {
 
 #[derive(Debug, Default)]
 struct EventsCache {
-    key: Option<(Option<Uuid>, u64, i64)>,
+    key: Option<(Option<LogRef>, u64, i64)>,
     timeline: Option<Timeline>,
     layout_key: Option<(usize, Option<usize>, usize, Option<String>)>,
     layout: events::Layout,

@@ -16,6 +16,8 @@ mod batch;
 mod bodies;
 mod deferred;
 mod entry;
+#[cfg(test)]
+mod family_tests;
 mod filter;
 mod journal;
 mod ops;

@@ -167,7 +167,7 @@ pub fn assert_events_render_clean(events: &FetchedEvents) {
         app.update(key(KeyCode::Esc));
         app.update(key(KeyCode::Char('e')));
         assert_eq!(app.investigation.tab, Tab::Events, "on the Events tab");
-        let id = uuid::Uuid::parse_str(LOOKED_UP).expect("uuid");
+        let id = swlog::api::LogRef::voice(uuid::Uuid::parse_str(LOOKED_UP).expect("uuid"));
         app.update(Message::EventsFetched {
             id,
             result: Box::new(Ok(events.clone())),
