@@ -23,8 +23,8 @@ pub(super) const FILE: &str = "history.json";
 const LOCK: &str = "history.lock";
 /// The cache directory's name.
 pub(super) const CACHE: &str = "cache";
-/// The format this swlog writes and fully understands.
-pub(super) const VERSION: u64 = 2;
+/// The format this swlog writes and fully understands: 3 gave entries a family.
+pub(super) const VERSION: u64 = 3;
 
 /// The oldest format this swlog reads: format 1 kept a type's label where 2 keeps the `type`
 /// as sent ([`super::summary`] migrates it).
