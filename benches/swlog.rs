@@ -30,8 +30,8 @@ use reqwest::StatusCode;
 use swlog::api::client::decode_object;
 use swlog::api::{Fetched, VoiceLog};
 use swlog::app::{App, Context};
+use swlog::app::{Effect, Message};
 use swlog::demo::RECORDS;
-use swlog::event::{Effect, Message};
 use swlog::history::{Entry, History, Lookup, Options, Summary};
 use uuid::Uuid;
 

@@ -3,9 +3,9 @@
 
 use tui_input::Input;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus};
-use crate::event::Effect;
 
 /// Applies `action` to the Calls view.
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use crate::api::LogRef;
 
+use super::msg::Effect;
 use super::{App, View};
 use crate::api::{ApiError, Events, Fetched};
 use crate::chain::Chain;
-use crate::event::Effect;
 
 /// Which view of a record the detail pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

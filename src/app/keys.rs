@@ -4,12 +4,12 @@
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::bindings::{self, KeyContext};
+use super::msg::Effect;
+#[cfg(test)]
+use super::msg::Message;
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus, Tab, calls_keys, copy, sidebar_keys};
 use crate::api::LogRef;
-use crate::event::Effect;
-#[cfg(test)]
-use crate::event::Message;
 
 /// Which view the detail pane draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

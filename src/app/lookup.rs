@@ -7,10 +7,10 @@ use std::time::Instant;
 use crate::api::LogRef;
 use tui_input::Input;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{App, Failure, InFlight, View};
 use crate::api::{ApiError, Fetched, IdError};
-use crate::event::Effect;
 use crate::history::Warning;
 use crate::present::{Presented, RowKey};
 

@@ -4,8 +4,8 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
+use super::msg::Effect;
 use super::{App, Focus, SidebarMode, sidebar_keys};
-use crate::event::Effect;
 use crate::view::layout;
 
 impl App {

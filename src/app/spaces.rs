@@ -5,10 +5,10 @@
 
 use crate::api::LogRef;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{App, Failure, View};
 use crate::config::Choice;
-use crate::event::Effect;
 use crate::text::sanitize;
 
 /// Where a lookup was made: the profile and the space it pointed at.
@@ -215,8 +215,8 @@ mod tests {
     use ratatui::layout::Size;
 
     use super::*;
+    use crate::app::msg::Message;
     use crate::app::{Action, Context};
-    use crate::event::Message;
     use crate::history::{Entry, History, Lookup, Options, Summary};
 
     const ID: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";

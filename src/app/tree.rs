@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use crate::api::LogRef;
 
 use super::live::{Live, is_live_status, stale_for};
+use super::msg::Effect;
 use super::nav::Place;
 use super::notices::{Notice, Scope};
 use super::{App, View};
 use crate::call::{Call, CallError};
-use crate::event::Effect;
 
 /// The whole calls of this session and the Call view's selection.
 #[derive(Debug)]

@@ -1,5 +1,8 @@
-//! The one message type the inspector's loop runs on: terminal input, fetch results, timer
-//! ticks and signals all arrive as a [`Message`].
+//! The loop's messages: everything that can change the inspector's state arrives as a
+//! [`Message`] (terminal input, fetch results, timer ticks, signals), and [`App::update`] answers
+//! with the [`Effect`]s the loop must carry out.
+//!
+//! [`App::update`]: super::App::update
 
 use crate::api::LogRef;
 
@@ -13,7 +16,7 @@ pub enum Message {
     /// A key, paste, mouse or resize event from the terminal.
     Term(crossterm::event::Event),
     /// An action, as a key bound to it would ask for (tests drive the state with these).
-    Action(crate::app::Action),
+    Action(super::Action),
     /// A lookup finished.
     Fetched {
         /// The lookup's generation: a result from an older lookup is ignored.
