@@ -15,6 +15,7 @@ mod mouse;
 pub mod msg;
 mod nav;
 pub mod notices;
+mod overlay;
 mod sidebar;
 mod sidebar_keys;
 mod spaces;
@@ -46,6 +47,7 @@ pub use live::{Live, is_live_status};
 pub use msg::{Effect, Message};
 pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
+pub use overlay::Overlay;
 pub use sidebar::{Mode as SidebarMode, Sidebar};
 pub use spaces::{Origin, Picker};
 pub use tree::TreeState;
@@ -151,14 +153,10 @@ pub struct App {
     pub raw: bool,
     /// The first line shown in the raw JSON view.
     pub raw_scroll: usize,
-    /// Whether the help overlay is open.
-    pub help: bool,
+    /// What is open over the panes: help, the notices, the profile picker.
+    pub overlay: Overlay,
     /// What the status bar tells the user, newest last.
     pub notices: Notices,
-    /// Whether the list of notices is open.
-    pub notices_open: bool,
-    /// The selected notice in that list.
-    pub notice_selected: usize,
     /// The lookup in flight.
     pub in_flight: Option<InFlight>,
     /// Back and forward through visited logs.
@@ -183,8 +181,6 @@ pub struct App {
     pub changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
     pub profiles: Vec<crate::config::Choice>,
-    /// The profile picker, while it is open.
-    pub picker: Option<Picker>,
     /// Where each of this session's records was fetched (parents inherit their leg's).
     pub origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
@@ -214,7 +210,6 @@ impl App {
         }];
         Self {
             profiles,
-            picker: None,
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,
@@ -229,10 +224,8 @@ impl App {
             detail_scroll: 0,
             raw: false,
             raw_scroll: 0,
-            help: false,
+            overlay: Overlay::None,
             notices: Notices::default(),
-            notices_open: false,
-            notice_selected: 0,
             in_flight: None,
             nav: Nav::default(),
             calls: None,

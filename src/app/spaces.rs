@@ -153,24 +153,24 @@ impl App {
             .iter()
             .position(|c| c.name == self.context.profile)
             .unwrap_or(0);
-        self.picker = Some(Picker { selected });
+        self.overlay = super::Overlay::Picker(Picker { selected });
     }
 
     /// Moves the picker's selection by `delta`.
     pub(super) fn move_picker(&mut self, delta: isize) {
         let last = self.profiles.len().saturating_sub(1);
-        if let Some(p) = self.picker.as_mut() {
+        if let super::Overlay::Picker(p) = &mut self.overlay {
             p.selected = p.selected.saturating_add_signed(delta).min(last);
         }
     }
 
     /// Makes the picker's selection the session's profile: new lookups go there.
     pub(super) fn choose_profile(&mut self) {
-        let Some(choice) = self
-            .picker
-            .take()
-            .and_then(|p| self.profiles.get(p.selected).cloned())
-        else {
+        let Some(picker) = self.overlay.picker() else {
+            return;
+        };
+        self.overlay = super::Overlay::None;
+        let Some(choice) = self.profiles.get(picker.selected).cloned() else {
             return;
         };
         self.switch_to(&choice);
@@ -257,7 +257,7 @@ mod tests {
         for action in [Action::Profiles, Action::Down, Action::ChooseProfile] {
             app.update(Message::Action(action));
         }
-        assert_eq!(app.picker, None);
+        assert_eq!(app.overlay.picker(), None);
         assert_eq!(
             (app.context.profile.as_str(), app.context.space.as_str()),
             ("staging", "acme-staging")

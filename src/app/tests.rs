@@ -385,7 +385,7 @@ fn update_runs_on_actions_without_terminal_events() {
     assert_eq!(app.investigation.tab, Tab::Events);
     assert_eq!(app.key_context(), bindings::KeyContext::Events);
     app.update(Message::Action(Action::Help));
-    assert!(app.help);
+    assert!(app.overlay.is_help());
     app.update(Message::Action(Action::CloseHelp));
     let (effects, _) = app.update(Message::Action(Action::Quit));
     assert_eq!(effects, [Effect::Quit]);

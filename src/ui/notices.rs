@@ -20,7 +20,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Level::Warn => ("!", theme.warn()),
             Level::Info => ("·", theme.good()),
         };
-        let style = if index == app.notice_selected {
+        let style = if Some(index) == app.overlay.notices() {
             style.patch(theme.selected(true))
         } else {
             style

@@ -14,7 +14,7 @@ use crate::text::{sanitize, truncate_chars};
 
 /// Draws the picker centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(picker) = app.picker else {
+    let Some(picker) = app.overlay.picker() else {
         return;
     };
     let width = area.width.saturating_sub(4).min(72);

@@ -167,7 +167,7 @@ mod tests {
         app.focus = Focus::Detail;
         let s = screen(&app);
         assert!(s.contains("+1 more (m)"), "{s}");
-        app.notices_open = true;
+        app.overlay = crate::app::Overlay::Notices { selected: 0 };
         let s = screen(&app);
         assert!(s.contains("! History file was damaged"), "{s}");
         assert!(s.contains("d dismiss"), "{s}");
