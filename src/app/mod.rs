@@ -1,6 +1,7 @@
 //! The inspector's state and the one place it changes: [`App::update`] takes a [`Message`] and
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
+mod access;
 mod action;
 pub mod bindings;
 mod calls;
@@ -132,63 +133,63 @@ pub struct Context {
 #[derive(Debug)]
 pub struct App {
     /// Which pane has the keyboard.
-    pub focus: Focus,
+    focus: Focus,
     /// The ID input's text and cursor.
-    pub input: Input,
+    input: Input,
     /// What the detail pane shows.
-    pub view: View,
+    view: View,
     /// Records fetched this session, by ID.
-    pub records: HashMap<LogRef, Fetched>,
+    records: HashMap<LogRef, Fetched>,
     /// The lookup history and its filter and selection.
-    pub sidebar: Sidebar,
+    sidebar: Sidebar,
     /// Records shown from the cache, with when they were fetched, until a refresh replaces them.
-    pub cached_at: HashMap<LogRef, DateTime<Utc>>,
+    cached_at: HashMap<LogRef, DateTime<Utc>>,
     /// Events and chains of this session's legs, and the Events view's state.
-    pub investigation: Investigation,
+    investigation: Investigation,
     /// The selected row of the detail pane.
-    pub detail_selected: usize,
+    detail_selected: usize,
     /// The first line shown in the detail pane.
-    pub detail_scroll: usize,
+    detail_scroll: usize,
     /// Whether the detail pane shows raw JSON.
-    pub raw: bool,
+    raw: bool,
     /// The first line shown in the raw JSON view.
-    pub raw_scroll: usize,
+    raw_scroll: usize,
     /// What is open over the panes: help, the notices, the profile picker.
-    pub overlay: Overlay,
+    overlay: Overlay,
     /// What the status bar tells the user, newest last.
-    pub notices: Notices,
+    notices: Notices,
     /// The lookup in flight.
-    pub in_flight: Option<InFlight>,
+    in_flight: Option<InFlight>,
     /// Back and forward through visited logs.
-    pub nav: Nav,
+    nav: Nav,
     /// The last search and its rows, kept for the session.
-    pub calls: Option<Calls>,
+    calls: Option<Calls>,
     /// The terminal's size.
-    pub size: Size,
+    size: Size,
     /// Where lookups go.
-    pub context: Context,
+    context: Context,
     /// Whether to use colour (off with NO_COLOR).
-    pub color: bool,
+    color: bool,
     /// Whether borders are drawn in ASCII (TERM=dumb).
-    pub ascii: bool,
+    ascii: bool,
     /// The spinner's frame.
-    pub spinner: usize,
+    spinner: usize,
     /// A fixed "now" for tests and snapshots; `None` reads the clock.
-    pub fixed_now: Option<DateTime<Utc>>,
+    fixed_now: Option<DateTime<Utc>>,
     /// The live-refresh schedule of the shown record.
-    pub live: Live,
+    live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
-    pub changed: Option<(Vec<RowKey>, Instant)>,
+    changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
-    pub profiles: Vec<crate::config::Choice>,
+    profiles: Vec<crate::config::Choice>,
     /// Where each of this session's records was fetched (parents inherit their leg's).
-    pub origins: HashMap<LogRef, Origin>,
+    origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
-    pub unreachable: HashMap<LogRef, String>,
+    unreachable: HashMap<LogRef, String>,
     /// Where the lookup in flight goes.
     fetching: Option<Origin>,
     /// The whole calls loaded and the Call view's selection.
-    pub tree: TreeState,
+    tree: TreeState,
     /// What the detail pane and the Events view show, laid out.
     views: Views,
     /// Bumped whenever a record is added or replaced, so that the views know to rebuild.

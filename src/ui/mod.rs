@@ -23,7 +23,7 @@ use crate::app::{App, DetailView, Overlay};
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area().as_size(), app.sidebar_visible());
-    let theme = theme::Theme::new(app.color).with_ascii(app.ascii);
+    let theme = theme::Theme::new(app.color()).with_ascii(app.ascii());
     input::draw(app, &theme, frame, areas.input);
     if let Some(sidebar) = areas.sidebar {
         sidebar::draw(app, &theme, frame, sidebar);
@@ -37,7 +37,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         DetailView::Call => tree::draw(app, &theme, frame, areas.detail),
     }
     status::draw(app, &theme, frame, areas.status);
-    match app.overlay {
+    match app.overlay() {
         Overlay::Help => help::draw(app, &theme, frame, frame.area()),
         Overlay::Notices { .. } => notices::draw(app, &theme, frame, frame.area()),
         Overlay::Picker(_) => picker::draw(app, &theme, frame, frame.area()),
