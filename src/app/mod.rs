@@ -17,9 +17,12 @@ pub mod msg;
 mod nav;
 pub mod notices;
 mod overlay;
+mod paste;
+mod scroll;
 mod sidebar;
 mod sidebar_keys;
 mod spaces;
+mod ticks;
 mod tree;
 mod views;
 
@@ -32,7 +35,6 @@ use crossterm::event::Event;
 use ratatui::layout::Size;
 use tui_input::Input;
 
-use crate::api::id::find_uuids;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
 use crate::history::History;
 use crate::present::family::present_log;
@@ -278,76 +280,6 @@ impl App {
                 || self.focus == Focus::Sidebar)
     }
 
-    /// Whether the spinner needs ticks.
-    pub fn wants_ticks(&self) -> bool {
-        let events_loading = self.investigation.tab == Tab::Events
-            && matches!(self.shown_events(), Some(EventsState::Loading));
-        let call_loading = matches!(self.view, View::Call(_)) && self.tree.loading.is_some();
-        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading || call_loading
-    }
-
-    /// The next instant something is due without input: a live refresh, or the end of a
-    /// change highlight. The loop sleeps until then; `None` means sleep until a message.
-    pub fn next_deadline(&self) -> Option<Instant> {
-        let refresh = self
-            .live
-            .next
-            .filter(|_| self.live.enabled && self.in_flight.is_none());
-        let highlight = self.changed.as_ref().map(|(_, until)| *until);
-        let notice = self.notices.next_expiry();
-        let call = self
-            .tree
-            .live
-            .next
-            .filter(|_| matches!(self.view, View::Call(_)) && self.tree.loading.is_none());
-        [refresh, highlight, notice, call]
-            .into_iter()
-            .flatten()
-            .min()
-    }
-
-    /// Whether the shown record is a call still in progress: not final, and not stale.
-    pub fn shown_is_live(&self) -> bool {
-        self.shown_not_final() && self.shown_stale_for().is_none()
-    }
-
-    fn shown_not_final(&self) -> bool {
-        self.shown_record()
-            .and_then(|f| f.log.status.value().map(|s| is_live_status(s)))
-            .unwrap_or(false)
-    }
-
-    /// How long the shown record's non-final call has gone on, when that is past the bound
-    /// live refresh allows: it is not refreshed by itself then.
-    pub fn shown_stale_for(&self) -> Option<chrono::Duration> {
-        if !self.shown_not_final() {
-            return None;
-        }
-        let log = &self.shown_record()?.log;
-        let so_far = log
-            .duration_ms
-            .value()
-            .map(|ms| std::time::Duration::from_millis(u64::try_from(*ms).unwrap_or(0)))
-            .or_else(|| {
-                log.duration
-                    .value()
-                    .map(|s| std::time::Duration::from_secs(u64::try_from(*s).unwrap_or(0)))
-            })
-            .unwrap_or_default();
-        live::stale_for(
-            log.created_at.value().copied(),
-            so_far,
-            self.clock().now,
-            self.live.max_age,
-        )
-    }
-
-    /// "not final after 1d 3h — not refreshing", for a stale record.
-    pub fn stale_note(&self) -> Option<String> {
-        self.shown_stale_for()
-            .map(|age| format!("not final after {} — not refreshing", live::span_words(age)))
-    }
-
     /// The log the input names (a bare ID is a voice log's), checked.
     pub fn input_id(&self) -> Result<LogRef, IdError> {
         extract_id(self.input.value()).map(LogRef::voice)
@@ -449,161 +381,6 @@ impl App {
         self.input = Input::new(text.trim().to_owned());
         self.submit()
     }
-
-    /// Advances the spinner, ends an expired highlight, and starts a due live refresh.
-    fn on_tick(&mut self, now: Instant) -> (Vec<Effect>, bool) {
-        self.spinner = self.spinner.wrapping_add(1);
-        let mut changed = self.wants_ticks() | self.notices.expire(now);
-        if self
-            .changed
-            .as_ref()
-            .is_some_and(|(_, until)| *until <= now)
-        {
-            self.changed = None;
-            changed = true;
-        }
-        if matches!(self.view, View::Call(_)) {
-            let effects = self.call_tick(now);
-            let changed = changed || !effects.is_empty();
-            return (effects, changed);
-        }
-        if self.in_flight.is_none() && self.live.due(now) {
-            if let View::Record(id) = self.view {
-                let origin = self.origin_for(id);
-                if self.unreachable_reason(&origin).is_some() {
-                    self.live.stop();
-                    return (vec![], changed);
-                }
-                self.generation += 1;
-                self.fetching = Some(origin.clone());
-                self.in_flight = Some(InFlight {
-                    id,
-                    started: now,
-                    background: true,
-                    refresh: true,
-                    by_hand: false,
-                });
-                self.live.next = None;
-                return (
-                    vec![Effect::Fetch {
-                        id,
-                        generation: self.generation,
-                        profile: origin.profile,
-                    }],
-                    true,
-                );
-            }
-            self.live.stop();
-        }
-        (vec![], changed)
-    }
-
-    /// Turns live refresh on or off (the `l` key).
-    fn toggle_live(&mut self) {
-        self.live.enabled = !self.live.enabled;
-        let now = Instant::now();
-        let live = self.shown_is_live();
-        self.live.after_success(live, now);
-        let text = match (self.live.enabled, self.stale_note()) {
-            (true, Some(note)) => format!("Live refresh on; this call is {note}"),
-            (true, None) => "Live refresh on".to_owned(),
-            (false, _) => "Live refresh off".to_owned(),
-        };
-        self.notify(Notice::info(Scope::Session, text).in_slot("live"));
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        self.focus = Focus::Input;
-        let ids = find_uuids(text);
-        if let [one] = ids.as_slice() {
-            self.input = Input::new(one.to_string());
-            return;
-        }
-        // No single ID: insert the text as typed, on one line, without control characters, in
-        // one edit (one character at a time cost time growing with the square of the length).
-        let value = self.input.value();
-        let at = value
-            .char_indices()
-            .nth(self.input.cursor())
-            .map_or(value.len(), |(i, _)| i);
-        let (before, after) = value.split_at(at);
-        let kept = before.chars().count() + after.chars().count();
-        let room = MAX_INPUT.saturating_sub(kept);
-        let clean = paste_words(text);
-        let pasted: String = clean.iter().take(room).collect();
-        let cursor = before.chars().count() + pasted.chars().count();
-        let new = format!("{before}{pasted}{after}");
-        self.input = Input::new(new).with_cursor(cursor);
-        if clean.len() > room {
-            self.notify(Notice::warn(
-                Scope::Action,
-                format!(
-                    "The paste was cut to the input's {MAX_INPUT} characters: it holds one log ID or a search"
-                ),
-            ));
-        }
-    }
-
-    /// Lines of the detail pane's inside at the terminal's size.
-    fn detail_height(&self) -> usize {
-        usize::from(
-            layout::areas(self.size, self.sidebar_visible())
-                .detail
-                .height
-                .saturating_sub(2),
-        )
-    }
-
-    /// Scrolls the detail pane (or the raw view) by `delta` lines.
-    fn scroll_detail(&mut self, delta: isize) {
-        let height = self.detail_height();
-        let total = if self.raw {
-            self.raw_json()
-                .map_or(0, |(_, body)| crate::view::json_line_count(&body))
-        } else {
-            self.detail().get().line_count()
-        };
-        let max = total.saturating_sub(height);
-        let scroll = if self.raw {
-            &mut self.raw_scroll
-        } else {
-            &mut self.detail_scroll
-        };
-        *scroll = scroll.saturating_add_signed(delta).min(max);
-    }
-
-    /// Scrolls so that the selected row is on screen.
-    fn keep_selection_visible(&mut self) {
-        let height = self.detail_height().max(1);
-        let rows = self.detail().get().row_count();
-        self.detail_selected = self.detail_selected.min(rows.saturating_sub(1));
-        let span = self.detail().get().row_lines(self.detail_selected);
-        if let Some((first, last)) = span {
-            if first < self.detail_scroll {
-                self.detail_scroll = first;
-            } else if last >= self.detail_scroll + height {
-                self.detail_scroll = (last + 1).saturating_sub(height);
-            }
-        }
-    }
-}
-
-/// A paste's characters on one line: line breaks and tabs become one space between words
-/// (a run of them, one space), other control characters are dropped.
-fn paste_words(text: &str) -> Vec<char> {
-    let mut out: Vec<char> = Vec::with_capacity(text.len());
-    let mut gap = false;
-    for c in text.chars() {
-        if matches!(c, '\n' | '\r' | '\t') {
-            gap = true;
-        } else if !c.is_control() {
-            if std::mem::take(&mut gap) && out.last().is_some_and(|l| *l != ' ') && c != ' ' {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
