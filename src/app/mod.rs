@@ -7,7 +7,7 @@ pub mod bindings;
 mod calls;
 mod calls_keys;
 mod copy;
-mod document;
+mod detail;
 mod investigate;
 mod keys;
 pub mod live;

@@ -10,10 +10,10 @@ use std::cell::{Ref, RefCell};
 
 use crate::api::LogRef;
 
-use super::{App, ChainState, EventsState, View, document};
+use super::{App, ChainState, EventsState, View, detail};
 use crate::present::events::{Timeline, timeline};
 use crate::present::{Header, RowKey};
-use crate::view::doc::{Detail, Doc, Layout, Unfolded};
+use crate::view::detail::{Detail, Doc, Layout, Unfolded};
 use crate::view::{SPINNER, events};
 
 /// What the detail document depends on, but the title line and the selection.
@@ -174,7 +174,7 @@ impl App {
                 View::Record(_) => self.presented(),
                 _ => None,
             };
-            cache.doc = document::build(self, presented.as_ref(), width);
+            cache.doc = detail::build(self, presented.as_ref(), width);
             cache.layout = cache.doc.layout(width);
             cache.header = presented.map(|p| p.header);
             cache.title = None;
@@ -184,11 +184,12 @@ impl App {
         if let Some(header) = &cache.header {
             let title = self.title_key();
             if cache.title.as_ref() != Some(&title) {
-                let line = document::title(self, header);
+                let line = detail::title(self, header);
                 if let Some(first) = cache.layout.lines.first_mut() {
                     *first = line.clone();
                 }
-                if let Some(crate::view::doc::Block::Line(first)) = cache.doc.blocks.first_mut() {
+                if let Some(crate::view::detail::Block::Line(first)) = cache.doc.blocks.first_mut()
+                {
                     *first = line;
                 }
                 cache.title = Some(title);

@@ -6,7 +6,7 @@
 
 pub mod calls;
 pub mod charges;
-pub mod doc;
+pub mod detail;
 pub mod events;
 pub mod layout;
 pub mod sidebar;

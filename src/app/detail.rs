@@ -1,6 +1,6 @@
 //! The detail document of the current view, built by the state from the record, its chain, its
 //! known children and the view: what each row says, links to and copies. Laying it out is
-//! [`crate::view::doc`]'s job; colouring it is `ui`'s.
+//! [`crate::view::detail`]'s job; colouring it is `ui`'s.
 
 use uuid::Uuid;
 
@@ -8,7 +8,7 @@ use super::{App, ChainState, Failure, View};
 use crate::api::ApiError;
 use crate::present::chain as present_chain;
 use crate::present::{Header, Presented, Row, RowKey, Tone};
-use crate::view::doc::{Block, Doc, LABEL_WIDTH, Selectable, label_width};
+use crate::view::detail::{Block, Doc, LABEL_WIDTH, Selectable, label_width};
 use crate::view::{Line, Role};
 
 /// The document of what the detail pane shows now, for a pane `width` columns wide inside
