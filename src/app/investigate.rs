@@ -57,14 +57,15 @@ pub struct Investigation {
 }
 
 impl App {
-    /// Asks for what the shown record needs: its chain if it has a parent, its events if the
-    /// Events view is open. Called after every update.
+    /// Asks for what the shown record needs: its chain if it has a parent (in a family whose
+    /// logs have parents), its events if the Events view is open. Called after every update.
     pub(super) fn follow_up(&mut self) -> Vec<Effect> {
         let View::Record(id) = self.view else {
             return vec![];
         };
         let mut effects = Vec::new();
         if let Some(f) = self.records.get(&id)
+            && id.family.has_parents()
             && !self.investigation.chains.contains_key(&id)
             && f.log.parent_id.value().is_some()
         {
