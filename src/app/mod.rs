@@ -89,7 +89,7 @@ pub enum View {
     Welcome,
     /// A lookup of an ID not seen before is in flight.
     Loading(LogRef),
-    /// A fetched record, kept in [`App::records`].
+    /// A fetched record, kept in the session's records ([`App::record`]).
     Record(LogRef),
     /// The list of calls the last search found, kept in [`App::calls`].
     Calls,
