@@ -30,8 +30,8 @@ use reqwest::StatusCode;
 use swlog::api::client::decode_object;
 use swlog::api::{Fetched, VoiceLog};
 use swlog::app::{App, Context};
+use swlog::app::{Effect, Message};
 use swlog::demo::RECORDS;
-use swlog::event::{Effect, Message};
 use swlog::history::{Entry, History, Lookup, Options, Summary};
 use uuid::Uuid;
 
@@ -77,7 +77,7 @@ fn app_showing(size: Size, shown: &str) -> App {
         let _ = history.record(entry(n), None);
     }
     let mut app = App::new(context, size, true, history);
-    app.fixed_now = Some(now());
+    app.set_fixed_now(Some(now()));
     let order = RECORDS
         .iter()
         .filter(|(name, _)| *name != shown)
@@ -359,7 +359,7 @@ fn bench_keypress(c: &mut Criterion) {
         true,
         History::in_memory(Options::default()),
     );
-    app.fixed_now = Some(now());
+    app.set_fixed_now(Some(now()));
     let Some(Effect::Fetch { id, generation, .. }) =
         app.open_input(&id.to_string()).into_iter().next()
     else {
@@ -377,7 +377,7 @@ fn bench_keypress(c: &mut Criterion) {
         id,
         result: Box::new(Ok(fetched)),
     });
-    app.focus = swlog::app::Focus::Detail;
+    app.set_focus(swlog::app::Focus::Detail);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| swlog::ui::draw(&app, f)).unwrap();
     let key = |code| Message::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));

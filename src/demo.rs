@@ -282,8 +282,11 @@ impl DemoServer {
             logs: Arc::clone(&logs),
         });
         let app = Router::new()
-            .route("/api/voice/logs/{id}", get(voice_log))
-            .route("/api/voice/logs/{id}/events", get(voice_log_events))
+            .route(crate::api::paths::VOICE_LOG_ROUTE, get(voice_log))
+            .route(
+                crate::api::paths::VOICE_LOG_EVENTS_ROUTE,
+                get(voice_log_events),
+            )
             .with_state(Arc::clone(&shared))
             .merge(list::router(
                 vec![

@@ -18,8 +18,8 @@ use tokio_util::sync::CancellationToken;
 use crate::api::Client;
 use crate::api::list::PageSizeMemory;
 use crate::app::{App, Notice, Scope};
+use crate::app::{Effect, Message};
 use crate::clipboard::Clipboard;
-use crate::event::{Effect, Message};
 use crate::history::{Save, Saver};
 use crate::spaces::Spaces;
 use crate::ui;
@@ -234,7 +234,7 @@ fn perform(
                 let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
                     let result = match spaces.client(&profile).await {
-                        Ok(client) => client.fetch_events(id).await,
+                        Ok(client) => client.fetch_events_of(id).await,
                         Err(e) => Err(e),
                     };
                     let _ = tx.send(Message::EventsFetched {
@@ -249,9 +249,10 @@ fn perform(
                 let (spaces, tx) = (spaces.clone(), tx.clone());
                 tokio::spawn(async move {
                     let client = spaces.client(&profile).await;
+                    // A parent is of its leg's family.
                     let fetch = |parent| {
                         let client = client.clone();
-                        async move { client?.fetch_log(parent).await.map(|f| f.log) }
+                        async move { client?.fetch(id.sibling(parent)).await.map(|f| f.log) }
                     };
                     let chain = crate::chain::resolve(&log, fetch, crate::chain::MAX_HOPS).await;
                     let _ = tx.send(Message::ChainResolved {
@@ -264,7 +265,7 @@ fn perform(
                 let (spaces, tx, memory) = (spaces.clone(), tx.clone(), tasks.page_size.clone());
                 tokio::spawn(async move {
                     let result = match spaces.client(&profile).await {
-                        Ok(client) => crate::call::load(&client, id, memory, true).await,
+                        Ok(client) => crate::call::load(&client, id.id, memory, true).await,
                         Err(e) => Err(e.into()),
                     };
                     let _ = tx.send(Message::CallLoaded {
@@ -300,7 +301,7 @@ fn perform(
                 tokio::spawn(async move {
                     let fetch = async {
                         let client = spaces.client(&profile).await?;
-                        client.fetch_log(id).await
+                        client.fetch(id).await
                     };
                     tokio::select! {
                         // Dropping the request future closes its connection.

@@ -11,7 +11,6 @@ pub mod clipboard;
 pub mod cmd;
 pub mod config;
 pub mod demo;
-pub mod event;
 pub mod export;
 pub mod fsx;
 pub mod history;

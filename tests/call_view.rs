@@ -64,8 +64,15 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
     h.wait_for("the bundle copied", |s| s.contains("ticket bundle"))
         .await;
     let (app, clipboard) = h.quit_with_clipboard().await;
-    assert_eq!(app.view, View::Call(ids::CHAIN_ROOT.parse().unwrap()));
-    assert_eq!(app.tree.selected, 2, "the failed SIP leg is still selected");
+    assert_eq!(
+        *app.view(),
+        View::Call(swlog::api::LogRef::voice(ids::CHAIN_ROOT.parse().unwrap()))
+    );
+    assert_eq!(
+        app.tree().selected,
+        2,
+        "the failed SIP leg is still selected"
+    );
     let copies = clipboard.copies();
     assert_eq!(copies.len(), 1, "{copies:?}");
     insta::assert_snapshot!("call_ticket_bundle", copies[0]);
@@ -104,7 +111,8 @@ async fn a_call_with_a_leg_in_progress_refreshes_until_it_ends() {
     .await;
     let app = h.quit().await;
     assert_eq!(
-        app.tree.live.next, None,
+        app.tree().live.next,
+        None,
         "a finished call is not refreshed again"
     );
 }

@@ -123,7 +123,7 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     let json: serde_json::Value = serde_json::from_str(&copies[2]).expect("the row as JSON");
     assert_eq!(json["id"], ids[2].as_str());
     assert_eq!(
-        app.sidebar.history.entries().len(),
+        app.sidebar().history.entries().len(),
         1,
         "the search is not in the history, the opened call is"
     );

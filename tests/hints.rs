@@ -107,7 +107,7 @@ async fn a_hidden_sidebar_takes_no_keys_and_a_pinned_noted_lookup_goes_only_when
     h.wait_for("the undo", |s| s.contains("Lookups (2)")).await;
     let app = h.quit().await;
     let root = app
-        .sidebar
+        .sidebar()
         .history
         .entries()
         .iter()
@@ -171,7 +171,7 @@ async fn a_click_elsewhere_answers_the_delete_question_with_no() {
         .await;
     h.press(KeyCode::Char('y'));
     let app = h.quit().await;
-    assert_eq!(app.sidebar.history.entries().len(), 2, "nothing deleted");
+    assert_eq!(app.sidebar().history.entries().len(), 2, "nothing deleted");
 }
 
 /// The detail pane's hints name `t`, the whole call, at 80 and 120 columns (they never did).

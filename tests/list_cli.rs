@@ -57,7 +57,8 @@ async fn a_query_it_cannot_understand_exits_2_and_sends_nothing() {
         .mount(&server)
         .await;
     for args in [
-        vec!["list", "since:yesterday"],
+        vec!["list", "since:someday"],
+        vec!["list", "status:no-such-status"],
         vec!["list", "--type", "carrier"],
         vec!["list", "--since", "2h", "--until", "3h"],
         vec!["list", "min:\u{1b}[2J"],
@@ -330,10 +331,10 @@ async fn the_readme_example_works_on_the_demo_and_nothing_enters_the_history() {
         "nothing written to the data dir: {files:?}"
     );
     let ran = Swlog::bare()
-        .args(["--demo", "list", "4155550123", "status:no-such-status"])
+        .args(["--demo", "list", "4155550123", "status:queued"])
         .run()
         .await;
-    assert_eq!(ran.code, 0);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(ran.stderr.contains("no logs matched"), "{}", ran.stderr);
 }
 

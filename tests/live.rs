@@ -31,10 +31,11 @@ async fn a_call_not_final_long_past_any_call_is_not_refreshed() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let app = h.quit().await;
     assert_eq!(
-        app.live.next, None,
+        app.live().next,
+        None,
         "no refresh is scheduled for the stale call"
     );
-    assert!(app.in_flight.is_none());
+    assert!(app.in_flight().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +59,7 @@ async fn r_still_refreshes_a_stale_call_by_hand() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let app = h.quit().await;
-    assert_eq!(app.sidebar.history.entries().len(), 1);
+    assert_eq!(app.sidebar().history.entries().len(), 1);
 }
 
 /// Where `text` first shows in the sidebar's column.

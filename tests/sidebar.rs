@@ -96,7 +96,7 @@ async fn pin_delete_undo_and_note() {
     })
     .await;
     let app = h.quit().await;
-    let entry = app.sidebar.history.entries().first().cloned().unwrap();
+    let entry = app.sidebar().history.entries().first().cloned().unwrap();
     assert!(entry.pinned);
     assert_eq!(entry.note.as_deref(), Some("ticket #4521"));
 }

@@ -190,7 +190,7 @@ async fn an_entry_from_profile_b_opened_in_an_a_session_reaches_server_b_only() 
     assert!(authorizations(&a).await.is_empty(), "nothing went to A");
     assert_eq!(authorizations(&b).await, vec![basic(PROJECT_B, TOKEN_B)]);
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
@@ -223,7 +223,7 @@ async fn a_404_on_revisit_keeps_the_record_and_marks_the_entry() {
     );
     let app = h.quit().await;
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
@@ -252,7 +252,7 @@ async fn server_b_gone_shows_the_cached_copy_with_a_notice_and_keeps_the_record(
     assert!(screen.contains("● in-progress"), "{screen}");
     let app = h.quit().await;
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
@@ -282,7 +282,7 @@ async fn a_profile_gone_from_the_config_shows_the_cached_copy_and_fetches_nothin
         "nothing fetched from the wrong space"
     );
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
@@ -314,13 +314,13 @@ async fn the_picker_changes_where_new_lookups_go_and_each_token_stays_home() {
     assert_eq!(authorizations(&a).await, vec![basic(PROJECT_A, TOKEN_A)]);
     assert_eq!(authorizations(&b).await, vec![basic(PROJECT_B, TOKEN_B)]);
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
     assert_eq!(entry.profile, "bravo");
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(a_id.parse().expect("uuid"))
         .expect("entry");
@@ -526,7 +526,7 @@ async fn a_legs_chain_and_events_are_fetched_with_the_profile_it_was_opened_with
             .all(|h| *h == basic(PROJECT_B, TOKEN_B))
     );
     // The parent, opened later, goes to bravo too.
-    let parent_id = parent.parse().expect("uuid");
+    let parent_id = swlog::api::LogRef::voice(parent.parse().expect("uuid"));
     assert_eq!(app.origin_for(parent_id).profile, "bravo");
 }
 
@@ -618,7 +618,7 @@ async fn an_id_whose_profile_is_gone_is_looked_up_with_the_session_profile_from_
     let app = h.quit().await;
     assert_eq!(authorizations(&a).await, vec![basic(PROJECT_A, TOKEN_A)]);
     let entry = app
-        .sidebar
+        .sidebar()
         .history
         .get(b_id.parse().expect("uuid"))
         .expect("entry");

@@ -93,7 +93,7 @@ async fn parent_then_back_then_forward() {
     h.send(Event::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::ALT)));
     h.shown(ids::CHAIN_CHILD).await;
     let app = h.quit().await;
-    assert_eq!(app.nav.depth(), (1, 0));
+    assert_eq!(app.nav().depth(), (1, 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,7 +125,11 @@ async fn a_slow_lookup_superseded_by_a_new_one_is_never_shown() {
         "the superseded lookup never shows\n{screen}"
     );
     let app = h.quit().await;
-    assert_eq!(app.sidebar.len(), 1, "the cancelled lookup is not recorded");
+    assert_eq!(
+        app.sidebar().len(),
+        1,
+        "the cancelled lookup is not recorded"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -344,7 +348,7 @@ async fn keys_move_focus_between_panes() {
     // In the sidebar, q quits.
     h.press(KeyCode::Char('q'));
     let app = h.exited().await;
-    assert_eq!(app.focus, swlog::app::Focus::Sidebar);
+    assert_eq!(app.focus(), swlog::app::Focus::Sidebar);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -377,9 +381,13 @@ async fn a_live_call_refreshes_in_place_until_it_is_final() {
         "the new charge shows\n{screen}"
     );
     let app = h.quit().await;
-    assert_eq!(app.detail_selected, 2, "the selection survived the refresh");
-    assert_eq!(app.live.next, None);
-    assert_eq!(app.nav.depth(), (0, 0), "a refresh is not a visit");
+    assert_eq!(
+        app.detail_selected(),
+        2,
+        "the selection survived the refresh"
+    );
+    assert_eq!(app.live().next, None);
+    assert_eq!(app.nav().depth(), (0, 0), "a refresh is not a visit");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

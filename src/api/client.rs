@@ -14,6 +14,7 @@ use super::answer::{check_id, is_retried, redirect_target, retry_after};
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
 use super::events::Events;
+use super::family::LogRef;
 use super::model::VoiceLog;
 use super::transport::{error_chain, has_rustls_error, source_io_kinds};
 use crate::secret::Secret;
@@ -176,9 +177,13 @@ impl Client {
 
     /// Fetches one voice log.
     pub async fn fetch_log(&self, id: Uuid) -> Result<Fetched, ApiError> {
-        let got = self
-            .fetch_object(id, "log", &format!("/api/voice/logs/{id}"))
-            .await?;
+        self.fetch(LogRef::voice(id)).await
+    }
+
+    /// Fetches one log of any family.
+    pub async fn fetch(&self, log_ref: LogRef) -> Result<Fetched, ApiError> {
+        let id = log_ref.id;
+        let got = self.fetch_object(id, "log", &log_ref.path()).await?;
         let log = VoiceLog::from_object(got.raw);
         check_id(id, &log)?;
         Ok(Fetched {
@@ -193,9 +198,19 @@ impl Client {
     /// Fetches one leg's events. A 404 is [`ApiError::NotFound`]: no events are recorded for it
     /// (or the log does not exist).
     pub async fn fetch_events(&self, id: Uuid) -> Result<FetchedEvents, ApiError> {
-        let got = self
-            .fetch_object(id, "events", &format!("/api/voice/logs/{id}/events"))
-            .await?;
+        self.fetch_events_of(LogRef::voice(id)).await
+    }
+
+    /// Fetches one log's events, of any family. A family without events answers as a log
+    /// with none recorded: [`ApiError::NotFound`].
+    pub async fn fetch_events_of(&self, log: LogRef) -> Result<FetchedEvents, ApiError> {
+        let id = log.id;
+        let Some(path) = log.events_path() else {
+            return Err(ApiError::NotFound {
+                target: self.target(),
+            });
+        };
+        let got = self.fetch_object(id, "events", &path).await?;
         Ok(FetchedEvents {
             events: Events::from_object(got.raw),
             body: got.body,

@@ -43,6 +43,8 @@ impl PageSizeMemory {
 /// What to ask the list endpoint for.
 #[derive(Debug, Clone, Default)]
 pub struct ListRequest {
+    /// The family whose logs are listed.
+    pub family: super::Family,
     /// `created_after`, a UTC date.
     pub created_after: Option<NaiveDate>,
     /// `created_before`, a UTC date.
@@ -207,7 +209,7 @@ impl Client {
     /// Pages through `GET /api/voice/logs` as `request` asks, newest first. The stream ends
     /// after the last page or after the first error, which it yields.
     pub fn list(&self, request: ListRequest) -> impl Stream<Item = Result<Page, ListError>> + '_ {
-        let mut first = self.endpoint().url("/api/voice/logs");
+        let mut first = self.endpoint().url(request.family.list_path());
         {
             let mut q = first.query_pairs_mut();
             if request.include_deleted {

@@ -4,11 +4,11 @@
 
 use tui_input::Input;
 
+use super::msg::{Effect, Message};
 use super::nav::Place;
 use super::notices::Scope;
 use super::{App, Focus, View};
 use crate::api::list::ListError;
-use crate::event::Effect;
 use crate::list::{Limits, Progress, Row, Stop};
 use crate::query::Query;
 use crate::view::calls::{self, Column, Columns, Sort};
@@ -329,14 +329,14 @@ impl App {
     }
 
     /// A search's page or end arrived.
-    pub(super) fn on_scan(&mut self, msg: crate::event::Message) {
+    pub(super) fn on_scan(&mut self, msg: Message) {
         match msg {
-            crate::event::Message::ScanPage {
+            Message::ScanPage {
                 generation,
                 rows,
                 progress,
             } => self.on_scan_page(generation, rows, progress),
-            crate::event::Message::ScanEnded { generation, end } => {
+            Message::ScanEnded { generation, end } => {
                 self.on_scan_ended(generation, end);
             }
             _ => {}

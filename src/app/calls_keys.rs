@@ -3,9 +3,9 @@
 
 use tui_input::Input;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus};
-use crate::event::Effect;
 
 /// Applies `action` to the Calls view.
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -68,7 +68,8 @@ fn open(app: &mut App) -> Vec<Effect> {
         .calls
         .as_ref()
         .and_then(|c| c.selected_row())
-        .and_then(|r| uuid::Uuid::try_parse(&r.cell("id")).ok());
+        .and_then(|r| uuid::Uuid::try_parse(&r.cell("id")).ok())
+        .map(crate::api::LogRef::voice);
     match id {
         Some(id) => {
             // A row is fetched from where it was found, not from a profile picked since.

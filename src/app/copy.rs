@@ -1,9 +1,9 @@
 //! What the copy keys put on the clipboard: `y` the selected value, `c` the log ID, `Y` the
 //! whole record as JSON, `s` a plain-text summary for a ticket. The loop does the copying.
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus};
-use crate::event::Effect;
 
 /// The copy effect for a copy `action`, if there is something to copy here.
 pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {

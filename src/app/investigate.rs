@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
+use super::msg::Effect;
 use super::{App, View};
 use crate::api::{ApiError, Events, Fetched};
 use crate::chain::Chain;
-use crate::event::Effect;
 
 /// Which view of a record the detail pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,9 +45,9 @@ pub enum ChainState {
 #[derive(Debug, Default)]
 pub struct Investigation {
     /// Events by leg.
-    pub events: HashMap<Uuid, EventsState>,
+    pub events: HashMap<LogRef, EventsState>,
     /// Chains by leg.
-    pub chains: HashMap<Uuid, ChainState>,
+    pub chains: HashMap<LogRef, ChainState>,
     /// The view of the detail pane.
     pub tab: Tab,
     /// The selected event.
@@ -57,14 +57,15 @@ pub struct Investigation {
 }
 
 impl App {
-    /// Asks for what the shown record needs: its chain if it has a parent, its events if the
-    /// Events view is open. Called after every update.
+    /// Asks for what the shown record needs: its chain if it has a parent (in a family whose
+    /// logs have parents), its events if the Events view is open. Called after every update.
     pub(super) fn follow_up(&mut self) -> Vec<Effect> {
         let View::Record(id) = self.view else {
             return vec![];
         };
         let mut effects = Vec::new();
         if let Some(f) = self.records.get(&id)
+            && id.family.has_parents()
             && !self.investigation.chains.contains_key(&id)
             && f.log.parent_id.value().is_some()
         {
@@ -89,7 +90,7 @@ impl App {
     /// Keeps a leg's events; a 404 means none were recorded.
     pub(super) fn on_events(
         &mut self,
-        id: Uuid,
+        id: LogRef,
         result: Result<crate::api::FetchedEvents, ApiError>,
     ) {
         let state = match result {
@@ -106,12 +107,12 @@ impl App {
     }
 
     /// Keeps a leg's chain, and the parents it fetched, so that opening them is instant.
-    pub(super) fn on_chain(&mut self, id: Uuid, chain: Chain) {
+    pub(super) fn on_chain(&mut self, id: LogRef, chain: Chain) {
         let now = self.clock().now;
         // The parents were fetched where the leg was: revisiting them goes there too.
         let origin = self.origin_for(id);
         for (leg, log) in chain.legs() {
-            if let Some(leg) = leg
+            if let Some(leg) = leg.map(|leg| id.sibling(leg))
                 && leg != id
                 && !self.records.contains_key(&leg)
             {
@@ -134,16 +135,28 @@ impl App {
     }
 
     /// Legs known here (this session's records or the history) whose parent is `id`.
-    pub fn known_children(&self, id: Uuid) -> Vec<Uuid> {
-        let mut children =
-            crate::chain::known_children(id, self.records.iter().map(|(k, f)| (k, &f.log)));
+    pub fn known_children(&self, id: LogRef) -> Vec<LogRef> {
+        let same_family = self
+            .records
+            .iter()
+            .filter(|(k, _)| k.family == id.family)
+            .map(|(k, f)| (&k.id, &f.log));
+        let mut children: Vec<LogRef> = crate::chain::known_children(id.id, same_family)
+            .into_iter()
+            .map(|child| id.sibling(child))
+            .collect();
         for entry in self.sidebar.history.entries() {
             let parent = entry
                 .summary()
                 .and_then(|s| s.parent_id.as_deref())
-                .and_then(|p| Uuid::try_parse(p.trim()).ok());
-            if parent == Some(id) && entry.id != id && !children.contains(&entry.id) {
-                children.push(entry.id);
+                .and_then(|p| uuid::Uuid::try_parse(p.trim()).ok());
+            let child = entry.log();
+            if parent == Some(id.id)
+                && child.family == id.family
+                && child != id
+                && !children.contains(&child)
+            {
+                children.push(child);
             }
         }
         children

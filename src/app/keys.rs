@@ -4,11 +4,12 @@
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::bindings::{self, KeyContext};
-use super::notices::{Notice, Scope};
-use super::{Action, App, Focus, Tab, calls_keys, copy, sidebar_keys};
-use crate::event::Effect;
+use super::msg::Effect;
 #[cfg(test)]
-use crate::event::Message;
+use super::msg::Message;
+use super::notices::{Notice, Scope};
+use super::{Action, App, Focus, Overlay, Tab, calls_keys, copy, sidebar_keys};
+use crate::api::LogRef;
 
 /// Which view the detail pane draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,14 +71,11 @@ impl App {
 
     /// The context keys resolve in now: an open overlay, else the focused pane's.
     pub fn key_context(&self) -> KeyContext {
-        if self.help {
-            KeyContext::Help
-        } else if self.notices_open {
-            KeyContext::Notices
-        } else if self.picker.is_some() {
-            KeyContext::Picker
-        } else {
-            self.pane_context()
+        match self.overlay {
+            Overlay::Help => KeyContext::Help,
+            Overlay::Notices { .. } => KeyContext::Notices,
+            Overlay::Picker(_) => KeyContext::Picker,
+            Overlay::None => self.pane_context(),
         }
     }
 }
@@ -102,30 +100,32 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
     let effects = match action {
         Action::Quit => return (vec![Effect::Quit], false),
         Action::Help => {
-            app.help = true;
+            app.overlay = Overlay::Help;
             vec![]
         }
         Action::CloseHelp => {
-            app.help = false;
+            app.close_overlay(Overlay::is_help);
             vec![]
         }
         Action::Notices => {
-            app.notices_open = true;
-            app.notice_selected = app.notices.len().saturating_sub(1);
+            let selected = app.notices.len().saturating_sub(1);
+            app.overlay = Overlay::Notices { selected };
             vec![]
         }
         Action::CloseNotices => {
-            app.notices_open = false;
+            app.close_overlay(|o| o.notices().is_some());
             vec![]
         }
         Action::Dismiss => {
-            app.notices.dismiss(app.notice_selected);
-            app.notice_selected = app.notice_selected.min(app.notices.len().saturating_sub(1));
+            if let Overlay::Notices { selected } = &mut app.overlay {
+                app.notices.dismiss(*selected);
+                *selected = (*selected).min(app.notices.len().saturating_sub(1));
+            }
             vec![]
         }
         Action::DismissAll => {
             app.notices.clear();
-            app.notices_open = false;
+            app.close_overlay(|o| o.notices().is_some());
             vec![]
         }
         Action::NextPane => {
@@ -201,7 +201,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             vec![]
         }
         Action::ClosePicker => {
-            app.picker = None;
+            app.close_overlay(|o| o.picker().is_some());
             vec![]
         }
         Action::LeaveInput => {
@@ -302,9 +302,12 @@ fn page(app: &App) -> isize {
 
 fn on_notices_action(app: &mut App, action: Action) {
     let last = app.notices.len().saturating_sub(1);
+    let Overlay::Notices { selected } = &mut app.overlay else {
+        return;
+    };
     match action {
-        Action::Down => app.notice_selected = (app.notice_selected + 1).min(last),
-        Action::Up => app.notice_selected = app.notice_selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::Up => *selected = selected.saturating_sub(1),
         _ => {}
     }
 }
@@ -383,8 +386,10 @@ fn follow_link(app: &mut App) -> Vec<Effect> {
     let link = app.detail().get().link(app.detail_selected);
     match link {
         Some(id) => {
-            // A linked leg is in the space of the leg that links to it.
-            if let Some(current) = app.nav.current()
+            // A linked leg is of the family of the leg that links to it, in its space.
+            let current = app.nav.current();
+            let id = current.map_or(LogRef::voice(id), |c| c.sibling(id));
+            if let Some(current) = current
                 && !app.origins.contains_key(&id)
             {
                 let origin = app.origin_for(current);

@@ -4,13 +4,13 @@
 
 use std::time::Instant;
 
+use crate::api::LogRef;
 use tui_input::Input;
-use uuid::Uuid;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{App, Failure, InFlight, View};
 use crate::api::{ApiError, Fetched, IdError};
-use crate::event::Effect;
 use crate::history::Warning;
 use crate::present::{Presented, RowKey};
 
@@ -80,13 +80,13 @@ impl App {
     }
 
     /// Goes to `id` as a new page of the browsing history and fetches it.
-    pub fn visit(&mut self, id: Uuid) -> Vec<Effect> {
+    pub fn visit(&mut self, id: LogRef) -> Vec<Effect> {
         self.nav.visit(id);
         self.fetch(id)
     }
 
     /// Shows `id` from this session's records if it is known, else fetches it (back/forward).
-    pub(super) fn revisit(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(super) fn revisit(&mut self, id: LogRef) -> Vec<Effect> {
         self.input = Input::new(id.to_string());
         if self.records.contains_key(&id) {
             let cancel = self.cancel_in_flight();
@@ -99,13 +99,13 @@ impl App {
 
     /// Starts a lookup of `id`, superseding any in flight. A known record stays on screen
     /// while it refreshes.
-    pub(super) fn fetch(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(super) fn fetch(&mut self, id: LogRef) -> Vec<Effect> {
         let origin = self.origin_for(id);
         self.fetch_from(id, origin)
     }
 
     /// [`fetch`](Self::fetch) asking `origin`.
-    fn fetch_from(&mut self, id: Uuid, origin: super::Origin) -> Vec<Effect> {
+    fn fetch_from(&mut self, id: LogRef, origin: super::Origin) -> Vec<Effect> {
         self.generation += 1;
         self.live.stop();
         self.notices.end_scope(Scope::Lookup);
@@ -142,7 +142,7 @@ impl App {
     }
 
     /// Fetches the shown record again (`r`): a refresh, not a new lookup.
-    pub(super) fn refetch(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(super) fn refetch(&mut self, id: LogRef) -> Vec<Effect> {
         let effects = self.fetch(id);
         let shown = self.view == View::Record(id);
         if let Some(f) = self.in_flight.as_mut() {
@@ -169,7 +169,7 @@ impl App {
         }
     }
 
-    pub(super) fn show_record(&mut self, id: Uuid) {
+    pub(super) fn show_record(&mut self, id: LogRef) {
         self.view = View::Record(id);
         self.changed = None;
         self.reset_detail();
@@ -183,7 +183,7 @@ impl App {
         self.raw_scroll = 0;
     }
 
-    pub(super) fn on_fetched(&mut self, id: Uuid, result: Result<Fetched, ApiError>) {
+    pub(super) fn on_fetched(&mut self, id: LogRef, result: Result<Fetched, ApiError>) {
         let (background, refresh, by_hand) =
             self.in_flight.take().map_or((false, false, false), |f| {
                 (f.background, f.refresh, f.by_hand)
@@ -218,7 +218,7 @@ impl App {
             && self
                 .sidebar
                 .history
-                .get(id)
+                .get(id.id)
                 .is_some_and(|e| e.summary().is_some())
         {
             // Found before, but no copy is at hand: the failure shows, the entry keeps its
@@ -260,7 +260,7 @@ impl App {
                 let marked = self
                     .sidebar
                     .history
-                    .get(id)
+                    .get(id.id)
                     .is_some_and(|e| e.refresh_failed.is_some());
                 if same && !marked {
                     vec![]
@@ -326,7 +326,7 @@ impl App {
     }
 
     /// Says what a refresh asked for with `r` found: the changed rows, or no change.
-    fn say_refreshed(&mut self, id: Uuid) {
+    fn say_refreshed(&mut self, id: LogRef) {
         let changed = self.changed.as_ref().map_or(0, |(keys, _)| keys.len());
         let what = match changed {
             0 => "no change".to_owned(),
@@ -373,7 +373,7 @@ impl App {
 
     /// Opens the selected sidebar lookup: at once from this session's records, else fetched.
     pub(super) fn open_selected_lookup(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.log()) else {
             return vec![];
         };
         self.input = Input::new(id.to_string());
@@ -383,7 +383,7 @@ impl App {
     /// Shows the selected lookup without a request, when it is known here or cached: moving
     /// through the sidebar previews records instead of firing a request per key.
     pub(super) fn preview_selected(&mut self) -> Vec<Effect> {
-        let Some(id) = self.sidebar.selected_entry().map(|e| e.id) else {
+        let Some(id) = self.sidebar.selected_entry().map(|e| e.log()) else {
             return vec![];
         };
         if self.view == View::Record(id)
@@ -399,8 +399,8 @@ impl App {
     }
 
     /// Loads `id`'s cached body into the records; whether there was one that parses.
-    pub(super) fn load_cached(&mut self, id: Uuid) -> bool {
-        let Some((body, at)) = self.sidebar.history.cached_body(id) else {
+    pub(super) fn load_cached(&mut self, id: LogRef) -> bool {
+        let Some((body, at)) = self.sidebar.history.cached_body(id.id) else {
             return false;
         };
         let Ok(raw) =
@@ -426,6 +426,6 @@ impl App {
 }
 
 /// The first block of an ID, enough to tell which record a notice is about.
-fn short_id(id: Uuid) -> String {
-    id.simple().to_string().chars().take(8).collect()
+fn short_id(id: LogRef) -> String {
+    id.id.simple().to_string().chars().take(8).collect()
 }

@@ -1,40 +1,45 @@
 //! The inspector's state and the one place it changes: [`App::update`] takes a [`Message`] and
 //! returns the [`Effect`]s the loop must carry out. Drawing reads the state and never changes it.
 
+mod access;
 mod action;
 pub mod bindings;
 mod calls;
 mod calls_keys;
 mod copy;
-mod document;
+mod detail;
 mod investigate;
 mod keys;
 pub mod live;
 mod lookup;
 mod mouse;
+pub mod msg;
 mod nav;
 pub mod notices;
+mod overlay;
+mod paste;
+mod scroll;
 mod sidebar;
 mod sidebar_keys;
 mod spaces;
+mod ticks;
 mod tree;
 mod views;
 
 use std::collections::HashMap;
 use std::time::Instant;
 
+use crate::api::LogRef;
 use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use ratatui::layout::Size;
 use tui_input::Input;
-use uuid::Uuid;
 
-use crate::api::id::find_uuids;
 use crate::api::{ApiError, Fetched, IdError, extract_id};
-use crate::event::{Effect, Message};
 use crate::history::History;
+use crate::present::family::present_log;
 use crate::present::format::Clock;
-use crate::present::{Presented, RowKey, present};
+use crate::present::{Presented, RowKey};
 use crate::view::layout;
 
 pub use action::Action;
@@ -42,8 +47,10 @@ pub use calls::{Calls, Intent, ScanState, Table as CallsTable};
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};
+pub use msg::{Effect, Message};
 pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
+pub use overlay::Overlay;
 pub use sidebar::{Mode as SidebarMode, Sidebar};
 pub use spaces::{Origin, Picker};
 pub use tree::TreeState;
@@ -81,17 +88,17 @@ pub enum View {
     /// Nothing looked up yet.
     Welcome,
     /// A lookup of an ID not seen before is in flight.
-    Loading(Uuid),
-    /// A fetched record, kept in [`App::records`].
-    Record(Uuid),
+    Loading(LogRef),
+    /// A fetched record, kept in the session's records ([`App::record`]).
+    Record(LogRef),
     /// The list of calls the last search found, kept in [`App::calls`].
     Calls,
     /// The whole call of a leg (by the root's ID once loaded, the leg's until then).
-    Call(Uuid),
+    Call(LogRef),
     /// A failed lookup.
     Failed {
         /// The ID, when the input held one.
-        id: Option<Uuid>,
+        id: Option<LogRef>,
         /// What went wrong.
         failure: Failure,
     },
@@ -101,7 +108,7 @@ pub enum View {
 #[derive(Debug, Clone, Copy)]
 pub struct InFlight {
     /// The ID.
-    pub id: Uuid,
+    pub id: LogRef,
     /// When it started, for the status bar's elapsed time.
     pub started: Instant,
     /// A live refresh of the record on screen: a failure keeps the record shown.
@@ -128,69 +135,63 @@ pub struct Context {
 #[derive(Debug)]
 pub struct App {
     /// Which pane has the keyboard.
-    pub focus: Focus,
+    focus: Focus,
     /// The ID input's text and cursor.
-    pub input: Input,
+    input: Input,
     /// What the detail pane shows.
-    pub view: View,
+    view: View,
     /// Records fetched this session, by ID.
-    pub records: HashMap<Uuid, Fetched>,
+    records: HashMap<LogRef, Fetched>,
     /// The lookup history and its filter and selection.
-    pub sidebar: Sidebar,
+    sidebar: Sidebar,
     /// Records shown from the cache, with when they were fetched, until a refresh replaces them.
-    pub cached_at: HashMap<Uuid, DateTime<Utc>>,
+    cached_at: HashMap<LogRef, DateTime<Utc>>,
     /// Events and chains of this session's legs, and the Events view's state.
-    pub investigation: Investigation,
+    investigation: Investigation,
     /// The selected row of the detail pane.
-    pub detail_selected: usize,
+    detail_selected: usize,
     /// The first line shown in the detail pane.
-    pub detail_scroll: usize,
+    detail_scroll: usize,
     /// Whether the detail pane shows raw JSON.
-    pub raw: bool,
+    raw: bool,
     /// The first line shown in the raw JSON view.
-    pub raw_scroll: usize,
-    /// Whether the help overlay is open.
-    pub help: bool,
+    raw_scroll: usize,
+    /// What is open over the panes: help, the notices, the profile picker.
+    overlay: Overlay,
     /// What the status bar tells the user, newest last.
-    pub notices: Notices,
-    /// Whether the list of notices is open.
-    pub notices_open: bool,
-    /// The selected notice in that list.
-    pub notice_selected: usize,
+    notices: Notices,
     /// The lookup in flight.
-    pub in_flight: Option<InFlight>,
+    in_flight: Option<InFlight>,
     /// Back and forward through visited logs.
-    pub nav: Nav,
+    nav: Nav,
     /// The last search and its rows, kept for the session.
-    pub calls: Option<Calls>,
+    calls: Option<Calls>,
     /// The terminal's size.
-    pub size: Size,
+    size: Size,
     /// Where lookups go.
-    pub context: Context,
+    context: Context,
     /// Whether to use colour (off with NO_COLOR).
-    pub color: bool,
+    color: bool,
     /// Whether borders are drawn in ASCII (TERM=dumb).
-    pub ascii: bool,
+    ascii: bool,
     /// The spinner's frame.
-    pub spinner: usize,
+    spinner: usize,
     /// A fixed "now" for tests and snapshots; `None` reads the clock.
-    pub fixed_now: Option<DateTime<Utc>>,
+    fixed_now: Option<DateTime<Utc>>,
     /// The live-refresh schedule of the shown record.
-    pub live: Live,
+    live: Live,
     /// Rows whose value changed in the last refresh, highlighted until the instant.
-    pub changed: Option<(Vec<RowKey>, Instant)>,
+    changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
-    pub profiles: Vec<crate::config::Choice>,
-    /// The profile picker, while it is open.
-    pub picker: Option<Picker>,
+    profiles: Vec<crate::config::Choice>,
     /// Where each of this session's records was fetched (parents inherit their leg's).
-    pub origins: HashMap<Uuid, Origin>,
+    origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
-    pub unreachable: HashMap<Uuid, String>,
+    unreachable: HashMap<LogRef, String>,
     /// Where the lookup in flight goes.
     fetching: Option<Origin>,
     /// The whole calls loaded and the Call view's selection.
-    pub tree: TreeState,
+    tree: TreeState,
     /// What the detail pane and the Events view show, laid out.
     views: Views,
     /// Bumped whenever a record is added or replaced, so that the views know to rebuild.
@@ -212,7 +213,6 @@ impl App {
         }];
         Self {
             profiles,
-            picker: None,
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,
@@ -227,10 +227,8 @@ impl App {
             detail_scroll: 0,
             raw: false,
             raw_scroll: 0,
-            help: false,
+            overlay: Overlay::None,
             notices: Notices::default(),
-            notices_open: false,
-            notice_selected: 0,
             in_flight: None,
             nav: Nav::default(),
             calls: None,
@@ -265,7 +263,11 @@ impl App {
 
     /// The shown record, presented.
     pub fn presented(&self) -> Option<Presented> {
-        self.shown_record().map(|f| present(&f.log, &self.clock()))
+        let View::Record(id) = self.view else {
+            return None;
+        };
+        let f = self.records.get(&id)?;
+        Some(present_log(id.family, &f.log, &self.clock()))
     }
 
     /// Whether the sidebar is visible at this size.
@@ -278,79 +280,9 @@ impl App {
                 || self.focus == Focus::Sidebar)
     }
 
-    /// Whether the spinner needs ticks.
-    pub fn wants_ticks(&self) -> bool {
-        let events_loading = self.investigation.tab == Tab::Events
-            && matches!(self.shown_events(), Some(EventsState::Loading));
-        let call_loading = matches!(self.view, View::Call(_)) && self.tree.loading.is_some();
-        self.in_flight.as_ref().is_some_and(|f| !f.background) || events_loading || call_loading
-    }
-
-    /// The next instant something is due without input: a live refresh, or the end of a
-    /// change highlight. The loop sleeps until then; `None` means sleep until a message.
-    pub fn next_deadline(&self) -> Option<Instant> {
-        let refresh = self
-            .live
-            .next
-            .filter(|_| self.live.enabled && self.in_flight.is_none());
-        let highlight = self.changed.as_ref().map(|(_, until)| *until);
-        let notice = self.notices.next_expiry();
-        let call = self
-            .tree
-            .live
-            .next
-            .filter(|_| matches!(self.view, View::Call(_)) && self.tree.loading.is_none());
-        [refresh, highlight, notice, call]
-            .into_iter()
-            .flatten()
-            .min()
-    }
-
-    /// Whether the shown record is a call still in progress: not final, and not stale.
-    pub fn shown_is_live(&self) -> bool {
-        self.shown_not_final() && self.shown_stale_for().is_none()
-    }
-
-    fn shown_not_final(&self) -> bool {
-        self.shown_record()
-            .and_then(|f| f.log.status.value().map(|s| is_live_status(s)))
-            .unwrap_or(false)
-    }
-
-    /// How long the shown record's non-final call has gone on, when that is past the bound
-    /// live refresh allows: it is not refreshed by itself then.
-    pub fn shown_stale_for(&self) -> Option<chrono::Duration> {
-        if !self.shown_not_final() {
-            return None;
-        }
-        let log = &self.shown_record()?.log;
-        let so_far = log
-            .duration_ms
-            .value()
-            .map(|ms| std::time::Duration::from_millis(u64::try_from(*ms).unwrap_or(0)))
-            .or_else(|| {
-                log.duration
-                    .value()
-                    .map(|s| std::time::Duration::from_secs(u64::try_from(*s).unwrap_or(0)))
-            })
-            .unwrap_or_default();
-        live::stale_for(
-            log.created_at.value().copied(),
-            so_far,
-            self.clock().now,
-            self.live.max_age,
-        )
-    }
-
-    /// "not final after 1d 3h — not refreshing", for a stale record.
-    pub fn stale_note(&self) -> Option<String> {
-        self.shown_stale_for()
-            .map(|age| format!("not final after {} — not refreshing", live::span_words(age)))
-    }
-
-    /// The ID in the input, checked.
-    pub fn input_id(&self) -> Result<Uuid, IdError> {
-        extract_id(self.input.value())
+    /// The log the input names (a bare ID is a voice log's), checked.
+    pub fn input_id(&self) -> Result<LogRef, IdError> {
+        extract_id(self.input.value()).map(LogRef::voice)
     }
 
     /// Applies one message; returns what the loop must do. Returns whether anything changed in
@@ -449,161 +381,6 @@ impl App {
         self.input = Input::new(text.trim().to_owned());
         self.submit()
     }
-
-    /// Advances the spinner, ends an expired highlight, and starts a due live refresh.
-    fn on_tick(&mut self, now: Instant) -> (Vec<Effect>, bool) {
-        self.spinner = self.spinner.wrapping_add(1);
-        let mut changed = self.wants_ticks() | self.notices.expire(now);
-        if self
-            .changed
-            .as_ref()
-            .is_some_and(|(_, until)| *until <= now)
-        {
-            self.changed = None;
-            changed = true;
-        }
-        if matches!(self.view, View::Call(_)) {
-            let effects = self.call_tick(now);
-            let changed = changed || !effects.is_empty();
-            return (effects, changed);
-        }
-        if self.in_flight.is_none() && self.live.due(now) {
-            if let View::Record(id) = self.view {
-                let origin = self.origin_for(id);
-                if self.unreachable_reason(&origin).is_some() {
-                    self.live.stop();
-                    return (vec![], changed);
-                }
-                self.generation += 1;
-                self.fetching = Some(origin.clone());
-                self.in_flight = Some(InFlight {
-                    id,
-                    started: now,
-                    background: true,
-                    refresh: true,
-                    by_hand: false,
-                });
-                self.live.next = None;
-                return (
-                    vec![Effect::Fetch {
-                        id,
-                        generation: self.generation,
-                        profile: origin.profile,
-                    }],
-                    true,
-                );
-            }
-            self.live.stop();
-        }
-        (vec![], changed)
-    }
-
-    /// Turns live refresh on or off (the `l` key).
-    fn toggle_live(&mut self) {
-        self.live.enabled = !self.live.enabled;
-        let now = Instant::now();
-        let live = self.shown_is_live();
-        self.live.after_success(live, now);
-        let text = match (self.live.enabled, self.stale_note()) {
-            (true, Some(note)) => format!("Live refresh on; this call is {note}"),
-            (true, None) => "Live refresh on".to_owned(),
-            (false, _) => "Live refresh off".to_owned(),
-        };
-        self.notify(Notice::info(Scope::Session, text).in_slot("live"));
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        self.focus = Focus::Input;
-        let ids = find_uuids(text);
-        if let [one] = ids.as_slice() {
-            self.input = Input::new(one.to_string());
-            return;
-        }
-        // No single ID: insert the text as typed, on one line, without control characters, in
-        // one edit (one character at a time cost time growing with the square of the length).
-        let value = self.input.value();
-        let at = value
-            .char_indices()
-            .nth(self.input.cursor())
-            .map_or(value.len(), |(i, _)| i);
-        let (before, after) = value.split_at(at);
-        let kept = before.chars().count() + after.chars().count();
-        let room = MAX_INPUT.saturating_sub(kept);
-        let clean = paste_words(text);
-        let pasted: String = clean.iter().take(room).collect();
-        let cursor = before.chars().count() + pasted.chars().count();
-        let new = format!("{before}{pasted}{after}");
-        self.input = Input::new(new).with_cursor(cursor);
-        if clean.len() > room {
-            self.notify(Notice::warn(
-                Scope::Action,
-                format!(
-                    "The paste was cut to the input's {MAX_INPUT} characters: it holds one log ID or a search"
-                ),
-            ));
-        }
-    }
-
-    /// Lines of the detail pane's inside at the terminal's size.
-    fn detail_height(&self) -> usize {
-        usize::from(
-            layout::areas(self.size, self.sidebar_visible())
-                .detail
-                .height
-                .saturating_sub(2),
-        )
-    }
-
-    /// Scrolls the detail pane (or the raw view) by `delta` lines.
-    fn scroll_detail(&mut self, delta: isize) {
-        let height = self.detail_height();
-        let total = if self.raw {
-            self.raw_json()
-                .map_or(0, |(_, body)| crate::view::json_line_count(&body))
-        } else {
-            self.detail().get().line_count()
-        };
-        let max = total.saturating_sub(height);
-        let scroll = if self.raw {
-            &mut self.raw_scroll
-        } else {
-            &mut self.detail_scroll
-        };
-        *scroll = scroll.saturating_add_signed(delta).min(max);
-    }
-
-    /// Scrolls so that the selected row is on screen.
-    fn keep_selection_visible(&mut self) {
-        let height = self.detail_height().max(1);
-        let rows = self.detail().get().row_count();
-        self.detail_selected = self.detail_selected.min(rows.saturating_sub(1));
-        let span = self.detail().get().row_lines(self.detail_selected);
-        if let Some((first, last)) = span {
-            if first < self.detail_scroll {
-                self.detail_scroll = first;
-            } else if last >= self.detail_scroll + height {
-                self.detail_scroll = (last + 1).saturating_sub(height);
-            }
-        }
-    }
-}
-
-/// A paste's characters on one line: line breaks and tabs become one space between words
-/// (a run of them, one space), other control characters are dropped.
-fn paste_words(text: &str) -> Vec<char> {
-    let mut out: Vec<char> = Vec::with_capacity(text.len());
-    let mut gap = false;
-    for c in text.chars() {
-        if matches!(c, '\n' | '\r' | '\t') {
-            gap = true;
-        } else if !c.is_control() {
-            if std::mem::take(&mut gap) && out.last().is_some_and(|l| *l != ' ') && c != ' ' {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

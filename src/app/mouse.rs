@@ -4,17 +4,17 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
+use super::msg::Effect;
 use super::{App, Focus, SidebarMode, sidebar_keys};
-use crate::event::Effect;
 use crate::view::layout;
 
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> (Vec<Effect>, bool) {
         let areas = layout::areas(self.size, self.sidebar_visible());
         let at = Position::new(m.column, m.row);
-        if self.picker.is_some() && matches!(m.kind, MouseEventKind::Down(_)) {
+        if self.overlay.picker().is_some() && matches!(m.kind, MouseEventKind::Down(_)) {
             // A click beside the question is a no: the profile stays.
-            self.picker = None;
+            self.overlay = super::Overlay::None;
             return (vec![], true);
         }
         if matches!(

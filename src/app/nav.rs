@@ -2,24 +2,24 @@
 //! only previewed (moving through the sidebar) are not pages: a run of previews takes the place
 //! of one page.
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 /// A page of the browsing history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     /// A log, by its ID.
-    Record(Uuid),
+    Record(LogRef),
     /// The list of calls the last search found.
     Calls,
     /// The start screen: where `[` from the first search goes back to.
     Welcome,
     /// The whole call a leg belongs to (the Call view), by the leg's or the root's ID.
-    Call(Uuid),
+    Call(LogRef),
 }
 
 impl Place {
     /// The log's ID when this is a log's page.
-    pub fn record(self) -> Option<Uuid> {
+    pub fn record(self) -> Option<LogRef> {
         match self {
             Place::Record(id) => Some(id),
             Place::Calls | Place::Call(_) | Place::Welcome => None,
@@ -27,8 +27,8 @@ impl Place {
     }
 }
 
-impl From<Uuid> for Place {
-    fn from(id: Uuid) -> Self {
+impl From<LogRef> for Place {
+    fn from(id: LogRef) -> Self {
         Place::Record(id)
     }
 }
@@ -45,7 +45,7 @@ pub struct Nav {
 
 impl Nav {
     /// The log being looked at, when the current place is a log.
-    pub fn current(&self) -> Option<Uuid> {
+    pub fn current(&self) -> Option<LogRef> {
         match self.current {
             Some(Place::Record(id)) => Some(id),
             _ => None,
@@ -77,7 +77,7 @@ impl Nav {
     /// Shows `id` without making it a page: the opened log goes back once, and further
     /// previews replace each other, so that `[` returns to what was opened, not to every row
     /// passed over.
-    pub fn preview(&mut self, id: Uuid) {
+    pub fn preview(&mut self, id: LogRef) {
         let id = Place::Record(id);
         if self.current == Some(id) {
             return;
@@ -124,8 +124,8 @@ impl Nav {
 mod tests {
     use super::*;
 
-    fn id(n: u128) -> Uuid {
-        Uuid::from_u128(n)
+    fn id(n: u128) -> LogRef {
+        LogRef::voice(uuid::Uuid::from_u128(n))
     }
 
     fn at(n: u128) -> Option<Place> {
@@ -200,8 +200,8 @@ mod place_tests {
 
     #[test]
     fn a_call_is_a_page_between_logs() {
-        let leg = Uuid::from_u128(1);
-        let other = Uuid::from_u128(2);
+        let leg = LogRef::voice(uuid::Uuid::from_u128(1));
+        let other = LogRef::voice(uuid::Uuid::from_u128(2));
         let mut nav = Nav::default();
         nav.visit(leg);
         nav.visit(Place::Call(leg));

@@ -4,7 +4,7 @@
 use tui_input::Input;
 use uuid::Uuid;
 
-use crate::api::{ApiError, Fetched};
+use crate::api::{ApiError, Fetched, LogRef};
 use crate::history::{Entry, History, Lookup, Removed, Summary, Warning};
 
 /// What typing in the sidebar does.
@@ -118,11 +118,12 @@ impl Sidebar {
     /// selection on it.
     pub fn record(
         &mut self,
-        id: Uuid,
+        log: LogRef,
         result: &Result<Fetched, ApiError>,
         at: chrono::DateTime<chrono::Utc>,
         origin: &crate::app::Origin,
     ) -> Vec<Warning> {
+        let id = log.id;
         // Recorded at the inspector's clock (the real one, or a test's fixed one).
         let warnings = match result {
             Ok(f) => {
@@ -132,7 +133,8 @@ impl Sidebar {
                     &origin.profile,
                     &origin.space,
                     Lookup::Record(Summary::of(&f.log)),
-                );
+                )
+                .in_family(log.family);
                 self.history.record(entry, Some((&f.body, at)))
             }
             Err(e) => {
@@ -142,7 +144,8 @@ impl Sidebar {
                     &origin.profile,
                     &origin.space,
                     Lookup::Error(failure_words(e)),
-                );
+                )
+                .in_family(log.family);
                 self.history.record(entry, None)
             }
         };
@@ -156,12 +159,14 @@ impl Sidebar {
     /// Records what a refresh of `id` found, keeping its entry where it is.
     pub fn update(
         &mut self,
-        id: Uuid,
+        log: LogRef,
         fetched: &Fetched,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Vec<Warning> {
         let lookup = Lookup::Record(Summary::of(&fetched.log));
-        let warnings = self.history.update(id, lookup, Some((&fetched.body, at)));
+        let warnings = self
+            .history
+            .update(log.id, lookup, Some((&fetched.body, at)));
         self.refresh();
         warnings
     }
@@ -169,11 +174,13 @@ impl Sidebar {
     /// Marks the found record of `id` as having failed to refresh, keeping the record.
     pub fn refresh_failed(
         &mut self,
-        id: Uuid,
+        log: LogRef,
         error: &ApiError,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Vec<Warning> {
-        let warnings = self.history.refresh_failed(id, &failure_words(error), at);
+        let warnings = self
+            .history
+            .refresh_failed(log.id, &failure_words(error), at);
         self.refresh();
         warnings
     }

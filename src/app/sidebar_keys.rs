@@ -3,9 +3,9 @@
 use tui_input::Input;
 
 use super::bindings::{self, KeyContext};
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{Action, App, SidebarMode};
-use crate::event::Effect;
 
 /// Applies a sidebar action: moving through the rows, or acting on the selection, the filter
 /// or the note being typed.

@@ -3,12 +3,12 @@
 //! never found goes to the session's profile. A profile that is gone from the config, or now
 //! points at another space, is never asked: the cached copy is shown with the reason.
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
+use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{App, Failure, View};
 use crate::config::Choice;
-use crate::event::Effect;
 use crate::text::sanitize;
 
 /// Where a lookup was made: the profile and the space it pointed at.
@@ -49,11 +49,11 @@ impl App {
 
     /// Where `id` is fetched: the profile its record was opened with this session, else the
     /// one its history entry found it with, else (never found) the session's.
-    pub fn origin_for(&self, id: Uuid) -> Origin {
+    pub fn origin_for(&self, id: LogRef) -> Origin {
         if let Some(origin) = self.origins.get(&id) {
             return origin.clone();
         }
-        match self.sidebar.history.get(id) {
+        match self.sidebar.history.get(id.id) {
             Some(e) if e.summary().is_some() => Origin {
                 profile: e.profile.clone(),
                 space: e.space.clone(),
@@ -81,7 +81,7 @@ impl App {
     /// notice saying where it came from and why it is not refreshed, or the reason alone.
     pub(super) fn show_unreachable(
         &mut self,
-        id: Uuid,
+        id: LogRef,
         origin: &Origin,
         reason: String,
     ) -> Vec<Effect> {
@@ -121,7 +121,7 @@ impl App {
 
     /// What the detail pane says above a record about where it came from: another profile's
     /// record, one that cannot be refreshed, one whose last refresh failed.
-    pub fn origin_notes(&self, id: Uuid) -> Vec<String> {
+    pub fn origin_notes(&self, id: LogRef) -> Vec<String> {
         let mut notes = Vec::new();
         let origin = self.origin_for(id);
         if origin != self.session_origin() {
@@ -133,7 +133,7 @@ impl App {
         if let Some(mark) = self
             .sidebar
             .history
-            .get(id)
+            .get(id.id)
             .and_then(|e| e.refresh_note(self.clock().now))
         {
             let copy = self
@@ -153,24 +153,24 @@ impl App {
             .iter()
             .position(|c| c.name == self.context.profile)
             .unwrap_or(0);
-        self.picker = Some(Picker { selected });
+        self.overlay = super::Overlay::Picker(Picker { selected });
     }
 
     /// Moves the picker's selection by `delta`.
     pub(super) fn move_picker(&mut self, delta: isize) {
         let last = self.profiles.len().saturating_sub(1);
-        if let Some(p) = self.picker.as_mut() {
+        if let super::Overlay::Picker(p) = &mut self.overlay {
             p.selected = p.selected.saturating_add_signed(delta).min(last);
         }
     }
 
     /// Makes the picker's selection the session's profile: new lookups go there.
     pub(super) fn choose_profile(&mut self) {
-        let Some(choice) = self
-            .picker
-            .take()
-            .and_then(|p| self.profiles.get(p.selected).cloned())
-        else {
+        let Some(picker) = self.overlay.picker() else {
+            return;
+        };
+        self.overlay = super::Overlay::None;
+        let Some(choice) = self.profiles.get(picker.selected).cloned() else {
             return;
         };
         self.switch_to(&choice);
@@ -215,8 +215,8 @@ mod tests {
     use ratatui::layout::Size;
 
     use super::*;
+    use crate::app::msg::Message;
     use crate::app::{Action, Context};
-    use crate::event::Message;
     use crate::history::{Entry, History, Lookup, Options, Summary};
 
     const ID: &str = "7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21";
@@ -257,7 +257,7 @@ mod tests {
         for action in [Action::Profiles, Action::Down, Action::ChooseProfile] {
             app.update(Message::Action(action));
         }
-        assert_eq!(app.picker, None);
+        assert_eq!(app.overlay.picker(), None);
         assert_eq!(
             (app.context.profile.as_str(), app.context.space.as_str()),
             ("staging", "acme-staging")
@@ -282,7 +282,7 @@ mod tests {
         );
         assert!(history.record(entry, None).is_empty());
         let mut app = app(history);
-        let effects = app.visit(ID.parse().unwrap_or_default());
+        let effects = app.visit(LogRef::voice(ID.parse().unwrap_or_default()));
         assert_eq!(fetch_profile(&effects), None, "{effects:?}");
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }
@@ -297,7 +297,7 @@ mod tests {
             project: None,
             source: "config file",
         });
-        let effects = app.visit(ID.parse().unwrap_or_default());
+        let effects = app.visit(LogRef::voice(ID.parse().unwrap_or_default()));
         assert_eq!(fetch_profile(&effects), None);
         assert!(
             matches!(&app.view, View::Failed { failure: Failure::Unreachable(why), .. }

@@ -75,7 +75,10 @@ fn enter_fetches_the_typed_id_and_shows_it() {
     assert_eq!(app.input.value(), CHILD, "the input keeps just the ID");
     assert!(matches!(app.view, View::Loading(_)));
     answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
-    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(CHILD).unwrap()))
+    );
     assert_eq!(app.sidebar.len(), 1);
     assert_eq!(
         app.sidebar.selected_entry().map(|e| e.title()).as_deref(),
@@ -144,7 +147,10 @@ fn a_late_answer_to_a_superseded_lookup_is_ignored() {
     let (fast, _) = app.update(key(KeyCode::Enter));
     answer(&mut app, &fast, Ok(fetched("call-child-pstn")));
     answer(&mut app, &slow, Ok(fetched("call-root-laml")));
-    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(CHILD).unwrap()))
+    );
     assert_eq!(
         app.sidebar.len(),
         1,
@@ -177,15 +183,24 @@ fn enter_on_the_parent_leg_fetches_it_and_back_returns() {
         "{effects:?}"
     );
     answer(&mut app, &effects, Ok(fetched("call-root-laml")));
-    assert_eq!(app.view, View::Record(Uuid::parse_str(PARENT).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(PARENT).unwrap()))
+    );
     let (effects, _) = app.update(key(KeyCode::Char('[')));
     assert!(
         effects.is_empty(),
         "going back to a known record needs no request"
     );
-    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(CHILD).unwrap()))
+    );
     app.update(key(KeyCode::Char(']')));
-    assert_eq!(app.view, View::Record(Uuid::parse_str(PARENT).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(PARENT).unwrap()))
+    );
 }
 
 #[test]
@@ -359,7 +374,10 @@ fn update_runs_on_actions_without_terminal_events() {
     }
     let (effects, _) = app.update(Message::Action(Action::Submit));
     answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
-    assert_eq!(app.view, View::Record(Uuid::parse_str(CHILD).unwrap()));
+    assert_eq!(
+        app.view,
+        View::Record(LogRef::voice(Uuid::parse_str(CHILD).unwrap()))
+    );
     app.update(Message::Action(Action::LeaveInput));
     app.update(Message::Action(Action::Down));
     assert_eq!(app.detail_selected, 1);
@@ -367,7 +385,7 @@ fn update_runs_on_actions_without_terminal_events() {
     assert_eq!(app.investigation.tab, Tab::Events);
     assert_eq!(app.key_context(), bindings::KeyContext::Events);
     app.update(Message::Action(Action::Help));
-    assert!(app.help);
+    assert!(app.overlay.is_help());
     app.update(Message::Action(Action::CloseHelp));
     let (effects, _) = app.update(Message::Action(Action::Quit));
     assert_eq!(effects, [Effect::Quit]);

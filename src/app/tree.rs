@@ -7,24 +7,24 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 use super::live::{Live, is_live_status, stale_for};
+use super::msg::Effect;
 use super::nav::Place;
 use super::notices::{Notice, Scope};
 use super::{App, View};
 use crate::call::{Call, CallError};
-use crate::event::Effect;
 
 /// The whole calls of this session and the Call view's selection.
 #[derive(Debug)]
 pub struct TreeState {
-    /// Loaded calls by the ID of each of their legs (and the ID each was asked for).
-    calls: HashMap<Uuid, Arc<Call>>,
+    /// Loaded calls by each of their legs (and the leg each was asked for).
+    calls: HashMap<LogRef, Arc<Call>>,
     /// The leg whose call is loading, and since when.
-    pub loading: Option<(Uuid, Instant)>,
+    pub loading: Option<(LogRef, Instant)>,
     /// Calls that could not be loaded, by the leg asked about, in words.
-    pub failed: HashMap<Uuid, String>,
+    pub failed: HashMap<LogRef, String>,
     /// The selected leg (its position in the tree).
     pub selected: usize,
     /// The first line shown.
@@ -34,7 +34,7 @@ pub struct TreeState {
     /// The first line shown before `e` opened the timeline, shown again when it closes.
     before_timeline: usize,
     /// The leg `t` was pressed on, marked in the tree.
-    pub came_from: Option<Uuid>,
+    pub came_from: Option<LogRef>,
     /// The live refresh of a call with a leg still going.
     pub live: Live,
     /// Bumped when a call is loaded, so that views know to rebuild.
@@ -60,14 +60,16 @@ impl Default for TreeState {
 
 impl TreeState {
     /// The call leg `id` belongs to, when loaded.
-    pub fn call_of(&self, id: Uuid) -> Option<&Arc<Call>> {
+    pub fn call_of(&self, id: LogRef) -> Option<&Arc<Call>> {
         self.calls.get(&id)
     }
 
-    fn keep(&mut self, call: Arc<Call>) {
-        self.calls.insert(call.asked, Arc::clone(&call));
+    /// Keeps `call`, asked for by `asked`, under each of its legs (of `asked`'s family).
+    fn keep(&mut self, asked: LogRef, call: Arc<Call>) {
+        self.calls
+            .insert(asked.sibling(call.asked), Arc::clone(&call));
         for leg in &call.tree.legs {
-            self.calls.insert(leg.id, Arc::clone(&call));
+            self.calls.insert(asked.sibling(leg.id), Arc::clone(&call));
         }
         self.version += 1;
     }
@@ -94,10 +96,30 @@ impl App {
         }
     }
 
+    /// The root leg of the call shown in the Call view, when loaded.
+    fn shown_call_root(&self) -> Option<LogRef> {
+        let View::Call(id) = self.view else {
+            return None;
+        };
+        self.tree.call_of(id).map(|c| id.sibling(c.tree.root))
+    }
+
+    /// The leg selected in the Call view.
+    fn selected_leg(&self) -> Option<LogRef> {
+        let View::Call(id) = self.view else {
+            return None;
+        };
+        let call = self.tree.call_of(id)?;
+        call.tree
+            .legs
+            .get(self.tree.selected)
+            .map(|l| id.sibling(l.id))
+    }
+
     /// `t`: opens the whole call of the leg on screen, loading it unless it is known.
     pub(super) fn open_call(&mut self) -> Vec<Effect> {
         let leg = match &self.view {
-            View::Record(id) => Some(*id),
+            View::Record(id) if id.family.has_whole_call() => Some(*id),
             View::Call(_) => return vec![],
             _ => None,
         };
@@ -113,10 +135,10 @@ impl App {
         self.tree.came_from = Some(leg);
         self.tree.timeline = false;
         self.tree.scroll = 0;
-        let known = self
-            .tree
-            .call_of(leg)
-            .map(|call| (call.tree.index_of(leg).unwrap_or(0), call.tree.root));
+        let known = self.tree.call_of(leg).map(|call| {
+            let selected = call.tree.index_of(leg.id).unwrap_or(0);
+            (selected, leg.sibling(call.tree.root))
+        });
         let at = match known {
             Some((selected, root)) => {
                 self.tree.selected = selected;
@@ -135,11 +157,15 @@ impl App {
     }
 
     /// Shows the Call view of `id` again (back, forward), loading it if it is not known.
-    pub(super) fn revisit_call(&mut self, id: Uuid) -> Vec<Effect> {
+    pub(super) fn revisit_call(&mut self, id: LogRef) -> Vec<Effect> {
         let mut effects = self.cancel_in_flight();
         self.live.stop();
         // The view is named by the root once the call is known.
-        self.view = View::Call(self.tree.call_of(id).map_or(id, |c| c.tree.root));
+        self.view = View::Call(
+            self.tree
+                .call_of(id)
+                .map_or(id, |c| id.sibling(c.tree.root)),
+        );
         if self.tree.call_of(id).is_none() && self.tree.loading.is_none() {
             effects.extend(self.load_call(id));
         }
@@ -147,7 +173,7 @@ impl App {
         effects
     }
 
-    fn load_call(&mut self, id: Uuid) -> Vec<Effect> {
+    fn load_call(&mut self, id: LogRef) -> Vec<Effect> {
         self.tree.failed.remove(&id);
         self.tree.loading = Some((id, Instant::now()));
         let profile = self.origin_for(id).profile;
@@ -155,7 +181,7 @@ impl App {
     }
 
     /// A call arrived: kept for the session, shown if its view is on screen.
-    pub(super) fn on_call(&mut self, id: Uuid, result: Result<Call, CallError>) {
+    pub(super) fn on_call(&mut self, id: LogRef, result: Result<Call, CallError>) {
         if self.tree.loading.is_some_and(|(l, _)| l == id) {
             self.tree.loading = None;
         }
@@ -166,18 +192,20 @@ impl App {
                 // Every leg was read from the asked leg's space: opening one fetches it there.
                 let origin = self.origin_for(id);
                 for leg in &call.tree.legs {
-                    self.origins.entry(leg.id).or_insert_with(|| origin.clone());
+                    self.origins
+                        .entry(id.sibling(leg.id))
+                        .or_insert_with(|| origin.clone());
                 }
-                let shown =
-                    matches!(self.view, View::Call(v) if call.tree.leg(v).is_some() || v == id);
+                let shown = matches!(self.view, View::Call(v)
+                    if (v.family == id.family && call.tree.leg(v.id).is_some()) || v == id);
                 let selected_id = self
                     .shown_call()
                     .and_then(|c| c.tree.legs.get(self.tree.selected))
                     .map(|l| l.id)
-                    .or(self.tree.came_from);
-                self.tree.keep(Arc::clone(&call));
+                    .or(self.tree.came_from.map(|c| c.id));
+                self.tree.keep(id, Arc::clone(&call));
                 if shown {
-                    self.view = View::Call(call.tree.root);
+                    self.view = View::Call(id.sibling(call.tree.root));
                     // The selection stays on its leg across a refresh.
                     self.tree.selected =
                         selected_id.and_then(|s| call.tree.index_of(s)).unwrap_or(0);
@@ -231,7 +259,7 @@ impl App {
         if self.tree.loading.is_some() || !self.tree.live.due(now) {
             return vec![];
         }
-        let Some(root) = self.shown_call().map(|c| c.tree.root) else {
+        let Some(root) = self.shown_call_root() else {
             self.tree.live.stop();
             return vec![];
         };
@@ -241,11 +269,7 @@ impl App {
 
     /// Enter on a leg of the tree: opens it as a normal lookup (back returns to the tree).
     pub(super) fn open_selected_leg(&mut self) -> Vec<Effect> {
-        let Some(id) = self
-            .shown_call()
-            .and_then(|c| c.tree.legs.get(self.tree.selected))
-            .map(|l| l.id)
-        else {
+        let Some(id) = self.selected_leg() else {
             return vec![];
         };
         self.tree.live.stop();
@@ -345,7 +369,7 @@ impl App {
             Some(call) => {
                 let mut lines = crate::view::tree::build(
                     call,
-                    self.tree.came_from,
+                    self.tree.came_from.map(|c| c.id),
                     self.tree.timeline,
                     &self.clock(),
                     self.detail_width(),
@@ -371,7 +395,7 @@ impl App {
                     .loading
                     .map(|_| crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()]);
                 let failed = self.tree.failed.get(&id).map(String::as_str);
-                (crate::view::tree::waiting(id, spinner, failed), None)
+                (crate::view::tree::waiting(id.id, spinner, failed), None)
             }
         }
     }
@@ -380,7 +404,7 @@ impl App {
 impl App {
     /// `r` in the Call view: loads the call again (one more scan).
     pub(super) fn reload_call(&mut self) -> Vec<Effect> {
-        match self.shown_call().map(|c| c.tree.root) {
+        match self.shown_call_root() {
             Some(root) if self.tree.loading.is_none() => self.load_call(root),
             _ => vec![],
         }

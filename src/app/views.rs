@@ -8,19 +8,19 @@
 
 use std::cell::{Ref, RefCell};
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
-use super::{App, ChainState, EventsState, View, document};
+use super::{App, ChainState, EventsState, View, detail};
 use crate::present::events::{Timeline, timeline};
 use crate::present::{Header, RowKey};
-use crate::view::doc::{Detail, Doc, Layout, Unfolded};
+use crate::view::detail::{Detail, Doc, Layout, Unfolded};
 use crate::view::{SPINNER, events};
 
 /// What the detail document depends on, but the title line and the selection.
 #[derive(Debug, Clone, PartialEq)]
 struct DocKey {
     view: View,
-    current: Option<Uuid>,
+    current: Option<LogRef>,
     records: u64,
     history: usize,
     chain: Option<(bool, usize)>,
@@ -55,7 +55,7 @@ struct DetailCache {
 
 #[derive(Debug, Default)]
 struct EventsCache {
-    key: Option<(Option<Uuid>, u64, i64)>,
+    key: Option<(Option<LogRef>, u64, i64)>,
     timeline: Option<Timeline>,
     layout_key: Option<(usize, Option<usize>, usize, Option<String>)>,
     layout: events::Layout,
@@ -174,7 +174,7 @@ impl App {
                 View::Record(_) => self.presented(),
                 _ => None,
             };
-            cache.doc = document::build(self, presented.as_ref(), width);
+            cache.doc = detail::build(self, presented.as_ref(), width);
             cache.layout = cache.doc.layout(width);
             cache.header = presented.map(|p| p.header);
             cache.title = None;
@@ -184,11 +184,12 @@ impl App {
         if let Some(header) = &cache.header {
             let title = self.title_key();
             if cache.title.as_ref() != Some(&title) {
-                let line = document::title(self, header);
+                let line = detail::title(self, header);
                 if let Some(first) = cache.layout.lines.first_mut() {
                     *first = line.clone();
                 }
-                if let Some(crate::view::doc::Block::Line(first)) = cache.doc.blocks.first_mut() {
+                if let Some(crate::view::detail::Block::Line(first)) = cache.doc.blocks.first_mut()
+                {
                     *first = line;
                 }
                 cache.title = Some(title);

@@ -15,8 +15,8 @@ use super::cli::Global;
 use super::{Error, Exit};
 use crate::api::client::short_project;
 use crate::app::{App, Context, Live, Notice, Scope};
+use crate::app::{Effect, Message};
 use crate::clipboard::{self, Clipboard};
-use crate::event::{Effect, Message};
 use crate::history::{History, Warning as HistoryWarning};
 use crate::inspector::{channel, forward_signals, run_loop};
 use crate::session::Session;
@@ -217,18 +217,21 @@ impl StartupBuilder {
             )
         });
         // Names as entries record them: sanitised, like the context's.
-        app.profiles = spaces
-            .choices()
-            .iter()
-            .map(|c| crate::config::Choice {
-                name: sanitize(&c.name).into_owned(),
-                space: c.space.as_deref().map(|s| sanitize(s).into_owned()),
-                ..c.clone()
-            })
-            .collect();
-        app.live = Live::new(settings.live_refresh);
-        app.live.max_age = settings.live_max_age;
-        app.ascii = crate::ui::theme::ascii_only(&env);
+        app.set_profiles(
+            spaces
+                .choices()
+                .iter()
+                .map(|c| crate::config::Choice {
+                    name: sanitize(&c.name).into_owned(),
+                    space: c.space.as_deref().map(|s| sanitize(s).into_owned()),
+                    ..c.clone()
+                })
+                .collect(),
+        );
+        let mut live = Live::new(settings.live_refresh);
+        live.max_age = settings.live_max_age;
+        app.set_live(live);
+        app.set_ascii(crate::ui::theme::ascii_only(&env));
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,
             None => {

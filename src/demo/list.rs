@@ -179,7 +179,7 @@ struct ListState {
 /// with the logs it lists.
 pub fn router(spaces: Vec<(String, Arc<Logs>)>, base: String) -> Router {
     Router::new()
-        .route("/api/voice/logs", get(list))
+        .route(crate::api::paths::VOICE_LOGS, get(list))
         .with_state(ListState {
             spaces: Arc::new(spaces),
             base,
@@ -292,8 +292,9 @@ async fn list(
         .collect();
     query.sort();
     let link = |extra: Option<(usize, usize)>| {
-        let mut url = reqwest::Url::parse(&format!("{}/api/voice/logs", state.base))
-            .unwrap_or_else(|e| unreachable!("demo base URL: {e}"));
+        let mut url =
+            reqwest::Url::parse(&format!("{}{}", state.base, crate::api::paths::VOICE_LOGS))
+                .unwrap_or_else(|e| unreachable!("demo base URL: {e}"));
         {
             let mut q = url.query_pairs_mut();
             for (k, v) in &query {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Summary;
+use crate::api::{Family, LogRef};
 use crate::text::sanitize;
 
 /// How a lookup ended.
@@ -23,6 +24,11 @@ pub enum Lookup {
 pub struct Entry {
     /// The log ID.
     pub id: Uuid,
+    /// The family of the log. Absent from files written before families existed, which hold
+    /// voice logs only; left out for a voice log, so that a voice log's entry reads the same
+    /// as before.
+    #[serde(default, skip_serializing_if = "Family::is_voice")]
+    pub family: Family,
     /// When the lookup was made.
     #[serde(
         serialize_with = "super::time::write_time",
@@ -89,6 +95,7 @@ impl Entry {
     ) -> Self {
         Self {
             id,
+            family: Family::Voice,
             at,
             profile: profile.into(),
             space: space.into(),
@@ -98,6 +105,16 @@ impl Entry {
             refresh_failed: None,
             body_digest: None,
         }
+    }
+
+    /// The same entry for a log of `family`.
+    pub fn in_family(self, family: Family) -> Self {
+        Self { family, ..self }
+    }
+
+    /// The log this entry is about: its family and ID.
+    pub fn log(&self) -> LogRef {
+        LogRef::new(self.family, self.id)
     }
 
     /// The record's summary, when the lookup found one.

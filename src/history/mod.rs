@@ -17,6 +17,8 @@ mod bodies;
 mod cache;
 mod deferred;
 mod entry;
+#[cfg(test)]
+mod family_tests;
 mod files;
 mod filter;
 mod journal;

@@ -21,8 +21,8 @@ use crate::fsx::{self, Links};
 /// The lock file's name. A separate file because `history.json` is replaced by rename, and a
 /// lock on a replaced file protects nothing.
 const LOCK: &str = "history.lock";
-/// The format this swlog writes and fully understands.
-pub(super) const VERSION: u64 = 2;
+/// The format this swlog writes and fully understands: 3 gave entries a family.
+pub(super) const VERSION: u64 = 3;
 
 /// The oldest format this swlog reads: format 1 kept a type's label where 2 keeps the `type`
 /// as sent ([`super::summary`] migrates it).

@@ -1,6 +1,7 @@
 //! `swlog list`: find logs without their ID by paging a time window and filtering locally.
 //! The engine ([`scan`]) is shared by the inspector and the `swlog list` command.
 
+pub mod columns;
 pub mod row;
 pub mod scan;
 pub mod table;

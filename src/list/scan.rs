@@ -214,6 +214,7 @@ pub struct Scan {
 pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> ListRequest {
     let day = Days::new(1);
     ListRequest {
+        family: crate::api::Family::Voice,
         created_after: query
             .since
             .and_then(|s| s.date_naive().checked_sub_days(day)),

@@ -5,6 +5,7 @@
 pub mod chain;
 pub mod charges;
 pub mod events;
+pub mod family;
 pub mod format;
 
 use serde_json::Value;

@@ -12,8 +12,8 @@ use crate::view::calls::Column;
 
 /// Draws the pane.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Detail;
-    let (back, forward) = app.nav.depth();
+    let focused = app.focus() == Focus::Detail;
+    let (back, forward) = app.nav().depth();
     let nav = match (back, forward) {
         (0, 0) => String::new(),
         (b, f) => format!(" ◀ {b} · {f} ▶ "),

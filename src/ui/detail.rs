@@ -15,20 +15,20 @@ use crate::app::{App, Focus, View};
 
 /// Draws the pane.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Detail;
-    let title = match (&app.view, app.nav.depth()) {
+    let focused = app.focus() == Focus::Detail;
+    let title = match (app.view(), app.nav().depth()) {
         // Which view is shown, as the Events and Raw JSON views say theirs.
         (View::Record(id), _) => format!(" {id} · Fields "),
         (View::Loading(id), _) | (View::Failed { id: Some(id), .. }, _) => format!(" {id} "),
         _ => " swlog ".to_owned(),
     };
-    let (back, forward) = app.nav.depth();
+    let (back, forward) = app.nav().depth();
     let nav = match (back, forward) {
         (0, 0) => String::new(),
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
     };
     // The ID comes first: the view's name gives way when the two titles would overlap.
-    let title = match &app.view {
+    let title = match app.view() {
         View::Record(id)
             if title.chars().count() + nav.chars().count() + 2 > usize::from(area.width) =>
         {
@@ -48,9 +48,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let detail = detail.get();
     // Only the lines on screen are styled: a record with 45,000 charge lines costs no more to
     // draw than one with three.
-    let top = app.detail_scroll;
+    let top = app.detail_scroll();
     let selected = focused
-        .then(|| detail.row_lines(app.detail_selected))
+        .then(|| detail.row_lines(app.detail_selected()))
         .flatten();
     let lines = styled(
         theme,

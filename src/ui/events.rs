@@ -19,9 +19,9 @@ const HINTS: &[(Action, &str)] = &[
 
 /// Draws the view.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Detail;
+    let focused = app.focus() == Focus::Detail;
     let title = app
-        .nav
+        .nav()
         .current()
         .map_or_else(|| " Events ".to_owned(), |id| format!(" {id} · Events "));
     let block = Block::bordered()
@@ -43,7 +43,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(inner.width);
     let view = app.events_at(width);
     let layout = view.get();
-    let selected = app.investigation.event_selected;
+    let selected = app.investigation().event_selected;
     let top = layout.scroll(selected, usize::from(inner.height));
     let span = focused
         .then(|| layout.rows.get(selected).copied())

@@ -12,7 +12,7 @@ use crate::text::{sanitize, truncate_chars};
 
 /// Draws the input pane.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Input;
+    let focused = app.focus() == Focus::Input;
     // The mark sits on the bottom border, between its corners, with a space and a ✗ besides.
     let room = usize::from(area.width.saturating_sub(8));
     let mark = match app.input_intent() {
@@ -42,15 +42,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_style(theme.border(focused));
     let inner = block.inner(area);
     let width = usize::from(inner.width.max(1));
-    let scroll = app.input.visual_scroll(width.saturating_sub(1));
+    let scroll = app.input().visual_scroll(width.saturating_sub(1));
     // What was typed or pasted is shown as text, never as terminal commands.
-    let shown = sanitize(app.input.value()).into_owned();
+    let shown = sanitize(app.input().value()).into_owned();
     let paragraph = Paragraph::new(shown)
         .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)))
         .block(block);
     frame.render_widget(paragraph, area);
     if focused && inner.width > 0 && inner.height > 0 {
-        let cursor = app.input.visual_cursor().saturating_sub(scroll);
+        let cursor = app.input().visual_cursor().saturating_sub(scroll);
         let x = inner
             .x
             .saturating_add(u16::try_from(cursor).unwrap_or(u16::MAX))

@@ -18,7 +18,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (whose, body) = app
         .raw_json()
         .unwrap_or_else(|| (String::new(), Value::Null));
-    let back = if app.investigation.tab == Tab::Events {
+    let back = if app.investigation().tab == Tab::Events {
         " v: back to events "
     } else {
         " v: back to fields "
@@ -32,8 +32,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if title.chars().count() + back.chars().count() + 4 <= usize::from(area.width) {
         block = block.title(Line::from(back).style(theme.dim()).right_aligned());
     }
-    let block = block.border_style(theme.border(app.focus == Focus::Detail));
-    let scroll = u16::try_from(app.raw_scroll).unwrap_or(u16::MAX);
+    let block = block.border_style(theme.border(app.focus() == Focus::Detail));
+    let scroll = u16::try_from(app.raw_scroll()).unwrap_or(u16::MAX);
     frame.render_widget(
         Paragraph::new(lines(&body, theme))
             .scroll((scroll, 0))

@@ -18,12 +18,12 @@ pub use crate::view::layout;
 
 use ratatui::Frame;
 
-use crate::app::{App, DetailView};
+use crate::app::{App, DetailView, Overlay};
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area().as_size(), app.sidebar_visible());
-    let theme = theme::Theme::new(app.color).with_ascii(app.ascii);
+    let theme = theme::Theme::new(app.color()).with_ascii(app.ascii());
     input::draw(app, &theme, frame, areas.input);
     if let Some(sidebar) = areas.sidebar {
         sidebar::draw(app, &theme, frame, sidebar);
@@ -37,11 +37,10 @@ pub fn draw(app: &App, frame: &mut Frame) {
         DetailView::Call => tree::draw(app, &theme, frame, areas.detail),
     }
     status::draw(app, &theme, frame, areas.status);
-    if app.help {
-        help::draw(app, &theme, frame, frame.area());
-    } else if app.notices_open {
-        notices::draw(app, &theme, frame, frame.area());
-    } else if app.picker.is_some() {
-        picker::draw(app, &theme, frame, frame.area());
+    match app.overlay() {
+        Overlay::Help => help::draw(app, &theme, frame, frame.area()),
+        Overlay::Notices { .. } => notices::draw(app, &theme, frame, frame.area()),
+        Overlay::Picker(_) => picker::draw(app, &theme, frame, frame.area()),
+        Overlay::None => {}
     }
 }

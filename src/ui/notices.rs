@@ -14,13 +14,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let mut lines = Vec::new();
     // Newest first, as the status bar shows the newest.
-    for (index, notice) in app.notices.iter().enumerate().rev() {
+    for (index, notice) in app.notices().iter().enumerate().rev() {
         let (glyph, style) = match notice.level {
             Level::Error => ("✗", theme.error()),
             Level::Warn => ("!", theme.warn()),
             Level::Info => ("·", theme.good()),
         };
-        let style = if index == app.notice_selected {
+        let style = if Some(index) == app.overlay().notices() {
             style.patch(theme.selected(true))
         } else {
             style

@@ -14,13 +14,13 @@ use crate::text::{sanitize, truncate_chars};
 
 /// Draws the picker centred in `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(picker) = app.picker else {
+    let Some(picker) = app.overlay().picker() else {
         return;
     };
     let width = area.width.saturating_sub(4).min(72);
     let inner = usize::from(width.saturating_sub(4)).max(1);
     let name_width = app
-        .profiles
+        .profiles()
         .iter()
         .map(|c| sanitize(&c.name).width())
         .max()
@@ -30,8 +30,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // A long list scrolls so that the selection shows: the frame, a blank and the keys take 4.
     let capacity = usize::from(area.height.saturating_sub(6)).max(1);
     let first = (picker.selected + 1).saturating_sub(capacity);
-    for (i, choice) in app.profiles.iter().enumerate().skip(first).take(capacity) {
-        let current = choice.name == app.context.profile;
+    for (i, choice) in app.profiles().iter().enumerate().skip(first).take(capacity) {
+        let current = choice.name == app.context().profile;
         let mark = if current { "● " } else { "  " };
         let name = truncate_chars(&sanitize(&choice.name), name_width).into_owned();
         let pad = " ".repeat(name_width.saturating_sub(name.width()) + 2);

@@ -27,8 +27,8 @@ fn label(entry: &Entry) -> String {
 
 /// Draws the sidebar.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Sidebar;
-    let sidebar = &app.sidebar;
+    let focused = app.focus() == Focus::Sidebar;
+    let sidebar = app.sidebar();
     let total = sidebar.history.entries().len();
     let title = if sidebar.len() == total {
         format!(" Lookups ({total}) ")
@@ -48,7 +48,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let now = app.clock().now;
     let mut lines: Vec<Line> = Vec::new();
     let filtering = matches!(sidebar.mode, SidebarMode::Filter);
-    if app.sidebar.frame().header > 0 {
+    if app.sidebar().frame().header > 0 {
         let query = sanitize(sidebar.query.value()).into_owned();
         let style = if filtering { theme.key() } else { theme.dim() };
         lines.push(Line::from(vec![
@@ -64,11 +64,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(text, theme.dim()));
     }
-    let rows = app.sidebar.frame().rows_height(inner.height);
+    let rows = app.sidebar().frame().rows_height(inner.height);
     let first = first_visible(sidebar.selected, rows);
     let capacity = (rows / ENTRY_HEIGHT).max(1);
     for (i, entry) in sidebar.rows().enumerate().skip(first).take(capacity) {
-        let foreign = (entry.profile != app.context.profile || entry.space != app.context.space)
+        let foreign = (entry.profile != app.context().profile
+            || entry.space != app.context().space)
             .then(|| short_profile(entry));
         let (mut top, mut bottom) = entry_lines(entry, now, width, theme, foreign);
         if i == sidebar.selected {

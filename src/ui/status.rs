@@ -16,8 +16,8 @@ use crate::view::SPINNER;
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
     // A live refresh runs quietly: the record stays, and the LIVE mark says it is watched.
-    let top = if let Some(f) = app.in_flight.as_ref().filter(|f| !f.background) {
-        let frame_glyph = SPINNER[app.spinner % SPINNER.len()];
+    let top = if let Some(f) = app.in_flight().filter(|f| !f.background) {
+        let frame_glyph = SPINNER[app.spinner() % SPINNER.len()];
         Line::from(vec![
             Span::styled(format!("{frame_glyph} "), theme.warn()),
             Span::raw(format!(
@@ -26,7 +26,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 f.started.elapsed().as_secs_f32()
             )),
         ])
-    } else if let Some(notice) = app.notices.newest() {
+    } else if let Some(notice) = app.notices().newest() {
         let style = match notice.level {
             Level::Error => theme.error(),
             Level::Warn => theme.warn(),
@@ -41,11 +41,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(truncate_chars(&notice.text, room).into_owned(), style),
             Span::styled(more, theme.dim()),
         ])
-    } else if app.view == View::Welcome {
+    } else if *app.view() == View::Welcome {
         // The welcome pane names the space and project, and the profile besides.
         Line::default()
     } else {
-        Line::styled(format!("project {}", app.context.project), theme.dim())
+        Line::styled(format!("project {}", app.context().project), theme.dim())
     };
     let top = with_place(app, theme, top, width);
     let mut spans = Vec::new();
@@ -100,10 +100,11 @@ fn place(app: &App, width: usize) -> String {
     let place = if width >= 100 {
         format!(
             " profile {} · space {}",
-            app.context.profile, app.context.space
+            app.context().profile,
+            app.context().space
         )
     } else {
-        format!(" {} · {}", app.context.profile, app.context.space)
+        format!(" {} · {}", app.context().profile, app.context().space)
     };
     truncate_chars(&place, width / 2).into_owned()
 }
@@ -111,7 +112,7 @@ fn place(app: &App, width: usize) -> String {
 /// "  +2 more (m)" when more notices than the newest are kept, naming the key that lists them
 /// here; empty otherwise.
 fn more(app: &App) -> String {
-    let others = app.notices.len().saturating_sub(1);
+    let others = app.notices().len().saturating_sub(1);
     if others == 0 {
         return String::new();
     }
@@ -164,10 +165,10 @@ mod tests {
             "{s}"
         );
         // In a pane, `m` lists them too and is the key the hint names.
-        app.focus = Focus::Detail;
+        app.set_focus(Focus::Detail);
         let s = screen(&app);
         assert!(s.contains("+1 more (m)"), "{s}");
-        app.notices_open = true;
+        app.set_overlay(crate::app::Overlay::Notices { selected: 0 });
         let s = screen(&app);
         assert!(s.contains("! History file was damaged"), "{s}");
         assert!(s.contains("d dismiss"), "{s}");

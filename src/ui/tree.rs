@@ -11,9 +11,9 @@ use crate::app::{App, Focus};
 
 /// Draws the Call view in the detail pane's place.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Detail;
+    let focused = app.focus() == Focus::Detail;
     let (lines, selected) = app.call_view_lines();
-    let nav = match app.nav.depth() {
+    let nav = match app.nav().depth() {
         (0, 0) => String::new(),
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
     };
@@ -25,7 +25,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_style(theme.border(focused));
     let inner = block.inner(area);
     let width = usize::from(inner.width);
-    let top = app.tree.scroll.min(lines.len().saturating_sub(1));
+    let top = app.tree().scroll.min(lines.len().saturating_sub(1));
     // A leg is two lines.
     let shown = super::detail::styled(
         theme,

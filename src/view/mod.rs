@@ -6,7 +6,7 @@
 
 pub mod calls;
 pub mod charges;
-pub mod doc;
+pub mod detail;
 pub mod events;
 pub mod layout;
 pub mod sidebar;
@@ -147,15 +147,26 @@ pub fn json_line_count(raw: &serde_json::Value) -> usize {
 mod tests {
     use std::path::Path;
 
+    /// Every file under `dir`, in its folders too.
+    fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(files_under(&path));
+            } else {
+                files.push(path);
+            }
+        }
+        files
+    }
+
     /// The lines of every source file under `src/<dir>` that name module `module` as a path
     /// (`module::…`, or `crate::module` in a `use`), comments left out.
     fn naming(dir: &str, module: &str) -> Vec<String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
         let mut found = Vec::new();
-        let mut files: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut files = files_under(&root);
         files.sort();
         assert!(!files.is_empty(), "{} has no files", root.display());
         for path in files {

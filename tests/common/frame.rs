@@ -15,9 +15,9 @@ use swlog::api::client::decode_object;
 use swlog::api::events::Events;
 use swlog::api::{ApiError, Fetched, FetchedEvents, VoiceLog};
 use swlog::app::{App, Context, Tab};
+use swlog::app::{Effect, Message};
 use swlog::cmd::cli::Format;
 use swlog::cmd::get::{Output, render_text};
-use swlog::event::{Effect, Message};
 use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::events::timeline;
 use swlog::present::format::Clock;
@@ -57,7 +57,7 @@ pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App
     };
     let history = History::in_memory(HistoryOptions::default());
     let mut app = App::new(context, Size::new(width, height), true, history);
-    app.fixed_now = Some(now());
+    app.set_fixed_now(Some(now()));
     let Some(Effect::Fetch { id, generation, .. }) = app.open_input(LOOKED_UP).into_iter().next()
     else {
         panic!("no fetch for a valid ID");
@@ -68,7 +68,7 @@ pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App
         result: Box::new(Ok(fetched.clone())),
     });
     assert!(app.shown_record().is_some(), "the record is shown");
-    app.raw = raw;
+    app.set_raw(raw);
     app
 }
 
@@ -166,8 +166,8 @@ pub fn assert_events_render_clean(events: &FetchedEvents) {
         let mut app = app_showing(&leg, w, h, false);
         app.update(key(KeyCode::Esc));
         app.update(key(KeyCode::Char('e')));
-        assert_eq!(app.investigation.tab, Tab::Events, "on the Events tab");
-        let id = uuid::Uuid::parse_str(LOOKED_UP).expect("uuid");
+        assert_eq!(app.investigation().tab, Tab::Events, "on the Events tab");
+        let id = swlog::api::LogRef::voice(uuid::Uuid::parse_str(LOOKED_UP).expect("uuid"));
         app.update(Message::EventsFetched {
             id,
             result: Box::new(Ok(events.clone())),

@@ -253,7 +253,7 @@ impl Harness {
             .history(history, warnings)
             .clipboard(Box::new(clipboard.clone()))
             .build();
-        startup.app.fixed_now = Some(now());
+        startup.app.set_fixed_now(Some(now()));
         let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let mut terminal = Terminal::new(backend.clone()).expect("terminal");
         let (keys, input) = unbounded();

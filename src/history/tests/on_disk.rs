@@ -70,13 +70,13 @@ fn readable_entries_of_a_damaged_file_are_kept_and_a_second_damage_gets_a_new_na
 #[test]
 fn a_file_from_a_newer_swlog_is_never_written_over() {
     let dir = tempfile::tempdir().unwrap();
-    let newer = r#"{"version":3,"entries":[],"shiny":true}"#;
+    let newer = r#"{"version":4,"entries":[],"shiny":true}"#;
     std::fs::write(file(dir.path()), newer).unwrap();
     let (mut h, warnings) = History::open(dir.path(), Options::default());
     let [Warning::NotSaved(why)] = warnings.as_slice() else {
         panic!("{warnings:?}")
     };
-    assert!(why.contains("newer swlog (format 3"), "{why}");
+    assert!(why.contains("newer swlog (format 4"), "{why}");
     // Working in memory, without repeating the warning on every change.
     ok(h.record(record_of(1, 1, "+1"), Some(("{}", t(1)))));
     assert_eq!(ids(&h), [id(1)]);
@@ -393,7 +393,7 @@ fn a_format_1_history_loads_and_is_migrated() {
     ok(h.record(record_of(5, 5, "+1"), None));
     let on_disk: serde_json::Value =
         serde_json::from_slice(&std::fs::read(file(dir.path())).unwrap()).unwrap();
-    assert_eq!(on_disk["version"], 2);
+    assert_eq!(on_disk["version"], store::VERSION);
     let types: Vec<&serde_json::Value> = on_disk["entries"]
         .as_array()
         .unwrap()

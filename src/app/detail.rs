@@ -1,6 +1,6 @@
 //! The detail document of the current view, built by the state from the record, its chain, its
 //! known children and the view: what each row says, links to and copies. Laying it out is
-//! [`crate::view::doc`]'s job; colouring it is `ui`'s.
+//! [`crate::view::detail`]'s job; colouring it is `ui`'s.
 
 use uuid::Uuid;
 
@@ -8,7 +8,7 @@ use super::{App, ChainState, Failure, View};
 use crate::api::ApiError;
 use crate::present::chain as present_chain;
 use crate::present::{Header, Presented, Row, RowKey, Tone};
-use crate::view::doc::{Block, Doc, LABEL_WIDTH, Selectable, label_width};
+use crate::view::detail::{Block, Doc, LABEL_WIDTH, Selectable, label_width};
 use crate::view::{Line, Role};
 
 /// The document of what the detail pane shows now, for a pane `width` columns wide inside
@@ -268,15 +268,15 @@ fn chain(app: &App, doc: &mut Doc) -> Vec<Uuid> {
             .records
             .get(child)
             .map(|f| f.log.kind.short_label())
-            .or_else(|| app.sidebar.history.get(*child).map(|e| e.title()))
+            .or_else(|| app.sidebar.history.get(child.id).map(|e| e.title()))
             .unwrap_or_else(|| "leg".to_owned());
         let mut row = Row::new(
-            RowKey::ChainChild(*child),
+            RowKey::ChainChild(child.id),
             format!("{} · {child}", crate::text::sanitize(&what)),
             Tone::Link,
         );
         row.copy = Some(child.to_string());
-        row.link = Some(*child);
+        row.link = Some(child.id);
         legs.push(row);
     }
     doc.blocks
@@ -399,7 +399,7 @@ fn call_shape(app: &App, doc: &mut Doc) {
     let Some(call) = app.tree.call_of(id) else {
         return;
     };
-    let path = call.tree.path_to(id);
+    let path = call.tree.path_to(id.id);
     if path.is_empty() {
         return;
     }
@@ -407,7 +407,7 @@ fn call_shape(app: &App, doc: &mut Doc) {
         .iter()
         .filter_map(|p| call.tree.index_of(*p))
         .map(|i| {
-            if call.tree.legs[i].id == id {
+            if call.tree.legs[i].id == id.id {
                 "this leg".to_owned()
             } else {
                 crate::call::lines::label(&call.tree.legs[i].log, i + 1)

@@ -1,7 +1,10 @@
-//! The one message type the inspector's loop runs on: terminal input, fetch results, timer
-//! ticks and signals all arrive as a [`Message`].
+//! The loop's messages: everything that can change the inspector's state arrives as a
+//! [`Message`] (terminal input, fetch results, timer ticks, signals), and [`App::update`] answers
+//! with the [`Effect`]s the loop must carry out.
+//!
+//! [`App::update`]: super::App::update
 
-use uuid::Uuid;
+use crate::api::LogRef;
 
 use crate::api::model::VoiceLog;
 use crate::api::{ApiError, Fetched, FetchedEvents};
@@ -13,34 +16,34 @@ pub enum Message {
     /// A key, paste, mouse or resize event from the terminal.
     Term(crossterm::event::Event),
     /// An action, as a key bound to it would ask for (tests drive the state with these).
-    Action(crate::app::Action),
+    Action(super::Action),
     /// A lookup finished.
     Fetched {
         /// The lookup's generation: a result from an older lookup is ignored.
         generation: u64,
         /// The ID that was looked up.
-        id: Uuid,
+        id: LogRef,
         /// What came back.
         result: Box<Result<Fetched, ApiError>>,
     },
     /// A leg's events arrived (or could not be had).
     EventsFetched {
         /// The leg.
-        id: Uuid,
+        id: LogRef,
         /// What came back.
         result: Box<Result<FetchedEvents, ApiError>>,
     },
     /// A leg's chain of parents was followed.
     ChainResolved {
         /// The leg.
-        id: Uuid,
+        id: LogRef,
         /// Its chain, first leg first.
         chain: Box<Chain>,
     },
     /// The whole call a leg belongs to was loaded (or could not be).
     CallLoaded {
         /// The leg it was loaded for.
-        id: Uuid,
+        id: LogRef,
         /// The call.
         result: Box<Result<crate::call::Call, crate::call::CallError>>,
     },
@@ -76,7 +79,7 @@ pub enum Effect {
     /// Start a lookup, cancelling the one in flight.
     Fetch {
         /// The ID to fetch.
-        id: Uuid,
+        id: LogRef,
         /// Its generation.
         generation: u64,
         /// The profile whose client fetches it: where the lookup was made.
@@ -87,14 +90,14 @@ pub enum Effect {
     /// Fetch a leg's events.
     FetchEvents {
         /// The leg.
-        id: Uuid,
+        id: LogRef,
         /// The profile the leg was opened with.
         profile: String,
     },
     /// Follow a leg's `parent_id`s upwards.
     ResolveChain {
         /// The leg.
-        id: Uuid,
+        id: LogRef,
         /// The leg's record, where the walk starts.
         log: Box<VoiceLog>,
         /// The profile the leg was opened with: its parents are in the same space.
@@ -103,7 +106,7 @@ pub enum Effect {
     /// Load the whole call leg `id` belongs to: its root, one scan, every leg's events.
     LoadCall {
         /// The leg.
-        id: Uuid,
+        id: LogRef,
         /// The profile the leg was opened with: the whole call is read from its space.
         profile: String,
     },
