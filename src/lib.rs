@@ -17,7 +17,6 @@ pub mod export;
 pub mod fsx;
 pub mod history;
 pub mod inspector;
-pub mod limits;
 pub mod list;
 pub mod logging;
 pub mod present;
