@@ -44,8 +44,8 @@ pub mod vars {
 pub mod defaults {
     use std::time::Duration;
 
-    /// Time allowed for a whole request.
-    pub const TIMEOUT: Duration = Duration::from_secs(20);
+    /// Time allowed for a whole request: the api layer's own default.
+    pub const TIMEOUT: Duration = crate::api::client::DEFAULT_TIMEOUT;
     /// Time between refreshes of a call in progress.
     pub const LIVE_REFRESH: Duration = Duration::from_secs(5);
     /// How many unpinned lookups the history keeps.
