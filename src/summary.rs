@@ -107,16 +107,10 @@ fn utc_or(field: &Field<DateTime<Utc>>, shown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
-
-    fn log_of(v: Value) -> VoiceLog {
-        let Value::Object(o) = v else {
-            panic!("object")
-        };
-        VoiceLog::from_object(o)
-    }
+    use crate::testkit::log as log_of;
 
     fn clock() -> Clock {
         Clock::fixed(
