@@ -9,6 +9,7 @@ pub mod call;
 pub mod chain;
 pub mod cli;
 pub mod clipboard;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod demo;

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Field, VoiceLog};
+use crate::clock::{Clock, utc};
 use crate::present::charges::{TEXT_LINES, TableRow};
-use crate::present::format::{Clock, utc};
 use crate::present::{Charges, Presented, RowKey, present};
 
 /// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),

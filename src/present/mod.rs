@@ -11,10 +11,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::api::model::{Field, Key, Kind, Outcome, VoiceLog};
+use crate::clock::Clock;
 use crate::text::sanitize;
 use charges::charges;
 pub use charges::{ChargeRow, Charges, More};
-use format::{Clock, duration_ms};
+use format::duration_ms;
 
 /// How a value should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

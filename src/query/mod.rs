@@ -12,7 +12,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::api::LogType;
-use crate::present::format::Clock;
+use crate::clock::Clock;
 use crate::text::{sanitize, truncate_chars};
 
 /// Which side of a call a number or word must be on.

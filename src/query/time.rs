@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-use crate::present::format::Clock;
+use crate::clock::Clock;
 
 /// `2h` → two hours before `now`; a date → that day's local midnight; RFC 3339 as given.
 pub(super) fn instant(value: &str, clock: &Clock) -> Option<DateTime<Utc>> {
