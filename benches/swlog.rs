@@ -400,7 +400,7 @@ fn bench_keypress(c: &mut Criterion) {
 /// `swlog get`'s text output of a record with 100,000 charge lines, from the body as received:
 /// parse, present, render (the printed text is bounded; parsing and the sums still see every line).
 fn bench_get_text(c: &mut Criterion) {
-    use swlog::cli::Format;
+    use swlog::cmd::cli::Format;
     use swlog::cmd::get::{Output, render_text};
     use swlog::present::format::Clock;
     let mut group = c.benchmark_group("get-text");

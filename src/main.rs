@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use swlog::cli::Cli;
+use swlog::cmd::cli::Cli;
 use swlog::cmd::{self, Diagnostics, Error};
 
 fn main() -> ExitCode {

@@ -3,9 +3,7 @@
 
 use thiserror::Error;
 
-use crate::api::{ApiError, Client, ClientOptions};
-use crate::cli::Global;
-use crate::cmd::Exit;
+use crate::api::{ApiError, Client};
 use crate::config::{self, ConfigError, Settings};
 use crate::demo::{DemoOptions, DemoServer};
 use crate::history::{History, Options as HistoryOptions, Warning as HistoryWarning};
@@ -25,16 +23,6 @@ pub enum SessionError {
     Client(#[from] ApiError),
 }
 
-impl SessionError {
-    /// The process exit code for this error.
-    pub fn exit(&self) -> Exit {
-        match self {
-            SessionError::Config(_) => Exit::Usage,
-            SessionError::Demo(_) | SessionError::Client(_) => Exit::Remote,
-        }
-    }
-}
-
 /// What lookups need.
 #[derive(Debug)]
 pub struct Session {
@@ -47,9 +35,10 @@ pub struct Session {
 }
 
 impl Session {
-    /// Opens a session from the command line's options and the environment.
-    pub async fn open(global: &Global) -> Result<Self, SessionError> {
-        let (settings, demo) = if global.demo {
+    /// Opens a session: the built-in demo server and its records when `demo`, else the settings
+    /// `overrides` (the command line's) and the environment resolve to.
+    pub async fn open(demo: bool, overrides: &config::Overrides) -> Result<Self, SessionError> {
+        let (settings, demo) = if demo {
             let options = DemoOptions {
                 live_started: Some(chrono::Utc::now() - chrono::Duration::minutes(2)),
                 ..DemoOptions::default()
@@ -58,7 +47,7 @@ impl Session {
                 .await
                 .map_err(SessionError::Demo)?;
             // `--demo --profile staging` starts in the demo's second space.
-            let settings = match &global.profile {
+            let settings = match &overrides.profile {
                 Some(name) => {
                     Settings::demo_profile(&server.endpoint(), name).ok_or_else(|| {
                         ConfigError::UnknownProfile {
@@ -76,11 +65,11 @@ impl Session {
             (settings, Some(server))
         } else {
             (
-                config::resolve(&global.overrides(), &|k| std::env::var(k).ok())?,
+                config::resolve(overrides, &|k| std::env::var(k).ok())?,
                 None,
             )
         };
-        let client = Self::client_for(&settings)?;
+        let client = crate::spaces::client_for(&settings)?;
         Ok(Self {
             client,
             settings,
@@ -159,20 +148,6 @@ impl Session {
             self.client.clone(),
             choices,
             resolver,
-        )
-    }
-
-    /// The client for `settings`.
-    pub fn client_for(settings: &Settings) -> Result<Client, ApiError> {
-        let options = ClientOptions {
-            timeout: settings.timeout,
-            ..ClientOptions::default()
-        };
-        Client::new(
-            settings.endpoint.clone(),
-            &settings.project_id,
-            settings.token.clone(),
-            options,
         )
     }
 }

@@ -6,8 +6,22 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ClientOptions};
 use crate::config::{Choice, ConfigError, Settings};
+
+/// The client for `settings`: its endpoint, project, token and timeout.
+pub fn client_for(settings: &Settings) -> Result<Client, ApiError> {
+    let options = ClientOptions {
+        timeout: settings.timeout,
+        ..ClientOptions::default()
+    };
+    Client::new(
+        settings.endpoint.clone(),
+        &settings.project_id,
+        settings.token.clone(),
+        options,
+    )
+}
 
 /// Resolves a profile's settings by name; may run a `token_command`, so it runs off the loop.
 pub type Resolver = Box<dyn Fn(&str) -> Result<Settings, ConfigError> + Send + Sync>;
@@ -92,7 +106,7 @@ impl Spaces {
                     crate::text::sanitize(&e.to_string())
                 ))
             })?;
-        let client = crate::session::Session::client_for(&settings)?;
+        let client = client_for(&settings)?;
         self.inner
             .clients
             .lock()

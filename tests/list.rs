@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use swlog::api::error::ErrorClass;
 use swlog::api::list::{ListError, PageSizeMemory};
 use swlog::api::{ApiError, Client, ClientOptions, Endpoint};
+use swlog::cmd::exit::{Failure, of};
 use swlog::demo::{DemoOptions, DemoServer};
-use swlog::list::cmd::exit_code;
 use swlog::list::scan::{self, Limits, Scan, Scanner, Stop};
 use swlog::present::format::Clock;
 use swlog::query::Query;
@@ -239,7 +239,7 @@ async fn a_next_link_to_another_origin_is_refused_and_nothing_reaches_it() {
         Err(e @ ListError::ForeignNext { origin, .. }) => {
             assert_eq!(origin, &format!("127.0.0.1:{port}"));
             assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
-            assert_eq!(exit_code(e).code(), 5);
+            assert_eq!(of(Failure::Scan(e)).code(), 5);
         }
         other => panic!("{other:?}"),
     }
@@ -288,7 +288,7 @@ async fn a_next_link_loop_is_an_error_with_the_rows_kept() {
         .await;
     let s = scan(&server.uri(), "").await;
     assert!(
-        matches!(&s.end, Err(e @ ListError::Loop { .. }) if exit_code(e).code() == 5),
+        matches!(&s.end, Err(e @ ListError::Loop { .. }) if of(Failure::Scan(e)).code() == 5),
         "{:?}",
         s.end
     );
@@ -369,7 +369,7 @@ async fn refused_credentials_are_an_auth_error() {
         panic!("{:?}", s.end)
     };
     assert_eq!(e.class(), ErrorClass::Auth);
-    assert_eq!(exit_code(s.end.as_ref().unwrap_err()).code(), 4);
+    assert_eq!(of(Failure::Scan(s.end.as_ref().unwrap_err())).code(), 4);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use swlog::config::{Choice, ConfigError, Settings};
 use swlog::history::{Entry, History, Lookup, Options, Summary};
 use swlog::secret::Secret;
 use swlog::session::Session;
-use swlog::spaces::{Resolver, Spaces};
+use swlog::spaces::{Resolver, Spaces, client_for};
 use wiremock::matchers::{basic_auth, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -82,7 +82,7 @@ fn settings(profile: &str, base: &str, space: &str, project: &str, token: &str) 
 /// profile is gone from the config).
 fn two_profiles(a: &str, b: Option<&str>) -> (Session, Spaces) {
     let alpha = settings("alpha", a, "alpha-space", PROJECT_A, TOKEN_A);
-    let client = Session::client_for(&alpha).expect("client");
+    let client = client_for(&alpha).expect("client");
     let mut choices = vec![Choice {
         name: "alpha".into(),
         space: Some("alpha-space".into()),
@@ -375,7 +375,7 @@ async fn the_demo_staging_profile_has_its_own_records() {
         .expect("demo");
     let staging = Settings::demo_profile(&server.endpoint(), "staging").expect("staging");
     assert_eq!(staging.endpoint.space(), "demo-staging");
-    let client = Session::client_for(&staging).expect("client");
+    let client = client_for(&staging).expect("client");
     let own = "5a6e0001-57a9-4e00-8a00-5a9e00000001"
         .parse()
         .expect("uuid");
@@ -386,7 +386,7 @@ async fn the_demo_staging_profile_has_its_own_records() {
         "demo records are not staging's"
     );
     let (_, demo) = (0, Settings::demo(&server));
-    let client = Session::client_for(&demo).expect("client");
+    let client = client_for(&demo).expect("client");
     assert!(
         client.fetch_log(own).await.is_err(),
         "staging records are not the demo's"
@@ -406,7 +406,7 @@ async fn each_demo_profile_lists_its_own_logs() {
     };
     let own = "5a6e0001-57a9-4e00-8a00-5a9e00000001";
     let staging = Settings::demo_profile(&server.endpoint(), "staging").expect("staging");
-    let client = Session::client_for(&staging).expect("client");
+    let client = client_for(&staging).expect("client");
     let every = |limit| Limits {
         limit,
         max_scan: 100_000,
@@ -442,7 +442,7 @@ async fn each_demo_profile_lists_its_own_logs() {
         );
     }
     let demo = Settings::demo(&server);
-    let client = Session::client_for(&demo).expect("client");
+    let client = client_for(&demo).expect("client");
     let listed = scan::run(
         &client,
         Scanner::new(query, every(100_000)),

@@ -53,6 +53,8 @@ pub struct ListRequest {
     pub want: Option<usize>,
     /// The page size that worked before.
     pub memory: PageSizeMemory,
+    /// The most pages to read (none: unbounded, for a caller that bounds the stream itself).
+    pub max_pages: Option<usize>,
 }
 
 impl ListRequest {
@@ -114,7 +116,26 @@ pub enum ListError {
         /// The start of the body.
         excerpt: String,
     },
+    /// Pages with no rows, each with a `next` link, several in a row.
+    #[error(
+        "the server sent {pages} empty pages in a row, each with a next-page link: stopped there"
+    )]
+    EmptyPages {
+        /// How many in a row.
+        pages: usize,
+    },
+    /// More pages than a scan of its size can need.
+    #[error(
+        "stopped after {pages} pages, more than a scan can need (the server's pages are too small, or never end)"
+    )]
+    TooManyPages {
+        /// Pages read.
+        pages: usize,
+    },
 }
+
+/// Empty pages in a row (each with a `next` link) after which the pager stops.
+pub const MAX_EMPTY_PAGES: usize = 3;
 
 /// `host:port` of a URL, with the scheme's default port filled in.
 fn origin_of(url: &Url) -> String {
@@ -125,10 +146,32 @@ fn origin_of(url: &Url) -> String {
     }
 }
 
+/// Whether `b` is on `a`'s origin: scheme, host and port, and no user or password in either
+/// (a link with userinfo would carry credentials of its own: it is another origin).
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
+    let bare = |u: &Url| u.username().is_empty() && u.password().is_none();
+    bare(a)
+        && bare(b)
+        && a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// A page's URL as the loop check compares it: no fragment, the query's pairs sorted, so that
+/// the same page reached by a reordered or decorated link is seen again.
+fn visit_key(url: &Url) -> String {
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    let mut key = url.clone();
+    key.set_fragment(None);
+    key.set_query(None);
+    if !pairs.is_empty() {
+        key.query_pairs_mut().extend_pairs(pairs);
+    }
+    key.into()
 }
 
 fn shown(s: &str) -> String {
@@ -148,6 +191,10 @@ struct Pager<'a> {
     started: bool,
     /// A bad `next` link, yielded after the page that carried it so that its rows count.
     failed: Option<ListError>,
+    /// Pages read.
+    pages: usize,
+    /// Pages without rows read in a row.
+    empty_in_a_row: usize,
 }
 
 impl Client {
@@ -177,6 +224,8 @@ impl Client {
             page_size,
             started: false,
             failed: None,
+            pages: 0,
+            empty_in_a_row: 0,
         };
         futures::stream::unfold(pager, |mut pager| async move {
             if let Some(e) = pager.failed.take() {
@@ -200,7 +249,7 @@ impl Pager<'_> {
     /// Fetches `url` (stepping the page size down on a 422 about it) and sets up the next one.
     async fn fetch(&mut self, mut url: Url) -> Result<Page, ListError> {
         let (raw, attempts) = loop {
-            self.visited.insert(url.as_str().to_owned());
+            self.visited.insert(visit_key(&url));
             match self.client.get_object_at(url.clone(), MAX_PAGE_BODY).await {
                 Ok((raw, _, attempts)) => break (raw, attempts),
                 Err(e) if !self.started && refuses_page_size(&e) => {
@@ -222,6 +271,9 @@ impl Pager<'_> {
     /// Splits a page body into its rows and checks where `links.next` points.
     fn read(&mut self, raw: Map<String, Value>, attempts: u32) -> Result<Page, ListError> {
         let body = split_page(raw)?;
+        self.pages += 1;
+        let empty = body.rows.is_empty() && body.skipped == 0;
+        self.empty_in_a_row = if empty { self.empty_in_a_row + 1 } else { 0 };
         let page = Page {
             skipped: body.skipped,
             rows: body.rows,
@@ -229,10 +281,22 @@ impl Pager<'_> {
             page_size: self.page_size,
             last: body.next.is_none(),
         };
-        if let Some(next) = body.next {
-            match self.check_next(&next) {
-                Ok(url) => self.next = Some(url),
-                Err(e) => self.failed = Some(e),
+        if let Some(link) = body.bad_next {
+            self.failed = Some(ListError::BadNext { link });
+        } else if let Some(next) = body.next {
+            // Bounds whatever the server sends: pages with nothing in them forever, or more
+            // pages than the scan can need.
+            if self.empty_in_a_row >= MAX_EMPTY_PAGES {
+                self.failed = Some(ListError::EmptyPages {
+                    pages: self.empty_in_a_row,
+                });
+            } else if self.request.max_pages.is_some_and(|max| self.pages >= max) {
+                self.failed = Some(ListError::TooManyPages { pages: self.pages });
+            } else {
+                match self.check_next(&next) {
+                    Ok(url) => self.next = Some(url),
+                    Err(e) => self.failed = Some(e),
+                }
             }
         }
         Ok(page)
@@ -241,17 +305,19 @@ impl Pager<'_> {
     /// The next page's URL, if it is on our origin and not yet visited.
     fn check_next(&self, next: &str) -> Result<Url, ListError> {
         // A relative link is read against the first page's URL, as a browser would.
-        let url = self
+        let mut url = self
             .first
             .join(next)
             .map_err(|_| ListError::BadNext { link: shown(next) })?;
+        // A fragment never reaches the server: the same page whatever it says.
+        url.set_fragment(None);
         if !same_origin(&url, &self.first) {
             return Err(ListError::ForeignNext {
                 origin: shown(&origin_of(&url)),
                 ours: shown(&origin_of(&self.first)),
             });
         }
-        if self.visited.contains(url.as_str()) {
+        if self.visited.contains(&visit_key(&url)) {
             return Err(ListError::Loop {
                 url: shown(url.as_str()),
             });
@@ -269,17 +335,20 @@ pub struct PageBody {
     pub skipped: usize,
     /// `links.next`, unchecked.
     pub next: Option<String>,
+    /// A `links.next` that is there but not a string (a number, an object, `true`), shown:
+    /// a malformed answer, not the last page.
+    pub bad_next: Option<String>,
 }
 
 /// Takes a decoded page body apart: `data` must be an array; any `links.next` string is kept
 /// for the caller to check.
 pub fn split_page(mut raw: Map<String, Value>) -> Result<PageBody, ListError> {
-    let next = raw
-        .get("links")
-        .and_then(|l| l.get("next"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let (next, bad_next) = match raw.get("links").and_then(|l| l.get("next")) {
+        None | Some(Value::Null) => (None, None),
+        Some(Value::String(s)) if s.is_empty() => (None, None),
+        Some(Value::String(s)) => (Some(s.clone()), None),
+        Some(other) => (None, Some(shown(&other.to_string()))),
+    };
     let Some(Value::Array(data)) = raw.remove("data") else {
         let body = Value::Object(raw).to_string();
         return Err(ListError::NotAPage {
@@ -298,6 +367,7 @@ pub fn split_page(mut raw: Map<String, Value>) -> Result<PageBody, ListError> {
         skipped: total - rows.len(),
         rows,
         next,
+        bad_next,
     })
 }
 
@@ -346,6 +416,43 @@ mod tests {
             assert!(!same_origin(&a, &Url::parse(other).unwrap()), "{other}");
         }
         assert_eq!(origin_of(&a), "acme.signalwire.com:443");
+        let with_user = Url::parse("https://user:pass@acme.signalwire.com/api").unwrap();
+        assert!(!same_origin(&a, &with_user), "userinfo is another origin");
+    }
+
+    #[test]
+    fn the_loop_check_sees_a_page_through_its_fragment_and_query_order() {
+        let a = Url::parse("https://h/api/voice/logs?page_token=PA1&page_size=1000").unwrap();
+        for same in [
+            "https://h/api/voice/logs?page_token=PA1&page_size=1000#x1",
+            "https://h/api/voice/logs?page_size=1000&page_token=PA1#y",
+        ] {
+            assert_eq!(
+                visit_key(&a),
+                visit_key(&Url::parse(same).unwrap()),
+                "{same}"
+            );
+        }
+        let other = Url::parse("https://h/api/voice/logs?page_token=PA2&page_size=1000").unwrap();
+        assert_ne!(visit_key(&a), visit_key(&other));
+    }
+
+    #[test]
+    fn a_next_link_that_is_not_a_string_is_malformed_not_the_last_page() {
+        for next in [
+            serde_json::json!(7),
+            serde_json::json!({"href": "x"}),
+            serde_json::json!(true),
+        ] {
+            let page = serde_json::json!({"links": {"next": next}, "data": [{"id": "a"}]});
+            let serde_json::Value::Object(raw) = page else {
+                unreachable!()
+            };
+            let body = split_page(raw).unwrap();
+            assert_eq!(body.next, None);
+            assert!(body.bad_next.is_some(), "{next}");
+            assert_eq!(body.rows.len(), 1, "its rows still count");
+        }
     }
 
     #[test]

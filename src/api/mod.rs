@@ -3,6 +3,7 @@
 
 mod answer;
 pub mod client;
+pub mod compat;
 pub mod endpoint;
 pub mod error;
 pub mod events;

@@ -219,7 +219,7 @@ pub(crate) fn as_uuid(v: &Value) -> Option<Uuid> {
     v.as_str().and_then(|s| Uuid::try_parse(s.trim()).ok())
 }
 
-fn as_float(v: &Value) -> Option<f64> {
+pub(crate) fn as_float(v: &Value) -> Option<f64> {
     let f = match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok(),
@@ -229,7 +229,7 @@ fn as_float(v: &Value) -> Option<f64> {
 }
 
 /// Integers arrive as integers, as floats (`9.0`, `9638.4`) or as numeric strings.
-fn as_int(v: &Value) -> Option<i64> {
+pub(crate) fn as_int(v: &Value) -> Option<i64> {
     if let Some(i) = v.as_i64() {
         return Some(i);
     }

@@ -6,13 +6,14 @@ use std::io::{IsTerminal as _, Write};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use super::cli::Global;
+use super::exit::{self, Failure};
 use super::get::paint;
 use super::{Error, Exit};
 use crate::api::list::PageSizeMemory;
 use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
-use crate::cli::Global;
 use crate::present::format::Clock;
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
@@ -63,7 +64,7 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
         super::demo_note(&session.client, err)?;
@@ -88,7 +89,7 @@ pub async fn run(
         Ok(call) => call,
         Err(CallError::Leg(e)) => {
             writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;
-            return Ok(Exit::of_lookups(0, &[e.class()]));
+            return Ok(exit::of(Failure::Lookup(e.class())));
         }
     };
     match args.format {
@@ -131,7 +132,7 @@ fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
             sanitize(&e.to_string())
         )?;
         if scan.progress.pages == 0 {
-            return Ok(crate::list::cmd::exit_code(e));
+            return Ok(exit::of(Failure::Scan(e)));
         }
         partial = true;
     }

@@ -3,10 +3,18 @@
 
 use std::io::Write;
 
-use clap::CommandFactory as _;
+use clap::{Args, CommandFactory as _};
 
+use super::cli::Cli;
 use super::{Error, Exit};
-use crate::cli::Cli;
+
+/// `swlog completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
 
 /// The completion script for `shell`.
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
+use super::cli::Global;
 use super::{Error, Exit};
-use crate::cli::Global;
 use crate::config;
 use crate::history::History;
 use crate::text::sanitize;
@@ -36,7 +36,7 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
                 out,
                 "demo         needs no settings: swlog --demo config, swlog --demo history"
             )?;
-            return Ok(Exit::Usage);
+            return Ok(super::exit::of(super::exit::Failure::Config(&e)));
         }
     };
     writeln!(out, "profile      {}", sanitize(&s.profile))?;

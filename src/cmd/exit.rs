@@ -1,6 +1,12 @@
-//! The process's exit codes: the one table every command returns from and `--help` prints.
+//! The process's exit codes: the one table every command returns from and `--help` prints, and
+//! the one mapping ([`of`]) from whatever a command failed on to its code. The layers below
+//! return their own errors and never name an exit code.
 
+use super::Error;
 use crate::api::error::ErrorClass;
+use crate::api::list::ListError;
+use crate::config::ConfigError;
+use crate::session::SessionError;
 
 /// How a run of swlog ended, as its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,28 +90,75 @@ impl Exit {
             (exit.code(), words.join(" "))
         })
     }
-
-    /// The code for `found` logs found and these failures (of IDs, events or parents).
-    pub fn of_lookups(found: usize, failures: &[ErrorClass]) -> Self {
-        if failures.is_empty() {
-            Exit::Ok
-        } else if found > 0 {
-            Exit::Partial
-        } else if failures.contains(&ErrorClass::Auth) {
-            Exit::Auth
-        } else if failures.iter().all(|c| *c == ErrorClass::NotFound) {
-            Exit::NotFound
-        } else if failures.contains(&ErrorClass::Remote) {
-            Exit::Remote
-        } else {
-            Exit::Refused
-        }
-    }
 }
 
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> Self {
         Self::from(exit.code())
+    }
+}
+
+/// What a command can end on, borrowed: the input of [`of`].
+#[derive(Debug, Clone, Copy)]
+pub enum Failure<'a> {
+    /// The command stopped with this error.
+    Command(&'a Error),
+    /// The session could not start (said on stderr by the command itself).
+    Session(&'a SessionError),
+    /// The settings could not be resolved (said by the command itself).
+    Config(&'a ConfigError),
+    /// A scan of the log list stopped on this fault (the rows found before it were printed).
+    Scan(&'a ListError),
+    /// One lookup (a log, its events or a parent leg) failed with this class of error.
+    Lookup(ErrorClass),
+}
+
+/// The exit code of a failure: the one place errors become exit codes.
+pub fn of(failure: Failure<'_>) -> Exit {
+    match failure {
+        Failure::Command(Error::Session(e)) | Failure::Session(e) => match e {
+            SessionError::Config(e) => of(Failure::Config(e)),
+            SessionError::Demo(_) | SessionError::Client(_) => Exit::Remote,
+        },
+        Failure::Config(_) => Exit::Usage,
+        Failure::Command(Error::Usage(_)) => Exit::Usage,
+        Failure::Command(Error::Output(_) | Error::Terminal(_) | Error::Runtime(_)) => Exit::Output,
+        Failure::Command(Error::History(..)) => Exit::Remote,
+        // A page the API refused stops the whole scan: its own code for refused credentials or
+        // requests, and 5 for everything else (a missing page is a server fault, not "not found").
+        Failure::Scan(ListError::Api(e)) => match e.class() {
+            ErrorClass::Auth => Exit::Auth,
+            ErrorClass::Refused => Exit::Refused,
+            ErrorClass::NotFound | ErrorClass::Remote => Exit::Remote,
+        },
+        Failure::Scan(_) => Exit::Remote,
+        Failure::Lookup(class) => match class {
+            ErrorClass::NotFound => Exit::NotFound,
+            ErrorClass::Auth => Exit::Auth,
+            ErrorClass::Remote => Exit::Remote,
+            ErrorClass::Refused => Exit::Refused,
+        },
+    }
+}
+
+/// The code for `found` logs found and these failed lookups (of IDs, events or parents): 0
+/// without failures, 1 when some were found; else, of the failures' own codes, refused
+/// credentials first, then "not found" when every one is, then a network or server error, then
+/// a refused request.
+pub fn of_lookups(found: usize, failures: &[ErrorClass]) -> Exit {
+    let codes: Vec<Exit> = failures.iter().map(|c| of(Failure::Lookup(*c))).collect();
+    if codes.is_empty() {
+        Exit::Ok
+    } else if found > 0 {
+        Exit::Partial
+    } else if codes.contains(&Exit::Auth) {
+        Exit::Auth
+    } else if codes.iter().all(|c| *c == Exit::NotFound) {
+        Exit::NotFound
+    } else if codes.contains(&Exit::Remote) {
+        Exit::Remote
+    } else {
+        Exit::Refused
     }
 }
 
@@ -116,13 +169,29 @@ mod tests {
     #[test]
     fn lookups_decide_the_code() {
         use ErrorClass::*;
-        assert_eq!(Exit::of_lookups(3, &[]), Exit::Ok);
-        assert_eq!(Exit::of_lookups(1, &[NotFound]), Exit::Partial);
-        assert_eq!(Exit::of_lookups(0, &[NotFound, NotFound]), Exit::NotFound);
-        assert_eq!(Exit::of_lookups(0, &[NotFound, Auth]), Exit::Auth);
-        assert_eq!(Exit::of_lookups(0, &[NotFound, Remote]), Exit::Remote);
-        assert_eq!(Exit::of_lookups(0, &[Refused, Remote]), Exit::Remote);
-        assert_eq!(Exit::of_lookups(0, &[NotFound, Refused]), Exit::Refused);
+        assert_eq!(of_lookups(3, &[]), Exit::Ok);
+        assert_eq!(of_lookups(1, &[NotFound]), Exit::Partial);
+        assert_eq!(of_lookups(0, &[NotFound, NotFound]), Exit::NotFound);
+        assert_eq!(of_lookups(0, &[NotFound, Auth]), Exit::Auth);
+        assert_eq!(of_lookups(0, &[NotFound, Remote]), Exit::Remote);
+        assert_eq!(of_lookups(0, &[Refused, Remote]), Exit::Remote);
+        assert_eq!(of_lookups(0, &[NotFound, Refused]), Exit::Refused);
+    }
+
+    #[test]
+    fn errors_below_the_commands_decide_the_code() {
+        let config = SessionError::Config(ConfigError::Missing {
+            what: "space",
+            how: String::new(),
+        });
+        assert_eq!(of(Failure::Session(&config)), Exit::Usage);
+        let demo = SessionError::Demo(std::io::Error::other("no port"));
+        assert_eq!(of(Failure::Command(&Error::Session(demo))), Exit::Remote);
+        let looped = ListError::Loop { url: "x".into() };
+        assert_eq!(of(Failure::Scan(&looped)), Exit::Remote);
+        assert_eq!(of(Failure::Lookup(ErrorClass::Refused)), Exit::Refused);
+        let output = Error::Output(std::io::Error::other("full"));
+        assert_eq!(of(Failure::Command(&output)), Exit::Output);
     }
 
     #[test]

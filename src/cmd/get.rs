@@ -3,14 +3,15 @@
 
 use std::io::{BufRead, IsTerminal as _, Write};
 
+use clap::Args;
 use futures::StreamExt;
 use uuid::Uuid;
 
+use super::cli::{ColumnArgs, Format, Global};
 use super::{Error, Exit};
 use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
 use crate::chain::{self, Chain, Link};
-use crate::cli::{Format, GetArgs, Global};
 use crate::export::fields::{LOG_FIELDS, pick};
 use crate::session::Session;
 use crate::text::sanitize;
@@ -27,6 +28,44 @@ pub use record::Recorder;
 pub(crate) use text::paint;
 use text::{render_chain, render_events};
 pub use text::{render_presented, render_text};
+
+/// `swlog get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Log IDs; `-` reads IDs from standard input, one a line.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Also print each leg's event timeline (JSON: `{"log", "events"}`).
+    #[arg(long)]
+    pub events: bool,
+
+    /// Also follow parent_id up to the first leg, at most 10 parents, and print the chain
+    /// (JSON: `{"log", "chain"}`).
+    #[arg(long)]
+    pub chain: bool,
+
+    /// How many lookups run at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// Do not record these lookups in the history.
+    #[arg(long)]
+    pub no_history: bool,
+
+    /// Fetch each record that is not final again at the live-refresh interval, print each
+    /// change, and exit when all are final (text, ndjson or csv).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
 
 /// How `swlog get` prints.
 #[derive(Debug, Clone, Copy)]
@@ -62,7 +101,7 @@ pub async fn command(
         Err(errors) => return Err(Error::Usage(errors.join("\n"))),
     };
     let columns = columns_for(args)?;
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     // Opened on a thread of its own while the first lookups go out.
     let mut history = (!args.no_history)
@@ -312,7 +351,7 @@ pub async fn run(
         }
     }
     printer.finish(ids.len() == 1)?;
-    Ok(Exit::of_lookups(found, &failures))
+    Ok(super::exit::of_lookups(found, &failures))
 }
 
 /// A failed part of a found log's lookup: its events, or a parent in its chain.

@@ -2,8 +2,10 @@
 
 use std::io::Write;
 
+use clap::{Args, Subcommand};
+
+use super::cli::{ColumnArgs, Format, Global};
 use super::{Error, Exit};
-use crate::cli::{Format, Global, HistoryAction, HistoryArgs};
 use crate::config::{self, defaults};
 use crate::export::fields::{HISTORY_FIELDS, Record, pick};
 use crate::export::ndjson;
@@ -12,6 +14,31 @@ use crate::history::{Entry, History, Lookup, Options};
 use crate::text::sanitize;
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// `swlog history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// What to do; without one, the history is printed, most recent first.
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The columns.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// `swlog history` actions.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Delete every lookup and every cached body.
+    Clear,
+    /// Keep only the newest `history_limit` unpinned lookups (and every pinned one).
+    Prune,
+}
 
 /// Opens the history `swlog` would use, without credentials: only the config file's history
 /// settings matter here.

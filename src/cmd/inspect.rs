@@ -11,10 +11,10 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Size;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use super::cli::Global;
 use super::{Error, Exit};
 use crate::api::client::short_project;
 use crate::app::{App, Context, Live, Notice, Scope};
-use crate::cli::Global;
 use crate::clipboard::{self, Clipboard};
 use crate::event::{Effect, Message};
 use crate::history::{History, Warning as HistoryWarning};
@@ -36,7 +36,7 @@ pub async fn command(
             "the inspector needs a terminal; for scripts use `swlog get ID`".to_owned(),
         ));
     }
-    let session = Session::open(global).await?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
     let spaces = session.spaces(&global.overrides());
     let mut startup = Startup::builder(session)
         .spaces(spaces)

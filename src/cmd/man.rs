@@ -8,8 +8,8 @@ use clap::CommandFactory as _;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
+use super::cli::{CREDENTIALS, Cli, ENVIRONMENT};
 use super::{Error, Exit};
-use crate::cli::{CREDENTIALS, Cli, ENVIRONMENT};
 
 /// The keys of `config.toml`, with what each does. A test checks that the config parser
 /// accepts each of them.

@@ -1,23 +1,25 @@
-//! The subcommands, one module each. Each returns how it ended ([`Exit`]) or an [`Error`] that
-//! knows its exit code; [`report`] is the one place that tells the user about an error and turns
-//! a closed output into a quiet ending.
+//! The subcommands, one module each. Each returns how it ended ([`Exit`]) or an [`Error`], whose
+//! exit code [`exit::of`] gives; [`report`] is the one place that tells the user about an error
+//! and turns a closed output into a quiet ending.
 
 pub mod call;
+pub mod cli;
 pub mod completions;
 pub mod config;
 pub mod exit;
 pub mod get;
 pub mod history;
 pub mod inspect;
+pub mod list;
 pub mod man;
 
 use std::io::{self, Write};
 
 use thiserror::Error;
 
-use crate::cli::{Cli, Command};
 use crate::session::SessionError;
 use crate::text::sanitize;
+use cli::{Cli, Command};
 
 pub use exit::Exit;
 
@@ -45,16 +47,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code this error ends the process with.
-    pub fn exit(&self) -> Exit {
-        match self {
-            Error::Session(e) => e.exit(),
-            Error::Usage(_) => Exit::Usage,
-            Error::Output(_) | Error::Terminal(_) | Error::Runtime(_) => Exit::Output,
-            Error::History(..) => Exit::Remote,
-        }
-    }
-
     /// Whether the reader of the output went away (`swlog get … | head`).
     fn is_closed_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
@@ -68,9 +60,7 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::Call(args)) => call::command(&cli.global, &args, out, err).await?,
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
-        Some(Command::List(args)) => {
-            crate::list::cmd::command(&cli.global, &args, out, err).await?
-        }
+        Some(Command::List(args)) => list::command(&cli.global, &args, out, err).await?,
         Some(Command::Completions(args)) => completions::command(args.shell, out)?,
         Some(Command::Man) => man::command(out)?,
         None => inspect::command(&cli.global, cli.id, err).await?,
@@ -108,7 +98,7 @@ pub fn report(result: Result<Exit, Error>, err: &mut dyn Write) -> Exit {
             for line in e.to_string().lines() {
                 let _ = writeln!(err, "swlog: {}", sanitize(line));
             }
-            e.exit()
+            exit::of(exit::Failure::Command(&e))
         }
     }
 }

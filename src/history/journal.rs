@@ -172,9 +172,26 @@ pub(super) fn read(dir: &Path, tag: Option<&str>, entries: &mut Vec<Entry>, cap:
         }
         Head::Foreign(why) => return Replayed::Damaged(why),
     };
-    // Another `history.json` than the one read: the journal was folded into a later one.
-    if tag != Some(header.base.as_str()) {
-        return Replayed::Whole;
+    // Another `history.json` than the one read: swlog stopped between folding the journal
+    // into a rewrite and removing it, or the file was put back from a copy, or rewritten by a
+    // swlog from before tags (which never read journals). It is not applied, and not dropped:
+    // kept aside, with the usual warning.
+    match tag {
+        Some(tag) if tag == header.base => {}
+        Some(_) => {
+            return Replayed::Damaged(
+                "its journal extends another history.json than this one (swlog stopped while \
+                 folding it in, or the file was put back from a copy); it was not applied"
+                    .to_owned(),
+            );
+        }
+        None => {
+            return Replayed::Damaged(
+                "its journal extends a history.json that was rewritten since without a tag (by \
+                 a swlog from before journals?); it was not applied"
+                    .to_owned(),
+            );
+        }
     }
     for (n, line) in lines.enumerate() {
         if !line.ends_with(b"\n") {
@@ -305,6 +322,10 @@ fn first_line(file: &File, len: u64) -> io::Result<Vec<u8>> {
     Ok(first)
 }
 
+/// The longest first line without a newline that can be a header cut short: a header is some
+/// 40 bytes (`{"journal":1,"base":"<16 hex digits>"}`).
+const MAX_TORN_HEADER: usize = 64;
+
 /// What a journal's first line says, as both the reader and the appender take it.
 #[derive(Debug)]
 enum Head {
@@ -322,7 +343,23 @@ enum Head {
 /// Reads a journal's first line (with its newline, if it has one).
 fn check_header(first: &[u8]) -> Head {
     if !first.ends_with(b"\n") {
-        return Head::Torn;
+        // A start cut short holds a prefix of the header alone (`start` writes the header's
+        // newline before anything else can follow it): short, printable. Anything else with no
+        // line end (lines joined, CR line ends, a block of NULs) is damage, kept aside.
+        let header_prefix =
+            first.len() <= MAX_TORN_HEADER && first.iter().all(|b| (b' '..=b'~').contains(b));
+        return if header_prefix {
+            Head::Torn
+        } else {
+            Head::Foreign("its journal has no whole first line".to_owned())
+        };
+    }
+    // Only an object is a header: serde would also read `[1, "tag"]` as one.
+    if !matches!(
+        serde_json::from_slice::<serde_json::Value>(first),
+        Ok(serde_json::Value::Object(_))
+    ) {
+        return Head::Foreign("its journal does not start with a header".to_owned());
     }
     match serde_json::from_slice::<Format>(first) {
         Ok(Format { journal }) if journal > VERSION => return Head::Newer(journal),

@@ -309,9 +309,17 @@ pub(super) fn journal_worth_folding(dir: &Path, stamp: Option<Stamp>) -> bool {
 fn damaged(dir: &Path, entries: Vec<Entry>, detail: String) -> Read {
     match move_aside(dir, FILE) {
         Ok(moved_to) => {
+            let mut detail = detail;
             if dir.join(journal::JOURNAL).symlink_metadata().is_ok() {
-                // Kept beside it, not applied: it extends the damaged file.
-                let _ = move_aside(dir, journal::JOURNAL);
+                // Kept beside it, not applied: it extends the damaged file. Said, so that the
+                // lookups it holds are not thought lost.
+                match move_aside(dir, journal::JOURNAL) {
+                    Ok(journal) => detail.push_str(&format!(
+                        "; its journal, which extends it, is kept beside it as {}",
+                        journal.display()
+                    )),
+                    Err(e) => detail.push_str(&format!("; its journal could not be moved ({e})")),
+                }
             }
             Read::Salvaged {
                 entries,

@@ -1,7 +1,6 @@
 //! `swlog list`: find logs without their ID by paging a time window and filtering locally.
-//! The engine ([`scan`]) is shared with the inspector; [`cmd`] is the command.
+//! The engine ([`scan`]) is shared by the inspector and the `swlog list` command.
 
-pub mod cmd;
 pub mod row;
 pub mod scan;
 pub mod table;

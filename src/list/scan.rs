@@ -7,7 +7,7 @@ use futures::StreamExt;
 use serde_json::{Map, Value};
 
 use super::row::Row;
-use crate::api::list::{ListError, ListRequest, Page, PageSizeMemory};
+use crate::api::list::{ListError, ListRequest, PAGE_SIZES, Page, PageSizeMemory};
 use crate::api::{Client, VoiceLog};
 use crate::query::Query;
 
@@ -55,20 +55,35 @@ pub struct Progress {
     pub oldest: Option<DateTime<Utc>>,
     /// Rows that were not JSON objects, skipped.
     pub skipped: usize,
+    /// Rows left out because they held more than [`MAX_ROW_BYTES`] of JSON.
+    pub too_large: usize,
+    /// Rows seen before (the same ID on two pages), read once.
+    pub repeated: usize,
 }
+
+/// The most JSON one row may hold (about 1 MiB); a larger one is left out and counted, so that
+/// a scan's memory stays bounded whatever the server sends.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
 
 impl Progress {
     /// `3 pages · 2,847 logs scanned · 12 match`: the same words on the CLI's stderr and in
     /// the inspector's Calls view.
     pub fn summary(&self) -> String {
         use crate::present::format::thousands;
-        format!(
+        let mut out = format!(
             "{} {} · {} logs scanned · {} match",
             thousands(self.pages),
             if self.pages == 1 { "page" } else { "pages" },
             thousands(self.scanned),
             thousands(self.matched)
-        )
+        );
+        if self.too_large > 0 {
+            out.push_str(&format!(
+                " · {} over 1 MiB left out",
+                thousands(self.too_large)
+            ));
+        }
+        out
     }
 }
 
@@ -83,6 +98,8 @@ pub struct Scanner {
     pub progress: Progress,
     /// A row was left unread because the scan cap was reached before it.
     left_unread: bool,
+    /// The IDs read so far: a row the server sends twice is read once.
+    seen: std::collections::HashSet<String>,
 }
 
 impl Scanner {
@@ -94,6 +111,7 @@ impl Scanner {
             rows: Vec::new(),
             progress: Progress::default(),
             left_unread: false,
+            seen: std::collections::HashSet::new(),
         }
     }
 
@@ -116,6 +134,16 @@ impl Scanner {
                 return Some(Stop::ScanCap);
             }
             self.progress.scanned += 1;
+            if json_size(&raw) > MAX_ROW_BYTES {
+                self.progress.too_large += 1;
+                continue;
+            }
+            if let Some(Value::String(id)) = raw.get("id")
+                && !self.seen.insert(id.clone())
+            {
+                self.progress.repeated += 1;
+                continue;
+            }
             let log = VoiceLog::from_object(raw);
             let created = log.created_at.get();
             if let Some(t) = created {
@@ -152,6 +180,24 @@ impl Scanner {
     }
 }
 
+/// About how many bytes `raw` takes as JSON (strings, keys and numbers counted, punctuation
+/// roughly), without writing it out.
+fn json_size(raw: &Map<String, Value>) -> usize {
+    fn size(v: &Value) -> usize {
+        match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(n) => n.as_str().len(),
+            Value::String(s) => s.len() + 2,
+            Value::Array(a) => a.iter().map(size).sum::<usize>() + a.len() + 2,
+            Value::Object(o) => o.iter().map(|(k, v)| k.len() + 4 + size(v)).sum::<usize>() + 2,
+        }
+    }
+    raw.iter()
+        .map(|(k, v)| k.len() + 4 + size(v))
+        .sum::<usize>()
+        + 2
+}
+
 /// How a scan ended.
 #[derive(Debug)]
 pub struct Scan {
@@ -178,6 +224,14 @@ pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> Lis
         // Without filters every row in the window matches: a page need not exceed the limit.
         want: query.is_window_only().then_some(limits.limit),
         memory,
+        // Enough pages for the scan cap even at the smallest page size (and one more for the
+        // page that ends it), so that a server whose pages never end cannot keep it going.
+        max_pages: Some(
+            limits
+                .max_scan
+                .div_ceil(*PAGE_SIZES.last().unwrap_or(&50) as usize)
+                + 1,
+        ),
     }
 }
 

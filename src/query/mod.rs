@@ -121,8 +121,54 @@ const SHORT_TYPES: &[(&str, &[&str])] = &[
     ("fabric", &["fabric_subscriber_device_leg"]),
 ];
 
-const TIME_HELP: &str =
-    "a time like 30m, 2h, 3d, 1w, a date like 2026-11-24 (local midnight) or RFC 3339";
+const TIME_HELP: &str = "a time like 30m, 2h, 3d, 1w, 12:00 (today), a day like 2026-11-24, \
+     today, yesterday or monday (local midnight), a local time like \"2026-11-24 12:00\" or RFC 3339";
+
+/// The statuses a voice log can have (the contract's `Voice.VoiceLogStatus`, and `cancelled`
+/// as some engines spell it): a `status:` word outside them could never match.
+const STATUSES: &[&str] = &[
+    "queued",
+    "initiated",
+    "ringing",
+    "in-progress",
+    "busy",
+    "failed",
+    "no-answer",
+    "canceled",
+    "cancelled",
+    "completed",
+    "ended",
+    "answered",
+    "created",
+    "ending",
+    "joined",
+];
+
+/// What to say of a status that can never match: the nearest known one, or all of them.
+fn status_help(status: &str) -> String {
+    let near = STATUSES
+        .iter()
+        .map(|s| (strsim::osa_distance(status, s), *s))
+        .filter(|(d, s)| *d <= 2 && *d < s.len())
+        .min_by_key(|(d, _)| *d);
+    match near {
+        Some((_, s)) => format!(
+            "did you mean status:{s}? (statuses: {})",
+            STATUSES.join(", ")
+        ),
+        None => format!("a status a voice log can have: {}", STATUSES.join(", ")),
+    }
+}
+
+/// Refuses an instant whose year no log can have (`+10000-01-01`, `-0001-01-01`).
+fn check_year(t: DateTime<Utc>, shown: &str) -> Result<(), QueryError> {
+    use chrono::Datelike as _;
+    if (2000..=9999).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(error(shown, "a time between the years 2000 and 9999"))
+    }
+}
 
 /// One `key:value` or bare word of a query, before it is understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,10 +201,12 @@ impl Term {
     }
 }
 
-/// Splits free text into terms: whitespace separates words, and a known `key:` prefix makes a
+/// Splits free text into terms: whitespace separates words, except inside double quotes
+/// (`since:"2026-12-05 12:00"`, whose quotes are dropped), and a known `key:` prefix makes a
 /// keyed term.
 pub fn terms(text: &str) -> Vec<Term> {
-    text.split_whitespace()
+    words(text)
+        .into_iter()
         .map(|w| match w.split_once(':') {
             Some((k, v)) if KEYS.contains(&k.to_ascii_lowercase().as_str()) => Term {
                 key: Some(k.to_ascii_lowercase()),
@@ -167,11 +215,55 @@ pub fn terms(text: &str) -> Vec<Term> {
             },
             _ => Term {
                 key: None,
-                value: w.to_owned(),
+                value: w,
                 flag: false,
             },
         })
         .collect()
+}
+
+/// The words of `text`: runs of non-space, where a double-quoted part may hold spaces.
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Joins a date given to `since:` or `until:` with a bare time that follows it
+/// (`since:2026-12-05 12:00`, as a shell passes `since:"2026-12-05 12:00"`), and makes every
+/// value NFKC, so that full-width digits (`４１５`) are digits.
+fn joined(terms: Vec<Term>, clock: &Clock) -> Vec<Term> {
+    let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+    let mut out: Vec<Term> = Vec::with_capacity(terms.len());
+    for mut term in terms {
+        term.value = nfkc.normalize(&term.value).into_owned();
+        if let Some(last) = out.last_mut()
+            && matches!(last.key.as_deref(), Some("since" | "until"))
+            && term.key.is_none()
+            && time::time_of_day(&term.value).is_some()
+            && time::date(&last.value, clock).is_some()
+        {
+            last.value = format!("{} {}", last.value, term.value);
+            continue;
+        }
+        out.push(term);
+    }
+    out
 }
 
 /// Whether `s` looks like (part of) a phone number: digits and `+ ( ) - .` and spaces only,
@@ -207,7 +299,22 @@ impl Query {
         let mut open: Option<Number> = None;
         // Each window end as first given: a second one is refused rather than silently winning.
         let mut ends: Vec<(String, String)> = Vec::new();
-        for term in terms {
+        // A span of the day (`12:00..18:00`), applied to the `on:` day (or today) at the end.
+        let mut span = None;
+        for mut term in joined(terms, clock) {
+            // A bare day word is the day it names: `yesterday` is `on:yesterday`.
+            if term.key.is_none() && time::is_day_word(&term.value) {
+                term.key = Some("on".to_owned());
+            }
+            if term.key.is_none()
+                && let Some(range) = time::time_range(&term.value)
+            {
+                if span.is_some() {
+                    return Err(error(&term.value, "one span of the day, like 12:00..18:00"));
+                }
+                span = Some((range, term.value.clone()));
+                continue;
+            }
             if let Some(end @ ("since" | "until" | "on")) = term.key.as_deref() {
                 let shown = term.shown();
                 if let Some((_, first)) = ends.iter().find(|(e, _)| *e == end) {
@@ -261,6 +368,9 @@ impl Query {
         if let Some(n) = open.take() {
             q.numbers.push(n);
         }
+        if let Some(((start, end), shown)) = span {
+            q.day_span(start, end, &shown, &ends, clock)?;
+        }
         if let (Some(s), Some(u)) = (q.since, q.until)
             && s >= u
         {
@@ -277,6 +387,16 @@ impl Query {
         match key {
             "since" | "until" => {
                 let t = time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?;
+                check_year(t, &shown)?;
+                if key == "since" && t > clock.now {
+                    return Err(error(
+                        &shown,
+                        format!(
+                            "a start that is not in the future (it is {}): nothing is logged yet",
+                            clock.local(t)
+                        ),
+                    ));
+                }
                 let typed = time::is_relative(value).then(|| value.to_owned());
                 if key == "since" {
                     self.since = Some(t);
@@ -288,8 +408,13 @@ impl Query {
                 self.typed.on = None;
             }
             "on" => {
-                let (start, end) = time::day(value, clock)
-                    .ok_or_else(|| error(&shown, "a date like 2026-11-24"))?;
+                let (start, end) = time::day(value, clock).ok_or_else(|| {
+                    error(&shown, "a day like 2026-11-24, today, yesterday or monday")
+                })?;
+                check_year(start, &shown)?;
+                if start > clock.now {
+                    return Err(error(&shown, "a day that is not in the future"));
+                }
                 self.since = Some(start);
                 self.until = Some(end);
                 self.typed = TypedWindow {
@@ -301,6 +426,11 @@ impl Query {
                 let list = list(value);
                 if list.is_empty() {
                     return Err(error(&shown, "statuses like failed,busy,completed"));
+                }
+                for status in &list {
+                    if !STATUSES.contains(&status.as_str()) {
+                        return Err(error(&shown, status_help(status)));
+                    }
                 }
                 self.statuses.extend(list);
             }
@@ -350,6 +480,43 @@ impl Query {
             }
             _ => return Err(error(&shown, format!("one of {}", KEYS.join(", ")))),
         }
+        Ok(())
+    }
+
+    /// Narrows the window to `start..end` of the `on:` day, or of today without one.
+    fn day_span(
+        &mut self,
+        start: chrono::NaiveTime,
+        end: chrono::NaiveTime,
+        shown: &str,
+        ends: &[(String, String)],
+        clock: &Clock,
+    ) -> Result<(), QueryError> {
+        if ends.iter().any(|(e, _)| e == "since" || e == "until") {
+            return Err(error(
+                shown,
+                "either since:/until: or a span of the day with on: (on:yesterday 12:00..18:00)",
+            ));
+        }
+        let day = match self.typed.on.as_deref() {
+            Some(on) => time::date(on, clock),
+            None => Some(time::today(clock)),
+        }
+        .ok_or_else(|| error(shown, "a day for the span"))?;
+        let (Some(from), Some(to)) = (time::at(day, start, clock), time::at(day, end, clock))
+        else {
+            return Err(error(shown, "times that exist on that day"));
+        };
+        if from > clock.now {
+            return Err(error(shown, "a span that has begun"));
+        }
+        self.since = Some(from);
+        self.until = Some(to);
+        let on = self.typed.on.take().unwrap_or_else(|| "today".to_owned());
+        self.typed = TypedWindow {
+            on: Some(format!("{on} {shown}")),
+            ..TypedWindow::default()
+        };
         Ok(())
     }
 

@@ -160,9 +160,9 @@ fn flags_and_words_are_the_same_terms() {
 #[test]
 fn words_it_cannot_understand_are_named_with_what_is_accepted() {
     for (text, word, expected) in [
-        ("since:yesterday", "since:yesterday", "30m, 2h"),
+        ("since:someday", "since:someday", "30m, 2h"),
         ("until:2h since:1h", "until", "after its start"),
-        ("on:tomorrow", "on:tomorrow", "a date"),
+        ("on:tomorrow", "on:tomorrow", "a day like 2026-11-24"),
         ("type:carrier", "type:carrier", "sip, pstn"),
         ("dir:sideways", "dir:sideways", "inbound, outbound"),
         ("min:long", "min:long", "30s"),
@@ -274,4 +274,88 @@ fn digit_runs() {
     assert!(!matching::has_digit_run("+14155550124", "4155550123"));
     assert!(matching::has_digit_run("", ""));
     assert!(!matching::has_digit_run("", "1"));
+}
+
+#[test]
+fn a_status_no_log_can_have_is_refused_with_the_nearest_one() {
+    let e = Query::parse("status:faild", &clock()).unwrap_err();
+    assert!(e.expected.starts_with("did you mean status:failed?"), "{e}");
+    let e = Query::parse("status:dropped", &clock()).unwrap_err();
+    assert!(
+        e.expected
+            .starts_with("a status a voice log can have: queued, initiated"),
+        "{e}"
+    );
+    let e = Query::parse("--status", &clock()).map(|_| ());
+    assert!(e.is_ok(), "a bare word is text");
+    let flag = Query::from_terms(vec![Term::keyed("status", "completed,nope")], &clock());
+    assert_eq!(flag.unwrap_err().word, "status:completed,nope");
+    assert_eq!(
+        q("status:No-Answer,cancelled").statuses,
+        ["no-answer", "cancelled"]
+    );
+}
+
+#[test]
+fn full_width_digits_are_digits() {
+    let query = q("\u{ff14}\u{ff11}\u{ff15} 555 0123");
+    assert_eq!(query.numbers[0].digits, "4155550123");
+    let flag = Query::from_terms(vec![Term::keyed("from", "\u{ff0b}14155550123")], &clock());
+    assert_eq!(
+        flag.map(|q| q.numbers[0].digits.clone()).ok().as_deref(),
+        Some("14155550123")
+    );
+}
+
+#[test]
+fn a_start_in_the_future_and_impossible_years_are_refused() {
+    for text in [
+        "since:2026-11-26",
+        "since:2026-11-25T16:00:00Z",
+        "on:2026-12-01",
+        "since:+10000-01-01",
+        "since:-0001-01-01",
+        "until:+10000-01-01",
+        "since:1999-12-31",
+    ] {
+        assert!(Query::parse(text, &clock()).is_err(), "{text}");
+    }
+    // An end in the future is fine: the window is open at that end.
+    assert!(Query::parse("since:1h until:2026-11-26", &clock()).is_ok());
+}
+
+#[test]
+fn days_and_times_as_tickets_write_them() {
+    let at = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap();
+    // A bare day word is that day.
+    let query = q("yesterday 4155550123");
+    assert_eq!(
+        (query.since, query.until),
+        (Some(at(24, 0, 0)), Some(at(25, 0, 0)))
+    );
+    assert!(query.words.is_empty());
+    // A span of a day.
+    let query = q("on:yesterday 12:00..18:00");
+    assert_eq!(
+        (query.since, query.until),
+        (Some(at(24, 12, 0)), Some(at(24, 18, 0)))
+    );
+    assert_eq!(query.typed.on.as_deref(), Some("yesterday 12:00..18:00"));
+    let query = q("09:00..14:30");
+    assert_eq!(
+        (query.since, query.until),
+        (Some(at(25, 9, 0)), Some(at(25, 14, 30)))
+    );
+    assert!(Query::parse("since:2h 12:00..18:00", &clock()).is_err());
+    // A local date-time without a zone, quoted in the input or joined from the shell's words.
+    for text in [
+        "since:\"2026-11-24 12:00\"",
+        "since:2026-11-24 12:00",
+        "since:2026-11-24T12:00",
+        "since:yesterday 12:00",
+    ] {
+        assert_eq!(q(text).since, Some(at(24, 12, 0)), "{text}");
+    }
+    assert_eq!(q("since:12:00").since, Some(at(25, 12, 0)));
+    assert_eq!(q("since:monday").since, Some(at(23, 0, 0)));
 }

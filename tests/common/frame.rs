@@ -15,7 +15,7 @@ use swlog::api::client::decode_object;
 use swlog::api::events::Events;
 use swlog::api::{ApiError, Fetched, FetchedEvents, VoiceLog};
 use swlog::app::{App, Context, Tab};
-use swlog::cli::Format;
+use swlog::cmd::cli::Format;
 use swlog::cmd::get::{Output, render_text};
 use swlog::event::{Effect, Message};
 use swlog::history::{History, Options as HistoryOptions};

@@ -10,7 +10,7 @@ use super::json::json_with_extras;
 use super::{Output, render_chain, render_events, render_text};
 use crate::api::{ApiError, Fetched, FetchedEvents};
 use crate::chain::Chain;
-use crate::cli::Format;
+use crate::cmd::cli::Format;
 use crate::export::fields::Body;
 use crate::export::ndjson;
 use crate::export::rows::Rows;

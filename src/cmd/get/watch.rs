@@ -16,7 +16,7 @@ use crate::api::error::ErrorClass;
 use crate::api::{ApiError, Client, Fetched, VoiceLog};
 use crate::app::is_live_status;
 use crate::app::live::{Live, span_words, stale_for};
-use crate::cli::Format;
+use crate::cmd::cli::Format;
 use crate::cmd::demo_note;
 use crate::export::fields::Body;
 use crate::export::ndjson;
@@ -145,7 +145,7 @@ pub async fn run(
         first = false;
     }
     changes.finish()?;
-    let exit = Exit::of_lookups(tally.found, &tally.failures);
+    let exit = crate::cmd::exit::of_lookups(tally.found, &tally.failures);
     Ok(if exit == Exit::Ok && tally.stale > 0 {
         Exit::Partial
     } else {

@@ -110,11 +110,103 @@ fn a_journal_left_behind_by_a_crash_after_its_file_was_rewritten_is_not_applied_
     let mut h = open(dir.path());
     let _ = h.delete(id(3));
     assert!(!path.exists());
-    std::fs::write(&path, left).unwrap();
+    std::fs::write(&path, &left).unwrap();
+    let (h, warnings) = History::open(dir.path(), Options::default());
     assert_eq!(
-        ids(&open(dir.path())),
+        ids(&h),
         [id(1), id(2)],
         "the deleted entry does not come back"
+    );
+    match warnings.as_slice() {
+        [
+            Warning::Damaged {
+                moved_to, detail, ..
+            },
+        ] => {
+            assert!(detail.contains("extends another history.json"), "{detail}");
+            assert_eq!(std::fs::read(moved_to).unwrap(), left, "kept, not dropped");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_journal_with_no_line_end_is_damage_kept_aside_not_a_start_cut_short() {
+    for mangle in [
+        (|b: &[u8]| {
+            b.iter()
+                .map(|c| if *c == b'\n' { b'\r' } else { *c })
+                .collect::<Vec<u8>>()
+        }) as fn(&[u8]) -> Vec<u8>,
+        |b: &[u8]| vec![0u8; b.len()],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        drop(journaled(dir.path()));
+        let path = journal_path(dir.path());
+        let bytes = mangle(&std::fs::read(&path).unwrap());
+        std::fs::write(&path, &bytes).unwrap();
+        let (mut h, warnings) = History::open_batched(
+            dir.path().to_path_buf(),
+            Options::default(),
+            Duration::from_secs(3600),
+        );
+        match warnings.as_slice() {
+            [
+                Warning::Damaged {
+                    moved_to, detail, ..
+                },
+            ] => {
+                assert!(detail.contains("no whole first line"), "{detail}");
+                assert_eq!(std::fs::read(moved_to).unwrap(), bytes);
+            }
+            other => panic!("{other:?}"),
+        }
+        ok(h.record(record_of(6, 9, "+1"), None));
+        ok(h.flush());
+        assert_eq!(moved_journals(dir.path()).len(), 1);
+    }
+    // A start cut short (a prefix of the header) still holds nothing and says nothing.
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    std::fs::write(journal_path(dir.path()), b"{\"journal\":1,\"ba").unwrap();
+    assert_eq!(ids(&open(dir.path())), [id(1)]);
+}
+
+#[test]
+fn a_journal_beside_a_history_json_without_a_tag_is_kept_aside_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let file = dir.path().join(crate::history::files::FILE);
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    doc.as_object_mut().unwrap().remove("tag");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let (_, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::Damaged { detail, .. }] if detail.contains("without a tag")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        moved_journals(dir.path()).len(),
+        1,
+        "the lookups it holds are kept"
+    );
+}
+
+#[test]
+fn a_header_written_as_an_array_is_not_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let path = journal_path(dir.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    let header: serde_json::Value = serde_json::from_str(first).unwrap();
+    let array = format!("[0,{}]\n{rest}", header["base"]);
+    std::fs::write(&path, &array).unwrap();
+    let (_, warnings) = History::open(dir.path(), Options::default());
+    assert!(
+        matches!(warnings.as_slice(), [Warning::Damaged { detail, .. }] if detail.contains("does not start with a header")),
+        "{warnings:?}"
     );
 }
 
@@ -362,4 +454,25 @@ fn a_history_file_from_before_tags_is_written_whole_by_a_batch_then_journaled() 
     batch(3, 3);
     assert!(journal_path(dir.path()).exists());
     assert_eq!(ids(&open(dir.path())), [id(3), id(2), id(1)]);
+}
+
+#[test]
+fn a_damaged_history_file_says_its_journal_is_kept_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(journaled(dir.path()));
+    let file = dir.path().join(crate::history::files::FILE);
+    std::fs::write(&file, b"{\"version\": 1, \"entries\": [tru").unwrap();
+    let (_, warnings) = History::open(dir.path(), Options::default());
+    match warnings.as_slice() {
+        [Warning::Damaged { detail, .. }] => {
+            let journals = moved_journals(dir.path());
+            assert_eq!(journals.len(), 1);
+            assert!(
+                detail.contains("its journal, which extends it, is kept beside it as")
+                    && detail.contains(&journals[0].display().to_string()),
+                "{detail}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -1,11 +1,18 @@
-//! The command line, parsed by clap.
+//! The command line, parsed by clap: the top level, the options every command takes, the
+//! subcommands and the arguments several of them share. Each subcommand's own arguments live
+//! beside it in `cmd/`.
 
 use std::path::PathBuf;
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::cmd::Exit;
+use super::Exit;
+use super::call::CallArgs;
+use super::completions::CompletionsArgs;
+use super::get::GetArgs;
+use super::history::HistoryArgs;
+use super::list::ListArgs;
 use crate::config::{Overrides, defaults};
 
 /// The environment variables, as `--help` and `swlog man` list them.
@@ -211,21 +218,13 @@ pub enum Command {
     /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
-    List(Box<crate::list::cmd::ListArgs>),
+    List(Box<ListArgs>),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
-    Call(crate::cmd::call::CallArgs),
+    Call(CallArgs),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output: `swlog man | man -l -`.
     Man,
-}
-
-/// `swlog completions`.
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell to complete in.
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
 }
 
 /// `--fields` and `--no-header`: the columns of CSV, NDJSON and text, shared by get, history
@@ -240,69 +239,6 @@ pub struct ColumnArgs {
     /// CSV and text columns without their header line.
     #[arg(long)]
     pub no_header: bool,
-}
-
-/// `swlog history`.
-#[derive(Debug, Args)]
-pub struct HistoryArgs {
-    /// What to do; without one, the history is printed, most recent first.
-    #[command(subcommand)]
-    pub action: Option<HistoryAction>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// The columns.
-    #[command(flatten)]
-    pub columns: ColumnArgs,
-}
-
-/// `swlog history` actions.
-#[derive(Debug, Subcommand)]
-pub enum HistoryAction {
-    /// Delete every lookup and every cached body.
-    Clear,
-    /// Keep only the newest `history_limit` unpinned lookups (and every pinned one).
-    Prune,
-}
-
-/// `swlog get`.
-#[derive(Debug, Args)]
-pub struct GetArgs {
-    /// Log IDs; `-` reads IDs from standard input, one a line.
-    #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<String>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Also print each leg's event timeline (JSON: `{"log", "events"}`).
-    #[arg(long)]
-    pub events: bool,
-
-    /// Also follow parent_id up to the first leg, at most 10 parents, and print the chain
-    /// (JSON: `{"log", "chain"}`).
-    #[arg(long)]
-    pub chain: bool,
-
-    /// How many lookups run at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-
-    /// Do not record these lookups in the history.
-    #[arg(long)]
-    pub no_history: bool,
-
-    /// Fetch each record that is not final again at the live-refresh interval, print each
-    /// change, and exit when all are final (text, ndjson or csv).
-    #[arg(long)]
-    pub watch: bool,
-
-    /// The columns.
-    #[command(flatten)]
-    pub columns: ColumnArgs,
 }
 
 /// Output formats of `swlog get` and `swlog history`.

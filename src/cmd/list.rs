@@ -6,16 +6,16 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::row::Row;
-use super::scan::{self, Limits, Progress, Scan, Scanner, Stop};
-use super::table;
-use crate::api::error::ErrorClass;
-use crate::api::list::{ListError, PageSizeMemory};
-use crate::cli::Global;
-use crate::cmd::{Error, Exit};
+use super::cli::Global;
+use super::exit::{self, Failure};
+use super::{Error, Exit};
+use crate::api::list::PageSizeMemory;
 use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
+use crate::list::row::{self, Row};
+use crate::list::scan::{self, Limits, Progress, Scan, Scanner, Stop};
+use crate::list::table;
 use crate::present::format::Clock;
 use crate::query::{Query, QueryError, Term, terms};
 use crate::session::Session;
@@ -94,7 +94,7 @@ pub struct ListArgs {
     pub format: ListFormat,
     /// The columns.
     #[command(flatten)]
-    pub columns: crate::cli::ColumnArgs,
+    pub columns: super::cli::ColumnArgs,
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -190,16 +190,16 @@ pub async fn run(
             return Ok(Exit::Usage);
         }
     };
-    let session = match Session::open(global).await {
+    let session = match Session::open(global.demo, &global.overrides()).await {
         Ok(s) => s,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;
-            return Ok(e.exit());
+            return Ok(exit::of(Failure::Session(&e)));
         }
     };
-    crate::cmd::settings_warnings(&session.settings.warnings, err)?;
+    super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
-        crate::cmd::demo_note(&session.client, err)?;
+        super::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
     let scan = scan::run(&session.client, scanner, PageSizeMemory::default(), |s| {
@@ -310,8 +310,8 @@ impl Record for Listed<'_> {
         // The kept cells cost nothing; the others come from the body, read once a row.
         match self.row.kept_cell(field) {
             Some(kept) => std::borrow::Cow::Borrowed(kept),
-            None if super::row::COLUMNS.contains(&field) => {
-                std::borrow::Cow::Owned(super::row::cell(self.body(), field))
+            None if row::COLUMNS.contains(&field) => {
+                std::borrow::Cow::Owned(row::cell(self.body(), field))
             }
             None => std::borrow::Cow::Borrowed(""),
         }
@@ -355,7 +355,7 @@ fn report(
                 "swlog: the scan stopped after {} logs ({} matched, printed above): {e}",
                 p.scanned, p.matched
             )?;
-            return Ok(exit_code(e));
+            return Ok(exit::of(Failure::Scan(e)));
         }
     }
     if p.matched == 0 {
@@ -366,14 +366,4 @@ fn report(
         )?;
     }
     Ok(Exit::Ok)
-}
-
-/// The exit code of a fault: 4 for refused credentials, 7 for a request the API refused as
-/// invalid, 5 for everything else.
-pub fn exit_code(e: &ListError) -> Exit {
-    match e {
-        ListError::Api(api) if api.class() == ErrorClass::Auth => Exit::Auth,
-        ListError::Api(api) if api.class() == ErrorClass::Refused => Exit::Refused,
-        _ => Exit::Remote,
-    }
 }
