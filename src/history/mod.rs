@@ -430,6 +430,26 @@ impl History {
         self.sync(None, false)
     }
 
+    /// The last response body cached for `id`, with the time it was fetched.
+    pub fn cached_body(&self, id: Uuid) -> Option<(String, DateTime<Utc>)> {
+        if !self.options.cache {
+            return None;
+        }
+        let cached = self.body(id)?;
+        // The entry's lookup found this very body: it was confirmed then, if that is later. A
+        // time in the future (a clock that was wrong) is not believed.
+        let written = Some(cached.fetched_at).filter(|t| *t <= Utc::now());
+        let confirmed = self
+            .get(id)
+            .filter(|e| e.body_digest.as_deref() == Some(&*cache::digest(&cached.body)))
+            .map(|e| e.at);
+        let at = match (written, confirmed) {
+            (Some(w), Some(c)) => w.max(c),
+            (w, c) => w.or(c).unwrap_or(cached.fetched_at),
+        };
+        Some((cached.body, at))
+    }
+
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
     /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
     /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
@@ -447,6 +467,27 @@ impl History {
             hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
         }
         hits
+    }
+
+    /// Whether the cache still holds the body `id`'s entry vouches for, as it was confirmed at
+    /// `at`: its file is there and nothing changed it since (a crash, a clear in another
+    /// terminal or a failed write leave none; an edit leaves a later time). One look per ID in
+    /// a batch.
+    fn cache_holds(&self, id: Uuid, at: DateTime<Utc>) -> bool {
+        let Some(dir) = &self.dir else {
+            return true;
+        };
+        self.vouched.contains(&id) || cache::cached_unchanged_since(dir, &id.to_string(), at)
+    }
+
+    fn body(&self, id: Uuid) -> Option<CachedFile> {
+        if let Some(c) = self.unsaved_bodies.get(&id) {
+            return Some(c.clone());
+        }
+        if self.cache_refused {
+            return None;
+        }
+        cache::read_cached(self.dir.as_deref()?, &id.to_string())
     }
 
     /// Makes writes fail at a chosen point, for tests.
