@@ -516,3 +516,28 @@ async fn a_leg_whose_charge_lines_do_not_add_up_is_named_under_the_total() {
     let v: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(v["notes"], json!([said]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_stopped_by_an_off_origin_next_link_exits_1_never_0() {
+    let server = MockServer::start().await;
+    let root = leg(1, None, 0);
+    serve(&server, std::slice::from_ref(&root), &[]).await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "links": {"next": "https://elsewhere.example/api/voice/logs?page_token=p2"},
+            "data": [leg(2, Some(1), 1), root.clone()]})))
+        .mount(&server)
+        .await;
+    let ran = Swlog::at(&server.uri())
+        .args(["call", &id(1), "--no-events"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains(&id(2)),
+        "what was found is printed\n{}",
+        ran.stdout
+    );
+    assert!(ran.stderr.contains("another origin"), "{}", ran.stderr);
+}

@@ -742,3 +742,64 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// `swlog get --watch ID | head -1` on a record that never changes: the watch notices the
+/// reader has gone while it waits, and ends within moments (it kept polling for hours).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_ends_soon_after_its_reader_goes_away() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(1))))
+        .respond_with(Completes {
+            id: id(1),
+            first: Mutex::new(None),
+            after: Duration::from_secs(3600),
+        })
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    // The default interval: a wait of 5 s between refreshes.
+    std::fs::write(&config, "live_refresh_secs = 5\n").expect("config");
+    let (mut cmd, _home) = Swlog::at(&server.uri())
+        .env("SWLOG_CONFIG", config.to_str().expect("UTF-8 path"))
+        .get(&[&id(1), "--watch", "--format", "ndjson"])
+        .into_std();
+    let ended = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead as _;
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("swlog");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("a line");
+        // `head -1` exits here: the pipe's reader is gone.
+        let gone = Instant::now();
+        let deadline = gone + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return (first, Some(status), gone.elapsed());
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                return (first, None, gone.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+    .await
+    .expect("the blocking task");
+    let (first, status, after) = ended;
+    assert!(first.contains("in-progress"), "{first}");
+    assert!(
+        status.is_some(),
+        "still running {after:?} after its reader went away"
+    );
+    assert!(
+        after < Duration::from_secs(5),
+        "{after:?}: within the first wait"
+    );
+}

@@ -14,6 +14,7 @@ use crate::api::list::PageSizeMemory;
 use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
+use crate::list::scan::Stop;
 use crate::present::format::Clock;
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
@@ -23,7 +24,7 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  the whole call was found
   1  the tree or its timeline is partial: a page of the scan, a parent or a leg's events
-     failed (each failure on stderr; what was found is printed)
+     failed, or the scan stopped at its cap (each on stderr; what was found is printed)
   2  usage or configuration error
   3  the given ID was not found
   4  authentication or authorisation refused
@@ -136,6 +137,18 @@ fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
         }
         partial = true;
     }
+    // A scan stopped at its cap read only part of the window: legs may be missing, and the
+    // exit code says so as the README does (1), never 0.
+    if let Some(scan) = &call.scan
+        && matches!(scan.end, Ok(Stop::ScanCap | Stop::Limit))
+    {
+        writeln!(
+            err,
+            "swlog: the scan of the call's window stopped at its cap after {} logs: legs may be missing",
+            scan.progress.scanned
+        )?;
+        partial = true;
+    }
     if let Some(t) = &call.timeline {
         for (_, id, why) in &t.failed {
             writeln!(err, "swlog: {id}: events: {}", sanitize(&why.to_string()))?;
@@ -202,4 +215,54 @@ pub fn to_json(call: &Call) -> Value {
         // The total's caveats, as the text says them: legs not counted, lines that do not add up.
         "notes": call::lines::total_notes(&total, &call.tree),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{ScanReport, tree::Tree};
+    use crate::chain::{Chain, Link};
+    use crate::list::scan::Progress;
+
+    fn call_whose_scan_ended(end: Stop) -> Call {
+        let now = chrono::Utc::now();
+        Call {
+            asked: uuid::Uuid::nil(),
+            chain: Chain {
+                links: vec![Link::Cycle {
+                    id: uuid::Uuid::nil(),
+                }],
+            },
+            tree: Tree::default(),
+            scan: Some(ScanReport {
+                window: (now, now),
+                progress: Progress {
+                    pages: 100,
+                    scanned: 100_000,
+                    ..Progress::default()
+                },
+                end: Ok(end),
+            }),
+            timeline: None,
+        }
+    }
+
+    #[test]
+    fn a_scan_stopped_at_its_cap_is_a_partial_call_never_exit_0() {
+        let mut err = Vec::new();
+        let exit = report(&call_whose_scan_ended(Stop::ScanCap), &mut err).expect("a Vec");
+        assert_eq!(exit, Exit::Partial);
+        assert!(
+            String::from_utf8_lossy(&err).contains("stopped at its cap after 100000 logs"),
+            "{}",
+            String::from_utf8_lossy(&err)
+        );
+        let mut err = Vec::new();
+        let exit = report(&call_whose_scan_ended(Stop::PastWindow), &mut err).expect("a Vec");
+        assert_eq!(
+            exit,
+            Exit::Ok,
+            "a scan that read its whole window is complete"
+        );
+    }
 }

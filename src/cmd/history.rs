@@ -1,6 +1,6 @@
 //! `swlog history`: the lookup history printed for scripts, or cleared. Needs no credentials.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 
 use clap::{Args, Subcommand};
 
@@ -34,8 +34,16 @@ pub struct HistoryArgs {
 /// `swlog history` actions.
 #[derive(Debug, Subcommand)]
 pub enum HistoryAction {
-    /// Delete every lookup and every cached body.
-    Clear,
+    /// Delete the lookups and their cached bodies; pinned ones stay unless --all. Asks first on
+    /// a terminal; elsewhere it needs --yes.
+    Clear {
+        /// Do not ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Pinned lookups too.
+        #[arg(long)]
+        all: bool,
+    },
     /// Keep only the newest `history_limit` unpinned lookups (and every pinned one).
     Prune,
 }
@@ -198,6 +206,82 @@ impl Record for Fields<'_> {
     }
 }
 
+/// `swlog history clear`: says what it would delete, asks on a terminal (or needs `--yes`),
+/// keeps pinned lookups unless `all`, and fails when nothing could be saved.
+fn clear(history: &mut History, yes: bool, all: bool, err: &mut dyn Write) -> Result<Exit, Error> {
+    let entries = history.entries();
+    let pinned = entries.iter().filter(|e| e.pinned).count();
+    let noted = entries
+        .iter()
+        .filter(|e| e.note.is_some() && (all || !e.pinned))
+        .count();
+    let going = if all {
+        entries.len()
+    } else {
+        entries.len() - pinned
+    };
+    let what = format!(
+        "{going} {}{}{}",
+        plural(going, "lookup"),
+        match (all, pinned) {
+            (_, 0) => String::new(),
+            (true, p) => format!(", {p} pinned among them"),
+            (false, p) => format!(" ({p} pinned kept: --all clears them too)"),
+        },
+        if noted > 0 {
+            format!(", {noted} with notes")
+        } else {
+            String::new()
+        }
+    );
+    if going == 0 {
+        writeln!(
+            err,
+            "swlog: nothing to clear{}",
+            if pinned > 0 {
+                format!(" ({pinned} pinned kept: --all clears them too)")
+            } else {
+                String::new()
+            }
+        )?;
+        return Ok(Exit::Ok);
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::Usage(format!(
+                "swlog history clear would delete {what}: give --yes to clear without asking"
+            )));
+        }
+        write!(err, "Clear {what} and their cached bodies? [y/N] ")?;
+        err.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            writeln!(err, "swlog: nothing cleared")?;
+            return Ok(Exit::Ok);
+        }
+    }
+    let warnings = history.clear(!all);
+    if let Some(w) = warnings.first() {
+        return Err(Error::History("clear", w.to_string()));
+    }
+    // A history that is not being saved (a journal of a newer swlog, a symlink) was cleared in
+    // memory only: saying "cleared" would be untrue.
+    if let Some(why) = history.not_saved() {
+        return Err(Error::History("clear", why.to_owned()));
+    }
+    writeln!(err, "swlog: cleared {what} and their cached bodies")?;
+    Ok(Exit::Ok)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}
+
 /// Runs `swlog history`.
 pub fn command(
     global: &Global,
@@ -210,18 +294,16 @@ pub fn command(
         writeln!(err, "swlog: {}", sanitize(&w))?;
     }
     match args.action {
-        Some(HistoryAction::Clear) => {
-            let n = history.entries().len();
-            let warnings = history.clear();
-            if let Some(w) = warnings.first() {
-                return Err(Error::History("clear", w.to_string()));
-            }
-            writeln!(err, "swlog: cleared {n} lookups and their cached bodies")?;
+        Some(HistoryAction::Clear { yes, all }) => {
+            return clear(&mut history, yes, all, err);
         }
         Some(HistoryAction::Prune) => {
             let (n, warnings) = history.prune();
             if let Some(w) = warnings.first() {
                 return Err(Error::History("prune", w.to_string()));
+            }
+            if let Some(why) = history.not_saved() {
+                return Err(Error::History("prune", why.to_owned()));
             }
             writeln!(
                 err,

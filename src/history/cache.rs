@@ -208,6 +208,28 @@ fn while_refilled(mut remove: impl FnMut() -> io::Result<()>) -> io::Result<()> 
     }
 }
 
+impl super::History {
+    /// The last response body cached for `id`, with the time it was fetched.
+    pub fn cached_body(&self, id: uuid::Uuid) -> Option<(String, DateTime<Utc>)> {
+        if !self.options.cache {
+            return None;
+        }
+        let cached = self.body(id)?;
+        // The entry's lookup found this very body: it was confirmed then, if that is later. A
+        // time in the future (a clock that was wrong) is not believed.
+        let written = Some(cached.fetched_at).filter(|t| *t <= Utc::now());
+        let confirmed = self
+            .get(id)
+            .filter(|e| e.body_digest.as_deref() == Some(&*digest(&cached.body)))
+            .map(|e| e.at);
+        let at = match (written, confirmed) {
+            (Some(w), Some(c)) => w.max(c),
+            (w, c) => w.or(c).unwrap_or(cached.fetched_at),
+        };
+        Some((cached.body, at))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -417,37 +417,31 @@ impl History {
         (self.pruned.take().unwrap_or(0), warnings)
     }
 
-    /// Removes every entry and every cached body.
+    /// Removes every entry and every cached body, or with `keep_pinned` every entry but the
+    /// pinned ones and the bodies of those removed.
     #[must_use = "the warnings should be shown to the user"]
-    pub fn clear(&mut self) -> Vec<Warning> {
-        self.unsaved_bodies.clear();
-        self.sync(Some(Op::Clear), false)
+    pub fn clear(&mut self, keep_pinned: bool) -> Vec<Warning> {
+        let kept: Vec<Uuid> = self
+            .entries
+            .iter()
+            .filter(|e| e.pinned && keep_pinned)
+            .map(|e| e.id)
+            .collect();
+        self.unsaved_bodies.retain(|id, _| kept.contains(id));
+        self.sync(
+            Some(if keep_pinned {
+                Op::ClearUnpinned
+            } else {
+                Op::Clear
+            }),
+            false,
+        )
     }
 
     /// Picks up changes made by other swlogs (and retries saving anything still unsaved).
     #[must_use = "the warnings should be shown to the user"]
     pub fn reload(&mut self) -> Vec<Warning> {
         self.sync(None, false)
-    }
-
-    /// The last response body cached for `id`, with the time it was fetched.
-    pub fn cached_body(&self, id: Uuid) -> Option<(String, DateTime<Utc>)> {
-        if !self.options.cache {
-            return None;
-        }
-        let cached = self.body(id)?;
-        // The entry's lookup found this very body: it was confirmed then, if that is later. A
-        // time in the future (a clock that was wrong) is not believed.
-        let written = Some(cached.fetched_at).filter(|t| *t <= Utc::now());
-        let confirmed = self
-            .get(id)
-            .filter(|e| e.body_digest.as_deref() == Some(&*cache::digest(&cached.body)))
-            .map(|e| e.at);
-        let at = match (written, confirmed) {
-            (Some(w), Some(c)) => w.max(c),
-            (w, c) => w.or(c).unwrap_or(cached.fetched_at),
-        };
-        Some((cached.body, at))
     }
 
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;

@@ -27,6 +27,8 @@ pub(super) enum Op {
     Restore(Entry),
     /// Remove everything.
     Clear,
+    /// Remove every entry but the pinned ones.
+    ClearUnpinned,
     /// Trim the unpinned entries to the limit (which a plain save never does below what is
     /// already there).
     Prune,
@@ -79,6 +81,7 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
             None => entries.push(old.clone()),
         },
         Op::Clear => entries.clear(),
+        Op::ClearUnpinned => entries.retain(|e| e.pinned),
         // Trimming is normalize's, with the cap `cap_for` gives a prune.
         Op::Prune => {}
     }

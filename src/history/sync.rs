@@ -159,7 +159,7 @@ impl History {
             && !self
                 .pending
                 .iter()
-                .any(|op| matches!(op, Op::Clear | Op::Prune));
+                .any(|op| matches!(op, Op::Clear | Op::ClearUnpinned | Op::Prune));
         let places = journaled.then(|| store::places(&entries));
         let mut gone: Vec<Uuid> = Vec::new();
         let cap = cap_for(&entries, &self.pending, self.options.cap);
@@ -169,6 +169,9 @@ impl History {
                 Op::Delete(id) => gone.push(*id),
                 // A clear is always the first change waiting: it drops what the file holds.
                 Op::Clear => gone.extend(entries.iter().map(|e| e.id)),
+                Op::ClearUnpinned => {
+                    gone.extend(entries.iter().filter(|e| !e.pinned).map(|e| e.id))
+                }
                 _ => {}
             }
         }
@@ -291,7 +294,7 @@ pub(super) fn touched(ops: &[Op]) -> HashSet<Uuid, filter::FastHash> {
             | Op::Pin(id, _)
             | Op::Note(id, _)
             | Op::Delete(id) => Some(*id),
-            Op::Clear | Op::Prune => None,
+            Op::Clear | Op::ClearUnpinned | Op::Prune => None,
         })
         .collect()
 }

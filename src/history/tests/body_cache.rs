@@ -15,7 +15,7 @@ fn cache_round_trip_error_keeps_the_body_and_clear_removes_everything() {
     let again = open(dir.path());
     assert_eq!(again.cached_body(id(1)), Some((body.to_owned(), t(1))));
     assert_eq!(again.cached_body(id(3)), None);
-    ok(h.clear());
+    ok(h.clear(false));
     assert!(h.entries().is_empty());
     assert_eq!(h.cached_body(id(1)), None);
     assert!(!dir.path().join("cache").exists());
@@ -85,7 +85,7 @@ fn a_cache_dir_that_is_a_symlink_is_never_written_or_emptied() {
         "{warnings:?}"
     );
     ok(h.record(record_of(1, 0, "+1"), Some(("{}", t(0)))));
-    ok(h.clear());
+    ok(h.clear(false));
     assert!(theirs.exists(), "the user's file was removed");
     let names: Vec<_> = std::fs::read_dir(project.path())
         .unwrap()
