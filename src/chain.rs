@@ -158,18 +158,8 @@ pub fn known_children<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
-
-    fn log(v: Value) -> VoiceLog {
-        let Value::Object(o) = v else {
-            panic!("object")
-        };
-        VoiceLog::from_object(o)
-    }
-
-    fn uuid(n: u32) -> Uuid {
-        Uuid::parse_str(&format!("00000000-0000-4000-8000-{n:012}")).unwrap()
-    }
+    use crate::testkit::{log, uuid};
+    use serde_json::json;
 
     #[test]
     fn known_children_are_the_legs_pointing_here_oldest_first() {

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Field, VoiceLog};
+use crate::clock::{Clock, utc};
 use crate::present::charges::{TEXT_LINES, TableRow};
-use crate::present::format::{Clock, utc};
 use crate::present::{Charges, Presented, RowKey, present};
 
 /// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),
@@ -107,16 +107,10 @@ fn utc_or(field: &Field<DateTime<Utc>>, shown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
-
-    fn log_of(v: Value) -> VoiceLog {
-        let Value::Object(o) = v else {
-            panic!("object")
-        };
-        VoiceLog::from_object(o)
-    }
+    use crate::testkit::log as log_of;
 
     fn clock() -> Clock {
         Clock::fixed(

@@ -36,6 +36,22 @@ pub fn requirement(program: &str, path: Option<&OsStr>, ci: Option<&OsStr>) -> R
     }
 }
 
+/// A voice log made of a JSON object, as if the API had sent it: the unit tests' shorthand.
+/// Panics on anything but an object.
+#[cfg(test)]
+pub fn log(v: serde_json::Value) -> crate::api::model::VoiceLog {
+    let serde_json::Value::Object(o) = v else {
+        panic!("object")
+    };
+    crate::api::model::VoiceLog::from_object(o)
+}
+
+/// The ID `00000000-0000-4000-8000-<n on 12 digits>`: the unit tests' shorthand for a log ID.
+#[cfg(test)]
+pub fn uuid(n: u32) -> uuid::Uuid {
+    uuid::Uuid::parse_str(&format!("00000000-0000-4000-8000-{n:012}")).unwrap()
+}
+
 fn executable(path: &Path) -> bool {
     #[cfg(unix)]
     {

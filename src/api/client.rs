@@ -20,6 +20,10 @@ use super::transport::{error_chain, has_rustls_error, source_io_kinds};
 use crate::secret::Secret;
 use crate::text::{excerpt, sanitize};
 
+/// Time allowed for a whole request when neither the command line nor the config says
+/// otherwise (the config's `timeout_secs` default is this).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Tunables of the client; the defaults are what users get.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -41,7 +45,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(5),
-            timeout: crate::config::defaults::TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
             max_body: 2 * 1024 * 1024,
             max_attempts: 3,
             backoff: Duration::from_millis(250),

@@ -11,9 +11,10 @@ use super::{Call, Total};
 use crate::api::model::{Field, Kind};
 use crate::api::{ApiError, VoiceLog};
 use crate::chain::Link;
+use crate::clock::Clock;
 use crate::list::Stop;
 use crate::present::Tone;
-use crate::present::format::{Clock, duration_ms, money, money_delta, offset_ms};
+use crate::present::format::{duration_ms, money, money_delta, offset_ms};
 use crate::text::{json_for_terminal, sanitize, truncate_chars};
 
 /// One leg of the tree, ready to show.

@@ -210,12 +210,8 @@ pub async fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
-
-    fn log(v: Value) -> VoiceLog {
-        let Value::Object(o) = v else { unreachable!() };
-        VoiceLog::from_object(o)
-    }
+    use crate::testkit::log;
+    use serde_json::json;
 
     #[test]
     fn the_window_runs_from_before_the_root_to_after_its_end() {

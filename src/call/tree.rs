@@ -230,11 +230,8 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::uuid;
     use serde_json::{Value, json};
-
-    fn uuid(n: u32) -> Uuid {
-        Uuid::parse_str(&format!("00000000-0000-4000-8000-{n:012}")).unwrap()
-    }
 
     fn leg(n: u32, parent: Option<u32>, second: u32) -> Leg {
         let v = json!({

@@ -2,12 +2,12 @@
 //! file with its profile. [`super::resolve`] decides which wins.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use super::{
-    ConfigError, FileConfig, Origin, Overrides, Profile, config_path, load_file,
-    permissive_warning, run_token_command, vars,
-};
+use super::file::permissive_warning;
+use super::{ConfigError, FileConfig, Origin, Overrides, Profile, config_path, load_file, vars};
 use crate::secret::Secret;
+use crate::text::sanitize;
 
 /// What one source says about the connection, each value with where it came from.
 #[derive(Debug, Default)]
@@ -180,7 +180,7 @@ impl FileSource {
             }
             Ok(Some((Secret::new(t.clone()), Origin::File("token"))))
         } else if let Some(cmd) = &self.profile.token_command {
-            let limit = crate::limits::token_command_timeout(self.config.as_ref());
+            let limit = super::limits::token_command_timeout(self.config.as_ref());
             Ok(Some((
                 run_token_command(cmd, limit)?,
                 Origin::File("token_command"),
@@ -189,4 +189,24 @@ impl FileSource {
             Ok(None)
         }
     }
+}
+
+/// Runs `token_command` through the shell and takes its trimmed output as the token.
+fn run_token_command(command: &str, limit: Duration) -> Result<Secret, ConfigError> {
+    use crate::token_command::Failure;
+    let fail = |detail: String| ConfigError::TokenCommand {
+        command: sanitize(command).into_owned(),
+        detail,
+    };
+    let out = crate::token_command::run(command, limit).map_err(|f| {
+        fail(match f {
+            Failure::Start(e) | Failure::Failed(e) => e,
+            Failure::TimedOut(after) => format!(
+                "no answer within {}s, so it was killed (raise token_command_timeout_secs if it needs longer)",
+                after.as_secs_f32()
+            ),
+        })
+    })?;
+    let token = String::from_utf8(out).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
+    Ok(Secret::new(token))
 }

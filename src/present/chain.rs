@@ -145,18 +145,8 @@ pub fn lines(chain: &Chain, indent: &str) -> Vec<(String, Tone)> {
 mod tests {
     use super::*;
     use crate::api::error::Target;
+    use crate::testkit::{log, uuid};
     use serde_json::{Value, json};
-
-    fn log(v: Value) -> VoiceLog {
-        let Value::Object(o) = v else {
-            panic!("object")
-        };
-        VoiceLog::from_object(o)
-    }
-
-    fn uuid(n: u32) -> Uuid {
-        Uuid::parse_str(&format!("00000000-0000-4000-8000-{n:012}")).unwrap()
-    }
 
     fn leg(n: u32, v: Value) -> Link {
         Link::Leg {

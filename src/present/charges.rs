@@ -5,8 +5,9 @@
 use crate::api::model::{ChargeLine, Field, VoiceLog};
 use crate::text::sanitize;
 
+use super::RowKey;
 use super::format::{money, money_delta, thousands};
-use super::{RowKey, absent, odd};
+use super::rows::{absent, odd};
 
 /// How many charge lines the text outputs (`swlog get`, the ticket summary) list before they
 /// count the rest: a record with 100,000 lines prints in milliseconds, not seconds.

@@ -7,9 +7,10 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
 use super::Tone;
-use super::format::{Clock, offset_ms};
+use super::format::offset_ms;
 use crate::api::events::{Event, Events, Level, Shape};
 use crate::api::model::Field;
+use crate::clock::Clock;
 use crate::text::{json_for_terminal, sanitize, truncate_chars};
 
 /// What to say when a leg has no events (the endpoint's 404, or an empty list).

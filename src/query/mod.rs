@@ -5,15 +5,19 @@
 mod matching;
 pub use matching::{duration_ms, has_digit_run};
 mod spelling;
+mod terms;
+pub use terms::{Term, terms};
 mod time;
+mod vocabulary;
 
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::api::LogType;
-use crate::present::format::Clock;
+use crate::clock::Clock;
 use crate::text::{sanitize, truncate_chars};
+use terms::joined;
+use vocabulary::{KEYS, STATUSES, TIME_HELP, status_help, type_help, wire_types};
 
 /// Which side of a call a number or word must be on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,73 +97,6 @@ pub struct QueryError {
     pub expected: String,
 }
 
-/// The keys of `key:value` words; a word with another prefix (`sip:…`, `whatsapp:…`) is text.
-const KEYS: &[&str] = &[
-    "since",
-    "until",
-    "on",
-    "from",
-    "to",
-    "number",
-    "status",
-    "type",
-    "dir",
-    "direction",
-    "min",
-    "parent",
-    "deleted",
-];
-
-/// The short type names and the wire types each stands for.
-const SHORT_TYPES: &[(&str, &[&str])] = &[
-    ("sip", &["relay_sip_call", "video_room_sip_leg"]),
-    ("pstn", &["relay_pstn_call", "video_room_pstn_leg"]),
-    ("webrtc", &["relay_webrtc_call"]),
-    ("laml", &["laml_call"]),
-    ("video", &["video_room_pstn_leg", "video_room_sip_leg"]),
-    ("dialogflow", &["dialogflow_call"]),
-    ("fabric", &["fabric_subscriber_device_leg"]),
-];
-
-const TIME_HELP: &str = "a time like 30m, 2h, 3d, 1w, 12:00 (today), a day like 2026-11-24, \
-     today, yesterday or monday (local midnight), a local time like \"2026-11-24 12:00\" or RFC 3339";
-
-/// The statuses a voice log can have (the contract's `Voice.VoiceLogStatus`, and `cancelled`
-/// as some engines spell it): a `status:` word outside them could never match.
-const STATUSES: &[&str] = &[
-    "queued",
-    "initiated",
-    "ringing",
-    "in-progress",
-    "busy",
-    "failed",
-    "no-answer",
-    "canceled",
-    "cancelled",
-    "completed",
-    "ended",
-    "answered",
-    "created",
-    "ending",
-    "joined",
-];
-
-/// What to say of a status that can never match: the nearest known one, or all of them.
-fn status_help(status: &str) -> String {
-    let near = STATUSES
-        .iter()
-        .map(|s| (strsim::osa_distance(status, s), *s))
-        .filter(|(d, s)| *d <= 2 && *d < s.len())
-        .min_by_key(|(d, _)| *d);
-    match near {
-        Some((_, s)) => format!(
-            "did you mean status:{s}? (statuses: {})",
-            STATUSES.join(", ")
-        ),
-        None => format!("a status a voice log can have: {}", STATUSES.join(", ")),
-    }
-}
-
 /// Refuses an instant whose year no log can have (`+10000-01-01`, `-0001-01-01`).
 fn check_year(t: DateTime<Utc>, shown: &str) -> Result<(), QueryError> {
     use chrono::Datelike as _;
@@ -168,102 +105,6 @@ fn check_year(t: DateTime<Utc>, shown: &str) -> Result<(), QueryError> {
     } else {
         Err(error(shown, "a time between the years 2000 and 9999"))
     }
-}
-
-/// One `key:value` or bare word of a query, before it is understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
-    /// The key, lower-cased, if the word had a known one.
-    pub key: Option<String>,
-    /// The value.
-    pub value: String,
-    /// Whether it came from a command-line flag, for naming it as typed in an error.
-    pub flag: bool,
-}
-
-impl Term {
-    /// A term from a command-line flag (`--from VALUE` is `Term::keyed("from", VALUE)`).
-    pub fn keyed(key: &str, value: &str) -> Self {
-        Self {
-            key: Some(key.to_owned()),
-            value: value.to_owned(),
-            flag: true,
-        }
-    }
-
-    /// The term as the user wrote it: `since:2h`, or `--since 2h` for a flag.
-    fn shown(&self) -> String {
-        match (&self.key, self.flag) {
-            (Some(k), true) => format!("--{k} {}", self.value),
-            (Some(k), false) => format!("{k}:{}", self.value),
-            (None, _) => self.value.clone(),
-        }
-    }
-}
-
-/// Splits free text into terms: whitespace separates words, except inside double quotes
-/// (`since:"2026-12-05 12:00"`, whose quotes are dropped), and a known `key:` prefix makes a
-/// keyed term.
-pub fn terms(text: &str) -> Vec<Term> {
-    words(text)
-        .into_iter()
-        .map(|w| match w.split_once(':') {
-            Some((k, v)) if KEYS.contains(&k.to_ascii_lowercase().as_str()) => Term {
-                key: Some(k.to_ascii_lowercase()),
-                value: v.to_owned(),
-                flag: false,
-            },
-            _ => Term {
-                key: None,
-                value: w,
-                flag: false,
-            },
-        })
-        .collect()
-}
-
-/// The words of `text`: runs of non-space, where a double-quoted part may hold spaces.
-fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-            }
-            c => word.push(c),
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
-}
-
-/// Joins a date given to `since:` or `until:` with a bare time that follows it
-/// (`since:2026-12-05 12:00`, as a shell passes `since:"2026-12-05 12:00"`), and makes every
-/// value NFKC, so that full-width digits (`４１５`) are digits.
-fn joined(terms: Vec<Term>, clock: &Clock) -> Vec<Term> {
-    let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
-    let mut out: Vec<Term> = Vec::with_capacity(terms.len());
-    for mut term in terms {
-        term.value = nfkc.normalize(&term.value).into_owned();
-        if let Some(last) = out.last_mut()
-            && matches!(last.key.as_deref(), Some("since" | "until"))
-            && term.key.is_none()
-            && time::time_of_day(&term.value).is_some()
-            && time::date(&last.value, clock).is_some()
-        {
-            last.value = format!("{} {}", last.value, term.value);
-            continue;
-        }
-        out.push(term);
-    }
-    out
 }
 
 /// Whether `s` looks like (part of) a phone number: digits and `+ ( ) - .` and spaces only,
@@ -604,29 +445,6 @@ fn list(value: &str) -> Vec<String> {
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// The wire types a `type:` value stands for: a short form, a known wire name, or a newer wire
-/// name this version does not know (lower-case letters, digits and `_`, with at least one `_`).
-fn wire_types(value: &str) -> Option<Vec<String>> {
-    if let Some((_, wires)) = SHORT_TYPES.iter().find(|(short, _)| *short == value) {
-        return Some(wires.iter().map(|w| (*w).to_owned()).collect());
-    }
-    let wire_like = value.contains('_')
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    (LogType::from_wire(value).is_some() || wire_like).then(|| vec![value.to_owned()])
-}
-
-fn type_help() -> String {
-    let shorts: Vec<&str> = SHORT_TYPES.iter().map(|(s, _)| *s).collect();
-    let wires: Vec<&str> = LogType::ALL.iter().map(|t| t.wire()).collect();
-    format!(
-        "{}, or a wire name: {}",
-        shorts.join(", "),
-        wires.join(", ")
-    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 use chrono::{Duration, FixedOffset, TimeZone, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::*;
 use crate::api::VoiceLog;
+use crate::testkit::log;
 
 fn clock() -> Clock {
     Clock {
@@ -13,13 +14,6 @@ fn clock() -> Clock {
 
 fn q(text: &str) -> Query {
     Query::parse(text, &clock()).unwrap_or_else(|e| panic!("{text}: {e}"))
-}
-
-fn log(v: Value) -> VoiceLog {
-    let Value::Object(m) = v else {
-        panic!("object")
-    };
-    VoiceLog::from_object(m)
 }
 
 fn call(from: &str, to: &str) -> VoiceLog {

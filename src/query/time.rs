@@ -7,7 +7,7 @@ use chrono::{
     Weekday,
 };
 
-use crate::present::format::Clock;
+use crate::clock::Clock;
 
 /// The instant `value` names: `2h` (two hours before now); RFC 3339 as given; a local date
 /// and time without a zone (`2026-12-05T12:00`, `2026-12-05 12:00`, `yesterday 12:00`); a bare

@@ -5,7 +5,7 @@
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
-use crate::config::{ConfigError, FileConfig, Overrides};
+use super::{ConfigError, FileConfig, Overrides};
 
 /// `timeout_secs` and `--timeout` (whose parser holds the same range): a whole request.
 pub const TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
