@@ -125,10 +125,12 @@ impl VoiceLog {
             status: field(get(Key::Status), as_string),
             created_at: field(get(Key::CreatedAt), as_time),
             discarded_at: field(get(Key::DiscardedAt), as_time),
-            duration: field(get(Key::Duration), as_int),
-            duration_ms: field(get(Key::DurationMs), as_int),
-            billing_ms: field(get(Key::BillingMs), as_int),
-            charge: field(get(Key::Charge), as_float),
+            // A negative time or charge is not a value the API means: invalid data, shown as
+            // sent and never computed with (`-2147483648` ms is not "-596h").
+            duration: field(get(Key::Duration), non_negative(as_int)),
+            duration_ms: field(get(Key::DurationMs), non_negative(as_int)),
+            billing_ms: field(get(Key::BillingMs), non_negative(as_int)),
+            charge: field(get(Key::Charge), non_negative(as_float)),
             charge_details: field(get(Key::ChargeDetails), as_charge_lines),
             url: field(get(Key::Url), |v| Some(v.clone())),
             parent_id: field(get(Key::ParentId), as_string),
@@ -204,6 +206,13 @@ pub(crate) fn field<T>(v: Option<&Value>, read: impl FnOnce(&Value) -> Option<T>
         Some(Value::Null) => Field::Null,
         Some(v) => read(v).map_or_else(|| Field::Invalid(v.clone()), Field::Value),
     }
+}
+
+/// `read`, refusing a negative result (which then makes the field invalid).
+fn non_negative<T: PartialOrd + Default>(
+    read: impl Fn(&Value) -> Option<T>,
+) -> impl Fn(&Value) -> Option<T> {
+    move |v| read(v).filter(|x| *x >= T::default())
 }
 
 pub(crate) fn as_string(v: &Value) -> Option<String> {
@@ -364,6 +373,21 @@ mod tests {
         assert_eq!(log.status, Field::Null);
         assert_eq!(log.id, Field::Missing);
         assert_eq!(log.outcome(), Outcome::Unknown);
+    }
+
+    #[test]
+    fn negative_times_and_charges_are_invalid_data() {
+        let log = parse(json!({"type":"relay_pstn_call","duration": -2147483648i64,
+            "duration_ms": -2147483648i64, "billing_ms": -2147483648i64, "charge": -0.5}));
+        assert_eq!(log.duration, Field::Invalid(json!(-2147483648i64)));
+        assert_eq!(log.duration_ms, Field::Invalid(json!(-2147483648i64)));
+        assert_eq!(log.billing_ms, Field::Invalid(json!(-2147483648i64)));
+        assert_eq!(log.charge, Field::Invalid(json!(-0.5)));
+        let zero = parse(json!({"type":"relay_pstn_call","duration_ms": 0, "charge": 0.0}));
+        assert_eq!(
+            (zero.duration_ms.get(), zero.charge.get()),
+            (Some(0), Some(0.0))
+        );
     }
 
     #[test]
