@@ -40,6 +40,9 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         }
     };
     writeln!(out, "profile      {}", sanitize(&s.profile))?;
+    for name in config::blank_environment_credentials(&env) {
+        writeln!(out, "environment  ${name} is set but blank: ignored")?;
+    }
     let unused = config::environment_credentials(&env);
     if s.profile != config::ENV_PROFILE && !unused.is_empty() {
         writeln!(

@@ -39,7 +39,9 @@ pub fn choices(
     }];
     let file = config_path(overrides, env).and_then(|p| load_file(&p).ok().flatten());
     for (name, profile) in file.iter().flat_map(|f| &f.profiles) {
-        if *name == startup.profile {
+        // A file profile called `env` is shadowed by the environment's credentials, which
+        // that name picks (resolve warns about it): listing it would name what it never picks.
+        if *name == startup.profile || name == ENV_PROFILE {
             continue;
         }
         let space = match (&profile.base_url, &profile.space) {

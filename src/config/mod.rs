@@ -20,7 +20,7 @@ mod tests;
 
 pub use choices::{Choice, ENV_PROFILE, choices, resolve_choice};
 pub use file::{FileConfig, Profile, load_file};
-pub use resolution::{environment_credentials, resolve};
+pub use resolution::{blank_environment_credentials, environment_credentials, resolve};
 pub use settings::{Origin, Overrides, Settings};
 
 use crate::api::endpoint::EndpointError;

@@ -308,3 +308,29 @@ fn live_max_age_is_hours_within_a_range() {
     let e = resolve(&o, &env).map(|_| ()).unwrap_err().to_string();
     assert!(e.contains("must be 1 to 168 (hours), not 0"), "{e}");
 }
+
+#[test]
+fn a_file_profile_called_env_is_named_as_never_used_and_not_offered() {
+    let (_d, o) = with_file(
+        "[profiles.default]\nspace = \"alpha\"\nproject_id = \"p\"\ntoken_command = \"echo PTa\"\n\n[profiles.env]\nspace = \"shadowed\"\nproject_id = \"p\"\ntoken_command = \"echo PTs\"\n",
+    );
+    let s = resolve(&o, &env_of(&[])).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("[profiles.env]") && w.contains("never used")),
+        "{:?}",
+        s.warnings
+    );
+    let names: Vec<String> = choices(&o, &env_of(&[]), &s)
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["default"], "the shadowed profile is not offered");
+}
+
+#[test]
+fn blank_credential_variables_are_named() {
+    let env = env_of(&[("SIGNALWIRE_SPACE", "  "), ("SIGNALWIRE_API_TOKEN", "PT")]);
+    assert_eq!(blank_environment_credentials(&env), ["SIGNALWIRE_SPACE"]);
+}
