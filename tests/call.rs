@@ -541,3 +541,66 @@ async fn a_scan_stopped_by_an_off_origin_next_link_exits_1_never_0() {
     );
     assert!(ran.stderr.contains("another origin"), "{}", ran.stderr);
 }
+
+/// Every leg's events hang: the call gives them `events_within_secs` in all, prints the tree
+/// first, then names each leg whose events did not come, and exits 1 (it waited ~21 minutes,
+/// printing nothing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_that_hang_cost_one_deadline_and_the_tree_is_printed_first() {
+    let server = MockServer::start().await;
+    let root = leg(1, None, 0);
+    let child = leg(2, Some(1), 1);
+    for l in [&root, &child] {
+        let id = l["id"].as_str().unwrap();
+        Mock::given(method("GET"))
+            .and(path(format!("{LIST}/{id}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(l))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            r"^/api/voice/logs/[^/]+/events$",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": []}))
+                .set_delay(std::time::Duration::from_secs(120)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [child, root]})))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "events_within_secs = 2\ntimeout_secs = 600\n").unwrap();
+    let started = std::time::Instant::now();
+    let ran = Swlog::at(&server.uri())
+        .env("SWLOG_CONFIG", config.to_str().unwrap())
+        .args(["call", &id(1)])
+        .run()
+        .await;
+    let took = started.elapsed();
+    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        took < std::time::Duration::from_secs(30),
+        "{took:?}: one deadline of 2 s"
+    );
+    let tree = ran.stdout.find(&id(2)).expect("the tree lists the child");
+    let timeline = ran
+        .stdout
+        .find("Timeline (all legs)")
+        .expect("the timeline section");
+    assert!(tree < timeline, "the tree comes first\n{}", ran.stdout);
+    for n in [1, 2] {
+        assert!(
+            ran.stderr
+                .contains(&format!("{}: events: Timed out after 2s", id(n))),
+            "{}",
+            ran.stderr
+        );
+    }
+}

@@ -448,6 +448,14 @@ pub fn text(call: &Call, clock: &Clock) -> Vec<(String, Tone)> {
     out.extend(notes(call, clock, "  "));
     out.push((String::new(), Tone::Normal));
     out.extend(total_lines(&call.total(), &call.tree, "  "));
+    out.extend(timeline_section(call));
+    out
+}
+
+/// The timeline under the tree, when the call's events were asked for: `swlog call` prints it
+/// after the tree, once the events are in.
+pub fn timeline_section(call: &Call) -> Vec<(String, Tone)> {
+    let mut out = Vec::new();
     if call.timeline.is_some() {
         out.push((String::new(), Tone::Normal));
         out.push(("  Timeline (all legs)".to_owned(), Tone::Normal));

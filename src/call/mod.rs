@@ -123,6 +123,16 @@ pub async fn load(
     memory: PageSizeMemory,
     events: bool,
 ) -> Result<Call, CallError> {
+    load_within(client, id, memory, events.then_some(timeline::WITHIN)).await
+}
+
+/// [`load`], the legs' events fetched (when `events` is given) within that long in all.
+pub async fn load_within(
+    client: &Client,
+    id: Uuid,
+    memory: PageSizeMemory,
+    events: Option<std::time::Duration>,
+) -> Result<Call, CallError> {
     let start = client.fetch_log(id).await?.log;
     let chain = chain::resolve(
         &start,
@@ -193,10 +203,9 @@ pub async fn load(
         .chain([id])
         .collect();
     let tree = tree::build_keeping(root, rows, &known, MAX_LEGS, &keep);
-    let timeline = if events {
-        Some(timeline::fetch(client, &tree).await)
-    } else {
-        None
+    let timeline = match events {
+        Some(within) => Some(timeline::fetch_within(client, &tree, within).await),
+        None => None,
     };
     Ok(Call {
         asked: id,

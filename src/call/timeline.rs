@@ -1,6 +1,8 @@
 //! The merged timeline of a call: every leg's events, fetched at most [`CONCURRENCY`] at a time,
 //! each labelled with its leg, in time order. A leg whose events fail is named; the rest stay.
 
+use std::time::Duration;
+
 use futures::StreamExt;
 use uuid::Uuid;
 
@@ -61,19 +63,49 @@ pub fn merge(per_leg: Vec<(usize, Uuid, Result<Vec<Event>, ApiError>)>) -> Timel
     t
 }
 
-/// Fetches the events of every leg of `tree` and merges them.
+/// How long a call's events may take in all when nothing says otherwise.
+pub const WITHIN: Duration = Duration::from_secs(30);
+
+/// Fetches the events of every leg of `tree` and merges them, within [`WITHIN`].
 pub async fn fetch(client: &Client, tree: &Tree) -> Timeline {
+    fetch_within(client, tree, WITHIN).await
+}
+
+/// Fetches the events of every leg of `tree` and merges them; what has not come `within` that
+/// long in all is not waited for: those legs are named as failed (a timeout), the rest stay.
+/// Legs whose events all hang cost `within`, not each request's own timeout one after another.
+pub async fn fetch_within(client: &Client, tree: &Tree, within: Duration) -> Timeline {
     // Owned items: a stream of borrowed legs makes the future not `Send` for every lifetime,
     // which `tokio::spawn` needs.
     let legs: Vec<(usize, Uuid)> = tree.legs.iter().map(|l| l.id).enumerate().collect();
-    let per_leg = futures::stream::iter(legs)
-        .map(|(i, id)| async move {
-            let events = client.fetch_events(id).await.map(|f| f.events.items);
-            (i, id, events)
-        })
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
+    let deadline = tokio::time::Instant::now() + within;
+    let mut pending = std::pin::pin!(
+        futures::stream::iter(legs.clone())
+            .map(|(i, id)| async move {
+                let events = client.fetch_events(id).await.map(|f| f.events.items);
+                (i, id, events)
+            })
+            .buffer_unordered(CONCURRENCY)
+    );
+    let mut per_leg = Vec::with_capacity(legs.len());
+    while let Ok(Some(done)) = tokio::time::timeout_at(deadline, pending.next()).await {
+        per_leg.push(done);
+    }
+    let host = client.endpoint().space().to_owned();
+    for (i, id) in legs {
+        if !per_leg.iter().any(|(j, _, _)| *j == i) {
+            per_leg.push((
+                i,
+                id,
+                Err(ApiError::Timeout {
+                    host: host.clone(),
+                    after: within,
+                }),
+            ));
+        }
+    }
+    // Tree order, which `merge` keeps for events at one instant.
+    per_leg.sort_by_key(|(i, _, _)| *i);
     merge(per_leg)
 }
 

@@ -73,20 +73,26 @@ pub async fn command(
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let clock = Clock::system();
-    Ok(run(&session.client, id, args, &clock, color, out, err).await?)
+    let within = session.settings.events_within;
+    Ok(run(&session.client, id, args, within, &clock, color, out, err).await?)
 }
 
-/// `swlog call` for `id` on any writers.
+/// `swlog call` for `id` on any writers; the legs' events may take `within` in all. As text,
+/// the tree is printed first and the timeline once the events are in (or the time is up).
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: &Client,
     id: uuid::Uuid,
     args: &CallArgs,
+    within: std::time::Duration,
     clock: &Clock,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
-    let call = match call::load(client, id, PageSizeMemory::default(), !args.no_events).await {
+    let tree_first = args.format == Format::Text && !args.no_events;
+    let events = (!args.no_events && !tree_first).then_some(within);
+    let mut call = match call::load_within(client, id, PageSizeMemory::default(), events).await {
         Ok(call) => call,
         Err(CallError::Leg(e)) => {
             writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;
@@ -97,6 +103,14 @@ pub async fn run(
         Format::Text => {
             for (line, tone) in call::lines::text(&call, clock) {
                 writeln!(out, "{}", paint(&line, tone, color))?;
+            }
+            if tree_first {
+                out.flush()?;
+                call.timeline =
+                    Some(call::timeline::fetch_within(client, &call.tree, within).await);
+                for (line, tone) in call::lines::timeline_section(&call) {
+                    writeln!(out, "{}", paint(&line, tone, color))?;
+                }
             }
         }
         Format::Json => {

@@ -13,7 +13,7 @@ use super::{Error, Exit};
 
 /// The keys of `config.toml`, with what each does. A test checks that the config parser
 /// accepts each of them.
-pub const CONFIG_KEYS: [(&str, &str); 12] = [
+pub const CONFIG_KEYS: [(&str, &str); 13] = [
     (
         "timeout_secs",
         "seconds allowed for a whole request (default 20)",
@@ -29,6 +29,10 @@ pub const CONFIG_KEYS: [(&str, &str); 12] = [
     (
         "token_command_timeout_secs",
         "seconds a token_command may run before it is killed (default 10)",
+    ),
+    (
+        "events_within_secs",
+        "seconds a whole call's events may take in all, in swlog call and the inspector's call view (default 30, 1 to 600); legs whose events have not come by then are named",
     ),
     (
         "history_limit",

@@ -35,6 +35,9 @@ pub struct FileConfig {
     pub live_refresh_secs: Option<u64>,
     /// Seconds a `token_command` may run before it is killed (default 10).
     pub token_command_timeout_secs: Option<u64>,
+    /// Seconds a whole call's legs' events may take in all (default 30, 1 to 600): what has
+    /// not come by then is named, not waited for.
+    pub events_within_secs: Option<u64>,
     /// Hours past its start and duration so far that a non-final call is still refreshed
     /// (default 6, 1 to 168): older ones are shown as not final, and not refreshed.
     #[serde(default, deserialize_with = "live_max_age_hours")]

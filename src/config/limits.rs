@@ -13,6 +13,10 @@ pub const TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
 pub const LIVE_REFRESH_SECS: RangeInclusive<u64> = 0..=86_400;
 /// `token_command_timeout_secs`: how long a `token_command` may run.
 pub const TOKEN_COMMAND_TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
+/// `events_within_secs`: how long a whole call's events may take in all.
+pub const EVENTS_WITHIN_SECS: RangeInclusive<u64> = 1..=600;
+/// How long a whole call's events may take when the config does not say.
+pub const DEFAULT_EVENTS_WITHIN: Duration = Duration::from_secs(30);
 /// How long a `token_command` may run when the config does not say.
 pub const DEFAULT_TOKEN_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -33,6 +37,11 @@ pub fn check_durations(
         "token_command_timeout_secs",
         file.token_command_timeout_secs,
         &TOKEN_COMMAND_TIMEOUT_SECS,
+    )?;
+    check(
+        "events_within_secs",
+        file.events_within_secs,
+        &EVENTS_WITHIN_SECS,
     )
 }
 

@@ -72,6 +72,17 @@ pub fn resolve(
         }
     };
     let mut warnings = Vec::new();
+    if file
+        .config
+        .as_ref()
+        .is_some_and(|c| c.profiles.contains_key(ENV_PROFILE))
+    {
+        warnings.push(format!(
+            "[profiles.{ENV_PROFILE}] in {} is never used: `{ENV_PROFILE}` names the environment's \
+             credentials (--profile {ENV_PROFILE}, and in the P picker); rename that profile",
+            file.shown_path
+        ));
+    }
 
     // A base URL from anywhere beats a space from anywhere: it is the more specific setting.
     let base_url = flags.base_url.or(vars.base_url).or(from_file.base_url);
@@ -151,6 +162,9 @@ pub fn resolve(
         live_max_age: tunables
             .and_then(|f| f.live_max_age_hours)
             .map_or(defaults::LIVE_MAX_AGE, |h| Duration::from_secs(h * 3600)),
+        events_within: tunables
+            .and_then(|f| f.events_within_secs)
+            .map_or(limits::DEFAULT_EVENTS_WITHIN, Duration::from_secs),
         history_limit: tunables
             .and_then(|f| f.history_limit)
             .unwrap_or(defaults::HISTORY_LIMIT),
@@ -164,4 +178,19 @@ pub fn resolve(
 /// that a profile named on the command line leaves them unused.
 pub fn environment_credentials(env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     from_environment(env).credential_names()
+}
+
+/// The credential variables that are set but blank, and so ignored, for `swlog config` to say.
+pub fn blank_environment_credentials(env: &dyn Fn(&str) -> Option<String>) -> Vec<&'static str> {
+    [
+        &vars::BASE_URL[..],
+        &vars::SPACE,
+        &vars::PROJECT,
+        &vars::TOKEN,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .filter(|name| env(name).is_some_and(|v| v.trim().is_empty()))
+    .collect()
 }

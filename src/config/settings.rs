@@ -69,6 +69,8 @@ pub struct Settings {
     pub live_refresh: Duration,
     /// How long past its start and duration a non-final call is still refreshed.
     pub live_max_age: Duration,
+    /// How long a whole call's events may take in all (`events_within_secs`).
+    pub events_within: Duration,
     /// How many unpinned lookups the history keeps.
     pub history_limit: usize,
     /// Whether response bodies are cached beside the history.
@@ -107,6 +109,7 @@ impl Settings {
             timeout: defaults::TIMEOUT,
             live_refresh: defaults::LIVE_REFRESH,
             live_max_age: defaults::LIVE_MAX_AGE,
+            events_within: super::limits::DEFAULT_EVENTS_WITHIN,
             history_limit: defaults::HISTORY_LIMIT,
             cache: defaults::CACHE,
             clipboard: crate::clipboard::ClipboardChoice::default(),
