@@ -54,3 +54,35 @@ fn every_saved_events_input_parses_and_renders_clean() {
         }
     }
 }
+
+#[test]
+fn every_saved_query_input_parses_or_is_refused_cleanly() {
+    use chrono::TimeZone as _;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+        .single()
+        .expect("a valid date");
+    let clock = swlog::present::format::Clock::fixed(now);
+    for file in inputs("query") {
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text = String::from_utf8_lossy(&bytes);
+        match swlog::query::Query::parse(&text, &clock) {
+            Ok(q) => {
+                let described = q.describe(&clock);
+                assert!(
+                    !described.chars().any(char::is_control),
+                    "{}",
+                    file.display()
+                );
+                if let (Some(s), Some(u)) = (q.since, q.until) {
+                    assert!(s < u, "{}", file.display());
+                }
+            }
+            Err(e) => assert!(
+                !e.to_string().chars().any(char::is_control),
+                "{}",
+                file.display()
+            ),
+        }
+    }
+}

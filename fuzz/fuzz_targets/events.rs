@@ -18,8 +18,7 @@ use reqwest::StatusCode;
 use swlog::api::client::decode_object;
 use swlog::api::events::Events;
 use swlog::api::{Fetched, FetchedEvents, VoiceLog};
-use swlog::app::{App, Context, Tab};
-use swlog::event::{Effect, Message};
+use swlog::app::{App, Context, Effect, Message, Tab};
 use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::events::timeline;
 use swlog::present::format::Clock;
@@ -64,8 +63,8 @@ fn show(fetched: &FetchedEvents, width: u16, height: u16) {
     };
     let history = History::in_memory(HistoryOptions::default());
     let mut app = App::new(context, Size::new(width, height), true, history);
-    app.fixed_now = Some(now());
-    let Some(Effect::Fetch { id, generation }) = app.open_input(ID).into_iter().next() else {
+    app.set_fixed_now(Some(now()));
+    let Some(Effect::Fetch { id, generation, .. }) = app.open_input(ID).into_iter().next() else {
         panic!("no fetch for a valid ID");
     };
     let Ok(serde_json::Value::Object(raw)) = serde_json::from_str(LEG) else {
@@ -86,7 +85,7 @@ fn show(fetched: &FetchedEvents, width: u16, height: u16) {
     // Out of the input, then the Events tab, as a user presses Esc and `e`.
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Char('e')));
-    assert_eq!(app.investigation.tab, Tab::Events, "on the Events tab");
+    assert_eq!(app.investigation().tab, Tab::Events, "on the Events tab");
     app.update(Message::EventsFetched {
         id,
         result: Box::new(Ok(fetched.clone())),

@@ -14,10 +14,9 @@ use ratatui::layout::Size;
 use reqwest::StatusCode;
 use swlog::api::client::decode_object;
 use swlog::api::{Fetched, VoiceLog};
-use swlog::app::{App, Context};
-use swlog::cli::Format;
+use swlog::app::{App, Context, Effect, Message};
+use swlog::cmd::cli::Format;
 use swlog::cmd::get::{Output, render_text};
-use swlog::event::{Effect, Message};
 use swlog::history::{History, Options as HistoryOptions};
 use swlog::present::format::Clock;
 
@@ -46,8 +45,8 @@ fn draw(fetched: &Fetched, width: u16, height: u16, raw: bool) {
     };
     let history = History::in_memory(HistoryOptions::default());
     let mut app = App::new(context, Size::new(width, height), true, history);
-    app.fixed_now = Some(now());
-    let Some(Effect::Fetch { id, generation }) = app.open_input(ID).into_iter().next() else {
+    app.set_fixed_now(Some(now()));
+    let Some(Effect::Fetch { id, generation, .. }) = app.open_input(ID).into_iter().next() else {
         panic!("no fetch for a valid ID");
     };
     app.update(Message::Fetched {
@@ -55,7 +54,7 @@ fn draw(fetched: &Fetched, width: u16, height: u16, raw: bool) {
         id,
         result: Box::new(Ok(fetched.clone())),
     });
-    app.raw = raw;
+    app.set_raw(raw);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
     terminal
         .draw(|f| swlog::ui::draw(&app, f))
