@@ -16,6 +16,7 @@ pub mod event;
 pub mod export;
 pub mod fsx;
 pub mod history;
+pub mod index;
 pub mod inspector;
 pub mod limits;
 pub mod list;
