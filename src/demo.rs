@@ -17,6 +17,8 @@ use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod busy;
 pub mod list;
 
 use crate::api::endpoint::Endpoint;
