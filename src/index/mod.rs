@@ -38,6 +38,7 @@ mod file;
 mod rows;
 mod schema;
 mod scope;
+mod shape;
 mod spans;
 #[cfg(test)]
 mod tests;
@@ -71,6 +72,7 @@ pub struct Index {
     path: PathBuf,
     recovered: Option<Recovered>,
     settle: chrono::TimeDelta,
+    shapes: shape::Shapes,
 }
 
 impl Index {
@@ -88,6 +90,7 @@ impl Index {
             path: path.to_path_buf(),
             recovered,
             settle: DEFAULT_SETTLE,
+            shapes: shape::Shapes::default(),
         })
     }
 
@@ -122,6 +125,7 @@ impl Index {
             path,
             recovered: Some(recovered),
             settle,
+            shapes: shape::Shapes::default(),
         })
     }
 }

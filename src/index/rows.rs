@@ -1,6 +1,8 @@
 //! Rows: recorded as received (the later read of a row replaces the earlier), read back by
 //! window and filter, and the ones that may still change named for a re-read.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as Sql;
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params, params_from_iter};
@@ -8,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::coverage::{Window, time};
 use super::error::{IndexError, Result};
-use super::scope::{Scope, scrub};
-use super::{Index, scope_id};
+use super::scope::{Scope, scrubbed};
+use super::{Index, scope_id, shape};
 use crate::api::VoiceLog;
 use crate::api::model::Kind;
 use crate::query::duration_ms;
@@ -162,12 +164,14 @@ impl Index {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sid = scope_id(&tx, scope, true)?.ok_or(IndexError::Busy)?;
         let mut done = Recorded::default();
+        let mut fresh = HashMap::new();
         {
             let mut insert = tx.prepare(
                 "INSERT INTO rows (scope, id, created_at, type, status, direction, from_addr,
                     to_addr, from_digits, to_digits, duration_ms, charge, parent_id, final,
-                    settle_at, read_at, raw)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                    settle_at, read_at, shape, vals)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                    ?18)
                  ON CONFLICT (scope, id) DO UPDATE SET
                     created_at = excluded.created_at, type = excluded.type,
                     status = excluded.status, direction = excluded.direction,
@@ -177,7 +181,7 @@ impl Index {
                     parent_id = excluded.parent_id, final = excluded.final,
                     -- A final row read again is the settle re-read (or later): never flag twice.
                     settle_at = CASE WHEN rows.final = 1 THEN NULL ELSE excluded.settle_at END,
-                    read_at = excluded.read_at, raw = excluded.raw",
+                    read_at = excluded.read_at, shape = excluded.shape, vals = excluded.vals",
             )?;
             for row in rows {
                 let Some(c) = columns(row) else {
@@ -188,8 +192,9 @@ impl Index {
                 let settle_at = end
                     .filter(|end| c.fin && !c.discarded && read_ms < end.saturating_add(settle_ms))
                     .map(|end| end.saturating_add(settle_ms));
-                let mut value = Value::Object(row.clone());
-                scrub(&mut value);
+                let clean = scrubbed(row);
+                let (keys, vals) = shape::split(&clean);
+                let shape = self.shapes.id(&tx, &keys, &mut fresh)?;
                 insert.execute(params![
                     sid,
                     c.id,
@@ -207,12 +212,14 @@ impl Index {
                     c.fin,
                     settle_at,
                     read_ms,
-                    value.to_string(),
+                    shape,
+                    vals,
                 ])?;
                 done.stored += 1;
             }
         }
         tx.commit()?;
+        self.shapes.keep(fresh);
         Ok(done)
     }
 
@@ -225,7 +232,8 @@ impl Index {
         let row = self
             .conn
             .query_row(
-                "SELECT id, created_at, read_at, raw FROM rows WHERE scope = ?1 AND id = ?2",
+                "SELECT r.id, r.created_at, r.read_at, s.keys, r.vals
+                 FROM rows r JOIN shapes s ON s.id = r.shape WHERE r.scope = ?1 AND r.id = ?2",
                 params![sid, id],
                 read_row,
             )
@@ -246,8 +254,8 @@ impl Index {
         };
         let (from, to) = window.millis();
         let mut sql = String::from(
-            "SELECT id, created_at, read_at, raw FROM rows
-             WHERE scope = ? AND created_at >= ? AND created_at < ?",
+            "SELECT id, created_at, read_at, (SELECT keys FROM shapes WHERE id = shape), vals
+             FROM rows WHERE scope = ? AND created_at >= ? AND created_at < ?",
         );
         let mut args: Vec<Sql> = vec![sid.into(), from.into(), to.into()];
         if let Some(n) = &filter.number {
@@ -335,21 +343,15 @@ impl Index {
     }
 }
 
-type RawRow = (String, Option<i64>, i64, String);
+type RawRow = (String, Option<i64>, i64, Option<String>, String);
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-fn parse((id, created_at, read_at, raw): RawRow) -> Result<StoredRow> {
-    let raw = match serde_json::from_str(&raw) {
-        Ok(Value::Object(m)) => m,
-        _ => {
-            return Err(IndexError::Corrupt(format!(
-                "row {id} is not a JSON object"
-            )));
-        }
-    };
+fn parse((id, created_at, read_at, keys, vals): RawRow) -> Result<StoredRow> {
+    let keys = keys.ok_or_else(|| IndexError::Corrupt(format!("row {id} has no shape")))?;
+    let raw = shape::join(&id, &keys, &vals)?;
     Ok(StoredRow {
         id,
         created_at: created_at.map(time),

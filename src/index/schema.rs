@@ -11,12 +11,17 @@ use super::error::{IndexError, Result};
 /// Each migration, in order; the schema version is how many have run. Never edit one that has
 /// shipped: add the next.
 const MIGRATIONS: &[&str] = &[
-    // 1: rows per scope with the columns the search needs, and coverage spans.
+    // 1: rows per scope with the columns the search needs, row shapes, and coverage spans.
     "CREATE TABLE scopes (
         id INTEGER PRIMARY KEY,
         origin TEXT NOT NULL,
         project TEXT NOT NULL,
         UNIQUE (origin, project)
+    );
+    -- A row's keys, stored once for all rows that have them (see shape.rs).
+    CREATE TABLE shapes (
+        id INTEGER PRIMARY KEY,
+        keys TEXT NOT NULL UNIQUE
     );
     CREATE TABLE rows (
         scope INTEGER NOT NULL REFERENCES scopes(id),
@@ -38,7 +43,9 @@ const MIGRATIONS: &[&str] = &[
         -- When set, the row is to be read once more at or after this instant (Unix ms).
         settle_at INTEGER,
         read_at INTEGER NOT NULL,
-        raw TEXT NOT NULL,
+        -- The row as received: its shape's keys, and its values in the same order.
+        shape INTEGER NOT NULL REFERENCES shapes(id),
+        vals TEXT NOT NULL,
         UNIQUE (scope, id)
     );
     CREATE INDEX rows_by_time ON rows (scope, created_at);

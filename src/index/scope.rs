@@ -62,9 +62,38 @@ impl Scope {
     }
 }
 
-/// Strips the password from every URL-looking string in a row, in place: rows carry none
-/// today, but a server that put `https://user:secret@host/...` in a field must not have the
-/// secret written to disk. Returns whether anything changed.
+/// `row` with the user name and password taken out of every URL in it (see [`scrub`]),
+/// copied only when there is one.
+pub(super) fn scrubbed(
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> std::borrow::Cow<'_, serde_json::Map<String, serde_json::Value>> {
+    if !has_userinfo(row.values()) {
+        return std::borrow::Cow::Borrowed(row);
+    }
+    let mut copy = serde_json::Value::Object(row.clone());
+    if !scrub(&mut copy) {
+        return std::borrow::Cow::Borrowed(row);
+    }
+    match copy {
+        serde_json::Value::Object(m) => std::borrow::Cow::Owned(m),
+        _ => std::borrow::Cow::Borrowed(row),
+    }
+}
+
+/// Whether any string among `values` (at any depth) may be a URL with userinfo.
+fn has_userinfo<'a>(values: impl Iterator<Item = &'a serde_json::Value>) -> bool {
+    use serde_json::Value;
+    values.into_iter().any(|v| match v {
+        Value::String(s) => s.contains("://") && s.contains('@'),
+        Value::Array(items) => has_userinfo(items.iter()),
+        Value::Object(map) => has_userinfo(map.values()),
+        _ => false,
+    })
+}
+
+/// Strips the user name and password from every URL-looking string in a row, in place: rows
+/// carry none today, but a server that put `https://user:secret@host/...` in a field must not
+/// have the secret written to disk. Returns whether anything changed.
 pub(super) fn scrub(value: &mut serde_json::Value) -> bool {
     use serde_json::Value;
     match value {

@@ -182,7 +182,8 @@ impl Index {
         })
     }
 
-    /// Removes every row and span, keeping the file.
+    /// Removes every row and span, keeping the file (and the row shapes, which other processes
+    /// may have in memory and which hold no data of their own).
     pub fn clear(&mut self) -> Result<()> {
         let tx = self
             .conn
