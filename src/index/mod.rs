@@ -53,7 +53,7 @@ pub use error::{IndexError, Result};
 pub use file::Recovered;
 pub use rows::{Recorded, Reread, RowFilter, StoredRow, Why, is_final};
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use scope::{Origin, Scope};
+pub use scope::{Origin, Scope, VOICE};
 pub use upkeep::{Caps, Pruned, ScopeStats, Stats};
 
 /// The pure coverage arithmetic, for callers that plan fetches without a database.
@@ -135,8 +135,8 @@ fn scope_id(conn: &Connection, scope: &Scope, create: bool) -> Result<Option<i64
     let origin = scope.origin.as_str();
     let find = || {
         conn.query_row(
-            "SELECT id FROM scopes WHERE origin = ?1 AND project = ?2",
-            params![origin, scope.project],
+            "SELECT id FROM scopes WHERE origin = ?1 AND project = ?2 AND family = ?3",
+            params![origin, scope.project, scope.family],
             |r| r.get(0),
         )
         .optional()
@@ -146,8 +146,8 @@ fn scope_id(conn: &Connection, scope: &Scope, create: bool) -> Result<Option<i64
         return Ok(found);
     }
     conn.execute(
-        "INSERT OR IGNORE INTO scopes (origin, project) VALUES (?1, ?2)",
-        params![origin, scope.project],
+        "INSERT OR IGNORE INTO scopes (origin, project, family) VALUES (?1, ?2, ?3)",
+        params![origin, scope.project, scope.family],
     )?;
     Ok(find()?)
 }

@@ -16,7 +16,9 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         origin TEXT NOT NULL,
         project TEXT NOT NULL,
-        UNIQUE (origin, project)
+        -- Which log family's endpoint the rows came from (`voice`, and later others).
+        family TEXT NOT NULL,
+        UNIQUE (origin, project, family)
     );
     -- A row's keys, stored once for all rows that have them (see shape.rs).
     CREATE TABLE shapes (

@@ -42,23 +42,35 @@ impl fmt::Display for Origin {
     }
 }
 
-/// One space's project as the index keys it: another origin's or project's rows never answer
-/// for this one.
+/// The log family of the voice-log endpoints, the only one indexed so far.
+pub const VOICE: &str = "voice";
+
+/// One space's project and log family as the index keys them: another origin's, project's or
+/// family's rows never answer for this one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scope {
     /// Where the rows came from.
     pub origin: Origin,
     /// The project ID (not a secret; the token never reaches the index).
     pub project: String,
+    /// The log family whose list endpoint the rows came from, e.g. [`VOICE`].
+    pub family: String,
 }
 
 impl Scope {
-    /// The scope of `project` on `origin`.
+    /// The voice logs of `project` on `origin`.
     pub fn new(origin: Origin, project: impl Into<String>) -> Self {
         Self {
             origin,
             project: project.into(),
+            family: VOICE.to_owned(),
         }
+    }
+
+    /// The same origin and project, another log family.
+    pub fn with_family(mut self, family: impl Into<String>) -> Self {
+        self.family = family.into();
+        self
     }
 }
 

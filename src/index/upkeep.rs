@@ -39,6 +39,8 @@ pub struct ScopeStats {
     pub origin: Origin,
     /// Its project.
     pub project: String,
+    /// Its log family.
+    pub family: String,
     /// Rows held.
     pub rows: u64,
     /// Covered spans (all filters).
@@ -100,22 +102,23 @@ impl Index {
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.origin, s.project,
+            "SELECT s.origin, s.project, s.family,
                 (SELECT count(*) FROM rows r WHERE r.scope = s.id),
                 (SELECT count(*) FROM spans p WHERE p.scope = s.id),
                 (SELECT min(created_at) FROM rows r WHERE r.scope = s.id),
                 (SELECT max(created_at) FROM rows r WHERE r.scope = s.id)
-             FROM scopes s ORDER BY s.origin, s.project",
+             FROM scopes s ORDER BY s.origin, s.project, s.family",
         )?;
         let scopes = stmt
             .query_map([], |r| {
                 Ok(ScopeStats {
                     origin: Origin::stored(r.get(0)?),
                     project: r.get(1)?,
-                    rows: count(r.get(2)?),
-                    spans: count(r.get(3)?),
-                    oldest: r.get::<_, Option<i64>>(4)?.map(time),
-                    newest: r.get::<_, Option<i64>>(5)?.map(time),
+                    family: r.get(2)?,
+                    rows: count(r.get(3)?),
+                    spans: count(r.get(4)?),
+                    oldest: r.get::<_, Option<i64>>(5)?.map(time),
+                    newest: r.get::<_, Option<i64>>(6)?.map(time),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -97,14 +97,22 @@ fn rows_in_a_window_are_newest_first_and_filtered() {
         }),
         ["007"]
     );
-    // Another project's rows never answer for this one.
-    let other = Scope::new(s.origin.clone(), "p2");
-    assert!(
-        index
-            .rows_in(&other, window(0, 100), &all)
-            .unwrap()
-            .is_empty()
-    );
+    // Another project's, origin's or family's rows never answer for this one.
+    for other in [
+        Scope::new(s.origin.clone(), "p2"),
+        Scope::new(
+            Origin::parse("https://acme.signalwire.com:8443").unwrap(),
+            "p1",
+        ),
+        s.clone().with_family("fax"),
+    ] {
+        assert!(
+            index
+                .rows_in(&other, window(0, 100), &all)
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
 
 #[test]
