@@ -2,7 +2,7 @@
 //! second question about the same hours is answered from disk.
 //!
 //! The list API narrows only by date and pages newest first, one round trip a page. The index
-//! keeps each row as received (per [`Scope`]: origin and project), with the columns a search
+//! keeps each row as received (per [`Scope`]: origin, project and log family), with the columns a search
 //! needs, and which spans of `created_at` a scan has read completely ([`Coverage`]), so that a
 //! caller fetches only the holes and the rows that may still change ([`Index::needs_reread`]).
 //!

@@ -1,5 +1,6 @@
 //! Coverage in the database: recording a span merges it with the spans of the same key it
-//! overlaps or touches, and a window is answered with its covered parts and its holes.
+//! overlaps or touches, a window is answered with its covered parts and its holes, and a fresh
+//! scan of a window can drop the rows it no longer saw.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{TransactionBehavior, params};
@@ -90,5 +91,43 @@ impl Index {
         };
         let (covered, holes) = split(&spans, from, to);
         Ok(Coverage::from_split(covered, holes))
+    }
+}
+
+impl Index {
+    /// After a scan read every row of `window` afresh (`seen`: the IDs it read): removes the
+    /// rows of `window` held from earlier reads that the scan did not see, i.e. logs deleted
+    /// on the server since. Returns how many went. Only for a complete scan of a plain list
+    /// (no `include_deleted`): a partial one would remove rows that are still there.
+    pub fn forget_unseen(
+        &mut self,
+        scope: &Scope,
+        window: Window,
+        seen: &[String],
+    ) -> Result<usize> {
+        let Some(sid) = scope_id(&self.conn, scope, false)? else {
+            return Ok(0);
+        };
+        let (from, to) = window.millis();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;",
+        )?;
+        {
+            let mut insert = tx.prepare("INSERT OR IGNORE INTO seen (id) VALUES (?1)")?;
+            for id in seen {
+                insert.execute([id.trim().to_ascii_lowercase()])?;
+            }
+        }
+        let gone = tx.execute(
+            "DELETE FROM rows WHERE scope = ?1 AND created_at >= ?2 AND created_at < ?3
+               AND id NOT IN (SELECT id FROM seen)",
+            params![sid, from, to],
+        )?;
+        tx.execute_batch("DELETE FROM seen;")?;
+        tx.commit()?;
+        Ok(gone)
     }
 }

@@ -247,3 +247,29 @@ fn no_password_or_token_reaches_the_file() {
         assert!(text.contains("https://acme.signalwire.com:443") || name.ends_with("wal"));
     }
 }
+
+#[test]
+fn a_fresh_scan_forgets_rows_of_its_window_that_it_no_longer_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = open_in(&dir);
+    let s = scope();
+    let rows: Vec<_> = (0..6).map(|n| row(n, i64::from(n) * 10)).collect();
+    index.record_rows(&s, &rows, at(100)).unwrap();
+    // A rescan of [0, 30) sees rows 0 and 2 (row 1 was deleted on the server).
+    let seen: Vec<String> = [0, 2]
+        .iter()
+        .map(|&n| rows[n]["id"].as_str().unwrap().to_uppercase())
+        .collect();
+    assert_eq!(index.forget_unseen(&s, window(0, 30), &seen).unwrap(), 1);
+    let left: Vec<_> = index
+        .rows_in(&s, window(0, 100), &RowFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id[33..].to_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["005", "004", "003", "002", "000"],
+        "outside the window untouched"
+    );
+}
