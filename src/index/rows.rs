@@ -193,7 +193,16 @@ impl Index {
                     .filter(|end| c.fin && !c.discarded && read_ms < end.saturating_add(settle_ms))
                     .map(|end| end.saturating_add(settle_ms));
                 let clean = scrubbed(row);
-                let (keys, vals) = shape::split(&clean);
+                let backing: shape::Backing = [
+                    Some(c.id.clone()),
+                    c.from.clone(),
+                    c.to.clone(),
+                    c.kind.clone(),
+                    c.status.clone(),
+                    c.direction.clone(),
+                    c.parent_id.clone(),
+                ];
+                let (keys, vals) = shape::split(&clean, &backing);
                 let shape = self.shapes.id(&tx, &keys, &mut fresh)?;
                 insert.execute(params![
                     sid,
@@ -232,7 +241,8 @@ impl Index {
         let row = self
             .conn
             .query_row(
-                "SELECT r.id, r.created_at, r.read_at, s.keys, r.vals
+                "SELECT r.id, r.created_at, r.read_at, s.keys, r.vals, r.from_addr, r.to_addr,
+                    r.type, r.status, r.direction, r.parent_id
                  FROM rows r JOIN shapes s ON s.id = r.shape WHERE r.scope = ?1 AND r.id = ?2",
                 params![sid, id],
                 read_row,
@@ -254,7 +264,8 @@ impl Index {
         };
         let (from, to) = window.millis();
         let mut sql = String::from(
-            "SELECT id, created_at, read_at, (SELECT keys FROM shapes WHERE id = shape), vals
+            "SELECT id, created_at, read_at, (SELECT keys FROM shapes WHERE id = shape), vals,
+                from_addr, to_addr, type, status, direction, parent_id
              FROM rows WHERE scope = ? AND created_at >= ? AND created_at < ?",
         );
         let mut args: Vec<Sql> = vec![sid.into(), from.into(), to.into()];
@@ -343,15 +354,34 @@ impl Index {
     }
 }
 
-type RawRow = (String, Option<i64>, i64, Option<String>, String);
+type RawRow = (
+    String,
+    Option<i64>,
+    i64,
+    Option<String>,
+    String,
+    shape::Backing,
+);
 
+/// A row as selected: ID, times, shape, values, then the columns of [`shape::BACKED`] after
+/// the ID.
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    let id: String = r.get(0)?;
+    let backing = [
+        Some(id.clone()),
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ];
+    Ok((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, backing))
 }
 
-fn parse((id, created_at, read_at, keys, vals): RawRow) -> Result<StoredRow> {
+fn parse((id, created_at, read_at, keys, vals, backing): RawRow) -> Result<StoredRow> {
     let keys = keys.ok_or_else(|| IndexError::Corrupt(format!("row {id} has no shape")))?;
-    let raw = shape::join(&id, &keys, &vals)?;
+    let raw = shape::join(&id, &keys, &vals, &backing)?;
     Ok(StoredRow {
         id,
         created_at: created_at.map(time),

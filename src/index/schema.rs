@@ -45,7 +45,8 @@ const MIGRATIONS: &[&str] = &[
         -- When set, the row is to be read once more at or after this instant (Unix ms).
         settle_at INTEGER,
         read_at INTEGER NOT NULL,
-        -- The row as received: its shape's keys, and its values in the same order.
+        -- The row as received: its shape (keys in order), and the values not read back from
+        -- the columns above (see shape.rs).
         shape INTEGER NOT NULL REFERENCES shapes(id),
         vals TEXT NOT NULL,
         UNIQUE (scope, id)
