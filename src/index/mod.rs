@@ -14,6 +14,11 @@
 //! Every failure is an [`IndexError`] the caller turns into one notice before going on over the
 //! network. The token never reaches the index: scopes are built from scheme, host and port only.
 //!
+//! An [`Index`] is one SQLite connection and blocks while it reads or writes: it is `Send`,
+//! not `Sync`, so an async caller keeps it on one blocking thread (or opens one per task); each
+//! process or thread that opens the file gets its own connection, and they coordinate through
+//! SQLite's locks.
+//!
 //! ```no_run
 //! # fn main() -> Result<(), swlog::index::IndexError> {
 //! use chrono::{Duration, Utc};
