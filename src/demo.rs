@@ -17,6 +17,8 @@ use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod busy;
 mod data;
 pub mod list;
 

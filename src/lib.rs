@@ -15,6 +15,7 @@ pub mod demo;
 pub mod export;
 pub mod fsx;
 pub mod history;
+pub mod index;
 pub mod inspector;
 pub mod list;
 pub mod logging;

@@ -1,0 +1,182 @@
+//! The index file: refused when something other than a regular file is in its place, moved
+//! aside when damaged, and opened in WAL mode with a busy timeout so that two swlogs can read
+//! and write it at once.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::Utc;
+use rusqlite::{Connection, OpenFlags};
+
+use super::error::{IndexError, Result};
+use super::schema;
+use crate::fsx;
+
+/// How long a statement waits for another process's write to finish before giving up. Writes
+/// are one page of rows each (milliseconds), so this is only reached by a hung process.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A damaged index that was moved aside and replaced by a fresh one: tell the user once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the index was damaged ({reason}): moved aside to {}, a new one was started", moved_to.display())]
+pub struct Recovered {
+    /// Where the damaged file now is, bytes intact.
+    pub moved_to: PathBuf,
+    /// What was wrong.
+    pub reason: String,
+}
+
+/// Opens (creating if needed) the index at `path`, moving a damaged file aside first.
+pub(super) fn open(path: &Path) -> Result<(Connection, Option<Recovered>)> {
+    refuse_other_kinds(path)?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| IndexError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let mut recovered = None;
+    if let Some(reason) = truncated(path) {
+        recovered = Some(move_aside(path, reason)?);
+    }
+    match connect(path) {
+        Ok(conn) => Ok((conn, recovered)),
+        Err(e) if e.is_corrupt() => {
+            let moved = move_aside(path, e.to_string())?;
+            let conn = connect(path)?;
+            Ok((conn, Some(moved)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Anything but a regular file (or nothing) at `path` is left alone and refused.
+fn refuse_other_kinds(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(IndexError::NotAFile {
+            path: path.to_path_buf(),
+            what: fsx::describe(meta.file_type()),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(IndexError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// A connection set up for the index: NOFOLLOW (a symbolic link swapped in after the check is
+/// still refused), busy timeout, WAL, schema migrated.
+pub(super) fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        // SQLite says only "unable to open"; name what is there when we can.
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.file_type().is_file() => IndexError::NotAFile {
+                path: path.to_path_buf(),
+                what: fsx::describe(meta.file_type()),
+            },
+            _ => IndexError::from(e),
+        }
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    if pages == 0 {
+        // Only possible before the first table: lets prune give space back to the disk.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    }
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "the index is not in WAL mode");
+    }
+    // In WAL mode NORMAL loses no committed transaction to a killed process, only (perhaps) the
+    // last ones to a power cut, and saves an fsync per page of rows.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    schema::migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Why the file at `path` is damaged, if its header says so: shorter than the header, not an
+/// SQLite header, or shorter than the page count it records (checked only without a WAL, which
+/// may legitimately hold the missing pages mid-checkpoint).
+fn truncated(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let len = meta.len();
+    if len == 0 {
+        return None;
+    }
+    let mut header = [0u8; 100];
+    let mut file = fsx::open_regular(path, fsx::Links::Refuse).ok()?;
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(_) => return None,
+        }
+    }
+    if read < header.len() {
+        return Some(format!("only {len} bytes, shorter than a database header"));
+    }
+    if &header[..16] != b"SQLite format 3\0" {
+        return Some("not an SQLite database".to_owned());
+    }
+    let wal = sibling(path, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return None;
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u64::from(u32::from_be_bytes([
+        header[28], header[29], header[30], header[31],
+    ]));
+    // The page count is valid only when the change counter matches "version-valid-for".
+    let valid = header[24..28] == header[92..96];
+    let expected = page_size * pages;
+    (valid && len < expected).then(|| format!("truncated: {len} bytes of {expected}"))
+}
+
+/// `path` with `suffix` appended to its file name.
+pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Moves a damaged index (and its WAL) aside as `<name>.corrupt-<UTC time>`; the shared-memory
+/// file is derived and removed. Only a regular file is ever moved.
+pub(super) fn move_aside(path: &Path, reason: String) -> Result<Recovered> {
+    refuse_other_kinds(path)?;
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut target = sibling(path, &format!(".corrupt-{stamp}"));
+    let mut n = 1;
+    while std::fs::symlink_metadata(&target).is_ok() {
+        n += 1;
+        target = sibling(path, &format!(".corrupt-{stamp}-{n}"));
+    }
+    let io = |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::rename(path, &target).map_err(io)?;
+    let wal = sibling(path, "-wal");
+    if std::fs::symlink_metadata(&wal).is_ok_and(|m| m.file_type().is_file()) {
+        std::fs::rename(&wal, sibling(&target, "-wal")).map_err(io)?;
+    }
+    let shm = sibling(path, "-shm");
+    if std::fs::symlink_metadata(&shm).is_ok_and(|m| m.file_type().is_file()) {
+        std::fs::remove_file(&shm).map_err(io)?;
+    }
+    tracing::warn!(moved_to = %target.display(), reason, "damaged index moved aside");
+    Ok(Recovered {
+        moved_to: target,
+        reason,
+    })
+}
