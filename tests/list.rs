@@ -237,7 +237,7 @@ async fn a_next_link_to_another_origin_is_refused_and_nothing_reaches_it() {
     let port = elsewhere.address().port();
     match &s.end {
         Err(e @ ListError::ForeignNext { origin, .. }) => {
-            assert_eq!(origin, &format!("127.0.0.1:{port}"));
+            assert_eq!(origin, &format!("http://127.0.0.1:{port}"));
             assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
             assert_eq!(of(Failure::Scan(e)).code(), 5);
         }

@@ -282,3 +282,43 @@ async fn an_interrupted_scan_prints_what_it_found_and_exits_130_or_143() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_404_on_the_list_names_the_space_not_an_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})))
+        .mount(&server)
+        .await;
+    let s = scan_all(&server, Limits::default()).await;
+    let e = s.end.expect_err("a 404");
+    assert!(matches!(e, ListError::NoList { .. }), "{e:?}");
+    let said = e.to_string();
+    assert!(
+        said.starts_with("the log list was not found in space 127.0.0.1") && !said.contains("ID"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_next_link_is_named_with_its_scheme_and_a_javascript_one_by_its_scheme() {
+    for (next, shown) in [
+        (
+            "https://evil.example/api/voice/logs?p=2",
+            "https://evil.example:443",
+        ),
+        ("javascript:alert(1)", "(javascript:)"),
+    ] {
+        let server = MockServer::start().await;
+        let sent = next.to_owned();
+        mount(
+            &server,
+            move |_, _| json!({"links": {"next": sent}, "data": [row(1)]}),
+        )
+        .await;
+        let s = scan_all(&server, Limits::default()).await;
+        let said = s.end.expect_err("refused").to_string();
+        assert!(said.contains(shown), "{next}: {said}");
+    }
+}

@@ -13,7 +13,8 @@ use thiserror::Error;
 
 use super::client::Client;
 use super::error::ApiError;
-use crate::text::{excerpt, sanitize, truncate_chars};
+pub use super::page::{PageBody, split_page};
+use crate::text::{sanitize, truncate_chars};
 
 /// The page sizes tried in turn: the documented maximum, the reported live maximum, the default.
 pub const PAGE_SIZES: [u32; 3] = [1000, 200, 50];
@@ -100,6 +101,17 @@ pub enum ListError {
         /// Ours, for the message.
         ours: String,
     },
+    /// The list itself answered 404: no log ID was asked for, so the space, project or base
+    /// URL is what is wrong.
+    #[error(
+        "the log list was not found in space {space} (project {project}): check the space, the project and the base URL's path"
+    )]
+    NoList {
+        /// The space, sanitised.
+        space: String,
+        /// The project, shortened.
+        project: String,
+    },
     /// A `next` link that was already visited.
     #[error("the server's next-page link loops back to a page already read: {url}")]
     Loop {
@@ -146,11 +158,16 @@ pub enum ListError {
 pub const MAX_EMPTY_PAGES: usize = 3;
 
 /// `host:port` of a URL, with the scheme's default port filled in.
+/// `https://host:port` of a URL, with the scheme's default port filled in; a URL without a
+/// host (`javascript:…`, `data:…`) is its scheme, so the message never shows an empty `()`.
 fn origin_of(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
+    let scheme = url.scheme();
+    let Some(host) = url.host_str() else {
+        return format!("{scheme}:");
+    };
     match url.port_or_known_default() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
     }
 }
 
@@ -269,6 +286,12 @@ impl Pager<'_> {
                     self.request.memory.lower_to(smaller);
                     url = with_page_size(&self.first, smaller);
                 }
+                Err(ApiError::NotFound { target }) => {
+                    return Err(ListError::NoList {
+                        space: shown(&target.space),
+                        project: target.project,
+                    });
+                }
                 Err(e) => return Err(e.into()),
             }
         };
@@ -334,51 +357,6 @@ impl Pager<'_> {
     }
 }
 
-/// A page body taken apart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageBody {
-    /// The rows that are JSON objects.
-    pub rows: Vec<Map<String, Value>>,
-    /// Rows that were not objects.
-    pub skipped: usize,
-    /// `links.next`, unchecked.
-    pub next: Option<String>,
-    /// A `links.next` that is there but not a string (a number, an object, `true`), shown:
-    /// a malformed answer, not the last page.
-    pub bad_next: Option<String>,
-}
-
-/// Takes a decoded page body apart: `data` must be an array; any `links.next` string is kept
-/// for the caller to check.
-pub fn split_page(mut raw: Map<String, Value>) -> Result<PageBody, ListError> {
-    let (next, bad_next) = match raw.get("links").and_then(|l| l.get("next")) {
-        None | Some(Value::Null) => (None, None),
-        Some(Value::String(s)) if s.is_empty() => (None, None),
-        Some(Value::String(s)) => (Some(s.clone()), None),
-        Some(other) => (None, Some(shown(&other.to_string()))),
-    };
-    let Some(Value::Array(data)) = raw.remove("data") else {
-        let body = Value::Object(raw).to_string();
-        return Err(ListError::NotAPage {
-            excerpt: excerpt(body.as_bytes()),
-        });
-    };
-    let total = data.len();
-    let rows: Vec<Map<String, Value>> = data
-        .into_iter()
-        .filter_map(|v| match v {
-            Value::Object(m) => Some(m),
-            _ => None,
-        })
-        .collect();
-    Ok(PageBody {
-        skipped: total - rows.len(),
-        rows,
-        next,
-        bad_next,
-    })
-}
-
 /// Whether a 422 names `page_size`.
 fn refuses_page_size(e: &ApiError) -> bool {
     match e {
@@ -423,7 +401,11 @@ mod tests {
         ] {
             assert!(!same_origin(&a, &Url::parse(other).unwrap()), "{other}");
         }
-        assert_eq!(origin_of(&a), "acme.signalwire.com:443");
+        assert_eq!(origin_of(&a), "https://acme.signalwire.com:443");
+        assert_eq!(
+            origin_of(&Url::parse("javascript:alert(1)").unwrap()),
+            "javascript:"
+        );
         let with_user = Url::parse("https://user:pass@acme.signalwire.com/api").unwrap();
         assert!(!same_origin(&a, &with_user), "userinfo is another origin");
     }

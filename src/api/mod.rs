@@ -12,6 +12,7 @@ pub mod id;
 mod kind;
 pub mod list;
 pub mod model;
+mod page;
 pub mod paths;
 mod proxy;
 mod transport;

@@ -13,6 +13,9 @@ pub const TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
 pub const LIVE_REFRESH_SECS: RangeInclusive<u64> = 0..=86_400;
 /// `token_command_timeout_secs`: how long a `token_command` may run.
 pub const TOKEN_COMMAND_TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
+/// `history_limit`: how many unpinned lookups the history keeps (0: only the pinned); past a
+/// million it is a slip of the finger (and a history swlog could not read back in time).
+pub const HISTORY_LIMIT: RangeInclusive<u64> = 0..=1_000_000;
 /// `events_within_secs`: how long a whole call's events may take in all.
 pub const EVENTS_WITHIN_SECS: RangeInclusive<u64> = 1..=600;
 /// How long a whole call's events may take when the config does not say.
@@ -42,6 +45,12 @@ pub fn check_durations(
         "events_within_secs",
         file.events_within_secs,
         &EVENTS_WITHIN_SECS,
+    )?;
+    check(
+        "history_limit",
+        file.history_limit
+            .map(|n| u64::try_from(n).unwrap_or(u64::MAX)),
+        &HISTORY_LIMIT,
     )
 }
 
@@ -59,6 +68,11 @@ fn check(
     match value {
         Some(v) if !range.contains(&v) => Err(ConfigError::OutOfRange {
             key,
+            unit: if key == "history_limit" {
+                "lookups"
+            } else {
+                "seconds"
+            },
             value: v,
             min: *range.start(),
             max: *range.end(),
@@ -70,6 +84,27 @@ fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_limit_out_of_range_names_its_unit() {
+        let file = FileConfig {
+            history_limit: Some(usize::MAX),
+            ..FileConfig::default()
+        };
+        let e = check_durations(Some(&file), &Overrides::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "history_limit = {} is out of range: give 0 to 1000000 lookups",
+                usize::MAX
+            )
+        );
+        let file = FileConfig {
+            history_limit: Some(1_000_000),
+            ..FileConfig::default()
+        };
+        assert!(check_durations(Some(&file), &Overrides::default()).is_ok());
+    }
 
     #[test]
     fn durations_out_of_range_name_the_key_and_the_range() {

@@ -96,11 +96,13 @@ pub enum ConfigError {
         /// Why.
         detail: String,
     },
-    /// A duration outside the range it may take.
-    #[error("{key} = {value} is out of range: give {min} to {max} seconds")]
+    /// A setting outside the range it may take.
+    #[error("{key} = {value} is out of range: give {min} to {max} {unit}")]
     OutOfRange {
         /// The key or flag.
         key: &'static str,
+        /// What it counts: `seconds`, `lookups`.
+        unit: &'static str,
         /// The value given.
         value: u64,
         /// The smallest value allowed.

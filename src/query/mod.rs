@@ -203,7 +203,7 @@ impl Query {
                         q.words.push(word(&term.value, side));
                     }
                 }
-                Some(key) => q.keyed(key, &term.value, clock)?,
+                Some(key) => q.keyed(key, &term.value, &term.shown(), clock)?,
             }
         }
         if let Some(n) = open.take() {
@@ -223,8 +223,15 @@ impl Query {
         Ok(q)
     }
 
-    fn keyed(&mut self, key: &str, value: &str, clock: &Clock) -> Result<(), QueryError> {
-        let shown = format!("{key}:{value}");
+    /// Understands one keyed term; `shown` is the term as typed, for its error.
+    fn keyed(
+        &mut self,
+        key: &str,
+        value: &str,
+        shown: &str,
+        clock: &Clock,
+    ) -> Result<(), QueryError> {
+        let shown = shown.to_owned();
         match key {
             "since" | "until" => {
                 let t = time::instant(value, clock).ok_or_else(|| error(&shown, TIME_HELP))?;

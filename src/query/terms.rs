@@ -14,6 +14,8 @@ pub struct Term {
     pub value: String,
     /// Whether it came from a command-line flag, for naming it as typed in an error.
     pub flag: bool,
+    /// The key as typed (`Status`), when it differs from `key`, for naming it in an error.
+    pub typed: Option<String>,
 }
 
 impl Term {
@@ -23,6 +25,7 @@ impl Term {
             key: Some(key.to_owned()),
             value: value.to_owned(),
             flag: true,
+            typed: None,
         }
     }
 
@@ -30,7 +33,7 @@ impl Term {
     pub(super) fn shown(&self) -> String {
         match (&self.key, self.flag) {
             (Some(k), true) => format!("--{k} {}", self.value),
-            (Some(k), false) => format!("{k}:{}", self.value),
+            (Some(k), false) => format!("{}:{}", self.typed.as_deref().unwrap_or(k), self.value),
             (None, _) => self.value.clone(),
         }
     }
@@ -47,11 +50,13 @@ pub fn terms(text: &str) -> Vec<Term> {
                 key: Some(k.to_ascii_lowercase()),
                 value: v.to_owned(),
                 flag: false,
+                typed: (k != k.to_ascii_lowercase()).then(|| k.to_owned()),
             },
             _ => Term {
                 key: None,
                 value: w,
                 flag: false,
+                typed: None,
             },
         })
         .collect()

@@ -289,7 +289,9 @@ fn a_status_no_log_can_have_is_refused_with_the_nearest_one() {
     let e = Query::parse("--status", &clock()).map(|_| ());
     assert!(e.is_ok(), "a bare word is text");
     let flag = Query::from_terms(vec![Term::keyed("status", "completed,nope")], &clock());
-    assert_eq!(flag.unwrap_err().word, "status:completed,nope");
+    assert_eq!(flag.unwrap_err().word, "--status completed,nope");
+    let e = Query::parse("STATUS:nope", &clock()).unwrap_err();
+    assert_eq!(e.word, "STATUS:nope", "the key as typed");
     assert_eq!(
         q("status:No-Answer,cancelled").statuses,
         ["no-answer", "cancelled"]
