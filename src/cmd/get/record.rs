@@ -163,18 +163,49 @@ impl<'a> Recorder<'a> {
     }
 }
 
-/// Says each of the history's warnings on `err`.
+/// Says each of the history's warnings on `err`, each cause once a run: a batch whose saves
+/// keep meeting a lock held elsewhere said "History is not being saved" up to 157 times.
 fn warn(warnings: Vec<Warning>, err: &mut dyn Write) -> std::io::Result<()> {
     for w in warnings {
-        writeln!(err, "swlog: {}", sanitize(&w.to_string()))?;
+        let text = sanitize(&w.to_string()).into_owned();
+        if first_time(&text) {
+            writeln!(err, "swlog: {text}")?;
+        }
     }
     Ok(())
+}
+
+/// Whether a warning of this cause has not been said yet in this run. The cause is the text
+/// without its digits, so that the same failure with another count or time is the same cause.
+fn first_time(text: &str) -> bool {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SAID: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let cause: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+    SAID.get_or_init(|| Mutex::new(HashSet::new()))
+        .lock()
+        .map_or(true, |mut said| said.insert(cause))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::Options;
+
+    #[test]
+    fn a_cause_is_said_once_a_run_whatever_its_numbers() {
+        let mut err = Vec::new();
+        for n in 0..157 {
+            let w = Warning::NotSaved(format!(
+                "the lock is held by another swlog ({n} ms) [test 1]"
+            ));
+            warn(vec![w], &mut err).expect("a Vec");
+        }
+        let w = Warning::NotSaved("the disk is full [test 1]".to_owned());
+        warn(vec![w], &mut err).expect("a Vec");
+        let said = String::from_utf8_lossy(&err);
+        assert_eq!(said.lines().count(), 2, "{said}");
+    }
 
     /// A writer that always fails, as a closed stderr would.
     struct Broken;
