@@ -13,6 +13,7 @@
 
 mod space;
 
+use super::list::invalid;
 use crate::api::paths;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -312,17 +313,6 @@ async fn events(
         Some(_) => json(StatusCode::OK, r#"{"data":[]}"#),
         None => json(StatusCode::NOT_FOUND, r#"{"error":"Not Found"}"#),
     }
-}
-
-fn invalid(attribute: &str) -> Response {
-    let body = json!({"errors": [{
-        "type": "validation_error",
-        "code": "invalid_parameter",
-        "message": "Parameter value is invalid",
-        "attribute": attribute,
-        "url": "https://developer.signalwire.com/rest/overview/error-codes#invalid_parameter"
-    }]});
-    json(StatusCode::UNPROCESSABLE_ENTITY, body.to_string())
 }
 
 /// `PA`, the offset and a check, so that a client must treat it as opaque.

@@ -186,7 +186,8 @@ pub fn router(spaces: Vec<(String, Arc<Logs>)>, base: String) -> Router {
         })
 }
 
-fn invalid(attribute: &str) -> Response {
+/// A 422 naming `attribute`, as the API words it.
+pub(super) fn invalid(attribute: &str) -> Response {
     let body = json!({"errors": [{
         "type": "validation_error",
         "code": "invalid_parameter",

@@ -145,22 +145,7 @@ fn a_journal_with_no_line_end_is_damage_kept_aside_not_a_start_cut_short() {
         let path = journal_path(dir.path());
         let bytes = mangle(&std::fs::read(&path).unwrap());
         std::fs::write(&path, &bytes).unwrap();
-        let (mut h, warnings) = History::open_batched(
-            dir.path().to_path_buf(),
-            Options::default(),
-            Duration::from_secs(3600),
-        );
-        match warnings.as_slice() {
-            [
-                Warning::Damaged {
-                    moved_to, detail, ..
-                },
-            ] => {
-                assert!(detail.contains("no whole first line"), "{detail}");
-                assert_eq!(std::fs::read(moved_to).unwrap(), bytes);
-            }
-            other => panic!("{other:?}"),
-        }
+        let mut h = batch_with_journal_moved_aside(dir.path(), "no whole first line", &bytes);
         ok(h.record(record_of(6, 9, "+1"), None));
         ok(h.flush());
         assert_eq!(moved_journals(dir.path()).len(), 1);
@@ -258,6 +243,28 @@ fn a_journal_from_a_newer_swlog_is_left_alone() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), other);
 }
 
+/// The history of `dir` opened for a batch, which must say once that its journal was damaged
+/// (`why`) and moved aside holding exactly `bytes`.
+fn batch_with_journal_moved_aside(dir: &Path, why: &str, bytes: &[u8]) -> History {
+    let (h, warnings) = History::open_batched(
+        dir.to_path_buf(),
+        Options::default(),
+        Duration::from_secs(3600),
+    );
+    match warnings.as_slice() {
+        [
+            Warning::Damaged {
+                moved_to, detail, ..
+            },
+        ] => {
+            assert!(detail.contains(why), "{detail}");
+            assert_eq!(std::fs::read(moved_to).unwrap(), bytes);
+        }
+        other => panic!("{other:?}"),
+    }
+    h
+}
+
 /// Where the journal of `dir` was moved aside to, if it was.
 fn moved_journals(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
@@ -281,22 +288,7 @@ fn a_journal_of_a_format_no_swlog_wrote_is_moved_aside_with_a_warning_never_drop
     std::fs::write(&path, &older).unwrap();
     // The reader does not apply what the appender would not extend: it says so and keeps the
     // bytes, whichever of them opens the history first.
-    let (mut h, warnings) = History::open_batched(
-        dir.path().to_path_buf(),
-        Options::default(),
-        Duration::from_secs(3600),
-    );
-    match warnings.as_slice() {
-        [
-            Warning::Damaged {
-                moved_to, detail, ..
-            },
-        ] => {
-            assert!(detail.contains("format 0"), "{detail}");
-            assert_eq!(std::fs::read_to_string(moved_to).unwrap(), older);
-        }
-        other => panic!("{other:?}"),
-    }
+    let mut h = batch_with_journal_moved_aside(dir.path(), "format 0", older.as_bytes());
     ok(h.record(record_of(4, 5, "+1"), None));
     ok(h.flush());
     assert_eq!(moved_journals(dir.path()).len(), 1, "kept, not removed");
