@@ -27,7 +27,8 @@ Exit codes:
   0  the scan finished (also when nothing matched: stderr says so)
   2  usage or configuration error (a search word it cannot understand: nothing is sent)
   4  authentication or authorisation refused
-  5  network, server or paging fault (the rows found before it are still printed)";
+  5  network, server or paging fault (the rows found before it are still printed)
+  130  interrupted by Ctrl-C, 143 by SIGTERM (the rows found before it are still printed)";
 
 const QUERY_HELP: &str = "\
 Search words (all must match):
@@ -35,10 +36,13 @@ Search words (all must match):
   from:NUMBER  to:NUMBER                        the number on one side only
   since:2h  until:30m  on:2026-11-24            the window (m h d w; a date is local midnight;
                                                 RFC 3339 works)
+  yesterday  monday  on:friday 12:00..18:00     a day as tickets write it, or a span of it
+  since:\"2026-12-05 12:00\"  since:12:00         a local time (a bare time is today's)
   status:failed,busy  type:sip,pstn  dir:inbound  min:30s  parent:ID  deleted:yes
   any other word                                part of from or to, any case
 Examples:
-  swlog list since:1d (415) 555-0123
+  swlog list since:1d \"(415) 555-0123\"
+  swlog list yesterday 12:00..18:00 status:failed,busy
   swlog list --since 2h status:failed --format csv > failed.csv";
 
 /// `swlog list`.
@@ -48,7 +52,8 @@ pub struct ListArgs {
     /// Search words: numbers, key:value filters, parts of from/to (see below).
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Start of the window: 30m, 2h, 3d, 1w, a date (local midnight) or RFC 3339.
+    /// Start of the window: 30m, 2h, 3d, 1w, today, yesterday, monday, a date (local
+    /// midnight), a local time ("2026-12-05 12:00", 12:00) or RFC 3339.
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
     /// End of the window (exclusive), as --since.
