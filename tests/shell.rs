@@ -252,10 +252,11 @@ async fn fields_pick_and_order_columns_in_every_format() {
     assert_eq!(
         csv.stdout,
         format!(
-            "to,id,charge\r\n+12065553434,{},0.01\r\n+12065553434,{},0.01\r\n",
+            "to,id,charge\n+12065553434,{},0.01\n+12065553434,{},0.01\n",
             id(1),
             id(2)
-        )
+        ),
+        "LF by default: `cut -d, -f3` keeps no \\r"
     );
     let nd = get("ndjson").await;
     let lines: Vec<Value> = nd
@@ -282,7 +283,7 @@ async fn fields_pick_and_order_columns_in_every_format() {
         .get(&[&id(1), "--format", "csv", "--no-header", "--fields", "id"])
         .run()
         .await;
-    assert_eq!(bare.stdout, format!("{}\r\n", id(1)));
+    assert_eq!(bare.stdout, format!("{}\n", id(1)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -352,6 +353,12 @@ async fn history_and_list_print_the_same_shapes() {
             .output()
             .expect("history")
     };
+    let crlf = history(&["--format", "csv", "--fields", "id", "--crlf"]);
+    assert_eq!(
+        String::from_utf8_lossy(&crlf.stdout),
+        format!("id\r\n{}\r\n{}\r\n", id(2), id(1)),
+        "RFC 4180's CRLF when asked"
+    );
     let out = history(&[
         "--format",
         "csv",
@@ -362,7 +369,7 @@ async fn history_and_list_print_the_same_shapes() {
     assert_eq!(
         text,
         format!(
-            "id,profile,space,status,error\r\n{},env,127.0.0.1,,not found\r\n{},env,127.0.0.1,completed,\r\n",
+            "id,profile,space,status,error\n{},env,127.0.0.1,,not found\n{},env,127.0.0.1,completed,\n",
             id(2),
             id(1)
         )

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         let rows = &scanner.rows;
         no_controls("table", &table::render(rows, &clock, false));
         let mut out = Vec::new();
-        let mut csv = CsvOut::new(&mut out, &COLUMNS).expect("a Vec never fails");
+        let mut csv = CsvOut::new(&mut out, &COLUMNS, true).expect("a Vec never fails");
         for r in rows {
             csv.row(r.cells().iter().map(String::as_str)).expect("a Vec never fails");
         }

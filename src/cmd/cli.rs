@@ -239,6 +239,11 @@ pub struct ColumnArgs {
     /// CSV and text columns without their header line.
     #[arg(long)]
     pub no_header: bool,
+
+    /// CSV lines end in CRLF, as RFC 4180 writes them (the default is LF, which `cut` and
+    /// every CSV reader take).
+    #[arg(long)]
+    pub crlf: bool,
 }
 
 /// Output formats of `swlog get` and `swlog history`.

@@ -185,6 +185,7 @@ fn columns_for(args: &GetArgs) -> Result<Columns, Error> {
     Ok(Columns {
         fields: rows.then_some(fields),
         header: !args.columns.no_header,
+        crlf: args.columns.crlf,
     })
 }
 

@@ -131,7 +131,13 @@ fn print(entries: &[&Entry], args: &HistoryArgs, out: &mut dyn Write) -> Result<
     let asked = &args.columns.fields;
     let fields = pick(asked, &HISTORY_FIELDS).map_err(|e| Error::Usage(e.to_string()))?;
     if !asked.is_empty() || args.format == Format::Csv {
-        let mut rows = Rows::new(args.format.shape(), fields, !args.columns.no_header, out)?;
+        let mut rows = Rows::new(
+            args.format.shape(),
+            fields,
+            !args.columns.no_header,
+            args.columns.crlf,
+            out,
+        )?;
         for entry in entries {
             rows.row(&Fields(entry))?;
         }

@@ -232,6 +232,7 @@ pub async fn run(
         fields,
         picked: !args.columns.fields.is_empty(),
         header: !args.columns.no_header,
+        crlf: args.columns.crlf,
     };
     print(&scan.rows, args.format, &columns, clock, color, out)?;
     out.flush()?;
@@ -277,6 +278,7 @@ struct Columns {
     /// Whether `--fields` was given (else CSV has every field and the rest print whole rows).
     picked: bool,
     header: bool,
+    crlf: bool,
 }
 
 fn print(
@@ -294,7 +296,13 @@ fn print(
         ListFormat::Csv => Shape::Csv,
     };
     if columns.picked || format == ListFormat::Csv {
-        let mut table = Rows::new(shape, columns.fields.clone(), columns.header, out)?;
+        let mut table = Rows::new(
+            shape,
+            columns.fields.clone(),
+            columns.header,
+            columns.crlf,
+            out,
+        )?;
         for r in rows {
             table.row(&Listed::new(r))?;
         }

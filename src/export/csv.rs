@@ -1,5 +1,6 @@
-//! RFC 4180 CSV (CRLF line ends, quotes only where needed) through the `csv` crate, with every
-//! cell sanitised and guarded against spreadsheet formula injection.
+//! CSV through the `csv` crate (quotes only where needed; LF line ends, which Unix tools and
+//! every CSV reader take, or RFC 4180's CRLF when asked), with every cell sanitised and guarded
+//! against spreadsheet formula injection.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -12,19 +13,23 @@ pub struct CsvOut<W: Write> {
 }
 
 impl<W: Write> CsvOut<W> {
-    /// Starts a document on `out` with `header` as its first record.
-    pub fn new(out: W, header: &[&str]) -> std::io::Result<Self> {
-        let mut inner = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(out);
-        inner.write_record(header).map_err(io_error)?;
-        Ok(Self { inner })
+    /// Starts a document on `out` with `header` as its first record; `crlf` ends its lines
+    /// in CRLF (`--crlf`) instead of LF.
+    pub fn new(out: W, header: &[&str], crlf: bool) -> std::io::Result<Self> {
+        let mut csv = Self::without_header(out, crlf);
+        csv.inner.write_record(header).map_err(io_error)?;
+        Ok(csv)
     }
 
     /// Starts a document on `out` without a header (`--no-header`).
-    pub fn without_header(out: W) -> Self {
+    pub fn without_header(out: W, crlf: bool) -> Self {
+        let terminator = if crlf {
+            ::csv::Terminator::CRLF
+        } else {
+            ::csv::Terminator::Any(b'\n')
+        };
         let inner = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
+            .terminator(terminator)
             .from_writer(out);
         Self { inner }
     }
@@ -99,10 +104,12 @@ mod tests {
     fn a_closed_pipe_stays_a_closed_pipe() {
         // A cell longer than the csv writer's buffer makes the record itself write through.
         let long = "x".repeat(64 * 1024);
-        let mut out = CsvOut::without_header(Closed);
+        let mut out = CsvOut::without_header(Closed, false);
         let e = out.row([long.as_str()]).expect_err("closed");
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe);
-        let e = CsvOut::new(Closed, &[long.as_str()]).err().expect("closed");
+        let e = CsvOut::new(Closed, &[long.as_str()], false)
+            .err()
+            .expect("closed");
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe);
     }
 
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn rfc_4180_quoting_round_trips() {
         let mut buf = Vec::new();
-        let mut w = CsvOut::new(&mut buf, &["a", "b"]).unwrap();
+        let mut w = CsvOut::new(&mut buf, &["a", "b"], true).unwrap();
         w.row(["x,y", "say \"hi\"\nbye"]).unwrap();
         w.finish().unwrap();
         let text = String::from_utf8(buf).unwrap();

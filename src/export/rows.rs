@@ -43,11 +43,13 @@ enum Out<'a> {
 }
 
 impl<'a> Rows<'a> {
-    /// Starts a table of `fields` on `out`; `header` is whether CSV and text get a header line.
+    /// Starts a table of `fields` on `out`; `header` is whether CSV and text get a header line,
+    /// `crlf` whether CSV lines end in CRLF rather than LF.
     pub fn new(
         shape: Shape,
         fields: Vec<&'static str>,
         header: bool,
+        crlf: bool,
         out: &'a mut dyn Write,
     ) -> io::Result<Self> {
         let out = match shape {
@@ -56,8 +58,8 @@ impl<'a> Rows<'a> {
                 header,
                 cells: Vec::new(),
             },
-            Shape::Csv if header => Out::Csv(Box::new(CsvOut::new(out, &fields)?)),
-            Shape::Csv => Out::Csv(Box::new(CsvOut::without_header(out))),
+            Shape::Csv if header => Out::Csv(Box::new(CsvOut::new(out, &fields, crlf)?)),
+            Shape::Csv => Out::Csv(Box::new(CsvOut::without_header(out, crlf))),
             Shape::Ndjson => Out::Ndjson(out),
             Shape::Json => Out::Json(JsonArray::new(out)?),
         };
@@ -147,7 +149,7 @@ mod tests {
             .map(|b| serde_json::from_str(b).unwrap())
             .collect();
         let mut buf = Vec::new();
-        let mut rows = Rows::new(shape, fields.to_vec(), header, &mut buf).unwrap();
+        let mut rows = Rows::new(shape, fields.to_vec(), header, true, &mut buf).unwrap();
         for m in &maps {
             rows.row(&Body(m)).unwrap();
         }

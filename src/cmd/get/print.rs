@@ -24,6 +24,8 @@ pub struct Columns {
     pub fields: Option<Vec<&'static str>>,
     /// Whether CSV and text columns get a header line.
     pub header: bool,
+    /// Whether CSV lines end in CRLF (`--crlf`).
+    pub crlf: bool,
 }
 
 /// A batch being printed, in input order.
@@ -50,6 +52,7 @@ impl<'a> Printer<'a> {
                 output.format.shape(),
                 fields.clone(),
                 columns.header,
+                columns.crlf,
                 out,
             )?),
             None => Sink::Whole {

@@ -298,6 +298,7 @@ impl<'a> Changes<'a> {
                 output.format.shape(),
                 fields.unwrap_or_else(|| crate::export::fields::LOG_FIELDS.to_vec()),
                 columns.header,
+                columns.crlf,
                 out,
             )?),
         })
