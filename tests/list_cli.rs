@@ -335,6 +335,12 @@ async fn the_readme_example_works_on_the_demo_and_nothing_enters_the_history() {
         .run()
         .await;
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let quiet = Swlog::bare()
+        .args(["--demo", "list", "-q", "since:7d", "4155550123"])
+        .run()
+        .await;
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("demo data"), "-q: {}", quiet.stderr);
     assert!(ran.stderr.contains("no logs matched"), "{}", ran.stderr);
 }
 

@@ -101,7 +101,7 @@ pub struct ListArgs {
     /// The columns.
     #[command(flatten)]
     pub columns: super::cli::ColumnArgs,
-    /// No progress on stderr.
+    /// No progress and no demo note on stderr (warnings and errors are still said).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -204,7 +204,7 @@ pub async fn run(
         }
     };
     super::settings_warnings(&session.settings.warnings, err)?;
-    if global.demo {
+    if global.demo && !args.quiet {
         super::demo_note(&session.client, err)?;
     }
     let scanner = Scanner::new(query, args.limits());
