@@ -18,7 +18,8 @@ use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use common::{
-    PROJECT, Ran, Swlog, TOKEN, answer, assert_no_raw_controls, closed_port, id, log_path, record,
+    PROJECT, Ran, Swlog, TOKEN, answer, assert_no_raw_controls, authorizations, basic, closed_port,
+    id, log_path, record,
 };
 
 /// Mounts the sample record for log `n`, expected once.
@@ -724,25 +725,6 @@ fn the_text_of_a_100k_line_breakdown_is_bounded_and_counts_the_rest() {
 }
 
 // ---- credentials stay with their source ------------------------------------------------------
-
-/// The Authorization headers `server` received.
-async fn authorizations(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| r.headers.get("authorization"))
-        .map(|v| v.to_str().unwrap_or("").to_owned())
-        .collect()
-}
-
-/// `Basic` credentials for `project` and `token`, as sent.
-fn basic(project: &str, token: &str) -> String {
-    use base64::Engine as _;
-    let pair = base64::engine::general_purpose::STANDARD.encode(format!("{project}:{token}"));
-    format!("Basic {pair}")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_named_on_the_command_line_never_sends_the_environments_token() {

@@ -14,26 +14,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use swlog::api::list::{ListError, MAX_EMPTY_PAGES, PageSizeMemory};
-use swlog::api::{Client, ClientOptions, Endpoint};
 use swlog::list::scan::{self, Limits, Scan, Scanner};
 use swlog::query::Query;
-use swlog::secret::Secret;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use common::{PROJECT, TOKEN};
-
 const LIST: &str = "/api/voice/logs";
-
-fn client_at(base_url: &str) -> Client {
-    let options = ClientOptions {
-        timeout: Duration::from_secs(5),
-        backoff: Duration::from_millis(10),
-        ..ClientOptions::default()
-    };
-    let endpoint = Endpoint::from_base_url(base_url).expect("loopback base URL");
-    Client::new(endpoint, PROJECT, Secret::new(TOKEN), options).expect("client")
-}
 
 fn row(n: u32) -> Value {
     json!({
@@ -43,7 +29,7 @@ fn row(n: u32) -> Value {
 }
 
 async fn scan_all(server: &MockServer, limits: Limits) -> Scan {
-    let client = client_at(&server.uri());
+    let client = common::client_at(&server.uri());
     scan::run(
         &client,
         Scanner::new(Query::default(), limits),

@@ -18,7 +18,7 @@ use wiremock::matchers::{basic_auth, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::harness::{Harness, now};
-use common::id;
+use common::{authorizations, basic, id};
 
 const PROJECT_A: &str = "a0000000-0000-4000-8000-00000000000a";
 const TOKEN_A: &str = "PTalpha-SECRET-1111";
@@ -137,31 +137,6 @@ fn history_with_bravo_entry(id: &str, cached: bool) -> History {
     let warnings = history.record(entry, Some((&body, at)));
     assert!(warnings.is_empty(), "{warnings:?}");
     history
-}
-
-/// Every Authorization header a server received.
-async fn authorizations(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|r| {
-            r.headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect()
-}
-
-fn basic(project: &str, token: &str) -> String {
-    use base64::Engine as _;
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{project}:{token}"))
-    )
 }
 
 /// Opens the sidebar's first entry (Tab to the sidebar, Enter).

@@ -57,6 +57,31 @@ pub fn client_at(base_url: &str) -> Client {
     client_with(base_url, fast())
 }
 
+/// Every Authorization header a server received, in order ("" for a request without one).
+pub async fn authorizations(server: &wiremock::MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The Authorization header of HTTP Basic credentials `project`:`token`.
+pub fn basic(project: &str, token: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{project}:{token}"))
+    )
+}
+
 /// Starts the demo server on loopback, its slow answers taking 50 ms.
 pub async fn demo_server() -> DemoServer {
     DemoServer::start(DemoOptions {
