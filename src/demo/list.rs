@@ -78,7 +78,11 @@ fn mix(mut x: u64) -> u64 {
 }
 
 fn uuid(seed: u64) -> String {
-    let (a, b) = (mix(seed), mix(seed ^ 0xdead_beef));
+    uuid_of(mix(seed), mix(seed ^ 0xdead_beef))
+}
+
+/// A version-4-shaped UUID made of the bits `a` and `b`, for generated demo rows.
+pub(super) fn uuid_of(a: u64, b: u64) -> String {
     let hex = format!("{a:016x}{b:016x}");
     format!(
         "{}-{}-4{}-8{}-{}",

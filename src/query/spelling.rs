@@ -19,9 +19,16 @@ pub(super) fn misspelt_key(word: &str, keys: &[&'static str]) -> Option<&'static
     {
         return None;
     }
-    keys.iter()
+    nearest(&prefix, keys)
+}
+
+/// The word of `known` that `word` misspells: within two edits, and fewer edits than the word
+/// is long (so `ab` is not taken for `on`), the nearest first.
+pub(super) fn nearest(word: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
+        .iter()
         // Optimal string alignment: a swap of neighbours (`stauts`) is one edit.
-        .map(|k| (strsim::osa_distance(&prefix, k), *k))
+        .map(|k| (strsim::osa_distance(word, k), *k))
         .filter(|(d, k)| *d <= 2 && *d < k.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)

@@ -56,13 +56,8 @@ pub(super) const STATUSES: &[&str] = &[
 
 /// What to say of a status that can never match: the nearest known one, or all of them.
 pub(super) fn status_help(status: &str) -> String {
-    let near = STATUSES
-        .iter()
-        .map(|s| (strsim::osa_distance(status, s), *s))
-        .filter(|(d, s)| *d <= 2 && *d < s.len())
-        .min_by_key(|(d, _)| *d);
-    match near {
-        Some((_, s)) => format!(
+    match super::spelling::nearest(status, STATUSES) {
+        Some(s) => format!(
             "did you mean status:{s}? (statuses: {})",
             STATUSES.join(", ")
         ),

@@ -46,15 +46,8 @@ impl Rng {
 }
 
 fn uuid(r: &mut Rng) -> String {
-    let hex = format!("{:016x}{:016x}", r.next(), r.next());
-    format!(
-        "{}-{}-4{}-8{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[17..20],
-        &hex[20..32]
-    )
+    let (a, b) = (r.next(), r.next());
+    crate::demo::list::uuid_of(a, b)
 }
 
 /// One of a small pool of customer numbers (so that searches for one find several calls); the
