@@ -39,6 +39,7 @@
 
 mod coverage;
 mod error;
+mod facts;
 mod file;
 mod rows;
 mod schema;

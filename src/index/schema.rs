@@ -62,6 +62,14 @@ const MIGRATIONS: &[&str] = &[
         as_of INTEGER NOT NULL
     );
     CREATE INDEX spans_by_key ON spans (scope, filter, from_ms);",
+    // 2: what was learnt about a scope's server, e.g. whether its list honours full timestamps.
+    "CREATE TABLE facts (
+        scope INTEGER NOT NULL REFERENCES scopes(id),
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        as_of INTEGER NOT NULL,
+        PRIMARY KEY (scope, name)
+    );",
 ];
 
 /// The schema version this build writes.

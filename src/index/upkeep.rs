@@ -191,7 +191,9 @@ impl Index {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch("DELETE FROM rows; DELETE FROM spans; DELETE FROM scopes;")?;
+        tx.execute_batch(
+            "DELETE FROM rows; DELETE FROM spans; DELETE FROM facts; DELETE FROM scopes;",
+        )?;
         tx.commit()?;
         self.give_back()
     }

@@ -148,3 +148,32 @@ fn recorded_spans_merge_in_the_file_and_answer_holes() {
     let index = open_in(&dir);
     assert_eq!(index.stats().unwrap().spans, 2);
 }
+
+#[test]
+fn a_fact_is_kept_per_scope_and_replaced_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = open_in(&dir);
+    let other = Scope::new(Origin::parse("https://other.example").unwrap(), "p");
+    assert_eq!(index.fact(&scope(), "time_filter").unwrap(), None);
+    index
+        .set_fact(&scope(), "time_filter", "dates", at(0))
+        .unwrap();
+    index
+        .set_fact(&scope(), "time_filter", "timestamps", at(5))
+        .unwrap();
+    assert_eq!(
+        index.fact(&scope(), "time_filter").unwrap(),
+        Some(("timestamps".to_owned(), at(5)))
+    );
+    assert_eq!(
+        index.fact(&other, "time_filter").unwrap(),
+        None,
+        "another space knows nothing"
+    );
+    index.clear().unwrap();
+    assert_eq!(
+        index.fact(&scope(), "time_filter").unwrap(),
+        None,
+        "clear forgets facts"
+    );
+}
