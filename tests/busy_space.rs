@@ -63,8 +63,8 @@ async fn a_one_day_window_pages_completely_newest_first_and_the_requests_are_cou
     let server = BusyServer::start(options()).await.unwrap();
     let client = client(&server);
     let request = ListRequest {
-        created_after: Some(day()),
-        created_before: Some(day()),
+        created_after: Some(day().into()),
+        created_before: Some(day().into()),
         ..ListRequest::default()
     };
     let (rows, pages) = scan(&client, request).await;
@@ -113,8 +113,8 @@ async fn a_page_size_over_the_cap_is_refused_and_the_client_steps_down() {
     .unwrap();
     let client = client(&server);
     let request = ListRequest {
-        created_after: Some(day()),
-        created_before: Some(day()),
+        created_after: Some(day().into()),
+        created_before: Some(day().into()),
         ..ListRequest::default()
     };
     let (rows, pages) = scan(&client, request).await;

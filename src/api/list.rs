@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::Stream;
 use reqwest::Url;
 use serde_json::{Map, Value};
@@ -41,15 +41,43 @@ impl PageSizeMemory {
     }
 }
 
+/// A bound of the list's window as sent: a date (documented), or a full UTC instant (sent only
+/// to a server seen to honour it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// `2026-12-05`.
+    Date(NaiveDate),
+    /// `2026-12-05T12:00:00Z`.
+    Time(DateTime<Utc>),
+}
+
+impl From<NaiveDate> for Bound {
+    fn from(d: NaiveDate) -> Self {
+        Bound::Date(d)
+    }
+}
+
+impl Bound {
+    /// The value as a query parameter.
+    pub fn param(&self) -> String {
+        match self {
+            Bound::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Bound::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+}
+
 /// What to ask the list endpoint for.
 #[derive(Debug, Clone, Default)]
 pub struct ListRequest {
     /// The family whose logs are listed.
     pub family: super::Family,
-    /// `created_after`, a UTC date.
-    pub created_after: Option<NaiveDate>,
-    /// `created_before`, a UTC date.
-    pub created_before: Option<NaiveDate>,
+    /// `created_after`.
+    pub created_after: Option<Bound>,
+    /// `created_before`.
+    pub created_before: Option<Bound>,
+    /// `created_on`, a UTC date.
+    pub created_on: Option<NaiveDate>,
     /// `include_deleted=true`.
     pub include_deleted: bool,
     /// The most rows wanted in all (a page need not be larger).
@@ -232,11 +260,14 @@ impl Client {
             if request.include_deleted {
                 q.append_pair("include_deleted", "true");
             }
-            if let Some(d) = request.created_after {
-                q.append_pair("created_after", &d.format("%Y-%m-%d").to_string());
+            if let Some(b) = request.created_after {
+                q.append_pair("created_after", &b.param());
             }
-            if let Some(d) = request.created_before {
-                q.append_pair("created_before", &d.format("%Y-%m-%d").to_string());
+            if let Some(b) = request.created_before {
+                q.append_pair("created_before", &b.param());
+            }
+            if let Some(d) = request.created_on {
+                q.append_pair("created_on", &d.format("%Y-%m-%d").to_string());
             }
         }
         let page_size = request.page_size();
