@@ -15,12 +15,12 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::Instant as TokioInstant;
 use tokio_util::sync::CancellationToken;
 
-use crate::api::Client;
 use crate::api::list::PageSizeMemory;
 use crate::app::{App, Notice, Scope};
 use crate::app::{Effect, Message};
 use crate::clipboard::Clipboard;
 use crate::history::{Save, Saver};
+use crate::search::{Options, Search, Update};
 use crate::spaces::Spaces;
 use crate::ui;
 
@@ -163,6 +163,8 @@ impl Tasks {
             profile,
             query,
             limits,
+            fresh,
+            now,
         } = effect
         else {
             return;
@@ -178,9 +180,22 @@ impl Tasks {
                 () = token.cancelled() => {}
                 () = async {
                     match spaces.client(&profile).await {
-                        Ok(client) => scan_pages(&client, *query, limits, memory, generation, &tx).await,
+                        Ok(client) => {
+                            let (index, streams) = spaces.index();
+                            let search = Search {
+                                client: &client,
+                                index: &index,
+                                options: Options { fresh, offline: false, streams, now: Some(now) },
+                                memory,
+                            };
+                            scan_pages(&search, *query, limits, generation, &tx).await;
+                        }
                         Err(e) => {
-                            let _ = tx.send(Message::ScanEnded { generation, end: Err(e.into()) });
+                            let _ = tx.send(Message::ScanEnded {
+                                generation,
+                                end: Err(e.into()),
+                                answer: None,
+                            });
                         }
                     }
                 } => {}
@@ -189,28 +204,33 @@ impl Tasks {
     }
 }
 
-/// Drives a [`Scanner`](crate::list::Scanner) over the list, sending each page's matches.
+/// Runs a search, sending each page's matches as they come and the whole answer at the end.
 async fn scan_pages(
-    client: &Client,
+    search: &Search<'_>,
     query: crate::query::Query,
     limits: crate::list::Limits,
-    memory: PageSizeMemory,
     generation: u64,
     tx: &UnboundedSender<Message>,
 ) {
-    let scanner = crate::list::Scanner::new(query, limits);
-    let scan = crate::list::scan::run(client, scanner, memory, |scanner| {
+    let on_update = |u: Update<'_>| {
         // The loop may be gone (quitting); then nobody needs the rows.
         let _ = tx.send(Message::ScanPage {
             generation,
-            rows: std::mem::take(&mut scanner.rows),
-            progress: scanner.progress,
+            rows: u.rows.to_vec(),
+            progress: *u.progress,
         });
-    })
-    .await;
+    };
+    let answer = search
+        .run(query, limits, on_update, std::future::pending())
+        .await;
     let _ = tx.send(Message::ScanEnded {
         generation,
-        end: scan.end,
+        end: answer.end,
+        answer: Some(Box::new(crate::app::ScanAnswer {
+            rows: answer.rows,
+            source: answer.source,
+            notices: answer.notices,
+        })),
     });
 }
 

@@ -21,6 +21,7 @@ pub mod list;
 pub mod logging;
 pub mod present;
 pub mod query;
+pub mod search;
 pub mod secret;
 pub mod session;
 pub mod spaces;

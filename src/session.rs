@@ -32,6 +32,10 @@ pub struct Session {
     pub settings: Settings,
     /// The demo server, kept running for the session's life.
     pub demo: Option<DemoServer>,
+    /// The local index of log rows searches use (off with `index = false`).
+    pub index: crate::search::IndexHandle,
+    /// The demo's index lives here for the session only (its server's port changes every run).
+    _demo_index: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 impl Session {
@@ -70,11 +74,20 @@ impl Session {
             )
         };
         let client = crate::spaces::client_for(&settings)?;
-        Ok(Self {
+        Ok(Self::from_parts(client, settings, demo))
+    }
+
+    /// A session of these parts, with the index its settings ask for (a temporary one with the
+    /// demo).
+    pub fn from_parts(client: Client, settings: Settings, demo: Option<DemoServer>) -> Self {
+        let (index, demo_index) = index_for(&settings, demo.is_some());
+        Self {
             client,
             settings,
             demo,
-        })
+            index,
+            _demo_index: demo_index,
+        }
     }
 
     /// Opens the history this session records to: the platform data dir (the demo keeps its
@@ -112,6 +125,12 @@ impl Session {
     /// The profiles this session may switch to, with the start-up profile's client: the
     /// config file's profiles (and the environment's credentials), or the demo's two.
     pub fn spaces(&self, overrides: &config::Overrides) -> Spaces {
+        let spaces = self.profiles(overrides);
+        spaces.use_index(self.index.clone(), self.settings.index.streams);
+        spaces
+    }
+
+    fn profiles(&self, overrides: &config::Overrides) -> Spaces {
         if let Some(server) = &self.demo {
             let base = server.endpoint();
             let choices = DemoServer::profiles()
@@ -149,5 +168,42 @@ impl Session {
             choices,
             resolver,
         )
+    }
+}
+
+/// The index a session uses: the platform data dir's `index.db` pruned to the settings' caps,
+/// a temporary one for the demo, or none when turned off or there is no data dir.
+fn index_for(
+    settings: &Settings,
+    demo: bool,
+) -> (
+    crate::search::IndexHandle,
+    Option<std::sync::Arc<tempfile::TempDir>>,
+) {
+    use crate::search::IndexHandle;
+    if !settings.index.enabled {
+        return (IndexHandle::off(), None);
+    }
+    if demo {
+        return match tempfile::Builder::new()
+            .prefix("swlog-demo-index")
+            .tempdir()
+        {
+            Ok(dir) => (
+                IndexHandle::at(dir.path().join("index.db")),
+                Some(std::sync::Arc::new(dir)),
+            ),
+            Err(_) => (IndexHandle::off(), None),
+        };
+    }
+    let caps = crate::index::Caps {
+        max_bytes: settings.index.max_mb.saturating_mul(1_000_000),
+        max_age: chrono::TimeDelta::days(
+            i64::try_from(settings.index.max_age_days).unwrap_or(i64::MAX / 86_400_000),
+        ),
+    };
+    match crate::index::Index::default_path() {
+        Some(path) => (IndexHandle::capped(path, caps), None),
+        None => (IndexHandle::off(), None),
     }
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::api::{ApiError, Client, ClientOptions};
 use crate::config::{Choice, ConfigError, Settings};
+use crate::search::IndexHandle;
 
 /// The client for `settings`: its endpoint, project, token and timeout.
 pub fn client_for(settings: &Settings) -> Result<Client, ApiError> {
@@ -37,6 +38,9 @@ struct Inner {
     choices: Vec<Choice>,
     resolver: Resolver,
     clients: Mutex<HashMap<String, Client>>,
+    /// The index every profile's searches use (each keyed by its space), and the list streams
+    /// read at once; none until [`Spaces::use_index`].
+    index: std::sync::OnceLock<(IndexHandle, usize)>,
 }
 
 impl std::fmt::Debug for Spaces {
@@ -60,8 +64,24 @@ impl Spaces {
                 choices,
                 resolver,
                 clients: Mutex::new(clients),
+                index: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Searches in every profile use `index`, reading `streams` list streams at once. Set once;
+    /// later calls change nothing.
+    pub fn use_index(&self, index: IndexHandle, streams: usize) {
+        let _ = self.inner.index.set((index, streams));
+    }
+
+    /// The index searches use (off when none was given) and the streams they read at once.
+    pub fn index(&self) -> (IndexHandle, usize) {
+        self.inner
+            .index
+            .get()
+            .cloned()
+            .unwrap_or_else(|| (IndexHandle::off(), crate::search::DEFAULT_STREAMS))
     }
 
     /// Only the start-up profile, `profile` in `space` with `client`: any other is refused.

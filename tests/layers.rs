@@ -39,6 +39,7 @@ const ORDER: &[(&str, &str)] = &[
     ("why", "domain"),
     ("history", "store"),
     ("index", "store"),
+    ("search", "store"),
     ("spaces", "session"),
     ("session", "session"),
     ("view", "tui"),

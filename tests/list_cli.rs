@@ -240,7 +240,8 @@ async fn the_limit_and_the_scan_cap_say_so_on_stderr() {
         ran.stdout
     );
     assert!(
-        ran.stderr.contains("limit reached (2 matches"),
+        ran.stderr
+            .contains("limit reached (the newest 2 of 5 matches printed"),
         "{}",
         ran.stderr
     );

@@ -225,7 +225,15 @@ async fn an_interrupted_scan_prints_what_it_found_and_exits_130_or_143() {
             .mount(&server)
             .await;
         let (mut cmd, _home) = common::Swlog::at(&uri)
-            .args(["list", "--format", "csv", "--timeout", "90"])
+            .args([
+                "list",
+                "--since",
+                "30d",
+                "--format",
+                "csv",
+                "--timeout",
+                "90",
+            ])
             .into_std();
         let child = cmd
             .stdout(std::process::Stdio::piped())

@@ -107,11 +107,10 @@ fn two_profiles(a: &str, b: Option<&str>) -> (Session, Spaces) {
         }),
     });
     let spaces = Spaces::new("alpha", client.clone(), choices, resolver);
-    let session = Session {
-        client,
-        settings: alpha,
-        demo: None,
-    };
+    // In-process: no index in the user's data dir.
+    let mut alpha = alpha;
+    alpha.index.enabled = false;
+    let session = Session::from_parts(client, alpha, None);
     (session, spaces)
 }
 

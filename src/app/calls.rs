@@ -57,6 +57,8 @@ pub struct Calls {
     /// Where the search ran: its rows are opened from the same profile and space, whatever
     /// the session's profile is by then.
     pub origin: Option<super::spaces::Origin>,
+    /// Where the answer came from (the index, the network), once it is in.
+    pub source: Option<crate::search::Source>,
 }
 
 /// The Calls view laid out at a width: what the pane draws, line by line.
@@ -97,6 +99,7 @@ impl Calls {
             selected: 0,
             scroll: 0,
             origin: None,
+            source: None,
         }
     }
 
@@ -136,8 +139,16 @@ impl Calls {
         self.scroll = self.scroll.min(self.order.len().saturating_sub(height));
     }
 
-    fn status(&self) -> Line {
-        let progress = self.progress.summary();
+    fn status(&self, clock: &crate::present::format::Clock) -> Line {
+        let progress = match &self.source {
+            // The answer is in: how many, and from where.
+            Some(source) if !self.running() => format!(
+                "{} · {} match",
+                source.origin_words(clock),
+                crate::present::format::thousands(self.rows.len()),
+            ),
+            _ => self.progress.summary(),
+        };
         match &self.state {
             ScanState::Running => Line::of([
                 (progress, Role::Plain),
@@ -181,6 +192,10 @@ impl Calls {
             (self.described.clone(), Role::Title),
             (format!(" · {}", self.sort.words()), Role::Dim),
         ];
+        if let Some(source) = self.source.as_ref().filter(|s| s.defaulted) {
+            let hours = (source.window.to - source.window.from).num_hours();
+            title.push((format!(" · last {hours} h"), Role::Dim));
+        }
         if self.narrowing || !self.narrow.value().is_empty() {
             let shown = crate::text::sanitize(self.narrow.value()).into_owned();
             title.push((format!(" · /{shown}"), Role::Warn));
@@ -206,7 +221,7 @@ impl Calls {
             .collect();
         Table {
             title: Line::of(title),
-            status: self.status(),
+            status: self.status(clock),
             gap: columns.gap,
             header: columns.header(self.sort),
             rows,
@@ -252,6 +267,22 @@ impl App {
     /// Starts a search for `query`, typed as `text`: the Calls view replaces the pane, and a
     /// running search is superseded (its task cancelled, its late pages ignored).
     pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {
+        self.search_with(text, query, false)
+    }
+
+    /// The last search again (`r`), ignoring the index: the window is read again from the
+    /// server and covered afresh.
+    pub(super) fn search_again(&mut self) -> Vec<Effect> {
+        let Some(text) = self.calls.as_ref().map(|c| c.text.clone()) else {
+            return vec![];
+        };
+        match Query::parse(&text, &self.clock()) {
+            Ok(query) => self.search_with(&text, query, true),
+            Err(_) => self.open_search(&text),
+        }
+    }
+
+    fn search_with(&mut self, text: &str, query: Query, fresh: bool) -> Vec<Effect> {
         let generation = self.calls.as_ref().map_or(0, |c| c.generation) + 1;
         let described = query.describe(&self.clock());
         let origin = self.session_origin();
@@ -266,6 +297,8 @@ impl App {
             profile,
             query: Box::new(query),
             limits: Limits::default(),
+            fresh,
+            now: self.clock().now,
         });
         effects
     }
@@ -336,8 +369,12 @@ impl App {
                 rows,
                 progress,
             } => self.on_scan_page(generation, rows, progress),
-            Message::ScanEnded { generation, end } => {
-                self.on_scan_ended(generation, end);
+            Message::ScanEnded {
+                generation,
+                end,
+                answer,
+            } => {
+                self.on_scan_ended(generation, end, answer);
             }
             _ => {}
         }
@@ -360,13 +397,40 @@ impl App {
     }
 
     /// The search ended.
-    fn on_scan_ended(&mut self, generation: u64, end: Result<Stop, ListError>) {
+    fn on_scan_ended(
+        &mut self,
+        generation: u64,
+        end: Result<Stop, ListError>,
+        answer: Option<Box<super::msg::ScanAnswer>>,
+    ) {
+        let height = self.calls_height();
         let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
             return;
         };
         if !calls.running() {
             return;
         }
+        let mut notices = Vec::new();
+        if let Some(answer) = answer {
+            // The answer in order replaces the rows as pages brought them.
+            let answer = *answer;
+            calls.rows = answer.rows;
+            calls.progress.matched = calls.rows.len();
+            calls.source = Some(answer.source);
+            calls.reorder();
+            let selected = calls.selected;
+            calls.select(selected, height);
+            notices = answer.notices;
+        }
+        for notice in notices {
+            self.notify(super::Notice::warn(
+                Scope::Session,
+                crate::text::sanitize(&notice).into_owned(),
+            ));
+        }
+        let Some(calls) = self.calls.as_mut() else {
+            return;
+        };
         calls.state = match end {
             Ok(stop) => ScanState::Ended(stop),
             Err(e) => {

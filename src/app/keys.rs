@@ -142,14 +142,8 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.focus = Focus::Input;
             vec![]
         }
-        Action::Refresh if context == KeyContext::Calls => match &app.calls {
-            // The same search again, from now.
-            Some(calls) => {
-                let text = calls.text.clone();
-                app.open_search(&text)
-            }
-            None => vec![],
-        },
+        // The same search again, from now, read from the server rather than the index.
+        Action::Refresh if context == KeyContext::Calls => app.search_again(),
         Action::OpenCall => app.open_call(),
         Action::ToggleEvents if context == KeyContext::Call => {
             app.toggle_call_timeline();

@@ -47,7 +47,7 @@ pub use calls::{Calls, Intent, ScanState, Table as CallsTable};
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};
-pub use msg::{Effect, Message};
+pub use msg::{Effect, Message, ScanAnswer};
 pub use nav::{Nav, Place};
 pub use notices::{Level, Notice, Notices, Scope};
 pub use overlay::Overlay;

@@ -64,13 +64,27 @@ pub enum Message {
         /// How far the scan has got.
         progress: crate::list::Progress,
     },
-    /// A search ended: why (the rows already sent stay).
+    /// A search ended: why, and its answer (which replaces the rows sent page by page).
     ScanEnded {
         /// The search's generation.
         generation: u64,
         /// Why it stopped, or the fault that stopped it.
         end: Result<crate::list::Stop, crate::api::list::ListError>,
+        /// The whole answer, in order, with where it came from; `None` when there is none
+        /// (the profile could not be used): the rows already sent stay.
+        answer: Option<Box<ScanAnswer>>,
     },
+}
+
+/// A search's answer as the Calls view takes it at the end.
+#[derive(Debug)]
+pub struct ScanAnswer {
+    /// The matched rows, newest first, at most the limit.
+    pub rows: Vec<crate::list::Row>,
+    /// Where they came from: the index, the network, or both.
+    pub source: crate::search::Source,
+    /// The index's notices (not usable, not updated), each to be said once.
+    pub notices: Vec<String>,
 }
 
 /// What the loop must do for the state after an update.
@@ -127,6 +141,10 @@ pub enum Effect {
         query: Box<crate::query::Query>,
         /// How far it may go.
         limits: crate::list::Limits,
+        /// Ignore the index for this search (`r`): read the window again and re-cover it.
+        fresh: bool,
+        /// The app's clock's now: the default window ends there.
+        now: chrono::DateTime<chrono::Utc>,
     },
     /// Stop the running search.
     StopScan,

@@ -133,6 +133,25 @@ pub async fn load_within(
     memory: PageSizeMemory,
     events: Option<std::time::Duration>,
 ) -> Result<Call, CallError> {
+    let find = |query, limits| async move {
+        scan::run(client, Scanner::new(query, limits), memory, |_| {}).await
+    };
+    load_with(client, id, events, find).await
+}
+
+/// [`load_within`], the legs in the call's window found by `find` (given the window as a
+/// query and the limits): a plain scan of the list, or a search that reads what the local
+/// index does not hold.
+pub async fn load_with<F, Fut>(
+    client: &Client,
+    id: Uuid,
+    events: Option<std::time::Duration>,
+    find: F,
+) -> Result<Call, CallError>
+where
+    F: FnOnce(Query, Limits) -> Fut,
+    Fut: std::future::Future<Output = scan::Scan>,
+{
     let start = client.fetch_log(id).await?.log;
     let chain = chain::resolve(
         &start,
@@ -171,7 +190,7 @@ pub async fn load_within(
             limit: MAX_SCAN,
             max_scan: MAX_SCAN,
         };
-        let scan = scan::run(client, Scanner::new(query, limits), memory, |_| {}).await;
+        let scan = find(query, limits).await;
         for row in &scan.rows {
             if let Ok(id) = Uuid::try_parse(row.cell("id").trim()) {
                 known.insert(id);

@@ -10,12 +10,13 @@ use super::cli::Global;
 use super::exit::{self, Failure};
 use super::get::paint;
 use super::{Error, Exit};
+use crate::api::extract_id;
 use crate::api::list::PageSizeMemory;
-use crate::api::{Client, extract_id};
 use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
-use crate::list::scan::Stop;
+use crate::list::scan::{Scan, Stop};
 use crate::present::format::Clock;
+use crate::search::{Options, Search};
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
 
@@ -45,6 +46,10 @@ pub struct CallArgs {
     /// which is legs that had no events).
     #[arg(long)]
     pub no_events: bool,
+    /// Ignore the local index: read the call's whole window from the server (and index it
+    /// afresh).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Output formats of `swlog call`: a tree is not a table, so no CSV or NDJSON.
@@ -74,14 +79,25 @@ pub async fn command(
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let clock = Clock::system();
     let within = session.settings.events_within;
-    Ok(run(&session.client, id, args, within, &clock, color, out, err).await?)
+    let search = Search {
+        client: &session.client,
+        index: &session.index,
+        options: Options {
+            fresh: args.fresh,
+            offline: false,
+            streams: session.settings.index.streams,
+            now: None,
+        },
+        memory: PageSizeMemory::default(),
+    };
+    Ok(run(&search, id, args, within, &clock, color, out, err).await?)
 }
 
 /// `swlog call` for `id` on any writers; the legs' events may take `within` in all. As text,
 /// the tree is printed first and the timeline once the events are in (or the time is up).
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
-    client: &Client,
+    search: &Search<'_>,
     id: uuid::Uuid,
     args: &CallArgs,
     within: std::time::Duration,
@@ -92,7 +108,25 @@ pub async fn run(
 ) -> std::io::Result<Exit> {
     let tree_first = args.format == Format::Text && !args.no_events;
     let events = (!args.no_events && !tree_first).then_some(within);
-    let mut call = match call::load_within(client, id, PageSizeMemory::default(), events).await {
+    let client = search.client;
+    let notices = std::cell::RefCell::new(Vec::new());
+    let notices = &notices;
+    let find = |query, limits| async move {
+        let answer = search
+            .run(query, limits, |_| {}, std::future::pending())
+            .await;
+        notices.borrow_mut().extend(answer.notices);
+        Scan {
+            rows: answer.rows,
+            progress: answer.progress,
+            end: answer.end,
+        }
+    };
+    let loaded = call::load_with(client, id, events, find).await;
+    for notice in notices.take() {
+        writeln!(err, "swlog: {}", sanitize(&notice))?;
+    }
+    let mut call = match loaded {
         Ok(call) => call,
         Err(CallError::Leg(e)) => {
             writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;

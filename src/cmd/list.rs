@@ -15,10 +15,11 @@ use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
 use crate::list::row::{self, Row};
-use crate::list::scan::{self, Limits, Progress, Scan, Scanner, Stop};
+use crate::list::scan::{Limits, Progress, Stop};
 use crate::list::table;
 use crate::present::format::Clock;
 use crate::query::{Query, QueryError, Term, terms};
+use crate::search::{Answer, Options, Search, Update};
 use crate::session::Session;
 
 /// Exit codes of `swlog list`.
@@ -95,6 +96,14 @@ pub struct ListArgs {
     /// Rows scanned at most.
     #[arg(long, default_value_t = 100_000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub max_scan: u64,
+    /// Ignore the local index for this search: read the whole window from the server, and
+    /// index it afresh.
+    #[arg(long, conflicts_with = "offline")]
+    pub fresh: bool,
+    /// Answer from the local index alone, without the network (stderr says what part of the
+    /// window it does not cover).
+    #[arg(long)]
+    pub offline: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
@@ -207,24 +216,28 @@ pub async fn run(
     if global.demo && !args.quiet {
         super::demo_note(&session.client, err)?;
     }
-    let scanner = Scanner::new(query, args.limits());
-    let on_page = |s: &mut Scanner| {
-        let p = &s.progress;
+    let search = Search {
+        client: &session.client,
+        index: &session.index,
+        options: Options {
+            fresh: args.fresh,
+            offline: args.offline,
+            streams: session.settings.index.streams,
+            now: None,
+        },
+        memory: PageSizeMemory::default(),
+    };
+    let on_update = |u: Update<'_>| {
         if progress {
             // Progress is best effort: a failed write to stderr must not stop the scan.
-            let _ = write!(err, "\r\x1b[2K{}", progress_line(p, clock));
+            let _ = write!(err, "\r\x1b[2K{}", progress_line(u.progress, clock));
             let _ = err.flush();
         }
     };
     // Ctrl-C or SIGTERM ends the scan, not the process: what was found is still printed.
-    let scan = scan::run_until(
-        &session.client,
-        scanner,
-        PageSizeMemory::default(),
-        on_page,
-        interrupted(),
-    )
-    .await;
+    let answer = search
+        .run(query, args.limits(), on_update, interrupted())
+        .await;
     if progress {
         write!(err, "\r\x1b[2K")?;
     }
@@ -234,9 +247,20 @@ pub async fn run(
         header: !args.columns.no_header,
         crlf: args.columns.crlf,
     };
-    print(&scan.rows, args.format, &columns, clock, color, out)?;
+    print(&answer.rows, args.format, &columns, clock, color, out)?;
     out.flush()?;
-    report(&scan, args, clock, err)
+    for notice in &answer.notices {
+        writeln!(err, "swlog: {}", crate::text::sanitize(notice))?;
+    }
+    if !args.quiet || args.offline || answer.source.uncovered > chrono::TimeDelta::zero() {
+        writeln!(
+            err,
+            "swlog: {} · {}",
+            answer.source.window_words(clock),
+            answer.source.origin_words(clock)
+        )?;
+    }
+    report(&answer, args, clock, err)
 }
 
 /// Resolves to the signal's name when SIGINT or SIGTERM arrives; never, where they cannot be
@@ -366,7 +390,7 @@ impl Record for Listed<'_> {
 
 /// Says on stderr why the scan stopped and returns the exit code.
 fn report(
-    scan: &Scan,
+    scan: &Answer,
     args: &ListArgs,
     clock: &Clock,
     err: &mut dyn Write,
@@ -386,8 +410,10 @@ fn report(
     match &scan.end {
         Ok(Stop::Limit) => writeln!(
             err,
-            "swlog: limit reached ({} matches after {} logs scanned{back_to}): narrow the window or raise --limit",
-            p.matched, p.scanned
+            "swlog: limit reached (the newest {} of {} matches printed, {} logs scanned{back_to}): narrow the window or raise --limit",
+            scan.rows.len(),
+            p.matched,
+            p.scanned
         )?,
         Ok(Stop::ScanCap) => writeln!(
             err,

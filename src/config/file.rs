@@ -46,6 +46,14 @@ pub struct FileConfig {
     pub history_limit: Option<usize>,
     /// Whether each lookup's last response body is cached for instant revisits (default true).
     pub cache: Option<bool>,
+    /// Whether searches keep and use the local index of log rows (default true).
+    pub index: Option<bool>,
+    /// The most megabytes the index may use on disk before its oldest rows go (default 500).
+    pub index_max_mb: Option<u64>,
+    /// The most days a row stays in the index (default 30).
+    pub index_max_age_days: Option<u64>,
+    /// List streams a search reads at once (default 4, 1 to 16).
+    pub index_streams: Option<u64>,
     /// Where copies go: "auto", "system", "osc52" or "tmux" (default auto).
     pub clipboard: Option<crate::clipboard::ClipboardChoice>,
     /// Named profiles.

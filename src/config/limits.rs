@@ -18,6 +18,12 @@ pub const TOKEN_COMMAND_TIMEOUT_SECS: RangeInclusive<u64> = 1..=600;
 pub const HISTORY_LIMIT: RangeInclusive<u64> = 0..=1_000_000;
 /// `events_within_secs`: how long a whole call's events may take in all.
 pub const EVENTS_WITHIN_SECS: RangeInclusive<u64> = 1..=600;
+/// `index_max_mb`: the index's size on disk, in megabytes.
+pub const INDEX_MAX_MB: RangeInclusive<u64> = 1..=1_000_000;
+/// `index_max_age_days`: how long a row stays in the index.
+pub const INDEX_MAX_AGE_DAYS: RangeInclusive<u64> = 1..=3_650;
+/// `index_streams`: list streams a search reads at once.
+pub const INDEX_STREAMS: RangeInclusive<u64> = 1..=16;
 /// How long a whole call's events may take when the config does not say.
 pub const DEFAULT_EVENTS_WITHIN: Duration = Duration::from_secs(30);
 /// How long a `token_command` may run when the config does not say.
@@ -46,6 +52,13 @@ pub fn check_durations(
         file.events_within_secs,
         &EVENTS_WITHIN_SECS,
     )?;
+    check("index_max_mb", file.index_max_mb, &INDEX_MAX_MB)?;
+    check(
+        "index_max_age_days",
+        file.index_max_age_days,
+        &INDEX_MAX_AGE_DAYS,
+    )?;
+    check("index_streams", file.index_streams, &INDEX_STREAMS)?;
     check(
         "history_limit",
         file.history_limit
@@ -68,10 +81,12 @@ fn check(
     match value {
         Some(v) if !range.contains(&v) => Err(ConfigError::OutOfRange {
             key,
-            unit: if key == "history_limit" {
-                "lookups"
-            } else {
-                "seconds"
+            unit: match key {
+                "history_limit" => "lookups",
+                "index_max_mb" => "megabytes",
+                "index_max_age_days" => "days",
+                "index_streams" => "streams",
+                _ => "seconds",
             },
             value: v,
             min: *range.start(),

@@ -54,6 +54,27 @@ pub mod defaults {
     pub const CACHE: bool = true;
     /// How long past its start and duration a call that is not final is still refreshed.
     pub const LIVE_MAX_AGE: Duration = Duration::from_secs(6 * 3600);
+    /// The index's settings.
+    pub const INDEX: super::IndexSettings = super::IndexSettings {
+        enabled: true,
+        max_mb: 500,
+        max_age_days: 30,
+        streams: 4,
+    };
+}
+
+/// How searches keep and use the local index (`index`, `index_max_mb`, `index_max_age_days`,
+/// `index_streams` in the config file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSettings {
+    /// Whether the index is kept and used.
+    pub enabled: bool,
+    /// The most megabytes it may use on disk.
+    pub max_mb: u64,
+    /// The most days a row stays.
+    pub max_age_days: u64,
+    /// List streams read at once.
+    pub streams: usize,
 }
 
 /// Why settings could not be put together.

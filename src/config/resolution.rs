@@ -169,6 +169,22 @@ pub fn resolve(
             .and_then(|f| f.history_limit)
             .unwrap_or(defaults::HISTORY_LIMIT),
         cache: tunables.and_then(|f| f.cache).unwrap_or(defaults::CACHE),
+        index: super::IndexSettings {
+            enabled: tunables
+                .and_then(|f| f.index)
+                .unwrap_or(defaults::INDEX.enabled),
+            max_mb: tunables
+                .and_then(|f| f.index_max_mb)
+                .unwrap_or(defaults::INDEX.max_mb),
+            max_age_days: tunables
+                .and_then(|f| f.index_max_age_days)
+                .unwrap_or(defaults::INDEX.max_age_days),
+            streams: tunables
+                .and_then(|f| f.index_streams)
+                .map_or(defaults::INDEX.streams, |n| {
+                    usize::try_from(n).unwrap_or(defaults::INDEX.streams)
+                }),
+        },
         clipboard: tunables.and_then(|f| f.clipboard).unwrap_or_default(),
         warnings,
     })

@@ -75,6 +75,8 @@ pub struct Settings {
     pub history_limit: usize,
     /// Whether response bodies are cached beside the history.
     pub cache: bool,
+    /// The local index of log rows.
+    pub index: super::IndexSettings,
     /// Where copies go.
     pub clipboard: crate::clipboard::ClipboardChoice,
     /// Things worth telling the user, e.g. an inline token in a world-readable file.
@@ -112,6 +114,7 @@ impl Settings {
             events_within: super::limits::DEFAULT_EVENTS_WITHIN,
             history_limit: defaults::HISTORY_LIMIT,
             cache: defaults::CACHE,
+            index: defaults::INDEX,
             clipboard: crate::clipboard::ClipboardChoice::default(),
             warnings: Vec::new(),
         }

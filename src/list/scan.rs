@@ -182,7 +182,7 @@ impl Scanner {
 
 /// About how many bytes `raw` takes as JSON (strings, keys and numbers counted, punctuation
 /// roughly), without writing it out.
-fn json_size(raw: &Map<String, Value>) -> usize {
+pub(crate) fn json_size(raw: &Map<String, Value>) -> usize {
     fn size(v: &Value) -> usize {
         match v {
             Value::Null | Value::Bool(_) => 5,
@@ -217,10 +217,13 @@ pub fn request_for(query: &Query, limits: Limits, memory: PageSizeMemory) -> Lis
         family: crate::api::Family::Voice,
         created_after: query
             .since
-            .and_then(|s| s.date_naive().checked_sub_days(day)),
+            .and_then(|s| s.date_naive().checked_sub_days(day))
+            .map(Into::into),
         created_before: query
             .until
-            .and_then(|u| u.date_naive().checked_add_days(day)),
+            .and_then(|u| u.date_naive().checked_add_days(day))
+            .map(Into::into),
+        created_on: None,
         include_deleted: query.include_deleted,
         // Without filters every row in the window matches: a page need not exceed the limit.
         want: query.is_window_only().then_some(limits.limit),

@@ -117,11 +117,7 @@ pub fn demo_session(server: DemoServer, token: Option<&str>) -> Session {
         super::fast(),
     )
     .expect("client");
-    Session {
-        client,
-        settings,
-        demo: Some(server),
-    }
+    Session::from_parts(client, settings, Some(server))
 }
 
 impl Harness {

@@ -1,0 +1,147 @@
+//! The index as a search holds it: opened on first use, used from blocking threads (an
+//! [`Index`] is one SQLite connection), a damaged file recovered, and every failure turned into
+//! one notice while the search goes on over the network.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::index::{Caps, Index, IndexError};
+
+/// A shared, lazily opened index; clones share it. [`IndexHandle::off`] is one that is never
+/// used (`index = false`, or no data dir).
+#[derive(Debug, Clone)]
+pub struct IndexHandle {
+    slot: Arc<Mutex<Slot>>,
+    notices: Arc<Mutex<Notices>>,
+}
+
+#[derive(Debug)]
+enum Slot {
+    /// Not opened yet: its path, and the caps to prune it to once opened.
+    Closed(PathBuf, Option<Caps>),
+    Open(Box<Index>),
+    Off,
+}
+
+#[derive(Debug, Default)]
+struct Notices {
+    said: HashSet<String>,
+    pending: Vec<String>,
+}
+
+impl IndexHandle {
+    /// The index at `path`, opened when first used.
+    pub fn at(path: PathBuf) -> Self {
+        Self::with(Slot::Closed(path, None))
+    }
+
+    /// The index at `path`, pruned to `caps` (oldest rows first) when first opened.
+    pub fn capped(path: PathBuf, caps: Caps) -> Self {
+        Self::with(Slot::Closed(path, Some(caps)))
+    }
+
+    /// No index: every search goes to the network.
+    pub fn off() -> Self {
+        Self::with(Slot::Off)
+    }
+
+    fn with(slot: Slot) -> Self {
+        Self {
+            slot: Arc::new(Mutex::new(slot)),
+            notices: Arc::default(),
+        }
+    }
+
+    /// Whether the index may be used (it is on and has not been refused).
+    pub fn is_on(&self) -> bool {
+        !matches!(*lock(&self.slot), Slot::Off)
+    }
+
+    /// The notices not yet taken (each said once per handle), e.g. that the index is a symlink
+    /// and was not used, or that the disk is full.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut lock(&self.notices).pending)
+    }
+
+    /// Runs `f` on the index on a blocking thread. `None` when the index is off, could not be
+    /// opened, or `f` failed: the reason is a notice. A damaged file is moved aside, replaced,
+    /// and `f` is not retried (its answer would be empty).
+    pub async fn run<T, F>(&self, f: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Index) -> Result<T, IndexError> + Send + 'static,
+    {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.run_blocking(f))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// [`IndexHandle::run`] on the calling thread.
+    pub fn run_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Index) -> Result<T, IndexError>,
+    ) -> Option<T> {
+        let mut slot = lock(&self.slot);
+        if let Slot::Closed(path, caps) = &*slot {
+            *slot = match Index::open(path) {
+                Ok(mut index) => {
+                    if let Some(caps) = caps
+                        && let Err(e) = index.prune(*caps, chrono::Utc::now())
+                    {
+                        self.say(format!("the index could not be pruned: {e}"));
+                    }
+                    Slot::Open(Box::new(index))
+                }
+                Err(e) => {
+                    self.say(format!("{e}; searching over the network"));
+                    Slot::Off
+                }
+            };
+        }
+        let Slot::Open(index) = &mut *slot else {
+            return None;
+        };
+        if let Some(recovered) = index.take_recovered() {
+            self.say(recovered.to_string());
+        }
+        match f(index) {
+            Ok(t) => Some(t),
+            Err(e) if e.is_corrupt() => {
+                let Slot::Open(index) = std::mem::replace(&mut *slot, Slot::Off) else {
+                    return None;
+                };
+                match index.recover() {
+                    Ok(mut fresh) => {
+                        if let Some(r) = fresh.take_recovered() {
+                            self.say(r.to_string());
+                        }
+                        *slot = Slot::Open(Box::new(fresh));
+                    }
+                    Err(e) => self.say(format!("{e}; searching over the network")),
+                }
+                None
+            }
+            Err(e) => {
+                self.say(e.to_string());
+                None
+            }
+        }
+    }
+
+    fn say(&self, notice: String) {
+        let mut n = lock(&self.notices);
+        if n.said.insert(notice.clone()) {
+            tracing::warn!(%notice, "index");
+            n.pending.push(notice);
+        }
+    }
+}
+
+/// The lock, even if a thread panicked while holding it (the index itself stays consistent:
+/// every write is a transaction).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
