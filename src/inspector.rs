@@ -321,7 +321,15 @@ fn perform(
                 tokio::spawn(async move {
                     let fetch = async {
                         let client = spaces.client(&profile).await?;
-                        client.fetch(id).await
+                        let fetched = client.fetch(id).await;
+                        // A voice log read is a row of the index too.
+                        if let Ok(f) = &fetched
+                            && id.family == crate::api::Family::Voice
+                        {
+                            let (index, _) = spaces.index();
+                            crate::search::remember(&index, &client, vec![f.log.raw.clone()]).await;
+                        }
+                        fetched
                     };
                     tokio::select! {
                         // Dropping the request future closes its connection.

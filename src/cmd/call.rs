@@ -126,6 +126,14 @@ pub async fn run(
     for notice in notices.take() {
         writeln!(err, "swlog: {}", sanitize(&notice))?;
     }
+    if let Ok(call) = &loaded {
+        // The legs walked up one by one are rows of the index too.
+        let read = call.chain.legs().map(|(_, log)| log.raw.clone()).collect();
+        crate::search::remember(search.index, client, read).await;
+    }
+    for notice in search.index.take_notices() {
+        writeln!(err, "swlog: {}", sanitize(&notice))?;
+    }
     let mut call = match loaded {
         Ok(call) => call,
         Err(CallError::Leg(e)) => {

@@ -217,6 +217,8 @@ pub enum Command {
     Config,
     /// Print the lookup history for scripts, or clear or prune it.
     History(HistoryArgs),
+    /// What the local index of log rows holds; prune or clear it.
+    Index(super::index::IndexArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
     List(Box<ListArgs>),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.

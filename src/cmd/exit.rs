@@ -137,7 +137,7 @@ pub fn of(failure: Failure<'_>) -> Exit {
         Failure::Config(_) => Exit::Usage,
         Failure::Command(Error::Usage(_)) => Exit::Usage,
         Failure::Command(Error::Output(_) | Error::Terminal(_) | Error::Runtime(_)) => Exit::Output,
-        Failure::Command(Error::History(..)) => Exit::Remote,
+        Failure::Command(Error::History(..) | Error::Index(..)) => Exit::Remote,
         // A page the API refused stops the whole scan: its own code for refused credentials or
         // requests, and 5 for everything else (a missing page is a server fault, not "not found").
         Failure::Scan(ListError::Api(e)) => match e.class() {

@@ -123,6 +123,7 @@ pub async fn command(
         chain: args.chain,
     };
     let concurrency = usize::from(args.concurrency);
+    let mut read = Vec::new();
     let ran = if args.watch {
         let bounds = watch::Bounds {
             interval: session.settings.live_refresh,
@@ -149,9 +150,15 @@ pub async fn command(
             out,
             err,
             recorder.as_mut(),
+            &mut read,
         )
         .await
     };
+    // The logs read go to the index too, in one write: a later search finds them there.
+    crate::search::remember(&session.index, &session.client, std::mem::take(&mut read)).await;
+    for notice in session.index.take_notices() {
+        writeln!(err, "swlog: {}", sanitize(&notice))?;
+    }
     // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
     if let Some(r) = recorder.as_mut() {
         r.flush(err).await?;
@@ -306,6 +313,7 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
     mut recorder: Option<&mut Recorder<'_>>,
+    read: &mut Vec<serde_json::Map<String, serde_json::Value>>,
 ) -> std::io::Result<Exit> {
     let mut results = futures::stream::iter(ids.iter().copied())
         .map(|id| async move { (id, look_up(client, id, output).await) })
@@ -339,6 +347,7 @@ pub async fn run(
         match log {
             Ok(fetched) => {
                 found += 1;
+                read.push(fetched.log.raw.clone());
                 for problem in problems(&events, &chain) {
                     failures.push(problem.class);
                     writeln!(err, "swlog: {id}: {}", problem.message)?;

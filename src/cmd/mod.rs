@@ -9,6 +9,8 @@ pub mod config;
 pub mod exit;
 pub mod get;
 pub mod history;
+pub mod index;
+pub mod index_json;
 pub mod inspect;
 pub mod list;
 pub mod man;
@@ -44,6 +46,9 @@ pub enum Error {
     /// The history could not be cleared or pruned (the action, then why).
     #[error("cannot {0} the history: {1}")]
     History(&'static str, String),
+    /// The index could not be read, pruned or cleared (the action, then why).
+    #[error("cannot {0} the index: {1}")]
+    Index(&'static str, String),
 }
 
 impl Error {
@@ -60,6 +65,7 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::Call(args)) => call::command(&cli.global, &args, out, err).await?,
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
+        Some(Command::Index(args)) => index::command(&cli.global, &args, out, err)?,
         Some(Command::List(args)) => list::command(&cli.global, &args, out, err).await?,
         Some(Command::Completions(args)) => completions::command(args.shell, out)?,
         Some(Command::Man) => man::command(out)?,

@@ -47,3 +47,48 @@ impl Index {
         Ok(())
     }
 }
+
+impl Index {
+    /// Every fact recorded for `scope`, by name.
+    pub fn facts(&self, scope: &Scope) -> Result<Vec<(String, String, DateTime<Utc>)>> {
+        let Some(sid) = scope_id(&self.conn, scope, false)? else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, value, as_of FROM facts WHERE scope = ?1 ORDER BY name")?;
+        let found = stmt
+            .query_map([sid], |r| {
+                Ok((r.get(0)?, r.get(1)?, time(r.get::<_, i64>(2)?)))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(found)
+    }
+
+    /// Every covered span of `scope`, with the server-side filter it was read with, oldest
+    /// first.
+    pub fn spans(&self, scope: &Scope) -> Result<Vec<(String, super::Covered)>> {
+        let Some(sid) = scope_id(&self.conn, scope, false)? else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT filter, from_ms, to_ms, as_of FROM spans WHERE scope = ?1
+             ORDER BY from_ms, filter",
+        )?;
+        let found = stmt
+            .query_map([sid], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    super::Covered {
+                        window: super::Window::new(
+                            time(r.get::<_, i64>(1)?),
+                            time(r.get::<_, i64>(2)?),
+                        ),
+                        as_of: time(r.get::<_, i64>(3)?),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(found)
+    }
+}

@@ -136,6 +136,18 @@ impl Index {
     }
 }
 
+#[cfg(test)]
+impl Index {
+    /// Lets the database grow by `pages` more pages only, as a full disk would.
+    pub(crate) fn fill_disk_after(&mut self, pages: i64) {
+        let now: i64 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap_or(0);
+        let _ = self.conn.pragma_update(None, "max_page_count", now + pages);
+    }
+}
+
 /// The stored ID of `scope`, created when `create` is set.
 fn scope_id(conn: &Connection, scope: &Scope, create: bool) -> Result<Option<i64>> {
     let origin = scope.origin.as_str();

@@ -116,7 +116,9 @@ pub(super) async fn run(
         .map(|h| h.from);
     let oldest_stale = stale.iter().filter_map(|s| s.1).min();
     let near_head = matches!((head, oldest_stale), (Some(h), Some(o)) if o >= h - NEAR_HEAD);
-    if stale.len() > MAX_SINGLE_REREADS || near_head {
+    if search.options.offline {
+        // Nothing can be read again: the stored copies are the answer.
+    } else if stale.len() > MAX_SINGLE_REREADS || near_head {
         // Many rows may still change, or they are next to the newest rows, read anyway: read
         // their stretch again as a list (one page holds a thousand).
         let from = oldest_stale.unwrap_or(window.from).max(window.from);
@@ -147,7 +149,12 @@ pub(super) async fn run(
         );
     }
 
-    let base = request_for(&query, limits, search.memory.clone());
+    let mut base = request_for(&query, limits, search.memory.clone());
+    if scope.is_some() {
+        // Whole pages: what a page holds beyond the limit still covers its stretch for the
+        // next question.
+        base.want = None;
+    }
     let jobs = plan::jobs(&holes, time_filter, search.options.streams, now, rate);
     let mut sieve = Sieve {
         query: &query,
@@ -224,7 +231,7 @@ pub(super) async fn run(
     let done: Vec<Window> = jobs
         .iter()
         .zip(&sieve.jobs)
-        .filter_map(|(j, s)| s.covered(j.window))
+        .filter_map(|(j, s)| s.covered(j))
         .collect();
     if end.is_err() {
         source.uncovered = holes.iter().map(|h| h.to - h.from).sum::<TimeDelta>()
@@ -244,8 +251,8 @@ pub(super) async fn run(
         && let Some(stretch) = jobs
             .iter()
             .zip(&sieve.jobs)
-            .filter(|(j, s)| j.on.is_some() && s.complete)
-            .find_map(|(j, s)| s.covered(j.window))
+            .filter(|(j, _)| j.on.is_some())
+            .find_map(|(j, s)| s.covered(j))
         && let Some(learnt) =
             super::probe::run(search.client, search.index, scope, stretch, &base).await
     {

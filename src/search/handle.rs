@@ -41,6 +41,11 @@ impl IndexHandle {
         Self::with(Slot::Closed(path, Some(caps)))
     }
 
+    /// An index already open.
+    pub fn open(index: Index) -> Self {
+        Self::with(Slot::Open(Box::new(index)))
+    }
+
     /// No index: every search goes to the network.
     pub fn off() -> Self {
         Self::with(Slot::Off)

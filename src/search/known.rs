@@ -120,7 +120,7 @@ pub(super) async fn cover(
     let spans: Vec<(Window, bool)> = jobs
         .iter()
         .zip(&sieve.jobs)
-        .filter_map(|(j, s)| s.covered(j.window).map(|w| (w, s.complete)))
+        .filter_map(|(j, s)| s.covered(j).map(|w| (w, s.complete)))
         .collect();
     let foreign = sieve.jobs.iter().any(|s| s.foreign);
     // The space's rate, from the longest stretch read completely (an hour at least).

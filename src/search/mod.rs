@@ -129,6 +129,22 @@ impl Search<'_> {
     }
 }
 
+/// Records logs read one by one (a lookup, a leg of a call) in the index, in one write, so
+/// that the index holds every row swlog has read. Nothing is said here: a failure is one of
+/// the index's notices.
+pub async fn remember(
+    index: &IndexHandle,
+    client: &Client,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+) {
+    let Some(scope) = scope_of(client).filter(|_| index.is_on() && !rows.is_empty()) else {
+        return;
+    };
+    index
+        .run(move |ix| ix.record_rows(&scope, &rows, Utc::now()))
+        .await;
+}
+
 /// Whether a fault means the server could not be reached at all (then the index answers).
 pub fn is_unreachable(e: &ListError) -> bool {
     use crate::api::ApiError as E;
@@ -143,3 +159,6 @@ pub fn is_unreachable(e: &ListError) -> bool {
         )
     )
 }
+
+#[cfg(test)]
+mod tests;

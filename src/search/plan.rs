@@ -49,8 +49,11 @@ pub const MIN_PIECE: TimeDelta = TimeDelta::hours(1);
 /// One list stream: the part of the window it answers for, and the bounds it is asked with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Job {
-    /// What the stream answers for once read to its end (or past `window.from`).
+    /// The part of the holes the stream is for: it reads until past `window.from`.
     pub window: Window,
+    /// What the stream has read completely once past `window.from`: its window, and for a
+    /// stream of a date (which starts at the date's newest row) the rest of that date too.
+    pub extent: Window,
     /// `created_after`.
     pub after: Option<Bound>,
     /// `created_before`.
@@ -98,7 +101,7 @@ pub fn jobs(
             TimeFilter::Unknown | TimeFilter::Dates if quiet && dates > 1 => {
                 out.push(one_stream(*hole, now));
             }
-            TimeFilter::Unknown | TimeFilter::Dates => by_date(*hole, &mut out),
+            TimeFilter::Unknown | TimeFilter::Dates => by_date(*hole, now, &mut out),
             TimeFilter::WideDates => out.push(wide(*hole, now)),
             TimeFilter::Timestamps => by_piece(*hole, streams, now, &mut out),
         }
@@ -107,15 +110,17 @@ pub fn jobs(
 }
 
 /// One `created_on` stream per UTC date the hole touches, newest first.
-fn by_date(hole: Window, out: &mut Vec<Job>) {
+fn by_date(hole: Window, now: DateTime<Utc>, out: &mut Vec<Job>) {
     let mut day = hole.to.date_naive();
     loop {
         let start = midnight(day);
         let from = start.max(hole.from);
         let to = midnight(day.succ_opt().unwrap_or(day)).min(hole.to);
         if from < to {
+            let top = midnight(day.succ_opt().unwrap_or(day)).min(now).max(to);
             out.push(Job {
                 window: Window::new(from, to),
+                extent: Window::new(from, top),
                 after: None,
                 before: None,
                 on: Some(day),
@@ -137,6 +142,7 @@ fn one_stream(hole: Window, now: DateTime<Utc>) -> Job {
     let one = Days::new(1);
     Job {
         window: hole,
+        extent: hole,
         after: hole
             .from
             .date_naive()
@@ -156,6 +162,7 @@ fn wide(hole: Window, now: DateTime<Utc>) -> Job {
     let two = Days::new(2);
     Job {
         window: hole,
+        extent: hole,
         after: hole
             .from
             .date_naive()
@@ -188,6 +195,7 @@ fn by_piece(hole: Window, streams: usize, now: DateTime<Utc>, out: &mut Vec<Job>
         };
         out.push(Job {
             window: Window::new(from, to),
+            extent: Window::new(from, to),
             after: from
                 .checked_sub_signed(second)
                 .map(|t| Bound::Time(floor(t))),
@@ -248,6 +256,7 @@ mod tests {
             ]
         );
         assert!(jobs.iter().all(|j| j.after.is_none() && j.before.is_none()));
+        assert_eq!(jobs[0].extent, jobs[0].window);
         assert!(jobs[2].expects(at("2026-12-03T23:59:59Z")));
         assert!(
             !jobs[2].expects(at("2026-12-04T00:00:00Z")),

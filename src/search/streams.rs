@@ -59,7 +59,8 @@ impl JobState {
     /// The part of `window` this job has read completely: all of it when it ended cleanly in
     /// order (or at the server's last page), else from just after its oldest row when pages
     /// came newest first.
-    pub fn covered(&self, window: Window) -> Option<Window> {
+    pub fn covered(&self, job: &Job) -> Option<Window> {
+        let window = job.extent;
         if self.foreign || self.pages == 0 {
             return None;
         }
@@ -132,6 +133,14 @@ async fn read(
     Ok(true)
 }
 
+/// Whether `log` matches `query` at any time.
+fn matches_undated(query: &Query, log: &VoiceLog) -> bool {
+    let mut any_time = query.clone();
+    any_time.since = None;
+    any_time.until = None;
+    any_time.matches(log)
+}
+
 /// A row's `created_at`, when readable.
 pub(super) fn created(raw: &Map<String, Value>) -> Option<DateTime<Utc>> {
     raw.get("created_at")
@@ -187,7 +196,10 @@ impl Sieve<'_> {
                     state.rows += 1;
                 }
             }
-            if self.query.matches(&log) {
+            // A row with no readable time lies in no window and no coverage, but the server
+            // sent it for this one: it is shown when the rest of the query matches.
+            let undated = log.created_at.get().is_none();
+            if self.query.matches(&log) || (undated && matches_undated(self.query, &log)) {
                 self.matched.push(Row::of(&log));
                 self.progress.matched += 1;
             }
@@ -221,6 +233,16 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn job(window: Window) -> Job {
+        Job {
+            window,
+            extent: window,
+            after: None,
+            before: None,
+            on: None,
+        }
+    }
+
     #[test]
     fn a_job_covers_its_window_when_complete_and_from_its_oldest_row_when_cut_short() {
         let window = Window::new(at("2026-12-05T00:00:00Z"), at("2026-12-05T12:00:00Z"));
@@ -231,11 +253,11 @@ mod tests {
             oldest: Some(at("2026-12-04T23:59:00Z")),
             ..JobState::default()
         };
-        assert_eq!(s.covered(window), Some(window));
+        assert_eq!(s.covered(&job(window)), Some(window));
         s.complete = false;
         s.oldest = Some(at("2026-12-05T06:00:00Z"));
         assert_eq!(
-            s.covered(window),
+            s.covered(&job(window)),
             Some(Window::new(
                 at("2026-12-05T06:00:00.001Z"),
                 at("2026-12-05T12:00:00Z")
@@ -244,19 +266,19 @@ mod tests {
         );
         s.unordered = true;
         assert_eq!(
-            s.covered(window),
+            s.covered(&job(window)),
             None,
             "out of order: nothing is vouched for"
         );
         s.complete = true;
         assert_eq!(
-            s.covered(window),
+            s.covered(&job(window)),
             None,
             "out of order, stopped early: not read to the end"
         );
         s.exhausted = true;
         assert_eq!(
-            s.covered(window),
+            s.covered(&job(window)),
             Some(window),
             "read to the last page: every row came"
         );
@@ -266,7 +288,11 @@ mod tests {
             foreign: true,
             ..JobState::default()
         };
-        assert_eq!(foreign.covered(window), None);
-        assert_eq!(JobState::default().covered(window), None, "no page read");
+        assert_eq!(foreign.covered(&job(window)), None);
+        assert_eq!(
+            JobState::default().covered(&job(window)),
+            None,
+            "no page read"
+        );
     }
 }
