@@ -416,3 +416,58 @@ async fn a_kill_in_the_middle_of_indexing_loses_at_most_the_page_being_written()
         ids(&ran.stdout).len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn index_prune_takes_an_age_and_refuses_anything_else() {
+    let server = BusyServer::start(options()).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    run(
+        &server,
+        data.path(),
+        &["list", "--since", "3h", "-q", "--limit", "100000"],
+    )
+    .await;
+    let (bad, _) = run(
+        &server,
+        data.path(),
+        &["index", "prune", "--older-than", "bogus"],
+    )
+    .await;
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("give an age such as 30d"),
+        "{}",
+        bad.stderr
+    );
+    let (pruned, requests) = run(
+        &server,
+        data.path(),
+        &["index", "prune", "--older-than", "1h"],
+    )
+    .await;
+    assert_eq!((pruned.code, requests), (0, 0), "{}", pruned.stderr);
+    assert!(
+        pruned.stderr.contains("rows older than"),
+        "{}",
+        pruned.stderr
+    );
+    let (shown, _) = run(&server, data.path(), &["index", "--format", "json"]).await;
+    let json: Value = serde_json::from_str(&shown.stdout).unwrap();
+    let rows = json["rows"].as_u64().unwrap() as usize;
+    let left = server.rows_between(
+        server.now() - chrono::TimeDelta::hours(1),
+        server.now() + chrono::TimeDelta::seconds(1),
+    );
+    assert!(rows.abs_diff(left) <= 2, "{rows} vs {left}");
+    let covered = json["spaces"][0]["covered"][0]["from"].as_str().unwrap();
+    let from: chrono::DateTime<chrono::Utc> = covered.parse().unwrap();
+    assert!(
+        from >= server.now() - chrono::TimeDelta::minutes(61),
+        "coverage pruned too: {from}"
+    );
+    let (cleared, _) = run(&server, data.path(), &["index", "clear"]).await;
+    assert_eq!(cleared.code, 0);
+    let (empty, _) = run(&server, data.path(), &["index", "--format", "json"]).await;
+    let json: Value = serde_json::from_str(&empty.stdout).unwrap();
+    assert_eq!(json["rows"], 0);
+}

@@ -87,6 +87,22 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
         "history      {dir} (keeps {} besides pinned, {cache})",
         s.history_limit
     )?;
+    let index = if !s.index.enabled {
+        "off (index = false)".to_owned()
+    } else {
+        crate::index::Index::default_path().map_or_else(
+            || "off: this platform has no data directory".to_owned(),
+            |p| {
+                format!(
+                    "{} (caps {} MB and {} days; swlog index)",
+                    shown(&p),
+                    s.index.max_mb,
+                    s.index.max_age_days
+                )
+            },
+        )
+    };
+    writeln!(out, "index        {index}")?;
     let method = crate::clipboard::decide(s.clipboard, &env);
     writeln!(out, "clipboard    {:?} → {}", s.clipboard, method.label())?;
     let live = if s.live_refresh.is_zero() {

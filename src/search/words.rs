@@ -28,7 +28,7 @@ impl Source {
     pub fn origin_words(&self, clock: &Clock) -> String {
         let mut parts = Vec::new();
         if let Some(as_of) = self.as_of {
-            parts.push(format!("from the index (as of {})", minutes(clock, as_of)));
+            parts.push(format!("from the index (as of {})", when(clock, as_of)));
         } else if self.offline {
             parts.push("nothing in the index".to_owned());
         }
@@ -51,6 +51,16 @@ impl Source {
             ));
         }
         parts.join(" · ")
+    }
+}
+
+/// `13:58` today, `2026-12-05 13:58` another day, in the user's zone.
+fn when(clock: &Clock, t: DateTime<Utc>) -> String {
+    let full = minutes(clock, t);
+    let today = minutes(clock, clock.now);
+    match (full.get(..10), today.get(..10)) {
+        (Some(day), Some(now)) if day == now => full.get(11..).unwrap_or(&full).to_owned(),
+        _ => full,
     }
 }
 
@@ -105,7 +115,7 @@ mod tests {
         );
         assert_eq!(
             s.origin_words(&clock),
-            "from the index (as of 2026-12-05 13:02) · 2 pages fetched"
+            "from the index (as of 13:02) · 2 pages fetched"
         );
         let network = Source {
             as_of: None,
@@ -127,7 +137,13 @@ mod tests {
         };
         assert_eq!(
             offline.origin_words(&clock),
-            "from the index (as of 2026-12-05 13:02) · offline · 3 h 10 m of this window not covered"
+            "from the index (as of 13:02) · offline · 3 h 10 m of this window not covered"
+        );
+        let yesterday = Clock::fixed(at("2026-12-06T09:00:00Z"));
+        assert!(
+            s.origin_words(&yesterday)
+                .starts_with("from the index (as of 2026-12-05 13:02)"),
+            "another day's time has its date"
         );
     }
 }
