@@ -51,6 +51,48 @@ pub fn decode_object(
     }
 }
 
+/// The error for a body that is valid JSON but not an object, told from its first byte (the
+/// body is not decoded into values: a list page's array of millions of numbers costs nothing).
+pub(super) fn not_an_object(status: StatusCode, is_html: bool, bytes: &[u8]) -> ApiError {
+    if let Err(e) = not_json_at_all(status, is_html, bytes) {
+        return e;
+    }
+    let kind = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    };
+    ApiError::NotObject {
+        kind,
+        excerpt: excerpt(bytes),
+    }
+}
+
+/// An empty body or an HTML page is not read as JSON at all (the byte-order mark already
+/// taken off), as [`decode_object`] says.
+pub(super) fn not_json_at_all(
+    status: StatusCode,
+    is_html: bool,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(ApiError::Empty {
+            status: status.as_u16(),
+        });
+    }
+    if is_html || trimmed.starts_with('<') {
+        return Err(ApiError::Html {
+            status: status.as_u16(),
+            excerpt: excerpt(bytes),
+        });
+    }
+    Ok(())
+}
+
 /// Refuses the record of another log: shown or cached as `asked`, it would mislead.
 pub(super) fn check_id(asked: Uuid, log: &VoiceLog) -> Result<(), ApiError> {
     let got = match &log.id {

@@ -254,6 +254,22 @@ impl Client {
         url: reqwest::Url,
         max_body: usize,
     ) -> Result<(Map<String, Value>, String, u32), ApiError> {
+        let decode = |status, is_html, bytes: &[u8]| {
+            let raw = decode_object(status, is_html, bytes)?;
+            Ok((raw, String::from_utf8_lossy(bytes).into_owned()))
+        };
+        let ((raw, body), attempts) = self.get_at(url, max_body, decode).await?;
+        Ok((raw, body, attempts))
+    }
+
+    /// GETs `url` as [`Client::get_object_at`] does, its success body read by `decode` (a list
+    /// page is taken apart without building every value of a hostile body first).
+    pub(super) async fn get_at<T>(
+        &self,
+        url: reqwest::Url,
+        max_body: usize,
+        decode: impl Fn(StatusCode, bool, &[u8]) -> Result<T, ApiError>,
+    ) -> Result<(T, u32), ApiError> {
         let host = url.host_str().unwrap_or_default().to_owned();
         let mut attempt = 0;
         loop {
@@ -305,7 +321,10 @@ impl Client {
                 });
             }
             let bytes = self.read_body(response, &host, attempt, max_body).await?;
-            return self.interpret(status, is_html, bytes, attempt);
+            if status.is_success() {
+                return Ok((decode(status, is_html, &bytes)?, attempt));
+            }
+            return Err(self.interpret(status, bytes, attempt));
         }
     }
 
@@ -347,18 +366,8 @@ impl Client {
         }
     }
 
-    fn interpret(
-        &self,
-        status: StatusCode,
-        is_html: bool,
-        bytes: Vec<u8>,
-        attempts: u32,
-    ) -> Result<(Map<String, Value>, String, u32), ApiError> {
-        if status.is_success() {
-            let raw = decode_object(status, is_html, &bytes)?;
-            let body = String::from_utf8_lossy(&bytes).into_owned();
-            return Ok((raw, body, attempts));
-        }
+    /// The error a status that is not a success stands for.
+    fn interpret(&self, status: StatusCode, bytes: Vec<u8>, attempts: u32) -> ApiError {
         let json: Option<Value> = serde_json::from_slice(&bytes).ok();
         let detail = || {
             json.as_ref()
@@ -373,7 +382,7 @@ impl Client {
                     }
                 })
         };
-        Err(match status.as_u16() {
+        match status.as_u16() {
             400 => ApiError::BadRequest { detail: detail() },
             401 => ApiError::Unauthorized {
                 target: self.target(),
@@ -398,7 +407,7 @@ impl Client {
                 status: s,
                 detail: detail(),
             },
-        })
+        }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {

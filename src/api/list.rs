@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::client::Client;
 use super::error::ApiError;
-pub use super::page::{PageBody, split_page};
+pub use super::page::{PageBody, decode_page, split_page};
 use crate::text::{sanitize, truncate_chars};
 
 /// The page sizes tried in turn: the documented maximum, the reported live maximum, the default.
@@ -306,8 +306,12 @@ impl Pager<'_> {
     async fn fetch(&mut self, mut url: Url) -> Result<Page, ListError> {
         let (raw, attempts) = loop {
             self.visited.insert(visit_key(&url));
-            match self.client.get_object_at(url.clone(), MAX_PAGE_BODY).await {
-                Ok((raw, _, attempts)) => break (raw, attempts),
+            match self
+                .client
+                .get_at(url.clone(), MAX_PAGE_BODY, decode_page)
+                .await
+            {
+                Ok((raw, attempts)) => break (raw, attempts),
                 Err(e) if !self.started && refuses_page_size(&e) => {
                     let Some(smaller) = PAGE_SIZES.into_iter().find(|s| *s < self.page_size) else {
                         return Err(e.into());
@@ -330,9 +334,13 @@ impl Pager<'_> {
         self.read(raw, attempts)
     }
 
-    /// Splits a page body into its rows and checks where `links.next` points.
-    fn read(&mut self, raw: Map<String, Value>, attempts: u32) -> Result<Page, ListError> {
-        let body = split_page(raw)?;
+    /// Checks where a page's `links.next` points and sets up the next page.
+    fn read(
+        &mut self,
+        body: Result<PageBody, ListError>,
+        attempts: u32,
+    ) -> Result<Page, ListError> {
+        let body = body?;
         self.pages += 1;
         let empty = body.rows.is_empty() && body.skipped == 0;
         self.empty_in_a_row = if empty { self.empty_in_a_row + 1 } else { 0 };

@@ -36,7 +36,7 @@ Search words (all must match):
   +1 415 555 0123, (415) 555-0123, 4155550123   a number in from or to (digits in a row)
   from:NUMBER  to:NUMBER                        the number on one side only
   since:2h  until:30m  on:2026-11-24            the window (m h d w; a date is local midnight;
-                                                RFC 3339 works)
+                                                RFC 3339 works); without a start, the last 24 h
   yesterday  monday  on:friday 12:00..18:00     a day as tickets write it, or a span of it
   since:\"2026-12-05 12:00\"  since:12:00         a local time (a bare time is today's)
   status:failed,busy  type:sip,pstn  dir:inbound  min:30s  parent:ID  deleted:yes
