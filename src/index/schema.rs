@@ -88,6 +88,20 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
                 known: VERSION,
             });
         }
+        if found == 0 {
+            // A database at our path with tables but no version of ours is another program's:
+            // moved aside like a damaged file, never written into.
+            let tables: i64 = tx.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(IndexError::Corrupt(
+                    "a database that is not swlog's index".to_owned(),
+                ));
+            }
+        }
         let Some(step) = usize::try_from(found).ok().and_then(|i| MIGRATIONS.get(i)) else {
             return Ok(());
         };

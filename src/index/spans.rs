@@ -21,9 +21,24 @@ impl Index {
         window: Window,
         as_of: DateTime<Utc>,
     ) -> Result<()> {
+        self.record_span_held(scope, filter, window, as_of, 0)
+            .map(|_| ())
+    }
+
+    /// [`Index::record_span`], only if the index still holds at least `read` rows of the
+    /// window, checked in the same transaction: rows pruned or cleared by another swlog while
+    /// the scan ran must not be vouched for. `false` when it was not recorded.
+    pub fn record_span_held(
+        &mut self,
+        scope: &Scope,
+        filter: &str,
+        window: Window,
+        as_of: DateTime<Utc>,
+        read: usize,
+    ) -> Result<bool> {
         let (from, to) = window.millis();
         if from >= to {
-            return Ok(());
+            return Ok(true);
         }
         let new = Span {
             from,
@@ -34,6 +49,16 @@ impl Index {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sid = scope_id(&tx, scope, true)?.ok_or(IndexError::Busy)?;
+        if read > 0 {
+            let held: i64 = tx.query_row(
+                "SELECT count(*) FROM rows WHERE scope = ?1 AND created_at >= ?2 AND created_at < ?3",
+                params![sid, from, to],
+                |r| r.get(0),
+            )?;
+            if usize::try_from(held).unwrap_or(0) < read {
+                return Ok(false);
+            }
+        }
         let touching: Vec<(i64, Span)> = {
             let mut stmt = tx.prepare(
                 "SELECT rowid, from_ms, to_ms, as_of FROM spans
@@ -61,7 +86,7 @@ impl Index {
             params![sid, filter, merged.from, merged.to, merged.as_of],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// `window` as the index knows it for `scope` and `filter`: the covered parts and the holes

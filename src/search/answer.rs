@@ -121,9 +121,10 @@ pub(super) async fn run(
     } else if stale.len() > MAX_SINGLE_REREADS || near_head {
         // Many rows may still change, or they are next to the newest rows, read anyway: read
         // their stretch again as a list (one page holds a thousand).
+        // The stored copies stay until the fresh ones come: if the server cannot be reached,
+        // they are still the answer.
         let from = oldest_stale.unwrap_or(window.from).max(window.from);
         holes = merge_hole(&holes, Window::new(from, window.to));
-        covered_rows.retain(|r| r.created_at.is_none_or(|t| t < from));
     } else {
         singles = stale.into_iter().map(|s| s.0).collect();
     }
@@ -150,11 +151,9 @@ pub(super) async fn run(
     }
 
     let mut base = request_for(&query, limits, search.memory.clone());
-    if scope.is_some() {
-        // Whole pages: what a page holds beyond the limit still covers its stretch for the
-        // next question.
-        base.want = None;
-    }
+    // Whole pages: a date's stream starts at the date's newest row, however few rows are
+    // wanted, and what a page holds beyond the limit covers its stretch for the next question.
+    base.want = None;
     let jobs = plan::jobs(&holes, time_filter, search.options.streams, now, rate);
     let mut sieve = Sieve {
         query: &query,
@@ -219,6 +218,16 @@ pub(super) async fn run(
         }
     }
     tasks.abort_all();
+    // Pages already read ahead are not wasted: they go to the index, not to the answer.
+    if let Some(scope) = &scope {
+        let mut ahead = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            if let Event::Page { page, .. } = event {
+                ahead.extend(page.rows);
+            }
+        }
+        known::record(search, scope, ahead, Utc::now()).await;
+    }
     drop(rx);
 
     if let Some(scope) = &scope {
@@ -234,8 +243,24 @@ pub(super) async fn run(
         .filter_map(|(j, s)| s.covered(j))
         .collect();
     if end.is_err() {
-        source.uncovered = holes.iter().map(|h| h.to - h.from).sum::<TimeDelta>()
-            - done.iter().map(|w| w.to - w.from).sum::<TimeDelta>();
+        // What the streams read is counted within the window only (a date's stream reads on
+        // past it).
+        let inside =
+            |w: &Window| (w.to.min(window.to) - w.from.max(window.from)).max(TimeDelta::zero());
+        source.uncovered = (holes.iter().map(inside).sum::<TimeDelta>()
+            - done.iter().map(inside).sum::<TimeDelta>())
+        .max(TimeDelta::zero());
+    }
+    if matches!(end, Ok(Some(Stop::ScanCap)))
+        && let Some(since) = sieve
+            .known_since()
+            .filter(|t| *t < DateTime::<Utc>::MAX_UTC)
+    {
+        // Streams side by side stop at different places: the answer is the newest stretch
+        // read whole, so that it runs back without a gap.
+        fetched.retain(|r| r.created_at.is_none_or(|t| t >= since));
+        covered_rows.retain(|r| r.created_at.is_none_or(|t| t >= since));
+        progress.oldest = Some(since);
     }
     let unreachable = matches!(&end, Err(e) if super::is_unreachable(e));
     source.offline = unreachable && source.pages == 0;
@@ -314,8 +339,12 @@ fn enough(sieve: &Sieve<'_>, covered: &[Row], limit: usize) -> bool {
         return false;
     };
     let newer = |t: Option<DateTime<Utc>>| t.is_none_or(|t| t > since);
+    // A stored row read again is one row, not two.
     let known = sieve.matched.iter().filter(|r| newer(r.created_at)).count()
-        + covered.iter().filter(|r| newer(r.created_at)).count();
+        + covered
+            .iter()
+            .filter(|r| newer(r.created_at) && !sieve.seen.contains(&id_of(r)))
+            .count();
     known >= limit
 }
 

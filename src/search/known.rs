@@ -117,10 +117,15 @@ pub(super) async fn cover(
     sieve: &Sieve<'_>,
     now: DateTime<Utc>,
 ) {
-    let spans: Vec<(Window, bool)> = jobs
+    let spans: Vec<(Window, bool, usize)> = jobs
         .iter()
         .zip(&sieve.jobs)
-        .filter_map(|(j, s)| s.covered(j).map(|w| (w, s.complete)))
+        .filter_map(|(j, s)| {
+            let w = s.covered(j)?;
+            let (from, to) = (w.from.timestamp_millis(), w.to.timestamp_millis());
+            let read = s.times.iter().filter(|t| (from..to).contains(*t)).count();
+            Some((w, s.complete, read))
+        })
         .collect();
     let foreign = sieve.jobs.iter().any(|s| s.foreign);
     // The space's rate, from the longest stretch read completely (an hour at least).
@@ -145,8 +150,12 @@ pub(super) async fn cover(
     search
         .index
         .run(move |ix| {
-            for (w, complete) in &spans {
-                ix.record_span(&scope, filter_key, *w, now)?;
+            for (w, complete, read) in &spans {
+                // Rows pruned or cleared meanwhile (another swlog): not vouched for.
+                if !ix.record_span_held(&scope, filter_key, *w, now, *read)? {
+                    tracing::debug!(?w, read, "rows went while the scan ran: not covered");
+                    continue;
+                }
                 if forget && *complete {
                     ix.forget_unseen(&scope, *w, &seen)?;
                 }

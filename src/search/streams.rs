@@ -41,6 +41,9 @@ pub(super) struct JobState {
     pub pages: usize,
     /// Rows read that lie in the job's window.
     pub rows: usize,
+    /// The `created_at` of each row this job read and recorded (Unix ms): the index must still
+    /// hold as many in a stretch before the stretch is vouched for.
+    pub times: Vec<i64>,
     /// Ended without a fault.
     pub complete: bool,
     /// Read to the server's last page.
@@ -82,7 +85,8 @@ pub(super) fn start(
     base: &ListRequest,
     streams: usize,
 ) -> (JoinSet<()>, mpsc::Receiver<Event>) {
-    let (tx, rx) = mpsc::channel(streams.max(1) * 2);
+    // A page read ahead per stream at most: a search stopped early wastes few requests.
+    let (tx, rx) = mpsc::channel(streams.max(1));
     let permits = Arc::new(Semaphore::new(streams.max(1)));
     let mut set = JoinSet::new();
     for (i, job) in jobs.iter().enumerate() {
@@ -192,6 +196,7 @@ impl Sieve<'_> {
                 state.oldest = Some(state.oldest.map_or(t, |o| o.min(t)));
                 state.unordered |= before.is_some_and(|b| t > b);
                 state.foreign |= spec.is_some_and(|j| !j.expects(t));
+                state.times.push(t.timestamp_millis());
                 if spec.is_some_and(|j| t >= j.window.from && t < j.window.to) {
                     state.rows += 1;
                 }

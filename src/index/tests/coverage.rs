@@ -177,3 +177,37 @@ fn a_fact_is_kept_per_scope_and_replaced_by_the_next() {
         "clear forgets facts"
     );
 }
+
+#[test]
+fn a_stretch_whose_rows_went_meanwhile_is_not_vouched_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = open_in(&dir);
+    let rows: Vec<_> = (0..10).map(|n| row(n, i64::from(n))).collect();
+    index.record_rows(&scope(), &rows, at(20)).unwrap();
+    // Another swlog clears the index while the scan that read these rows is still going.
+    index.clear().unwrap();
+    assert!(
+        !index
+            .record_span_held(&scope(), "", window(0, 10), at(21), 10)
+            .unwrap()
+    );
+    assert!(
+        index
+            .coverage(&scope(), "", window(0, 10))
+            .unwrap()
+            .covered
+            .is_empty()
+    );
+    index.record_rows(&scope(), &rows, at(22)).unwrap();
+    assert!(
+        index
+            .record_span_held(&scope(), "", window(0, 10), at(23), 10)
+            .unwrap()
+    );
+    assert!(
+        index
+            .coverage(&scope(), "", window(0, 10))
+            .unwrap()
+            .is_complete()
+    );
+}

@@ -261,3 +261,26 @@ fn two_connections_writing_and_reading_at_once_both_succeed() {
         "each writer's 40 spans merged into one"
     );
 }
+
+#[test]
+fn another_program_s_database_in_its_place_is_moved_aside_not_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE rows (x TEXT); INSERT INTO rows VALUES ('theirs');")
+            .unwrap();
+    }
+    let mut index = Index::open(&path).unwrap();
+    let recovered = index.take_recovered().expect("said once");
+    assert!(
+        recovered.to_string().contains("not swlog's index"),
+        "{recovered}"
+    );
+    let theirs = rusqlite::Connection::open(&recovered.moved_to).unwrap();
+    let kept: String = theirs
+        .query_row("SELECT x FROM rows", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, "theirs", "their data kept as it was");
+    assert_eq!(index.stats().unwrap().rows, 0);
+}
