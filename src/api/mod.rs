@@ -4,6 +4,7 @@
 mod answer;
 pub mod client;
 pub mod compat;
+pub mod compat_fetch;
 pub mod endpoint;
 pub mod error;
 pub mod events;

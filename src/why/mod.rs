@@ -3,6 +3,7 @@
 //! from ("Answered by a machine on LaML call #1; 12 s of poor audio (MOS 2.1, jitter 45 ms)
 //! on LaML call #1; billed 1 min for 12 s."). Pure: the records come in, words go out.
 
+pub mod load;
 pub mod quality;
 pub mod sip;
 
