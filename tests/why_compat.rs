@@ -240,3 +240,48 @@ async fn recordings_pages_are_followed_on_our_origin_only() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_demo_answers_a_machine_a_busy_call_a_clean_call_and_a_playable_recording() {
+    use swlog::demo::ids;
+    let server = common::demo_server().await;
+    let client = common::demo_client(&server, None);
+    let fetched = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .fetch_log(id.parse().expect("uuid"))
+                .await
+                .expect("log")
+                .log
+        }
+    };
+    let root = ask(&client, &fetched(ids::CHAIN_ROOT).await).await;
+    let Compat::Found(call) = &root.compat else {
+        panic!("{:?}", root.compat)
+    };
+    assert_eq!(call.answered_by.as_deref(), Some("machine"));
+    assert!(swlog::why::quality::is_flagged(&call.quality));
+    assert_eq!(root.recordings.len(), 1);
+    assert!(
+        root.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("acme.signalwire.com")),
+        "the demo records' url is on another origin: {:?}",
+        root.notice
+    );
+    let busy = ask(
+        &client,
+        &fetched("a9c1e3f5-7b9d-4f1a-8c3e-5f7a9b1d3fc1").await,
+    )
+    .await;
+    assert!(matches!(&busy.compat, Compat::Found(c) if c.sip_code() == Some(486)));
+    let clean = ask(&client, &fetched(ids::SLOW).await).await;
+    assert!(matches!(&clean.compat, Compat::Found(c) if c.answered_by.as_deref() == Some("human")));
+    assert_eq!(
+        clean.notice, None,
+        "a null url is the documented route, quietly"
+    );
+    let relay = ask(&client, &fetched(ids::CHAIN_CHILD).await).await;
+    assert_eq!(relay.compat, Compat::NotLaml);
+}
