@@ -2,6 +2,7 @@
 //! rules, the client and its typed errors.
 
 mod answer;
+pub mod audio;
 pub mod client;
 pub mod compat;
 pub mod compat_fetch;
