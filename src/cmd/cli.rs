@@ -13,6 +13,7 @@ use super::completions::CompletionsArgs;
 use super::get::GetArgs;
 use super::history::HistoryArgs;
 use super::list::ListArgs;
+use super::recordings::RecordingsArgs;
 use super::why::WhyArgs;
 use crate::config::{Overrides, defaults};
 
@@ -226,6 +227,8 @@ pub enum Command {
     Call(CallArgs),
     /// Why a call went wrong: the SIP result, who answered, the audio quality, a verdict.
     Why(WhyArgs),
+    /// A LaML call's recordings: list them, or save them (--download DIR, -o FILE, -o -).
+    Recordings(RecordingsArgs),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output: `swlog man | man -l -`.

@@ -48,8 +48,9 @@ pub struct WhyArgs {
 pub enum Format {
     /// The verdict, then each leg's outcome and quality.
     Text,
-    /// `{"verdict", "legs": [{"id", "type", "sip_result_code", "sip_meaning", "answered_by",
-    /// "quality": {…}, "recordings": […]}]}`, null where the API has nothing.
+    /// One object: the verdict, and per leg its id, type, SIP result code and meaning, who
+    /// answered, quality (mos, mos_band, rtt_ms, jitter_ms, lost_packets) and recordings; null
+    /// where the API has nothing.
     Json,
 }
 
