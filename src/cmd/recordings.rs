@@ -59,12 +59,7 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
-    if args.output.as_deref() == Some(std::path::Path::new("-")) && std::io::stdout().is_terminal()
-    {
-        return Err(Error::Usage(
-            "-o - writes audio to standard output, which is a terminal: pipe it (`| aplay`) or give -o FILE".into(),
-        ));
-    }
+    check_output(args, std::io::stdout().is_terminal())?;
     let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     if global.demo {
@@ -230,4 +225,43 @@ fn bar(rec: &Recording) -> indicatif::ProgressBar {
     }
     bar.set_message(sanitize(&rec.sid).into_owned());
     bar
+}
+
+/// Refuses `-o -` when standard output is a terminal: audio there is noise and escapes.
+fn check_output(args: &RecordingsArgs, stdout_is_terminal: bool) -> Result<(), Error> {
+    if args.output.as_deref() == Some(std::path::Path::new("-")) && stdout_is_terminal {
+        return Err(Error::Usage(
+            "-o - writes audio to standard output, which is a terminal: pipe it (`| aplay`) or give -o FILE".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(output: Option<&str>) -> RecordingsArgs {
+        RecordingsArgs {
+            id: String::new(),
+            download: None,
+            output: output.map(PathBuf::from),
+            sid: None,
+            mp3: false,
+        }
+    }
+
+    #[test]
+    fn audio_never_goes_to_a_terminal() {
+        assert!(matches!(
+            check_output(&args(Some("-")), true),
+            Err(Error::Usage(_))
+        ));
+        assert!(
+            check_output(&args(Some("-")), false).is_ok(),
+            "a pipe is fine"
+        );
+        assert!(check_output(&args(Some("x.wav")), true).is_ok());
+        assert!(check_output(&args(None), true).is_ok(), "a list is text");
+    }
 }
