@@ -67,10 +67,7 @@ impl Client {
             .url(&paths::call(self.project_id_for_path(), sid));
         let fallback = |why: String| CompatTarget {
             url: route.clone(),
-            notice: Some(format!(
-                "{why}; read from the documented route on {} instead",
-                self.endpoint().space()
-            )),
+            notice: Some(format!("{why}; read from the documented route instead")),
         };
         let Some(given) = url.map(str::trim).filter(|u| !u.is_empty()) else {
             return CompatTarget {
@@ -86,9 +83,8 @@ impl Client {
         at.set_fragment(None);
         if !same_origin(&at, &ours) {
             return fallback(format!(
-                "the log's url points to {}, not {}: not requested, so the credentials stay with the configured space",
+                "the log's url points to {}, another origin than the space's: not requested, so the credentials stay with the space",
                 shown(&origin_of(&at)),
-                shown(&origin_of(&ours))
             ));
         }
         if !at.path().starts_with(root.path()) || at.query().is_some() {

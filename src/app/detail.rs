@@ -191,6 +191,8 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
         doc.line(Line::styled("Charges", role));
         doc.blocks.push(Block::Charges(c.clone()));
     }
+    // Under the fields and what they cost, above the fields the contract does not name.
+    app.quality_block(doc);
     if !p.extras.is_empty() {
         doc.blank();
         let head = if p.rows.is_empty() {

@@ -37,10 +37,39 @@ fn verdict_tone(why: &CallWhy) -> Tone {
     }
 }
 
+/// One row of a leg's block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockRow {
+    /// Its label (empty on a measure's or a recording's second and later rows).
+    pub label: &'static str,
+    /// What it says.
+    pub value: String,
+    /// Its tone; a flagged value says so in its words too.
+    pub tone: Tone,
+    /// The recording it shows, by its place in the leg's recordings.
+    pub recording: Option<usize>,
+}
+
+/// One leg's outcome and quality block as lines (`  label        value`).
+pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
+    rows(leg)
+        .into_iter()
+        .map(|r| row(r.label, r.value, r.tone))
+        .collect()
+}
+
 /// One leg's outcome and quality block: its SIP result, who answered, each quality measure
 /// (or why there are none), what is wrong with its Compatibility record, its recordings.
-pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
+pub fn rows(leg: &LegWhy) -> Vec<BlockRow> {
     let mut out = Vec::new();
+    let mut push = |label, value: String, tone| {
+        out.push(BlockRow {
+            label,
+            value,
+            tone,
+            recording: None,
+        });
+    };
     if let Some(code) = &leg.sip_result_code {
         let number = code.trim().parse::<u16>().ok();
         let words = match (number, &leg.sip_meaning) {
@@ -55,7 +84,7 @@ pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
             Some(_) => Tone::Bad,
             None => Tone::Odd,
         };
-        out.push(row("SIP result", words, tone));
+        push("SIP result", words, tone);
     }
     if let Some(who) = &leg.answered_by {
         let tone = if who == "machine" {
@@ -68,9 +97,11 @@ pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
             "human" => "a human".to_owned(),
             other => other.to_owned(),
         };
-        out.push(row("answered by", words, tone));
+        push("answered by", words, tone);
     }
     let measures = quality::measures(&leg.quality);
+    // A note about the record ("no Compatibility record for this call") says it already.
+    let said = leg.note.is_some() && matches!(leg.quality_source, QualitySource::None(_));
     if measures.is_empty() {
         let why = match &leg.quality_source {
             QualitySource::None(why) if why == "loading" => "loading…".to_owned(),
@@ -82,7 +113,9 @@ pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
         } else {
             Tone::Empty
         };
-        out.push(row("quality", why, tone));
+        if !said {
+            push("quality", why, tone);
+        }
     } else {
         let from = match leg.quality_source {
             QualitySource::Compat => "  (Compatibility record)",
@@ -93,15 +126,19 @@ pub fn block(leg: &LegWhy) -> Vec<(String, Tone)> {
             let label = if i == 0 { "quality" } else { "" };
             let tail = if i == 0 { from } else { "" };
             let tone = if m.flagged { Tone::Bad } else { Tone::Good };
-            out.push(row(label, format!("{}{tail}", m.text), tone));
+            push(label, format!("{}{tail}", m.text), tone);
         }
     }
     if let Some(note) = &leg.note {
-        out.push(row("note", note.clone(), Tone::Warn));
+        push("note", note.clone(), Tone::Warn);
     }
     for (i, r) in leg.recordings.iter().enumerate() {
-        let label = if i == 0 { "recordings" } else { "" };
-        out.push(row(label, recording(r), Tone::Normal));
+        out.push(BlockRow {
+            label: if i == 0 { "recordings" } else { "" },
+            value: recording(r),
+            tone: Tone::Normal,
+            recording: Some(i),
+        });
     }
     out
 }
