@@ -324,3 +324,41 @@ async fn a_150_mb_recording_is_saved_whole_in_at_most_40_mb_of_memory() {
     }
     assert_eq!(names(dir.path()), [format!("{SID}.wav")]);
 }
+
+#[tokio::test]
+async fn a_web_page_where_the_audio_should_be_is_refused_and_leaves_no_file() {
+    let server = MockServer::start().await;
+    let log = json!({"id": id(1), "type": "laml_call", "status": "completed"});
+    Mock::given(wiremock::matchers::path(log_path(&id(1))))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(log.to_string(), "application/json"))
+        .mount(&server)
+        .await;
+    let page = json!({"recordings": [{"sid": SID, "status": "completed"}]});
+    Mock::given(wiremock::matchers::path(compat::call_recordings(
+        PROJECT,
+        id(1),
+    )))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(page.to_string(), "application/json"))
+    .mount(&server)
+    .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "<html><body>Sign in to the Wi-Fi</body></html>",
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ran = Swlog::at(&server.uri())
+        .args(["recordings", &id(1), "--download"])
+        .args([dir.path()])
+        .run()
+        .await;
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("not audio but a web page"),
+        "{}",
+        ran.stderr
+    );
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}

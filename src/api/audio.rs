@@ -203,7 +203,12 @@ impl Client {
                 return Err(ApiError::Status {
                     status: status.as_u16(),
                     detail: format!(
-                        "not audio ({}): {}",
+                        "not audio but {} ({}): {}",
+                        if is_html {
+                            "a web page: a proxy, captive portal or wrong base URL?"
+                        } else {
+                            "a document"
+                        },
                         shown(&kind),
                         crate::text::excerpt(&bytes)
                     ),
