@@ -3,6 +3,8 @@
 //! something changed. Generic over the backend and the input stream, so tests run the real
 //! loop on ratatui's `TestBackend` with scripted input.
 
+mod why;
+
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -282,27 +284,14 @@ fn perform(
                 });
             }
             Effect::AskCompat { id, log, profile } => {
-                let (spaces, tx) = (spaces.clone(), tx.clone());
-                tokio::spawn(async move {
-                    let answer = match spaces.client(&profile).await {
-                        Ok(client) => crate::why::load::ask(&client, &log).await,
-                        Err(e) => crate::why::load::Answer {
-                            compat: crate::why::Compat::Failed(e.to_string()),
-                            ..crate::why::load::Answer::not_asked()
-                        },
-                    };
-                    let _ = tx.send(Message::CompatAnswered {
-                        id,
-                        answer: Box::new(answer),
-                    });
-                });
+                why::ask_compat(spaces.clone(), tx.clone(), id, *log, profile);
             }
             Effect::SaveRecording {
                 recording,
                 dir,
                 profile,
                 ..
-            } => save_recording(spaces.clone(), tx.clone(), *recording, dir, profile),
+            } => why::save_recording(spaces.clone(), tx.clone(), *recording, dir, profile),
             Effect::LoadCall { id, profile } => {
                 let (spaces, tx, memory) = (spaces.clone(), tx.clone(), tasks.page_size.clone());
                 tokio::spawn(async move {
@@ -460,49 +449,3 @@ pub(crate) fn forward_signals(tx: UnboundedSender<Message>) {
 /// Signals are Unix's; elsewhere the terminal's own keys quit.
 #[cfg(not(unix))]
 pub(crate) fn forward_signals(_tx: UnboundedSender<Message>) {}
-
-/// Saves a recording on a task of its own, telling the loop how far it is (at most every
-/// 200 ms, so that the status bar is not redrawn for every chunk) and where it ended.
-fn save_recording(
-    spaces: Spaces,
-    tx: UnboundedSender<Message>,
-    recording: crate::api::compat::Recording,
-    dir: std::path::PathBuf,
-    profile: String,
-) {
-    tokio::spawn(async move {
-        let sid = crate::text::sanitize(&recording.sid).into_owned();
-        let result = match spaces.client(&profile).await {
-            Ok(client) => {
-                let mut last = std::time::Instant::now();
-                let progress_tx = tx.clone();
-                let progress_sid = sid.clone();
-                let mut tick = move |done: u64, total: Option<u64>| {
-                    if last.elapsed() >= std::time::Duration::from_millis(200) {
-                        last = std::time::Instant::now();
-                        let _ = progress_tx.send(Message::RecordingProgress {
-                            sid: progress_sid.clone(),
-                            done,
-                            total,
-                        });
-                    }
-                };
-                let format = crate::api::audio::AudioFormat::Wav;
-                // The platform's download directory may not be made yet on a fresh account.
-                let _ = std::fs::create_dir_all(&dir);
-                crate::download::save(&client, &recording, format, &dir, &mut tick)
-                    .await
-                    .map(|s| {
-                        format!(
-                            "Saved {} ({} bytes)",
-                            crate::text::sanitize(&s.path.display().to_string()),
-                            s.bytes
-                        )
-                    })
-                    .map_err(|e| crate::text::sanitize(&e.to_string()).into_owned())
-            }
-            Err(e) => Err(e.to_string()),
-        };
-        let _ = tx.send(Message::RecordingSaved { sid, result });
-    });
-}
