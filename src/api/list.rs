@@ -185,7 +185,6 @@ pub enum ListError {
 /// Empty pages in a row (each with a `next` link) after which the pager stops.
 pub const MAX_EMPTY_PAGES: usize = 3;
 
-/// `host:port` of a URL, with the scheme's default port filled in.
 /// `https://host:port` of a URL, with the scheme's default port filled in; a URL without a
 /// host (`javascript:…`, `data:…`) is its scheme, so the message never shows an empty `()`.
 pub(super) fn origin_of(url: &Url) -> String {
