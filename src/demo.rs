@@ -1,5 +1,6 @@
 //! The demo: a real HTTP server on 127.0.0.1 serving the voice-log, events and list endpoints from the
-//! records in `assets/demo/` (events in `assets/demo/events/`), with Basic auth checked.
+//! records in `assets/demo/` (events in `assets/demo/events/`), and the Compatibility API's
+//! records and recording of its LaML calls (`compat`), with Basic auth checked.
 //! `--demo` points the ordinary client at it, and the tests use the same server, so the demo
 //! exercises exactly the code users run.
 
@@ -19,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod busy;
+pub mod compat;
 mod data;
 pub mod list;
 
@@ -122,6 +124,15 @@ impl DemoServer {
             .route(
                 crate::api::paths::VOICE_LOG_EVENTS_ROUTE,
                 get(voice_log_events),
+            )
+            .route(crate::api::paths::compat::CALL_ROUTE, get(compat::call))
+            .route(
+                crate::api::paths::compat::CALL_RECORDINGS_ROUTE,
+                get(compat::call_recordings),
+            )
+            .route(
+                crate::api::paths::compat::RECORDING_ROUTE,
+                get(compat::audio),
             )
             .with_state(Arc::clone(&shared))
             .merge(list::router(

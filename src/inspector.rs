@@ -3,6 +3,8 @@
 //! something changed. Generic over the backend and the input stream, so tests run the real
 //! loop on ratatui's `TestBackend` with scripted input.
 
+mod why;
+
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -281,6 +283,15 @@ fn perform(
                     });
                 });
             }
+            Effect::AskCompat { id, log, profile } => {
+                why::ask_compat(spaces.clone(), tx.clone(), id, *log, profile);
+            }
+            Effect::SaveRecording {
+                recording,
+                dir,
+                profile,
+                ..
+            } => why::save_recording(spaces.clone(), tx.clone(), *recording, dir, profile),
             Effect::LoadCall { id, profile } => {
                 let (spaces, tx, memory) = (spaces.clone(), tx.clone(), tasks.page_size.clone());
                 tokio::spawn(async move {

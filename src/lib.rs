@@ -12,6 +12,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod demo;
+pub mod download;
 pub mod export;
 pub mod fsx;
 pub mod history;

@@ -18,7 +18,10 @@ async fn t_opens_the_whole_call_enter_opens_a_leg_back_returns_and_s_copies_the_
     h.press(KeyCode::Char('t'));
     let screen = h
         .wait_for("the whole call", |s| {
-            s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11") && s.contains("Total $0.058")
+            // The LaML leg's Compatibility answer comes after the call: its clauses too.
+            s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11")
+                && s.contains("Total $0.058")
+                && s.contains("• answered by a machine")
         })
         .await;
     insta::assert_snapshot!("call_view_120x40", screen);

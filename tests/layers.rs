@@ -40,6 +40,7 @@ const ORDER: &[(&str, &str)] = &[
     ("history", "store"),
     ("index", "store"),
     ("search", "store"),
+    ("download", "store"),
     ("spaces", "session"),
     ("session", "session"),
     ("view", "tui"),

@@ -96,11 +96,11 @@ struct Got {
 /// The voice-log API client. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     endpoint: Endpoint,
     project_id: String,
-    token: Secret,
-    options: ClientOptions,
+    pub(super) token: Secret,
+    pub(super) options: ClientOptions,
     /// The proxy https requests go through, for naming it when it fails.
     proxy: Option<String>,
 }
@@ -367,7 +367,7 @@ impl Client {
     }
 
     /// The error a status that is not a success stands for.
-    fn interpret(&self, status: StatusCode, bytes: Vec<u8>, attempts: u32) -> ApiError {
+    pub(super) fn interpret(&self, status: StatusCode, bytes: Vec<u8>, attempts: u32) -> ApiError {
         let json: Option<Value> = serde_json::from_slice(&bytes).ok();
         let detail = || {
             json.as_ref()
@@ -416,7 +416,12 @@ impl Client {
             .saturating_mul(1 << attempt.saturating_sub(1).min(8))
     }
 
-    fn transport_error(&self, e: &reqwest::Error, host: &str, attempts: u32) -> ApiError {
+    pub(super) fn transport_error(
+        &self,
+        e: &reqwest::Error,
+        host: &str,
+        attempts: u32,
+    ) -> ApiError {
         let host = host.to_owned();
         if e.is_timeout() {
             return ApiError::Timeout {

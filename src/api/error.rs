@@ -254,9 +254,21 @@ pub enum ApiError {
         /// The ID in the answer (sanitised).
         got: String,
     },
+    /// The connection ended before a streamed body (a recording's audio) was whole.
+    #[error("The connection ended after {received} bytes{}: the download is incomplete", of_expected(*expected))]
+    Cut {
+        /// Bytes received.
+        received: u64,
+        /// Bytes announced (`Content-Length`), when they were.
+        expected: Option<u64>,
+    },
     /// The HTTP client could not be set up.
     #[error("Could not set up the HTTP client: {0}")]
     Setup(String),
+}
+
+fn of_expected(expected: Option<u64>) -> String {
+    expected.map_or(String::new(), |n| format!(" of {n}"))
 }
 
 /// The broad class of an error, which decides `swlog get`'s exit code.
@@ -312,6 +324,7 @@ impl ApiError {
             ApiError::Proxy { .. } => "proxy failure",
             ApiError::Redirect { .. } => "redirected",
             ApiError::WrongId { .. } => "another log's answer",
+            ApiError::Cut { .. } => "connection cut",
             ApiError::Setup(_) => "client setup",
         }
     }

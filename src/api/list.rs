@@ -187,7 +187,7 @@ pub const MAX_EMPTY_PAGES: usize = 3;
 
 /// `https://host:port` of a URL, with the scheme's default port filled in; a URL without a
 /// host (`javascript:…`, `data:…`) is its scheme, so the message never shows an empty `()`.
-fn origin_of(url: &Url) -> String {
+pub(super) fn origin_of(url: &Url) -> String {
     let scheme = url.scheme();
     let Some(host) = url.host_str() else {
         return format!("{scheme}:");
@@ -200,7 +200,7 @@ fn origin_of(url: &Url) -> String {
 
 /// Whether `b` is on `a`'s origin: scheme, host and port, and no user or password in either
 /// (a link with userinfo would carry credentials of its own: it is another origin).
-fn same_origin(a: &Url, b: &Url) -> bool {
+pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
     let bare = |u: &Url| u.username().is_empty() && u.password().is_none();
     bare(a)
         && bare(b)
@@ -211,7 +211,7 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 
 /// A page's URL as the loop check compares it: no fragment, the query's pairs sorted, so that
 /// the same page reached by a reordered or decorated link is seen again.
-fn visit_key(url: &Url) -> String {
+pub(super) fn visit_key(url: &Url) -> String {
     let mut pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -2,8 +2,10 @@
 //! rules, the client and its typed errors.
 
 mod answer;
+pub mod audio;
 pub mod client;
 pub mod compat;
+pub mod compat_fetch;
 pub mod endpoint;
 pub mod error;
 pub mod events;

@@ -28,8 +28,17 @@ pub fn voice_log_events(id: impl Display) -> String {
 pub mod compat {
     use std::fmt::Display;
 
+    /// Where the Compatibility API starts: a log's `url` is read only when its path is under it.
+    pub const ROOT: &str = "/api/laml/";
     /// Where the Compatibility API's version of 2010-04-01 starts.
     pub const BASE: &str = "/api/laml/2010-04-01";
+    /// The route of one call (its sid may end in `.json`).
+    pub const CALL_ROUTE: &str = "/api/laml/2010-04-01/Accounts/{account}/Calls/{sid}";
+    /// The route of one call's recordings.
+    pub const CALL_RECORDINGS_ROUTE: &str =
+        "/api/laml/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings";
+    /// The route of one recording (its sid may end in `.json`, `.wav` or `.mp3`).
+    pub const RECORDING_ROUTE: &str = "/api/laml/2010-04-01/Accounts/{account}/Recordings/{sid}";
 
     /// The account's calls: `GET` lists them, newest first.
     pub fn calls(account: impl Display) -> String {
@@ -87,5 +96,16 @@ mod tests {
             compat::recording(ACCOUNT, ID),
             format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Recordings/{ID}")
         );
+        let route = |r: &str| r.replace("{account}", ACCOUNT).replace("{sid}", ID);
+        assert_eq!(route(compat::CALL_ROUTE), compat::call(ACCOUNT, ID));
+        assert_eq!(
+            route(compat::CALL_RECORDINGS_ROUTE),
+            compat::call_recordings(ACCOUNT, ID)
+        );
+        assert_eq!(
+            route(compat::RECORDING_ROUTE),
+            compat::recording(ACCOUNT, ID)
+        );
+        assert!(compat::BASE.starts_with(compat::ROOT));
     }
 }

@@ -115,4 +115,6 @@ pub enum Action {
     ChooseProfile,
     /// Close the profile picker unchanged.
     ClosePicker,
+    /// Save the selected recording into the download directory.
+    SaveRecording,
 }

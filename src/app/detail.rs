@@ -191,6 +191,8 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
         doc.line(Line::styled("Charges", role));
         doc.blocks.push(Block::Charges(c.clone()));
     }
+    // Under the fields and what they cost, above the fields the contract does not name.
+    app.quality_block(doc);
     if !p.extras.is_empty() {
         doc.blank();
         let head = if p.rows.is_empty() {
@@ -365,7 +367,7 @@ fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
         ApiError::Unprocessable { .. } => vec!["If an item names a scope, give the token the Voice scope.".to_owned()],
         ApiError::RateLimited { .. } => vec!["Wait a moment: the API limits how fast a project may ask.".to_owned()],
         ApiError::Server { .. } | ApiError::Status { .. } => vec!["SignalWire had a problem answering; it is usually brief.".to_owned()],
-        ApiError::Timeout { .. } | ApiError::Refused { .. } | ApiError::Network { .. } => {
+        ApiError::Timeout { .. } | ApiError::Refused { .. } | ApiError::Network { .. } | ApiError::Cut { .. } => {
             vec!["Check your network, VPN or proxy.".to_owned(), "A slow network may need a longer --timeout.".to_owned()]
         }
         ApiError::Dns { .. } => vec![format!("Check the space name ({space}) and your DNS or VPN.")],

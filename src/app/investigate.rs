@@ -60,10 +60,10 @@ impl App {
     /// Asks for what the shown record needs: its chain if it has a parent (in a family whose
     /// logs have parents), its events if the Events view is open. Called after every update.
     pub(super) fn follow_up(&mut self) -> Vec<Effect> {
+        let mut effects = self.ask_compat();
         let View::Record(id) = self.view else {
-            return vec![];
+            return effects;
         };
-        let mut effects = Vec::new();
         if let Some(f) = self.records.get(&id)
             && id.family.has_parents()
             && !self.investigation.chains.contains_key(&id)

@@ -145,6 +145,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         // The same search again, from now, read from the server rather than the index.
         Action::Refresh if context == KeyContext::Calls => app.search_again(),
         Action::OpenCall => app.open_call(),
+        Action::SaveRecording => app.save_recording(),
         Action::ToggleEvents if context == KeyContext::Call => {
             app.toggle_call_timeline();
             vec![]

@@ -18,6 +18,7 @@ mod nav;
 pub mod notices;
 mod overlay;
 mod paste;
+mod quality;
 mod scroll;
 mod sidebar;
 mod sidebar_keys;
@@ -198,6 +199,8 @@ pub struct App {
     records_version: u64,
     /// Bumped whenever a leg's events change.
     events_version: u64,
+    /// What the Compatibility API said of this session's LaML legs.
+    answers: quality::Answers,
     generation: u64,
 }
 
@@ -244,6 +247,7 @@ impl App {
             views: Views::default(),
             records_version: 0,
             events_version: 0,
+            answers: quality::Answers::default(),
             generation: 0,
         }
     }
@@ -315,6 +319,18 @@ impl App {
             }
             Message::CallLoaded { id, result } => {
                 self.on_call(id, *result);
+                (vec![], true)
+            }
+            Message::CompatAnswered { id, answer } => {
+                self.on_compat(id, *answer);
+                (vec![], true)
+            }
+            Message::RecordingProgress { sid, done, total } => {
+                self.on_recording_progress(&sid, done, total);
+                (vec![], true)
+            }
+            Message::RecordingSaved { result, .. } => {
+                self.on_recording_saved(result);
                 (vec![], true)
             }
             Message::ChainResolved { id, chain } => {

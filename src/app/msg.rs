@@ -47,6 +47,29 @@ pub enum Message {
         /// The call.
         result: Box<Result<crate::call::Call, crate::call::CallError>>,
     },
+    /// What the Compatibility API said of a LaML leg (its record and recordings).
+    CompatAnswered {
+        /// The leg.
+        id: LogRef,
+        /// The answer.
+        answer: Box<crate::why::load::Answer>,
+    },
+    /// A recording being saved has this many bytes on disk (of `total`, when announced).
+    RecordingProgress {
+        /// The recording's sid.
+        sid: String,
+        /// Bytes so far.
+        done: u64,
+        /// Bytes announced.
+        total: Option<u64>,
+    },
+    /// A recording was saved (where, in words) or not (why).
+    RecordingSaved {
+        /// The recording's sid.
+        sid: String,
+        /// Where it is, or why not.
+        result: Result<String, String>,
+    },
     /// The spinner's timer, only while a lookup is in flight.
     Tick,
     /// Time to stop: SIGTERM, SIGHUP, or the terminal's input closed.
@@ -122,6 +145,26 @@ pub enum Effect {
         /// The leg.
         id: LogRef,
         /// The profile the leg was opened with: the whole call is read from its space.
+        profile: String,
+    },
+    /// Ask the Compatibility API about a LaML leg: its record and recordings.
+    AskCompat {
+        /// The leg.
+        id: LogRef,
+        /// Its record (the `url` to read, and its type).
+        log: Box<VoiceLog>,
+        /// The profile the leg was opened with.
+        profile: String,
+    },
+    /// Save a recording's audio into a directory.
+    SaveRecording {
+        /// The leg it belongs to.
+        id: LogRef,
+        /// The recording.
+        recording: Box<crate::api::compat::Recording>,
+        /// Where.
+        dir: std::path::PathBuf,
+        /// The profile the leg was opened with: its space has the audio.
         profile: String,
     },
     /// Put text on the clipboard.

@@ -367,12 +367,14 @@ impl App {
         };
         match self.tree.call_of(id) {
             Some(call) => {
+                let why = self.shown_call_why();
                 let mut lines = crate::view::tree::build(
                     call,
                     self.tree.came_from.map(|c| c.id),
                     self.tree.timeline,
                     &self.clock(),
                     self.detail_width(),
+                    why.as_ref(),
                 );
                 if self.tree.loading.is_some() {
                     let s = crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()];

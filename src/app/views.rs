@@ -31,6 +31,8 @@ struct DocKey {
     keys: Option<super::bindings::KeyContext>,
     /// Whole calls loaded (the breadcrumb shows the call's shape).
     calls: u64,
+    /// Answers of the Compatibility API (the outcome and quality block).
+    compat: u64,
 }
 
 /// What the record's title line depends on.
@@ -149,6 +151,7 @@ impl App {
             width,
             keys: (self.view == View::Welcome).then(|| self.pane_context()),
             calls: self.tree.version,
+            compat: self.answers.version,
         }
     }
 

@@ -167,7 +167,7 @@ pub async fn run(
 
 /// Names each failure on stderr and gives the exit code: 5 when the scan failed before any
 /// page (its own code for refused credentials or requests), 1 when something else is missing.
-fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
+pub(super) fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> {
     let mut partial = false;
     if let Some(Link::Missing { id, why }) = call.chain.links.first() {
         writeln!(err, "swlog: parent {id}: {}", sanitize(&why.to_string()))?;

@@ -13,6 +13,8 @@ use super::completions::CompletionsArgs;
 use super::get::GetArgs;
 use super::history::HistoryArgs;
 use super::list::ListArgs;
+use super::recordings::RecordingsArgs;
+use super::why::WhyArgs;
 use crate::config::{Overrides, defaults};
 
 /// The environment variables, as `--help` and `swlog man` list them.
@@ -223,6 +225,10 @@ pub enum Command {
     List(Box<ListArgs>),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
     Call(CallArgs),
+    /// Why a call went wrong: the SIP result, who answered, the audio quality, a verdict.
+    Why(WhyArgs),
+    /// A LaML call's recordings: list them, or save them (--download DIR, -o FILE, -o -).
+    Recordings(RecordingsArgs),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output: `swlog man | man -l -`.

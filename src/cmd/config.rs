@@ -105,6 +105,11 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
     writeln!(out, "index        {index}")?;
     let method = crate::clipboard::decide(s.clipboard, &env);
     writeln!(out, "clipboard    {:?} → {}", s.clipboard, method.label())?;
+    writeln!(
+        out,
+        "download_dir {}",
+        crate::text::sanitize(&s.download_dir().display().to_string())
+    )?;
     let live = if s.live_refresh.is_zero() {
         "off".to_owned()
     } else {

@@ -231,6 +231,7 @@ impl StartupBuilder {
         let mut live = Live::new(settings.live_refresh);
         live.max_age = settings.live_max_age;
         app.set_live(live);
+        app.set_download_dir(settings.download_dir());
         app.set_ascii(crate::ui::theme::ascii_only(&env));
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,

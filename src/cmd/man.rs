@@ -13,7 +13,7 @@ use super::{Error, Exit};
 
 /// The keys of `config.toml`, with what each does. A test checks that the config parser
 /// accepts each of them.
-pub const CONFIG_KEYS: [(&str, &str); 13] = [
+pub const CONFIG_KEYS: [(&str, &str); 14] = [
     (
         "timeout_secs",
         "seconds allowed for a whole request (default 20)",
@@ -45,6 +45,10 @@ pub const CONFIG_KEYS: [(&str, &str); 13] = [
     (
         "clipboard",
         "where copies go: auto, system, osc52 or tmux (default auto)",
+    ),
+    (
+        "download_dir",
+        "where the inspector saves a recording (w on it; default the platform's download directory)",
     ),
     (
         "[profiles.NAME] space",

@@ -14,6 +14,8 @@ pub mod index_json;
 pub mod inspect;
 pub mod list;
 pub mod man;
+pub mod recordings;
+pub mod why;
 
 use std::io::{self, Write};
 
@@ -63,6 +65,10 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
     let exit = match cli.command {
         Some(Command::Get(args)) => get::command(&cli.global, &args, out, err).await?,
         Some(Command::Call(args)) => call::command(&cli.global, &args, out, err).await?,
+        Some(Command::Why(args)) => why::command(&cli.global, &args, out, err).await?,
+        Some(Command::Recordings(args)) => {
+            recordings::command(&cli.global, &args, out, err).await?
+        }
         Some(Command::Config) => config::command(&cli.global, out)?,
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
         Some(Command::Index(args)) => index::command(&cli.global, &args, out, err)?,

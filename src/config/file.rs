@@ -56,6 +56,8 @@ pub struct FileConfig {
     pub index_streams: Option<u64>,
     /// Where copies go: "auto", "system", "osc52" or "tmux" (default auto).
     pub clipboard: Option<crate::clipboard::ClipboardChoice>,
+    /// Where the inspector saves recordings (default: the platform's download directory).
+    pub download_dir: Option<std::path::PathBuf>,
     /// Named profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

@@ -186,6 +186,7 @@ pub fn resolve(
                 }),
         },
         clipboard: tunables.and_then(|f| f.clipboard).unwrap_or_default(),
+        download_dir: tunables.and_then(|f| f.download_dir.clone()),
         warnings,
     })
 }

@@ -79,11 +79,29 @@ pub struct Settings {
     pub index: super::IndexSettings,
     /// Where copies go.
     pub clipboard: crate::clipboard::ClipboardChoice,
+    /// Where the inspector saves recordings, when the config names a place.
+    pub download_dir: Option<std::path::PathBuf>,
     /// Things worth telling the user, e.g. an inline token in a world-readable file.
     pub warnings: Vec<String>,
 }
 
 impl Settings {
+    /// Where the inspector saves recordings: `download_dir`, else the platform's download
+    /// directory (on Linux `XDG_DOWNLOAD_DIR`, else `~/Downloads`), else the current one.
+    pub fn download_dir(&self) -> std::path::PathBuf {
+        let platform = || {
+            let dirs = directories::UserDirs::new()?;
+            Some(
+                dirs.download_dir()
+                    .map_or_else(|| dirs.home_dir().join("Downloads"), Into::into),
+            )
+        };
+        self.download_dir
+            .clone()
+            .or_else(platform)
+            .unwrap_or_else(|| std::path::PathBuf::from("."))
+    }
+
     /// The settings of the demo's profile `name` (`demo` or `staging`) on `base`, the running
     /// demo server's endpoint; `None` for a name the demo does not have.
     pub fn demo_profile(base: &Endpoint, name: &str) -> Option<Self> {
@@ -116,6 +134,7 @@ impl Settings {
             cache: defaults::CACHE,
             index: defaults::INDEX,
             clipboard: crate::clipboard::ClipboardChoice::default(),
+            download_dir: None,
             warnings: Vec::new(),
         }
     }

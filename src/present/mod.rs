@@ -88,6 +88,10 @@ pub enum RowKey {
     ChainChild(Uuid),
     /// One of the demo logs on the welcome page.
     Demo(usize),
+    /// A row of the outcome and quality block, by its place.
+    Quality(usize),
+    /// A recording of the leg, by its place in the leg's recordings.
+    Recording(usize),
 }
 
 impl RowKey {
@@ -109,6 +113,8 @@ impl RowKey {
             RowKey::ChainParent(_) => "↑ parent",
             RowKey::ChainChild(_) => "↓ child",
             RowKey::Demo(_) => "Demo log",
+            RowKey::Quality(_) => "Quality",
+            RowKey::Recording(_) => "Recording",
         }
     }
 }

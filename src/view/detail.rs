@@ -330,6 +330,11 @@ impl<'a> Detail<'a> {
         self.doc.rows.get(i)?.link
     }
 
+    /// What row `i` is.
+    pub fn key(&self, i: usize) -> Option<&crate::present::RowKey> {
+        self.doc.rows.get(i).map(|r| &r.key)
+    }
+
     /// What `y` copies for row `i`: a name for it and the text.
     pub fn copy(&self, i: usize) -> Option<(String, String)> {
         self.doc.rows.get(i)?.copy.clone()

@@ -19,13 +19,14 @@ pub fn leg_line(_call: &Call, i: usize) -> usize {
 }
 
 /// The Call view of `call` in `width` columns; `came_from` is marked, `timeline` opens the
-/// merged timeline.
+/// merged timeline; `why` (the call explained so far) gives each leg's verdict clauses.
 pub fn build(
     call: &Call,
     came_from: Option<Uuid>,
     timeline: bool,
     clock: &Clock,
     width: usize,
+    why: Option<&crate::why::CallWhy>,
 ) -> Vec<Line> {
     let legs = call.tree.legs.len();
     let count = format!("  {legs} {}", if legs == 1 { "leg" } else { "legs" });
@@ -69,6 +70,11 @@ pub fn build(
     }
     tone_lines(total.into_iter().skip(1).collect(), &mut out);
     out.push(Line::blank());
+    // Under the total, so that the tree and what it cost keep their place on a small screen.
+    if let Some(why) = why {
+        out.extend(why_lines(why, width));
+        out.push(Line::blank());
+    }
     let (events, notable) = call.timeline.as_ref().map_or((0, 0), |t| {
         (
             t.entries.len(),
@@ -83,6 +89,40 @@ pub fn build(
             format!("e: merged timeline · {events} events · {notable} warn/error"),
             Role::Dim,
         ));
+    }
+    out
+}
+
+/// Each leg's verdict clauses, one a line (each names its leg), or the quiet verdict.
+fn why_lines(why: &crate::why::CallWhy, width: usize) -> Vec<Line> {
+    let asking = why
+        .legs
+        .iter()
+        .filter(|l| l.quality_source == crate::why::QualitySource::None("loading".into()))
+        .count();
+    let head = if asking > 0 {
+        format!("Why · asking the Compatibility API about {asking} LaML leg(s)…")
+    } else {
+        "Why".to_owned()
+    };
+    let mut out = vec![Line::styled(head, Role::Heading)];
+    let clauses: Vec<&String> = why.legs.iter().flat_map(|l| &l.clauses).collect();
+    if clauses.is_empty() {
+        out.push(Line::styled(
+            format!("  {}", why.verdict),
+            Role::Tone(Tone::Good),
+        ));
+    }
+    for c in clauses {
+        // Wrapped: a clause that names its numbers is longer than a narrow pane.
+        let wrapped = textwrap::wrap(c, width.saturating_sub(4).max(20));
+        for (i, part) in wrapped.iter().enumerate() {
+            let lead = if i == 0 { "  • " } else { "    " };
+            out.push(Line::styled(
+                format!("{lead}{part}"),
+                Role::Tone(Tone::Warn),
+            ));
+        }
     }
     out
 }

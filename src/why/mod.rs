@@ -3,6 +3,8 @@
 //! from ("Answered by a machine on LaML call #1; 12 s of poor audio (MOS 2.1, jitter 45 ms)
 //! on LaML call #1; billed 1 min for 12 s."). Pure: the records come in, words go out.
 
+pub mod lines;
+pub mod load;
 pub mod quality;
 pub mod sip;
 
@@ -210,7 +212,7 @@ fn no_quality(log: &VoiceLog, compat: &Compat) -> String {
         (kind, _) => format!(
             "SignalWire gives no quality data for {}",
             match kind {
-                Kind::Call(t) => format!("{} legs", t.short_label()),
+                Kind::Call(t) => format!("{} legs", t.short_label().trim_end_matches(" call")),
                 _ => "this kind of leg".to_owned(),
             }
         ),

@@ -102,7 +102,7 @@ fn a_leg_of_another_type_has_no_quality_said_in_words_and_a_status_clause() {
     );
     assert_eq!(
         why.legs[1].quality_source,
-        QualitySource::None("SignalWire gives no quality data for SIP call legs".to_owned())
+        QualitySource::None("SignalWire gives no quality data for SIP legs".to_owned())
     );
 }
 

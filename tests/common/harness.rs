@@ -327,6 +327,7 @@ impl Harness {
                 && !s.contains("Fetching")
                 && !s.contains("Looking up")
                 && !s.contains("following the parent legs")
+                && !s.contains("quality: loading…")
         })
         .await
     }

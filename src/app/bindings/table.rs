@@ -82,6 +82,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::CallsNarrow, &[Key::plain(C::Enter), Key::plain(C::Down), Key::plain(C::Up)], Action::NarrowDone, "keep the narrowing"),
     b(X::CallsNarrow, &[Key::plain(C::Esc)], Action::ClearNarrow, "clear the narrowing"),
     b(X::Fields, &[Key::ch('t')], Action::OpenCall, "the whole call"),
+    b(X::Fields, &[Key::ch('w')], Action::SaveRecording, "save the recording"),
     // The raw JSON.
     b(X::Raw, &[Key::plain(C::Down), Key::ch('j')], Action::Down, "scroll down"),
     b(X::Raw, &[Key::plain(C::Up), Key::ch('k')], Action::Up, "scroll up"),
