@@ -223,7 +223,7 @@ impl Calls {
             title: Line::of(title),
             status: self.status(clock),
             gap: columns.gap,
-            header: columns.header(self.sort),
+            header: columns.header(Some(self.sort.column())),
             rows,
             selected: self.selected.checked_sub(self.scroll),
             empty,

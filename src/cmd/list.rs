@@ -113,6 +113,19 @@ pub struct ListArgs {
     /// No progress and no demo note on stderr (warnings and errors are still said).
     #[arg(long, short)]
     pub quiet: bool,
+    /// The table's values whole on a terminal too (by default they are fitted to its width;
+    /// into a pipe or a file they are always whole).
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// How a table is shown: in colour or not, fitted to a terminal's width or whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Look {
+    /// Colour the status and the header.
+    pub color: bool,
+    /// The terminal's width to fit, or `None` for whole values.
+    pub width: Option<usize>,
 }
 
 /// Output formats of `swlog list`.
@@ -175,10 +188,16 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let clock = Clock::system();
-    let color = std::io::stdout().is_terminal()
-        && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
+    let terminal = std::io::stdout().is_terminal();
+    let look = Look {
+        color: terminal && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok()),
+        width: (terminal && !args.wide)
+            .then(crossterm::terminal::size)
+            .and_then(Result::ok)
+            .map(|(w, _)| usize::from(w)),
+    };
     let progress = std::io::stderr().is_terminal() && !args.quiet;
-    Ok(run(global, args, &clock, color, progress, out, err).await?)
+    Ok(run(global, args, &clock, look, progress, out, err).await?)
 }
 
 /// `swlog list` on any writers.
@@ -186,7 +205,7 @@ pub async fn run(
     global: &Global,
     args: &ListArgs,
     clock: &Clock,
-    color: bool,
+    look: Look,
     progress: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -247,7 +266,7 @@ pub async fn run(
         header: !args.columns.no_header,
         crlf: args.columns.crlf,
     };
-    print(&answer.rows, args.format, &columns, clock, color, out)?;
+    print(&answer.rows, args.format, &columns, clock, look, out)?;
     out.flush()?;
     for notice in &answer.notices {
         writeln!(err, "swlog: {}", crate::text::sanitize(notice))?;
@@ -310,7 +329,7 @@ fn print(
     format: ListFormat,
     columns: &Columns,
     clock: &Clock,
-    color: bool,
+    look: Look,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let shape = match format {
@@ -335,7 +354,7 @@ fn print(
     match format {
         ListFormat::Table | ListFormat::Text if rows.is_empty() => Ok(()),
         ListFormat::Table | ListFormat::Text => {
-            out.write_all(table::render(rows, clock, color).as_bytes())
+            out.write_all(table::render(rows, clock, look.color, look.width).as_bytes())
         }
         ListFormat::Json => {
             let mut array = ndjson::JsonArray::new(out)?;
