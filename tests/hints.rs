@@ -55,7 +55,8 @@ async fn a_hidden_sidebar_takes_no_keys_and_a_pinned_noted_lookup_goes_only_when
     let h = Harness::start(120, 40).await;
     h.look_up(ids::CHAIN_ROOT).await;
     h.look_up(ids::CHAIN_CHILD).await;
-    h.press(KeyCode::Tab);
+    // From the record (where a lookup leaves the focus) back to the sidebar.
+    h.press(KeyCode::BackTab);
     // Select the root (a preview), pin it and note it.
     h.press(KeyCode::Char('G'));
     h.shown(ids::CHAIN_ROOT).await;
@@ -154,7 +155,8 @@ async fn a_click_elsewhere_answers_the_delete_question_with_no() {
     let h = Harness::start(120, 40).await;
     h.look_up(ids::CHAIN_ROOT).await;
     h.look_up(ids::CHAIN_CHILD).await;
-    h.press(KeyCode::Tab);
+    // From the record (where a lookup leaves the focus) back to the sidebar.
+    h.press(KeyCode::BackTab);
     h.press(KeyCode::Char('p'));
     h.press(KeyCode::Char('d'));
     h.wait_for("the question", |s| s.contains("Pinned: delete?"))

@@ -79,9 +79,9 @@ async fn walk(h: &Harness, color: bool) {
     check("a failed lookup");
     h.look_up(ids::CHAIN_CHILD).await;
     h.look_up(ids::CHAIN_ROOT).await;
-    check("a record, input focused");
+    check("a record, the record focused");
     // The sidebar focused, then the detail: the sidebar's selected row is drawn unfocused.
-    h.press(KeyCode::Tab);
+    h.press(KeyCode::BackTab);
     h.wait_for("the sidebar focused", |s| s.contains("open"))
         .await;
     check("sidebar focused");

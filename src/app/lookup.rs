@@ -31,6 +31,9 @@ impl App {
                     origin = self.session_origin();
                 }
                 self.nav.visit(id);
+                // The next key acts on the record (`t`, `e`, `c`), not on the input's text;
+                // `i` or `/` goes back to it.
+                self.focus = super::Focus::Detail;
                 self.fetch_from(id, origin)
             }
             Err(IdError::NotFound(_)) => {

@@ -142,6 +142,8 @@ fn a_late_answer_to_a_superseded_lookup_is_ignored() {
     let mut app = app();
     type_text(&mut app, PARENT);
     let (slow, _) = app.update(key(KeyCode::Enter));
+    // The lookup moved the focus to the record: `i` goes back to the input.
+    app.update(key(KeyCode::Char('i')));
     app.input = Input::default();
     type_text(&mut app, CHILD);
     let (fast, _) = app.update(key(KeyCode::Enter));
@@ -545,4 +547,36 @@ fn pages_of_a_stopped_or_superseded_search_are_ignored() {
         ["fresh"],
         "a new search starts empty and takes only its own pages"
     );
+}
+
+/// A lookup from the input hands the keys to the record: `t` after it once went into the input
+/// (`…5c1e3d31t`); `i` and `/` go back to the input.
+#[test]
+fn after_a_lookup_from_the_input_the_next_key_acts_on_the_record() {
+    let mut app = app();
+    type_text(&mut app, CHILD);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.focus, Focus::Detail);
+    let (effects, _) = app.update(key(KeyCode::Char('t')));
+    assert_eq!(app.input.value(), CHILD, "the input is left as it was");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadCall { .. })),
+        "t opens the whole call: {effects:?}"
+    );
+    for back in ['i', '/'] {
+        app.focus = Focus::Detail;
+        app.update(key(KeyCode::Char(back)));
+        assert_eq!(app.focus, Focus::Input, "{back}");
+    }
+    // `swlog ID` at start is a lookup from the input too.
+    let mut app = self::app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.focus, Focus::Detail);
+    // A text that is not an ID leaves the focus where it is, to be corrected.
+    let mut app = self::app();
+    type_text(&mut app, "3f2b9e1c-8d4a");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Input);
 }
