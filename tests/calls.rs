@@ -303,10 +303,7 @@ async fn three_calls_at(width: u16, height: u16) -> (MockServer, Harness) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sorting_by_time_duration_and_charge_and_r_searches_again() {
     let (server, h) = three_calls().await;
-    assert_eq!(
-        ids_on(&h.screen()),
-        [short(1), short(2), short(3)]
-    );
+    assert_eq!(ids_on(&h.screen()), [short(1), short(2), short(3)]);
     h.press(KeyCode::Char('o'));
     let s = h
         .wait_for("by duration", |s| s.contains("longest first"))

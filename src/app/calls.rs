@@ -242,6 +242,8 @@ pub enum Intent {
     IdFound,
     /// Several IDs: nothing happens until one is kept.
     Ambiguous(usize),
+    /// Not a whole ID, nor a short one naming one lookup: why.
+    BadId(String),
     /// Search: the search in words.
     Search(String),
     /// A search it cannot understand: why, and nothing is sent.
@@ -257,6 +259,11 @@ impl App {
             Ok(_) => Intent::IdFound,
             Err(IdError::Empty) => Intent::Empty,
             Err(IdError::Ambiguous { count, .. }) => Intent::Ambiguous(count),
+            Err(
+                e @ (IdError::Incomplete(..)
+                | IdError::ShortAmbiguous { .. }
+                | IdError::ShortUnknown(_)),
+            ) => Intent::BadId(e.to_string()),
             Err(IdError::NotFound(_)) => match Query::parse(self.input.value(), &self.clock()) {
                 Ok(q) => Intent::Search(q.describe(&self.clock())),
                 Err(e) => Intent::BadSearch(e.to_string()),

@@ -280,9 +280,20 @@ impl App {
                 || self.focus == Focus::Sidebar)
     }
 
-    /// The log the input names (a bare ID is a voice log's), checked.
+    /// The log the input names (a bare ID is a voice log's), checked: a whole ID, or a short
+    /// one (its first 8 characters) that starts one lookup of the history.
     pub fn input_id(&self) -> Result<LogRef, IdError> {
-        extract_id(self.input.value()).map(LogRef::voice)
+        let text = self.input.value();
+        match extract_id(text) {
+            Err(IdError::NotFound(e)) => match crate::api::short_id(text) {
+                Some(short) => match crate::api::resolve_short(&short, &[&self.sidebar.history])? {
+                    Some(id) => Ok(LogRef::voice(id)),
+                    None => Err(IdError::NotFound(e)),
+                },
+                None => Err(IdError::NotFound(e)),
+            },
+            found => found.map(LogRef::voice),
+        }
     }
 
     /// Applies one message; returns what the loop must do. Returns whether anything changed in

@@ -580,3 +580,41 @@ fn after_a_lookup_from_the_input_the_next_key_acts_on_the_record() {
     app.update(key(KeyCode::Enter));
     assert_eq!(app.focus, Focus::Input);
 }
+
+/// The 8-character IDs swlog prints open the lookup they name when one lookup of the history
+/// starts with them; an ID one character short is "not a complete ID", not a search.
+#[test]
+fn a_short_id_opens_the_lookup_it_names_and_a_cut_id_is_not_complete() {
+    let mut app = app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    app.update(key(KeyCode::Char('i')));
+    app.input = Input::default();
+    type_text(&mut app, &CHILD[..8]);
+    assert_eq!(app.input_intent(), Intent::IdFound);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch { id, .. } if id.id.to_string() == CHILD)),
+        "{effects:?}"
+    );
+    assert_eq!(app.input.value(), CHILD, "the input shows the whole ID");
+    // An 8-hex word no lookup starts with is still a search.
+    app.input = Input::new("4155abcd".into());
+    assert!(matches!(app.input_intent(), Intent::Search(_)));
+    // Cut by one character: said, nothing sent.
+    app.focus = Focus::Input;
+    app.input = Input::new(CHILD[..35].into());
+    let Intent::BadId(why) = app.input_intent() else {
+        panic!("{:?}", app.input_intent())
+    };
+    assert!(why.contains("is not a complete ID"), "{why}");
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch { .. } | Effect::Scan { .. })),
+        "{effects:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! The sidebar's filter, built on nucleo's matcher (helix's), so that typing a few digits of a
+//! The sidebar's filter (and, at its end, the lookups a short ID names), built on nucleo's matcher (helix's), so that typing a few digits of a
 //! number, the start of an ID or a word of a note narrows 10,000 entries within a keystroke.
 //!
 //! Each word of the query must match within one field (type, status, from, to, note, error or
@@ -192,3 +192,15 @@ impl<'a> Texts<'a> {
 /// IDs) in one bucket, and a 10,000-entry history of them took seconds to save; `fast` spread
 /// them well for most seeds but, one run in twelve, over as few as 4,600 of 65,536 buckets.
 pub(super) type FastHash = foldhash::quality::RandomState;
+/// Short IDs are looked for among the lookups, pinned first, then most recent first.
+impl crate::api::KnownIds for super::History {
+    fn starting_with(&self, short: &str, max: usize) -> Vec<uuid::Uuid> {
+        let mut buf = uuid::Uuid::encode_buffer();
+        self.entries
+            .iter()
+            .filter(|e| e.id.hyphenated().encode_lower(&mut buf).starts_with(short))
+            .map(|e| e.id)
+            .take(max)
+            .collect()
+    }
+}

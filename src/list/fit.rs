@@ -153,13 +153,14 @@ impl Columns {
         }
         // The room left: the short columns first, then from and to share it evenly, then the
         // type, and the ID last.
-        let widen = |kept: &mut Vec<(Column, usize)>, used: &mut usize, which: fn(Column) -> bool| {
-            for (c, w) in kept.iter_mut().filter(|(c, _)| which(*c)) {
-                let more = nat(*c).saturating_sub(*w).min(width.saturating_sub(*used));
-                *w += more;
-                *used += more;
-            }
-        };
+        let widen =
+            |kept: &mut Vec<(Column, usize)>, used: &mut usize, which: fn(Column) -> bool| {
+                for (c, w) in kept.iter_mut().filter(|(c, _)| which(*c)) {
+                    let more = nat(*c).saturating_sub(*w).min(width.saturating_sub(*used));
+                    *w += more;
+                    *used += more;
+                }
+            };
         let short = |c: Column| !matches!(c, Column::From | Column::To | Column::Type | Column::Id);
         widen(&mut kept, &mut used, short);
         while used < width {
@@ -393,7 +394,10 @@ mod tests {
             );
         }
         let by_charge = Columns::fit(40, &natural(), Charge);
-        assert!(kept(&by_charge).contains(&Charge), "the sorted column first");
+        assert!(
+            kept(&by_charge).contains(&Charge),
+            "the sorted column first"
+        );
     }
 
     #[test]
@@ -414,6 +418,10 @@ mod tests {
             cut_cell(Column::Created, "2026-11-25 14:00:05 +00:00", 11),
             "11-25 14:00"
         );
-        assert_eq!(pad("界界界", 4, false), "界… ", "wide characters count double");
+        assert_eq!(
+            pad("界界界", 4, false),
+            "界… ",
+            "wide characters count double"
+        );
     }
 }

@@ -4,10 +4,10 @@
 
 use crossterm::style::Stylize;
 
+use super::fit::{Column, Columns};
 use super::row::Row;
 use crate::api::model::Outcome;
 use crate::present::format::{Clock, duration_ms, money};
-use super::fit::{Column, Columns};
 use crate::text::sanitize;
 
 /// The column titles.
@@ -163,7 +163,13 @@ mod tests {
             assert!(l.width() <= 80, "{}: {l}", l.width());
         }
         let line = fitted.lines().nth(1).unwrap();
-        for kept in ["no-answer", "1m 05.000s", "$0.0123", "b7182dc2", "4155550123"] {
+        for kept in [
+            "no-answer",
+            "1m 05.000s",
+            "$0.0123",
+            "b7182dc2",
+            "4155550123",
+        ] {
             assert!(line.contains(kept), "{kept}: {fitted}");
         }
         assert!(!line.contains(id), "a short ID when tight: {fitted}");
