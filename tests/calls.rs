@@ -101,7 +101,7 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     let h = Harness::start(120, 40).await;
     search(&h, "4155550123");
     let screen = h
-        .wait_for("the scan to finish", |s| s.contains("match · done"))
+        .wait_for("the scan to finish", |s| s.contains("matches · done"))
         .await;
     assert!(screen.contains("┌ Calls"), "{screen}");
     let ids = ids_on(&screen);
@@ -216,7 +216,7 @@ async fn esc_stops_the_scan_and_keeps_the_rows() {
         .wait_for("the scan to stop", |s| s.contains("· stopped"))
         .await;
     assert!(
-        screen.contains("1 page · 1 logs scanned · 1 match"),
+        screen.contains("1 page · 1 log scanned · 1 match"),
         "{screen}"
     );
     assert!(screen.contains(&short(1)), "rows kept: {screen}");

@@ -339,7 +339,7 @@ fn after_only_the_demo_swlog_history_points_to_the_demo_history() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(text(&out.stdout), "");
     assert!(
-        stderr.contains("no lookups; the demo's 1 lookups are kept apart: swlog --demo history"),
+        stderr.contains("no lookups; the demo's 1 lookup is kept apart: swlog --demo history"),
         "{stderr}"
     );
 

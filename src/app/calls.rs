@@ -143,9 +143,9 @@ impl Calls {
         let progress = match &self.source {
             // The answer is in: how many, and from where.
             Some(source) if !self.running() => format!(
-                "{} · {} match",
+                "{} · {}",
                 source.origin_words(clock),
-                crate::present::format::thousands(self.rows.len()),
+                crate::present::format::counted(self.rows.len(), "match", "matches"),
             ),
             _ => self.progress.summary(),
         };

@@ -278,7 +278,13 @@ fn edit(app: &mut App, request: tui_input::InputRequest) -> bool {
             }
             true
         }
-        _ => app.input.handle(request).is_some(),
+        _ => {
+            let changed = app.input.handle(request).is_some();
+            if changed && app.input.value().trim().is_empty() {
+                app.notices.end_slot(super::lookup::INPUT_SLOT);
+            }
+            changed
+        }
     }
 }
 

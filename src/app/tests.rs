@@ -618,3 +618,24 @@ fn a_short_id_opens_the_lookup_it_names_and_a_cut_id_is_not_complete() {
         "{effects:?}"
     );
 }
+
+/// A search it cannot understand is said in the status bar until the input is cleared: then it
+/// no longer applies.
+#[test]
+fn clearing_the_input_clears_its_error() {
+    let mut app = app();
+    type_text(&mut app, "since:banana");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.notices
+            .newest()
+            .is_some_and(|n| n.text.contains("since:banana")),
+        "the error is said"
+    );
+    app.update(Message::Term(Event::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ))));
+    assert_eq!(app.input.value(), "");
+    assert!(app.notices.is_empty(), "{:?}", app.notices.newest());
+}

@@ -14,7 +14,7 @@ use crate::chain::Link;
 use crate::clock::Clock;
 use crate::list::Stop;
 use crate::present::Tone;
-use crate::present::format::{duration_ms, money, money_delta, offset_ms};
+use crate::present::format::{counted, duration_ms, money, money_delta, offset_ms};
 use crate::text::{json_for_terminal, sanitize, truncate_chars};
 
 /// One leg of the tree, ready to show.
@@ -255,10 +255,9 @@ pub fn notes(call: &Call, clock: &Clock, indent: &str) -> Vec<(String, Tone)> {
             let (since, until) = scan.window;
             let p = &scan.progress;
             let scanned = format!(
-                "{} logs in {} {} from {} to {}",
-                p.scanned,
-                p.pages,
-                if p.pages == 1 { "page" } else { "pages" },
+                "{} in {} from {} to {}",
+                counted(p.scanned, "log", "logs"),
+                counted(p.pages, "page", "pages"),
                 clock.local(since),
                 clock.local(until)
             );
@@ -281,9 +280,14 @@ pub fn notes(call: &Call, clock: &Clock, indent: &str) -> Vec<(String, Tone)> {
     if call.tree.capped() {
         say(
             format!(
-                "The tree stops at {} legs: {} more were left out.",
-                call.tree.legs.len(),
-                call.tree.left_out
+                "The tree stops at {}: {} more {} left out.",
+                counted(call.tree.legs.len(), "leg", "legs"),
+                call.tree.left_out,
+                if call.tree.left_out == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             ),
             Tone::Warn,
         );

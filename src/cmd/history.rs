@@ -11,6 +11,7 @@ use crate::export::fields::{HISTORY_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::Rows;
 use crate::history::{Entry, History, Lookup, Options};
+use crate::present::format::counted;
 use crate::text::sanitize;
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -313,7 +314,8 @@ pub fn command(
             }
             writeln!(
                 err,
-                "swlog: pruned {n} lookups; {} kept",
+                "swlog: pruned {}; {} kept",
+                counted(n, "lookup", "lookups"),
                 history.entries().len()
             )?;
         }
@@ -388,7 +390,8 @@ fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result
         match demo.map(|h| h.entries().len()) {
             Some(n) if n > 0 => writeln!(
                 err,
-                "swlog: no lookups; the demo's {n} lookups are kept apart: swlog --demo history"
+                "swlog: no lookups; the demo's {} kept apart: swlog --demo history",
+                counted(n, "lookup is", "lookups are")
             )?,
             _ => writeln!(err, "swlog: no lookups yet (kept in {})", shown(history))?,
         }

@@ -17,7 +17,7 @@ use crate::export::rows::{Rows, Shape};
 use crate::list::row::{self, Row};
 use crate::list::scan::{Limits, Progress, Stop};
 use crate::list::table;
-use crate::present::format::Clock;
+use crate::present::format::{Clock, counted};
 use crate::query::{Query, QueryError, Term, terms};
 use crate::search::{Answer, Options, Search, Update};
 use crate::session::Session;
@@ -306,7 +306,7 @@ async fn interrupted() -> &'static str {
     }
 }
 
-/// `3 pages · 2,847 logs scanned · 12 match · back to 2026-11-25 13:02:11 +01:00`.
+/// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`.
 pub fn progress_line(p: &Progress, clock: &Clock) -> String {
     let mut s = p.summary();
     if let Some(t) = p.oldest {
@@ -418,8 +418,8 @@ fn report(
     if p.skipped > 0 {
         writeln!(
             err,
-            "swlog: {} rows were not JSON objects and were skipped",
-            p.skipped
+            "swlog: {} skipped: not JSON objects",
+            counted(p.skipped, "row", "rows")
         )?;
     }
     let back_to = p
@@ -429,24 +429,25 @@ fn report(
     match &scan.end {
         Ok(Stop::Limit) => writeln!(
             err,
-            "swlog: limit reached (the newest {} of {} matches printed, {} logs scanned{back_to}): narrow the window or raise --limit",
+            "swlog: limit reached (the newest {} of {} printed, {} scanned{back_to}): narrow the window or raise --limit",
             scan.rows.len(),
-            p.matched,
-            p.scanned
+            counted(p.matched, "match", "matches"),
+            counted(p.scanned, "log", "logs")
         )?,
         Ok(Stop::ScanCap) => writeln!(
             err,
-            "swlog: scan cap reached ({} logs scanned{back_to}, {} matched): narrow the window or raise --max-scan (now {})",
-            p.scanned, p.matched, args.max_scan
+            "swlog: scan cap reached ({} scanned{back_to}, {} matched): narrow the window or raise --max-scan (now {})",
+            counted(p.scanned, "log", "logs"),
+            p.matched,
+            args.max_scan
         )?,
         Ok(Stop::LastPage | Stop::PastWindow) => {}
         Err(e @ ListError::Interrupted { .. }) => {
             writeln!(
                 err,
-                "swlog: {e} after {} {} ({} logs scanned, {} matched{}){back_to}",
-                p.pages,
-                if p.pages == 1 { "page" } else { "pages" },
-                p.scanned,
+                "swlog: {e} after {} ({} scanned, {} matched{}){back_to}",
+                counted(p.pages, "page", "pages"),
+                counted(p.scanned, "log", "logs"),
                 p.matched,
                 if p.matched > 0 { ", printed above" } else { "" }
             )?;
@@ -455,8 +456,9 @@ fn report(
         Err(e) => {
             writeln!(
                 err,
-                "swlog: the scan stopped after {} logs ({} matched, printed above): {e}",
-                p.scanned, p.matched
+                "swlog: the scan stopped after {} ({} matched, printed above): {e}",
+                counted(p.scanned, "log", "logs"),
+                p.matched
             )?;
             return Ok(exit::of(Failure::Scan(e)));
         }

@@ -53,8 +53,9 @@ pub const DEFAULT_CAP: usize = crate::config::defaults::HISTORY_LIMIT;
 pub enum Warning {
     /// The history file was damaged; it was moved aside and what could be read was kept.
     #[error(
-        "History file was damaged ({detail}): moved aside to {}, {kept} entries kept",
-        moved_to.display()
+        "History file was damaged ({detail}): moved aside to {}, {} kept",
+        moved_to.display(),
+        crate::present::format::counted(*kept, "entry", "entries")
     )]
     Damaged {
         /// Where the damaged file now is, bytes intact.

@@ -188,7 +188,14 @@ mod tests {
             matched: 12,
             ..Progress::default()
         };
-        assert_eq!(p.summary(), "3 pages · 2,847 logs scanned · 12 match");
+        assert_eq!(p.summary(), "3 pages · 2,847 logs scanned · 12 matches");
+        let one = Progress {
+            pages: 1,
+            scanned: 1,
+            matched: 1,
+            ..Progress::default()
+        };
+        assert_eq!(one.summary(), "1 page · 1 log scanned · 1 match");
         assert_eq!(stop_words(Stop::PastWindow), "done");
         assert!(narrows_to(&sample(), "alice"));
         assert!(narrows_to(&sample(), "pstn"));

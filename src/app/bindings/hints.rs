@@ -9,6 +9,14 @@ use KeyContext as X;
 /// A status-bar hint: these actions, in these words.
 pub type Hint = (&'static [Action], &'static str);
 
+/// The status-bar hints of `top` that apply now, in order: `stop` only while a scan runs
+/// (Esc then only clears a narrowing, which says so itself).
+pub fn hints_now(top: KeyContext, scanning: bool) -> impl Iterator<Item = &'static Hint> {
+    hints(top)
+        .iter()
+        .filter(move |(actions, _)| scanning || !actions.contains(&Action::StopScan))
+}
+
 /// The status-bar hints of `top`, in order. Each is shown only if its actions are bound.
 pub fn hints(top: KeyContext) -> &'static [Hint] {
     use Action as A;
