@@ -660,10 +660,18 @@ async fn watch_prints_each_change_until_the_record_is_final() {
     assert!(lines.len() >= 2, "{lines:?}");
     assert!(
         lines[0].contains(&format!(
-            "  {}  in-progress  +12065551212 → +12065553434",
+            "  {}  in-progress  +12065551212     → +12065553434",
             id(1)
-        )),
-        "{lines:?}"
+        )) && lines[0].contains(" so far"),
+        "aligned, and how long it has been going: {lines:?}"
+    );
+    let arrows: Vec<Option<usize>> = lines.iter().map(|l| l.find('→')).collect();
+    assert!(arrows.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
+    assert!(
+        ran.stderr
+            .contains("swlog: waiting for 1 call to be final (checked every 1s; Ctrl-C stops)"),
+        "{}",
+        ran.stderr
     );
     assert!(
         lines.last().expect("a line").contains("  completed  "),
