@@ -369,6 +369,31 @@ fn swlog_config_with_the_demo_needs_no_settings_and_says_where_its_history_is() 
         stdout.contains(&format!("history      {}", demo_dir.display())),
         "{stdout}"
     );
+    // `--profile staging` names the demo's second profile and its space (it said `demo`).
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "--profile", "staging", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("profile      staging") && stdout.contains("space        demo-staging"),
+        "{stdout}"
+    );
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "--profile", "nope", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("no profile `nope` in the demo (profiles: demo, staging)"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
