@@ -111,7 +111,8 @@ async fn exit_1_when_some_ids_fail_the_rest_still_printed() {
     assert_eq!(
         ran.stderr,
         format!(
-            "swlog: {}: Not found in space 127.0.0.1 (project a1b2c3d4…): check the ID, space and project\n",
+            "swlog: {}: Not found in space 127.0.0.1 (project a1b2c3d4…): check the ID, space and project\n\
+             swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)\n",
             id(2)
         )
     );
@@ -164,7 +165,17 @@ async fn exit_3_when_not_found() {
     let ran = get(&server, &[&id(1), &id(2)]).await;
     assert_eq!(ran.code, 3, "{ran:?}");
     assert!(ran.stdout.is_empty());
-    assert_eq!(ran.stderr.lines().count(), 2, "{}", ran.stderr);
+    // One line each, and once the command line's way to ask another space (not the
+    // inspector's `P`).
+    assert_eq!(ran.stderr.lines().count(), 3, "{}", ran.stderr);
+    assert!(
+        ran.stderr.ends_with(
+            "swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)\n"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains(" P "), "{}", ran.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -196,6 +196,17 @@ impl Calls {
             let hours = (source.window.to - source.window.from).num_hours();
             title.push((format!(" · last {hours} h"), Role::Dim));
         }
+        if let Some(origin) = &self.origin {
+            // Which space was searched: a search runs in the profile in effect when it started.
+            title.push((
+                format!(
+                    " · space {} (profile {})",
+                    crate::text::sanitize(&origin.space),
+                    crate::text::sanitize(&origin.profile)
+                ),
+                Role::Dim,
+            ));
+        }
         if self.narrowing || !self.narrow.value().is_empty() {
             let shown = crate::text::sanitize(self.narrow.value()).into_owned();
             title.push((format!(" · /{shown}"), Role::Warn));

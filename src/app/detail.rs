@@ -166,8 +166,13 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
         doc.para(format!("⚠ {note}"), Role::Warn);
     }
     if let View::Record(id) = app.view {
-        for note in app.origin_notes(id) {
-            doc.para(format!("⚠ {note}"), Role::Warn);
+        for (note, warning) in app.origin_notes(id) {
+            // Where a record came from is information: no warning sign for it.
+            if warning {
+                doc.para(format!("⚠ {note}"), Role::Warn);
+            } else {
+                doc.para(note, Role::Dim);
+            }
         }
     }
     doc.blank();
@@ -354,10 +359,16 @@ fn capitalise(s: &str) -> String {
 fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
     let space = &app.context.space;
     match e {
-        ApiError::NotFound { .. } => vec![
-            "Check that the whole ID was copied.".to_owned(),
-            format!("The log may belong to another space or project than {space}: try swlog --profile NAME."),
-        ],
+        ApiError::NotFound { .. } => {
+            // In here, another profile is one key away; `--profile` is the command line's word.
+            let others: Vec<&str> = app.profiles.iter().skip(1).map(|p| p.name.as_str()).collect();
+            let elsewhere = if others.is_empty() {
+                format!("The log may belong to another space or project than {space}: add its profile to config.toml, then press P to pick it.")
+            } else {
+                format!("The log may belong to another space or project than {space}: press P to pick another profile ({}).", others.join(", "))
+            };
+            vec!["Check that the whole ID was copied.".to_owned(), elsewhere]
+        }
         ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => vec![
             "Check the project ID and token in effect: swlog config shows them (token redacted).".to_owned(),
             "The token needs the Voice scope: Dashboard → API → your token → scopes.".to_owned(),

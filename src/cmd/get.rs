@@ -386,6 +386,12 @@ pub async fn run(
         }
     }
     printer.finish(ids.len() == 1)?;
+    if failures.contains(&ErrorClass::NotFound) {
+        writeln!(
+            err,
+            "swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)"
+        )?;
+    }
     Ok(super::exit::of_lookups(found, &failures))
 }
 
