@@ -448,11 +448,13 @@ impl History {
     }
 
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
-    /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
-    /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
+    /// every index in order for an empty query. A number is matched as the search matches it
+    /// ([`filter::Numbers`]); other words fuzzily over type, status, error and note, and as a
+    /// substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
     /// `profile:NAME` and `space:NAME` keep only the entries made there.
     pub fn filter(&self, query: &str) -> Vec<usize> {
         let (place, rest) = filter::Place::split(query);
+        let (numbers, rest) = filter::Numbers::split(&rest);
         let mut hits: Vec<usize> = if rest.trim().is_empty() {
             (0..self.entries.len()).collect()
         } else {
@@ -462,6 +464,9 @@ impl History {
         };
         if !place.is_empty() {
             hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
+        }
+        if !numbers.is_empty() {
+            hits.retain(|i| self.entries.get(*i).is_some_and(|e| numbers.matches(e)));
         }
         hits
     }
