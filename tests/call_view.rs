@@ -148,3 +148,20 @@ async fn e_scrolls_to_the_timeline_at_80x24_and_the_title_keeps_its_leg_count() 
     .await;
     h.quit().await;
 }
+
+/// `t` on a row of the list of calls did nothing: it opens that row's whole call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t_on_a_row_of_the_list_of_calls_opens_its_whole_call() {
+    let h = Harness::start(120, 40).await;
+    // The chain's first leg is the newest LaML call from this number that day.
+    h.type_text("on:2026-11-25 2065551212 type:laml");
+    h.press(KeyCode::Enter);
+    h.wait_for("the list", |s| s.contains("· done")).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the row's whole call", |s| {
+        s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11") && s.contains("Total $0.058")
+    })
+    .await;
+    h.quit().await;
+}

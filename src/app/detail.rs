@@ -55,6 +55,11 @@ fn welcome(app: &App, doc: &mut Doc) {
         "Paste a log ID (the Dashboard's Voice Segment ID, or a ticket line or URL holding one) and press Enter.",
         Role::Plain,
     );
+    // Above the demo's list, so that a small terminal shows it too.
+    doc.para(
+        "Or search without an ID: a number, words like since:2h status:failed, then Enter.",
+        Role::Plain,
+    );
     doc.blank();
     let c = &app.context;
     doc.para(
@@ -93,11 +98,6 @@ fn welcome(app: &App, doc: &mut Doc) {
         doc.para("Select one with ↓ and press Enter, or paste it.", Role::Dim);
         doc.blank();
     }
-    doc.para(
-        "Or search without an ID: type a number, words like since:2h status:failed, and press Enter.",
-        Role::Plain,
-    );
-    doc.blank();
     use super::Action as A;
     let hints = [
         (A::Submit, "look up or search"),

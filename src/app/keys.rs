@@ -101,6 +101,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         Action::Quit => return (vec![Effect::Quit], false),
         Action::Help => {
             app.overlay = Overlay::Help;
+            app.help_scroll = 0;
             vec![]
         }
         Action::CloseHelp => {
@@ -233,6 +234,10 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Unfold
         | Action::Fold
         | Action::ShowFields => match context {
+            KeyContext::Help => {
+                app.scroll_help(action);
+                vec![]
+            }
             KeyContext::Sidebar => sidebar_keys::on_action(app, action),
             KeyContext::Calls => calls_keys::on_action(app, action),
             KeyContext::Picker => {

@@ -184,6 +184,8 @@ pub struct App {
     changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
     profiles: Vec<crate::config::Choice>,
+    /// The first line of the help overlay on screen.
+    help_scroll: usize,
     /// Where each of this session's records was fetched (parents inherit their leg's).
     origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
@@ -213,6 +215,7 @@ impl App {
         }];
         Self {
             profiles,
+            help_scroll: 0,
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,

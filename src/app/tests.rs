@@ -639,3 +639,24 @@ fn clearing_the_input_clears_its_error() {
     assert_eq!(app.input.value(), "");
     assert!(app.notices.is_empty(), "{:?}", app.notices.newest());
 }
+
+/// The help holds every pane's keys now, more than a screen: it scrolls, never past its end,
+/// and any other key still closes it.
+#[test]
+fn the_help_scrolls_to_its_end_and_any_other_key_closes_it() {
+    let mut app = app();
+    app.update(Message::Term(Event::Resize(80, 24)));
+    app.update(key(KeyCode::F(1)));
+    assert!(app.overlay.is_help());
+    let (rows, visible) = app.help_lines();
+    assert!(rows > visible, "{rows} lines, {visible} on screen");
+    for _ in 0..20 {
+        app.update(key(KeyCode::PageDown));
+    }
+    assert_eq!(app.help_scroll, rows - visible);
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.help_scroll, rows - visible - 1);
+    assert!(app.overlay.is_help(), "scrolling keeps it open");
+    app.update(key(KeyCode::Char('x')));
+    assert!(!app.overlay.is_help());
+}

@@ -24,12 +24,25 @@ pub struct HistoryArgs {
     pub action: Option<HistoryAction>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, default_value = "text", value_parser = formats())]
     pub format: Format,
 
     /// The columns.
     #[command(flatten)]
     pub columns: ColumnArgs,
+}
+
+/// `--format`'s values, in the history's words (`get`'s speak of bodies and IDs).
+fn formats() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum as _;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new([
+        PossibleValue::new("text").help("One lookup a line, most recent first: when, the ID, what was found (type, status, from → to, charge) or the error, the note, the space"),
+        PossibleValue::new("json").help("One JSON array of the entries, as the history keeps them"),
+        PossibleValue::new("ndjson").help("One entry a line as a JSON object (with --fields: those fields)"),
+        PossibleValue::new("csv").help("RFC 4180 CSV of the entries' fields, with a header; formulas guarded"),
+    ])
+    .map(|s| Format::from_str(&s, true).unwrap_or(Format::Text))
 }
 
 /// `swlog history` actions.

@@ -192,6 +192,7 @@ impl Binding {
     }
 }
 
+pub mod help;
 mod hints;
 mod table;
 
