@@ -179,6 +179,13 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.raw = !app.raw;
             vec![]
         }
+        Action::ToggleSidebar => {
+            app.sidebar_hidden = !app.sidebar_hidden;
+            if app.sidebar_hidden && app.focus == Focus::Sidebar {
+                app.focus = Focus::Detail;
+            }
+            vec![]
+        }
         Action::ToggleLive => {
             app.toggle_live();
             vec![]
@@ -430,7 +437,7 @@ fn go_forward(app: &mut App) -> Vec<Effect> {
 fn cycle_focus(app: &mut App, forward: bool) {
     // Whether the sidebar can be shown, not whether it is: the list of calls hides it until
     // it has focus.
-    let order: &[Focus] = if crate::view::layout::sidebar_visible(app.size) {
+    let order: &[Focus] = if crate::view::layout::sidebar_visible(app.size) && !app.sidebar_hidden {
         &[Focus::Input, Focus::Sidebar, Focus::Detail]
     } else {
         &[Focus::Input, Focus::Detail]

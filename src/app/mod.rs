@@ -186,6 +186,8 @@ pub struct App {
     profiles: Vec<crate::config::Choice>,
     /// The first line of the help overlay on screen.
     help_scroll: usize,
+    /// Whether `w` hid the sidebar, for a wide view of the detail.
+    sidebar_hidden: bool,
     /// Where each of this session's records was fetched (parents inherit their leg's).
     origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
@@ -216,6 +218,7 @@ impl App {
         Self {
             profiles,
             help_scroll: 0,
+            sidebar_hidden: false,
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,
@@ -277,7 +280,8 @@ impl App {
     pub fn sidebar_visible(&self) -> bool {
         // The list of calls is wide: below 160 columns it takes the sidebar's room, which
         // comes back while it has focus (Tab).
-        layout::sidebar_visible(self.size)
+        !self.sidebar_hidden
+            && layout::sidebar_visible(self.size)
             && (self.view != View::Calls
                 || self.size.width >= layout::CALLS_SIDEBAR_MIN_WIDTH
                 || self.focus == Focus::Sidebar)

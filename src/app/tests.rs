@@ -660,3 +660,24 @@ fn the_help_scrolls_to_its_end_and_any_other_key_closes_it() {
     app.update(key(KeyCode::Char('x')));
     assert!(!app.overlay.is_help());
 }
+
+/// `w` gives the detail pane the sidebar's room, and gives it back.
+#[test]
+fn w_hides_and_shows_the_sidebar() {
+    let mut app = app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert!(app.sidebar_visible());
+    let narrow = app.detail_width();
+    app.update(key(KeyCode::Char('w')));
+    assert!(!app.sidebar_visible());
+    assert!(app.detail_width() > narrow, "the detail takes the room");
+    // Tab does not land on a hidden pane.
+    for _ in 0..3 {
+        app.update(key(KeyCode::Tab));
+        assert_ne!(app.focus, Focus::Sidebar);
+    }
+    app.focus = Focus::Detail;
+    app.update(key(KeyCode::Char('w')));
+    assert!(app.sidebar_visible());
+}

@@ -118,6 +118,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Panes, &[Key::ch('e')], Action::ToggleEvents, "events timeline"),
     b(X::Panes, &[Key::ch('v')], Action::ToggleRaw, "raw JSON"),
     b(X::Panes, &[Key::ch('l')], Action::ToggleLive, "live refresh on/off"),
+    b(X::Panes, &[Key::ch('w')], Action::ToggleSidebar, "wide: sidebar off/on"),
     b(X::Panes, &[Key::ch('y')], Action::CopyValue, "copy value / event"),
     b(X::Panes, &[Key::ch('c')], Action::CopyId, "copy the log ID"),
     b(X::Panes, &[Key::ch('Y')], Action::CopyJson, "copy record as JSON"),
