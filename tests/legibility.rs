@@ -105,7 +105,7 @@ async fn walk(h: &Harness, color: bool) {
     check("sidebar note editor");
     h.press(KeyCode::Esc);
     h.press(KeyCode::Tab);
-    h.wait_for("the detail focused", |s| s.contains("open link"))
+    h.wait_for("the detail focused", |s| s.contains("Enter open  e events"))
         .await;
     check("detail focused, sidebar selection unfocused");
     if !color {
@@ -126,8 +126,10 @@ async fn walk(h: &Harness, color: bool) {
     check("raw JSON");
     h.press(KeyCode::Char('v'));
     h.press(KeyCode::Char('?'));
-    h.wait_for("the help", |s| s.contains("any key closes"))
-        .await;
+    h.wait_for("the help", |s| {
+        s.contains("any key closes") || s.contains("Esc closes")
+    })
+    .await;
     check("help");
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('m'));

@@ -8,6 +8,7 @@ mod calls;
 mod calls_keys;
 mod copy;
 mod detail;
+mod intent;
 mod investigate;
 mod keys;
 pub mod live;
@@ -43,7 +44,8 @@ use crate::present::{Presented, RowKey};
 use crate::view::layout;
 
 pub use action::Action;
-pub use calls::{Calls, Intent, ScanState, Table as CallsTable};
+pub use calls::{Calls, ScanState, Table as CallsTable};
+pub use intent::Intent;
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};

@@ -310,7 +310,7 @@ mod tests {
         let exit = report(&call_whose_scan_ended(Stop::ScanCap), &mut err).expect("a Vec");
         assert_eq!(exit, Exit::Partial);
         assert!(
-            String::from_utf8_lossy(&err).contains("stopped at its cap after 100000 logs"),
+            String::from_utf8_lossy(&err).contains("stopped at its cap after 100,000 logs"),
             "{}",
             String::from_utf8_lossy(&err)
         );

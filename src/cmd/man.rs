@@ -148,7 +148,23 @@ pub fn page() -> std::io::Result<Vec<u8>> {
         "swlog --help, swlog COMMAND --help, and the README (completions, pipelines).",
     )]);
     roff.to_writer(&mut buf)?;
-    Ok(buf)
+    Ok(ascii(&buf))
+}
+
+/// The page with every character beyond ASCII (the keys' arrows, `→` between from and to) as a
+/// groff escape, `\[u2192]`: a page read without `preconv` (`man -l`, groff's own checks)
+/// shows them instead of warning about each.
+fn ascii(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(ch)));
+        }
+    }
+    out.into_bytes()
 }
 
 /// The inspector's keys, pane by pane, and the search words with examples: the help overlay's
