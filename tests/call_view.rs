@@ -151,3 +151,65 @@ async fn e_scrolls_to_the_timeline_at_80x24_and_the_title_keeps_its_leg_count() 
     .await;
     h.quit().await;
 }
+
+/// `t` on a row of the list of calls did nothing: it opens that row's whole call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t_on_a_row_of_the_list_of_calls_opens_its_whole_call() {
+    let h = Harness::start(120, 40).await;
+    // The chain's first leg is the newest LaML call from this number that day.
+    h.type_text("on:2026-11-25 2065551212 type:laml");
+    h.press(KeyCode::Enter);
+    h.wait_for("the list", |s| s.contains("· done")).await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the row's whole call", |s| {
+        s.contains("Call 3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11") && s.contains("Total $0.058")
+    })
+    .await;
+    h.quit().await;
+}
+
+/// The merged timeline's offsets past a minute (`+1m 44.824s`) pushed their row's level and
+/// name out of line; and a row cut at the pane's edge ends in `…`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_keeps_its_columns_past_a_minute_and_cut_rows_say_so() {
+    let h = Harness::start(120, 60).await;
+    h.look_up(ids::CHAIN_ROOT).await;
+    h.press(KeyCode::Char('t'));
+    h.wait_for("the whole call", |s| s.contains("Total $0.058"))
+        .await;
+    // `y` copies the selected leg's row whole, whatever the pane cut.
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Char('e'));
+    for _ in 0..3 {
+        h.press(KeyCode::PageDown);
+    }
+    let screen = h
+        .wait_for("the end of the timeline", |s| s.contains("+2m 05.748s"))
+        .await;
+    let level_at = |offset: &str| {
+        let line = screen
+            .lines()
+            .find(|l| l.contains(offset))
+            .unwrap_or_else(|| panic!("{offset}: {screen}"));
+        line.find(" info ")
+    };
+    assert!(level_at("+2m 05.748s").is_some());
+    assert_eq!(level_at("+2m 05.748s"), level_at("+21.246s"), "{screen}");
+    let pane_rows: Vec<&str> = screen.lines().filter(|l| l.contains(" · #")).collect();
+    assert!(
+        pane_rows
+            .iter()
+            .filter(|l| !l.trim_end_matches('│').trim_end().ends_with('}'))
+            .all(|l| l.trim_end_matches('│').trim_end().ends_with('…')),
+        "every cut row ends in …: {screen}"
+    );
+    let (_, clipboard) = h.quit_with_clipboard().await;
+    let copies = clipboard.copies();
+    assert!(
+        copies.first().is_some_and(|c| c.starts_with("LaML call #1")
+            && c.contains(ids::CHAIN_ROOT)
+            && c.ends_with("+12065551212 → +18005550100")),
+        "{copies:?}"
+    );
+}

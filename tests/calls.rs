@@ -17,10 +17,21 @@ use common::harness::{Harness, now};
 
 const LIST: &str = "/api/voice/logs";
 
+/// Call `n`'s log ID: the first 8 characters differ from call to call, as real IDs' do, so the
+/// short IDs a tight table shows tell the rows apart.
+fn id(n: u32) -> String {
+    format!("{n:08x}-0000-4000-8000-{n:012x}")
+}
+
+/// Call `n`'s short ID, as a tight table shows it.
+fn short(n: u32) -> String {
+    id(n)[..8].to_owned()
+}
+
 /// A call `mins` minutes before the harness's now.
 fn call(n: u32, mins: i64, from: &str, status: &str, duration_ms: i64, charge: f64) -> Value {
     json!({
-        "id": common::id(n), "type": "relay_pstn_call", "from": from, "to": "+12065553434",
+        "id": id(n), "type": "relay_pstn_call", "from": from, "to": "+12065553434",
         "status": status, "direction": "inbound", "duration_ms": duration_ms, "charge": charge,
         "created_at": (now() - chrono::Duration::minutes(mins)).to_rfc3339(),
     })
@@ -72,14 +83,14 @@ fn search(h: &Harness, text: &str) {
     h.press(KeyCode::Enter);
 }
 
-/// The IDs on screen below the input, top to bottom.
+/// The short IDs on screen below the input, top to bottom.
 fn ids_on(screen: &str) -> Vec<String> {
     screen
         .lines()
         .skip(3)
         .filter_map(|l| {
-            l.split_whitespace()
-                .find(|w| uuid::Uuid::try_parse(w).is_ok())
+            l.split(|c: char| c.is_whitespace() || c == '│')
+                .find(|w| w.len() == 8 && w.chars().all(|c| c.is_ascii_hexdigit()))
                 .map(str::to_owned)
         })
         .collect()
@@ -90,7 +101,7 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     let h = Harness::start(120, 40).await;
     search(&h, "4155550123");
     let screen = h
-        .wait_for("the scan to finish", |s| s.contains("match · done"))
+        .wait_for("the scan to finish", |s| s.contains("matches · done"))
         .await;
     assert!(screen.contains("┌ Calls"), "{screen}");
     let ids = ids_on(&screen);
@@ -100,7 +111,16 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     h.press(KeyCode::Down);
     h.press(KeyCode::Char('j'));
     h.press(KeyCode::Enter);
-    let record = h.shown(&ids[2]).await;
+    let record = h
+        .wait_for("the third call", |s| s.contains(&format!("┌ {}", ids[2])))
+        .await;
+    // The record's title holds the whole ID.
+    let full = record
+        .split(|c: char| c.is_whitespace() || c == '┌')
+        .find(|w| w.starts_with(&ids[2]) && uuid::Uuid::try_parse(w).is_ok())
+        .expect("the whole ID in the title")
+        .to_owned();
+    let record = h.shown(&full).await;
     assert!(
         record.contains("Lookups (1)"),
         "opening a row is a lookup: {record}"
@@ -115,7 +135,7 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     h.press(KeyCode::Char('Y'));
     // `L` reopens the list from a record too.
     h.press(KeyCode::Char(']'));
-    h.shown(&ids[2]).await;
+    h.shown(&full).await;
     h.press(KeyCode::Char('L'));
     h.wait_for("the list again", |s| s.contains("┌ Calls"))
         .await;
@@ -124,16 +144,16 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     let copies = clipboard.copies();
     assert_eq!(
         copies.first(),
-        Some(&ids[2]),
-        "back kept the selection on the opened call"
+        Some(&full),
+        "back kept the selection on the opened call, and copies the whole ID"
     );
     assert_eq!(copies.len(), 3, "{copies:?}");
     assert!(
-        copies[1].ends_with(&ids[2]),
+        copies[1].ends_with(&full),
         "the row as text ends with its ID: {copies:?}"
     );
     let json: serde_json::Value = serde_json::from_str(&copies[2]).expect("the row as JSON");
-    assert_eq!(json["id"], ids[2].as_str());
+    assert_eq!(json["id"], full.as_str());
     assert_eq!(
         app.sidebar().history.entries().len(),
         1,
@@ -163,12 +183,12 @@ async fn a_new_search_supersedes_the_running_one() {
             s.contains("search: number 5550002") && s.contains("· done")
         })
         .await;
-    assert!(screen.contains(&common::id(1)), "{screen}");
+    assert!(screen.contains(&short(1)), "{screen}");
     // The first search's slow page has had time to arrive (both asked for it).
     tokio::time::sleep(Duration::from_millis(300)).await;
     let screen = h.screen();
     assert!(
-        !screen.contains(&common::id(2)),
+        !screen.contains(&short(2)),
         "a superseded search's rows never mix in: {screen}"
     );
     assert!(screen.contains("1 match"), "{screen}");
@@ -196,13 +216,13 @@ async fn esc_stops_the_scan_and_keeps_the_rows() {
         .wait_for("the scan to stop", |s| s.contains("· stopped"))
         .await;
     assert!(
-        screen.contains("1 page · 1 logs scanned · 1 match"),
+        screen.contains("1 page · 1 log scanned · 1 match"),
         "{screen}"
     );
-    assert!(screen.contains(&common::id(1)), "rows kept: {screen}");
+    assert!(screen.contains(&short(1)), "rows kept: {screen}");
     tokio::time::sleep(Duration::from_millis(3300)).await;
     assert!(
-        !h.screen().contains(&common::id(2)),
+        !h.screen().contains(&short(2)),
         "a stopped scan adds nothing"
     );
     h.quit().await;
@@ -227,7 +247,7 @@ async fn a_failure_mid_scan_is_shown_with_the_rows_found() {
     let screen = h
         .wait_for("the failure", |s| s.contains("· stopped:"))
         .await;
-    assert!(screen.contains(&common::id(1)), "rows kept: {screen}");
+    assert!(screen.contains(&short(1)), "rows kept: {screen}");
     assert!(!screen.contains('\u{1b}'), "{screen:?}");
     h.quit().await;
 
@@ -283,21 +303,18 @@ async fn three_calls_at(width: u16, height: u16) -> (MockServer, Harness) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sorting_by_time_duration_and_charge_and_r_searches_again() {
     let (server, h) = three_calls().await;
-    assert_eq!(
-        ids_on(&h.screen()),
-        [common::id(1), common::id(2), common::id(3)]
-    );
+    assert_eq!(ids_on(&h.screen()), [short(1), short(2), short(3)]);
     h.press(KeyCode::Char('o'));
     let s = h
         .wait_for("by duration", |s| s.contains("longest first"))
         .await;
     assert!(s.contains("DURATION▼"), "{s}");
-    assert_eq!(ids_on(&s), [common::id(2), common::id(1), common::id(3)]);
+    assert_eq!(ids_on(&s), [short(2), short(1), short(3)]);
     h.press(KeyCode::Char('o'));
     let s = h
         .wait_for("by charge", |s| s.contains("costliest first"))
         .await;
-    assert_eq!(ids_on(&s), [common::id(3), common::id(1), common::id(2)]);
+    assert_eq!(ids_on(&s), [short(3), short(1), short(2)]);
     // `r` runs the same search again.
     h.press(KeyCode::Char('r'));
     for _ in 0..200 {
@@ -319,7 +336,7 @@ async fn slash_narrows_the_loaded_rows_without_a_request() {
     h.press(KeyCode::Char('/'));
     h.type_text("BUSY");
     let s = h.wait_for("narrowed", |s| s.contains("(1 of 3)")).await;
-    assert_eq!(ids_on(&s), [common::id(2)]);
+    assert_eq!(ids_on(&s), [short(2)]);
     h.press(KeyCode::Enter);
     h.press(KeyCode::Esc);
     let s = h.wait_for("cleared", |s| !s.contains("of 3)")).await;

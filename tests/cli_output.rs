@@ -339,7 +339,7 @@ fn after_only_the_demo_swlog_history_points_to_the_demo_history() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(text(&out.stdout), "");
     assert!(
-        stderr.contains("no lookups; the demo's 1 lookups are kept apart: swlog --demo history"),
+        stderr.contains("no lookups; the demo's 1 lookup is kept apart: swlog --demo history"),
         "{stderr}"
     );
 
@@ -368,6 +368,31 @@ fn swlog_config_with_the_demo_needs_no_settings_and_says_where_its_history_is() 
     assert!(
         stdout.contains(&format!("history      {}", demo_dir.display())),
         "{stdout}"
+    );
+    // `--profile staging` names the demo's second profile and its space (it said `demo`).
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "--profile", "staging", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("profile      staging") && stdout.contains("space        demo-staging"),
+        "{stdout}"
+    );
+    let out = run(
+        Swlog::bare().env("XDG_DATA_HOME", data_home),
+        &["--demo", "--profile", "nope", "config"],
+        To::Captured,
+        To::Captured,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("no profile `nope` in the demo (profiles: demo, staging)"),
+        "{}",
+        text(&out.stdout)
     );
 }
 

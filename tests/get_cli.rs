@@ -111,7 +111,8 @@ async fn exit_1_when_some_ids_fail_the_rest_still_printed() {
     assert_eq!(
         ran.stderr,
         format!(
-            "swlog: {}: Not found in space 127.0.0.1 (project a1b2c3d4…): check the ID, space and project\n",
+            "swlog: {}: Not found in space 127.0.0.1 (project a1b2c3d4…): check the ID, space and project\n\
+             swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)\n",
             id(2)
         )
     );
@@ -142,7 +143,12 @@ async fn exit_2_when_any_id_of_a_batch_is_invalid_and_nothing_is_fetched() {
     .await;
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(ran.stdout.is_empty());
-    assert!(ran.stderr.contains("ID #2: no log ID in"), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("ID #2: \"b7182dc2-00f3-40e4-a5ce-20f164b329d\" is not a complete ID"),
+        "{}",
+        ran.stderr
+    );
     assert!(
         ran.stderr.contains("ID #4: no log ID given"),
         "{}",
@@ -159,7 +165,17 @@ async fn exit_3_when_not_found() {
     let ran = get(&server, &[&id(1), &id(2)]).await;
     assert_eq!(ran.code, 3, "{ran:?}");
     assert!(ran.stdout.is_empty());
-    assert_eq!(ran.stderr.lines().count(), 2, "{}", ran.stderr);
+    // One line each, and once the command line's way to ask another space (not the
+    // inspector's `P`).
+    assert_eq!(ran.stderr.lines().count(), 3, "{}", ran.stderr);
+    assert!(
+        ran.stderr.ends_with(
+            "swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)\n"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains(" P "), "{}", ran.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -800,4 +816,46 @@ async fn a_profile_named_on_the_command_line_never_sends_the_environments_token(
         "{}",
         ran.stdout
     );
+}
+
+/// The 8-character IDs swlog prints are taken back by `swlog get` when one lookup of the history
+/// starts with them; one that starts several lists them, one that starts none says so (exit 2,
+/// nothing sent), and an ID one character short is "not a complete ID".
+#[tokio::test]
+async fn a_short_id_names_the_lookup_of_the_history_it_starts() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let demo = |args: &[&str]| {
+        Swlog::bare()
+            .env("XDG_DATA_HOME", data.path().to_str().expect("utf-8"))
+            .args(["--demo"])
+            .get(args)
+    };
+    let root = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+    let not_found = "00000000-0000-4000-8000-000000000404";
+    let refused = "00000000-0000-4000-8000-000000000422";
+    let ran = demo(&["--format", "json", root, not_found, refused])
+        .run()
+        .await;
+    assert_eq!(ran.code, 1, "{ran:?}");
+    let ran = demo(&["--format", "json", "3F2B9E1C"]).run().await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains(root), "{ran:?}");
+    let ran = demo(&["00000000"]).run().await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.contains("00000000 starts 2 IDs in the history")
+            && ran.stderr.contains(not_found)
+            && ran.stderr.contains(refused),
+        "{ran:?}"
+    );
+    let ran = demo(&["deadbeef"]).run().await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr
+            .contains("no lookup in the history starts with deadbeef"),
+        "{ran:?}"
+    );
+    let ran = demo(&[&root[..35]]).run().await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(ran.stderr.contains("is not a complete ID"), "{ran:?}");
 }

@@ -79,9 +79,9 @@ async fn walk(h: &Harness, color: bool) {
     check("a failed lookup");
     h.look_up(ids::CHAIN_CHILD).await;
     h.look_up(ids::CHAIN_ROOT).await;
-    check("a record, input focused");
+    check("a record, the record focused");
     // The sidebar focused, then the detail: the sidebar's selected row is drawn unfocused.
-    h.press(KeyCode::Tab);
+    h.press(KeyCode::BackTab);
     h.wait_for("the sidebar focused", |s| s.contains("open"))
         .await;
     check("sidebar focused");
@@ -105,7 +105,7 @@ async fn walk(h: &Harness, color: bool) {
     check("sidebar note editor");
     h.press(KeyCode::Esc);
     h.press(KeyCode::Tab);
-    h.wait_for("the detail focused", |s| s.contains("open link"))
+    h.wait_for("the detail focused", |s| s.contains("Enter open  e events"))
         .await;
     check("detail focused, sidebar selection unfocused");
     if !color {
@@ -126,8 +126,10 @@ async fn walk(h: &Harness, color: bool) {
     check("raw JSON");
     h.press(KeyCode::Char('v'));
     h.press(KeyCode::Char('?'));
-    h.wait_for("the help", |s| s.contains("any key closes"))
-        .await;
+    h.wait_for("the help", |s| {
+        s.contains("any key closes") || s.contains("Esc closes")
+    })
+    .await;
     check("help");
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('m'));

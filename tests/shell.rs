@@ -85,6 +85,54 @@ fn completions_parse_in_each_shell() {
     );
 }
 
+/// Bash completed `--status`, `--type`, `--profile`, `--fields` with file names: it now offers
+/// their values, and the profiles from the config file as it is when completing.
+#[test]
+fn bash_completes_option_values_and_the_configs_profiles() {
+    if !swlog::testkit::require("bash") {
+        return;
+    }
+    let script = stdout_of(&["completions", "bash"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("swlog.bash");
+    std::fs::write(&file, script).expect("write the script");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.acme]\nspace = \"acme\"\n[profiles.staging]\nspace = \"acme-staging\"\n",
+    )
+    .expect("write the config");
+    let bin = assert_cmd::cargo::cargo_bin("swlog");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("the binary's directory").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let complete = |words: &str| {
+        // A clean environment (no credentials, an empty home), as the other runs have.
+        let (cmd, _home) = Swlog::bare().into_std();
+        let cword = words.split(' ').count() - 1;
+        let out = Command::new("bash")
+            .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env("PATH", &path)
+            .env("SWLOG_CONFIG", &config)
+            .arg("-c")
+            .arg(format!(
+                "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; _swlog swlog \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[*]}}\"",
+                file.display()
+            ))
+            .output()
+            .expect("run bash");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(complete("swlog list --status no"), "no-answer");
+    assert_eq!(complete("swlog list --type we"), "webrtc");
+    assert_eq!(complete("swlog get --fields dur"), "duration_ms");
+    assert_eq!(complete("swlog history --fields pro"), "profile");
+    assert_eq!(complete("swlog --profile st"), "staging");
+    assert_eq!(complete("swlog list --profile a"), "acme");
+}
+
 #[test]
 fn the_man_page_renders() {
     let page = stdout_of(&["man"]);
@@ -612,10 +660,18 @@ async fn watch_prints_each_change_until_the_record_is_final() {
     assert!(lines.len() >= 2, "{lines:?}");
     assert!(
         lines[0].contains(&format!(
-            "  {}  in-progress  +12065551212 → +12065553434",
+            "  {}  in-progress  +12065551212     → +12065553434",
             id(1)
-        )),
-        "{lines:?}"
+        )) && lines[0].contains(" so far"),
+        "aligned, and how long it has been going: {lines:?}"
+    );
+    let arrows: Vec<Option<usize>> = lines.iter().map(|l| l.find('→')).collect();
+    assert!(arrows.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
+    assert!(
+        ran.stderr
+            .contains("swlog: waiting for 1 call to be final (checked every 1s; Ctrl-C stops)"),
+        "{}",
+        ran.stderr
     );
     assert!(
         lines.last().expect("a line").contains("  completed  "),

@@ -160,6 +160,10 @@ async fn an_entry_from_profile_b_opened_in_an_a_session_reaches_server_b_only() 
         screen.contains("From profile bravo (space bravo-space)"),
         "{screen}"
     );
+    assert!(
+        !screen.contains("⚠ From"),
+        "where a record came from is no warning: {screen}"
+    );
     let app = h.quit().await;
     assert!(authorizations(&a).await.is_empty(), "nothing went to A");
     assert_eq!(authorizations(&b).await, vec![basic(PROJECT_B, TOKEN_B)]);
@@ -597,4 +601,27 @@ async fn an_id_whose_profile_is_gone_is_looked_up_with_the_session_profile_from_
         .get(b_id.parse().expect("uuid"))
         .expect("entry");
     assert_eq!(entry.profile, "alpha");
+}
+
+/// A log not found in the session's space: the inspector points at `P` and names the other
+/// profiles, not at the command line's `--profile NAME`.
+#[tokio::test]
+async fn a_not_found_names_p_and_the_other_profiles() {
+    let a = server(PROJECT_A, TOKEN_A, &[]).await;
+    let b = server(PROJECT_B, TOKEN_B, &[]).await;
+    let (session, spaces) = two_profiles(&a.uri(), Some(&b.uri()));
+    let h = Harness::start_spaces(session, Some(spaces), 160, 40, None);
+    let screen = h.look_up(&id(0xc3)).await;
+    let screen = if screen.contains("What to try") {
+        screen
+    } else {
+        h.wait_for("the not-found page", |s| s.contains("What to try"))
+            .await
+    };
+    assert!(
+        screen.contains("press P to pick another profile (bravo)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("--profile"), "{screen}");
+    h.quit().await;
 }

@@ -63,7 +63,9 @@ async fn welcome_and_help_screens() {
         insta::assert_snapshot!(format!("welcome_{width}x{height}"), screen);
         h.press(KeyCode::F(1));
         let screen = h
-            .wait_for("the help", |s| s.contains("any key closes this help"))
+            .wait_for("the help", |s| {
+                s.contains("any key closes this help") || s.contains("Esc closes")
+            })
             .await;
         insta::assert_snapshot!(format!("help_{width}x{height}"), screen);
         h.quit().await;
@@ -488,10 +490,10 @@ async fn help_shows_the_keys_of_the_focused_pane() {
     h.press(KeyCode::Esc);
     h.press(KeyCode::F(1));
     let screen = h
-        .wait_for("the detail help", |s| {
-            s.contains("any key closes this help")
-        })
+        .wait_for("the detail help", |s| s.contains("Esc closes"))
         .await;
+    // The focused pane's keys first; every pane's follow, further down.
+    assert!(first_help_group(&screen).starts_with("Detail"), "{screen}");
     assert!(screen.contains("open the link"), "{screen}");
     insta::assert_snapshot!("help_detail_80x24", screen);
     h.press(KeyCode::Esc);
@@ -501,7 +503,10 @@ async fn help_shows_the_keys_of_the_focused_pane() {
     let screen = h
         .wait_for("the events help", |s| s.contains("unfold, fold"))
         .await;
-    assert!(!screen.contains("open the link"), "{screen}");
+    assert!(
+        first_help_group(&screen).starts_with("Events timeline"),
+        "{screen}"
+    );
     assert!(screen.contains("PgDn, Space"), "{screen}");
     insta::assert_snapshot!("help_events_80x24", screen);
     h.press(KeyCode::Esc);
@@ -512,6 +517,17 @@ async fn help_shows_the_keys_of_the_focused_pane() {
         .await;
     insta::assert_snapshot!("help_sidebar_80x24", screen);
     h.quit().await;
+}
+
+/// The first heading of the help overlay: the line below its top border, inside it.
+fn first_help_group(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("┌ Keys"))
+        .nth(1)
+        .unwrap_or_default()
+        .trim_matches(|c: char| c == '│' || c == '└' || c == '┌' || c.is_whitespace())
+        .to_owned()
 }
 
 /// The screen's line that holds `label`, or an empty string.

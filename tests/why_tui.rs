@@ -143,7 +143,7 @@ async fn w_saves_the_selected_recording_into_the_download_dir() {
     let h = Harness::start_session(session, 120, 40, false, None);
     h.look_up(ids::CHAIN_ROOT).await;
     focus_detail(&h).await;
-    scroll_to(&h, "w save the selected recording").await;
+    scroll_to(&h, "D save the selected recording").await;
     // Select the recording's row: the last row of the block.
     h.press(KeyCode::Char('G'));
     for _ in 0..12 {
@@ -155,7 +155,7 @@ async fn w_saves_the_selected_recording_into_the_download_dir() {
             break;
         }
     }
-    h.press(KeyCode::Char('w'));
+    h.press(KeyCode::Char('D'));
     let screen = h.wait_for("saved", |s| s.contains("Saved ")).await;
     let saved = dir
         .path()
@@ -167,7 +167,7 @@ async fn w_saves_the_selected_recording_into_the_download_dir() {
     );
     // Again: the file is there, and is not overwritten.
     std::fs::write(&saved, b"kept").unwrap();
-    h.press(KeyCode::Char('w'));
+    h.press(KeyCode::Char('D'));
     h.wait_for("skipped", |s| s.contains("not overwritten"))
         .await;
     assert_eq!(std::fs::read(&saved).unwrap(), b"kept");

@@ -24,5 +24,5 @@ pub use endpoint::Endpoint;
 pub use error::ApiError;
 pub use events::{Event, Events, Level};
 pub use family::{Family, LogRef};
-pub use id::{IdError, extract_id};
+pub use id::{IdError, KnownIds, extract_id, resolve_short, short_id};
 pub use model::{LogType, VoiceLog};

@@ -63,7 +63,12 @@ impl App {
         self.raw_scroll
     }
 
-    /// What is open over the panes.
+    /// The first line of the help overlay on screen.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
+
+    /// The overlay open over the panes.
     pub fn overlay(&self) -> Overlay {
         self.overlay
     }

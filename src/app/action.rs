@@ -39,6 +39,8 @@ pub enum Action {
     ToggleRaw,
     /// Turn live refresh on or off.
     ToggleLive,
+    /// Hide or show the sidebar, to give the detail pane the room.
+    ToggleSidebar,
     /// Copy the selected value (event, sidebar ID).
     CopyValue,
     /// Copy the log ID.

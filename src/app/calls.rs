@@ -143,9 +143,9 @@ impl Calls {
         let progress = match &self.source {
             // The answer is in: how many, and from where.
             Some(source) if !self.running() => format!(
-                "{} · {} match",
+                "{} · {}",
                 source.origin_words(clock),
-                crate::present::format::thousands(self.rows.len()),
+                crate::present::format::counted(self.rows.len(), "match", "matches"),
             ),
             _ => self.progress.summary(),
         };
@@ -196,6 +196,17 @@ impl Calls {
             let hours = (source.window.to - source.window.from).num_hours();
             title.push((format!(" · last {hours} h"), Role::Dim));
         }
+        if let Some(origin) = &self.origin {
+            // Which space was searched: a search runs in the profile in effect when it started.
+            title.push((
+                format!(
+                    " · space {} (profile {})",
+                    crate::text::sanitize(&origin.space),
+                    crate::text::sanitize(&origin.profile)
+                ),
+                Role::Dim,
+            ));
+        }
         if self.narrowing || !self.narrow.value().is_empty() {
             let shown = crate::text::sanitize(self.narrow.value()).into_owned();
             title.push((format!(" · /{shown}"), Role::Warn));
@@ -223,7 +234,7 @@ impl Calls {
             title: Line::of(title),
             status: self.status(clock),
             gap: columns.gap,
-            header: columns.header(self.sort),
+            header: columns.header(Some(self.sort.column())),
             rows,
             selected: self.selected.checked_sub(self.scroll),
             empty,
@@ -231,39 +242,7 @@ impl Calls {
     }
 }
 
-/// What Enter in the input would do with the text there, for the input's hint.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Intent {
-    /// Nothing typed.
-    Empty,
-    /// Look up this log (the text is exactly its ID).
-    Id,
-    /// Look up the one ID found in the text.
-    IdFound,
-    /// Several IDs: nothing happens until one is kept.
-    Ambiguous(usize),
-    /// Search: the search in words.
-    Search(String),
-    /// A search it cannot understand: why, and nothing is sent.
-    BadSearch(String),
-}
-
 impl App {
-    /// What Enter in the input would do now.
-    pub fn input_intent(&self) -> Intent {
-        use crate::api::IdError;
-        match self.input_id() {
-            Ok(id) if id.to_string() == self.input.value() => Intent::Id,
-            Ok(_) => Intent::IdFound,
-            Err(IdError::Empty) => Intent::Empty,
-            Err(IdError::Ambiguous { count, .. }) => Intent::Ambiguous(count),
-            Err(IdError::NotFound(_)) => match Query::parse(self.input.value(), &self.clock()) {
-                Ok(q) => Intent::Search(q.describe(&self.clock())),
-                Err(e) => Intent::BadSearch(e.to_string()),
-            },
-        }
-    }
-
     /// Starts a search for `query`, typed as `text`: the Calls view replaces the pane, and a
     /// running search is superseded (its task cancelled, its late pages ignored).
     pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {

@@ -118,7 +118,7 @@ pub(super) fn copy(app: &App, action: Action) -> Option<Effect> {
             (!rows.is_empty()).then(|| {
                 copy(
                     "the calls shown",
-                    crate::list::table::render(&rows, &clock, false),
+                    crate::list::table::render(&rows, &clock, false, None),
                 )
             })
         }

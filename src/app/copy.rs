@@ -35,9 +35,20 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::CopySummary if call_view => app
             .call_bundle()
             .map(|t| copy("the call's ticket bundle", t)),
-        Action::CopyId | Action::CopyValue if call_view => {
-            selected_leg.map(|id| copy("the log ID", id.to_string()))
-        }
+        Action::CopyId if call_view => selected_leg.map(|id| copy("the log ID", id.to_string())),
+        // The selected leg's row whole, however the pane cut it: from and to in full.
+        Action::CopyValue if call_view => app.shown_call().and_then(|c| {
+            let at = app.tree.selected;
+            let rows =
+                crate::call::lines::leg_rows(std::slice::from_ref(c.tree.legs.get(at)?), at + 1);
+            let (line, _) = crate::call::lines::rows_text(&rows, None, "")
+                .into_iter()
+                .next()?;
+            let line = line
+                .trim_start_matches(['│', '├', '└', '─', ' '])
+                .to_owned();
+            Some(copy("the leg's row", line))
+        }),
         Action::CopyId | Action::CopyValue if sidebar_id.is_some() => {
             sidebar_id.map(|id| copy("the log ID", id.to_string()))
         }

@@ -55,6 +55,11 @@ fn welcome(app: &App, doc: &mut Doc) {
         "Paste a log ID (the Dashboard's Voice Segment ID, or a ticket line or URL holding one) and press Enter.",
         Role::Plain,
     );
+    // Above the demo's list, so that a small terminal shows it too.
+    doc.para(
+        "Or search without an ID: a number, words like since:2h status:failed, then Enter.",
+        Role::Plain,
+    );
     doc.blank();
     let c = &app.context;
     doc.para(
@@ -93,11 +98,6 @@ fn welcome(app: &App, doc: &mut Doc) {
         doc.para("Select one with ↓ and press Enter, or paste it.", Role::Dim);
         doc.blank();
     }
-    doc.para(
-        "Or search without an ID: type a number, words like since:2h status:failed, and press Enter.",
-        Role::Plain,
-    );
-    doc.blank();
     use super::Action as A;
     let hints = [
         (A::Submit, "look up or search"),
@@ -166,8 +166,13 @@ fn record(app: &App, p: &Presented, width: usize, doc: &mut Doc) {
         doc.para(format!("⚠ {note}"), Role::Warn);
     }
     if let View::Record(id) = app.view {
-        for note in app.origin_notes(id) {
-            doc.para(format!("⚠ {note}"), Role::Warn);
+        for (note, warning) in app.origin_notes(id) {
+            // Where a record came from is information: no warning sign for it.
+            if warning {
+                doc.para(format!("⚠ {note}"), Role::Warn);
+            } else {
+                doc.para(note, Role::Dim);
+            }
         }
     }
     doc.blank();
@@ -356,10 +361,16 @@ fn capitalise(s: &str) -> String {
 fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
     let space = &app.context.space;
     match e {
-        ApiError::NotFound { .. } => vec![
-            "Check that the whole ID was copied.".to_owned(),
-            format!("The log may belong to another space or project than {space}: try swlog --profile NAME."),
-        ],
+        ApiError::NotFound { .. } => {
+            // In here, another profile is one key away; `--profile` is the command line's word.
+            let others: Vec<&str> = app.profiles.iter().skip(1).map(|p| p.name.as_str()).collect();
+            let elsewhere = if others.is_empty() {
+                format!("The log may belong to another space or project than {space}: add its profile to config.toml, then press P to pick it.")
+            } else {
+                format!("The log may belong to another space or project than {space}: press P to pick another profile ({}).", others.join(", "))
+            };
+            vec!["Check that the whole ID was copied.".to_owned(), elsewhere]
+        }
         ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => vec![
             "Check the project ID and token in effect: swlog config shows them (token redacted).".to_owned(),
             "The token needs the Voice scope: Dashboard → API → your token → scopes.".to_owned(),

@@ -101,6 +101,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         Action::Quit => return (vec![Effect::Quit], false),
         Action::Help => {
             app.overlay = Overlay::Help;
+            app.help_scroll = 0;
             vec![]
         }
         Action::CloseHelp => {
@@ -179,6 +180,13 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             app.raw = !app.raw;
             vec![]
         }
+        Action::ToggleSidebar => {
+            app.sidebar_hidden = !app.sidebar_hidden;
+            if app.sidebar_hidden && app.focus == Focus::Sidebar {
+                app.focus = Focus::Detail;
+            }
+            vec![]
+        }
         Action::ToggleLive => {
             app.toggle_live();
             vec![]
@@ -234,6 +242,10 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::Unfold
         | Action::Fold
         | Action::ShowFields => match context {
+            KeyContext::Help => {
+                app.scroll_help(action);
+                vec![]
+            }
             KeyContext::Sidebar => sidebar_keys::on_action(app, action),
             KeyContext::Calls => calls_keys::on_action(app, action),
             KeyContext::Picker => {
@@ -279,7 +291,13 @@ fn edit(app: &mut App, request: tui_input::InputRequest) -> bool {
             }
             true
         }
-        _ => app.input.handle(request).is_some(),
+        _ => {
+            let changed = app.input.handle(request).is_some();
+            if changed && app.input.value().trim().is_empty() {
+                app.notices.end_slot(super::lookup::INPUT_SLOT);
+            }
+            changed
+        }
     }
 }
 
@@ -420,7 +438,7 @@ fn go_forward(app: &mut App) -> Vec<Effect> {
 fn cycle_focus(app: &mut App, forward: bool) {
     // Whether the sidebar can be shown, not whether it is: the list of calls hides it until
     // it has focus.
-    let order: &[Focus] = if crate::view::layout::sidebar_visible(app.size) {
+    let order: &[Focus] = if crate::view::layout::sidebar_visible(app.size) && !app.sidebar_hidden {
         &[Focus::Input, Focus::Sidebar, Focus::Detail]
     } else {
         &[Focus::Input, Focus::Detail]

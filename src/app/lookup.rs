@@ -14,6 +14,10 @@ use crate::api::{ApiError, Fetched, IdError};
 use crate::history::Warning;
 use crate::present::{Presented, RowKey};
 
+/// Where an error about the input's text (a bad ID, a search it cannot understand) is kept: it
+/// goes when the input is cleared, as it no longer applies.
+pub(super) const INPUT_SLOT: &str = "input";
+
 impl App {
     /// Looks up what the input holds: one log ID opens that log; anything else is a search.
     pub(super) fn submit(&mut self) -> Vec<Effect> {
@@ -31,6 +35,9 @@ impl App {
                     origin = self.session_origin();
                 }
                 self.nav.visit(id);
+                // The next key acts on the record (`t`, `e`, `c`), not on the input's text;
+                // `i` or `/` goes back to it.
+                self.focus = super::Focus::Detail;
                 self.fetch_from(id, origin)
             }
             Err(IdError::NotFound(_)) => {
@@ -39,7 +46,9 @@ impl App {
             }
             Err(e) => {
                 self.notices.end_scope(Scope::Lookup);
-                self.notify(Notice::error(Scope::Lookup, format!("Not a log ID: {e}")));
+                self.notify(
+                    Notice::error(Scope::Lookup, format!("Not a log ID: {e}")).in_slot(INPUT_SLOT),
+                );
                 self.view = View::Failed {
                     id: None,
                     failure: Failure::BadId(e),
@@ -55,7 +64,7 @@ impl App {
             Ok(query) => self.search(text, query),
             Err(e) => {
                 self.notices.end_scope(Scope::Lookup);
-                self.notify(Notice::error(Scope::Lookup, e.to_string()));
+                self.notify(Notice::error(Scope::Lookup, e.to_string()).in_slot(INPUT_SLOT));
                 vec![]
             }
         }

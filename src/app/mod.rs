@@ -8,6 +8,7 @@ mod calls;
 mod calls_keys;
 mod copy;
 mod detail;
+mod intent;
 mod investigate;
 mod keys;
 pub mod live;
@@ -44,7 +45,8 @@ use crate::present::{Presented, RowKey};
 use crate::view::layout;
 
 pub use action::Action;
-pub use calls::{Calls, Intent, ScanState, Table as CallsTable};
+pub use calls::{Calls, ScanState, Table as CallsTable};
+pub use intent::Intent;
 pub use investigate::{ChainState, EventsState, Investigation, Tab};
 pub use keys::DetailView;
 pub use live::{Live, is_live_status};
@@ -185,6 +187,10 @@ pub struct App {
     changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
     profiles: Vec<crate::config::Choice>,
+    /// The first line of the help overlay on screen.
+    help_scroll: usize,
+    /// Whether `w` hid the sidebar, for a wide view of the detail.
+    sidebar_hidden: bool,
     /// Where each of this session's records was fetched (parents inherit their leg's).
     origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
@@ -216,6 +222,8 @@ impl App {
         }];
         Self {
             profiles,
+            help_scroll: 0,
+            sidebar_hidden: false,
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,
@@ -278,15 +286,27 @@ impl App {
     pub fn sidebar_visible(&self) -> bool {
         // The list of calls is wide: below 160 columns it takes the sidebar's room, which
         // comes back while it has focus (Tab).
-        layout::sidebar_visible(self.size)
+        !self.sidebar_hidden
+            && layout::sidebar_visible(self.size)
             && (self.view != View::Calls
                 || self.size.width >= layout::CALLS_SIDEBAR_MIN_WIDTH
                 || self.focus == Focus::Sidebar)
     }
 
-    /// The log the input names (a bare ID is a voice log's), checked.
+    /// The log the input names (a bare ID is a voice log's), checked: a whole ID, or a short
+    /// one (its first 8 characters) that starts one lookup of the history.
     pub fn input_id(&self) -> Result<LogRef, IdError> {
-        extract_id(self.input.value()).map(LogRef::voice)
+        let text = self.input.value();
+        match extract_id(text) {
+            Err(IdError::NotFound(e)) => match crate::api::short_id(text) {
+                Some(short) => match crate::api::resolve_short(&short, &[&self.sidebar.history])? {
+                    Some(id) => Ok(LogRef::voice(id)),
+                    None => Err(IdError::NotFound(e)),
+                },
+                None => Err(IdError::NotFound(e)),
+            },
+            found => found.map(LogRef::voice),
+        }
     }
 
     /// Applies one message; returns what the loop must do. Returns whether anything changed in

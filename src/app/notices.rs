@@ -107,6 +107,11 @@ impl Notices {
         self.items.push(Queued { notice, expires });
     }
 
+    /// Drops the notice in `slot`, if any.
+    pub fn end_slot(&mut self, slot: &'static str) {
+        self.items.retain(|q| q.notice.slot != Some(slot));
+    }
+
     /// Ends a scope: its notices go.
     pub fn end_scope(&mut self, scope: Scope) {
         self.items.retain(|q| q.notice.scope != scope);

@@ -32,7 +32,7 @@ pub struct Answers {
 }
 
 impl App {
-    /// Sets where `w` saves recordings.
+    /// Sets where `D` saves recordings.
     pub fn set_download_dir(&mut self, dir: PathBuf) {
         self.answers.download_dir = Some(dir);
     }
@@ -210,7 +210,7 @@ impl App {
             let words = if recordings.is_empty() {
                 "No recording here to save"
             } else {
-                "Select a recording (↓ to its row), then w saves it"
+                "Select a recording (↓ to its row), then D saves it"
             };
             self.notify(Notice::info(Scope::Action, words).in_slot("recording"));
             return vec![];

@@ -119,16 +119,17 @@ impl App {
         cancel
     }
 
-    /// What the detail pane says above a record about where it came from: another profile's
-    /// record, one that cannot be refreshed, one whose last refresh failed.
-    pub fn origin_notes(&self, id: LogRef) -> Vec<String> {
+    /// What the detail pane says above a record about where it came from, each with whether it
+    /// is a warning: another profile's record (plain information), one that cannot be
+    /// refreshed, one whose last refresh failed (warnings).
+    pub fn origin_notes(&self, id: LogRef) -> Vec<(String, bool)> {
         let mut notes = Vec::new();
         let origin = self.origin_for(id);
         if origin != self.session_origin() {
-            notes.push(format!("From {}", origin.words()));
+            notes.push((format!("From {}", origin.words()), false));
         }
         if let Some(reason) = self.unreachable.get(&id) {
-            notes.push(format!("Cannot be refreshed: {reason}"));
+            notes.push((format!("Cannot be refreshed: {reason}"), true));
         }
         if let Some(mark) = self
             .sidebar
@@ -141,7 +142,7 @@ impl App {
                 .get(&id)
                 .map(|at| format!(": showing the copy fetched {}", self.clock().age(*at)))
                 .unwrap_or_default();
-            notes.push(format!("{}{copy}", capitalise(&mark)));
+            notes.push((format!("{}{copy}", capitalise(&mark)), true));
         }
         notes
     }

@@ -142,6 +142,8 @@ fn a_late_answer_to_a_superseded_lookup_is_ignored() {
     let mut app = app();
     type_text(&mut app, PARENT);
     let (slow, _) = app.update(key(KeyCode::Enter));
+    // The lookup moved the focus to the record: `i` goes back to the input.
+    app.update(key(KeyCode::Char('i')));
     app.input = Input::default();
     type_text(&mut app, CHILD);
     let (fast, _) = app.update(key(KeyCode::Enter));
@@ -545,4 +547,137 @@ fn pages_of_a_stopped_or_superseded_search_are_ignored() {
         ["fresh"],
         "a new search starts empty and takes only its own pages"
     );
+}
+
+/// A lookup from the input hands the keys to the record: `t` after it once went into the input
+/// (`…5c1e3d31t`); `i` and `/` go back to the input.
+#[test]
+fn after_a_lookup_from_the_input_the_next_key_acts_on_the_record() {
+    let mut app = app();
+    type_text(&mut app, CHILD);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.focus, Focus::Detail);
+    let (effects, _) = app.update(key(KeyCode::Char('t')));
+    assert_eq!(app.input.value(), CHILD, "the input is left as it was");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadCall { .. })),
+        "t opens the whole call: {effects:?}"
+    );
+    for back in ['i', '/'] {
+        app.focus = Focus::Detail;
+        app.update(key(KeyCode::Char(back)));
+        assert_eq!(app.focus, Focus::Input, "{back}");
+    }
+    // `swlog ID` at start is a lookup from the input too.
+    let mut app = self::app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert_eq!(app.focus, Focus::Detail);
+    // A text that is not an ID leaves the focus where it is, to be corrected.
+    let mut app = self::app();
+    type_text(&mut app, "3f2b9e1c-8d4a");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Input);
+}
+
+/// The 8-character IDs swlog prints open the lookup they name when one lookup of the history
+/// starts with them; an ID one character short is "not a complete ID", not a search.
+#[test]
+fn a_short_id_opens_the_lookup_it_names_and_a_cut_id_is_not_complete() {
+    let mut app = app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    app.update(key(KeyCode::Char('i')));
+    app.input = Input::default();
+    type_text(&mut app, &CHILD[..8]);
+    assert_eq!(app.input_intent(), Intent::IdFound);
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch { id, .. } if id.id.to_string() == CHILD)),
+        "{effects:?}"
+    );
+    assert_eq!(app.input.value(), CHILD, "the input shows the whole ID");
+    // An 8-hex word no lookup starts with is still a search.
+    app.input = Input::new("4155abcd".into());
+    assert!(matches!(app.input_intent(), Intent::Search(_)));
+    // Cut by one character: said, nothing sent.
+    app.focus = Focus::Input;
+    app.input = Input::new(CHILD[..35].into());
+    let Intent::BadId(why) = app.input_intent() else {
+        panic!("{:?}", app.input_intent())
+    };
+    assert!(why.contains("is not a complete ID"), "{why}");
+    let (effects, _) = app.update(key(KeyCode::Enter));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch { .. } | Effect::Scan { .. })),
+        "{effects:?}"
+    );
+}
+
+/// A search it cannot understand is said in the status bar until the input is cleared: then it
+/// no longer applies.
+#[test]
+fn clearing_the_input_clears_its_error() {
+    let mut app = app();
+    type_text(&mut app, "since:banana");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.notices
+            .newest()
+            .is_some_and(|n| n.text.contains("since:banana")),
+        "the error is said"
+    );
+    app.update(Message::Term(Event::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ))));
+    assert_eq!(app.input.value(), "");
+    assert!(app.notices.is_empty(), "{:?}", app.notices.newest());
+}
+
+/// The help holds every pane's keys now, more than a screen: it scrolls, never past its end,
+/// and any other key still closes it.
+#[test]
+fn the_help_scrolls_to_its_end_and_any_other_key_closes_it() {
+    let mut app = app();
+    app.update(Message::Term(Event::Resize(80, 24)));
+    app.update(key(KeyCode::F(1)));
+    assert!(app.overlay.is_help());
+    let (rows, visible) = app.help_lines();
+    assert!(rows > visible, "{rows} lines, {visible} on screen");
+    for _ in 0..20 {
+        app.update(key(KeyCode::PageDown));
+    }
+    assert_eq!(app.help_scroll, rows - visible);
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.help_scroll, rows - visible - 1);
+    assert!(app.overlay.is_help(), "scrolling keeps it open");
+    app.update(key(KeyCode::Char('x')));
+    assert!(!app.overlay.is_help());
+}
+
+/// `w` gives the detail pane the sidebar's room, and gives it back.
+#[test]
+fn w_hides_and_shows_the_sidebar() {
+    let mut app = app();
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    assert!(app.sidebar_visible());
+    let narrow = app.detail_width();
+    app.update(key(KeyCode::Char('w')));
+    assert!(!app.sidebar_visible());
+    assert!(app.detail_width() > narrow, "the detail takes the room");
+    // Tab does not land on a hidden pane.
+    for _ in 0..3 {
+        app.update(key(KeyCode::Tab));
+        assert_ne!(app.focus, Focus::Sidebar);
+    }
+    app.focus = Focus::Detail;
+    app.update(key(KeyCode::Char('w')));
+    assert!(app.sidebar_visible());
 }

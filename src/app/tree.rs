@@ -121,6 +121,15 @@ impl App {
         let leg = match &self.view {
             View::Record(id) if id.family.has_whole_call() => Some(*id),
             View::Call(_) => return vec![],
+            // A row of the list of calls: its call, read from where the list was.
+            View::Calls => self.calls.as_ref().and_then(|calls| {
+                let id = uuid::Uuid::try_parse(&calls.selected_row()?.cell("id")).ok()?;
+                let id = LogRef::voice(id);
+                if let Some(origin) = calls.origin.clone() {
+                    self.origins.entry(id).or_insert(origin);
+                }
+                Some(id)
+            }),
             _ => None,
         };
         let Some(leg) = leg else {

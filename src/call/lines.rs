@@ -14,7 +14,7 @@ use crate::chain::Link;
 use crate::clock::Clock;
 use crate::list::Stop;
 use crate::present::Tone;
-use crate::present::format::{duration_ms, money, money_delta, offset_ms};
+use crate::present::format::{counted, duration_ms, money, money_delta, offset_ms};
 use crate::text::{json_for_terminal, sanitize, truncate_chars};
 
 /// One leg of the tree, ready to show.
@@ -255,10 +255,9 @@ pub fn notes(call: &Call, clock: &Clock, indent: &str) -> Vec<(String, Tone)> {
             let (since, until) = scan.window;
             let p = &scan.progress;
             let scanned = format!(
-                "{} logs in {} {} from {} to {}",
-                p.scanned,
-                p.pages,
-                if p.pages == 1 { "page" } else { "pages" },
+                "{} in {} from {} to {}",
+                counted(p.scanned, "log", "logs"),
+                counted(p.pages, "page", "pages"),
                 clock.local(since),
                 clock.local(until)
             );
@@ -281,9 +280,14 @@ pub fn notes(call: &Call, clock: &Clock, indent: &str) -> Vec<(String, Tone)> {
     if call.tree.capped() {
         say(
             format!(
-                "The tree stops at {} legs: {} more were left out.",
-                call.tree.legs.len(),
-                call.tree.left_out
+                "The tree stops at {}: {} more {} left out.",
+                counted(call.tree.legs.len(), "leg", "legs"),
+                call.tree.left_out,
+                if call.tree.left_out == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             ),
             Tone::Warn,
         );
@@ -383,12 +387,20 @@ fn timeline_in(
         })
         .collect();
     let lw = labels.iter().map(|l| l.width()).max().unwrap_or(0);
-    for (e, leg) in shown.iter().zip(&labels) {
+    // Offsets past a minute (`+1m 05.000s`) are wider: all are padded to the widest, so that
+    // the columns after them stay in line.
+    let offsets: Vec<String> = shown
+        .iter()
+        .map(|e| {
+            e.event.event_at.get().zip(start).map_or_else(
+                || "—".to_owned(),
+                |(t, s)| offset_ms((t - s).num_milliseconds()),
+            )
+        })
+        .collect();
+    let ow = offsets.iter().map(|o| o.width()).max().unwrap_or(0);
+    for ((e, leg), offset) in shown.iter().zip(&labels).zip(&offsets) {
         let ev = &e.event;
-        let offset = ev.event_at.get().zip(start).map_or_else(
-            || "—".to_owned(),
-            |(t, s)| offset_ms((t - s).num_milliseconds()),
-        );
         let level = match &ev.level {
             Field::Value(l) => sanitize(l.word()).into_owned(),
             Field::Invalid(v) => one_line(v),
@@ -412,14 +424,14 @@ fn timeline_in(
         let line = match layout {
             Layout::Aligned => format!(
                 "{indent}{}  {}  {}  {name}  {details}",
-                pad_left(&offset, 11),
+                pad_left(offset, ow.max(11)),
                 pad(&level, 5),
                 pad(leg, lw)
             ),
             // The tree above numbers the legs: `#2` finds it there, in a few columns.
             Layout::NameFirst => format!(
                 "{indent}{} {} {name} · #{}  {details}",
-                pad_left(offset.trim_start(), 9),
+                pad_left(offset, ow),
                 pad(&level, 5),
                 e.leg + 1
             ),

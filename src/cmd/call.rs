@@ -16,6 +16,7 @@ use crate::call::{self, Call, CallError, Leg};
 use crate::chain::Link;
 use crate::list::scan::{Scan, Stop};
 use crate::present::format::Clock;
+use crate::present::format::counted;
 use crate::search::{Options, Search};
 use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
@@ -184,8 +185,8 @@ pub(super) fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> 
     {
         writeln!(
             err,
-            "swlog: the scan of the call's window stopped after {} logs: {}",
-            scan.progress.scanned,
+            "swlog: the scan of the call's window stopped after {}: {}",
+            counted(scan.progress.scanned, "log", "logs"),
             sanitize(&e.to_string())
         )?;
         if scan.progress.pages == 0 {
@@ -200,8 +201,8 @@ pub(super) fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> 
     {
         writeln!(
             err,
-            "swlog: the scan of the call's window stopped at its cap after {} logs: legs may be missing",
-            scan.progress.scanned
+            "swlog: the scan of the call's window stopped at its cap after {}: legs may be missing",
+            counted(scan.progress.scanned, "log", "logs")
         )?;
         partial = true;
     }
@@ -214,8 +215,8 @@ pub(super) fn report(call: &Call, err: &mut dyn Write) -> std::io::Result<Exit> 
     if call.tree.capped() {
         writeln!(
             err,
-            "swlog: the tree stops at {} legs ({} left out)",
-            call.tree.legs.len(),
+            "swlog: the tree stops at {} ({} left out)",
+            counted(call.tree.legs.len(), "leg", "legs"),
             call.tree.left_out
         )?;
     }
@@ -309,7 +310,7 @@ mod tests {
         let exit = report(&call_whose_scan_ended(Stop::ScanCap), &mut err).expect("a Vec");
         assert_eq!(exit, Exit::Partial);
         assert!(
-            String::from_utf8_lossy(&err).contains("stopped at its cap after 100000 logs"),
+            String::from_utf8_lossy(&err).contains("stopped at its cap after 100,000 logs"),
             "{}",
             String::from_utf8_lossy(&err)
         );

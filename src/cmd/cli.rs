@@ -297,6 +297,26 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// `history --format`'s help was `get`'s, about bodies and IDs.
+    #[test]
+    fn history_format_speaks_of_the_history() {
+        let mut cmd = Cli::command();
+        let history = cmd
+            .find_subcommand_mut("history")
+            .expect("the history command");
+        let help = history.render_long_help().to_string();
+        assert!(
+            help.contains("One lookup a line, most recent first"),
+            "{help}"
+        );
+        assert!(!help.contains("Each body as received"), "{help}");
+        let cli = parse(&["swlog", "history", "--format", "ndjson"]);
+        let Some(Command::History(args)) = cli.command else {
+            panic!("history")
+        };
+        assert_eq!(args.format, Format::Ndjson);
+    }
+
     #[test]
     fn global_options_go_before_or_after_the_command() {
         for args in [

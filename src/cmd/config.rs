@@ -15,7 +15,7 @@ pub fn command(global: &Global, out: &mut dyn Write) -> Result<Exit, Error> {
     let env = |k: &str| std::env::var(k).ok();
     let overrides = global.overrides();
     if global.demo {
-        return demo(out);
+        return demo(overrides.profile.as_deref(), out);
     }
     let path = config::config_path(&overrides, &env);
     let shown = |p: &std::path::Path| sanitize(&p.display().to_string()).into_owned();
@@ -135,18 +135,41 @@ fn history_dir(demo: bool) -> String {
     )
 }
 
-/// `swlog --demo config`: the demo reads no settings, so this says what it uses instead.
-fn demo(out: &mut dyn Write) -> Result<Exit, Error> {
+/// `swlog --demo config`: the demo reads no settings, so this says what it uses instead: its
+/// first profile, or the one `--profile` names (the demo has two).
+fn demo(profile: Option<&str>, out: &mut dyn Write) -> Result<Exit, Error> {
+    let profiles = crate::demo::DemoServer::profiles();
+    let Some((name, space, project, _)) = profiles
+        .iter()
+        .find(|p| profile.is_none_or(|name| p.0 == name))
+    else {
+        let e = config::ConfigError::UnknownProfile {
+            name: profile.unwrap_or_default().to_owned(),
+            path: "the demo".to_owned(),
+            available: profiles.iter().map(|p| p.0.to_owned()).collect(),
+        };
+        writeln!(out, "error        {}", sanitize(&e.to_string()))?;
+        return Ok(super::exit::of(super::exit::Failure::Config(&e)));
+    };
     writeln!(
         out,
-        "profile      demo (no config file or environment is read)"
+        "profile      {name} (the demo's; no config file or environment is read)"
     )?;
     writeln!(
         out,
-        "space        the built-in demo server on 127.0.0.1, started with each run"
+        "space        {space}, on the built-in demo server on 127.0.0.1, started with each run"
     )?;
-    writeln!(out, "project      built in")?;
+    writeln!(
+        out,
+        "project      {} (built in)",
+        crate::api::client::short_project(project)
+    )?;
     writeln!(out, "token        built in, redacted")?;
+    writeln!(
+        out,
+        "profiles     {} (--profile NAME)",
+        profiles.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+    )?;
     writeln!(
         out,
         "history      {} (the demo's own, kept apart from real lookups)",

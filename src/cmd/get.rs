@@ -10,7 +10,10 @@ use uuid::Uuid;
 use super::cli::{ColumnArgs, Format, Global};
 use super::{Error, Exit};
 use crate::api::error::ErrorClass;
-use crate::api::{ApiError, Client, Fetched, FetchedEvents, extract_id};
+use crate::api::{
+    ApiError, Client, Fetched, FetchedEvents, IdError, KnownIds, extract_id, resolve_short,
+    short_id,
+};
 use crate::chain::{self, Chain, Link};
 use crate::export::fields::{LOG_FIELDS, pick};
 use crate::session::Session;
@@ -91,7 +94,19 @@ pub async fn command(
 ) -> Result<Exit, Error> {
     let inputs = collect_inputs(&args.ids, &mut std::io::stdin().lock())
         .map_err(|e| Error::Usage(format!("cannot read IDs from standard input: {e}")))?;
-    let ids = match parse_inputs(&inputs) {
+    // A short ID is looked for in the history, which needs the session to be found; anything
+    // else wrong is said before the session is opened.
+    let short = inputs
+        .iter()
+        .any(|i| extract_id(&i.text).is_err() && short_id(&i.text).is_some());
+    if !short && let Err(errors) = parse_inputs(&inputs, &[]) {
+        return Err(Error::Usage(errors.join("\n")));
+    }
+    let columns = columns_for(args)?;
+    let session = Session::open(global.demo, &global.overrides()).await?;
+    let known = short.then(|| session.history(global.no_cache).0);
+    let sources: Vec<&dyn KnownIds> = known.iter().map(|h| h as &dyn KnownIds).collect();
+    let ids = match parse_inputs(&inputs, &sources) {
         Ok(ids) if ids.is_empty() => {
             return Err(Error::Usage(
                 "no IDs given (standard input was empty)".to_owned(),
@@ -100,8 +115,6 @@ pub async fn command(
         Ok(ids) => ids,
         Err(errors) => return Err(Error::Usage(errors.join("\n"))),
     };
-    let columns = columns_for(args)?;
-    let session = Session::open(global.demo, &global.overrides()).await?;
     super::settings_warnings(&session.settings.warnings, err)?;
     // Opened on a thread of its own while the first lookups go out.
     let mut history = (!args.no_history)
@@ -282,12 +295,13 @@ pub fn collect_inputs(args: &[String], stdin: &mut dyn BufRead) -> std::io::Resu
     Ok(inputs)
 }
 
-/// Parses every input as an ID; any bad one is a usage error and nothing is fetched.
-pub fn parse_inputs(inputs: &[Input]) -> Result<Vec<Uuid>, Vec<String>> {
+/// Parses every input as an ID, a short one looked for in `known`; any bad one is a usage error
+/// and nothing is fetched.
+pub fn parse_inputs(inputs: &[Input], known: &[&dyn KnownIds]) -> Result<Vec<Uuid>, Vec<String>> {
     let mut ids = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     for input in inputs {
-        match (extract_id(&input.text), input.place) {
+        match (parse_one(&input.text, known), input.place) {
             (Ok(id), _) => ids.push(id),
             (Err(e), Place::Argument(_)) if inputs.len() == 1 => errors.push(e.to_string()),
             (Err(e), Place::Argument(n)) => errors.push(format!("ID #{n}: {e}")),
@@ -298,6 +312,17 @@ pub fn parse_inputs(inputs: &[Input]) -> Result<Vec<Uuid>, Vec<String>> {
         Ok(ids)
     } else {
         Err(errors)
+    }
+}
+
+/// One input as an ID: whole, or short (its first 8 characters) and starting one ID `known`.
+fn parse_one(text: &str, known: &[&dyn KnownIds]) -> Result<Uuid, IdError> {
+    match extract_id(text) {
+        Err(IdError::NotFound(e)) => match short_id(text) {
+            Some(short) => resolve_short(&short, known)?.ok_or(IdError::ShortUnknown(short)),
+            None => Err(IdError::NotFound(e)),
+        },
+        found => found,
     }
 }
 
@@ -361,6 +386,12 @@ pub async fn run(
         }
     }
     printer.finish(ids.len() == 1)?;
+    if failures.contains(&ErrorClass::NotFound) {
+        writeln!(
+            err,
+            "swlog: a log not found here may be in another space or project: --profile NAME asks another (swlog config shows the one in effect)"
+        )?;
+    }
     Ok(super::exit::of_lookups(found, &failures))
 }
 
@@ -423,7 +454,7 @@ mod tests {
     fn a_bad_line_of_stdin_is_reported_by_its_line_number() {
         let mut stdin = std::io::Cursor::new("b7182dc2-00f3-40e4-a5ce-20f164b329df\n\nnope\n");
         let inputs = collect_inputs(&["-".to_owned()], &mut stdin).unwrap();
-        let errors = parse_inputs(&inputs).unwrap_err();
+        let errors = parse_inputs(&inputs, &[]).unwrap_err();
         assert!(
             errors[0].starts_with("line 3: no log ID in \"nope\""),
             "{errors:?}"
@@ -440,7 +471,7 @@ mod tests {
                 place: Place::Argument(n + 1),
             })
             .collect();
-        let errors = parse_inputs(&inputs).unwrap_err();
+        let errors = parse_inputs(&inputs, &[]).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert!(
             errors[0].starts_with("ID #2: no log ID in \"nope\""),

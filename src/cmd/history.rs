@@ -11,6 +11,7 @@ use crate::export::fields::{HISTORY_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::Rows;
 use crate::history::{Entry, History, Lookup, Options};
+use crate::present::format::counted;
 use crate::text::sanitize;
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -23,12 +24,25 @@ pub struct HistoryArgs {
     pub action: Option<HistoryAction>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, default_value = "text", value_parser = formats())]
     pub format: Format,
 
     /// The columns.
     #[command(flatten)]
     pub columns: ColumnArgs,
+}
+
+/// `--format`'s values, in the history's words (`get`'s speak of bodies and IDs).
+fn formats() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum as _;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new([
+        PossibleValue::new("text").help("One lookup a line, most recent first: when, the ID, what was found (type, status, from → to, charge) or the error, the note, the space"),
+        PossibleValue::new("json").help("One JSON array of the entries, as the history keeps them"),
+        PossibleValue::new("ndjson").help("One entry a line as a JSON object (with --fields: those fields)"),
+        PossibleValue::new("csv").help("RFC 4180 CSV of the entries' fields, with a header; formulas guarded"),
+    ])
+    .map(|s| Format::from_str(&s, true).unwrap_or(Format::Text))
 }
 
 /// `swlog history` actions.
@@ -313,7 +327,8 @@ pub fn command(
             }
             writeln!(
                 err,
-                "swlog: pruned {n} lookups; {} kept",
+                "swlog: pruned {}; {} kept",
+                counted(n, "lookup", "lookups"),
                 history.entries().len()
             )?;
         }
@@ -388,7 +403,8 @@ fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result
         match demo.map(|h| h.entries().len()) {
             Some(n) if n > 0 => writeln!(
                 err,
-                "swlog: no lookups; the demo's {n} lookups are kept apart: swlog --demo history"
+                "swlog: no lookups; the demo's {} kept apart: swlog --demo history",
+                counted(n, "lookup is", "lookups are")
             )?,
             _ => writeln!(err, "swlog: no lookups yet (kept in {})", shown(history))?,
         }

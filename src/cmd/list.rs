@@ -17,7 +17,7 @@ use crate::export::rows::{Rows, Shape};
 use crate::list::row::{self, Row};
 use crate::list::scan::{Limits, Progress, Stop};
 use crate::list::table;
-use crate::present::format::Clock;
+use crate::present::format::{Clock, counted};
 use crate::query::{Query, QueryError, Term, terms};
 use crate::search::{Answer, Options, Search, Update};
 use crate::session::Session;
@@ -113,6 +113,19 @@ pub struct ListArgs {
     /// No progress and no demo note on stderr (warnings and errors are still said).
     #[arg(long, short)]
     pub quiet: bool,
+    /// The table's values whole on a terminal too (by default they are fitted to its width;
+    /// into a pipe or a file they are always whole).
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// How a table is shown: in colour or not, fitted to a terminal's width or whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Look {
+    /// Colour the status and the header.
+    pub color: bool,
+    /// The terminal's width to fit, or `None` for whole values.
+    pub width: Option<usize>,
 }
 
 /// Output formats of `swlog list`.
@@ -175,10 +188,16 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let clock = Clock::system();
-    let color = std::io::stdout().is_terminal()
-        && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
+    let terminal = std::io::stdout().is_terminal();
+    let look = Look {
+        color: terminal && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok()),
+        width: (terminal && !args.wide)
+            .then(crossterm::terminal::size)
+            .and_then(Result::ok)
+            .map(|(w, _)| usize::from(w)),
+    };
     let progress = std::io::stderr().is_terminal() && !args.quiet;
-    Ok(run(global, args, &clock, color, progress, out, err).await?)
+    Ok(run(global, args, &clock, look, progress, out, err).await?)
 }
 
 /// `swlog list` on any writers.
@@ -186,7 +205,7 @@ pub async fn run(
     global: &Global,
     args: &ListArgs,
     clock: &Clock,
-    color: bool,
+    look: Look,
     progress: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -247,7 +266,7 @@ pub async fn run(
         header: !args.columns.no_header,
         crlf: args.columns.crlf,
     };
-    print(&answer.rows, args.format, &columns, clock, color, out)?;
+    print(&answer.rows, args.format, &columns, clock, look, out)?;
     out.flush()?;
     for notice in &answer.notices {
         writeln!(err, "swlog: {}", crate::text::sanitize(notice))?;
@@ -287,7 +306,7 @@ async fn interrupted() -> &'static str {
     }
 }
 
-/// `3 pages · 2,847 logs scanned · 12 match · back to 2026-11-25 13:02:11 +01:00`.
+/// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`.
 pub fn progress_line(p: &Progress, clock: &Clock) -> String {
     let mut s = p.summary();
     if let Some(t) = p.oldest {
@@ -310,7 +329,7 @@ fn print(
     format: ListFormat,
     columns: &Columns,
     clock: &Clock,
-    color: bool,
+    look: Look,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let shape = match format {
@@ -335,7 +354,7 @@ fn print(
     match format {
         ListFormat::Table | ListFormat::Text if rows.is_empty() => Ok(()),
         ListFormat::Table | ListFormat::Text => {
-            out.write_all(table::render(rows, clock, color).as_bytes())
+            out.write_all(table::render(rows, clock, look.color, look.width).as_bytes())
         }
         ListFormat::Json => {
             let mut array = ndjson::JsonArray::new(out)?;
@@ -399,8 +418,8 @@ fn report(
     if p.skipped > 0 {
         writeln!(
             err,
-            "swlog: {} rows were not JSON objects and were skipped",
-            p.skipped
+            "swlog: {} skipped: not JSON objects",
+            counted(p.skipped, "row", "rows")
         )?;
     }
     let back_to = p
@@ -410,24 +429,25 @@ fn report(
     match &scan.end {
         Ok(Stop::Limit) => writeln!(
             err,
-            "swlog: limit reached (the newest {} of {} matches printed, {} logs scanned{back_to}): narrow the window or raise --limit",
+            "swlog: limit reached (the newest {} of {} printed, {} scanned{back_to}): narrow the window or raise --limit",
             scan.rows.len(),
-            p.matched,
-            p.scanned
+            counted(p.matched, "match", "matches"),
+            counted(p.scanned, "log", "logs")
         )?,
         Ok(Stop::ScanCap) => writeln!(
             err,
-            "swlog: scan cap reached ({} logs scanned{back_to}, {} matched): narrow the window or raise --max-scan (now {})",
-            p.scanned, p.matched, args.max_scan
+            "swlog: scan cap reached ({} scanned{back_to}, {} matched): narrow the window or raise --max-scan (now {})",
+            counted(p.scanned, "log", "logs"),
+            p.matched,
+            args.max_scan
         )?,
         Ok(Stop::LastPage | Stop::PastWindow) => {}
         Err(e @ ListError::Interrupted { .. }) => {
             writeln!(
                 err,
-                "swlog: {e} after {} {} ({} logs scanned, {} matched{}){back_to}",
-                p.pages,
-                if p.pages == 1 { "page" } else { "pages" },
-                p.scanned,
+                "swlog: {e} after {} ({} scanned, {} matched{}){back_to}",
+                counted(p.pages, "page", "pages"),
+                counted(p.scanned, "log", "logs"),
                 p.matched,
                 if p.matched > 0 { ", printed above" } else { "" }
             )?;
@@ -436,8 +456,9 @@ fn report(
         Err(e) => {
             writeln!(
                 err,
-                "swlog: the scan stopped after {} logs ({} matched, printed above): {e}",
-                p.scanned, p.matched
+                "swlog: the scan stopped after {} ({} matched, printed above): {e}",
+                counted(p.scanned, "log", "logs"),
+                p.matched
             )?;
             return Ok(exit::of(Failure::Scan(e)));
         }

@@ -146,12 +146,58 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     for (key, meaning) in CONFIG_KEYS {
         item(&mut roff, key, meaning);
     }
+    inspector(&mut roff);
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(
         "swlog --help, swlog COMMAND --help, and the README (completions, pipelines).",
     )]);
     roff.to_writer(&mut buf)?;
-    Ok(buf)
+    Ok(ascii(&buf))
+}
+
+/// The page with every character beyond ASCII (the keys' arrows, `→` between from and to) as a
+/// groff escape, `\[u2192]`: a page read without `preconv` (`man -l`, groff's own checks)
+/// shows them instead of warning about each.
+fn ascii(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(ch)));
+        }
+    }
+    out.into_bytes()
+}
+
+/// The inspector's keys, pane by pane, and the search words with examples: the help overlay's
+/// own groups, from the binding table, so that the page cannot drift from the keys.
+fn inspector(roff: &mut Roff) {
+    use crate::app::bindings::KeyContext;
+    use crate::app::bindings::help::{SEARCH_WORDS, groups};
+    roff.control("SH", ["INSPECTOR KEYS"]);
+    roff.text([roman(
+        "swlog (or swlog ID) opens the inspector. ? or F1 shows these keys there, the focused \
+         pane's first.",
+    )]);
+    for (title, rows) in groups(KeyContext::EmptyInput)
+        .into_iter()
+        .filter(|(title, _)| !title.starts_with("Search words"))
+    {
+        roff.control("SS", [title]);
+        for (keys, words) in rows {
+            item(roff, &keys, words);
+        }
+    }
+    roff.control("SH", ["SEARCH WORDS"]);
+    roff.text([roman(
+        "Typed into the inspector's input (text that is not one log ID is a search), or given to \
+         swlog list. Adjacent number words join into one number.",
+    )]);
+    for (example, words) in SEARCH_WORDS {
+        item(roff, example, words);
+    }
 }
 
 /// One tagged paragraph: `.TP`, the tag in bold, the text.
@@ -230,6 +276,8 @@ mod tests {
             ".SH \"SWLOG GET\"",
             ".SH \"SWLOG LIST\"",
             ".SH COMMANDS",
+            ".SH \"INSPECTOR KEYS\"",
+            ".SH \"SEARCH WORDS\"",
         ] {
             assert!(page.contains(section), "no {section} in:\n{page}");
         }
@@ -243,6 +291,15 @@ mod tests {
             assert!(page.contains(var), "no {var}");
         }
         assert!(page.contains("live_refresh_secs") && page.contains("history.json"));
+        // The inspector's keys and the search words, which the page once left out.
+        for said in [
+            "the whole call",
+            "copy the log ID",
+            "status:failed,busy",
+            "since:2h",
+        ] {
+            assert!(page.contains(said), "no {said}");
+        }
         assert!(!page.contains("swlog-get(1)"), "no pages that do not exist");
         assert_eq!(
             page.matches("SIGNALWIRE_PROJECT_ID").count(),

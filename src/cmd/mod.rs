@@ -73,7 +73,7 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
         Some(Command::Index(args)) => index::command(&cli.global, &args, out, err)?,
         Some(Command::List(args)) => list::command(&cli.global, &args, out, err).await?,
-        Some(Command::Completions(args)) => completions::command(args.shell, out)?,
+        Some(Command::Completions(args)) => completions::command(&args, &cli.global, out)?,
         Some(Command::Man) => man::command(out)?,
         None => inspect::command(&cli.global, cli.id, err).await?,
     };

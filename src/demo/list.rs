@@ -94,7 +94,10 @@ pub(super) fn uuid_of(a: u64, b: u64) -> String {
     )
 }
 
-/// `count` generated logs, newest first, spread over the seven days before `now`.
+/// `count` generated logs, newest first, spread over the seven days before `now`. Each sits in
+/// a slot of a grid fixed in time (not counted back from `now`), and its ID, time and contents
+/// come from its slot: the same ID has the same row in every run and on every day it is listed,
+/// so a lookup made yesterday still matches its row today.
 fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
     const TYPES: [&str; 5] = [
         "relay_pstn_call",
@@ -117,13 +120,18 @@ fn generate(now: DateTime<Utc>, count: usize) -> Vec<Value> {
         return Vec::new();
     }
     let count = count as u64;
-    let step = (span / count).max(1);
+    // One slot more than rows: the newest slot may have only begun.
+    let step = (span / (count + 1)).max(1);
+    let newest = u64::try_from(now.timestamp()).unwrap_or(0) / step;
     (0..count)
-        .map(|i| {
+        .map(|n| {
+            let i = newest.saturating_sub(n);
             let r = mix(i);
-            // Even spacing plus jitter under one step keeps the rows newest first.
-            let secs = 30 + i * span / count + r % step;
-            let at = now - Duration::seconds(i64::try_from(secs).unwrap_or(0));
+            // A slot's row is in the slot before its start, jittered under one step: rows stay
+            // newest first and never after `now`.
+            let secs = (i * step).saturating_sub(30 + r % step);
+            let at =
+                DateTime::<Utc>::from_timestamp(i64::try_from(secs).unwrap_or(0), 0).unwrap_or(now);
             let kind = TYPES[(r >> 8) as usize % TYPES.len()];
             let status = STATUSES[(r >> 16) as usize % STATUSES.len()];
             let other = format!("+1{:03}555{:04}", 200 + (r >> 24) % 700, (r >> 40) % 10_000);
@@ -351,6 +359,32 @@ mod tests {
         assert_eq!(offset_of("PA界"), None);
     }
 
+    /// Demo calls' times moved between runs (they were counted back from the start): a row
+    /// opened in one run had another time, or was another call, in the next.
+    #[test]
+    fn a_generated_log_keeps_its_id_and_time_from_run_to_run_and_day_to_day() {
+        let now = Utc::now();
+        let rows = |at: DateTime<Utc>| -> HashMap<String, Value> {
+            generate(at, GENERATED)
+                .into_iter()
+                .map(|v| (v["id"].as_str().unwrap_or_default().to_owned(), v))
+                .collect()
+        };
+        let today = rows(now);
+        for later in [Duration::minutes(7), Duration::hours(5), Duration::days(1)] {
+            let then = rows(now + later);
+            let same: Vec<&String> = today.keys().filter(|id| then.contains_key(*id)).collect();
+            assert!(
+                same.len() > GENERATED / 2,
+                "{later}: {} rows kept",
+                same.len()
+            );
+            for id in same {
+                assert_eq!(today[id], then[id], "{later}: {id} is the same call");
+            }
+        }
+    }
+
     #[test]
     fn generated_logs_are_deterministic_and_newest_first() {
         let now = Utc::now();
@@ -360,6 +394,7 @@ mod tests {
         let times: Vec<_> = a.iter().map(|v| created(v).unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]));
         assert!(now - times[times.len() - 1] <= Duration::days(7));
+        assert!(times[0] <= now, "none in the future");
         let spelled = |s: &str| a.iter().filter(|v| v.to_string().contains(s)).count();
         assert!(spelled("sip:+14155550123@") > 0 && spelled("whatsapp:+14155550123") > 0);
     }

@@ -1,4 +1,4 @@
-//! The sidebar's filter, built on nucleo's matcher (helix's), so that typing a few digits of a
+//! The sidebar's filter (and, at its end, the lookups a short ID names), built on nucleo's matcher (helix's), so that typing a few digits of a
 //! number, the start of an ID or a word of a note narrows 10,000 entries within a keystroke.
 //!
 //! Each word of the query must match within one field (type, status, from, to, note, error or
@@ -146,6 +146,70 @@ impl Place {
     }
 }
 
+/// The number words of a query, matched as the search matches numbers: adjacent words made of
+/// digits and `+ ( ) - .` join into one number (`(415) 555-0123`), whose digits must appear in
+/// a row among the digits of the entry's from, to or note (`+1 415-555-0123` holds them), or in
+/// its ID as typed. The fuzzy filter found nothing for `(415) 555-0123`: no field holds `(415)`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Numbers(Vec<Number>);
+
+/// One number of a query: its digits, and its words as typed (a piece of an ID is typed with
+/// its hyphens).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Number {
+    digits: String,
+    typed: String,
+}
+
+impl Numbers {
+    /// The numbers of `query`, and the rest of it for the fuzzy filter.
+    pub(crate) fn split(query: &str) -> (Self, String) {
+        let mut numbers: Vec<Number> = Vec::new();
+        let mut rest = Vec::new();
+        let mut joining = false;
+        for word in query.split_whitespace() {
+            if crate::query::is_number_like(word) {
+                if !joining {
+                    numbers.push(Number::default());
+                }
+                if let Some(n) = numbers.last_mut() {
+                    n.digits.extend(word.chars().filter(char::is_ascii_digit));
+                    if !n.typed.is_empty() {
+                        n.typed.push(' ');
+                    }
+                    n.typed.push_str(&word.to_lowercase());
+                }
+                joining = true;
+            } else {
+                rest.push(word);
+                joining = false;
+            }
+        }
+        (Self(numbers), rest.join(" "))
+    }
+
+    /// Whether the query named no number.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `entry` holds every number of the query.
+    pub(crate) fn matches(&self, entry: &Entry) -> bool {
+        let (from, to) = match &entry.lookup {
+            Lookup::Record(s) => (s.from.as_deref(), s.to.as_deref()),
+            Lookup::Error(_) => (None, None),
+        };
+        let id = entry.id.to_string();
+        self.0.iter().all(|n| {
+            [from, to, entry.note.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|field| crate::query::has_digit_run(field, &n.digits))
+                || id.contains(n.typed.as_str())
+        })
+    }
+}
+
 /// The word `atom` as it applies to an ID: a fuzzy word becomes a substring, and case never
 /// matters (IDs are stored in lower case, and are pasted in either).
 fn id_atom(atom: &Atom) -> Atom {
@@ -192,3 +256,15 @@ impl<'a> Texts<'a> {
 /// IDs) in one bucket, and a 10,000-entry history of them took seconds to save; `fast` spread
 /// them well for most seeds but, one run in twelve, over as few as 4,600 of 65,536 buckets.
 pub(super) type FastHash = foldhash::quality::RandomState;
+/// Short IDs are looked for among the lookups, pinned first, then most recent first.
+impl crate::api::KnownIds for super::History {
+    fn starting_with(&self, short: &str, max: usize) -> Vec<uuid::Uuid> {
+        let mut buf = uuid::Uuid::encode_buffer();
+        self.entries
+            .iter()
+            .filter(|e| e.id.hyphenated().encode_lower(&mut buf).starts_with(short))
+            .map(|e| e.id)
+            .take(max)
+            .collect()
+    }
+}

@@ -53,8 +53,9 @@ pub const DEFAULT_CAP: usize = crate::config::defaults::HISTORY_LIMIT;
 pub enum Warning {
     /// The history file was damaged; it was moved aside and what could be read was kept.
     #[error(
-        "History file was damaged ({detail}): moved aside to {}, {kept} entries kept",
-        moved_to.display()
+        "History file was damaged ({detail}): moved aside to {}, {} kept",
+        moved_to.display(),
+        crate::present::format::counted(*kept, "entry", "entries")
     )]
     Damaged {
         /// Where the damaged file now is, bytes intact.
@@ -447,11 +448,13 @@ impl History {
     }
 
     /// The indices into [`History::entries`] of the entries matching `query`, best match first;
-    /// every index in order for an empty query. Fuzzy over numbers, type, status, error and note,
-    /// and a substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
+    /// every index in order for an empty query. A number is matched as the search matches it
+    /// ([`filter::Numbers`]); other words fuzzily over type, status, error and note, and as a
+    /// substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
     /// `profile:NAME` and `space:NAME` keep only the entries made there.
     pub fn filter(&self, query: &str) -> Vec<usize> {
         let (place, rest) = filter::Place::split(query);
+        let (numbers, rest) = filter::Numbers::split(&rest);
         let mut hits: Vec<usize> = if rest.trim().is_empty() {
             (0..self.entries.len()).collect()
         } else {
@@ -461,6 +464,9 @@ impl History {
         };
         if !place.is_empty() {
             hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
+        }
+        if !numbers.is_empty() {
+            hits.retain(|i| self.entries.get(*i).is_some_and(|e| numbers.matches(e)));
         }
         hits
     }

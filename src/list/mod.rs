@@ -2,6 +2,7 @@
 //! The engine ([`scan`]) is shared by the inspector and the `swlog list` command.
 
 pub mod columns;
+pub mod fit;
 pub mod row;
 pub mod scan;
 pub mod table;

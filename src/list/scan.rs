@@ -66,16 +66,16 @@ pub struct Progress {
 pub const MAX_ROW_BYTES: usize = 1024 * 1024;
 
 impl Progress {
-    /// `3 pages · 2,847 logs scanned · 12 match`: the same words on the CLI's stderr and in
+    /// `3 pages · 2,847 logs scanned · 12 matches`: the same words on the CLI's stderr and in
     /// the inspector's Calls view.
     pub fn summary(&self) -> String {
+        use crate::present::format::counted;
         use crate::present::format::thousands;
         let mut out = format!(
-            "{} {} · {} logs scanned · {} match",
-            thousands(self.pages),
-            if self.pages == 1 { "page" } else { "pages" },
-            thousands(self.scanned),
-            thousands(self.matched)
+            "{} · {} scanned · {}",
+            counted(self.pages, "page", "pages"),
+            counted(self.scanned, "log", "logs"),
+            counted(self.matched, "match", "matches"),
         );
         if self.too_large > 0 {
             out.push_str(&format!(

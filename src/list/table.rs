@@ -1,25 +1,23 @@
 //! The list as an aligned table for a terminal or a pager: created (local time), type, from,
-//! to, status, duration, charge, ID. Every server string is sanitised; colour is optional.
+//! to, status, duration, charge, ID. Every server string is sanitised; colour is optional; on a
+//! terminal the table is fitted to its width (see [`super::fit`]), elsewhere values are whole.
 
 use crossterm::style::Stylize;
-use unicode_width::UnicodeWidthStr;
 
+use super::fit::{Column, Columns};
 use super::row::Row;
 use crate::api::model::Outcome;
 use crate::present::format::{Clock, duration_ms, money};
-use crate::text::{sanitize, truncate_chars};
+use crate::text::sanitize;
 
 /// The column titles.
 pub const HEADER: [&str; 8] = [
     "CREATED", "TYPE", "FROM", "TO", "STATUS", "DURATION", "CHARGE", "ID",
 ];
 
-/// The widest a free-text cell (from, to, type, status) is shown, in characters.
-const MAX_CELL: usize = 40;
-
-/// One row's cells, sanitised, in [`HEADER`] order.
+/// One row's cells, sanitised and whole, in [`HEADER`] order.
 pub fn cells(row: &Row, clock: &Clock) -> [String; 8] {
-    let text = |s: &str| truncate_chars(&sanitize(s), MAX_CELL).into_owned();
+    let text = |s: &str| sanitize(s).into_owned();
     let created = match row.created_at {
         Some(t) => clock.local(t),
         None => text(&row.cell("created_at")),
@@ -36,27 +34,23 @@ pub fn cells(row: &Row, clock: &Clock) -> [String; 8] {
     ]
 }
 
-/// The table as text, one line per row after the header, columns padded to line up.
-pub fn render(rows: &[Row], clock: &Clock, color: bool) -> String {
+/// The table as text, one line per row after the header, columns padded to line up; fitted to
+/// `width` columns when given (what a ticket needs kept first, each cut marked), else whole.
+pub fn render(rows: &[Row], clock: &Clock, color: bool, width: Option<usize>) -> String {
     let body: Vec<[String; 8]> = rows.iter().map(|r| cells(r, clock)).collect();
-    let mut widths = HEADER.map(UnicodeWidthStr::width);
-    for cells in &body {
-        for (w, c) in widths.iter_mut().zip(cells) {
-            *w = (*w).max(c.width());
-        }
-    }
+    let natural = Columns::natural(body.iter().cloned());
+    let columns = match width {
+        Some(w) => Columns::fit(w, &natural, Column::Created),
+        None => Columns::whole(&natural),
+    };
     let mut out = String::new();
-    let header = HEADER.map(str::to_owned);
-    line(&mut out, &header, &widths, |i, s| {
-        if color && i < HEADER.len() {
-            s.bold().to_string()
-        } else {
-            s
-        }
+    let header: Vec<(Column, String)> = columns.header(None);
+    line(&mut out, &header, columns.gap, |_, s| {
+        if color { s.bold().to_string() } else { s }
     });
     for (row, cells) in rows.iter().zip(&body) {
-        line(&mut out, cells, &widths, |i, s| {
-            if !color || i != 4 {
+        line(&mut out, &columns.cut(cells), columns.gap, |c, s| {
+            if !color || c != Column::Status {
                 return s;
             }
             match row.outcome {
@@ -70,24 +64,24 @@ pub fn render(rows: &[Row], clock: &Clock, color: bool) -> String {
     out
 }
 
-/// Appends one line; `paint` colours a padded cell (padding is measured before colour).
+/// Appends one line of padded cells; `paint` colours a cell (padding is measured before
+/// colour). The last cell's padding is dropped.
 fn line(
     out: &mut String,
-    cells: &[String; 8],
-    widths: &[usize; 8],
-    paint: impl Fn(usize, String) -> String,
+    cells: &[(Column, String)],
+    gap: usize,
+    paint: impl Fn(Column, String) -> String,
 ) {
-    let last = cells.len() - 1;
-    for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-        // Numbers line up on the right; text on the left. The last column is not padded.
-        let padded = match i {
-            _ if i == last => cell.clone(),
-            5 | 6 => format!("{}{cell}", " ".repeat(w - cell.width())),
-            _ => format!("{cell}{}", " ".repeat(w - cell.width())),
+    let last = cells.len().saturating_sub(1);
+    for (i, (column, cell)) in cells.iter().enumerate() {
+        let cell = if i == last && !column.right_aligned() {
+            cell.trim_end().to_owned()
+        } else {
+            cell.clone()
         };
-        out.push_str(&paint(i, padded));
+        out.push_str(&paint(*column, cell));
         if i != last {
-            out.push_str("  ");
+            out.push_str(&" ".repeat(gap));
         }
     }
     out.push('\n');
@@ -99,6 +93,7 @@ mod tests {
     use crate::api::VoiceLog;
     use chrono::{TimeZone, Utc};
     use serde_json::json;
+    use unicode_width::UnicodeWidthStr;
 
     fn row(v: serde_json::Value) -> Row {
         let serde_json::Value::Object(m) = v else {
@@ -116,7 +111,7 @@ mod tests {
             ),
             row(json!({"type": "x_new", "from": "界界", "created_at": "bad"})),
         ];
-        let text = render(&rows, &clock, false);
+        let text = render(&rows, &clock, false, None);
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{9b}'),
             "{text}"
@@ -146,12 +141,41 @@ mod tests {
             lines[2].starts_with("bad "),
             "an unreadable date is shown as sent: {text}"
         );
-        let colored = render(&rows, &clock, true);
+        let colored = render(&rows, &clock, true, None);
         let red = "x".red().to_string();
         let red = &red[..red.find('x').unwrap()];
         assert!(
             colored.contains(&format!("{red}failed")),
             "failed is red: {colored:?}"
         );
+    }
+
+    #[test]
+    fn on_a_terminal_the_table_fits_its_width_and_elsewhere_values_are_whole() {
+        let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap());
+        let from = "sip:+14155550123@acme.sip.signalwire.com";
+        let id = "b7182dc2-00f3-40e4-a5ce-20f164b329df";
+        let rows = [row(
+            json!({"id": id, "type": "relay_sip_call", "from": from, "to": "whatsapp:+12065553434", "status": "no-answer", "created_at": "2026-11-25T14:00:00Z", "duration_ms": 65000, "charge": 0.0123}),
+        )];
+        let fitted = render(&rows, &clock, false, Some(80));
+        for l in fitted.lines() {
+            assert!(l.width() <= 80, "{}: {l}", l.width());
+        }
+        let line = fitted.lines().nth(1).unwrap();
+        for kept in [
+            "no-answer",
+            "1m 05.000s",
+            "$0.0123",
+            "b7182dc2",
+            "4155550123",
+        ] {
+            assert!(line.contains(kept), "{kept}: {fitted}");
+        }
+        assert!(!line.contains(id), "a short ID when tight: {fitted}");
+        let whole = render(&rows, &clock, false, None);
+        assert!(whole.contains(id) && whole.contains(from), "{whole}");
+        // Wide enough, the ID is whole again.
+        assert!(render(&rows, &clock, false, Some(400)).contains(id));
     }
 }

@@ -43,6 +43,11 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `n` and the noun that goes with it: `1 match`, `5 matches`, `2,847 logs`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Dollars with at least two and at most six decimals: `$0.01`, `$0.0125`, `$0.00375`.
 pub fn money(amount: f64) -> String {
     let mut s = format!("{:.6}", amount.abs());

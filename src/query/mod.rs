@@ -107,6 +107,16 @@ fn check_year(t: DateTime<Utc>, shown: &str) -> Result<(), QueryError> {
     }
 }
 
+/// The statuses a `status:` word (and `--status`) takes, for completions and help.
+pub fn status_words() -> &'static [&'static str] {
+    STATUSES
+}
+
+/// The short type names a `type:` word (and `--type`) takes, for completions and help.
+pub fn type_words() -> Vec<&'static str> {
+    vocabulary::SHORT_TYPES.iter().map(|(w, _)| *w).collect()
+}
+
 /// Whether `s` looks like (part of) a phone number: digits and `+ ( ) - .` and spaces only,
 /// with at least one digit.
 pub fn is_number_like(s: &str) -> bool {

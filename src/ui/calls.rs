@@ -32,6 +32,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let gap = " ".repeat(table.gap);
     let mut lines = vec![theme.line(&table.title), theme.line(&table.status)];
+    for line in &mut lines {
+        super::detail::cut(line, width);
+    }
     let header: Vec<Span<'static>> = joined(&table.header, &gap, |_| theme.heading());
     lines.push(Line::from(header));
     if let Some(empty) = &table.empty {

@@ -78,6 +78,7 @@ pub(super) fn styled<'a>(
         .enumerate()
         .map(|(n, l)| {
             let mut line = theme.line(l);
+            cut(&mut line, width);
             if marked.is_some_and(|(first, last)| (first..=last).contains(&(top + n))) {
                 highlight(&mut line, width, style);
             }
@@ -86,10 +87,62 @@ pub(super) fn styled<'a>(
         .collect()
 }
 
+/// Cuts `line` to `width` cells, a `…` in the last one saying so: a pane never cuts text
+/// without a sign (a number cut to `+1206555` reads as a whole one).
+pub(super) fn cut(line: &mut Line<'static>, width: usize) {
+    use unicode_width::UnicodeWidthChar;
+    if line.width() <= width || width == 0 {
+        return;
+    }
+    let mut used = 0;
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for span in std::mem::take(&mut line.spans) {
+        let mut kept = String::new();
+        let mut full = false;
+        for ch in span.content.chars() {
+            let w = ch.width().unwrap_or(0);
+            if used + w + 1 > width {
+                full = true;
+                break;
+            }
+            kept.push(ch);
+            used += w;
+        }
+        if full {
+            kept.push('…');
+            spans.push(Span::styled(kept, span.style));
+            break;
+        }
+        spans.push(Span::styled(kept, span.style));
+    }
+    line.spans = spans;
+}
+
 /// Styles a whole row of `width` cells, not just its text (the selected row of a pane).
 pub(super) fn highlight(line: &mut Line<'static>, width: usize, style: Style) {
     let fill = width.saturating_sub(line.width());
     line.push_span(Span::raw(" ".repeat(fill)));
     *line = std::mem::take(line).patch_style(style);
     super::theme::keep_legible(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_line_ends_in_an_ellipsis_and_keeps_its_styles() {
+        let bold = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+        let mut line = Line::from(vec![
+            Span::raw("│ 3f2b9e1c  "),
+            Span::styled("+12065551212", bold),
+        ]);
+        cut(&mut line, 16);
+        assert_eq!(line.width(), 16);
+        assert_eq!(line.to_string(), "│ 3f2b9e1c  +12…");
+        assert_eq!(line.spans.last().map(|s| s.style), Some(bold));
+        let mut short = Line::from("fits");
+        cut(&mut short, 4);
+        assert_eq!(short.to_string(), "fits");
+    }
 }

@@ -30,7 +30,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!(" {} ", truncate_chars(&format!("search: {words}"), room)),
             theme.good(),
         ),
-        Intent::BadSearch(why) => {
+        Intent::BadSearch(why) | Intent::BadId(why) => {
             Span::styled(format!(" ✗ {} ", truncate_chars(&why, room)), theme.error())
         }
     };

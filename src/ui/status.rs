@@ -51,8 +51,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0;
     let context = app.key_context();
-    let hints = bindings::hints(context)
-        .iter()
+    let scanning = app.calls().is_some_and(|c| c.running());
+    let hints = bindings::hints_now(context, scanning)
         .filter_map(|(actions, what)| Some((bindings::hint_keys(context, actions)?, *what)));
     for (key, what) in hints {
         let item = format!("{key} {what}  ");

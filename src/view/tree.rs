@@ -86,7 +86,10 @@ pub fn build(
         tone_lines(words::timeline_lines_for_pane(call), &mut out);
     } else {
         out.push(Line::styled(
-            format!("e: merged timeline · {events} events · {notable} warn/error"),
+            format!(
+                "e: merged timeline · {} · {notable} warn/error",
+                crate::present::format::counted(events, "event", "events")
+            ),
             Role::Dim,
         ));
     }

@@ -335,7 +335,9 @@ impl Harness {
     /// Pastes `text` into the input, presses Enter, and waits for the answer: the record or
     /// error of the ID in it, or the "Not a log ID" error.
     pub async fn look_up(&self, text: &str) -> String {
-        // Into an empty input, as a user clears it (Ctrl-U) before pasting a ticket line.
+        // Into an empty input, as a user clears it (Ctrl-U) before pasting a ticket line. A
+        // lookup leaves the focus on the record: an empty paste takes it to the input first.
+        self.send(Event::Paste(String::new()));
         self.send(Event::Key(KeyEvent::new(
             KeyCode::Char('u'),
             KeyModifiers::CONTROL,

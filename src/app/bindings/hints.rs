@@ -9,6 +9,14 @@ use KeyContext as X;
 /// A status-bar hint: these actions, in these words.
 pub type Hint = (&'static [Action], &'static str);
 
+/// The status-bar hints of `top` that apply now, in order: `stop` only while a scan runs
+/// (Esc then only clears a narrowing, which says so itself).
+pub fn hints_now(top: KeyContext, scanning: bool) -> impl Iterator<Item = &'static Hint> {
+    hints(top)
+        .iter()
+        .filter(move |(actions, _)| scanning || !actions.contains(&Action::StopScan))
+}
+
 /// The status-bar hints of `top`, in order. Each is shown only if its actions are bound.
 pub fn hints(top: KeyContext) -> &'static [Hint] {
     use Action as A;
@@ -44,18 +52,22 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             HELP_QUIT[0],
             HELP_QUIT[1],
         ],
+        // What fits 80 columns first: the copy keys (value, ID, JSON, ticket) and help.
         X::Fields => &[
             (&[A::Up, A::Down], "select"),
-            (&[A::Open], "open link"),
-            (&[A::Back, A::Forward], "back/fwd"),
-            (&[A::Refresh], "refetch"),
+            (&[A::Open], "open"),
             (&[A::ToggleEvents], "events"),
             (&[A::OpenCall], "whole call"),
-            (&[A::ToggleRaw], "raw"),
-            (&[A::CopyValue], "copy"),
-            (&[A::Profiles], "profile"),
+            (
+                &[A::CopyValue, A::CopyId, A::CopyJson, A::CopySummary],
+                "copy",
+            ),
             HELP_QUIT[0],
             HELP_QUIT[1],
+            (&[A::Back, A::Forward], "back/fwd"),
+            (&[A::Refresh], "refetch"),
+            (&[A::ToggleRaw], "raw"),
+            (&[A::Profiles], "profile"),
         ],
         X::Events => &[
             (&[A::Up, A::Down], "select"),
@@ -70,6 +82,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
         X::Calls => &[
             (&[A::Up, A::Down], "select"),
             (&[A::Open], "open"),
+            (&[A::OpenCall], "whole call"),
             (&[A::StopScan], "stop"),
             (&[A::CycleSort], "sort"),
             (&[A::Narrow], "narrow"),
@@ -89,7 +102,10 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
             HELP_QUIT[0],
             HELP_QUIT[1],
         ],
-        X::Help => &[(&[A::CloseHelp], "close help")],
+        X::Help => &[
+            (&[A::Up, A::Down, A::PageDown], "scroll"),
+            (&[A::CloseHelp], "close help"),
+        ],
         X::Notices => &[
             (&[A::Up, A::Down], "select"),
             (&[A::Dismiss], "dismiss"),

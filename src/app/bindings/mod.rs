@@ -192,10 +192,11 @@ impl Binding {
     }
 }
 
+pub mod help;
 mod hints;
 mod table;
 
-pub use hints::{Hint, hint_keys, hints, key_hints};
+pub use hints::{Hint, hint_keys, hints, hints_now, key_hints};
 pub use table::BINDINGS;
 
 use KeyContext as X;
@@ -286,6 +287,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn esc_stop_is_hinted_only_while_a_scan_runs() {
+        let stops = |scanning| {
+            hints_now(X::Calls, scanning).any(|(actions, _)| actions.contains(&Action::StopScan))
+        };
+        assert!(stops(true));
+        assert!(!stops(false), "after the scan, Esc stops nothing");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::cmd::demo_note;
 use crate::export::fields::Body;
 use crate::export::ndjson;
 use crate::export::rows::{Rows, object};
-use crate::present::format::{Clock, duration_ms, money};
+use crate::present::format::{Clock, counted, duration_ms, money};
 use crate::text::sanitize;
 
 /// Refreshes of one record that may fail in a row before it is given up on.
@@ -178,6 +178,16 @@ pub async fn run(
         if let Some(r) = recorder.as_mut() {
             r.flush(err).await?;
         }
+        let waiting = watched.iter().filter(|w| !w.done).count();
+        if first && waiting > 0 {
+            // Nothing may change for a long while: say that it is waiting, and for what.
+            writeln!(
+                err,
+                "swlog: waiting for {} to be final (checked every {}s; Ctrl-C stops)",
+                counted(waiting, "call", "calls"),
+                bounds.interval.as_secs().max(1)
+            )?;
+        }
         first = false;
     }
     changes.finish()?;
@@ -322,7 +332,7 @@ impl<'a> Changes<'a> {
                             .collect();
                         format!("{at}  {}", cells.join("  "))
                     }
-                    None => change_line(&at, &fetched.log),
+                    None => change_line(&at, fetched.fetched_at, &fetched.log),
                 };
                 writeln!(out, "{line}")?;
                 out.flush()
@@ -347,29 +357,92 @@ impl<'a> Changes<'a> {
     }
 }
 
-/// `2026-11-26 03:40:01 +00:00  ID  in-progress  +1415… → +1…  1m 02s  $0.0085`: what a
-/// change looks like in text (sanitised; parts the record lacks are left out).
-fn change_line(at: &str, log: &VoiceLog) -> String {
-    let mut parts = vec![at.to_owned()];
+/// `2026-11-26 03:40:01 +00:00  ID  in-progress  +14155550123     → +12065553434       1m 02s so far`:
+/// what a change looks like in text (sanitised; parts the record lacks are left out), in columns
+/// that line up from one change to the next for the usual values (a longer one pushes the rest
+/// along). A call still going says how long it has been going, from its start to `at_time`.
+fn change_line(at: &str, at_time: chrono::DateTime<chrono::Utc>, log: &VoiceLog) -> String {
     let text = |v: Option<&String>| v.map(|s| sanitize(s).into_owned());
-    parts.push(
-        log.raw
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| "?".to_owned(), |s| sanitize(s).into_owned()),
-    );
-    parts.push(text(log.status.value()).unwrap_or_else(|| "(no status)".to_owned()));
+    let id = log
+        .raw
+        .get("id")
+        .and_then(Value::as_str)
+        .map_or_else(|| "?".to_owned(), |s| sanitize(s).into_owned());
+    let status = text(log.status.value()).unwrap_or_else(|| "(no status)".to_owned());
+    let mut line = format!("{at}  {id:<36}  {status:<11}");
     let (from, to) = (text(log.from.value()), text(log.to.value()));
     if from.is_some() || to.is_some() {
         let side = |s: Option<String>| s.unwrap_or_else(|| "—".to_owned());
-        parts.push(format!("{} → {}", side(from), side(to)));
+        line.push_str(&format!("  {:<16} → {:<16}", side(from), side(to)));
     }
+    let live = log.status.value().is_some_and(|s| is_live_status(s));
+    let going = live
+        .then(|| log.created_at.value().copied())
+        .flatten()
+        .map(|start| (at_time - start).num_seconds().max(0))
+        .map(|secs| format!("{} so far", elapsed_words(secs)));
     let ms = log
         .duration_ms
         .value()
         .copied()
         .or_else(|| log.duration.value().map(|s| s.saturating_mul(1000)));
-    parts.extend(ms.map(duration_ms));
-    parts.extend(log.charge.value().map(|c| money(*c)));
-    parts.join("  ")
+    if let Some(d) = going.or_else(|| ms.map(duration_ms)) {
+        line.push_str(&format!("  {d:>13}"));
+    }
+    if let Some(c) = log.charge.value() {
+        line.push_str(&format!("  {}", money(*c)));
+    }
+    line.trim_end().to_owned()
+}
+
+/// Whole seconds in words: `45s`, `1m 05s`, `2h 03m`.
+fn elapsed_words(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
+        s => format!("{}h {:02}m", s / 3600, s / 60 % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn log(v: Value) -> VoiceLog {
+        let Value::Object(m) = v else {
+            panic!("an object")
+        };
+        VoiceLog::from_object(m)
+    }
+
+    #[test]
+    fn changes_line_up_and_a_call_still_going_says_for_how_long() {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 26, 3, 40, 0)
+            .unwrap();
+        let id = "d1c2b3a4-9586-4778-8695-a4b3c2d1e0d1";
+        let going = log(
+            serde_json::json!({"id": id, "status": "ringing", "from": "+14155550123",
+            "to": "+1206555", "created_at": "2026-11-26T03:40:00Z", "charge": 0.0}),
+        );
+        let done = log(
+            serde_json::json!({"id": id, "status": "completed", "from": "+14155550123",
+            "to": "+12065553434", "created_at": "2026-11-26T03:40:00Z", "duration_ms": 65340, "charge": 0.0085}),
+        );
+        let a = change_line("03:40:05", start + chrono::Duration::seconds(65), &going);
+        let b = change_line("03:41:20", start + chrono::Duration::seconds(80), &done);
+        assert!(a.contains("1m 05s so far"), "{a}");
+        assert!(!b.contains("so far"), "{b}");
+        for at in ["→", "$0"] {
+            assert_eq!(a.find(at), b.find(at), "{at} lines up:\n{a}\n{b}");
+        }
+        let end = |l: &str, w: &str| l.find(w).map(|i| i + w.len());
+        assert_eq!(
+            end(&a, "so far"),
+            end(&b, "1m 05.340s"),
+            "durations end together:\n{a}\n{b}"
+        );
+        assert_eq!(elapsed_words(7265), "2h 01m");
+    }
 }

@@ -115,6 +115,12 @@ fn notes_and_the_fuzzy_filter() {
     assert_eq!(found("echo"), [id(1)]);
     assert_eq!(found("4411"), [id(1)]);
     assert_eq!(found("2065551212"), [id(1)]);
+    // Numbers as the search reads them: any spelling, the digits in a row (the punctuation
+    // of "(206) 555-1212" found nothing fuzzily), never one digit off.
+    assert_eq!(found("(206) 555-1212"), [id(1)]);
+    assert_eq!(found("+1 206.555.1212"), [id(1)]);
+    assert_eq!(found("(206) 555-1213"), Vec::<Uuid>::new());
+    assert_eq!(found("(206) 555-1212 pstn"), [id(1)]);
     // Each word matches within one field: "alice" does not hide in "c*al*l … l*i*n*e".
     assert_eq!(found("alice"), [id(3)]);
     assert_eq!(found("'alice"), [id(3)]);
