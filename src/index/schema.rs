@@ -70,7 +70,50 @@ const MIGRATIONS: &[&str] = &[
         as_of INTEGER NOT NULL,
         PRIMARY KEY (scope, name)
     );",
+    // 3: the lookup history (one row per log ID) and each lookup's last response body, which
+    // before lived in history.json, its journal and one file per body.
+    "CREATE TABLE history (
+        id TEXT PRIMARY KEY,
+        family TEXT NOT NULL,
+        -- When the lookup was made, Unix ns. Of two lookups made within the same instant the
+        -- later (the larger rowid) lists first.
+        at INTEGER NOT NULL,
+        profile TEXT NOT NULL,
+        space TEXT NOT NULL,
+        -- A failed lookup's short error; NULL when it found a record.
+        error TEXT,
+        -- The record's `type` as sent: a string, or (`type_json`) any other JSON value.
+        type TEXT,
+        type_json TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        -- A label of an old history file that maps back to no type, shown as written.
+        kind TEXT,
+        status TEXT,
+        from_addr TEXT,
+        to_addr TEXT,
+        charge REAL,
+        parent_id TEXT,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        note TEXT,
+        refresh_what TEXT,
+        refresh_at INTEGER,
+        -- A digest of the body this lookup found, when it was cached.
+        digest TEXT
+    );
+    -- Display order, read backwards: pinned first, then the most recent.
+    CREATE INDEX history_order ON history (pinned, at);
+    CREATE TABLE bodies (
+        id TEXT PRIMARY KEY,
+        -- When the body was fetched or last confirmed unchanged, Unix ns.
+        fetched_at INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        body TEXT NOT NULL
+    );",
 ];
+
+/// The tables whose rows are the user's own and cannot be read again from a server: when a
+/// damaged file is moved aside, what can still be read of them is copied into the new one.
+pub(crate) const KEPT_TABLES: &[&str] = &["history", "bodies"];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
