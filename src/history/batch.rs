@@ -16,7 +16,7 @@ use super::{History, Warning};
 
 /// What the writer thread is sent.
 enum Msg {
-    Change(Op, Option<(Uuid, Body)>),
+    Change(Box<(Op, Option<(Uuid, Body)>)>),
     /// Answered once everything sent before is written (or has failed).
     Flush(Sender<()>),
 }
@@ -49,7 +49,7 @@ impl Writer {
     /// Queues a change; returns what the thread has said since.
     pub(super) fn send(&mut self, op: Op, body: Option<(Uuid, Body)>) -> Vec<Warning> {
         if let Some(tx) = &self.tx
-            && tx.send(Msg::Change(op, body)).is_err()
+            && tx.send(Msg::Change(Box::new((op, body)))).is_err()
         {
             self.tx = None;
             self.push(Warning::NotSaved(
@@ -108,7 +108,8 @@ fn run(
         while let Some(msg) = next.take() {
             gathered += 1;
             match msg {
-                Msg::Change(op, body) => {
+                Msg::Change(change) => {
+                    let (op, body) = *change;
                     ops.push(op);
                     if let Some((id, body)) = body {
                         bodies.retain(|(i, _)| *i != id);

@@ -61,7 +61,7 @@ fn run(db: &mut Db, dir: &Path) -> rusqlite::Result<Vec<Warning>> {
         imported += tx
             .prepare("SELECT NOT EXISTS (SELECT 1 FROM history WHERE id = ?1)")?
             .query_row([e.id.to_string()], |r| r.get::<_, bool>(0))?
-            .then(|| db::insert(&tx, e, None))
+            .then(|| super::rows::insert(&tx, e, None))
             .transpose()?
             .map_or(0, |()| 1);
         if let Some(body) = legacy::body(dir, e.id) {
@@ -92,6 +92,10 @@ fn run(db: &mut Db, dir: &Path) -> rusqlite::Result<Vec<Warning>> {
         }
     }
     let _ = std::fs::remove_file(dir.join(LOCK));
+    if imported == 0 && renamed.is_empty() {
+        // A damaged file with nothing readable: its warning says all there is.
+        return Ok(warnings);
+    }
     warnings.push(Warning::Imported {
         into: db.path().to_path_buf(),
         lookups: imported,

@@ -18,6 +18,13 @@ pub(super) fn salvage(into: &mut Connection, damaged: &Path) -> usize {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    // Reading the file makes its derived files: they are removed after, unless they were
+    // there already (a WAL moved aside with the file holds its last writes).
+    let derived: Vec<_> = ["-wal", "-shm"]
+        .into_iter()
+        .map(|s| super::file::sibling(damaged, s))
+        .filter(|p| p.symlink_metadata().is_err())
+        .collect();
     let Ok(old) = Connection::open_with_flags(damaged, flags) else {
         return 0;
     };
@@ -32,9 +39,10 @@ pub(super) fn salvage(into: &mut Connection, damaged: &Path) -> usize {
         }
     }
     let committed = tx.commit();
-    // The damaged file's shared-memory index is derived, made by reading it here.
     drop(old);
-    let _ = std::fs::remove_file(super::file::sibling(damaged, "-shm"));
+    for path in derived {
+        let _ = std::fs::remove_file(path);
+    }
     match committed {
         Ok(()) => history,
         Err(e) => {

@@ -405,3 +405,56 @@ fn two_swlogs_opening_at_once_import_once() {
     }
     assert_eq!(said, 1, "imported and said once");
 }
+
+/// Journals no swlog would apply: of a format none wrote, a header that is an array, no line
+/// end at all, beside a file without a tag, or beside a damaged file. Each is moved aside with
+/// the usual warning, never dropped, and the file's own entries are imported.
+#[test]
+fn journals_no_swlog_would_apply_are_moved_aside_never_dropped() {
+    let line = json!({"set": [[0, entry_json(2, 2)]], "removed": []}).to_string();
+    let cases: [(Value, String, &str); 5] = [
+        (
+            json!({"version": 3, "tag": "t", "entries": [entry_json(1, 1)]}),
+            format!("{}\n{line}\n", json!({"journal": 0, "base": "t"})),
+            "format 0",
+        ),
+        (
+            json!({"version": 3, "tag": "t", "entries": [entry_json(1, 1)]}),
+            format!("[0,\"t\"]\n{line}\n"),
+            "does not start with a header",
+        ),
+        (
+            json!({"version": 3, "tag": "t", "entries": [entry_json(1, 1)]}),
+            "\0".repeat(200),
+            "no whole first line",
+        ),
+        (
+            json!({"version": 2, "entries": [entry_json(1, 1)]}),
+            format!("{}\n{line}\n", json!({"journal": 1, "base": "t"})),
+            "another history.json",
+        ),
+        (
+            json!({"version": 3, "tag": "t", "entries": [entry_json(1, 1), {"id": "nope"}]}),
+            format!("{}\n{line}\n", json!({"journal": 1, "base": "t"})),
+            "extends a damaged history.json",
+        ),
+    ];
+    for (file, journal, why) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write_old(dir.path(), &file);
+        std::fs::write(dir.path().join("history.journal"), &journal).unwrap();
+        let (h, warnings) = History::open(dir.path(), Options::default());
+        assert_eq!(ids(&h), [id(1)], "{why}: {warnings:?}");
+        let aside: Vec<&PathBuf> = (warnings.iter())
+            .filter_map(|w| match w {
+                Warning::Damaged {
+                    moved_to, detail, ..
+                } if detail.contains(why) => Some(moved_to),
+                _ => None,
+            })
+            .filter(|p| p.to_string_lossy().contains("history.journal.corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{why}: {warnings:?}");
+        assert_eq!(std::fs::read_to_string(aside[0]).unwrap(), journal, "{why}");
+    }
+}

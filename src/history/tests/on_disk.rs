@@ -42,7 +42,7 @@ fn a_damaged_database_is_moved_aside_and_every_lookup_that_can_be_read_is_kept()
     let [Warning::Damaged { moved_to, kept, .. }] = warnings.as_slice() else {
         panic!("{warnings:?}")
     };
-    assert_eq!(moved_aside(dir.path()), [moved_to.clone()]);
+    assert_eq!(moved_aside(dir.path()), std::slice::from_ref(moved_to));
     assert_eq!(std::fs::read(moved_to).unwrap(), bytes, "bytes intact");
     assert!(*kept > 0, "the history is salvaged, not lost: {warnings:?}");
     assert_eq!(h.entries().len(), *kept);
