@@ -139,3 +139,57 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.commit()?;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file left at `version` by an older swlog, with a row of its own when it has scopes.
+    fn file_at(path: &Path, version: usize) {
+        let conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        for step in &MIGRATIONS[..version] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        if version >= 1 {
+            conn.execute(
+                "INSERT INTO scopes (origin, project, family) VALUES ('https://a', 'p', 'voice')",
+                [],
+            )
+            .unwrap();
+        }
+    }
+
+    /// Every earlier version, the empty file included, opens at this one with what it held,
+    /// and the history works in it.
+    #[test]
+    fn every_earlier_version_migrates_to_this_one_keeping_its_rows() {
+        for version in 0..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("index.db");
+            file_at(&path, version);
+            let (conn, recovered) = crate::index::file::open(&path).unwrap();
+            assert_eq!(recovered, None, "from {version}");
+            let now: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(now, VERSION, "from {version}");
+            let scopes: i64 = conn
+                .query_row("SELECT count(*) FROM scopes", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(scopes, i64::from(version >= 1), "from {version}");
+            drop(conn);
+            let options = crate::history::Options::default();
+            let (mut history, warnings) = crate::history::History::open(dir.path(), options);
+            assert!(warnings.is_empty(), "from {version}: {warnings:?}");
+            let id = uuid::Uuid::from_u128(7);
+            let at = chrono::Utc::now();
+            let lookup = crate::history::Lookup::Error("not found".into());
+            let entry = crate::history::Entry::new(id, at, "default", "acme", lookup);
+            assert!(history.record(entry, None).is_empty());
+            assert_eq!(history.entries().len(), 1, "from {version}");
+        }
+    }
+}

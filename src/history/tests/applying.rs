@@ -68,6 +68,9 @@ proptest! {
         for op in &ops {
             prop_assert!(disk.change(op.clone(), None).is_empty());
             let _ = memory.change(op.clone(), None);
+            // Read back from the database itself, not from the list the write kept.
+            let read = disk.db.as_mut().expect("a database").load().expect("read");
+            prop_assert_eq!(read.as_slice(), memory.entries(), "after {:?}", op);
             prop_assert_eq!(disk.entries(), memory.entries(), "after {:?}", op);
         }
     }
