@@ -63,9 +63,8 @@ pub enum Warning {
     },
     /// An older swlog's history was imported into the database, once.
     #[error(
-        "History imported from an older swlog: {lookups} lookups and {bodies} cached bodies, now in {}{}",
-        into.display(),
-        kept_as.first().map(|p| format!("; the old files are kept as {}", p.display())).unwrap_or_default()
+        "History imported from an older swlog: {lookups} lookups, {bodies} cached bodies{}",
+        kept_as.first().map(|p| format!("; old files kept as {}", p.display())).unwrap_or_default()
     )]
     Imported {
         /// The database they went into.

@@ -184,3 +184,62 @@ fn a_batch_killed_at_any_moment_300_times_loses_nothing_committed() {
         }
     }
 }
+
+/// Two inspectors (their saves deferred to a save thread each) and a batch of lookups, all at
+/// once on one database: every lookup of each is there at the end, in each of them.
+#[test]
+fn two_inspectors_and_a_batch_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cap: 100_000,
+        cache: true,
+    };
+    let per = 40u128;
+    let inspectors: Vec<_> = (1..=2u128)
+        .map(|tag| {
+            let (dir, options) = (dir.path().to_path_buf(), options.clone());
+            std::thread::spawn(move || {
+                let (mut h, _) = History::open(&dir, options);
+                h.defer_saves();
+                let mut saver = Saver::default();
+                for i in 0..per {
+                    let n = tag << 32 | i;
+                    ok(h.record(record_of(n, 0, "+1"), Some(("{}", Utc::now()))));
+                    if i % 3 == 0 {
+                        ok(h.pin(id(n)));
+                    }
+                    if let Some(save) = h.take_save() {
+                        h.saved(saver.run(save));
+                    }
+                }
+                ok(h.reload());
+                if let Some(save) = h.take_save() {
+                    h.saved(saver.run(save));
+                }
+            })
+        })
+        .collect();
+    let batch = {
+        let (dir, options) = (dir.path().to_path_buf(), options.clone());
+        std::thread::spawn(move || {
+            let (mut h, _) = History::open_batched(&dir, options, Duration::from_millis(100));
+            for i in 0..per {
+                ok(h.record(record_of(3 << 32 | i, 0, "+1"), Some(("{}", Utc::now()))));
+            }
+            ok(h.flush());
+        })
+    };
+    for t in inspectors {
+        t.join().unwrap();
+    }
+    batch.join().unwrap();
+    let h = open_with(dir.path(), options);
+    for tag in 1..=3u128 {
+        for i in 0..per {
+            let n = tag << 32 | i;
+            let e = h.get(id(n)).unwrap_or_else(|| panic!("lost {tag}/{i}"));
+            assert_eq!(e.pinned, tag < 3 && i % 3 == 0, "{tag}/{i}");
+            assert!(h.cached_body(id(n)).is_some(), "body of {tag}/{i}");
+        }
+    }
+}

@@ -80,7 +80,7 @@ fn a_format_3_history_with_its_journal_and_bodies_is_imported_once_and_kept_asid
     assert!(
         warnings[0]
             .to_string()
-            .contains("2 lookups and 1 cached bodies"),
+            .contains("2 lookups, 1 cached bodies"),
         "{}",
         warnings[0]
     );
