@@ -116,7 +116,7 @@ fn digits(s: &str) -> String {
 /// The fields of every entry, in lower case, one a line, with where each entry's lines start.
 #[derive(Debug, Default)]
 pub(super) struct Text {
-    text: String,
+    text: Vec<u8>,
     /// Where each entry's fields start in `text`, in list order.
     starts: Vec<usize>,
 }
@@ -124,19 +124,28 @@ pub(super) struct Text {
 impl Text {
     /// The text of `entries`, in the same order.
     pub(super) fn new(entries: &[Entry]) -> Self {
-        let mut text = String::with_capacity(entries.len() * 160);
+        let mut text = Vec::with_capacity(entries.len() * 160);
         let mut starts = Vec::with_capacity(entries.len());
         for e in entries {
             starts.push(text.len());
-            text.push('\n');
+            text.push(b'\n');
             let mut field = |s: &str| {
                 // A field's own line ends would let a word span two fields.
-                text.extend(
-                    s.chars()
-                        .flat_map(char::to_lowercase)
-                        .map(|c| if c == '\n' { ' ' } else { c }),
-                );
-                text.push('\n');
+                let at = text.len();
+                if s.is_ascii() {
+                    // Most fields: bytes lowered in place, no per-character mapping.
+                    text.extend_from_slice(s.as_bytes());
+                    text[at..].make_ascii_lowercase();
+                } else {
+                    let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+                    text.extend_from_slice(lower.as_bytes());
+                }
+                for b in &mut text[at..] {
+                    if *b == b'\n' {
+                        *b = b' ';
+                    }
+                }
+                text.push(b'\n');
             };
             match &e.lookup {
                 Lookup::Record(s) => {
@@ -182,8 +191,10 @@ impl Text {
     /// Marks in `found` the entries whose text holds `word`: one search over the whole text,
     /// jumping past an entry once it is found in it.
     fn find(&self, word: &str, found: &mut [bool]) {
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        let bytes = &self.text;
         let mut at = 0;
-        while let Some(hit) = self.text.get(at..).and_then(|rest| rest.find(word)) {
+        while let Some(hit) = bytes.get(at..).and_then(|rest| finder.find(rest)) {
             let pos = at + hit;
             // The entry whose text holds `pos`: the last one starting at or before it.
             let i = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
