@@ -94,12 +94,10 @@ fn yes_keeps_pinned_lookups_and_all_clears_them_too() {
 fn a_history_that_cannot_be_saved_is_not_reported_cleared() {
     let (mut cmd, home) = Swlog::bare().args(["history", "clear", "--yes"]).into_std();
     seed(home.path());
-    // A journal of a newer swlog: saving is blocked, and clear must say so.
-    std::fs::write(
-        home.path().join("data/swlog/history.journal"),
-        "{\"journal\":99,\"base\":\"x\"}\n",
-    )
-    .unwrap();
+    // A database of a newer swlog: saving is blocked, and clear must say so.
+    let conn = rusqlite::Connection::open(home.path().join("data/swlog/index.db")).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
     let out = cmd.output().unwrap();
     assert_ne!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);

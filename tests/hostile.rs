@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use swlog::history::{History, Options};
 use tokio::net::TcpListener;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -53,10 +54,10 @@ async fn untouchable() -> MockServer {
     server
 }
 
-/// The history file of a data directory, as JSON.
+/// The history of a data directory, as `swlog history --format json` would give its entries.
 fn history_in(data: &Path) -> Value {
-    let text = std::fs::read_to_string(data.join("swlog/history.json")).expect("history.json");
-    serde_json::from_str(&text).expect("JSON")
+    let (h, _) = History::open(data.join("swlog"), Options::default());
+    serde_json::json!({ "entries": h.entries() })
 }
 
 #[tokio::test]
@@ -151,12 +152,9 @@ async fn an_answer_for_another_id_is_an_error_and_nothing_is_cached() {
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     let said = format!("The server answered with log {} for {}", id(2), id(1));
     assert!(ran.stderr.contains(&said), "{}", ran.stderr);
-    assert!(
-        !data
-            .path()
-            .join(format!("swlog/cache/{}.json", id(1)))
-            .exists()
-    );
+    let (h, _) = History::open(data.path().join("swlog"), Options::default());
+    let id1 = uuid::Uuid::parse_str(&id(1)).expect("uuid");
+    assert_eq!(h.cached_body(id1), None, "nothing cached for {id1}");
     let history = history_in(data.path());
     let entries = history["entries"].as_array().expect("entries");
     assert!(
@@ -201,12 +199,11 @@ async fn a_symlinked_cache_dir_is_left_alone_and_the_files_it_points_to_are_kept
     );
     let count = std::fs::read_dir(project.path()).expect("list").count();
     assert_eq!(count, 1, "swlog wrote through the symlinked cache");
-    assert!(
-        ran.stderr.contains("Response cache is off for this run")
-            && ran.stderr.contains("symbolic link"),
-        "{}",
-        ran.stderr
-    );
+    // The bodies live in the database now: the link is not even looked at, and the lookup's
+    // body is cached all the same.
+    let (h, _) = History::open(data.path().join("swlog"), Options::default());
+    let id1 = uuid::Uuid::parse_str(&id(1)).expect("uuid");
+    assert!(h.cached_body(id1).is_some(), "{}", ran.stderr);
 }
 
 #[tokio::test]
@@ -245,22 +242,29 @@ async fn a_fifo_or_device_where_a_file_is_expected_is_refused_at_once() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("character device"), "{}", ran.stderr);
 
-    // A FIFO as history.json: the lookup works, the history says why it is not kept.
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(data.join("swlog")).expect("mkdir");
-    mkfifo(&data.join("swlog/history.json"));
-    let ran = Swlog::at(&server.uri())
-        .env("XDG_DATA_HOME", &data.to_string_lossy())
-        .get(&[&id(1)])
-        .run()
-        .await;
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stderr
-            .contains("history.json cannot be used: it is a FIFO"),
-        "{}",
-        ran.stderr
-    );
+    // A FIFO as the database, or as an older swlog's history.json: the lookup works, the
+    // history says why it is not kept or not imported.
+    for (name, said) in [
+        (
+            "index.db",
+            "index.db is a FIFO, not a regular file: not used",
+        ),
+        (
+            "history.json",
+            "history.json was not imported: it is a FIFO",
+        ),
+    ] {
+        let data = dir.path().join(format!("data-{name}"));
+        std::fs::create_dir_all(data.join("swlog")).expect("mkdir");
+        mkfifo(&data.join("swlog").join(name));
+        let ran = Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", &data.to_string_lossy())
+            .get(&[&id(1)])
+            .run()
+            .await;
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert!(ran.stderr.contains(said), "{}", ran.stderr);
+    }
 
     // --log-file FIFO: said once, and the lookup goes on.
     let ran = Swlog::at(&server.uri())

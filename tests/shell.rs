@@ -491,11 +491,18 @@ async fn a_slow_lookup_does_not_hold_back_saving_the_ones_before_it() {
         .spawn()
         .expect("spawn swlog");
     let started = Instant::now();
-    // What is on disk: `history.json` and the journal a batch appends to.
-    let on_disk = |data: &std::path::Path| {
-        ["history.json", "history.journal"]
-            .map(|f| std::fs::read_to_string(data.join(f)).unwrap_or_default())
-            .concat()
+    // What the database holds: the IDs recorded, read on a connection of the test's own.
+    let on_disk = |data: &std::path::Path| -> String {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        rusqlite::Connection::open_with_flags(data.join("index.db"), flags)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT coalesce(group_concat(id), '') FROM history",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap_or_default()
     };
     let saved_first = loop {
         let text = on_disk(&data);

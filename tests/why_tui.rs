@@ -27,13 +27,9 @@ async fn scroll_to(h: &Harness, what: &str) -> String {
     h.wait_for(what, |s| s.contains(what)).await
 }
 
-/// Focuses the detail pane from the input.
+/// The detail pane, which a lookup focuses.
 async fn focus_detail(h: &Harness) {
-    h.press(KeyCode::Tab);
-    h.wait_for("the sidebar focused", |s| s.contains("open"))
-        .await;
-    h.press(KeyCode::Tab);
-    h.wait_for("the detail focused", |s| s.contains("open link"))
+    h.wait_for("the detail focused", |s| s.contains("t whole call"))
         .await;
 }
 

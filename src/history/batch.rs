@@ -1,137 +1,200 @@
-//! Batched saves for a command that records many lookups (`swlog get` of a column of IDs): the
-//! changes are applied in memory at once and written together at most every interval, and at
-//! [`History::flush`], through the same locked, atomic, fsynced save as a single change. One
-//! save per lookup made 200 lookups cost up to twice as much as the same run without history.
+//! A batch's writes (`swlog get` of a column of IDs): each change goes to a thread of the
+//! batch's own, which writes what has come in as one small transaction while the lookups go on,
+//! so a lookup's task never waits for the disk and a kill loses at most the changes not yet
+//! handed over. [`History::flush`] waits for everything sent.
 
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
-use super::History;
-use super::Warning;
+use uuid::Uuid;
+
+use super::db::{Body, Db, Fault};
 use super::ops::Op;
+use super::{History, Warning};
 
-/// When the last batched save was made, and how often one may be.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Batch {
-    every: Duration,
-    last: Instant,
+/// What the writer thread is sent.
+enum Msg {
+    Change(Box<(Op, Option<(Uuid, Body)>)>),
+    /// Answered once everything sent before is written (or has failed).
+    Flush(Sender<()>),
+}
+
+/// The writer thread of one batch.
+pub(super) struct Writer {
+    tx: Option<Sender<Msg>>,
+    thread: Option<JoinHandle<()>>,
+    /// What the thread has to say, taken by the next call that can say it.
+    said: Arc<Mutex<Vec<Warning>>>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread once it has written what it was sent.
+        drop(self.tx.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Writer {
+    /// Queues a change; returns what the thread has said since.
+    pub(super) fn send(&mut self, op: Op, body: Option<(Uuid, Body)>) -> Vec<Warning> {
+        if let Some(tx) = &self.tx
+            && tx.send(Msg::Change(Box::new((op, body)))).is_err()
+        {
+            self.tx = None;
+            self.push(Warning::NotSaved(
+                "the history's writer stopped: the rest of this batch is not recorded".into(),
+            ));
+        }
+        self.warnings()
+    }
+
+    /// Waits until everything sent is written (or has failed).
+    fn flush(&mut self) {
+        let (done, wait) = channel();
+        if let Some(tx) = &self.tx
+            && tx.send(Msg::Flush(done)).is_ok()
+        {
+            let _ = wait.recv();
+        }
+    }
+
+    /// What the thread has said, taken.
+    pub(super) fn warnings(&mut self) -> Vec<Warning> {
+        self.said
+            .lock()
+            .map(|mut said| std::mem::take(&mut *said))
+            .unwrap_or_default()
+    }
+
+    fn push(&self, w: Warning) {
+        if let Ok(mut said) = self.said.lock() {
+            said.push(w);
+        }
+    }
+}
+
+/// How long the thread waits for another change to write with those it has, and the most it
+/// gathers for one transaction.
+const GATHER: Duration = Duration::from_millis(2);
+const MAX_GATHERED: usize = 64;
+
+/// The thread: writes what came in together as one transaction; what fails waits in memory
+/// and goes with the next write.
+fn run(
+    mut db: Db,
+    cap: usize,
+    fault: Option<Fault>,
+    rx: Receiver<Msg>,
+    said: Arc<Mutex<Vec<Warning>>>,
+) {
+    let mut ops: Vec<Op> = Vec::new();
+    let mut bodies: Vec<(Uuid, Body)> = Vec::new();
+    let mut failing = false;
+    while let Ok(first) = rx.recv() {
+        let mut flushes = Vec::new();
+        let mut next = Some(first);
+        let mut gathered = 0;
+        while let Some(msg) = next.take() {
+            gathered += 1;
+            match msg {
+                Msg::Change(change) => {
+                    let (op, body) = *change;
+                    ops.push(op);
+                    if let Some((id, body)) = body {
+                        bodies.retain(|(i, _)| *i != id);
+                        bodies.push((id, body));
+                    }
+                }
+                Msg::Flush(done) => flushes.push(done),
+            }
+            if gathered < MAX_GATHERED && flushes.is_empty() {
+                next = rx.recv_timeout(GATHER).ok();
+            }
+        }
+        let written = if ops.is_empty() && bodies.is_empty() {
+            Ok(Default::default())
+        } else {
+            db.write(&ops, &bodies, cap, fault.as_ref())
+        };
+        match written {
+            Ok(_) => {
+                ops.clear();
+                bodies.clear();
+                failing = false;
+            }
+            Err(e) => {
+                if !failing && let Ok(mut said) = said.lock() {
+                    said.push(Warning::NotSaved(super::db::said(&e)));
+                }
+                failing = true;
+            }
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
 }
 
 impl History {
-    /// Writes changes at most every `every` (the rest wait in memory until then, or until
-    /// [`History::flush`]), so that a crash loses at most that long of lookups. A history
-    /// without a directory, or whose saves are deferred to another thread, is left as it is.
-    pub fn batch_saves(&mut self, every: Duration) {
-        if self.dir.is_some() && self.deferred.is_none() {
-            self.batch = Some(Batch {
-                every,
-                last: Instant::now(),
+    /// Writes each change on a thread of the batch's own, beside the lookups. A history
+    /// without a database, or whose saves are deferred, is left as it is. `_every` is the
+    /// interval older batches saved at; writes no longer wait for one.
+    pub fn batch_saves(&mut self, _every: Duration) {
+        if self.deferred.is_some() || self.batch.is_some() {
+            return;
+        }
+        let Some(dir) = self.dir.clone().filter(|_| self.db.is_some()) else {
+            return;
+        };
+        // The thread has a connection of its own; this one stays for reading bodies.
+        let Ok((db, _)) = Db::open(&dir) else {
+            return;
+        };
+        let (tx, rx) = channel();
+        let said = Arc::new(Mutex::new(Vec::new()));
+        let (cap, fault, theirs) = (self.options.cap, self.fault.clone(), Arc::clone(&said));
+        let thread = std::thread::Builder::new()
+            .name("swlog-history".into())
+            .spawn(move || run(db, cap, fault, rx, theirs));
+        if let Ok(thread) = thread {
+            self.batch = Some(Writer {
+                tx: Some(tx),
+                thread: Some(thread),
+                said,
             });
         }
     }
 
-    /// Writes every change still waiting; call it when the batch ends.
+    /// Waits until every change is written; call it when the batch ends.
     #[must_use = "the warnings should be shown to the user"]
     pub fn flush(&mut self) -> Vec<Warning> {
-        self.finish_bodies();
-        if self.pending.is_empty() && self.unsaved_bodies.is_empty() {
-            return Vec::new();
-        }
-        self.sync(None, false)
-    }
-
-    /// Keeps `body` as `id`'s cached body: in a batch it is written at once on the batch's
-    /// writer thread; otherwise, or when no thread can be had, at the next save.
-    pub(super) fn keep_body(&mut self, id: uuid::Uuid, body: super::cache::CachedFile) {
-        let batched = self.batch.is_some() && self.deferred.is_none() && self.not_saved.is_none();
-        let body = match (&self.dir, batched) {
-            (Some(dir), true) => {
-                if self.body_writer.is_none() {
-                    self.body_writer =
-                        super::bodies::BodyWriter::start(dir.clone(), self.fault.clone());
-                }
-                match &mut self.body_writer {
-                    Some(writer) => match writer.send(id, body) {
-                        None => {
-                            // A body queued for the writer replaces any older one waiting.
-                            self.unsaved_bodies.remove(&id);
-                            return;
-                        }
-                        Some(back) => back,
-                    },
-                    None => body,
-                }
+        match &mut self.batch {
+            Some(batch) => {
+                batch.flush();
+                batch.warnings()
             }
-            _ => body,
-        };
-        self.unsaved_bodies.insert(id, body);
-    }
-
-    /// Waits for the batch's writer thread; bodies it could not write wait for the save that
-    /// follows, which tries them again and says why should it fail too.
-    fn finish_bodies(&mut self) {
-        if let Some(writer) = self.body_writer.take() {
-            for (id, body) in writer.finish() {
-                self.unsaved_bodies.entry(id).or_insert(body);
-            }
+            None if !self.pending.is_empty() || !self.bodies.is_empty() => self.save(None),
+            None => Vec::new(),
         }
     }
 
-    /// Writes the changes waiting once the interval has passed since the last save: a batch
-    /// whose lookups come slowly calls it between them, so that none waits longer.
+    /// What the batch's writer has had to say since it was last asked.
     #[must_use = "the warnings should be shown to the user"]
     pub fn save_due(&mut self) -> Vec<Warning> {
-        match &self.batch {
-            Some(b) if b.last.elapsed() >= b.every => self.flush(),
-            _ => Vec::new(),
-        }
+        self.batch
+            .as_mut()
+            .map(Writer::warnings)
+            .unwrap_or_default()
     }
-
-    /// Keeps `op` for the next save when one was made less than the interval ago; returns
-    /// `op` back when it should be saved now.
-    pub(super) fn hold(&mut self, op: Option<Op>) -> Option<Option<Op>> {
-        let Some(batch) = &mut self.batch else {
-            return Some(op);
-        };
-        let Some(op) = op else {
-            batch.last = Instant::now();
-            return Some(None);
-        };
-        if batch.last.elapsed() >= batch.every {
-            batch.last = Instant::now();
-            return Some(Some(op));
-        }
-        // The entries in memory are about to hold changes the file does not: keep what the
-        // file holds (the first time), so that the save reads it back only if it changed.
-        if let Some(stamp) = self.on_disk.take() {
-            self.batch_base = Some((stamp, self.entries.clone()));
-        }
-        self.apply_in_memory(&op);
-        match op {
-            Op::Clear => self.pending = vec![Op::Clear],
-            op => queue(&mut self.pending, op),
-        }
-        None
-    }
-}
-
-/// How far back among the changes waiting a lookup looks for an earlier lookup of its ID.
-const SUPERSEDE_WITHIN: usize = 64;
-
-/// Queues `op` behind `pending`. A lookup supersedes an earlier one of the same ID when only
-/// lookups came between them (and it is among the last few): applied together they leave the
-/// same entries either way ([`super::ops::apply_all`]), and a batch of 200 lookups of a dozen
-/// IDs keeps a dozen changes for its save instead of 200.
-pub(super) fn queue(pending: &mut Vec<Op>, op: Op) {
-    if let Op::Upsert(new) = &op {
-        let earlier = pending
-            .iter()
-            .rev()
-            .take(SUPERSEDE_WITHIN)
-            .take_while(|o| matches!(o, Op::Upsert(_)))
-            .position(|o| matches!(o, Op::Upsert(e) if e.id == new.id));
-        if let Some(back) = earlier {
-            pending.remove(pending.len() - 1 - back);
-        }
-    }
-    pending.push(op);
 }

@@ -1,14 +1,15 @@
 //! Saves off the inspector's update path. The inspector's history applies each change in memory
 //! at once and hands the change out as a [`Save`]; the loop runs saves in order on one thread
-//! against a disk-side history ([`Saver`]), and answers with what is now on disk ([`Saved`]),
-//! which the in-memory history takes in with the changes still on their way replayed on top.
+//! against a disk-side history ([`Saver`]), and answers with what is now in the database
+//! ([`Saved`]), which the in-memory history takes in with the changes still on their way
+//! replayed on top.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
 
 use uuid::Uuid;
 
-use super::cache::CachedFile;
+use super::db::Body;
 use super::ops::{Op, apply, cap_for, normalize};
 use super::{Entry, History, Options, Warning};
 
@@ -16,9 +17,9 @@ use super::{Entry, History, Options, Warning};
 #[derive(Debug, Default)]
 pub(super) struct Deferred {
     /// Changes made since the last [`History::take_save`].
-    outbox: Vec<Op>,
-    /// Whether the disk should be read again (another swlog may have saved).
-    reload: bool,
+    pub(super) outbox: Vec<Op>,
+    /// Whether the database should be read again (another swlog may have written).
+    pub(super) reload: bool,
     /// The number of the last save handed out.
     seq: u64,
     /// Saves handed out and not answered yet, with their changes.
@@ -32,7 +33,7 @@ pub struct Save {
     dir: PathBuf,
     options: Options,
     ops: Vec<Op>,
-    bodies: Vec<(Uuid, CachedFile)>,
+    bodies: Vec<(Uuid, Body)>,
 }
 
 impl PartialEq for Save {
@@ -41,7 +42,7 @@ impl PartialEq for Save {
     }
 }
 
-/// What a save left on disk.
+/// What a save left in the database.
 #[derive(Debug)]
 pub struct Saved {
     seq: u64,
@@ -54,51 +55,48 @@ pub struct Saved {
     pub warnings: Vec<Warning>,
 }
 
-/// The disk side: runs saves in order, keeping what it knows of the file between them.
+/// The disk side: runs saves in order on a connection of its own.
 #[derive(Debug, Default)]
 pub struct Saver {
     disk: Option<History>,
-    /// Bodies of deleted entries, for an undo: read here, so that a delete in the inspector
-    /// reads no file.
-    removed: HashMap<Uuid, CachedFile>,
 }
 
 impl Saver {
-    /// Writes `save`'s changes (file I/O: call it off the inspector's update path).
+    /// Writes `save`'s changes, one transaction (database I/O: call it off the inspector's
+    /// update path).
     pub fn run(&mut self, save: Save) -> Saved {
-        let disk = self
-            .disk
-            .get_or_insert_with(|| History::new(Some(save.dir.clone()), save.options.clone()));
-        let sent: HashSet<Uuid> = save.bodies.iter().map(|(id, _)| *id).collect();
-        disk.unsaved_bodies.extend(save.bodies);
         let mut warnings = Vec::new();
+        let disk = self.disk.get_or_insert_with(|| {
+            let (disk, said) = History::open(save.dir.clone(), save.options.clone());
+            // The inspector's own open said these already; only a failure is news.
+            warnings.extend(
+                said.into_iter()
+                    .filter(|w| matches!(w, Warning::NotSaved(_))),
+            );
+            disk
+        });
+        let sent: HashSet<Uuid> = save.bodies.iter().map(|(id, _)| *id).collect();
+        disk.bodies.extend(save.bodies);
         if save.ops.is_empty() {
-            warnings.extend(disk.sync(None, false));
+            warnings.extend(disk.reload());
         }
-        for op in save.ops {
-            match &op {
-                Op::Delete(id) => {
-                    if let Some(body) = disk.body(*id) {
-                        self.removed.insert(*id, body);
-                    }
+        if !save.ops.is_empty() || !disk.bodies.is_empty() {
+            disk.pending.extend(save.ops.iter().cloned());
+            warnings.extend(disk.save(None));
+            // Not written: they wait with the changes before them for the next save, and
+            // show meanwhile.
+            if disk.not_saved.is_some() {
+                for op in &save.ops {
+                    disk.apply_in_memory(op);
                 }
-                Op::Restore(entry) => {
-                    if let (true, Some(body)) = (disk.options.cache, self.removed.remove(&entry.id))
-                    {
-                        disk.unsaved_bodies.insert(entry.id, body);
-                    }
-                }
-                _ => {}
             }
-            warnings.extend(disk.sync(Some(op), false));
         }
         Saved {
             seq: save.seq,
             entries: disk.entries.clone(),
             not_saved: disk.not_saved.clone(),
-            unsaved: sent
-                .iter()
-                .filter(|id| disk.unsaved_bodies.contains_key(id))
+            unsaved: (sent.iter())
+                .filter(|id| disk.bodies.contains_key(id))
                 .copied()
                 .collect(),
             sent,
@@ -109,8 +107,8 @@ impl Saver {
 
 impl History {
     /// Keeps changes in memory and hands them out through [`History::take_save`] instead of
-    /// writing them: the inspector's update does no file I/O. A history without a directory
-    /// has nothing to save and is left as it is.
+    /// writing them: the inspector's update does no writing. A history without a directory has
+    /// nothing to save and is left as it is.
     pub fn defer_saves(&mut self) {
         if self.dir.is_some() {
             self.deferred = Some(Deferred::default());
@@ -120,23 +118,6 @@ impl History {
     /// Whether saves are deferred.
     pub fn saves_deferred(&self) -> bool {
         self.deferred.is_some()
-    }
-
-    /// Applies `op` in memory and queues it; `None` asks for a read of the disk.
-    pub(super) fn defer(&mut self, op: Option<Op>) {
-        match op {
-            Some(op) => {
-                self.apply_in_memory(&op);
-                if let Some(d) = &mut self.deferred {
-                    d.outbox.push(op);
-                }
-            }
-            None => {
-                if let Some(d) = &mut self.deferred {
-                    d.reload = true;
-                }
-            }
-        }
     }
 
     /// The changes made since the last call, to be run by a [`Saver`]; `None` when there are
@@ -152,9 +133,7 @@ impl History {
         let ops = std::mem::take(&mut d.outbox);
         d.unconfirmed.push_back((d.seq, ops.clone()));
         // The bodies stay here too, for revisits, until the save says they are written.
-        let bodies = self
-            .unsaved_bodies
-            .iter()
+        let bodies = (self.bodies.iter())
             .map(|(id, body)| (*id, body.clone()))
             .collect();
         Some(Save {
@@ -166,28 +145,27 @@ impl History {
         })
     }
 
-    /// Takes in what a save left on disk, with the changes still on their way replayed on top.
+    /// Takes in what a save left in the database, with the changes still on their way
+    /// replayed on top.
     pub fn saved(&mut self, saved: Saved) {
         let Some(d) = self.deferred.as_mut() else {
             return;
         };
         d.unconfirmed.retain(|(seq, _)| *seq > saved.seq);
         let mut entries = saved.entries;
-        let replayed: Vec<Op> = d
-            .unconfirmed
-            .iter()
+        let replayed: Vec<Op> = (d.unconfirmed.iter())
             .flat_map(|(_, ops)| ops)
             .chain(&d.outbox)
             .cloned()
             .collect();
-        // As a save would: evict no more than these changes add (only a prune trims).
+        // As a write would: evict no more than these changes add (only a prune trims).
         let cap = cap_for(&entries, &replayed, self.options.cap);
         for op in &replayed {
             apply(&mut entries, op);
         }
         normalize(&mut entries, cap);
         self.not_saved = saved.not_saved;
-        self.unsaved_bodies
+        self.bodies
             .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));
         self.set_entries(entries);
     }

@@ -30,10 +30,6 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Family::is_voice")]
     pub family: Family,
     /// When the lookup was made.
-    #[serde(
-        serialize_with = "super::time::write_time",
-        deserialize_with = "super::time::read_time"
-    )]
     pub at: DateTime<Utc>,
     /// The profile it was made with.
     pub profile: String,
@@ -69,10 +65,6 @@ pub struct RefreshFailed {
     /// A short kind such as "not found".
     pub what: String,
     /// When it failed.
-    #[serde(
-        serialize_with = "super::time::write_time",
-        deserialize_with = "super::time::read_time"
-    )]
     pub at: DateTime<Utc>,
 }
 

@@ -1,266 +1,234 @@
-//! The sidebar's filter (and, at its end, the lookups a short ID names), built on nucleo's matcher (helix's), so that typing a few digits of a
-//! number, the start of an ID or a word of a note narrows 10,000 entries within a keystroke.
+//! The sidebar's filter, a small query over the history's fields: each word must be found
+//! within one field (type, status, from, to, note, error or ID), not across two — "alice"
+//! should not match "c*al*l … l*i*n*e"; a number's digits match however it was written
+//! (`4155550123` finds `+1 (415) 555-0123`); `profile:NAME`, `space:NAME` and `status:WORD`
+//! keep the entries made there or with that status, whole words, any case. fzf's markers work
+//! on a word: `'exact` (the default already), `^prefix`, `suffix$` of a field, `!not`.
 //!
-//! Each word of the query must match within one field (type, status, from, to, note, error or
-//! ID), not across two: "alice" should not match "c*al*l … l*i*n*e". Words match the text fields
-//! fuzzily, but an ID only as a substring: a few hex digits are a subsequence of nearly every
-//! random UUID, so fuzzy matching IDs listed almost every entry for any ID-like word, and scoring
-//! all 10,000 of them took most of a query's time (15 ms of 16 for eight hex digits). The texts
-//! are interned, so a type or status shared by thousands of entries is scored once per query.
-
-use std::collections::HashMap;
-
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+//! Every entry's fields are kept, in lower case, in one text, one field a line; a word is found
+//! by searching that text once (a SIMD substring search over a few megabytes for 100,000
+//! entries), each hit naming its entry by where it falls.
 
 use super::{Entry, Lookup};
 
-/// The fields of every entry, interned, prepared once per change of the entries.
-#[derive(Debug, Default)]
-pub(super) struct Index {
-    /// Each distinct field text once.
-    texts: Vec<Utf32String>,
-    /// Per entry, in list order, the indices into `texts` of its fields other than the ID.
-    fields: Vec<Vec<u32>>,
-    /// Per entry, in list order, its ID (hyphenated, lower case).
-    ids: Vec<Utf32String>,
-}
-
-impl Index {
-    /// Prepares the fields of `entries`, in the same order.
-    pub(super) fn new(entries: &[Entry]) -> Self {
-        let mut texts = Texts::default();
-        let mut ids = Vec::with_capacity(entries.len());
-        let fields = entries
-            .iter()
-            .map(|e| {
-                let mut f = Vec::with_capacity(5);
-                match &e.lookup {
-                    Lookup::Record(s) => {
-                        f.push(texts.intern(s.filter_text()));
-                        f.extend(s.status.as_deref().map(|t| texts.intern(t)));
-                        f.extend(s.from.as_deref().map(|t| texts.intern(t)));
-                        f.extend(s.to.as_deref().map(|t| texts.intern(t)));
-                    }
-                    Lookup::Error(err) => f.push(texts.intern(err)),
-                }
-                f.extend(e.note.as_deref().map(|t| texts.intern(t)));
-                let mut buf = uuid::Uuid::encode_buffer();
-                ids.push(Utf32String::from(
-                    &*e.id.hyphenated().encode_lower(&mut buf),
-                ));
-                f
-            })
-            .collect();
-        Self {
-            texts: texts.all,
-            fields,
-            ids,
-        }
-    }
-
-    /// Indices of the matching entries, best first (ties keep list order); all for a blank
-    /// query. The query uses fzf's syntax: `'exact`, `^prefix`, `suffix$`, `!not`.
-    pub(super) fn filter(&self, query: &str) -> Vec<usize> {
-        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-        if pattern.atoms.is_empty() {
-            return (0..self.fields.len()).collect();
-        }
-        let id_atoms: Vec<Atom> = pattern.atoms.iter().map(id_atom).collect();
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        // Per word, the score of each text, computed when first needed.
-        let mut memo: Vec<Vec<Option<Option<u16>>>> =
-            vec![vec![None; self.texts.len()]; pattern.atoms.len()];
-        let mut hits: Vec<(u32, usize)> = Vec::new();
-        'entries: for (i, fields) in self.fields.iter().enumerate() {
-            let mut total = 0u32;
-            for (a, atom) in pattern.atoms.iter().enumerate() {
-                let id_score = id_atoms[a].score(self.ids[i].slice(..), &mut matcher);
-                let mut score = |t: u32| {
-                    let slot = &mut memo[a][t as usize];
-                    *slot.get_or_insert_with(|| {
-                        atom.score(self.texts[t as usize].slice(..), &mut matcher)
-                    })
-                };
-                if atom.negative {
-                    // A negative word scores `None` where it matches: no field may match it.
-                    if id_score.is_none() || !fields.iter().all(|&t| score(t).is_some()) {
-                        continue 'entries;
-                    }
-                } else {
-                    match fields
-                        .iter()
-                        .filter_map(|&t| score(t))
-                        .chain(id_score)
-                        .max()
-                    {
-                        Some(best) => total += u32::from(best),
-                        None => continue 'entries,
-                    }
-                }
-            }
-            hits.push((total, i));
-        }
-        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.into_iter().map(|(_, i)| i).collect()
-    }
-}
-
-/// The `profile:NAME` and `space:NAME` words of a query: where an entry was made, matched
-/// whole and without regard to case.
+/// A parsed query.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Place {
+pub(super) struct Query {
     profiles: Vec<String>,
     spaces: Vec<String>,
+    statuses: Vec<String>,
+    /// What each word must (or, negated, must not) find in the text: any of its forms.
+    words: Vec<(Vec<String>, bool)>,
 }
 
-impl Place {
-    /// The place words of `query`, and the rest of it for the fuzzy filter.
-    pub(crate) fn split(query: &str) -> (Self, String) {
-        let mut place = Self::default();
-        let mut rest = Vec::new();
-        for word in query.split_whitespace() {
+impl Query {
+    /// Parses `query`.
+    pub(super) fn parse(query: &str) -> Self {
+        let mut q = Self::default();
+        for word in joined_numbers(query) {
+            let word = word.as_str();
             let lower = word.to_lowercase();
-            if let Some(name) = lower.strip_prefix("profile:").filter(|n| !n.is_empty()) {
-                place.profiles.push(name.to_owned());
-            } else if let Some(name) = lower.strip_prefix("space:").filter(|n| !n.is_empty()) {
-                place.spaces.push(name.to_owned());
-            } else {
-                rest.push(word);
+            let named = |key: &str| {
+                lower
+                    .strip_prefix(key)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+            };
+            if let Some(name) = named("profile:") {
+                q.profiles.push(name);
+            } else if let Some(name) = named("space:") {
+                q.spaces.push(name);
+            } else if let Some(name) = named("status:") {
+                q.statuses.push(name);
+            } else if let Some(needle) = needle(&lower) {
+                q.words.push(needle);
             }
         }
-        (place, rest.join(" "))
+        q
     }
 
-    /// Whether the query named no place.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.profiles.is_empty() && self.spaces.is_empty()
+    /// Whether the query asks for nothing.
+    pub(super) fn is_empty(&self) -> bool {
+        self.profiles.is_empty()
+            && self.spaces.is_empty()
+            && self.statuses.is_empty()
+            && self.words.is_empty()
     }
 
-    /// Whether `entry` was made in a profile and a space the query names (any of each).
-    pub(crate) fn matches(&self, entry: &Entry) -> bool {
-        let any = |names: &[String], value: &str| {
-            names.is_empty() || names.iter().any(|n| n == &value.to_lowercase())
+    /// Whether `entry` was made in a profile, a space and with a status the query names (any
+    /// of each).
+    fn place_matches(&self, entry: &Entry) -> bool {
+        let any = |names: &[String], value: Option<&str>| {
+            names.is_empty() || value.is_some_and(|v| names.iter().any(|n| *n == v.to_lowercase()))
         };
-        any(&self.profiles, &entry.profile) && any(&self.spaces, &entry.space)
+        let status = entry.summary().and_then(|s| s.status.as_deref());
+        any(&self.profiles, Some(&entry.profile))
+            && any(&self.spaces, Some(&entry.space))
+            && any(&self.statuses, status)
     }
 }
 
-/// The number words of a query, matched as the search matches numbers: adjacent words made of
-/// digits and `+ ( ) - .` join into one number (`(415) 555-0123`), whose digits must appear in
-/// a row among the digits of the entry's from, to or note (`+1 415-555-0123` holds them), or in
-/// its ID as typed. The fuzzy filter found nothing for `(415) 555-0123`: no field holds `(415)`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Numbers(Vec<Number>);
-
-/// One number of a query: its digits, and its words as typed (a piece of an ID is typed with
-/// its hyphens).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Number {
-    digits: String,
-    typed: String,
-}
-
-impl Numbers {
-    /// The numbers of `query`, and the rest of it for the fuzzy filter.
-    pub(crate) fn split(query: &str) -> (Self, String) {
-        let mut numbers: Vec<Number> = Vec::new();
-        let mut rest = Vec::new();
-        let mut joining = false;
-        for word in query.split_whitespace() {
-            if crate::query::is_number_like(word) {
-                if !joining {
-                    numbers.push(Number::default());
-                }
-                if let Some(n) = numbers.last_mut() {
-                    n.digits.extend(word.chars().filter(char::is_ascii_digit));
-                    if !n.typed.is_empty() {
-                        n.typed.push(' ');
-                    }
-                    n.typed.push_str(&word.to_lowercase());
-                }
-                joining = true;
-            } else {
-                rest.push(word);
-                joining = false;
-            }
-        }
-        (Self(numbers), rest.join(" "))
-    }
-
-    /// Whether the query named no number.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Whether `entry` holds every number of the query.
-    pub(crate) fn matches(&self, entry: &Entry) -> bool {
-        let (from, to) = match &entry.lookup {
-            Lookup::Record(s) => (s.from.as_deref(), s.to.as_deref()),
-            Lookup::Error(_) => (None, None),
-        };
-        let id = entry.id.to_string();
-        self.0.iter().all(|n| {
-            [from, to, entry.note.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|field| crate::query::has_digit_run(field, &n.digits))
-                || id.contains(n.typed.as_str())
-        })
-    }
-}
-
-/// The word `atom` as it applies to an ID: a fuzzy word becomes a substring, and case never
-/// matters (IDs are stored in lower case, and are pasted in either).
-fn id_atom(atom: &Atom) -> Atom {
-    let kind = match atom.kind {
-        AtomKind::Fuzzy => AtomKind::Substring,
-        other => other,
+/// The forms of a word the text is searched for, and whether it is negated: `^` and `$` become
+/// the line ends around a field; a word written as a number is also searched for as its digits.
+fn needle(word: &str) -> Option<(Vec<String>, bool)> {
+    let (word, negated) = match word.strip_prefix('!') {
+        Some(rest) => (rest, true),
+        None => (word, false),
     };
-    let needle: String = atom.needle_text().chars().collect();
-    let mut id = Atom::new(
-        &needle,
-        CaseMatching::Ignore,
-        Normalization::Never,
-        kind,
-        false,
-    );
-    id.negative = atom.negative;
-    id
-}
-
-/// Distinct texts, each stored once.
-#[derive(Default)]
-struct Texts<'a> {
-    all: Vec<Utf32String>,
-    seen: HashMap<&'a str, u32, FastHash>,
-}
-
-impl<'a> Texts<'a> {
-    /// The index of `s`, adding it when new.
-    fn intern(&mut self, s: &'a str) -> u32 {
-        if let Some(&i) = self.seen.get(s) {
-            return i;
+    let word = word.strip_prefix('\'').unwrap_or(word);
+    let (word, start) = match word.strip_prefix('^') {
+        Some(rest) => (rest, true),
+        None => (word, false),
+    };
+    let (word, end) = match word.strip_suffix('$') {
+        Some(rest) if !rest.is_empty() => (rest, true),
+        _ => (word, false),
+    };
+    if word.is_empty() {
+        return None;
+    }
+    let mut forms = vec![word.to_owned()];
+    if is_number(word) && digits(word) != word {
+        forms.push(digits(word));
+    }
+    for form in &mut forms {
+        if start {
+            form.insert(0, '\n');
         }
-        // Beyond u32::MAX texts is far beyond any cap; saturate rather than wrap.
-        let i = u32::try_from(self.all.len()).unwrap_or(u32::MAX);
-        self.all.push(Utf32String::from(s));
-        self.seen.insert(s, i);
-        i
+        if end {
+            form.push('\n');
+        }
+    }
+    Some((forms, negated))
+}
+
+/// The words of `query`, adjacent words written as numbers joined into one, as the search
+/// joins them: `(415) 555-0123` is one number, whose digits are looked for in a row.
+fn joined_numbers(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut joining = false;
+    for word in query.split_whitespace() {
+        let number = is_number(word);
+        match words.last_mut() {
+            Some(last) if number && joining => last.push_str(word),
+            _ => words.push(word.to_owned()),
+        }
+        joining = number;
+    }
+    words
+}
+
+/// Whether `word` is written as a phone number: digits, with at most `+ - ( ) .` around them.
+fn is_number(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-().".contains(c))
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The fields of every entry, in lower case, one a line, with where each entry's lines start.
+#[derive(Debug, Default)]
+pub(super) struct Text {
+    text: Vec<u8>,
+    /// Where each entry's fields start in `text`, in list order.
+    starts: Vec<usize>,
+}
+
+impl Text {
+    /// The text of `entries`, in the same order.
+    pub(super) fn new(entries: &[Entry]) -> Self {
+        let mut text = Vec::with_capacity(entries.len() * 160);
+        let mut starts = Vec::with_capacity(entries.len());
+        for e in entries {
+            starts.push(text.len());
+            text.push(b'\n');
+            let mut field = |s: &str| {
+                // A field's own line ends would let a word span two fields.
+                let at = text.len();
+                if s.is_ascii() {
+                    // Most fields: bytes lowered in place, no per-character mapping.
+                    text.extend_from_slice(s.as_bytes());
+                    text[at..].make_ascii_lowercase();
+                } else {
+                    let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+                    text.extend_from_slice(lower.as_bytes());
+                }
+                for b in &mut text[at..] {
+                    if *b == b'\n' {
+                        *b = b' ';
+                    }
+                }
+                text.push(b'\n');
+            };
+            match &e.lookup {
+                Lookup::Record(s) => {
+                    field(s.filter_text());
+                    for v in [&s.status, &s.from, &s.to].into_iter().flatten() {
+                        field(v);
+                    }
+                    for v in [&s.from, &s.to].into_iter().flatten() {
+                        let d = digits(v);
+                        if !d.is_empty() {
+                            field(&d);
+                        }
+                    }
+                }
+                Lookup::Error(err) => field(err),
+            }
+            if let Some(note) = &e.note {
+                field(note);
+            }
+            let mut buf = uuid::Uuid::encode_buffer();
+            field(e.id.hyphenated().encode_lower(&mut buf));
+        }
+        Self { text, starts }
+    }
+
+    /// The indices of the entries matching `query`, in list order.
+    pub(super) fn filter(&self, query: &Query, entries: &[Entry]) -> Vec<usize> {
+        let mut keep = vec![true; self.starts.len()];
+        for (forms, negated) in &query.words {
+            let mut found = vec![false; self.starts.len()];
+            for form in forms {
+                self.find(form, &mut found);
+            }
+            for (k, f) in keep.iter_mut().zip(found) {
+                *k &= f != *negated;
+            }
+        }
+        (0..self.starts.len())
+            .filter(|&i| keep[i] && entries.get(i).is_some_and(|e| query.place_matches(e)))
+            .collect()
+    }
+
+    /// Marks in `found` the entries whose text holds `word`: one search over the whole text,
+    /// jumping past an entry once it is found in it.
+    fn find(&self, word: &str, found: &mut [bool]) {
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        let bytes = &self.text;
+        let mut at = 0;
+        while let Some(hit) = bytes.get(at..).and_then(|rest| finder.find(rest)) {
+            let pos = at + hit;
+            // The entry whose text holds `pos`: the last one starting at or before it.
+            let i = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+            found[i] = true;
+            match self.starts.get(i + 1) {
+                Some(&next) => at = next,
+                None => break,
+            }
+        }
     }
 }
 
-/// The hash of the history's own strings and IDs: foldhash, seeded per process, in its quality
-/// variant (one more multiply than hashbrown's default `fast`). FxHash's last multiply left IDs
-/// that differ only in their last bytes (`…-000000000001`, `…-000000000002`: a test system's
-/// IDs) in one bucket, and a 10,000-entry history of them took seconds to save; `fast` spread
-/// them well for most seeds but, one run in twelve, over as few as 4,600 of 65,536 buckets.
-pub(super) type FastHash = foldhash::quality::RandomState;
 /// Short IDs are looked for among the lookups, pinned first, then most recent first.
 impl crate::api::KnownIds for super::History {
     fn starting_with(&self, short: &str, max: usize) -> Vec<uuid::Uuid> {
         let mut buf = uuid::Uuid::encode_buffer();
-        self.entries
+        self.entries()
             .iter()
             .filter(|e| e.id.hyphenated().encode_lower(&mut buf).starts_with(short))
             .map(|e| e.id)

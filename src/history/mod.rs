@@ -1,34 +1,32 @@
-//! The lookup history: every lookup, kept on disk so that it survives crashes, full disks,
-//! damaged files and two swlogs running at once.
+//! The lookup history: every lookup, with its last response body, kept in the same SQLite file
+//! as the index (`index.db` in the data directory), so that it survives crashes, full disks,
+//! damaged files and two swlogs running at once the way the index does.
 //!
-//! The history lives in one directory (the platform data dir, see [`History::default_dir`]):
-//! `history.json` (versioned, mode 0600), `history.journal` (what batches of lookups saved
-//! since), `history.lock`, and `cache/<id>.json` with each entry's last response body.
-//! Every change is an operation (upsert, pin, note, delete, restore, clear, prune) applied under
-//! an exclusive lock to what is on disk *now*, then written atomically (or, for a batch of
-//! lookups, appended to the journal), so a change made by another swlog in the meantime is kept
-//! rather than overwritten. When the disk cannot be written, operations stay queued in memory and
-//! are replayed onto the file at the next successful save.
+//! Every change is an operation (upsert, pin, note, delete, restore, clear, prune) written as
+//! one small transaction, after which the entries are read back: a change made by another swlog
+//! in the meantime is kept, not overwritten. When the disk cannot be written, operations stay
+//! queued in memory and are written with the next change that succeeds. A batch of lookups
+//! writes on a thread of its own ([`History::open_batched`]), the inspector on its save thread
+//! ([`Saver`]): never inside a lookup's task. Files older swlogs kept (`history.json`, its
+//! journal, `cache/`) are imported once ([`import`]).
 //!
 //! Strings from the server are stored as received; the display helpers on [`Entry`] sanitise.
 
 mod batch;
-mod bodies;
-mod cache;
+mod db;
 mod deferred;
 mod entry;
 #[cfg(test)]
 mod family_tests;
-mod files;
 mod filter;
-mod journal;
+mod import;
+mod legacy;
 mod ops;
-mod store;
+mod rows;
 mod summary;
-mod sync;
 #[cfg(test)]
 mod tests;
-mod time;
+mod write;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,10 +36,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::api::{ApiError, Fetched};
-use cache::CachedFile;
+use db::{Body, Db, Fault};
 pub use deferred::{Save, Saved, Saver};
 pub use entry::{Entry, Lookup, RefreshFailed};
-use files::Fault;
 use ops::Op;
 pub use summary::Summary;
 
@@ -51,7 +48,7 @@ pub const DEFAULT_CAP: usize = crate::config::defaults::HISTORY_LIMIT;
 /// Something the user should be told about the history, e.g. in the status bar.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Warning {
-    /// The history file was damaged; it was moved aside and what could be read was kept.
+    /// A file was damaged; it was moved aside and what could be read was kept.
     #[error(
         "History file was damaged ({detail}): moved aside to {}, {} kept",
         moved_to.display(),
@@ -65,17 +62,27 @@ pub enum Warning {
         /// How many entries could still be read.
         kept: usize,
     },
-    /// The cache directory is not swlog's own (a symbolic link, another user's): it is left
-    /// alone and nothing is cached for the rest of the run.
-    #[error("Response cache is off for this run: {0}")]
-    CacheOff(String),
+    /// An older swlog's history was imported into the database, once.
+    #[error(
+        "History imported from an older swlog: {lookups} lookups, {bodies} cached bodies{}",
+        kept_as.first().map(|p| format!("; old files kept as {}", p.display())).unwrap_or_default()
+    )]
+    Imported {
+        /// The database they went into.
+        into: PathBuf,
+        /// How many lookups.
+        lookups: usize,
+        /// How many cached bodies.
+        bodies: usize,
+        /// The old files, renamed.
+        kept_as: Vec<PathBuf>,
+    },
+    /// An older swlog's history file was left as it is.
+    #[error("Older history not imported: {0}")]
+    NotImported(String),
     /// Changes stay in memory only until a save succeeds.
     #[error("History is not being saved: {0}")]
     NotSaved(String),
-    /// A cached response could not be written or removed; the history itself is saved, and
-    /// the body is fetched again when next shown.
-    #[error("Response not cached: {0}")]
-    NotCached(String),
 }
 
 /// How the history is kept.
@@ -101,52 +108,33 @@ impl Default for Options {
 pub struct Removed {
     /// The entry as it was.
     pub entry: Entry,
-    body: Option<CachedFile>,
+    body: Option<Body>,
 }
 
-/// The history: entries in display order, and the disk behind them.
+/// The history: entries in display order, and the database behind them.
 pub struct History {
     /// The data directory; `None` keeps everything in memory.
     dir: Option<PathBuf>,
     options: Options,
-    /// Changes not yet on disk.
-    pending: Vec<Op>,
-    /// The entries in display order: what is on disk, with `pending` applied.
+    /// The database; `None` in memory, or when it could not be opened.
+    db: Option<Db>,
+    /// The entries in display order: what is in the database, with `pending` applied.
     entries: Vec<Entry>,
-    /// The filter's index of `entries`, built at the first query after a change: building it
-    /// for 10,000 entries costs as much as a third of reading them, and most changes (a lookup
-    /// recorded) are never followed by a filter.
-    index: OnceLock<filter::Index>,
-    /// Bodies that could not be written to the cache.
-    unsaved_bodies: HashMap<Uuid, CachedFile>,
-    /// Why the last save failed, if it did.
+    /// The filter's text of `entries`, built at the first query after a change.
+    text: OnceLock<filter::Text>,
+    /// Changes not yet written.
+    pending: Vec<Op>,
+    /// Bodies not yet written.
+    bodies: HashMap<Uuid, Body>,
+    /// Why the last write failed, if it did.
     not_saved: Option<String>,
-    /// The stamp of `history.json` when it last held exactly `entries`: while it still has it,
-    /// a save need not read the file back.
-    on_disk: Option<store::Stamp>,
-    /// The largest `history.json` read.
-    read_cap: u64,
-    /// The tag of `history.json` as last read or written (none before tags), which a journal
-    /// names: valid while `on_disk` is.
-    tag: Option<String>,
-    /// How many entries the last prune removed.
-    pruned: Option<usize>,
-    /// Why the cache directory was refused, once it was: nothing there is touched again.
-    cache_refused: bool,
+    /// How many entries the last write evicted.
+    evicted: usize,
     fault: Option<Fault>,
     /// Set in the inspector: changes are saved by the loop, not here.
     deferred: Option<deferred::Deferred>,
-    /// Set by a batch of lookups: changes are saved together, at most every interval.
-    batch: Option<batch::Batch>,
-    /// A batch's cached bodies, being written while it goes on.
-    body_writer: Option<bodies::BodyWriter>,
-    /// In a batch, the IDs whose cached body this run wrote or found in place: a body fetched
-    /// again is not looked for again.
-    vouched: std::collections::HashSet<Uuid>,
-    /// While a batch holds changes in memory: the entries as `history.json` held them, with
-    /// its stamp, so that the batch's save need not read the file back when nobody else wrote
-    /// it since.
-    batch_base: Option<(store::Stamp, Vec<Entry>)>,
+    /// Set by a batch of lookups: changes are written on the batch's own thread.
+    batch: Option<batch::Writer>,
 }
 
 impl std::fmt::Debug for History {
@@ -172,29 +160,48 @@ impl History {
         Self::default_dir().map(|dir| if demo { dir.join("demo") } else { dir })
     }
 
-    /// Opens the history in `dir`, creating it when missing. Never fails: a damaged file is
-    /// moved aside and a directory that cannot be written keeps the history in memory; the
-    /// warnings say so.
+    /// Opens the history in `dir`, creating it when missing, and imports an older swlog's
+    /// files found there. Never fails: a damaged file is moved aside (what can be read of it
+    /// kept) and a directory that cannot be written keeps the history in memory; the warnings
+    /// say so.
     #[must_use = "the warnings should be shown to the user"]
     pub fn open(dir: impl Into<PathBuf>, options: Options) -> (Self, Vec<Warning>) {
-        let mut history = Self::new(Some(dir.into()), options);
-        let warnings = history.sync(None, true);
+        let dir = dir.into();
+        let mut history = Self::new(Some(dir.clone()), options);
+        let mut warnings = Vec::new();
+        match Db::open(&dir) {
+            Ok((mut db, recovered)) => {
+                if let Some(r) = recovered {
+                    warnings.push(Warning::Damaged {
+                        moved_to: r.moved_to,
+                        detail: r.reason,
+                        kept: r.history_kept,
+                    });
+                }
+                warnings.extend(import::import(&mut db, &dir));
+                history.db = Some(db);
+                history.refresh(&mut warnings);
+            }
+            Err(why) => {
+                // A read-only directory may still hold a history worth showing.
+                history.entries = db::peek(&dir).unwrap_or_default();
+                history.failed(why, &mut warnings);
+            }
+        }
         (history, warnings)
     }
 
-    /// Opens the history in `dir` for a batch of lookups, saved at most every `every`
-    /// ([`History::batch_saves`]). The batch leaves the tidying of what a killed swlog left
-    /// behind (temp files, bodies of evicted entries) to the next inspector or `swlog history`,
-    /// or to its own open when it folds the journal: a column of IDs need not list the cache.
+    /// Opens the history in `dir` for a batch of lookups: each change is written on a thread
+    /// of the batch's own, beside the lookups, as they come. `every` is kept for callers that
+    /// still pass an interval; writes no longer wait for one.
     #[must_use = "the warnings should be shown to the user"]
     pub fn open_batched(
         dir: impl Into<PathBuf>,
         options: Options,
         every: std::time::Duration,
     ) -> (Self, Vec<Warning>) {
-        let mut history = Self::new(Some(dir.into()), options);
+        let (mut history, warnings) = Self::open(dir, options);
         history.batch_saves(every);
-        let warnings = history.sync(None, true);
         (history, warnings)
     }
 
@@ -207,22 +214,16 @@ impl History {
         Self {
             dir,
             options,
-            pending: Vec::new(),
+            db: None,
             entries: Vec::new(),
-            index: OnceLock::new(),
-            unsaved_bodies: HashMap::new(),
+            text: OnceLock::new(),
+            pending: Vec::new(),
+            bodies: HashMap::new(),
             not_saved: None,
-            on_disk: None,
-            read_cap: store::MAX_HISTORY_BYTES,
-            tag: None,
-            cache_refused: false,
-            pruned: None,
+            evicted: 0,
             fault: None,
             deferred: None,
             batch: None,
-            body_writer: None,
-            vouched: std::collections::HashSet::new(),
-            batch_base: None,
         }
     }
 
@@ -294,35 +295,37 @@ impl History {
     }
 
     /// Records a lookup: the entry moves to the top (keeping its pin and note) and `body`, the
-    /// raw response with the time it arrived, becomes its cached body.
+    /// raw response with the time it arrived, becomes its cached body. A body the entry holds
+    /// already (by its digest) is not written again: it counts as confirmed at this lookup.
     #[must_use = "the warnings should be shown to the user"]
     pub fn record(
         &mut self,
         mut entry: Entry,
         body: Option<(&str, DateTime<Utc>)>,
     ) -> Vec<Warning> {
+        let mut keep = None;
         if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
-            let digest = cache::digest(body);
-            // The body this ID's entry says the cache holds already: nothing to write. It counts
-            // as confirmed at this lookup, the entry's time from now on (even when a lookup of
-            // the same batch that ended a moment later was recorded before it).
+            let digest = db::digest(body);
+            // Held when the entry vouches for this body and the database still has it (a
+            // body removed since, by hand or by a failed write, is written again).
             let held = self
                 .get(entry.id)
-                .filter(|e| e.body_digest.as_deref() == Some(&*digest))
-                .is_some_and(|e| self.cache_holds(entry.id, e.at));
-            if self.batch.is_some() {
-                self.vouched.insert(entry.id);
-            }
+                .is_some_and(|e| e.body_digest.as_deref() == Some(&*digest))
+                && match (self.bodies.get(&entry.id), &self.db) {
+                    (Some(b), _) => db::digest(&b.body) == digest,
+                    (None, Some(db)) => db.body_digest(entry.id).as_deref() == Some(&*digest),
+                    (None, None) => false,
+                };
             if !held {
-                let cached = CachedFile {
+                keep = Some(Body {
                     fetched_at,
                     body: body.to_owned(),
-                };
-                self.keep_body(entry.id, cached);
+                });
             }
             entry.body_digest = Some(digest);
         }
-        self.sync(Some(Op::Upsert(entry)), false)
+        let id = entry.id;
+        self.change(Op::Upsert(entry), keep.map(|b| (id, b)))
     }
 
     /// Records what a refresh of `id` found, in place: the entry keeps its place in the list
@@ -338,14 +341,17 @@ impl History {
         if self.get(id).is_none() {
             return Vec::new();
         }
-        if let (true, Some((body, fetched_at))) = (self.options.cache, body) {
-            let cached = CachedFile {
-                fetched_at,
-                body: body.to_owned(),
-            };
-            self.keep_body(id, cached);
-        }
-        self.sync(Some(Op::Update(id, lookup)), false)
+        let keep = match (self.options.cache, body) {
+            (true, Some((body, fetched_at))) => Some((
+                id,
+                Body {
+                    fetched_at,
+                    body: body.to_owned(),
+                },
+            )),
+            _ => None,
+        };
+        self.change(Op::Update(id, lookup), keep)
     }
 
     /// Marks the found record of `id` as having failed to refresh (`what`, e.g. "not found"),
@@ -360,26 +366,26 @@ impl History {
             what: what.to_owned(),
             at,
         };
-        self.sync(Some(Op::RefreshFailed(id, failed)), false)
+        self.change(Op::RefreshFailed(id, failed), None)
     }
 
     /// Pins `id`: it sorts first and is never evicted.
     #[must_use = "the warnings should be shown to the user"]
     pub fn pin(&mut self, id: Uuid) -> Vec<Warning> {
-        self.sync(Some(Op::Pin(id, true)), false)
+        self.change(Op::Pin(id, true), None)
     }
 
     /// Unpins `id`.
     #[must_use = "the warnings should be shown to the user"]
     pub fn unpin(&mut self, id: Uuid) -> Vec<Warning> {
-        self.sync(Some(Op::Pin(id, false)), false)
+        self.change(Op::Pin(id, false), None)
     }
 
     /// Sets the note of `id`; `None` or a blank note removes it.
     #[must_use = "the warnings should be shown to the user"]
     pub fn set_note(&mut self, id: Uuid, note: Option<String>) -> Vec<Warning> {
         let note = note.filter(|n| !n.trim().is_empty());
-        self.sync(Some(Op::Note(id, note)), false)
+        self.change(Op::Note(id, note), None)
     }
 
     /// Removes `id` and its cached body; returns them for [`History::restore`].
@@ -388,113 +394,103 @@ impl History {
         let Some(entry) = self.get(id).cloned() else {
             return (None, Vec::new());
         };
-        // Deferred, the saver keeps the cached body for the undo: no file is read here.
-        let body = if self.deferred.is_some() {
-            self.unsaved_bodies.get(&id).cloned()
-        } else {
-            self.body(id)
-        };
-        self.unsaved_bodies.remove(&id);
-        let warnings = self.sync(Some(Op::Delete(id)), false);
+        let body = self.body(id);
+        self.bodies.remove(&id);
+        let warnings = self.change(Op::Delete(id), None);
         (Some(Removed { entry, body }), warnings)
     }
 
     /// Puts back an entry removed by [`History::delete`], with its pin, note and cached body.
     #[must_use = "the warnings should be shown to the user"]
     pub fn restore(&mut self, removed: Removed) -> Vec<Warning> {
-        if let (true, Some(body)) = (self.options.cache, removed.body) {
-            self.unsaved_bodies.insert(removed.entry.id, body);
-        }
-        self.sync(Some(Op::Restore(removed.entry)), false)
+        let id = removed.entry.id;
+        let body = removed.body.filter(|_| self.options.cache).map(|b| (id, b));
+        self.change(Op::Restore(removed.entry), body)
     }
 
     /// Trims the history to the limit of this run's options, the oldest unpinned entries first:
-    /// an ordinary save evicts no more than it adds, so that a run with a smaller limit never
-    /// shrinks the history another config keeps. Reads a history of any size (up to 1 GiB).
-    /// Returns how many entries went.
+    /// an ordinary change evicts no more than it adds, so that a run with a smaller limit never
+    /// shrinks the history another config keeps. Returns how many entries went.
     #[must_use = "the warnings should be shown to the user"]
     pub fn prune(&mut self) -> (usize, Vec<Warning>) {
-        self.read_cap = store::MAX_PRUNED_BYTES;
-        self.pruned = None;
-        let warnings = self.sync(Some(Op::Prune), false);
-        (self.pruned.take().unwrap_or(0), warnings)
+        self.evicted = 0;
+        let warnings = self.change(Op::Prune, None);
+        (std::mem::take(&mut self.evicted), warnings)
     }
 
     /// Removes every entry and every cached body, or with `keep_pinned` every entry but the
     /// pinned ones and the bodies of those removed.
     #[must_use = "the warnings should be shown to the user"]
     pub fn clear(&mut self, keep_pinned: bool) -> Vec<Warning> {
-        let kept: Vec<Uuid> = self
-            .entries
-            .iter()
+        let pinned: Vec<Uuid> = (self.entries.iter())
             .filter(|e| e.pinned && keep_pinned)
             .map(|e| e.id)
             .collect();
-        self.unsaved_bodies.retain(|id, _| kept.contains(id));
-        self.sync(
-            Some(if keep_pinned {
-                Op::ClearUnpinned
-            } else {
-                Op::Clear
-            }),
-            false,
-        )
+        self.bodies.retain(|id, _| pinned.contains(id));
+        let op = if keep_pinned {
+            Op::ClearUnpinned
+        } else {
+            Op::Clear
+        };
+        self.change(op, None)
     }
 
-    /// Picks up changes made by other swlogs (and retries saving anything still unsaved).
+    /// Picks up changes made by other swlogs (and retries writing anything still unsaved).
     #[must_use = "the warnings should be shown to the user"]
     pub fn reload(&mut self) -> Vec<Warning> {
-        self.sync(None, false)
+        if let Some(d) = &mut self.deferred {
+            d.reload = true;
+            return Vec::new();
+        }
+        if let Some(batch) = &mut self.batch {
+            return batch.warnings();
+        }
+        if !self.pending.is_empty() || !self.bodies.is_empty() {
+            return self.save(None);
+        }
+        let mut warnings = Vec::new();
+        if self.db.as_ref().is_some_and(Db::changed) {
+            self.refresh(&mut warnings);
+        }
+        warnings
     }
 
-    /// The indices into [`History::entries`] of the entries matching `query`, best match first;
-    /// every index in order for an empty query. A number is matched as the search matches it
-    /// ([`filter::Numbers`]); other words fuzzily over type, status, error and note, and as a
-    /// substring of the ID, with fzf's syntax (`'exact`, `^prefix`, `suffix$`, `!not`).
-    /// `profile:NAME` and `space:NAME` keep only the entries made there.
+    /// The indices into [`History::entries`] of the entries matching `query`, in display
+    /// order; every index for an empty query. See [`filter`] for the words it takes.
     pub fn filter(&self, query: &str) -> Vec<usize> {
-        let (place, rest) = filter::Place::split(query);
-        let (numbers, rest) = filter::Numbers::split(&rest);
-        let mut hits: Vec<usize> = if rest.trim().is_empty() {
-            (0..self.entries.len()).collect()
-        } else {
-            self.index
-                .get_or_init(|| filter::Index::new(&self.entries))
-                .filter(&rest)
-        };
-        if !place.is_empty() {
-            hits.retain(|i| self.entries.get(*i).is_some_and(|e| place.matches(e)));
+        let query = filter::Query::parse(query);
+        if query.is_empty() {
+            return (0..self.entries.len()).collect();
         }
-        if !numbers.is_empty() {
-            hits.retain(|i| self.entries.get(*i).is_some_and(|e| numbers.matches(e)));
-        }
-        hits
+        let text = self.text.get_or_init(|| filter::Text::new(&self.entries));
+        text.filter(&query, &self.entries)
     }
 
-    /// Whether the cache still holds the body `id`'s entry vouches for, as it was confirmed at
-    /// `at`: its file is there and nothing changed it since (a crash, a clear in another
-    /// terminal or a failed write leave none; an edit leaves a later time). One look per ID in
-    /// a batch.
-    fn cache_holds(&self, id: Uuid, at: DateTime<Utc>) -> bool {
-        let Some(dir) = &self.dir else {
-            return true;
-        };
-        self.vouched.contains(&id) || cache::cached_unchanged_since(dir, &id.to_string(), at)
-    }
-
-    fn body(&self, id: Uuid) -> Option<CachedFile> {
-        if let Some(c) = self.unsaved_bodies.get(&id) {
-            return Some(c.clone());
-        }
-        if self.cache_refused {
+    /// The last response body cached for `id`, with the time it was fetched or last confirmed
+    /// unchanged (a time in the future, from a clock that was wrong, is not believed).
+    pub fn cached_body(&self, id: Uuid) -> Option<(String, DateTime<Utc>)> {
+        if !self.options.cache {
             return None;
         }
-        cache::read_cached(self.dir.as_deref()?, &id.to_string())
+        let (body, digest) = match self.bodies.get(&id) {
+            Some(b) => (b.clone(), db::digest(&b.body)),
+            None => self.db.as_ref()?.body(id)?,
+        };
+        let written = Some(body.fetched_at).filter(|t| *t <= Utc::now());
+        let confirmed = (self.get(id))
+            .filter(|e| e.body_digest.as_deref() == Some(&*digest))
+            .map(|e| e.at);
+        let at = match (written, confirmed) {
+            (Some(w), Some(c)) => w.max(c),
+            (w, c) => w.or(c).unwrap_or(body.fetched_at),
+        };
+        Some((body.body, at))
     }
 
-    /// Makes writes fail at a chosen point, for tests.
-    #[cfg(test)]
-    fn set_fault(&mut self, fault: Option<Fault>) {
-        self.fault = fault;
+    fn body(&self, id: Uuid) -> Option<Body> {
+        match self.bodies.get(&id) {
+            Some(b) => Some(b.clone()),
+            None => self.db.as_ref()?.body(id).map(|(b, _)| b),
+        }
     }
 }

@@ -2,11 +2,11 @@
 //! one entry per ID, display order, and the limit on unpinned entries.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use super::{Entry, Lookup, filter};
+use super::{Entry, Lookup};
 
 /// A change to the history, replayed onto whatever is on disk when it is saved.
 #[derive(Debug, Clone)]
@@ -99,66 +99,9 @@ fn upserted(new: &Entry, old: Option<Entry>) -> Entry {
     }
 }
 
-/// Whether `entries` are in display order, one per ID, as [`normalize`] leaves them.
-pub(super) fn in_order(entries: &[Entry]) -> bool {
-    let mut ids = HashSet::with_capacity_and_hasher(entries.len(), filter::FastHash::default());
-    entries.is_sorted_by(|a, b| display_order(a, b) != Ordering::Greater)
-        && entries.iter().all(|e| ids.insert(e.id))
-}
-
 /// Display order: pinned first, then the most recent first.
 fn display_order(a: &Entry, b: &Entry) -> Ordering {
     b.pinned.cmp(&a.pinned).then(b.at.cmp(&a.at))
-}
-
-/// Applies `ops` in order, as [`apply`] does one by one, but each run of upserts in one pass:
-/// a batch's 200 lookups moved a 1,000-entry list to its front 200 times, which made 200
-/// lookups with a full history cost twice as much as without one.
-pub(super) fn apply_all(entries: &mut Vec<Entry>, ops: &[Op]) {
-    let mut rest = ops;
-    while let Some(first) = rest.first() {
-        let run = rest
-            .iter()
-            .position(|op| !matches!(op, Op::Upsert(_)))
-            .unwrap_or(rest.len());
-        if run > 1 {
-            upsert_run(entries, &rest[..run]);
-            rest = &rest[run..];
-        } else {
-            apply(entries, first);
-            rest = &rest[1..];
-        }
-    }
-}
-
-/// Applies a run of upserts as [`apply`] would one after another: each ID's last upsert ends at
-/// the front, the latest first, with the pin and note of the entry it replaces (the first with
-/// its ID); the other entries keep their order behind them.
-fn upsert_run(entries: &mut Vec<Entry>, ops: &[Op]) {
-    let mut newest: Vec<&Entry> = Vec::new();
-    let mut ids = HashSet::with_hasher(filter::FastHash::default());
-    for op in ops.iter().rev() {
-        if let Op::Upsert(new) = op
-            && ids.insert(new.id)
-        {
-            newest.push(new);
-        }
-    }
-    let mut replaced: HashMap<Uuid, Entry, filter::FastHash> = HashMap::default();
-    let mut others = Vec::with_capacity(entries.len());
-    for e in entries.drain(..) {
-        if ids.contains(&e.id) && !replaced.contains_key(&e.id) {
-            replaced.insert(e.id, e);
-        } else {
-            others.push(e);
-        }
-    }
-    entries.extend(
-        newest
-            .into_iter()
-            .map(|new| upserted(new, replaced.remove(&new.id))),
-    );
-    entries.append(&mut others);
 }
 
 /// Upserts `new` into `entries`, which are in display order with one entry per ID, keeping
@@ -194,10 +137,15 @@ pub(super) fn cap_for(entries: &[Entry], ops: &[Op], limit: usize) -> usize {
 pub(super) fn normalize(entries: &mut Vec<Entry>, cap: usize) -> Vec<Uuid> {
     // Stable: equal times keep the order they came in.
     entries.sort_by(display_order);
-    let mut seen = HashSet::with_capacity_and_hasher(entries.len(), filter::FastHash::default());
+    let mut seen = HashSet::with_capacity_and_hasher(entries.len(), FastHash::default());
     entries.retain(|e| seen.insert(e.id));
     // Pinned entries come first, so the unpinned ones beyond the cap are the tail.
     let pinned = entries.iter().take_while(|e| e.pinned).count();
     let keep = pinned.saturating_add(cap).min(entries.len());
     entries.drain(keep..).map(|e| e.id).collect()
 }
+
+/// The hash of the history's sets of IDs: foldhash, seeded per process, in its quality variant.
+/// FxHash's last multiply left IDs that differ only in their last bytes (`…-000000000001`,
+/// `…-000000000002`: a test system's IDs) in one bucket.
+pub(super) type FastHash = foldhash::quality::RandomState;

@@ -19,16 +19,36 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A damaged index that was moved aside and replaced by a fresh one: tell the user once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the index was damaged ({reason}): moved aside to {}, a new one was started", moved_to.display())]
+#[error("the index was damaged ({reason}): moved aside to {}, a new one was started{}", moved_to.display(), kept(*history_kept))]
 pub struct Recovered {
     /// Where the damaged file now is, bytes intact.
     pub moved_to: PathBuf,
     /// What was wrong.
     pub reason: String,
+    /// How many lookups of the history could still be read and were copied into the new file.
+    pub history_kept: usize,
 }
 
-/// Opens (creating if needed) the index at `path`, moving a damaged file aside first.
-pub(super) fn open(path: &Path) -> Result<(Connection, Option<Recovered>)> {
+/// How a recovery names the lookups it kept.
+fn kept(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (the 1 lookup of the history that could be read was kept)".to_owned(),
+        n => format!(" (the {n} lookups of the history that could be read were kept)"),
+    }
+}
+
+/// A fresh file at `path` after the damaged one was moved aside, with what could be read of
+/// the history copied over from it.
+pub(super) fn fresh(path: &Path, mut recovered: Recovered) -> Result<(Connection, Recovered)> {
+    let mut conn = connect(path)?;
+    recovered.history_kept = super::salvage::salvage(&mut conn, &recovered.moved_to);
+    Ok((conn, recovered))
+}
+
+/// Opens (creating if needed) the index at `path`, moving a damaged file aside first. The
+/// history shares the file and opens it through here too.
+pub(crate) fn open(path: &Path) -> Result<(Connection, Option<Recovered>)> {
     refuse_other_kinds(path)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| IndexError::Io {
@@ -36,19 +56,45 @@ pub(super) fn open(path: &Path) -> Result<(Connection, Option<Recovered>)> {
             source,
         })?;
     }
-    let mut recovered = None;
+    create_private(path)?;
     if let Some(reason) = truncated(path) {
-        recovered = Some(move_aside(path, reason)?);
+        let (conn, recovered) = fresh(path, move_aside(path, reason)?)?;
+        return Ok((conn, Some(recovered)));
     }
     match connect(path) {
-        Ok(conn) => Ok((conn, recovered)),
+        Ok(conn) => Ok((conn, None)),
         Err(e) if e.is_corrupt() => {
-            let moved = move_aside(path, e.to_string())?;
-            let conn = connect(path)?;
-            Ok((conn, Some(moved)))
+            let (conn, recovered) = fresh(path, move_aside(path, e.to_string())?)?;
+            Ok((conn, Some(recovered)))
         }
         Err(e) => Err(e),
     }
+}
+
+/// Creates the file, when there is none, readable by this user only (the history's notes are
+/// the user's own): SQLite would create it with the umask's mode, and its WAL takes the mode of
+/// the file.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(IndexError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// After an operation found the file damaged: moves it aside and opens a fresh one in its
+/// place, what could be read of the history copied over.
+pub(crate) fn recover(path: &Path, reason: String) -> Result<(Connection, Recovered)> {
+    fresh(path, move_aside(path, reason)?)
 }
 
 /// Anything but a regular file (or nothing) at `path` is left alone and refused.
@@ -178,5 +224,6 @@ pub(super) fn move_aside(path: &Path, reason: String) -> Result<Recovered> {
     Ok(Recovered {
         moved_to: target,
         reason,
+        history_kept: 0,
     })
 }

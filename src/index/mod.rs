@@ -40,8 +40,9 @@
 mod coverage;
 mod error;
 mod facts;
-mod file;
+pub(crate) mod file;
 mod rows;
+mod salvage;
 mod schema;
 mod scope;
 mod shape;
@@ -124,8 +125,8 @@ impl Index {
         } = self;
         // Closing first: the file must not be written after it is moved.
         drop(conn);
-        let recovered = file::move_aside(&path, "damaged while in use".to_owned())?;
-        let conn = file::connect(&path)?;
+        let moved = file::move_aside(&path, "damaged while in use".to_owned())?;
+        let (conn, recovered) = file::fresh(&path, moved)?;
         Ok(Self {
             conn,
             path,

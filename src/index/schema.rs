@@ -70,7 +70,50 @@ const MIGRATIONS: &[&str] = &[
         as_of INTEGER NOT NULL,
         PRIMARY KEY (scope, name)
     );",
+    // 3: the lookup history (one row per log ID) and each lookup's last response body, which
+    // before lived in history.json, its journal and one file per body.
+    "CREATE TABLE history (
+        id TEXT PRIMARY KEY,
+        family TEXT NOT NULL,
+        -- When the lookup was made, Unix ns. Of two lookups made within the same instant the
+        -- later (the larger rowid) lists first.
+        at INTEGER NOT NULL,
+        profile TEXT NOT NULL,
+        space TEXT NOT NULL,
+        -- A failed lookup's short error; NULL when it found a record.
+        error TEXT,
+        -- The record's `type` as sent: a string, or (`type_json`) any other JSON value.
+        type TEXT,
+        type_json TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        -- A label of an old history file that maps back to no type, shown as written.
+        kind TEXT,
+        status TEXT,
+        from_addr TEXT,
+        to_addr TEXT,
+        charge REAL,
+        parent_id TEXT,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        note TEXT,
+        refresh_what TEXT,
+        refresh_at INTEGER,
+        -- A digest of the body this lookup found, when it was cached.
+        digest TEXT
+    );
+    -- Display order, read backwards: pinned first, then the most recent.
+    CREATE INDEX history_order ON history (pinned, at);
+    CREATE TABLE bodies (
+        id TEXT PRIMARY KEY,
+        -- When the body was fetched or last confirmed unchanged, Unix ns.
+        fetched_at INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        body TEXT NOT NULL
+    );",
 ];
+
+/// The tables whose rows are the user's own and cannot be read again from a server: when a
+/// damaged file is moved aside, what can still be read of them is copied into the new one.
+pub(crate) const KEPT_TABLES: &[&str] = &["history", "bodies"];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -108,5 +151,59 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file left at `version` by an older swlog, with a row of its own when it has scopes.
+    fn file_at(path: &Path, version: usize) {
+        let conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        for step in &MIGRATIONS[..version] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        if version >= 1 {
+            conn.execute(
+                "INSERT INTO scopes (origin, project, family) VALUES ('https://a', 'p', 'voice')",
+                [],
+            )
+            .unwrap();
+        }
+    }
+
+    /// Every earlier version, the empty file included, opens at this one with what it held,
+    /// and the history works in it.
+    #[test]
+    fn every_earlier_version_migrates_to_this_one_keeping_its_rows() {
+        for version in 0..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("index.db");
+            file_at(&path, version);
+            let (conn, recovered) = crate::index::file::open(&path).unwrap();
+            assert_eq!(recovered, None, "from {version}");
+            let now: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(now, VERSION, "from {version}");
+            let scopes: i64 = conn
+                .query_row("SELECT count(*) FROM scopes", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(scopes, i64::from(version >= 1), "from {version}");
+            drop(conn);
+            let options = crate::history::Options::default();
+            let (mut history, warnings) = crate::history::History::open(dir.path(), options);
+            assert!(warnings.is_empty(), "from {version}: {warnings:?}");
+            let id = uuid::Uuid::from_u128(7);
+            let at = chrono::Utc::now();
+            let lookup = crate::history::Lookup::Error("not found".into());
+            let entry = crate::history::Entry::new(id, at, "default", "acme", lookup);
+            assert!(history.record(entry, None).is_empty());
+            assert_eq!(history.entries().len(), 1, "from {version}");
+        }
     }
 }

@@ -21,16 +21,22 @@ fn round_trip_keeps_every_field() {
         again.entries()[1].note.as_deref(),
         Some("customer says \"dropped\"")
     );
-    let on_disk: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(file(dir.path())).unwrap()).unwrap();
-    assert_eq!(on_disk["version"], store::VERSION);
-    // The type as sent, not its label.
+    // The type as sent, not its label; the charge as a number.
     assert_eq!(
-        on_disk["entries"][0]["lookup"]["record"]["type"],
+        sql::<String>(
+            dir.path(),
+            &format!("SELECT type FROM history WHERE id = '{}'", id(1))
+        ),
         "relay_pstn_call"
     );
-    assert_eq!(on_disk["entries"].as_array().unwrap().len(), 2);
-    assert_eq!(on_disk["entries"][0]["lookup"]["record"]["charge"], 0.0125);
+    assert_eq!(sql::<i64>(dir.path(), "SELECT count(*) FROM history"), 2);
+    assert_eq!(
+        sql::<f64>(
+            dir.path(),
+            &format!("SELECT charge FROM history WHERE id = '{}'", id(1))
+        ),
+        0.0125
+    );
 }
 
 #[test]
@@ -79,7 +85,7 @@ fn the_cap_evicts_the_oldest_unpinned_and_never_a_pinned_entry() {
     assert_eq!(ids(&h), [id(2), id(1), id(8), id(6), id(5)]);
     // Evicted entries take their cached bodies with them.
     assert!(h.cached_body(id(4)).is_none());
-    assert!(!dir.path().join(format!("cache/{}.json", id(4))).exists());
+    assert_eq!(sql::<i64>(dir.path(), "SELECT count(*) FROM bodies"), 4);
     assert!(h.cached_body(id(5)).is_some());
     assert_eq!(h.cached_body(id(1)).unwrap().0, "{\"n\":1}");
     // The cap counts unpinned entries: pinning never pushes out recent lookups.
@@ -180,7 +186,7 @@ fn delete_returns_what_restore_puts_back() {
     assert_eq!(removed.entry.note.as_deref(), Some("keep"));
     assert_eq!(ids(&h), [id(2)]);
     assert_eq!(h.cached_body(id(1)), None);
-    assert!(!dir.path().join(format!("cache/{}.json", id(1))).exists());
+    assert_eq!(sql::<i64>(dir.path(), "SELECT count(*) FROM bodies"), 0);
     assert_eq!(ids(&open(dir.path())), [id(2)]);
     assert!(h.delete(id(9)).0.is_none());
     ok(h.restore(removed));
@@ -314,7 +320,11 @@ fn a_run_with_a_smaller_limit_evicts_no_more_than_it_adds_and_prune_trims() {
     assert_eq!(n, 3);
     assert_eq!(ids(&h), [id(6), id(5)]);
     assert_eq!(open_with(dir.path(), small).entries(), h.entries());
-    assert!(!dir.path().join(format!("cache/{}.json", id(3))).exists());
+    assert_eq!(
+        sql::<i64>(dir.path(), "SELECT count(*) FROM bodies"),
+        1,
+        "id(5)'s alone"
+    );
 }
 
 #[test]
@@ -419,7 +429,7 @@ fn ids_that_differ_only_at_the_end_spread_over_the_buckets() {
     use std::hash::BuildHasher as _;
     // A test system's IDs: …-000000000000, …-000000000001, … The hash tables of the history
     // index by the low bits of the hash; FxHash left all of these with the same low bits.
-    let hasher = filter::FastHash::default();
+    let hasher = ops::FastHash::default();
     let buckets: std::collections::HashSet<u64> = (0..10_000u128)
         .map(|n| {
             hasher.hash_one(Uuid::from_u128(

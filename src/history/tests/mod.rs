@@ -5,7 +5,7 @@ mod batches;
 mod body_cache;
 mod concurrency;
 mod entries;
-mod journaling;
+mod importing;
 mod on_disk;
 
 use std::io;
@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
 
-use super::files::FaultPoint;
-use super::journal;
+use super::db::FaultPoint;
 use super::ops::normalize;
 use super::*;
 
@@ -85,8 +84,20 @@ fn ids(h: &History) -> Vec<Uuid> {
     h.entries().iter().map(|e| e.id).collect()
 }
 
+/// The database the history shares with the index.
 fn file(dir: &Path) -> PathBuf {
+    dir.join("index.db")
+}
+
+/// The old history file, as an older swlog left it.
+fn old_file(dir: &Path) -> PathBuf {
     dir.join("history.json")
+}
+
+/// A query on the database in `dir`, read on a connection of its own.
+fn sql<T: rusqlite::types::FromSql>(dir: &Path, query: &str) -> T {
+    let conn = rusqlite::Connection::open(file(dir)).unwrap();
+    conn.query_row(query, [], |r| r.get(0)).unwrap()
 }
 
 /// Every file under `dir`, recursively.
@@ -104,16 +115,4 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-fn temp_files(dir: &Path) -> Vec<PathBuf> {
-    files_under(dir)
-        .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".swlog-tmp-")
-        })
-        .collect()
 }

@@ -1,0 +1,169 @@
+//! A history entry as a row of the `history` table, and back.
+
+use rusqlite::{Connection, Row, params};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::db::{nanos, time};
+use super::{Entry, Lookup, RefreshFailed, Summary};
+use crate::api::Family;
+
+pub(super) const COLUMNS: &str = "id, family, at, profile, space, error, type, type_json, deleted, kind, \
+    status, from_addr, to_addr, charge, parent_id, pinned, note, refresh_what, refresh_at, digest";
+
+/// Every entry in display order: pinned first, then the most recent, the later of two lookups
+/// made in the same instant first.
+pub(super) fn load(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM history ORDER BY pinned DESC, at DESC, rowid DESC"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut entries = Vec::new();
+    while let Some(row) = rows.next()? {
+        // A row this build cannot read (a family it does not know) is left in the table.
+        if let Some(e) = entry(row)? {
+            entries.push(e);
+        }
+    }
+    Ok(entries)
+}
+
+/// An entry from a row of [`COLUMNS`].
+pub(super) fn entry(r: &Row<'_>) -> rusqlite::Result<Option<Entry>> {
+    let id: String = r.get(0)?;
+    let family: String = r.get(1)?;
+    let (Ok(id), Some(family)) = (
+        Uuid::try_parse(&id),
+        Family::ALL.into_iter().find(|f| f.label() == family),
+    ) else {
+        return Ok(None);
+    };
+    let lookup = match r.get::<_, Option<String>>(5)? {
+        Some(error) => Lookup::Error(error),
+        None => {
+            let wire_type = match (
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ) {
+                (Some(s), _) => Some(Value::String(s)),
+                (None, Some(json)) => serde_json::from_str(&json).ok(),
+                (None, None) => None,
+            };
+            Lookup::Record(Summary {
+                wire_type,
+                deleted: r.get(8)?,
+                kind: r.get(9)?,
+                status: r.get(10)?,
+                from: r.get(11)?,
+                to: r.get(12)?,
+                charge: r.get(13)?,
+                parent_id: r.get(14)?,
+            })
+        }
+    };
+    let refresh_failed = match (r.get::<_, Option<String>>(17)?, r.get(18)?) {
+        (Some(what), Some(at)) => Some(RefreshFailed { what, at: time(at) }),
+        _ => None,
+    };
+    Ok(Some(Entry {
+        id,
+        family,
+        at: time(r.get(2)?),
+        profile: r.get(3)?,
+        space: r.get(4)?,
+        lookup,
+        pinned: r.get(15)?,
+        note: r.get(16)?,
+        refresh_failed,
+        body_digest: r.get(19)?,
+    }))
+}
+
+/// The columns of an entry's lookup, in [`COLUMNS`] order from `error` to `parent_id`.
+pub(super) type LookupColumns<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<String>,
+    bool,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<f64>,
+    Option<&'a str>,
+);
+
+pub(super) fn lookup_columns(lookup: &Lookup) -> LookupColumns<'_> {
+    match lookup {
+        Lookup::Error(e) => (
+            Some(e),
+            None,
+            None,
+            false,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        Lookup::Record(s) => {
+            let (text, json) = match &s.wire_type {
+                Some(Value::String(t)) => (Some(t.as_str()), None),
+                Some(v) => (None, Some(v.to_string())),
+                None => (None, None),
+            };
+            (
+                None,
+                text,
+                json,
+                s.deleted,
+                s.kind.as_deref(),
+                s.status.as_deref(),
+                s.from.as_deref(),
+                s.to.as_deref(),
+                s.charge,
+                s.parent_id.as_deref(),
+            )
+        }
+    }
+}
+
+/// Writes `e` whole as `id`'s row (a new rowid: it lists first among equal times), keeping the
+/// pin and note the row had when `keep` is set.
+pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite::Result<()> {
+    let l = lookup_columns(&e.lookup);
+    let (what, at) = match &e.refresh_failed {
+        Some(f) => (Some(f.what.as_str()), Some(nanos(f.at))),
+        None => (None, None),
+    };
+    tx.prepare(&format!(
+        "INSERT INTO history (rowid, {COLUMNS}) VALUES
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+          ?19, ?20, ?21)"
+    ))?
+    .execute(params![
+        rowid,
+        e.id.to_string(),
+        e.family.label(),
+        nanos(e.at),
+        e.profile,
+        e.space,
+        l.0,
+        l.1,
+        l.2,
+        l.3,
+        l.4,
+        l.5,
+        l.6,
+        l.7,
+        l.8,
+        l.9,
+        e.pinned,
+        e.note,
+        what,
+        at,
+        e.body_digest,
+    ])?;
+    Ok(())
+}
