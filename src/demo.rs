@@ -18,6 +18,7 @@ use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+pub mod arrivals;
 #[cfg(any(test, feature = "test-support"))]
 pub mod busy;
 pub mod compat;
@@ -43,6 +44,9 @@ pub struct DemoOptions {
     /// How many logs the list endpoint generates besides the records (the cost measurements
     /// use 100,000).
     pub list_logs: usize,
+    /// A new call arrives this often while the server runs (`--demo`: every four seconds);
+    /// `None` (tests) keeps the list as it started.
+    pub arrivals: Option<Duration>,
 }
 
 impl Default for DemoOptions {
@@ -52,6 +56,7 @@ impl Default for DemoOptions {
             live_for: Duration::from_secs(20),
             live_started: None,
             list_logs: list::GENERATED,
+            arrivals: None,
         }
     }
 }
@@ -67,6 +72,8 @@ struct Shared {
     live_since: std::sync::Mutex<Option<std::time::Instant>>,
     /// The list's logs, so that a listed log can be opened too.
     logs: Arc<list::Logs>,
+    /// The calls arriving while it runs.
+    arrivals: Option<arrivals::Arrivals>,
 }
 
 /// A running demo server. It stops when dropped.
@@ -107,6 +114,10 @@ impl DemoServer {
         // Staging lists its own few records, none of the generated ones.
         let staging_bodies: Vec<&str> = staging::RECORDS.iter().map(|(_, b)| *b).collect();
         let staging_logs = Arc::new(list::Logs::new(chrono::Utc::now(), &staging_bodies, 0));
+        let arrivals = options.arrivals.map(|every| arrivals::Arrivals {
+            started: chrono::Utc::now(),
+            every: chrono::TimeDelta::from_std(every).unwrap_or(chrono::TimeDelta::seconds(4)),
+        });
         let shared = Arc::new(Shared {
             records,
             staging: (
@@ -118,6 +129,7 @@ impl DemoServer {
             options,
             live_since: std::sync::Mutex::new(None),
             logs: Arc::clone(&logs),
+            arrivals,
         });
         let app = Router::new()
             .route(crate::api::paths::VOICE_LOG_ROUTE, get(voice_log))
@@ -141,6 +153,7 @@ impl DemoServer {
                     (shared.staging.1.clone(), staging_logs),
                 ],
                 format!("http://{addr}"),
+                arrivals,
             ));
         let stop = CancellationToken::new();
         let stopped = stop.clone();
@@ -312,7 +325,10 @@ async fn voice_log(
         Some(body) => json(StatusCode::OK, *body),
         None => match shared.logs.get(&id) {
             Some(body) => json(StatusCode::OK, body.to_owned()),
-            None => not_found(),
+            None => match shared.arrivals.and_then(|a| a.get(&id, chrono::Utc::now())) {
+                Some(body) => json(StatusCode::OK, body),
+                None => not_found(),
+            },
         },
     }
 }
@@ -334,7 +350,13 @@ async fn voice_log_events(
         };
     }
     if !shared.records.contains_key(&id) {
-        if shared.logs.get(&id).is_some() {
+        let arrived = || {
+            shared
+                .arrivals
+                .and_then(|a| a.get(&id, chrono::Utc::now()))
+                .is_some()
+        };
+        if shared.logs.get(&id).is_some() || arrived() {
             return json(StatusCode::OK, r#"{"data":[]}"#);
         }
         return not_found();

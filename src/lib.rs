@@ -27,6 +27,7 @@ pub mod secret;
 pub mod session;
 pub mod spaces;
 pub mod summary;
+pub mod tail;
 pub mod term_input;
 pub mod testkit;
 pub mod text;

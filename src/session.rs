@@ -45,6 +45,7 @@ impl Session {
         let (settings, demo) = if demo {
             let options = DemoOptions {
                 live_started: Some(chrono::Utc::now() - chrono::Duration::minutes(2)),
+                arrivals: Some(std::time::Duration::from_secs(4)),
                 ..DemoOptions::default()
             };
             let server = DemoServer::start(options)

@@ -41,6 +41,7 @@ const ORDER: &[(&str, &str)] = &[
     ("history", "store"),
     ("search", "store"),
     ("download", "store"),
+    ("tail", "store"),
     ("spaces", "session"),
     ("session", "session"),
     ("view", "tui"),

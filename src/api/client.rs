@@ -161,6 +161,14 @@ impl Client {
         })
     }
 
+    /// This client (sharing its connections) making at most `n` requests a lookup, for a
+    /// caller that waits and retries on its own terms and says so (`swlog tail`).
+    pub fn with_attempts(&self, n: u32) -> Client {
+        let mut c = self.clone();
+        c.options.max_attempts = n.max(1);
+        c
+    }
+
     /// Where requests go.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
@@ -320,11 +328,21 @@ impl Client {
                     location: redirect_target(&url, response.headers()),
                 });
             }
+            let asked_wait = (status == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| retry_after(response.headers()))
+                .flatten()
+                .map(|d| d.min(self.options.retry_after_cap).as_secs());
             let bytes = self.read_body(response, &host, attempt, max_body).await?;
             if status.is_success() {
                 return Ok((decode(status, is_html, &bytes)?, attempt));
             }
-            return Err(self.interpret(status, bytes, attempt));
+            return Err(match self.interpret(status, bytes, attempt) {
+                ApiError::RateLimited { attempts, .. } => ApiError::RateLimited {
+                    attempts,
+                    retry_after_secs: asked_wait,
+                },
+                e => e,
+            });
         }
     }
 
@@ -397,7 +415,10 @@ impl Client {
                 items: json.as_ref().map(ErrorItem::parse_all).unwrap_or_default(),
                 target: self.target(),
             },
-            429 => ApiError::RateLimited { attempts },
+            429 => ApiError::RateLimited {
+                attempts,
+                retry_after_secs: None,
+            },
             s @ 500..=599 => ApiError::Server {
                 status: s,
                 attempts,

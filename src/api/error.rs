@@ -123,6 +123,8 @@ pub enum ApiError {
     RateLimited {
         /// How many requests were made.
         attempts: u32,
+        /// The wait the last answer's `Retry-After` asked for, in whole seconds (capped).
+        retry_after_secs: Option<u64>,
     },
     /// A 5xx status (after retries where it is retried).
     #[error("Server error (HTTP {status}) after {attempts} {}: {detail}", tries(*attempts))]

@@ -495,6 +495,9 @@ mod tests {
         };
         assert!(refuses_page_size(&e(vec![item("page_size")])));
         assert!(!refuses_page_size(&e(vec![item("created_after")])));
-        assert!(!refuses_page_size(&ApiError::RateLimited { attempts: 3 }));
+        assert!(!refuses_page_size(&ApiError::RateLimited {
+            attempts: 3,
+            retry_after_secs: None
+        }));
     }
 }

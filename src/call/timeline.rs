@@ -172,7 +172,14 @@ mod tests {
         let none = Uuid::from_u128(3);
         let t = merge(vec![
             (0, ok, Ok(vec![event("2026-11-25T14:00:00Z", "x", "info")])),
-            (1, bad, Err(ApiError::RateLimited { attempts: 3 })),
+            (
+                1,
+                bad,
+                Err(ApiError::RateLimited {
+                    attempts: 3,
+                    retry_after_secs: None,
+                }),
+            ),
             (
                 2,
                 none,

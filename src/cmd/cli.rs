@@ -223,6 +223,8 @@ pub enum Command {
     Index(super::index::IndexArgs),
     /// Find logs without their ID: a time window, a number, a status... (see `list --help`).
     List(Box<ListArgs>),
+    /// Watch calls as they happen: each new log once, and again when it ends (`tail --help`).
+    Tail(super::tail::TailArgs),
     /// The whole call a leg belongs to: every leg as a tree, the total, one timeline.
     Call(CallArgs),
     /// Why a call went wrong: the SIP result, who answered, the audio quality, a verdict.

@@ -63,11 +63,11 @@ const TABLE: [(Exit, &str); 10] = [
     ),
     (
         Exit::Interrupted,
-        "interrupted by Ctrl-C during a scan (what was found is printed)",
+        "interrupted by Ctrl-C during a scan (what was found is printed) or a tail",
     ),
     (
         Exit::Terminated,
-        "ended by SIGTERM during a scan (what was found is printed)",
+        "ended by SIGTERM during a scan (what was found is printed) or a tail",
     ),
 ];
 

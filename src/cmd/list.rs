@@ -284,7 +284,7 @@ pub async fn run(
 
 /// Resolves to the signal's name when SIGINT or SIGTERM arrives; never, where they cannot be
 /// listened for.
-async fn interrupted() -> &'static str {
+pub(crate) async fn interrupted() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -16,6 +16,7 @@ pub mod list;
 pub mod man;
 pub mod recordings;
 pub mod why;
+pub mod tail;
 
 use std::io::{self, Write};
 
@@ -73,6 +74,7 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
         Some(Command::History(args)) => history::command(&cli.global, &args, out, err)?,
         Some(Command::Index(args)) => index::command(&cli.global, &args, out, err)?,
         Some(Command::List(args)) => list::command(&cli.global, &args, out, err).await?,
+        Some(Command::Tail(args)) => tail::command(&cli.global, &args, out, err).await?,
         Some(Command::Completions(args)) => completions::command(&args, &cli.global, out)?,
         Some(Command::Man) => man::command(out)?,
         None => inspect::command(&cli.global, cli.id, err).await?,
@@ -80,6 +82,29 @@ pub async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Res
     // Line-buffered output keeps its last bytes until now: a full disk must show here.
     out.flush()?;
     Ok(exit)
+}
+
+/// Whether standard output is a pipe whose reader has gone: writing to it would fail. A
+/// terminal or a file never is.
+pub(crate) fn stdout_closed() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::event::{PollFd, PollFlags, poll};
+        let stdout = std::io::stdout();
+        let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        poll(&mut fds, Some(&zero)).is_ok()
+            && fds[0]
+                .revents()
+                .intersects(PollFlags::ERR | PollFlags::HUP | PollFlags::NVAL)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
 }
 
 /// Says on `err` what the settings warned about (made legible: they quote the config file).

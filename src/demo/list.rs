@@ -185,16 +185,23 @@ struct ListState {
     /// Each space's `Authorization` header and its logs: a project lists only its own.
     spaces: Arc<Vec<(String, Arc<Logs>)>>,
     base: String,
+    /// The calls arriving while the server runs, listed in the first space.
+    arrivals: Option<super::arrivals::Arrivals>,
 }
 
 /// The list route, with its own state: `spaces` pairs each accepted `Authorization` header
-/// with the logs it lists.
-pub fn router(spaces: Vec<(String, Arc<Logs>)>, base: String) -> Router {
+/// with the logs it lists; the first space also lists `arrivals`, newest of all.
+pub fn router(
+    spaces: Vec<(String, Arc<Logs>)>,
+    base: String,
+    arrivals: Option<super::arrivals::Arrivals>,
+) -> Router {
     Router::new()
         .route(crate::api::paths::VOICE_LOGS, get(list))
         .with_state(ListState {
             spaces: Arc::new(spaces),
             base,
+            arrivals,
         })
 }
 
@@ -235,11 +242,12 @@ async fn list(
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let Some(logs) = state
+    let Some((space, logs)) = state
         .spaces
         .iter()
-        .find(|(authorization, _)| Some(authorization.as_str()) == given)
-        .map(|(_, logs)| Arc::clone(logs))
+        .enumerate()
+        .find(|(_, (authorization, _))| Some(authorization.as_str()) == given)
+        .map(|(i, (_, logs))| (i, Arc::clone(logs)))
     else {
         return json(StatusCode::UNAUTHORIZED, r#"{"error":"Unauthorized"}"#);
     };
@@ -285,11 +293,20 @@ async fn list(
             None => return invalid("page_token"),
         },
     };
-    let matching: Vec<&str> = logs
-        .rows
+    let arrived = match state.arrivals.filter(|_| space == 0) {
+        Some(a) => a.rows(Utc::now()),
+        None => Vec::new(),
+    };
+    let matching: Vec<&str> = arrived
         .iter()
-        .filter(|(t, d, _)| (deleted || !d) && keep(t))
-        .map(|(_, _, body)| body.as_str())
+        .filter(|(t, _)| keep(&Some(*t)))
+        .map(|(_, body)| body.as_str())
+        .chain(
+            logs.rows
+                .iter()
+                .filter(|(t, d, _)| (deleted || !d) && keep(t))
+                .map(|(_, _, body)| body.as_str()),
+        )
         .collect();
     let page: Vec<&str> = matching
         .iter()

@@ -196,7 +196,10 @@ mod tests {
                 Link::InvalidParent("x\u{1b}[2J".into()),
                 Link::Missing {
                     id: uuid(4),
-                    why: ApiError::RateLimited { attempts: 3 },
+                    why: ApiError::RateLimited {
+                        attempts: 3,
+                        retry_after_secs: None,
+                    },
                 },
                 leg(5, json!({"id":"x","discarded_at":"2026-01-01T00:00:00Z"})),
             ],

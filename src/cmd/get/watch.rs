@@ -30,29 +30,6 @@ const MAX_FAILURES: u32 = 5;
 /// How often a wait looks whether standard output's reader went away.
 const CLOSED_POLL: Duration = Duration::from_millis(250);
 
-/// Whether standard output is a pipe whose reader has gone: writing to it would fail. A
-/// terminal or a file never is.
-fn stdout_closed() -> bool {
-    #[cfg(unix)]
-    {
-        use rustix::event::{PollFd, PollFlags, poll};
-        let stdout = std::io::stdout();
-        let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
-        let zero = rustix::event::Timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        poll(&mut fds, Some(&zero)).is_ok()
-            && fds[0]
-                .revents()
-                .intersects(PollFlags::ERR | PollFlags::HUP | PollFlags::NVAL)
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
-}
-
 /// How lookups at most run at once, as `get`'s default.
 const CONCURRENCY: usize = 8;
 
@@ -142,7 +119,7 @@ pub async fn run(
                     // A reader that went away (`| head -1`) is noticed while waiting, not at
                     // the next change, which may be hours off for a record that never changes.
                     while Instant::now() < at {
-                        if stdout_closed() {
+                        if crate::cmd::stdout_closed() {
                             return Err(io::Error::from(io::ErrorKind::BrokenPipe));
                         }
                         let step = at
