@@ -3,6 +3,7 @@
 //! something changed. Generic over the backend and the input stream, so tests run the real
 //! loop on ratatui's `TestBackend` with scripted input.
 
+mod follow;
 mod why;
 
 use std::time::Duration;
@@ -148,10 +149,17 @@ where
 #[derive(Default)]
 struct Tasks {
     scan: Option<CancellationToken>,
+    follow: Option<CancellationToken>,
     page_size: PageSizeMemory,
 }
 
 impl Tasks {
+    fn stop_follow(&mut self) {
+        if let Some(t) = self.follow.take() {
+            t.cancel();
+        }
+    }
+
     fn stop_scan(&mut self) {
         if let Some(t) = self.scan.take() {
             t.cancel();
@@ -172,6 +180,8 @@ impl Tasks {
             return;
         };
         self.stop_scan();
+        // A new search replaces the Calls view a follow was feeding.
+        self.stop_follow();
         let token = CancellationToken::new();
         self.scan = Some(token.clone());
         let (spaces, tx, memory) = (spaces.clone(), tx.clone(), self.page_size.clone());
@@ -251,6 +261,11 @@ fn perform(
             Effect::Quit => return true,
             scan @ Effect::Scan { .. } => tasks.scan(spaces, tx, scan),
             Effect::StopScan => tasks.stop_scan(),
+            follow @ Effect::Follow { .. } => {
+                tasks.stop_follow();
+                tasks.follow = follow::start(spaces, tx, follow);
+            }
+            Effect::StopFollow => tasks.stop_follow(),
             Effect::SaveHistory(save) => saves.send(*save),
             Effect::FetchEvents { id, profile } => {
                 let (spaces, tx) = (spaces.clone(), tx.clone());

@@ -111,6 +111,8 @@ pub enum Action {
     StopScan,
     /// Show the last list of calls again.
     ReopenCalls,
+    /// Follow the Calls view live (`f`), or stop following it.
+    Follow,
     /// Open the profile picker.
     Profiles,
     /// Make the selected profile the session's.

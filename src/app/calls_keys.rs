@@ -32,6 +32,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let at = calls.selected;
             calls.select(at, height);
         }
+        Action::Follow => return app.toggle_follow(),
+        Action::StopScan if calls.follow.is_some() => return app.stop_follow(),
         Action::Narrow => calls.narrowing = true,
         Action::NarrowDone => calls.narrowing = false,
         Action::StopScan if calls.running() => return app.stop_search(),

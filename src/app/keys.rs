@@ -220,6 +220,7 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::NarrowDone
         | Action::ClearNarrow
         | Action::StopScan
+        | Action::Follow
         | Action::ReopenCalls => calls_keys::on_action(app, action),
         Action::Filter
         | Action::FilterDone

@@ -8,6 +8,7 @@ mod calls;
 mod calls_keys;
 mod copy;
 mod detail;
+mod follow;
 mod intent;
 mod investigate;
 mod keys;
@@ -393,6 +394,11 @@ impl App {
                 self.on_scan(msg);
                 (vec![], true)
             }
+            Message::Followed {
+                generation,
+                every,
+                result,
+            } => (vec![], self.on_followed(generation, every, result)),
             Message::Quit(_) => (vec![Effect::Quit], false),
             Message::HistorySaved(mut saved) => {
                 let warnings = std::mem::take(&mut saved.warnings);

@@ -97,6 +97,16 @@ pub enum Message {
         /// (the profile could not be used): the rows already sent stay.
         answer: Option<Box<ScanAnswer>>,
     },
+    /// A followed Calls view's poll found something (or its interval changed), or the follow
+    /// ended on a failure asking again cannot mend.
+    Followed {
+        /// The Calls view's generation: a late poll of a replaced search is ignored.
+        generation: u64,
+        /// The interval in effect.
+        every: std::time::Duration,
+        /// What the poll found, or why the follow ended.
+        result: Result<Vec<crate::tail::Event>, crate::api::list::ListError>,
+    },
 }
 
 /// A search's answer as the Calls view takes it at the end.
@@ -191,6 +201,19 @@ pub enum Effect {
     },
     /// Stop the running search.
     StopScan,
+    /// Follow the Calls view live, stopping any follow before.
+    Follow {
+        /// The Calls view's generation, sent back with each poll.
+        generation: u64,
+        /// The profile whose space is followed.
+        profile: String,
+        /// The search, with its filters.
+        query: Box<crate::query::Query>,
+        /// Rows created from here on count as new (those already shown are updated in place).
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Stop following.
+    StopFollow,
     /// Write history changes (off the update path, in order).
     SaveHistory(Box<crate::history::Save>),
     /// Leave the inspector.
