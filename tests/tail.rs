@@ -426,3 +426,47 @@ async fn a_closed_pipe_ends_the_tail_quickly_and_quietly() {
     assert_eq!(status.code(), Some(0));
     assert!(took < Duration::from_secs(3), "took {took:?} to notice");
 }
+
+/// The inspector's `f` on an open-ended search: a call that arrives after following started
+/// is on screen, marked new, within one interval (2 s while calls are going) of its arrival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspector_follows_a_search_and_shows_a_call_that_arrived_after() {
+    use crossterm::event::{Event as Term, KeyCode, KeyEvent, KeyModifiers};
+    let space = Space::new(Duration::from_millis(500), Duration::from_secs(3));
+    let (addr, _stop) = serve(Arc::clone(&space), 0).await;
+    let h = common::harness::Harness::start_against(&format!("http://{addr}"), 120, 40).await;
+    h.send(Term::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    h.type_text("since:10m");
+    h.press(KeyCode::Enter);
+    h.wait_for("the search to end", |s| s.contains("· done"))
+        .await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('f'));
+    h.wait_for("following", |s| s.contains("following · every"))
+        .await;
+    // The next call to arrive after following started.
+    let started = Utc::now();
+    let k = (started - space.started).num_milliseconds() / 500 + 1;
+    let arrives = space.started + TimeDelta::milliseconds(500 * (k + 1));
+    let want = id(100 + u32::try_from(k).unwrap());
+    let screen = h
+        .wait_for("the call that arrived after", |s| {
+            s.lines().any(|l| l.contains(&want) && l.contains('●'))
+        })
+        .await;
+    let seen = Utc::now();
+    assert!(
+        seen - arrives <= TimeDelta::milliseconds(2_500),
+        "shown {} ms after it arrived:\n{screen}",
+        (seen - arrives).num_milliseconds()
+    );
+    assert!(screen.contains(" new · f or Esc stops"), "{screen}");
+    h.press(KeyCode::Char('f'));
+    let screen = h
+        .wait_for("following to stop", |s| !s.contains("following ·"))
+        .await;
+    assert!(screen.contains(&want), "the rows stay: {screen}");
+}

@@ -173,3 +173,111 @@ impl App {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::VoiceLog;
+    use crate::list::Stop;
+    use chrono::TimeZone;
+
+    fn row(n: u32, mins: i64, status: &str) -> Row {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .unwrap()
+            - chrono::TimeDelta::minutes(mins);
+        let serde_json::Value::Object(m) = serde_json::json!({
+            "id": crate::testkit::uuid(n).to_string(), "created_at": at.to_rfc3339(),
+            "from": "+14155550123", "status": status,
+        }) else {
+            unreachable!()
+        };
+        Row::of(&VoiceLog::from_object(m))
+    }
+
+    fn app() -> App {
+        let ctx = super::super::Context {
+            space: "acme".into(),
+            project: "p".into(),
+            profile: "default".into(),
+        };
+        let history = crate::history::History::in_memory(crate::history::Options::default());
+        let mut app = App::new(ctx, ratatui::layout::Size::new(120, 40), false, history);
+        app.fixed_now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .single();
+        app
+    }
+
+    #[test]
+    fn new_rows_join_at_the_top_marked_changed_ones_in_place_and_the_selection_stays() {
+        let mut app = app();
+        let query = Query::parse("since:10m", &app.clock()).unwrap();
+        app.search("since:10m", query);
+        let calls = app.calls.as_mut().unwrap();
+        calls.rows = vec![row(1, 5, "completed"), row(2, 2, "in-progress")];
+        calls.state = super::super::calls::ScanState::Ended(Stop::LastPage);
+        calls.reorder();
+        calls.select(1, 10);
+        let generation = calls.generation;
+        let effects = app.toggle_follow();
+        assert!(
+            matches!(&effects[..], [Effect::Follow { since: Some(_), .. }]),
+            "{effects:?}"
+        );
+        let events = vec![
+            Event::New(row(3, 0, "ringing")),
+            Event::Changed {
+                row: row(2, 2, "completed"),
+                was: row(2, 2, "in-progress"),
+            },
+        ];
+        assert!(app.on_followed(generation, Duration::from_secs(2), Ok(events)));
+        let calls = app.calls.as_ref().unwrap();
+        let ids: Vec<String> = calls
+            .order
+            .iter()
+            .map(|i| calls.rows[*i].cell("id").into_owned())
+            .collect();
+        let id = |n| crate::testkit::uuid(n).to_string();
+        assert_eq!(
+            ids,
+            [id(3), id(2), id(1)],
+            "newest first, the new one on top"
+        );
+        assert_eq!(
+            calls.selected_row().map(|r| r.cell("id").into_owned()),
+            Some(id(1)),
+            "the selection stays on its row"
+        );
+        assert_eq!(calls.rows.len(), 3, "the changed row is updated in place");
+        assert_eq!(calls.rows[1].cell("status"), "completed");
+        let follow = calls.follow.as_ref().unwrap();
+        assert!(follow.is_new(&calls.rows[2]) && !follow.is_new(&calls.rows[1]));
+        let status: String = follow
+            .status()
+            .spans
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(
+            status.starts_with("following · every 2 s · 1 new"),
+            "{status}"
+        );
+        assert_eq!(app.toggle_follow(), [Effect::StopFollow]);
+        assert!(
+            !app.on_followed(generation, Duration::from_secs(2), Ok(vec![])),
+            "late"
+        );
+    }
+
+    #[test]
+    fn a_search_with_an_end_cannot_be_followed() {
+        let mut app = app();
+        let query = Query::parse("since:1h until:30m", &app.clock()).unwrap();
+        app.search("since:1h until:30m", query);
+        app.calls.as_mut().unwrap().state = super::super::calls::ScanState::Ended(Stop::LastPage);
+        assert!(app.toggle_follow().is_empty());
+        assert!(app.calls.as_ref().unwrap().follow.is_none());
+    }
+}

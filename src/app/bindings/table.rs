@@ -80,7 +80,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Calls, &[Key::ch('/')], Action::Narrow, "narrow the loaded calls"),
     b(X::Calls, &[Key::ch('t')], Action::OpenCall, "the row's whole call"),
     b(X::Calls, &[Key::plain(C::Esc)], Action::StopScan, "stop the scan, clear /"),
-    b(X::Calls, &[Key::ch('f')], Action::Follow, "follow: new calls as they come"),
+    b(X::Calls, &[Key::ch('f')], Action::Follow, "follow new calls live"),
     b(X::CallsNarrow, &[Key::plain(C::Enter), Key::plain(C::Down), Key::plain(C::Up)], Action::NarrowDone, "keep the narrowing"),
     b(X::CallsNarrow, &[Key::plain(C::Esc)], Action::ClearNarrow, "clear the narrowing"),
     b(X::Fields, &[Key::ch('t')], Action::OpenCall, "the whole call"),
