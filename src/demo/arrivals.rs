@@ -76,7 +76,7 @@ impl Arrivals {
         };
         let charge = (billed / 60_000) as f64 * 0.0085;
         let other = format!("+1{:03}555{:04}", 200 + (r >> 24) % 700, (r >> 40) % 10_000);
-        let (from, to) = if r % 3 == 0 {
+        let (from, to) = if r.is_multiple_of(3) {
             (super::list::EXAMPLE_NUMBER.to_owned(), other)
         } else {
             (other, "+12065553434".to_owned())
@@ -91,7 +91,7 @@ impl Arrivals {
             "created_at": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "type": "relay_pstn_call",
             "url": null,
-            "direction": if r % 2 == 0 { "inbound" } else { "outbound-api" },
+            "direction": if r.is_multiple_of(2) { "inbound" } else { "outbound-api" },
             "status": status,
             "duration": ms / 1000,
             "duration_ms": ms,
