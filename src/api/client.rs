@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 pub use super::answer::decode_object;
 use super::answer::{check_id, is_retried, redirect_target, retry_after};
+
+mod retry;
 use super::endpoint::Endpoint;
 use super::error::{ApiError, ErrorItem, Target};
 use super::events::Events;
@@ -159,14 +161,6 @@ impl Client {
             options,
             proxy,
         })
-    }
-
-    /// This client (sharing its connections) making at most `n` requests a lookup, for a
-    /// caller that waits and retries on its own terms and says so (`swlog tail`).
-    pub fn with_attempts(&self, n: u32) -> Client {
-        let mut c = self.clone();
-        c.options.max_attempts = n.max(1);
-        c
     }
 
     /// Where requests go.
@@ -328,21 +322,15 @@ impl Client {
                     location: redirect_target(&url, response.headers()),
                 });
             }
-            let asked_wait = (status == StatusCode::TOO_MANY_REQUESTS)
-                .then(|| retry_after(response.headers()))
-                .flatten()
-                .map(|d| d.min(self.options.retry_after_cap).as_secs());
+            let asked = retry::asked_wait(status, response.headers(), self.options.retry_after_cap);
             let bytes = self.read_body(response, &host, attempt, max_body).await?;
             if status.is_success() {
                 return Ok((decode(status, is_html, &bytes)?, attempt));
             }
-            return Err(match self.interpret(status, bytes, attempt) {
-                ApiError::RateLimited { attempts, .. } => ApiError::RateLimited {
-                    attempts,
-                    retry_after_secs: asked_wait,
-                },
-                e => e,
-            });
+            return Err(retry::with_wait(
+                self.interpret(status, bytes, attempt),
+                asked,
+            ));
         }
     }
 
@@ -415,10 +403,7 @@ impl Client {
                 items: json.as_ref().map(ErrorItem::parse_all).unwrap_or_default(),
                 target: self.target(),
             },
-            429 => ApiError::RateLimited {
-                attempts,
-                retry_after_secs: None,
-            },
+            429 => ApiError::rate_limited(attempts),
             s @ 500..=599 => ApiError::Server {
                 status: s,
                 attempts,

@@ -288,6 +288,14 @@ pub enum ErrorClass {
 }
 
 impl ApiError {
+    /// A 429 after `attempts` tries, no `Retry-After` read.
+    pub fn rate_limited(attempts: u32) -> Self {
+        ApiError::RateLimited {
+            attempts,
+            retry_after_secs: None,
+        }
+    }
+
     /// The broad class of this error.
     pub fn class(&self) -> ErrorClass {
         match self {

@@ -495,9 +495,6 @@ mod tests {
         };
         assert!(refuses_page_size(&e(vec![item("page_size")])));
         assert!(!refuses_page_size(&e(vec![item("created_after")])));
-        assert!(!refuses_page_size(&ApiError::RateLimited {
-            attempts: 3,
-            retry_after_secs: None
-        }));
+        assert!(!refuses_page_size(&ApiError::rate_limited(3)));
     }
 }

@@ -59,8 +59,6 @@ pub struct Calls {
     pub origin: Option<super::spaces::Origin>,
     /// Where the answer came from (the index, the network), once it is in.
     pub source: Option<crate::search::Source>,
-    /// Followed live (`f`): new rows join at the top, marked.
-    pub follow: Option<super::follow::Following>,
 }
 
 /// The Calls view laid out at a width: what the pane draws, line by line.
@@ -102,7 +100,6 @@ impl Calls {
             scroll: 0,
             origin: None,
             source: None,
-            follow: None,
         }
     }
 
@@ -143,9 +140,6 @@ impl Calls {
     }
 
     fn status(&self, clock: &crate::present::format::Clock) -> Line {
-        if let Some(follow) = &self.follow {
-            return follow.status();
-        }
         let progress = match &self.source {
             // The answer is in: how many, and from where.
             Some(source) if !self.running() => format!(
@@ -189,9 +183,7 @@ impl Calls {
         let all: Vec<[String; 8]> = self
             .order
             .iter()
-            .map(|i| {
-                super::follow::marked(self, &self.rows[*i], calls::cells(&self.rows[*i], clock))
-            })
+            .map(|i| calls::cells(&self.rows[*i], clock))
             .collect();
         let natural = Columns::natural(all.iter().cloned());
         let columns = Columns::fit(width, &natural, self.sort.column());
@@ -323,7 +315,7 @@ impl App {
         self.calls.as_ref().map(|c| {
             let mut t = c.table(&self.clock(), width);
             t.rows.truncate(self.calls_height());
-            t
+            self.follow_table(c, t)
         })
     }
 

@@ -13,6 +13,9 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     if action == Action::ReopenCalls {
         return reopen(app);
     }
+    if action == Action::StopScan && app.following().is_some() {
+        return app.stop_follow();
+    }
     let Some(calls) = app.calls.as_mut() else {
         return vec![];
     };
@@ -33,7 +36,6 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             calls.select(at, height);
         }
         Action::Follow => return app.toggle_follow(),
-        Action::StopScan if calls.follow.is_some() => return app.stop_follow(),
         Action::Narrow => calls.narrowing = true,
         Action::NarrowDone => calls.narrowing = false,
         Action::StopScan if calls.running() => return app.stop_search(),

@@ -6,9 +6,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::App;
+use super::calls::{Calls, Table};
 use super::msg::Effect;
 use super::notices::{Notice, Scope};
-use super::{App, Calls};
 use crate::api::list::ListError;
 use crate::list::Row;
 use crate::query::Query;
@@ -18,6 +19,8 @@ use crate::view::{Line, Role};
 /// A Calls view being followed.
 #[derive(Debug, Clone, Default)]
 pub struct Following {
+    /// The generation of the Calls view followed: a new search ends the follow.
+    pub generation: u64,
     /// The interval in effect, as the engine last said.
     pub every: Duration,
     /// The IDs of the rows that arrived while following.
@@ -54,21 +57,39 @@ impl Following {
     }
 }
 
-/// A row's cells with the first marked when the row arrived while following.
-pub(super) fn marked(calls: &Calls, row: &Row, mut cells: [String; 8]) -> [String; 8] {
-    if calls.follow.as_ref().is_some_and(|f| f.is_new(row)) {
-        cells[0] = format!("● {}", cells[0]);
-    }
-    cells
-}
-
 impl App {
+    /// The follow of the Calls view shown, if it is followed.
+    pub fn following(&self) -> Option<&Following> {
+        let generation = self.calls.as_ref()?.generation;
+        self.follow.as_ref().filter(|f| f.generation == generation)
+    }
+
+    /// The Calls view as laid out, with the follow's status and its new rows marked `●`.
+    pub(super) fn follow_table(&self, calls: &Calls, mut table: Table) -> Table {
+        let Some(follow) = self.following() else {
+            return table;
+        };
+        table.status = follow.status();
+        let shown = calls.order.iter().skip(calls.scroll);
+        for ((_, cells), i) in table.rows.iter_mut().zip(shown) {
+            if let Some((_, first)) = cells.first_mut()
+                && follow.is_new(&calls.rows[*i])
+            {
+                // Marked within the column's width: the cell gives up its last characters.
+                let width = first.chars().count();
+                let marked = format!("● {first}");
+                *first = crate::text::truncate_chars(&marked, width.max(3)).into_owned();
+            }
+        }
+        table
+    }
+
     /// `f`: follows the Calls view, or stops following it.
     pub(super) fn toggle_follow(&mut self) -> Vec<Effect> {
         let Some(calls) = self.calls.as_ref() else {
             return vec![];
         };
-        if calls.follow.is_some() {
+        if self.following().is_some() {
             return self.stop_follow();
         }
         if calls.running() {
@@ -97,9 +118,10 @@ impl App {
                 .as_ref()
                 .map_or_else(|| self.session_origin().profile, |o| o.profile.clone()),
         );
-        if let Some(calls) = self.calls.as_mut() {
-            calls.follow = Some(Following::default());
-        }
+        self.follow = Some(Following {
+            generation,
+            ..Following::default()
+        });
         vec![Effect::Follow {
             generation,
             profile,
@@ -110,9 +132,7 @@ impl App {
 
     /// Stops following; the rows stay.
     pub(super) fn stop_follow(&mut self) -> Vec<Effect> {
-        if let Some(calls) = self.calls.as_mut() {
-            calls.follow = None;
-        }
+        self.follow = None;
         vec![Effect::StopFollow]
     }
 
@@ -124,24 +144,20 @@ impl App {
         result: Result<Vec<Event>, ListError>,
     ) -> bool {
         let height = self.calls_height();
-        let Some(calls) = self
-            .calls
-            .as_mut()
-            .filter(|c| c.generation == generation && c.follow.is_some())
-        else {
+        if self.following().is_none_or(|f| f.generation != generation) {
+            return false;
+        }
+        let (Some(calls), Some(follow)) = (self.calls.as_mut(), self.follow.as_mut()) else {
             return false;
         };
         let events = match result {
             Ok(events) => events,
             Err(e) => {
-                calls.follow = None;
+                self.follow = None;
                 let text = format!("Following stopped: {e}");
                 self.notify(Notice::error(Scope::Lookup, text));
                 return true;
             }
-        };
-        let Some(follow) = calls.follow.as_mut() else {
-            return false;
         };
         follow.every = every;
         for event in events {
@@ -252,7 +268,7 @@ mod tests {
         );
         assert_eq!(calls.rows.len(), 3, "the changed row is updated in place");
         assert_eq!(calls.rows[1].cell("status"), "completed");
-        let follow = calls.follow.as_ref().unwrap();
+        let follow = app.following().unwrap();
         assert!(follow.is_new(&calls.rows[2]) && !follow.is_new(&calls.rows[1]));
         let status: String = follow
             .status()
@@ -278,6 +294,6 @@ mod tests {
         app.search("since:1h until:30m", query);
         app.calls.as_mut().unwrap().state = super::super::calls::ScanState::Ended(Stop::LastPage);
         assert!(app.toggle_follow().is_empty());
-        assert!(app.calls.as_ref().unwrap().follow.is_none());
+        assert!(app.following().is_none());
     }
 }

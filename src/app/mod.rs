@@ -170,6 +170,8 @@ pub struct App {
     nav: Nav,
     /// The last search and its rows, kept for the session.
     calls: Option<Calls>,
+    /// The Calls view followed live (`f`), while it is the one shown.
+    follow: Option<follow::Following>,
     /// The terminal's size.
     size: Size,
     /// Where lookups go.
@@ -244,6 +246,7 @@ impl App {
             in_flight: None,
             nav: Nav::default(),
             calls: None,
+            follow: None,
             size,
             context,
             color,

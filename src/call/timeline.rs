@@ -172,14 +172,7 @@ mod tests {
         let none = Uuid::from_u128(3);
         let t = merge(vec![
             (0, ok, Ok(vec![event("2026-11-25T14:00:00Z", "x", "info")])),
-            (
-                1,
-                bad,
-                Err(ApiError::RateLimited {
-                    attempts: 3,
-                    retry_after_secs: None,
-                }),
-            ),
+            (1, bad, Err(ApiError::rate_limited(3))),
             (
                 2,
                 none,

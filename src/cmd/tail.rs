@@ -63,7 +63,7 @@ pub struct TailArgs {
 /// Output formats of `swlog tail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TailFormat {
-    /// One aligned line a log: local time, status, type, from → to, duration, charge, short ID.
+    /// One aligned line a log: local time, status, type, from -> to, duration, charge, short ID.
     Text,
     /// The row as received, one a line, each time it is printed.
     Ndjson,

@@ -196,10 +196,7 @@ mod tests {
                 Link::InvalidParent("x\u{1b}[2J".into()),
                 Link::Missing {
                     id: uuid(4),
-                    why: ApiError::RateLimited {
-                        attempts: 3,
-                        retry_after_secs: None,
-                    },
+                    why: ApiError::rate_limited(3),
                 },
                 leg(5, json!({"id":"x","discarded_at":"2026-01-01T00:00:00Z"})),
             ],
