@@ -15,8 +15,8 @@ pub mod inspect;
 pub mod list;
 pub mod man;
 pub mod recordings;
-pub mod why;
 pub mod tail;
+pub mod why;
 
 use std::io::{self, Write};
 
