@@ -454,7 +454,7 @@ async fn the_inspector_follows_a_search_and_shows_a_call_that_arrived_after() {
     let want = id(100 + u32::try_from(k).unwrap());
     let screen = h
         .wait_for("the call that arrived after", |s| {
-            s.lines().any(|l| l.contains(&want) && l.contains('●'))
+            s.lines().any(|l| l.contains(&want[..8]) && l.contains('●'))
         })
         .await;
     let seen = Utc::now();
@@ -468,5 +468,5 @@ async fn the_inspector_follows_a_search_and_shows_a_call_that_arrived_after() {
     let screen = h
         .wait_for("following to stop", |s| !s.contains("following ·"))
         .await;
-    assert!(screen.contains(&want), "the rows stay: {screen}");
+    assert!(screen.contains(&want[..8]), "the rows stay: {screen}");
 }
