@@ -6,7 +6,7 @@
 #
 #   search 1 day     list --since 1d --number 4155550123       (the whole day: --limit 100000)
 #   other question   list --since 6h status:failed,busy       (after the day is covered)
-#   search 3 days    list --since 3d --number 4155550123
+#   search 3 days    list --since 3d --number 4155550123       (144,000 rows: --max-scan 1000000)
 #   whole call       call ID --no-events, a call 30 h old; warm: the next call of that hour
 #   size             the index's bytes on disk per 100,000 rows, after the three days
 #
@@ -61,7 +61,7 @@ measure() {
   local bin="$1" label="$2" cold_q="$3" warm_q="$4" prep="$5"
   local colds=() warms=() creq=0 wreq=0 i
   for i in $(seq "$runs"); do
-    local d="$work/data-$label-$i-$RANDOM"
+    local d="$work/data-${label// /_}-$i-$RANDOM"
     [ -n "$prep" ] && eval "XDG_DATA_HOME=$d $prep" >/dev/null 2>&1
     read -r t n < <(eval "run $d $bin $cold_q"); colds+=("$t"); creq=$n
     if [ -n "$warm_q" ]; then
@@ -84,7 +84,7 @@ older="${ids% *}"; newer="${ids#* }"
 
 day="list --since 1d --number 4155550123 --limit 100000 -q"
 other="list --since 6h status:failed,busy --limit 100000 -q"
-three="list --since 3d --number 4155550123 --limit 100000 -q"
+three="list --since 3d --number 4155550123 --limit 100000 --max-scan 1000000 -q"
 call_old="call $older --no-events"
 call_next="call $newer --no-events"
 
@@ -111,5 +111,6 @@ XDG_DATA_HOME="$d" "$new" --base-url "$url" $three >/dev/null 2>&1 || true
 XDG_DATA_HOME="$d" "$new" index --format json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-print(f"size: {s[\"bytes_on_disk\"]/1e6:.1f} MB for {s[\"rows\"]:,} rows = {s[\"bytes_on_disk\"]/s[\"rows\"]*1e5/1e6:.1f} MB per 100,000 rows")'
+b, n = s["bytes_on_disk"], s["rows"]
+print("size: %.1f MB for %s rows = %.1f MB per 100,000 rows" % (b / 1e6, format(n, ","), b / n * 1e5 / 1e6))'
 echo "(the 1-day-other row: cold is the day's search, warm the other question after it)"
