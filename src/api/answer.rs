@@ -22,19 +22,7 @@ pub fn decode_object(
     // A UTF-8 byte-order mark is no part of JSON (RFC 8259 lets a parser ignore it), and
     // serde_json refuses it.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(ApiError::Empty {
-            status: status.as_u16(),
-        });
-    }
-    if is_html || trimmed.starts_with('<') {
-        return Err(ApiError::Html {
-            status: status.as_u16(),
-            excerpt: excerpt(bytes),
-        });
-    }
+    not_json_at_all(status, is_html, bytes)?;
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(ApiError::NotObject {

@@ -20,7 +20,6 @@ use crate::list::table;
 use crate::present::format::{Clock, counted};
 use crate::query::{Query, QueryError, Term, terms};
 use crate::search::{Answer, Options, Search, Update};
-use crate::session::Session;
 
 /// Exit codes of `swlog list`.
 pub const EXIT_CODES: &str = "\
@@ -224,17 +223,10 @@ pub async fn run(
             return Ok(Exit::Usage);
         }
     };
-    let session = match Session::open(global.demo, &global.overrides()).await {
+    let session = match super::session_for(global, args.quiet, err).await? {
         Ok(s) => s,
-        Err(e) => {
-            writeln!(err, "swlog: {e}")?;
-            return Ok(exit::of(Failure::Session(&e)));
-        }
+        Err(exit) => return Ok(exit),
     };
-    super::settings_warnings(&session.settings.warnings, err)?;
-    if global.demo && !args.quiet {
-        super::demo_note(&session.client, err)?;
-    }
     let search = Search {
         client: &session.client,
         index: &session.index,

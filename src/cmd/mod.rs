@@ -157,6 +157,27 @@ impl<W: Write> Write for Diagnostics<W> {
     }
 }
 
+/// Opens the session a command runs in. When it cannot, says why on `err` and gives the exit
+/// code; else says what the settings warn of and, unless `quiet`, that the demo's data is shown.
+pub(crate) async fn session_for(
+    global: &cli::Global,
+    quiet: bool,
+    err: &mut dyn Write,
+) -> io::Result<Result<crate::session::Session, Exit>> {
+    let session = match crate::session::Session::open(global.demo, &global.overrides()).await {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "swlog: {e}")?;
+            return Ok(Err(exit::of(exit::Failure::Session(&e))));
+        }
+    };
+    settings_warnings(&session.settings.warnings, err)?;
+    if global.demo && !quiet {
+        demo_note(&session.client, err)?;
+    }
+    Ok(Ok(session))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,6 @@ use crate::export::ndjson;
 use crate::list::Row;
 use crate::present::format::{Clock, duration_ms, money};
 use crate::query::{Query, QueryError, Term, terms};
-use crate::session::Session;
 use crate::tail::{Event, Options, Tail, changes};
 use crate::text::{sanitize, truncate_chars};
 
@@ -133,17 +132,10 @@ pub async fn run(
             return Ok(Exit::Usage);
         }
     };
-    let session = match Session::open(global.demo, &global.overrides()).await {
+    let session = match super::session_for(global, args.quiet, err).await? {
         Ok(s) => s,
-        Err(e) => {
-            writeln!(err, "swlog: {e}")?;
-            return Ok(exit::of(Failure::Session(&e)));
-        }
+        Err(exit) => return Ok(exit),
     };
-    super::settings_warnings(&session.settings.warnings, err)?;
-    if global.demo && !args.quiet {
-        super::demo_note(&session.client, err)?;
-    }
     let mut options = Options {
         since: query.since,
         max_age: session.settings.live_max_age,

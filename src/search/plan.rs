@@ -99,10 +99,10 @@ pub fn jobs(
         };
         match filter {
             TimeFilter::Unknown | TimeFilter::Dates if quiet && dates > 1 => {
-                out.push(one_stream(*hole, now));
+                out.push(one_stream(*hole, now, 1));
             }
             TimeFilter::Unknown | TimeFilter::Dates => by_date(*hole, now, &mut out),
-            TimeFilter::WideDates => out.push(wide(*hole, now)),
+            TimeFilter::WideDates => out.push(one_stream(*hole, now, 2)),
             TimeFilter::Timestamps => by_piece(*hole, streams, now, &mut out),
         }
     }
@@ -136,42 +136,25 @@ fn by_date(hole: Window, now: DateTime<Utc>, out: &mut Vec<Job>) {
     }
 }
 
-/// One stream for the whole hole, asked by UTC dates a day wider each side (the server's
-/// inclusivity is not documented).
-fn one_stream(hole: Window, now: DateTime<Utc>) -> Job {
-    let one = Days::new(1);
+/// One stream for the whole hole, asked by UTC dates `days` wider each side (the server's
+/// inclusivity is not documented: one day; its days may not be UTC days: two).
+fn one_stream(hole: Window, now: DateTime<Utc>, days: u64) -> Job {
+    let wider = Days::new(days);
     Job {
         window: hole,
         extent: hole,
         after: hole
             .from
             .date_naive()
-            .checked_sub_days(one)
+            .checked_sub_days(wider)
             .map(Bound::Date),
         before: if hole.to >= now {
             None
         } else {
-            hole.to.date_naive().checked_add_days(one).map(Bound::Date)
-        },
-        on: None,
-    }
-}
-
-/// One stream for the whole hole, its dates a day wider than any time zone's.
-fn wide(hole: Window, now: DateTime<Utc>) -> Job {
-    let two = Days::new(2);
-    Job {
-        window: hole,
-        extent: hole,
-        after: hole
-            .from
-            .date_naive()
-            .checked_sub_days(two)
-            .map(Bound::Date),
-        before: if hole.to >= now {
-            None
-        } else {
-            hole.to.date_naive().checked_add_days(two).map(Bound::Date)
+            hole.to
+                .date_naive()
+                .checked_add_days(wider)
+                .map(Bound::Date)
         },
         on: None,
     }
