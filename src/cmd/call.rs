@@ -18,7 +18,6 @@ use crate::list::scan::{Scan, Stop};
 use crate::present::format::Clock;
 use crate::present::format::counted;
 use crate::search::{Options, Search};
-use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
 
 /// Exit codes of `swlog call`.
@@ -71,11 +70,10 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
-    let session = Session::open(global.demo, &global.overrides()).await?;
-    super::settings_warnings(&session.settings.warnings, err)?;
-    if global.demo {
-        super::demo_note(&session.client, err)?;
-    }
+    let session = match super::session_for(global, false, err).await? {
+        Ok(s) => s,
+        Err(exit) => return Ok(exit),
+    };
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let clock = Clock::system();

@@ -167,7 +167,10 @@ pub(crate) async fn session_for(
     let session = match crate::session::Session::open(global.demo, &global.overrides()).await {
         Ok(s) => s,
         Err(e) => {
-            writeln!(err, "swlog: {e}")?;
+            // As `report` says any command's error: each line prefixed, escapes made visible.
+            for line in e.to_string().lines() {
+                writeln!(err, "swlog: {}", sanitize(line))?;
+            }
             return Ok(Err(exit::of(exit::Failure::Session(&e))));
         }
     };

@@ -14,7 +14,6 @@ use super::{Error, Exit};
 use crate::api::compat::Recording;
 use crate::api::{Client, extract_id};
 use crate::call::CallError;
-use crate::session::Session;
 use crate::text::{json_for_terminal, sanitize};
 use crate::why::load::{self, Explained};
 use crate::why::{LegWhy, lines, quality};
@@ -62,11 +61,10 @@ pub async fn command(
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
     let id = extract_id(&args.id).map_err(|e| Error::Usage(e.to_string()))?;
-    let session = Session::open(global.demo, &global.overrides()).await?;
-    super::settings_warnings(&session.settings.warnings, err)?;
-    if global.demo {
-        super::demo_note(&session.client, err)?;
-    }
+    let session = match super::session_for(global, false, err).await? {
+        Ok(s) => s,
+        Err(exit) => return Ok(exit),
+    };
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let within = session.settings.events_within;
