@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod call;
+pub mod calls;
 pub mod chain;
 pub mod clipboard;
 pub mod clock;

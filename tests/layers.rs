@@ -35,6 +35,7 @@ const ORDER: &[(&str, &str)] = &[
     ("list", "domain"),
     ("export", "domain"),
     ("call", "domain"),
+    ("calls", "domain"),
     ("summary", "domain"),
     ("why", "domain"),
     ("index", "store"),

@@ -18,7 +18,7 @@ use crate::list::row::{self, Row};
 use crate::list::scan::{Limits, Progress, Stop};
 use crate::list::table;
 use crate::present::format::{Clock, counted};
-use crate::query::{Query, QueryError, Term, terms};
+use crate::query::{Query, QueryError, Term, View, terms};
 use crate::search::{Answer, Options, Search, Update};
 
 /// Exit codes of `swlog list`.
@@ -109,6 +109,11 @@ pub struct ListArgs {
     /// The columns.
     #[command(flatten)]
     pub columns: super::cli::ColumnArgs,
+    /// One row a call (its legs grouped under the root leg, with the call's total, billed time
+    /// and outcome) instead of one row a leg; takes the call words charge:, max:, legs:,
+    /// outcome:.
+    #[arg(long)]
+    pub calls: bool,
     /// No progress and no demo note on stderr (warnings and errors are still said).
     #[arg(long, short)]
     pub quiet: bool,
@@ -209,14 +214,23 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
-    let fields = match pick(&args.columns.fields, &LOG_FIELDS) {
+    let valid: &[&'static str] = if args.calls {
+        &crate::calls::export::CALL_FIELDS
+    } else {
+        &LOG_FIELDS
+    };
+    let fields = match pick(&args.columns.fields, valid) {
         Ok(f) => f,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;
             return Ok(Exit::Usage);
         }
     };
-    let query = match args.query(clock) {
+    let view = if args.calls { View::Calls } else { View::Legs };
+    let query = match args
+        .query(clock)
+        .and_then(|q| q.check_view(view).map(|()| q))
+    {
         Ok(q) => q,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;
@@ -238,6 +252,12 @@ pub async fn run(
         },
         memory: PageSizeMemory::default(),
     };
+    let columns = Columns {
+        fields,
+        picked: !args.columns.fields.is_empty(),
+        header: !args.columns.no_header,
+        crlf: args.columns.crlf,
+    };
     let on_update = |u: Update<'_>| {
         if progress {
             // Progress is best effort: a failed write to stderr must not stop the scan.
@@ -245,6 +265,15 @@ pub async fn run(
             let _ = err.flush();
         }
     };
+    if args.calls {
+        let found = search
+            .calls(query, args.limits(), on_update, interrupted())
+            .await;
+        if progress {
+            write!(err, "\r\x1b[2K")?;
+        }
+        return super::list_calls::print(&found, args, &columns, clock, look, out, err);
+    }
     // Ctrl-C or SIGTERM ends the scan, not the process: what was found is still printed.
     let answer = search
         .run(query, args.limits(), on_update, interrupted())
@@ -252,14 +281,19 @@ pub async fn run(
     if progress {
         write!(err, "\r\x1b[2K")?;
     }
-    let columns = Columns {
-        fields,
-        picked: !args.columns.fields.is_empty(),
-        header: !args.columns.no_header,
-        crlf: args.columns.crlf,
-    };
     print(&answer.rows, args.format, &columns, clock, look, out)?;
     out.flush()?;
+    tell_source(&answer, args, clock, err)?;
+    report(&answer, args, clock, err)
+}
+
+/// The index's notices, then the window searched and where the answer came from.
+pub(super) fn tell_source(
+    answer: &Answer,
+    args: &ListArgs,
+    clock: &Clock,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
     for notice in &answer.notices {
         writeln!(err, "swlog: {}", crate::text::sanitize(notice))?;
     }
@@ -271,7 +305,7 @@ pub async fn run(
             answer.source.origin_words(clock)
         )?;
     }
-    report(&answer, args, clock, err)
+    Ok(())
 }
 
 /// Resolves to the signal's name when SIGINT or SIGTERM arrives; never, where they cannot be
@@ -308,12 +342,12 @@ pub fn progress_line(p: &Progress, clock: &Clock) -> String {
 }
 
 /// The columns `--fields` and `--no-header` ask for.
-struct Columns {
-    fields: Vec<&'static str>,
+pub(super) struct Columns {
+    pub(super) fields: Vec<&'static str>,
     /// Whether `--fields` was given (else CSV has every field and the rest print whole rows).
-    picked: bool,
-    header: bool,
-    crlf: bool,
+    pub(super) picked: bool,
+    pub(super) header: bool,
+    pub(super) crlf: bool,
 }
 
 fn print(
@@ -406,6 +440,18 @@ fn report(
     clock: &Clock,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
+    report_as(scan, args, clock, err, Some("logs"))
+}
+
+/// [`report`]; `nothing` names what matched nothing, when that is to be said (the calls view
+/// says it of calls itself).
+pub(super) fn report_as(
+    scan: &Answer,
+    args: &ListArgs,
+    clock: &Clock,
+    err: &mut dyn Write,
+    nothing: Option<&str>,
+) -> std::io::Result<Exit> {
     let p = &scan.progress;
     if p.skipped > 0 {
         writeln!(
@@ -455,10 +501,12 @@ fn report(
             return Ok(exit::of(Failure::Scan(e)));
         }
     }
-    if p.matched == 0 {
+    if let Some(what) = nothing
+        && p.matched == 0
+    {
         writeln!(
             err,
-            "swlog: no logs matched ({} scanned{back_to})",
+            "swlog: no {what} matched ({} scanned{back_to})",
             p.scanned
         )?;
     }

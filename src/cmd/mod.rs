@@ -13,6 +13,7 @@ pub mod index;
 pub mod index_json;
 pub mod inspect;
 pub mod list;
+mod list_calls;
 pub mod man;
 pub mod recordings;
 pub mod tail;

@@ -247,7 +247,7 @@ pub fn cut_cell(column: Column, text: &str, width: usize) -> String {
 
 /// `2026-11-25 14:00:05 +00:00` or `11-25 14:00:05` as `11-25 14:00` when that is all there is
 /// room for.
-fn short_date(text: &str, width: usize) -> String {
+pub fn short_date(text: &str, width: usize) -> String {
     let bytes = text.as_bytes();
     let long = text.len() >= 19 && bytes.get(4) == Some(&b'-') && bytes.get(10) == Some(&b' ');
     let md = if long { text.get(5..) } else { Some(text) };

@@ -44,6 +44,8 @@ pub struct Row {
     pub charge: Option<f64>,
     /// How the status reads, for colour.
     pub outcome: Outcome,
+    /// The parent leg's ID, when it names one: what groups legs into calls.
+    pub parent: Option<uuid::Uuid>,
     /// `from`, `to`, `status` and `id` as sent, which every table shows, end to end in one
     /// allocation; [`Row::ends`] says where each ends.
     shown: Box<str>,
@@ -74,6 +76,7 @@ impl Row {
             duration_ms: crate::query::duration_ms(log),
             charge: log.charge.get(),
             outcome: log.outcome(),
+            parent: log.parent_uuid(),
             shown: shown.into_boxed_str(),
             ends,
         }
@@ -89,6 +92,12 @@ impl Row {
             return Cow::Borrowed("");
         }
         Cow::Owned(cell(&self.object(), name))
+    }
+
+    /// The row's ID, when it is one.
+    pub fn id(&self) -> Option<uuid::Uuid> {
+        self.kept_cell("id")
+            .and_then(|id| uuid::Uuid::try_parse(id.trim()).ok())
     }
 
     /// The cell `name` when the row keeps it (from, to, status, ID): no JSON is read.

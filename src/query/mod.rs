@@ -2,6 +2,8 @@
 //! numbers in any common spelling, and `key:value` filters, parsed into a [`Query`] that says
 //! whether a voice log matches. Pure: the clock is passed in.
 
+mod calls;
+pub use calls::{CallWords, Cmp, Compare, OUTCOME_WORDS, OutcomeWord, View};
 mod matching;
 pub use matching::{duration_ms, has_digit_run};
 mod spelling;
@@ -71,6 +73,8 @@ pub struct Query {
     pub parent: Option<Uuid>,
     /// Whether deleted logs are asked for and kept.
     pub include_deleted: bool,
+    /// The words about whole calls (`charge:`, `max:`, `legs:`, `outcome:`).
+    pub calls: CallWords,
     /// The window as typed, for [`Query::describe`]: `since 2h` reads better than the instant
     /// it was when parsed.
     pub typed: TypedWindow,
@@ -336,6 +340,7 @@ impl Query {
                     _ => return Err(error(&shown, "yes or no")),
                 };
             }
+            k if calls::is_call_key(k) => self.call_word(k, value, &shown)?,
             _ => return Err(error(&shown, format!("one of {}", KEYS.join(", ")))),
         }
         Ok(())
@@ -416,6 +421,7 @@ impl Query {
         if self.include_deleted {
             parts.push("with deleted".to_owned());
         }
+        parts.extend(self.describe_calls());
         if let Some(day) = &self.typed.on {
             parts.push(format!("on {}", sanitize(day)));
         } else {

@@ -18,6 +18,10 @@ pub(super) const KEYS: &[&str] = &[
     "min",
     "parent",
     "deleted",
+    "charge",
+    "max",
+    "legs",
+    "outcome",
 ];
 
 /// The short type names and the wire types each stands for.

@@ -9,6 +9,7 @@
 //! still comes from the network.
 
 mod answer;
+mod calls;
 mod handle;
 mod known;
 pub mod plan;
@@ -19,6 +20,7 @@ mod words;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use answer::{Answer, Source};
+pub use calls::{CallsAnswer, MAX_PARENTS};
 pub use handle::IndexHandle;
 pub use plan::TimeFilter;
 

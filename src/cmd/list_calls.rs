@@ -1,0 +1,122 @@
+//! `swlog list --calls`: the search's answer one call a row, as a table, JSON (each call with
+//! its legs), NDJSON or CSV, and on stderr what a reader of the totals must know.
+
+use std::io::Write;
+
+use super::Exit;
+use super::list::{Columns, ListArgs, ListFormat, Look, report_as, tell_source};
+use crate::calls::export::Listed;
+use crate::calls::table;
+use crate::export::ndjson;
+use crate::export::rows::{Rows, Shape};
+use crate::present::format::{Clock, counted};
+use crate::search::{CallsAnswer, MAX_PARENTS};
+
+/// Prints the calls found and says how the search went; returns the exit code.
+pub(super) fn print(
+    found: &CallsAnswer,
+    args: &ListArgs,
+    columns: &Columns,
+    clock: &Clock,
+    look: Look,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let rows = &found.answer.rows;
+    let shape = match args.format {
+        ListFormat::Table | ListFormat::Text => Shape::Text,
+        ListFormat::Json => Shape::Json,
+        ListFormat::Ndjson => Shape::Ndjson,
+        ListFormat::Csv => Shape::Csv,
+    };
+    if columns.picked || args.format == ListFormat::Csv {
+        let mut table = Rows::new(
+            shape,
+            columns.fields.clone(),
+            columns.header,
+            columns.crlf,
+            out,
+        )?;
+        for call in &found.calls {
+            table.row(&Listed::new(call, rows))?;
+        }
+        table.finish()?;
+    } else {
+        match args.format {
+            ListFormat::Table | ListFormat::Text if found.calls.is_empty() => {}
+            ListFormat::Table | ListFormat::Text => {
+                let calls: Vec<_> = found.calls.iter().collect();
+                let text = table::render(&calls, rows, clock, look.color, look.width);
+                out.write_all(text.as_bytes())?;
+            }
+            ListFormat::Json => {
+                let mut array = ndjson::JsonArray::new(out)?;
+                for call in &found.calls {
+                    array.push(&Listed::new(call, rows).object().to_string())?;
+                }
+                array.finish()?;
+            }
+            ListFormat::Ndjson | ListFormat::Csv => {
+                for call in &found.calls {
+                    ndjson::line(out, &Listed::new(call, rows).object().to_string())?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    tell_source(&found.answer, args, clock, err)?;
+    tell_calls(found, err)?;
+    report_as(&found.answer, args, clock, err, None)
+}
+
+/// What the calls' reader must know: the limit, calls whose first legs or root may be missing,
+/// totals that leave a leg out, and a call search that found nothing.
+fn tell_calls(found: &CallsAnswer, err: &mut dyn Write) -> std::io::Result<()> {
+    let shown = found.calls.len();
+    if found.matched > shown {
+        writeln!(
+            err,
+            "swlog: limit reached (the newest {shown} of {} printed): narrow the window or raise --limit",
+            counted(found.matched, "call", "calls")
+        )?;
+    }
+    if found.began_before > 0 {
+        writeln!(
+            err,
+            "swlog: {} began before the window read: legs of theirs from before it may be missing (swlog call ID shows a whole call)",
+            counted(found.began_before, "call", "calls")
+        )?;
+    }
+    if found.unrooted > 0 {
+        let why = if found.parents >= MAX_PARENTS {
+            format!(" ({MAX_PARENTS} parents fetched at most)")
+        } else {
+            String::new()
+        };
+        writeln!(
+            err,
+            "swlog: the first leg of {} could not be found{why}: each is shown from its topmost leg found",
+            counted(found.unrooted, "call", "calls")
+        )?;
+    }
+    let unpriced = found.calls.iter().filter(|c| c.unpriced > 0).count();
+    if unpriced > 0 {
+        writeln!(
+            err,
+            "swlog: {} a leg without a readable charge: a total marked + ? counts only the legs priced",
+            if unpriced == 1 {
+                "1 call has".to_owned()
+            } else {
+                format!("{unpriced} calls have")
+            }
+        )?;
+    }
+    if found.matched == 0 {
+        writeln!(
+            err,
+            "swlog: no calls matched ({} scanned)",
+            counted(found.answer.progress.scanned, "leg", "legs")
+        )?;
+    }
+    Ok(())
+}
