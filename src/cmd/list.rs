@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::cli::Global;
 use super::exit::{self, Failure};
+use super::signal::interrupted;
 use super::{Error, Exit};
 use crate::api::list::ListError;
 use crate::api::list::PageSizeMemory;
@@ -306,30 +307,6 @@ pub(super) fn tell_source(
         )?;
     }
     Ok(())
-}
-
-/// Resolves to the signal's name when SIGINT or SIGTERM arrives; never, where they cannot be
-/// listened for.
-pub(crate) async fn interrupted() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => tokio::select! {
-                _ = int.recv() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-            },
-            _ => std::future::pending().await,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "SIGINT"
-    }
 }
 
 /// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`.

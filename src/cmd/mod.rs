@@ -16,6 +16,7 @@ pub mod list;
 mod list_calls;
 pub mod man;
 pub mod recordings;
+mod signal;
 pub mod tail;
 pub mod why;
 

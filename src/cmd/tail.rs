@@ -168,7 +168,7 @@ pub async fn follow(
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
     let clock = Clock::system();
-    let mut interrupt = std::pin::pin!(super::list::interrupted());
+    let mut interrupt = std::pin::pin!(super::signal::interrupted());
     let mut ticker = tokio::time::interval(CLOSED_POLL);
     loop {
         let events = tokio::select! {
