@@ -203,3 +203,62 @@ proptest! {
         assert_renders_clean(&fetched_from_object(map, body));
     }
 }
+
+/// Legs with IDs from a small pool and parents drawn from the same pool (so loops, self-parents,
+/// missing parents and duplicates all occur), with any of a few statuses and charges.
+fn leg_graph() -> impl Strategy<Value = Vec<(u8, Option<u8>, u8, Option<i8>)>> {
+    prop::collection::vec(
+        (
+            0u8..24,
+            prop::option::of(0u8..30),
+            0u8..6,
+            prop::option::of(-2i8..5),
+        ),
+        0..60,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever the parents say, every leg is in exactly one call, each call's root is its first
+    /// leg at depth 0, each other leg sits one deeper than a leg before it in the same call, and
+    /// the total is the sum of the priced legs.
+    #[test]
+    fn every_leg_is_in_exactly_one_call_whatever_the_parents_say(graph in leg_graph()) {
+        let statuses = ["completed", "failed", "busy", "in-progress", "canceled", "\u{1b}odd"];
+        let id = |n: u8| format!("00000000-0000-4000-8000-{n:012}");
+        let rows: Vec<swlog::list::Row> = graph
+            .iter()
+            .enumerate()
+            .map(|(i, (n, parent, status, charge))| {
+                let raw = serde_json::json!({
+                    "id": id(*n), "parent_id": parent.map(id),
+                    "created_at": format!("2026-12-05T14:{:02}:00Z", i % 60),
+                    "status": statuses[usize::from(*status)],
+                    "charge": charge.map(|c| f64::from(c) / 100.0),
+                });
+                let Value::Object(o) = raw else { unreachable!() };
+                swlog::list::Row::of(&swlog::api::VoiceLog::from_object(o))
+            })
+            .collect();
+        let grouping = swlog::calls::group(&rows, |i| i % 2 == 0);
+        let mut seen = vec![0usize; rows.len()];
+        for call in &grouping.calls {
+            prop_assert!(!call.legs.is_empty());
+            prop_assert_eq!(call.legs[0].depth, 0);
+            for (k, leg) in call.legs.iter().enumerate() {
+                seen[leg.row] += 1;
+                if k > 0 {
+                    prop_assert!(leg.depth >= 1);
+                    prop_assert!(call.legs[..k].iter().any(|l| l.depth + 1 == leg.depth));
+                }
+            }
+            let priced: f64 = call.legs.iter().filter_map(|l| rows[l.row].charge).sum();
+            prop_assert!((call.charge - priced).abs() < 1e-9);
+            let words = call.outcome.words();
+            prop_assert!(!words.chars().any(char::is_control), "{words:?}");
+        }
+        prop_assert!(seen.iter().all(|n| *n == 1), "{seen:?}");
+    }
+}

@@ -41,10 +41,16 @@ Search words (all must match):
   since:\"2026-12-05 12:00\"  since:12:00         a local time (a bare time is today's)
   status:failed,busy  type:sip,pstn  dir:inbound  min:30s  parent:ID  deleted:yes
   any other word                                part of from or to, any case
+With --calls (a call matches when any of its legs matches the words above):
+  'charge:>0'  'charge:<0.05'  charge:0.01..0.5  the call's total in dollars (quote > and <)
+  max:30s  min:2m                               the call's duration at most / at least
+  'legs:>2'  outcome:failed,busy,no-answer      its legs; how it ended (completed, busy,
+                                                no-answer, failed, canceled, in-progress)
 Examples:
   swlog list since:1d \"(415) 555-0123\"
   swlog list yesterday 12:00..18:00 status:failed,busy
-  swlog list --since 2h status:failed --format csv > failed.csv";
+  swlog list --since 2h status:failed --format csv > failed.csv
+  swlog list --calls max:30s 'charge:>0'              (dropped but billed)";
 
 /// `swlog list`.
 #[derive(Debug, Args)]
