@@ -8,6 +8,8 @@
 #   other question   list --since 6h status:failed,busy       (after the day is covered)
 #   search 3 days    list --since 3d --number 4155550123       (144,000 rows: --max-scan 1000000)
 #   whole call       call ID --no-events, a call 30 h old; warm: the next call of that hour
+#   calls 1 day      list --calls --since 1d --number 4155550123 (legs grouped into calls;
+#                    the old binary has no calls: its column is its legs search of that day)
 #   size             the index's bytes on disk per 100,000 rows, after the three days
 #
 # With OLD=/path/to/an/older/swlog the same questions are asked of it too (it has no index:
@@ -87,6 +89,7 @@ other="list --since 6h status:failed,busy --limit 100000 -q"
 three="list --since 3d --number 4155550123 --limit 100000 --max-scan 1000000 -q"
 call_old="call $older --no-events"
 call_next="call $newer --no-events"
+calls="list --calls --since 1d --number 4155550123 --limit 100000 -q"
 
 printf '%-16s %18s %18s %18s %8s\n' question "old (s / requests)" "cold (s / req)" "warm (s / req)" "warm÷cold"
 row() {
@@ -105,6 +108,7 @@ row "search 1 day" "$day" "$day" "$day"
 row "1 day, other q" "$day" "$other" "$other"
 row "search 3 days" "$three" "$three" "$three"
 row "whole call" "$call_old" "$call_next" "$call_old"
+row "calls 1 day" "$calls" "$calls" "$day"
 
 d="$work/size"
 XDG_DATA_HOME="$d" "$new" --base-url "$url" $three >/dev/null 2>&1 || true

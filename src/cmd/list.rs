@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::cli::Global;
 use super::exit::{self, Failure};
+use super::list_calls::progress_line;
 use super::signal::interrupted;
 use super::{Error, Exit};
 use crate::api::list::ListError;
@@ -16,7 +17,7 @@ use crate::export::fields::{Body, LOG_FIELDS, Record, pick};
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
 use crate::list::row::{self, Row};
-use crate::list::scan::{Limits, Progress, Stop};
+use crate::list::scan::{Limits, Stop};
 use crate::list::table;
 use crate::present::format::{Clock, counted};
 use crate::query::{Query, QueryError, Term, View, terms};
@@ -268,7 +269,8 @@ pub async fn run(
     let on_update = |u: Update<'_>| {
         if progress {
             // Progress is best effort: a failed write to stderr must not stop the scan.
-            let _ = write!(err, "\r\x1b[2K{}", progress_line(u.progress, clock));
+            let line = progress_line(u.progress, clock, args.calls);
+            let _ = write!(err, "\r\x1b[2K{line}");
             let _ = err.flush();
         }
     };
@@ -313,15 +315,6 @@ pub(super) fn tell_source(
         )?;
     }
     Ok(())
-}
-
-/// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`.
-pub fn progress_line(p: &Progress, clock: &Clock) -> String {
-    let mut s = p.summary();
-    if let Some(t) = p.oldest {
-        s.push_str(&format!(" · back to {}", clock.local(t)));
-    }
-    s
 }
 
 /// The columns `--fields` and `--no-header` ask for.

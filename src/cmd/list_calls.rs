@@ -9,8 +9,27 @@ use crate::calls::export::Listed;
 use crate::calls::table;
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
+use crate::list::scan::Progress;
 use crate::present::format::{Clock, counted};
 use crate::search::{CallsAnswer, MAX_PARENTS};
+
+/// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`; for
+/// calls, the legs read (every leg of the window is read: the calls are known at the end).
+pub(super) fn progress_line(p: &Progress, clock: &Clock, calls: bool) -> String {
+    let mut s = if calls {
+        format!(
+            "{} · {} read",
+            counted(p.pages, "page", "pages"),
+            counted(p.scanned, "leg", "legs")
+        )
+    } else {
+        p.summary()
+    };
+    if let Some(t) = p.oldest {
+        s.push_str(&format!(" · back to {}", clock.local(t)));
+    }
+    s
+}
 
 /// Prints the calls found and says how the search went; returns the exit code.
 pub(super) fn print(
