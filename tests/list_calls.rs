@@ -307,3 +307,68 @@ async fn words_of_the_other_view_and_bad_values_are_refused_before_anything_is_s
         "nothing is sent"
     );
 }
+
+/// A call (41 → 42) whose child is `child_status`, by ID; the list has it when `listed` (else
+/// the list's pages have nothing the index does not hold already).
+async fn mount_call(server: &MockServer, child_status: &str, listed: bool) -> (Value, Value) {
+    let root = leg(41, 0, 20, json!({"from": "+14155550177", "charge": 0.01}));
+    let child = leg(42, 41, 19, json!({"status": child_status, "charge": 0.02}));
+    let data = if listed {
+        json!([child.clone(), root.clone()])
+    } else {
+        json!([])
+    };
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"links": {"self": "x", "first": "x"}, "data": data})),
+        )
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{LIST}/{}", id(42))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(child.clone()))
+        .mount(server)
+        .await;
+    (root, child)
+}
+
+#[tokio::test]
+async fn a_leg_of_a_matched_call_still_going_when_indexed_is_read_again_before_it_is_shown() {
+    let server = MockServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let ask = |extra: &[&str]| {
+        Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", data_dir)
+            .args(["list", "--calls", "--format", "json", "4155550177"])
+            .args(extra.to_vec())
+    };
+    mount_call(&server, "in-progress", true).await;
+    let ran = ask(&[]).run().await;
+    let first: Value = serde_json::from_str(&ran.stdout).expect(&ran.stderr);
+    assert_eq!(first[0]["outcome"], "still in progress");
+    // The call ends; the index still holds the child as it was, and the newest pages do not
+    // reach it: only a read of the leg itself can tell.
+    server.reset().await;
+    mount_call(&server, "completed", false).await;
+    let ran = ask(&["--offline"]).run().await;
+    let offline: Value = serde_json::from_str(&ran.stdout).expect(&ran.stderr);
+    assert_eq!(
+        offline[0]["outcome"], "still in progress",
+        "the stored copy"
+    );
+    let ran = ask(&[]).run().await;
+    let second: Value = serde_json::from_str(&ran.stdout).expect(&ran.stderr);
+    assert_eq!(second[0]["outcome"], "completed", "{}", ran.stderr);
+    assert_eq!(leg_ids(&second[0]), [id(41), id(42)]);
+    let read_again = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == format!("{LIST}/{}", id(42)))
+        .count();
+    assert_eq!(read_again, 1);
+}

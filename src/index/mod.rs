@@ -37,6 +37,7 @@
 //! # let _ = rows; Ok(()) }
 //! ```
 
+mod calls;
 mod coverage;
 mod error;
 mod facts;

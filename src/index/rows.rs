@@ -354,7 +354,7 @@ impl Index {
     }
 }
 
-type RawRow = (
+pub(super) type RawRow = (
     String,
     Option<i64>,
     i64,
@@ -365,7 +365,7 @@ type RawRow = (
 
 /// A row as selected: ID, times, shape, values, then the columns of [`shape::BACKED`] after
 /// the ID.
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     let id: String = r.get(0)?;
     let backing = [
         Some(id.clone()),
@@ -379,7 +379,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, backing))
 }
 
-fn parse((id, created_at, read_at, keys, vals, backing): RawRow) -> Result<StoredRow> {
+pub(super) fn parse((id, created_at, read_at, keys, vals, backing): RawRow) -> Result<StoredRow> {
     let keys = keys.ok_or_else(|| IndexError::Corrupt(format!("row {id} has no shape")))?;
     let raw = shape::join(&id, &keys, &vals, &backing)?;
     Ok(StoredRow {

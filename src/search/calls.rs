@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{Answer, Search, Update, scope_of, window_of};
 use crate::calls::{self, Call};
 use crate::chain;
+use crate::index::Scope;
 use crate::list::Row;
 use crate::list::scan::Limits;
 use crate::query::Query;
@@ -62,18 +63,50 @@ impl Search<'_> {
             ..Query::default()
         };
         let read_from = wide.since;
+        let wide_again = wide.clone();
         let every_leg = Limits {
             limit: limits.max_scan,
             max_scan: limits.max_scan,
         };
-        let mut answer = self.run(wide, every_leg, on_update, interrupt).await;
-        answer.source.window = window;
-        answer.source.defaulted = defaulted;
         let mut legs = query.leg_part();
         if defaulted {
             legs.since = Some(window.from);
         }
+        // With leg words and the index, the legs that match are a few: read them (the index
+        // narrows them in SQL), then their calls' other legs from the index.
+        let scope = scope_of(self.client).filter(|_| self.index.is_on() && !self.options.fresh);
+        let narrow = match scope {
+            Some(scope) if !legs.is_window_only() => Some(scope),
+            _ => None,
+        };
+        let asked = match narrow {
+            Some(_) => Query {
+                since: wide.since,
+                until: wide.until,
+                ..legs.clone()
+            },
+            None => wide,
+        };
+        let mut answer = self.run(asked, every_leg, on_update, interrupt).await;
+        answer.source.window = window;
+        answer.source.defaulted = defaulted;
         let mut rows = std::mem::take(&mut answer.rows);
+        if let Some(scope) = narrow {
+            match self.families(scope, &rows, &legs).await {
+                Some(family) => rows.extend(family),
+                // Too many of them may have changed since they were read: every leg of the
+                // window, read again where it must be.
+                None => {
+                    let mut all = self
+                        .run(wide_again, every_leg, |_| {}, std::future::pending())
+                        .await;
+                    answer.progress = all.progress;
+                    answer.end = all.end;
+                    answer.notices.append(&mut all.notices);
+                    rows = all.rows;
+                }
+            }
+        }
         let mut matched: Vec<bool> = rows.iter().map(|r| leg_matches(&legs, r)).collect();
         let mut parents = 0;
         let mut grouping = calls::group(&rows, |i| matched[i]);
@@ -121,6 +154,49 @@ impl Search<'_> {
             unrooted,
             began_before,
         }
+    }
+
+    /// The other legs of the calls of `matched` that the index holds, fresh: `None` when more
+    /// than a few of them were still going when read (then every leg of the window is read).
+    async fn families(&self, scope: Scope, matched: &[Row], legs: &Query) -> Option<Vec<Row>> {
+        let have: HashSet<Uuid> = matched.iter().filter_map(Row::id).collect();
+        let seeds: Vec<String> = have.iter().map(Uuid::to_string).collect();
+        let held = self
+            .index
+            .run({
+                let scope = scope.clone();
+                move |ix| ix.families(&scope, &seeds, chain::MAX_HOPS)
+            })
+            .await?;
+        let mut family: Vec<Row> = held
+            .into_iter()
+            .map(|r| Row::of(&crate::api::VoiceLog::from_object(r.raw)))
+            .filter(|r| r.id().is_some_and(|id| !have.contains(&id)))
+            .collect();
+        // A leg that did not match was not read again by the search: one still going when it
+        // was stored is read again now, if there are few.
+        let live: Vec<String> = family
+            .iter()
+            .filter(|r| r.outcome == crate::api::model::Outcome::Live && !leg_matches(legs, r))
+            .filter_map(|r| r.id().map(|id| id.to_string()))
+            .collect();
+        if live.len() > super::MAX_SINGLE_REREADS {
+            return None;
+        }
+        if !live.is_empty() && !self.options.offline {
+            let fresh = super::known::reread(self, Some(&scope), &live, &Query::default()).await;
+            for (id, row) in fresh {
+                if let (Some(row), Some(at)) = (
+                    row,
+                    family
+                        .iter()
+                        .position(|r| r.id().is_some_and(|u| u.to_string() == id)),
+                ) {
+                    family[at] = row;
+                }
+            }
+        }
+        Some(family)
     }
 
     /// The logs `ids` from the index, else the server; those found neither way are left out.

@@ -273,3 +273,47 @@ fn a_fresh_scan_forgets_rows_of_its_window_that_it_no_longer_saw() {
         "outside the window untouched"
     );
 }
+
+#[test]
+fn the_families_of_some_legs_are_their_parents_and_every_leg_below_the_topmost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = open_in(&dir);
+    let s = scope();
+    let id = |n: u32| format!("00000000-0000-4000-8000-{n:012}");
+    let child = |n: u32, parent: u32, minutes: i64| {
+        let mut r = row(n, minutes);
+        r.insert("parent_id".into(), json!(id(parent).to_uppercase()));
+        r
+    };
+    // Call 1: 1 → 2 → 3, 1 → 4. Call 10: 10 → 11. A loop: 20 ⇄ 21. Leg 30's parent is not held.
+    let rows = [
+        row(1, 0),
+        child(2, 1, 1),
+        child(3, 2, 2),
+        child(4, 1, 3),
+        row(10, 5),
+        child(11, 10, 6),
+        child(20, 21, 7),
+        child(21, 20, 8),
+        child(30, 99, 9),
+    ];
+    index.record_rows(&s, &rows, at(20)).unwrap();
+    let ids_of = |found: Vec<super::super::StoredRow>| {
+        let mut ids: Vec<String> = found.into_iter().map(|r| r.id).collect();
+        ids.sort();
+        ids
+    };
+    let from_grandchild = ids_of(index.families(&s, &[id(3)], 10).unwrap());
+    assert_eq!(from_grandchild, [id(1), id(2), id(3), id(4)]);
+    let two = ids_of(index.families(&s, &[id(4), id(11)], 10).unwrap());
+    assert_eq!(two, [id(1), id(2), id(3), id(4), id(10), id(11)]);
+    let looped = ids_of(index.families(&s, &[id(20)], 10).unwrap());
+    assert_eq!(looped, [id(20), id(21)], "a loop ends, each leg once");
+    let orphan = ids_of(index.families(&s, &[id(30)], 10).unwrap());
+    assert_eq!(orphan, [id(30)]);
+    // One hop up only: the grandchild's parent, then everything below it.
+    let near = ids_of(index.families(&s, &[id(3)], 1).unwrap());
+    assert_eq!(near, [id(2), id(3)]);
+    let other = Scope::new(Origin::parse("https://other.signalwire.com").unwrap(), "p1");
+    assert!(index.families(&other, &[id(3)], 10).unwrap().is_empty());
+}
