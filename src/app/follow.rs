@@ -127,6 +127,7 @@ impl App {
             profile,
             query: Box::new(query),
             since,
+            max_age: self.live.max_age,
         }]
     }
 
@@ -236,10 +237,12 @@ mod tests {
         calls.reorder();
         calls.select(1, 10);
         let generation = calls.generation;
+        app.live.max_age = Duration::from_secs(24 * 3600);
         let effects = app.toggle_follow();
         assert!(
-            matches!(&effects[..], [Effect::Follow { since: Some(_), .. }]),
-            "{effects:?}"
+            matches!(&effects[..], [Effect::Follow { since: Some(_), max_age, .. }]
+                if *max_age == Duration::from_secs(24 * 3600)),
+            "the session's live_max_age_hours: {effects:?}"
         );
         let events = vec![
             Event::New(row(3, 0, "ringing")),

@@ -211,6 +211,9 @@ pub enum Effect {
         query: Box<crate::query::Query>,
         /// Rows created from here on count as new (those already shown are updated in place).
         since: Option<chrono::DateTime<chrono::Utc>>,
+        /// A call not final this long after it was created is given up on
+        /// (`live_max_age_hours`).
+        max_age: std::time::Duration,
     },
     /// Stop following.
     StopFollow,

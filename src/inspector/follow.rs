@@ -19,6 +19,7 @@ pub(super) fn start(
         profile,
         query,
         since,
+        max_age,
     } = effect
     else {
         return None;
@@ -40,6 +41,7 @@ pub(super) fn start(
         let (index, _) = spaces.index();
         let options = Options {
             since,
+            max_age,
             ..Options::default()
         };
         let mut tail = Tail::new(&client, index, *query, options);

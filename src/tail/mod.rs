@@ -11,6 +11,9 @@
 //! (refused credentials, a missing list) ends it.
 
 mod pace;
+mod reread;
+
+pub use pace::is_lasting;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,7 +23,6 @@ use futures::StreamExt as _;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use crate::api::error::ErrorClass;
 use crate::api::list::{ListError, ListRequest, PageSizeMemory};
 use crate::api::model::Outcome;
 use crate::api::{ApiError, Client, VoiceLog};
@@ -72,7 +74,7 @@ impl Default for Options {
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(60),
             since: None,
-            max_age: Duration::from_secs(6 * 3600),
+            max_age: crate::config::defaults::LIVE_MAX_AGE,
             max_pages: MAX_PAGES,
         }
     }
@@ -160,6 +162,8 @@ struct Seen {
     shown: bool,
     /// Given up on, not final after the maximum age.
     dropped: bool,
+    /// The poll that last read it.
+    read_in: u64,
 }
 
 impl Seen {
@@ -186,6 +190,8 @@ pub struct Tail {
     bucket: pace::Bucket,
     next_poll: Instant,
     requests: u64,
+    /// Polls made so far.
+    polls: u64,
 }
 
 impl Tail {
@@ -205,6 +211,7 @@ impl Tail {
             bucket: pace::Bucket::new(options.request_every, 2),
             next_poll: Instant::now(),
             requests: 0,
+            polls: 0,
         }
     }
 
@@ -234,7 +241,11 @@ impl Tail {
         let started = Instant::now();
         let now = Utc::now();
         let floor = self.floor(now);
-        let (rows, end) = self.read(now).await;
+        self.polls += 1;
+        let (mut rows, end) = self.read(now).await;
+        if end.is_ok() {
+            self.reread(&mut rows).await;
+        }
         let mut events = self.take_in(&rows, floor, now);
         let kept: Vec<Map<String, Value>> = rows;
         remember(&self.index, &self.client, kept).await;
@@ -379,6 +390,9 @@ impl Tail {
             }
             let matches = self.query.matches(log);
             let forgotten = floor.is_some_and(|f| row.created_at.is_some_and(|t| t < f));
+            if let Some(seen) = self.seen.get_mut(&id) {
+                seen.read_in = self.polls;
+            }
             match self.seen.get_mut(&id) {
                 None if forgotten => {}
                 None => {
@@ -396,6 +410,7 @@ impl Tail {
                         old,
                         shown,
                         dropped: false,
+                        read_in: self.polls,
                     };
                     self.seen.insert(id, seen);
                 }
@@ -472,16 +487,6 @@ fn created(raw: &Map<String, Value>) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.with_timezone(&Utc))
-}
-
-/// Whether asking again cannot mend `error`: refused credentials, a request the API refuses,
-/// or a list that is not there. Everything else (the network, 5xx, 429, a broken page) may pass.
-pub fn is_lasting(error: &ListError) -> bool {
-    match error {
-        ListError::Api(e) => e.class() != ErrorClass::Remote,
-        ListError::NoList { .. } => true,
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,14 @@
 //! How often the tail asks: a token bucket that keeps requests to one a second on average
-//! whatever the poll interval, the wait after a failure, and the dates a poll must read.
+//! whatever the poll interval, the wait after a failure (and whether to ask again at all), and
+//! the dates a poll must read.
 
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::time::Instant;
+
+use crate::api::error::ErrorClass;
+use crate::api::list::ListError;
 
 /// Requests at most `burst` at once, then one every `every` on average.
 #[derive(Debug)]
@@ -93,6 +97,16 @@ pub(super) fn dates(
         }
     }
     out
+}
+
+/// Whether asking again cannot mend `error`: refused credentials, a request the API refuses,
+/// or a list that is not there. Everything else (the network, 5xx, 429, a broken page) may pass.
+pub fn is_lasting(error: &ListError) -> bool {
+    match error {
+        ListError::Api(e) => e.class() != ErrorClass::Remote,
+        ListError::NoList { .. } => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
