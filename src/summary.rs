@@ -1,18 +1,21 @@
 //! The plain-text ticket summary of a log: what a support engineer pastes into a ticket. Built
-//! from [`present`], so it says what the inspector shows, with times in UTC (the reader of a
-//! ticket may be in any zone) and without colour.
+//! from [`present`], so it says what the inspector shows, without colour, and says what a reader
+//! elsewhere needs: times in the writer's zone with its offset and in UTC (the reader of a ticket
+//! may be in any zone), the space and the project.
 
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Field, VoiceLog};
-use crate::clock::{Clock, utc};
+use crate::clock::Clock;
 use crate::present::charges::{TEXT_LINES, TableRow};
+use crate::present::place::Place;
 use crate::present::{Charges, Presented, RowKey, present};
 
-/// The ticket summary of `log`: type and status, ID, from → to, direction, created (UTC),
-/// duration, billed, parent leg, charge and its breakdown, and any notes. Every string from the
-/// server is sanitised; lines end with `\n`.
-pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
+/// The ticket summary of `log`, found in `place`: type and status, ID, space, project, from →
+/// to, direction, created (local with its offset, and UTC), duration, billed, parent leg, charge
+/// and its breakdown, and any notes. Every string from the server is sanitised; lines end with
+/// `\n`.
+pub fn ticket(log: &VoiceLog, clock: &Clock, place: &Place) -> String {
     let p = present(log, clock);
     let mut out = p.header.title.clone();
     if let Some((status, _)) = &p.header.status {
@@ -20,7 +23,7 @@ pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
         out.push_str(status);
     }
     out.push('\n');
-    let rows = rows(log, &p);
+    let rows = rows(log, &p, clock, place);
     // Labels with their colon, padded to the longest; "Charge:" lines up with them.
     let width = rows
         .iter()
@@ -70,13 +73,15 @@ pub fn ticket(log: &VoiceLog, clock: &Clock) -> String {
     out
 }
 
-/// The labelled lines, in ticket order: ID first, from and to on one line, times in UTC.
-fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
+/// The labelled lines, in ticket order: ID, space and project first, from and to on one line,
+/// times with their zone.
+fn rows(log: &VoiceLog, p: &Presented, clock: &Clock, place: &Place) -> Vec<(String, String)> {
     let value_of = |key: RowKey| p.rows.iter().find(|r| r.key == key);
     let mut rows = Vec::new();
     if let Some(id) = value_of(RowKey::Id) {
         rows.push(("ID".to_owned(), id.value.clone()));
     }
+    rows.extend(place.rows());
     if let (Some(from), Some(to)) = (value_of(RowKey::From), value_of(RowKey::To)) {
         rows.push((
             "From → To".to_owned(),
@@ -89,8 +94,8 @@ fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
     for row in &p.rows {
         let value = match row.key {
             RowKey::Id | RowKey::From | RowKey::To | RowKey::Url => continue,
-            RowKey::Created => utc_or(&log.created_at, &row.value),
-            RowKey::Deleted => utc_or(&log.discarded_at, &row.value),
+            RowKey::Created => zoned_or(&log.created_at, &row.value, clock),
+            RowKey::Deleted => zoned_or(&log.discarded_at, &row.value, clock),
             // The ID alone, without the UI's link arrow.
             RowKey::Parent if row.link.is_some() => row.copy_text().to_owned(),
             _ => row.value.clone(),
@@ -100,8 +105,12 @@ fn rows(log: &VoiceLog, p: &Presented) -> Vec<(String, String)> {
     rows
 }
 
-fn utc_or(field: &Field<DateTime<Utc>>, shown: &str) -> String {
-    field.get().map_or_else(|| shown.to_owned(), utc)
+/// `2026-11-25 15:02:11 +01:00 · 2026-11-25 14:02:11 UTC` (once, in UTC, where the two agree),
+/// or the value as shown when it is not a time.
+fn zoned_or(field: &Field<DateTime<Utc>>, shown: &str, clock: &Clock) -> String {
+    field
+        .get()
+        .map_or_else(|| shown.to_owned(), |t| clock.local_and_utc(t))
 }
 
 #[cfg(test)]
@@ -120,11 +129,16 @@ mod tests {
         )
     }
 
+    fn place() -> Place {
+        let endpoint = crate::api::Endpoint::from_space("acme").unwrap();
+        Place::of(&endpoint, "a1b2c3d4-0000-4000-8000-0000000000aa")
+    }
+
     #[test]
     fn ticket_of_the_demo_root_call() {
         let body = include_str!("../assets/demo/call-root-laml.json");
         let log = log_of(serde_json::from_str(body).unwrap());
-        insta::assert_snapshot!(ticket(&log, &clock()));
+        insta::assert_snapshot!(ticket(&log, &clock(), &place()));
     }
 
     #[test]
@@ -135,7 +149,7 @@ mod tests {
             "billing_ms":0,"charge":0.04,
             "charge_details":[{"description":"Outbound Voice Minutes","charge":0.03}],
             "parent_id":"3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11"}));
-        let t = ticket(&log, &clock());
+        let t = ticket(&log, &clock(), &place());
         assert!(t.starts_with("Relay PSTN call — busy\n"), "{t}");
         assert!(
             t.contains("Parent leg:  3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11\n"),
@@ -151,6 +165,7 @@ mod tests {
             &log_of(json!({"id":"b7182dc2-00f3-40e4-a5ce-20f164b329df",
                 "discarded_at":"2026-11-25T15:00:00Z","created_at":"2026-11-25T14:00:00Z"})),
             &clock(),
+            &place(),
         );
         assert!(
             deleted.contains("Deleted:  2026-11-25 15:00:00 UTC\n"),
@@ -160,6 +175,7 @@ mod tests {
         let unknown = ticket(
             &log_of(json!({"type":"ai_agent_call","id":"x","minutes":3})),
             &clock(),
+            &place(),
         );
         assert!(
             unknown.starts_with("Unknown type `ai_agent_call`\n"),
@@ -177,8 +193,28 @@ mod tests {
                 "status":"\u{9b}x","charge_details":[{"description":"\u{1b}]52;c;eA==\u{7}","charge":1}]}),
             ),
             &clock(),
+            &place(),
         );
         assert!(t.chars().all(|c| c == '\n' || !c.is_control()), "{t:?}");
         assert!(t.contains("\\u{1b}[2J → \\u{d}\\u{7}"), "{t}");
+    }
+
+    #[test]
+    fn the_ticket_names_the_space_the_project_and_the_time_with_its_zone() {
+        let body = include_str!("../assets/demo/call-root-laml.json");
+        let log = log_of(serde_json::from_str(body).unwrap());
+        let paris = Clock {
+            zone: chrono::FixedOffset::east_opt(3600),
+            ..clock()
+        };
+        let t = ticket(&log, &paris, &place());
+        assert!(
+            t.contains("\nSpace:       acme.signalwire.com\nProject:     a1b2c3d4-0000-4000-8000-0000000000aa\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("\nCreated:     2026-11-25 15:02:11 +01:00 · 2026-11-25 14:02:11 UTC\n"),
+            "{t}"
+        );
     }
 }

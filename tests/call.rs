@@ -500,7 +500,11 @@ async fn a_leg_whose_charge_lines_do_not_add_up_is_named_under_the_total() {
     let total = call.total();
     assert_eq!(total.mismatched.len(), 1, "only leg 2: the root adds up");
     assert_eq!(total.mismatched[0].leg, uuid(2));
-    let bundle = call::lines::bundle(&call, &swlog::present::format::Clock::system());
+    let bundle = call::ticket::bundle(
+        &call,
+        &swlog::present::format::Clock::system(),
+        &swlog::present::place::Place::default(),
+    );
     assert!(bundle.contains(&said), "the s bundle: {bundle}");
     let ran = Swlog::at(&server.uri())
         .args(["call", &id(1), "--no-events"])

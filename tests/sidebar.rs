@@ -140,6 +140,17 @@ async fn copy_keys_put_the_right_text_on_the_clipboard() {
         "{}",
         copies[2]
     );
+    // The ticket names the space and the whole project, never the token.
+    let project = format!("\nProject:     {}\n", swlog::demo::PROJECT_ID);
+    assert!(
+        copies[2].contains("\nSpace:       127.0.0.1:")
+            && copies[2].contains(" (demo)\n")
+            && copies[2].contains(&project)
+            && copies[2].contains("\nCreated:     2026-11-25 ")
+            && !copies[2].contains(swlog::demo::TOKEN),
+        "{}",
+        copies[2]
+    );
     let json: serde_json::Value = serde_json::from_str(&copies[3]).unwrap();
     assert_eq!(json["parent_id"], ids::CHAIN_ROOT);
 }

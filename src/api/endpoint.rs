@@ -92,6 +92,16 @@ impl Endpoint {
         &self.space
     }
 
+    /// The host requests go to, with its port when it is not the scheme's default:
+    /// `acme.signalwire.com`, `127.0.0.1:8080`. What a ticket names as the space.
+    pub fn host(&self) -> String {
+        let host = self.base.host_str().unwrap_or(&self.space);
+        match self.base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+
     /// The URL of `path` (which starts with `/`) under the base URL.
     pub fn url(&self, path: &str) -> Url {
         let mut url = self.base.clone();
@@ -218,6 +228,23 @@ mod tests {
         assert_eq!(
             url.as_deref(),
             Ok("https://proxy.example.com/sw/api/voice/logs/x")
+        );
+    }
+
+    #[test]
+    fn the_host_has_its_port_only_when_not_the_default() {
+        let host = |e: Result<Endpoint, EndpointError>| e.map(|e| e.host());
+        assert_eq!(
+            host(Endpoint::from_space("acme")),
+            Ok("acme.signalwire.com".to_owned())
+        );
+        assert_eq!(
+            host(Endpoint::from_base_url("https://proxy.example.com:443/sw/")),
+            Ok("proxy.example.com".to_owned())
+        );
+        assert_eq!(
+            host(Endpoint::from_base_url("http://127.0.0.1:8080").map(|e| e.labelled("demo"))),
+            Ok("127.0.0.1:8080".to_owned())
         );
     }
 }

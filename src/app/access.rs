@@ -148,6 +148,11 @@ impl App {
         self.profiles = profiles;
     }
 
+    /// Sets the start-up profile's space and project, as tickets name them.
+    pub fn set_place(&mut self, place: crate::present::place::Place) {
+        self.place = place;
+    }
+
     /// Sets how the shown record is refreshed while its call goes on.
     pub fn set_live(&mut self, live: Live) {
         self.live = live;

@@ -25,6 +25,10 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         .then(|| app.sidebar.selected_entry().map(|e| e.id))
         .flatten();
     let shown = app.shown_record();
+    let shown_id = match app.view {
+        super::View::Record(id) => Some(id),
+        _ => None,
+    };
     let events_tab = app.detail_view() == super::DetailView::Events && app.focus == Focus::Detail;
     let call_view = app.detail_view() == super::DetailView::Call && app.focus == Focus::Detail;
     let selected_leg = app
@@ -70,10 +74,10 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
                 .unwrap_or_else(|_| f.body.clone());
             copy("the record as JSON", json)
         }),
-        Action::CopySummary => shown.map(|f| {
+        Action::CopySummary => shown.zip(shown_id).map(|(f, id)| {
             copy(
                 "a ticket summary",
-                crate::summary::ticket(&f.log, &app.clock()),
+                crate::summary::ticket(&f.log, &app.clock(), &app.place_for(id)),
             )
         }),
         _ => None,

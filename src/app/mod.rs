@@ -190,6 +190,8 @@ pub struct App {
     changed: Option<(Vec<RowKey>, Instant)>,
     /// The profiles the session may switch to (`P`), the start-up one first.
     profiles: Vec<crate::config::Choice>,
+    /// The start-up profile's space and project, as tickets name them.
+    place: crate::present::place::Place,
     /// The first line of the help overlay on screen.
     help_scroll: usize,
     /// Whether `w` hid the sidebar, for a wide view of the detail.
@@ -254,6 +256,7 @@ impl App {
             spinner: 0,
             fixed_now: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
+            place: crate::present::place::Place::default(),
             changed: None,
             tree: TreeState::default(),
             views: Views::default(),

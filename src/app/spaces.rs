@@ -62,6 +62,22 @@ impl App {
         }
     }
 
+    /// The space and project a ticket of `id` names: the start-up profile's in full when `id`
+    /// was found with it, else its profile's space and project as the config names them.
+    pub(super) fn place_for(&self, id: LogRef) -> crate::present::place::Place {
+        use crate::present::place::Place;
+        let origin = self.origin_for(id);
+        if origin == self.session_origin() {
+            return self.place.clone();
+        }
+        let project = self
+            .profiles
+            .iter()
+            .find(|c| c.name == origin.profile && c.space.as_deref() == Some(&origin.space))
+            .and_then(|c| c.project.as_deref());
+        Place::named(&origin.space, project)
+    }
+
     /// Why `origin` cannot be asked now, if it cannot: its profile is gone from the config,
     /// or it now points at another space than the lookup was made in.
     pub fn unreachable_reason(&self, origin: &Origin) -> Option<String> {

@@ -363,8 +363,11 @@ impl App {
 
     /// `s` in the Call view: the ticket bundle.
     pub(super) fn call_bundle(&self) -> Option<String> {
+        let View::Call(id) = self.view else {
+            return None;
+        };
         self.shown_call()
-            .map(|c| crate::call::lines::bundle(c, &self.clock()))
+            .map(|c| crate::call::ticket::bundle(c, &self.clock(), &self.place_for(id)))
     }
 }
 

@@ -475,25 +475,3 @@ pub fn timeline_section(call: &Call) -> Vec<(String, Tone)> {
     }
     out
 }
-
-/// The ticket bundle `s` copies: the tree with IDs, statuses, durations and charges, the total,
-/// and every warning and error with its leg. Plain text.
-pub fn bundle(call: &Call, clock: &Clock) -> String {
-    let mut lines = vec![(format!("Call {}", call.tree.root), Tone::Normal)];
-    lines.extend(rows_text(&leg_rows(&call.tree.legs, 1), None, "  "));
-    lines.extend(orphan_lines(&call.tree, "  "));
-    lines.extend(notes(call, clock, "  "));
-    lines.extend(total_lines(&call.total(), &call.tree, "  "));
-    if call.timeline.is_some() {
-        lines.push(("  Warnings and errors".to_owned(), Tone::Normal));
-        lines.extend(timeline_lines(call, true, "    "));
-    }
-    let mut s: String = lines
-        .into_iter()
-        .map(|(l, _)| l.trim_end().to_owned() + "\n")
-        .collect();
-    if !call.is_complete() {
-        s.push_str("  (incomplete: see the notes above)\n");
-    }
-    s
-}

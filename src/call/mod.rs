@@ -5,6 +5,7 @@
 //! (`app::TreeState`); the command loads one call per run.
 
 pub mod lines;
+pub mod ticket;
 pub mod timeline;
 pub mod total;
 pub mod tree;

@@ -228,6 +228,10 @@ impl StartupBuilder {
                 })
                 .collect(),
         );
+        app.set_place(crate::present::place::Place::of(
+            &settings.endpoint,
+            &settings.project_id,
+        ));
         let mut live = Live::new(settings.live_refresh);
         live.max_age = settings.live_max_age;
         app.set_live(live);

@@ -7,6 +7,7 @@ pub mod charges;
 pub mod events;
 pub mod family;
 pub mod format;
+pub mod place;
 mod rows;
 
 use serde_json::Value;
