@@ -24,6 +24,7 @@ pub mod busy;
 pub mod compat;
 mod data;
 pub mod list;
+pub mod multi;
 
 pub use data::{EVENTS, PROJECT_ID, RECORDS, SHOWCASE, TOKEN, id_of, ids, staging};
 

@@ -248,3 +248,53 @@ async fn swlog_get_against_the_demo_server_checks_credentials() {
         refused.stderr
     );
 }
+
+/// The demo's calls of several legs: yesterday's are in the list with their parents named, each
+/// leg opens by ID (record and events), and `swlog --demo call` shows the tree with its total.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_lists_calls_of_several_legs_and_each_leg_opens() {
+    use futures::StreamExt as _;
+    use swlog::demo::multi::{self, COMPLETED, DROPPED_BUT_BILLED, SECOND_LEG_FAILED};
+    let server = demo_server().await;
+    let client = demo_client(&server, None);
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    let request = swlog::api::list::ListRequest {
+        created_on: Some(yesterday),
+        ..Default::default()
+    };
+    let mut listed: Vec<serde_json::Map<String, Value>> = Vec::new();
+    let mut pages = std::pin::pin!(client.list(request));
+    while let Some(page) = pages.next().await {
+        listed.extend(page.expect("a page").rows);
+    }
+    for (call, legs) in [(DROPPED_BUT_BILLED, 3), (SECOND_LEG_FAILED, 2), (COMPLETED, 3)] {
+        for n in 0..legs {
+            let id = multi::id(yesterday, call, n);
+            let row = listed
+                .iter()
+                .find(|r| r["id"] == id.as_str())
+                .unwrap_or_else(|| panic!("call {call} leg {n} is listed"));
+            let parent = (n > 0).then(|| multi::id(yesterday, call, n - 1));
+            assert_eq!(row["parent_id"], serde_json::json!(parent), "{row:?}");
+            let f = fetch(&client, &id).await.expect("the leg by ID");
+            assert_eq!(Value::Object(f.log.raw), Value::Object(row.clone()));
+            let events = client
+                .fetch_events(Uuid::parse_str(&id).expect("uuid"))
+                .await;
+            assert!(events.is_ok(), "{id}: {events:?}");
+        }
+    }
+    let root = multi::id(yesterday, DROPPED_BUT_BILLED, 0);
+    let ran = Swlog::bare()
+        .secret(demo::TOKEN)
+        .args(["--demo", "call", &root, "--no-events"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    for n in 0..3 {
+        let id = multi::id(yesterday, DROPPED_BUT_BILLED, n);
+        assert!(ran.stdout.contains(&id), "leg {n}:\n{}", ran.stdout);
+    }
+    assert!(ran.stdout.contains("SIP call #3"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Total $0.0225  (3 legs)"), "{}", ran.stdout);
+}

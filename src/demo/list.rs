@@ -32,8 +32,15 @@ pub struct Logs {
 impl Logs {
     /// `count` generated logs (relative to `now`) merged with the demo `records`.
     pub fn new(now: DateTime<Utc>, records: &[&str], count: usize) -> Self {
+        // The calls of several legs come with the generated logs (staging has neither).
+        let multi = if count == 0 {
+            Vec::new()
+        } else {
+            super::multi::legs(now)
+        };
         let mut rows: Vec<(Option<DateTime<Utc>>, bool, String)> = generate(now, count)
             .into_iter()
+            .chain(multi)
             .map(|v| (created(&v), false, v.to_string()))
             .collect();
         for body in records {
