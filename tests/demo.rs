@@ -267,7 +267,11 @@ async fn the_demo_lists_calls_of_several_legs_and_each_leg_opens() {
     while let Some(page) = pages.next().await {
         listed.extend(page.expect("a page").rows);
     }
-    for (call, legs) in [(DROPPED_BUT_BILLED, 3), (SECOND_LEG_FAILED, 2), (COMPLETED, 3)] {
+    for (call, legs) in [
+        (DROPPED_BUT_BILLED, 3),
+        (SECOND_LEG_FAILED, 2),
+        (COMPLETED, 3),
+    ] {
         for n in 0..legs {
             let id = multi::id(yesterday, call, n);
             let row = listed
@@ -296,5 +300,9 @@ async fn the_demo_lists_calls_of_several_legs_and_each_leg_opens() {
         assert!(ran.stdout.contains(&id), "leg {n}:\n{}", ran.stdout);
     }
     assert!(ran.stdout.contains("SIP call #3"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("Total $0.0225  (3 legs)"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("Total $0.0225  (3 legs)"),
+        "{}",
+        ran.stdout
+    );
 }

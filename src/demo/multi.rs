@@ -94,7 +94,10 @@ const SHAPES: [Shape; 3] = [
                 after_ms: 0,
                 duration_ms: 14_905,
                 billing_ms: Some(60_000),
-                lines: &[("Inbound Voice Minutes", 0.0085), ("Text to Speech", 0.0032)],
+                lines: &[
+                    ("Inbound Voice Minutes", 0.0085),
+                    ("Text to Speech", 0.0032),
+                ],
                 parent: None,
             },
             Leg {
@@ -228,7 +231,9 @@ pub fn legs(now: DateTime<Utc>) -> Vec<Value> {
         for call in 0..SHAPES.len() {
             let legs = legs_of(day, call);
             let ended = |v: &Value| {
-                let at = v["created_at"].as_str().and_then(|s| s.parse::<DateTime<Utc>>().ok());
+                let at = v["created_at"]
+                    .as_str()
+                    .and_then(|s| s.parse::<DateTime<Utc>>().ok());
                 let ms = v["duration_ms"].as_i64().unwrap_or(0);
                 at.map(|t| (t, t + Duration::milliseconds(ms)))
             };
@@ -294,9 +299,21 @@ mod tests {
             assert_eq!(found[0]["created_at"], "2026-12-05T14:07:31.000Z");
         }
         // At 15:00 the day's 14:07 call has ended and is listed; its 16:41 call has not.
-        assert!(today.iter().any(|v| v["id"] == id(day("2026-12-06"), DROPPED_BUT_BILLED, 2)));
-        assert!(!today.iter().any(|v| v["id"] == id(day("2026-12-06"), COMPLETED, 0)));
-        assert!(!today.iter().any(|v| v["id"] == id(day("2026-11-29"), DROPPED_BUT_BILLED, 0)));
+        assert!(
+            today
+                .iter()
+                .any(|v| v["id"] == id(day("2026-12-06"), DROPPED_BUT_BILLED, 2))
+        );
+        assert!(
+            !today
+                .iter()
+                .any(|v| v["id"] == id(day("2026-12-06"), COMPLETED, 0))
+        );
+        assert!(
+            !today
+                .iter()
+                .any(|v| v["id"] == id(day("2026-11-29"), DROPPED_BUT_BILLED, 0))
+        );
         assert_ne!(id(day("2026-12-05"), 0, 0), id(day("2026-12-06"), 0, 0));
     }
 }
