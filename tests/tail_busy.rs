@@ -36,6 +36,8 @@ struct Busy {
     every: TimeDelta,
     watched_at: TimeDelta,
     ends_at: TimeDelta,
+    /// At `ends_at` the watched call is gone (a 404 by ID) instead of over.
+    vanishes: bool,
     lists: AtomicU64,
     gets: AtomicU64,
     base: std::sync::OnceLock<String>,
@@ -65,7 +67,8 @@ impl Busy {
             rows.push((at, row(100 + u32::try_from(k).unwrap(), at, "completed")));
         }
         let at = self.started + self.watched_at;
-        if now >= at {
+        let gone = self.vanishes && now - self.started >= self.ends_at;
+        if now >= at && !gone {
             rows.push((at, self.watched(now)));
         }
         rows.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
@@ -174,6 +177,7 @@ async fn a_call_pushed_past_the_pages_read_is_read_again_and_its_end_is_seen() {
         every: TimeDelta::milliseconds(20),
         watched_at: TimeDelta::milliseconds(150),
         ends_at: TimeDelta::milliseconds(1650),
+        vanishes: false,
         lists: AtomicU64::default(),
         gets: AtomicU64::default(),
         base: std::sync::OnceLock::new(),
@@ -220,6 +224,65 @@ async fn a_call_pushed_past_the_pages_read_is_read_again_and_its_end_is_seen() {
     assert!(
         !events.iter().any(|e| matches!(e, Event::Failed { .. })),
         "{events:?}"
+    );
+}
+
+/// A watched call the server no longer has (404 by its ID) is no longer watched: the tail does
+/// not ask for it again and again, and goes back to the idle interval.
+#[tokio::test]
+async fn a_watched_call_the_server_no_longer_has_is_no_longer_watched() {
+    let busy = Arc::new(Busy {
+        started: Utc::now(),
+        every: TimeDelta::milliseconds(20),
+        watched_at: TimeDelta::milliseconds(150),
+        ends_at: TimeDelta::milliseconds(1000),
+        vanishes: true,
+        lists: AtomicU64::default(),
+        gets: AtomicU64::default(),
+        base: std::sync::OnceLock::new(),
+    });
+    let (addr, _stop) = serve(Arc::clone(&busy)).await;
+    let clock = swlog::present::format::Clock::system();
+    let options = Options {
+        idle_every: Duration::from_millis(300),
+        ..quick()
+    };
+    let mut tail = Tail::new(
+        &client_at(&format!("http://{addr}")),
+        IndexHandle::off(),
+        Query::parse("", &clock).unwrap(),
+        options,
+    );
+    let end = tokio::time::Instant::now() + Duration::from_millis(2500);
+    let mut events = Vec::new();
+    let mut gets_when_gone = None;
+    while let Ok(Ok(got)) = tokio::time::timeout_at(end, tail.next()).await {
+        events.extend(got);
+        if Utc::now() - busy.started > TimeDelta::milliseconds(1600) {
+            gets_when_gone.get_or_insert(busy.gets.load(Ordering::Relaxed));
+        }
+    }
+    let watched = id(1);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::New(r) if r.cell("id") == watched)),
+        "it was watched"
+    );
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Failed { .. })),
+        "a 404 for one call is not a failed poll: {events:?}"
+    );
+    let before = gets_when_gone.unwrap();
+    assert_eq!(
+        busy.gets.load(Ordering::Relaxed),
+        before,
+        "not asked for again once gone"
+    );
+    assert_eq!(
+        tail.interval(),
+        Duration::from_millis(300),
+        "nothing watched"
     );
 }
 

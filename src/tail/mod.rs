@@ -433,6 +433,11 @@ impl Tail {
                 }
             }
         }
+        // A first look that found nothing still marks where the tail began: the next poll
+        // reads back to it, not one page only (a busy space fills a page in moments).
+        if baseline && self.newest.is_none() {
+            self.newest = Some(now);
+        }
         self.drop_stale(now, &mut events);
         self.forget(now);
         events

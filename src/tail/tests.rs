@@ -192,3 +192,15 @@ fn lasting_failures_end_the_tail_and_passing_ones_do_not() {
     assert!(!is_lasting(&limited));
     assert!(!is_lasting(&ListError::EmptyPages { pages: 3 }));
 }
+
+#[test]
+fn an_empty_first_look_still_marks_where_the_tail_began() {
+    let now = Utc::now();
+    let mut t = tail("", Options::default());
+    assert!(poll(&mut t, &[], now).is_empty());
+    assert_eq!(
+        t.horizon(now + TimeDelta::seconds(5)),
+        Some(now),
+        "the next poll reads back to the start, not one page only"
+    );
+}
