@@ -63,7 +63,8 @@ impl Default for DemoOptions {
 }
 
 struct Shared {
-    records: HashMap<String, &'static str>,
+    /// The demo project's records by ID, their LaML `url`s on this server's own origin.
+    records: HashMap<String, String>,
     /// The staging profile's records, and the header that opens them.
     staging: (HashMap<String, &'static str>, String),
     events: HashMap<&'static str, &'static str>,
@@ -98,7 +99,19 @@ impl DemoServer {
                 })
                 .collect()
         };
-        let records = by_id(RECORDS);
+        // A real space's LaML logs point their `url` at the space itself: the demo's point at
+        // the demo server, so that their Compatibility record is read from the log's `url`.
+        let own: Vec<(&str, String)> = RECORDS
+            .iter()
+            .map(|(name, body)| (*name, on_origin(body, &format!("http://{addr}"))))
+            .collect();
+        let records: HashMap<String, String> = own
+            .iter()
+            .filter_map(|(_, body)| {
+                let v: serde_json::Value = serde_json::from_str(body).ok()?;
+                Some((v.get("id")?.as_str()?.to_owned(), body.clone()))
+            })
+            .collect();
         let staging_credentials = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}:{}",
             staging::PROJECT_ID,
@@ -106,7 +119,7 @@ impl DemoServer {
         ));
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT_ID}:{TOKEN}"));
-        let bodies: Vec<&str> = RECORDS.iter().map(|(_, b)| *b).collect();
+        let bodies: Vec<&str> = own.iter().map(|(_, b)| b.as_str()).collect();
         let logs = Arc::new(list::Logs::new(
             chrono::Utc::now(),
             &bodies,
@@ -205,6 +218,19 @@ impl Drop for DemoServer {
     fn drop(&mut self) {
         self.stop.cancel();
     }
+}
+
+/// The origin the demo records' LaML `url`s are written with, as a real space's would be.
+pub const RECORDED_ORIGIN: &str = "https://acme.signalwire.com";
+
+/// `body` with each LaML `url` on [`RECORDED_ORIGIN`] moved to `origin`: a real space's logs
+/// point at the space that serves them.
+fn on_origin(body: &str, origin: &str) -> String {
+    let root = crate::api::paths::compat::ROOT;
+    body.replace(
+        &format!("\"{RECORDED_ORIGIN}{root}"),
+        &format!("\"{origin}{root}"),
+    )
 }
 
 /// The live demo call as of now: in progress, then completed once `live_for` has passed since
@@ -323,7 +349,7 @@ async fn voice_log(
     }
     match shared.records.get(&id) {
         Some(body) if id == ids::LIVE => json(StatusCode::OK, live_call(&shared, body)),
-        Some(body) => json(StatusCode::OK, *body),
+        Some(body) => json(StatusCode::OK, body.clone()),
         None => match shared.logs.get(&id) {
             Some(body) => json(StatusCode::OK, body.to_owned()),
             None => match shared.arrivals.and_then(|a| a.get(&id, chrono::Utc::now())) {

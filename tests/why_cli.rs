@@ -38,8 +38,8 @@ async fn the_demo_root_reads_as_a_machine_with_poor_audio_leg_by_leg() {
             .contains("SignalWire gives no quality data for PSTN legs")
     );
     assert!(
-        ran.stderr.contains("not requested"),
-        "the demo's url is on another origin: {}",
+        !ran.stderr.contains("not requested") && !ran.stderr.contains("documented route"),
+        "the demo's LaML url is on the demo's own origin, read as given: {}",
         ran.stderr
     );
     insta::assert_snapshot!("why_demo_root_text", ran.stdout);

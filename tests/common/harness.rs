@@ -396,5 +396,22 @@ pub fn buffer_text(buffer: &Buffer) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    without_port(&out)
+}
+
+/// `text` with each loopback port written as `#`s of its width: the demo's logs carry their
+/// server's own origin in `url`, and its port changes every run.
+pub fn without_port(text: &str) -> String {
+    const HOST: &str = "127.0.0.1:";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(HOST) {
+        let (before, after) = rest.split_at(at + HOST.len());
+        out.push_str(before);
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        out.extend(std::iter::repeat_n('#', digits));
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
     out
 }

@@ -34,6 +34,7 @@ pub const SEARCH_WORDS: &[(&str, &str)] = &[
     ("(415) 555-0123", "a number"),
     ("from:N  to:N", "on one side only"),
     ("since:2h until:30m", "window: m h d w"),
+    ("without since:", "the last 24 h"),
     ("on:2026-11-24", "one local day"),
     ("yesterday, monday", "a day, as said"),
     ("since:12:00", "a local time"),
@@ -146,7 +147,10 @@ mod tests {
                 "{example}"
             );
             // `from:N`, `parent:ID` and "any other word" stand for what the user types.
-            if example.contains(['N', 'I']) || example.starts_with("any") {
+            if example.contains(['N', 'I'])
+                || example.starts_with("any")
+                || example.starts_with("without")
+            {
                 continue;
             }
             for alternative in example.split(", ") {
@@ -154,6 +158,14 @@ mod tests {
                 assert!(q.is_ok(), "{alternative}: {q:?}");
             }
         }
+        // The window searched without a start is named, as the search uses it.
+        let hours = crate::search::DEFAULT_WINDOW.num_hours();
+        assert!(
+            words
+                .iter()
+                .any(|(k, w)| k.starts_with("without since") && *w == format!("the last {hours} h")),
+            "{words:?}"
+        );
         // Each group once.
         let mut seen = titles(X::Fields);
         let all = seen.len();
