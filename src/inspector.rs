@@ -298,8 +298,13 @@ fn perform(
                     });
                 });
             }
-            Effect::AskCompat { id, log, profile } => {
-                why::ask_compat(spaces.clone(), tx.clone(), id, *log, profile);
+            Effect::AskCompat {
+                id,
+                log,
+                profile,
+                keep,
+            } => {
+                why::ask_compat(spaces.clone(), tx.clone(), id, *log, profile, keep);
             }
             Effect::SaveRecording {
                 recording,

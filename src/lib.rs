@@ -11,6 +11,7 @@ pub mod chain;
 pub mod clipboard;
 pub mod clock;
 pub mod cmd;
+pub mod compat_cache;
 pub mod config;
 pub mod demo;
 pub mod download;

@@ -43,6 +43,7 @@ const ORDER: &[(&str, &str)] = &[
     ("search", "store"),
     ("download", "store"),
     ("tail", "store"),
+    ("compat_cache", "store"),
     ("spaces", "session"),
     ("session", "session"),
     ("view", "tui"),

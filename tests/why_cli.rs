@@ -192,3 +192,90 @@ async fn a_url_to_another_origin_is_never_requested() {
             .is_empty()
     );
 }
+
+/// How many requests `server` received under the Compatibility API.
+async fn compat_requests(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().starts_with(compat::ROOT))
+        .count()
+}
+
+/// A LaML log whose Compatibility record says `status`, ended a day ago, with one recording.
+async fn kept_laml(server: &MockServer, status: &str) {
+    lone_laml(server, Value::Null).await;
+    let ended = (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc2822();
+    Mock::given(method("GET"))
+        .and(path(compat::call(PROJECT, id(1))))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"sid": id(1), "status": status, "sip_result_code": "200",
+                   "answered_by": "human", "end_time": ended, "audio_in_mos": "4.4"})
+            .to_string(),
+            "application/json",
+        ))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(compat::call_recordings(PROJECT, id(1))))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"recordings": [{"sid": "RE0001", "duration": "7", "status": "completed"}]})
+                .to_string(),
+            "application/json",
+        ))
+        .mount(server)
+        .await;
+}
+
+/// The record of a call that is over is kept on disk beside the log's body: `swlog why` a
+/// second time (another process) shows the same without asking the Compatibility API.
+#[tokio::test]
+async fn a_second_why_reads_a_settled_compatibility_record_from_disk() {
+    let server = MockServer::start().await;
+    kept_laml(&server, "completed").await;
+    let data = tempfile::tempdir().unwrap();
+    let data_home = data.path().to_str().unwrap();
+    let why = || {
+        Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", data_home)
+            .args(["why", &id(1)])
+            .run()
+    };
+    let first = why().await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(compat_requests(&server).await, 2, "the record and its recordings");
+    let second = why().await;
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    assert!(second.stdout.contains("answered by  a human"), "{}", second.stdout);
+    assert!(second.stdout.contains("RE0001"), "{}", second.stdout);
+    assert_eq!(compat_requests(&server).await, 2, "no request the second time");
+    // Without the cache, asked again.
+    let third = Swlog::at(&server.uri())
+        .env("XDG_DATA_HOME", data_home)
+        .args(["--no-cache", "why", &id(1)])
+        .run()
+        .await;
+    assert_eq!(third.stdout, first.stdout);
+    assert_eq!(compat_requests(&server).await, 4);
+}
+
+/// A call whose record may still change (not final) is asked again every time.
+#[tokio::test]
+async fn a_live_compatibility_record_is_asked_again() {
+    let server = MockServer::start().await;
+    kept_laml(&server, "in-progress").await;
+    let data = tempfile::tempdir().unwrap();
+    let data_home = data.path().to_str().unwrap();
+    for round in 1..=2 {
+        let ran = Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", data_home)
+            .args(["why", &id(1)])
+            .run()
+            .await;
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert_eq!(compat_requests(&server).await, 2 * round);
+    }
+}

@@ -169,3 +169,56 @@ async fn w_saves_the_selected_recording_into_the_download_dir() {
     assert_eq!(std::fs::read(&saved).unwrap(), b"kept");
     h.quit().await;
 }
+
+/// A LaML call's Compatibility record, once the call is over and settled, is kept on disk: a
+/// second inspector session on the same index shows it without asking the Compatibility API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_settled_record_kept_on_disk_shows_in_a_new_session_without_a_request() {
+    use serde_json::json;
+    use swlog::api::paths::compat;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let log = json!({"id": common::id(1), "type": "laml_call", "status": "completed",
+                     "duration_ms": 30_000, "url": null, "parent_id": null});
+    let ended = (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc2822();
+    let record = json!({"sid": common::id(1), "status": "completed", "sip_result_code": "200",
+                        "answered_by": "human", "end_time": ended});
+    let recordings = json!({"recordings": []});
+    for (at, body) in [
+        (common::log_path(&common::id(1)), log),
+        (compat::call(common::PROJECT, common::id(1)), record),
+        (compat::call_recordings(common::PROJECT, common::id(1)), recordings),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json"))
+            .mount(&server)
+            .await;
+    }
+    let asked = || async {
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path().starts_with(compat::ROOT))
+            .count()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..2 {
+        let demo = DemoServer::start(DemoOptions::default()).await.unwrap();
+        let mut session = demo_session(demo, None);
+        session.client = common::client_at(&server.uri());
+        session.index = swlog::search::IndexHandle::at(dir.path().join("index.db"));
+        let h = Harness::start_session(session, 120, 40, false, None);
+        h.look_up(&common::id(1)).await;
+        let screen = h
+            .wait_for("who answered", |s| s.contains("a human"))
+            .await;
+        assert!(screen.contains("200 OK"), "{screen}");
+        assert_eq!(asked().await, 2, "round {round}: the record and its recordings, once");
+        h.quit().await;
+    }
+}

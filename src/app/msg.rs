@@ -165,6 +165,8 @@ pub enum Effect {
         log: Box<VoiceLog>,
         /// The profile the leg was opened with.
         profile: String,
+        /// Whether answers are kept on disk (and a kept one may be shown).
+        keep: bool,
     },
     /// Save a recording's audio into a directory.
     SaveRecording {

@@ -1,6 +1,6 @@
 //! Why a call went wrong, in the inspector: a LaML leg's Compatibility record and recordings,
 //! asked in the background once the record (or its whole call) is shown and never for other
-//! leg types, kept for the session; the outcome and quality block under a record's fields
+//! leg types, kept for the session (and on disk, by the loop's task); the outcome and quality block under a record's fields
 //! ("quality: loading…", then the values); the verdict of a whole call; and saving the
 //! selected recording into the download directory, its progress in the status bar.
 
@@ -29,12 +29,19 @@ pub struct Answers {
     pub(super) download_dir: Option<PathBuf>,
     /// The sid of the recording being saved.
     saving: Option<String>,
+    /// Whether answers are kept on disk, like the logs' bodies.
+    pub(super) keep: bool,
 }
 
 impl App {
     /// Sets where `D` saves recordings.
     pub fn set_download_dir(&mut self, dir: PathBuf) {
         self.answers.download_dir = Some(dir);
+    }
+
+    /// Keeps the Compatibility answers on disk (`cache`, unless `--no-cache`).
+    pub fn set_compat_cache(&mut self, keep: bool) {
+        self.answers.keep = keep;
     }
 
     /// Asks about the shown LaML leg, or the LaML legs of the shown whole call, not asked yet.
@@ -68,6 +75,7 @@ impl App {
                 id,
                 log: Box::new(log),
                 profile: self.origin_for(id).profile,
+                keep: self.answers.keep,
             });
         }
         effects

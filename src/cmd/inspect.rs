@@ -210,11 +210,13 @@ impl StartupBuilder {
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
         let spaces = self.spaces.unwrap_or_else(|| {
-            Spaces::single(
+            let single = Spaces::single(
                 &settings.profile,
                 settings.endpoint.space(),
                 self.session.client.clone(),
-            )
+            );
+            single.use_index(self.session.index.clone(), settings.index.streams);
+            single
         });
         // Names as entries record them: sanitised, like the context's.
         app.set_profiles(
@@ -236,6 +238,7 @@ impl StartupBuilder {
         live.max_age = settings.live_max_age;
         app.set_live(live);
         app.set_download_dir(settings.download_dir());
+        app.set_compat_cache(settings.cache && !self.no_cache);
         app.set_ascii(crate::ui::theme::ascii_only(&env));
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,

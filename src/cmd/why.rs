@@ -14,6 +14,7 @@ use super::{Error, Exit};
 use crate::api::compat::Recording;
 use crate::api::{Client, extract_id};
 use crate::call::CallError;
+use crate::compat_cache::CompatCache;
 use crate::text::{json_for_terminal, sanitize};
 use crate::why::load::{self, Explained};
 use crate::why::{LegWhy, lines, quality};
@@ -68,12 +69,24 @@ pub async fn command(
     let color = std::io::stdout().is_terminal()
         && crate::ui::theme::color_allowed(&|k| std::env::var(k).ok());
     let within = session.settings.events_within;
-    Ok(run(&session.client, id, args.format, within, color, out, err).await?)
+    // Compatibility answers are kept like the logs' bodies, and with them turned off.
+    let cache = CompatCache::new(
+        session.index.clone(),
+        session.settings.cache && !global.no_cache,
+    );
+    let ran = run(&session.client, &cache, id, args.format, within, color, out, err).await;
+    for notice in session.index.take_notices() {
+        writeln!(err, "swlog: {}", sanitize(&notice))?;
+    }
+    Ok(ran?)
 }
 
-/// `swlog why` for `id` on any writers.
+/// `swlog why` for `id` on any writers, each LaML leg's answer taken from `cache` when it can
+/// no longer change.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: &Client,
+    cache: &CompatCache,
     id: uuid::Uuid,
     format: Format,
     within: std::time::Duration,
@@ -81,7 +94,8 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
-    let explained = match load::load(client, id, within).await {
+    let ask = |log: crate::api::VoiceLog| async move { cache.ask(client, &log).await };
+    let explained = match load::load_asking(client, id, within, ask).await {
         Ok(e) => e,
         Err(CallError::Leg(e)) => {
             writeln!(err, "swlog: {id}: {}", sanitize(&e.to_string()))?;

@@ -38,6 +38,7 @@
 //! ```
 
 mod calls;
+mod compat;
 mod coverage;
 mod error;
 mod facts;
@@ -56,6 +57,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
+pub use compat::KeptCompat;
 pub use coverage::{Coverage, Covered, Span, Window};
 pub use error::{IndexError, Result};
 pub use file::Recovered;

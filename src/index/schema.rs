@@ -109,6 +109,20 @@ const MIGRATIONS: &[&str] = &[
         digest TEXT NOT NULL,
         body TEXT NOT NULL
     );",
+    // 4: what the Compatibility API said of a LaML call (its record and its recordings), kept
+    // like a log's body so that a revisit needs no request once the call can no longer change.
+    "CREATE TABLE compat (
+        scope INTEGER NOT NULL REFERENCES scopes(id),
+        -- The call's sid: its voice log's ID.
+        id TEXT NOT NULL,
+        -- When it was read, Unix ms.
+        fetched_at INTEGER NOT NULL,
+        -- The record as received (any password in a URL removed), a JSON object.
+        record TEXT NOT NULL,
+        -- The recordings' objects as received, a JSON array.
+        recordings TEXT NOT NULL,
+        PRIMARY KEY (scope, id)
+    );",
 ];
 
 /// The tables whose rows are the user's own and cannot be read again from a server: when a

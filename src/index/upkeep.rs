@@ -192,7 +192,8 @@ impl Index {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
-            "DELETE FROM rows; DELETE FROM spans; DELETE FROM facts; DELETE FROM scopes;",
+            "DELETE FROM rows; DELETE FROM spans; DELETE FROM facts; DELETE FROM compat;
+             DELETE FROM scopes;",
         )?;
         tx.commit()?;
         self.give_back()
@@ -205,6 +206,7 @@ impl Index {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let rows = tx.execute(&format!("DELETE FROM rows WHERE {AGE} < ?1"), [cutoff])?;
         tx.execute("DELETE FROM spans WHERE to_ms <= ?1", [cutoff])?;
+        tx.execute("DELETE FROM compat WHERE fetched_at < ?1", [cutoff])?;
         tx.execute(
             "UPDATE spans SET from_ms = ?1 WHERE from_ms < ?1",
             params![cutoff],

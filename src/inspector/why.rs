@@ -5,29 +5,51 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::LogRef;
 use crate::app::Message;
+use crate::compat_cache::CompatCache;
 use crate::spaces::Spaces;
 
-/// Asks the Compatibility API about leg `id` (its record `log`) on a task of its own.
+/// Asks the Compatibility API about leg `id` (its record `log`) on a task of its own. With
+/// `keep`, the answer kept on disk comes first: alone when the call can no longer change (no
+/// request), else shown while it is asked again; a failed refresh leaves the kept answer shown.
 pub(super) fn ask_compat(
     spaces: Spaces,
     tx: UnboundedSender<Message>,
     id: LogRef,
     log: crate::api::VoiceLog,
     profile: String,
+    keep: bool,
 ) {
     tokio::spawn(async move {
-        let answer = match spaces.client(&profile).await {
-            Ok(client) => crate::why::load::ask(&client, &log).await,
-            Err(e) => crate::why::load::Answer {
-                compat: crate::why::Compat::Failed(e.to_string()),
-                ..crate::why::load::Answer::not_asked()
-            },
-        };
         // The loop may be gone (quitting); then nobody needs the answer.
-        let _ = tx.send(Message::CompatAnswered {
-            id,
-            answer: Box::new(answer),
-        });
+        let send = |answer| {
+            let _ = tx.send(Message::CompatAnswered {
+                id,
+                answer: Box::new(answer),
+            });
+        };
+        let client = match spaces.client(&profile).await {
+            Ok(client) => client,
+            Err(e) => {
+                return send(crate::why::load::Answer {
+                    compat: crate::why::Compat::Failed(e.to_string()),
+                    ..crate::why::load::Answer::not_asked()
+                });
+            }
+        };
+        let cache = CompatCache::new(spaces.index().0, keep);
+        let kept = cache.kept(&client, &log).await;
+        let had = kept.is_some();
+        if let Some(kept) = kept {
+            let settled = kept.settled;
+            send(kept.answer);
+            if settled {
+                return;
+            }
+        }
+        let answer = cache.ask_again(&client, &log).await;
+        if !had || answer.failures.is_empty() {
+            send(answer);
+        }
     });
 }
 

@@ -128,6 +128,20 @@ pub async fn load(
     id: Uuid,
     within: std::time::Duration,
 ) -> Result<Explained, CallError> {
+    load_asking(client, id, within, |log| async move { ask(client, &log).await }).await
+}
+
+/// [`load`], each leg asked about through `ask_leg` (which may answer from what it kept).
+pub async fn load_asking<F, Fut>(
+    client: &Client,
+    id: Uuid,
+    within: std::time::Duration,
+    ask_leg: F,
+) -> Result<Explained, CallError>
+where
+    F: Fn(VoiceLog) -> Fut,
+    Fut: std::future::Future<Output = Answer>,
+{
     let call = call::load_within(
         client,
         id,
@@ -137,7 +151,7 @@ pub async fn load(
     .await?;
     let logs: Vec<VoiceLog> = call.tree.legs.iter().map(|l| l.log.clone()).collect();
     let answers: Vec<Answer> = futures::stream::iter(logs)
-        .map(|log| async move { ask(client, &log).await })
+        .map(&ask_leg)
         .buffered(CONCURRENCY)
         .collect()
         .await;
