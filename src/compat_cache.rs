@@ -164,13 +164,27 @@ mod tests {
         let settle = TimeDelta::minutes(10);
         let done = call(json!({"status": "completed", "end_time": end}));
         assert!(settled(&done, ended + TimeDelta::minutes(11), settle));
-        assert!(!settled(&done, ended + TimeDelta::minutes(2), settle), "too soon");
+        assert!(
+            !settled(&done, ended + TimeDelta::minutes(2), settle),
+            "too soon"
+        );
         let live = call(json!({"status": "in-progress", "end_time": end}));
         assert!(!settled(&live, ended + TimeDelta::days(1), settle), "live");
         let no_end = call(json!({"status": "busy"}));
-        assert!(!settled(&no_end, ended + TimeDelta::days(1), settle), "no end");
+        assert!(
+            !settled(&no_end, ended + TimeDelta::days(1), settle),
+            "no end"
+        );
         let by_duration = call(json!({"status": "busy", "start_time": end, "duration": 60}));
-        assert!(settled(&by_duration, ended + TimeDelta::minutes(11), settle));
-        assert!(!settled(&by_duration, ended + TimeDelta::minutes(10), settle));
+        assert!(settled(
+            &by_duration,
+            ended + TimeDelta::minutes(11),
+            settle
+        ));
+        assert!(!settled(
+            &by_duration,
+            ended + TimeDelta::minutes(10),
+            settle
+        ));
     }
 }

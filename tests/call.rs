@@ -429,10 +429,7 @@ async fn swlog_call_on_the_demo_prints_the_tree_total_and_timeline() {
         .run()
         .await;
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    insta::assert_snapshot!(
-        "call_demo_json",
-        common::harness::without_port(&ran.stdout)
-    );
+    insta::assert_snapshot!("call_demo_json", common::harness::without_port(&ran.stdout));
     let ran = Swlog::bare()
         .args(["--demo", "call", "not-an-id"])
         .run()

@@ -843,7 +843,8 @@ async fn a_short_id_names_the_lookup_of_the_history_it_starts() {
     let ran = demo(&["00000000"]).run().await;
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(
-        ran.stderr.contains("00000000 starts 2 IDs in the history")
+        ran.stderr
+            .contains("00000000 starts 2 IDs in the history and the index")
             && ran.stderr.contains(not_found)
             && ran.stderr.contains(refused),
         "{ran:?}"
@@ -852,10 +853,49 @@ async fn a_short_id_names_the_lookup_of_the_history_it_starts() {
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(
         ran.stderr
-            .contains("no lookup in the history starts with deadbeef"),
+            .contains("no log in the history or the index starts with deadbeef"),
         "{ran:?}"
     );
     let ran = demo(&[&root[..35]]).run().await;
     assert_eq!(ran.code, 2, "{ran:?}");
     assert!(ran.stderr.contains("is not a complete ID"), "{ran:?}");
+}
+
+/// A short ID names a log the index holds though it was never looked up (read with
+/// `--no-history`, or by a search); one that starts several lists them all.
+#[tokio::test]
+async fn a_short_id_names_a_log_of_the_index_too() {
+    let server = MockServer::start().await;
+    for n in [1, 2] {
+        // Of an hour ago: the index keeps 30 days.
+        let mut log = record(&id(n));
+        log["created_at"] = json!((chrono::Utc::now() - chrono::TimeDelta::hours(1)).to_rfc3339());
+        Mock::given(method("GET"))
+            .and(path(log_path(&id(n))))
+            .respond_with(ResponseTemplate::new(200).set_body_json(log))
+            .mount(&server)
+            .await;
+    }
+    let data = tempfile::tempdir().expect("temp dir");
+    let get = |args: &[&str]| {
+        Swlog::at(&server.uri())
+            .env("XDG_DATA_HOME", data.path().to_str().expect("utf-8"))
+            .get(args)
+    };
+    let ran = get(&["--no-history", &id(1)]).run().await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    // id(1) and id(2) both start 00000000; only id(1) is in the index yet.
+    let ran = get(&["--format", "json", "00000000"]).run().await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains(&id(1)), "{ran:?}");
+    let ran = get(&["--no-history", &id(2)]).run().await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let ran = get(&["00000000"]).run().await;
+    assert_eq!(ran.code, 2, "{ran:?}");
+    assert!(
+        ran.stderr.contains("00000000 starts 2 IDs")
+            && ran.stderr.contains(&id(1))
+            && ran.stderr.contains(&id(2)),
+        "{ran:?}"
+    );
 }

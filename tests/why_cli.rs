@@ -210,21 +210,25 @@ async fn kept_laml(server: &MockServer, status: &str) {
     let ended = (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc2822();
     Mock::given(method("GET"))
         .and(path(compat::call(PROJECT, id(1))))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            json!({"sid": id(1), "status": status, "sip_result_code": "200",
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(
+                json!({"sid": id(1), "status": status, "sip_result_code": "200",
                    "answered_by": "human", "end_time": ended, "audio_in_mos": "4.4"})
-            .to_string(),
-            "application/json",
-        ))
+                .to_string(),
+                "application/json",
+            ),
+        )
         .mount(server)
         .await;
     Mock::given(method("GET"))
         .and(path(compat::call_recordings(PROJECT, id(1))))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            json!({"recordings": [{"sid": "RE0001", "duration": "7", "status": "completed"}]})
-                .to_string(),
-            "application/json",
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(
+                json!({"recordings": [{"sid": "RE0001", "duration": "7", "status": "completed"}]})
+                    .to_string(),
+                "application/json",
+            ),
+        )
         .mount(server)
         .await;
 }
@@ -245,13 +249,25 @@ async fn a_second_why_reads_a_settled_compatibility_record_from_disk() {
     };
     let first = why().await;
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert_eq!(compat_requests(&server).await, 2, "the record and its recordings");
+    assert_eq!(
+        compat_requests(&server).await,
+        2,
+        "the record and its recordings"
+    );
     let second = why().await;
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(second.stdout, first.stdout);
-    assert!(second.stdout.contains("answered by  a human"), "{}", second.stdout);
+    assert!(
+        second.stdout.contains("answered by  a human"),
+        "{}",
+        second.stdout
+    );
     assert!(second.stdout.contains("RE0001"), "{}", second.stdout);
-    assert_eq!(compat_requests(&server).await, 2, "no request the second time");
+    assert_eq!(
+        compat_requests(&server).await,
+        2,
+        "no request the second time"
+    );
     // Without the cache, asked again.
     let third = Swlog::at(&server.uri())
         .env("XDG_DATA_HOME", data_home)

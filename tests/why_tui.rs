@@ -189,11 +189,16 @@ async fn a_settled_record_kept_on_disk_shows_in_a_new_session_without_a_request(
     for (at, body) in [
         (common::log_path(&common::id(1)), log),
         (compat::call(common::PROJECT, common::id(1)), record),
-        (compat::call_recordings(common::PROJECT, common::id(1)), recordings),
+        (
+            compat::call_recordings(common::PROJECT, common::id(1)),
+            recordings,
+        ),
     ] {
         Mock::given(method("GET"))
             .and(path(at))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json"),
+            )
             .mount(&server)
             .await;
     }
@@ -214,11 +219,13 @@ async fn a_settled_record_kept_on_disk_shows_in_a_new_session_without_a_request(
         session.index = swlog::search::IndexHandle::at(dir.path().join("index.db"));
         let h = Harness::start_session(session, 120, 40, false, None);
         h.look_up(&common::id(1)).await;
-        let screen = h
-            .wait_for("who answered", |s| s.contains("a human"))
-            .await;
+        let screen = h.wait_for("who answered", |s| s.contains("a human")).await;
         assert!(screen.contains("200 OK"), "{screen}");
-        assert_eq!(asked().await, 2, "round {round}: the record and its recordings, once");
+        assert_eq!(
+            asked().await,
+            2,
+            "round {round}: the record and its recordings, once"
+        );
         h.quit().await;
     }
 }

@@ -29,10 +29,10 @@ pub enum IdError {
     #[error("\"{0}\" is not a complete ID: {1} of its 36 characters")]
     Incomplete(String, usize),
     /// A short ID that starts no known ID.
-    #[error("no lookup in the history starts with {0}: give the whole ID")]
+    #[error("no log in the history or the index starts with {0}: give the whole ID")]
     ShortUnknown(String),
     /// A short ID (an ID's first 8 characters) that starts more than one known ID.
-    #[error("{short} starts {} IDs in the history: {}; paste the whole one", .candidates.len(), list(.candidates))]
+    #[error("{short} starts {} IDs in the history and the index: {}; paste the whole one", .candidates.len(), list(.candidates))]
     ShortAmbiguous {
         /// The short ID.
         short: String,
@@ -122,8 +122,7 @@ pub fn short_id(input: &str) -> Option<String> {
         .then(|| t.to_ascii_lowercase())
 }
 
-/// Somewhere short IDs are looked for: the history's lookups (and, in time, the local index's
-/// rows).
+/// Somewhere short IDs are looked for: the history's lookups, and the local index's rows.
 pub trait KnownIds {
     /// The known IDs whose text starts with `short` (lower-case hex), at most `max` of them.
     fn starting_with(&self, short: &str, max: usize) -> Vec<Uuid>;
@@ -276,7 +275,7 @@ mod tests {
         };
         let text = e.to_string();
         assert!(
-            text.starts_with("4c1e0f7a starts 2 IDs in the history: 4c1e0f7a-1b2c")
+            text.starts_with("4c1e0f7a starts 2 IDs in the history and the index: 4c1e0f7a-1b2c")
                 && text.contains("4c1e0f7a-0000-4d3e"),
             "{text}"
         );

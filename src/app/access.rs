@@ -158,6 +158,11 @@ impl App {
         self.live = live;
     }
 
+    /// Looks short IDs up among `index`'s rows too, after the history's lookups.
+    pub fn set_index(&mut self, index: crate::search::IndexHandle) {
+        self.index = index;
+    }
+
     /// Draws borders in ASCII (TERM=dumb).
     pub fn set_ascii(&mut self, ascii: bool) {
         self.ascii = ascii;

@@ -196,6 +196,8 @@ pub struct App {
     help_scroll: usize,
     /// Whether `w` hid the sidebar, for a wide view of the detail.
     sidebar_hidden: bool,
+    /// The local index, where short IDs are looked for after the history.
+    index: crate::search::IndexHandle,
     /// Where each of this session's records was fetched (parents inherit their leg's).
     origins: HashMap<LogRef, Origin>,
     /// Records whose profile cannot be asked, with why.
@@ -229,6 +231,7 @@ impl App {
             profiles,
             help_scroll: 0,
             sidebar_hidden: false,
+            index: crate::search::IndexHandle::off(),
             origins: HashMap::new(),
             unreachable: HashMap::new(),
             fetching: None,
@@ -301,15 +304,19 @@ impl App {
     }
 
     /// The log the input names (a bare ID is a voice log's), checked: a whole ID, or a short
-    /// one (its first 8 characters) that starts one lookup of the history.
+    /// one (its first 8 characters) that starts one ID among the history's lookups and the
+    /// index's rows.
     pub fn input_id(&self) -> Result<LogRef, IdError> {
         let text = self.input.value();
         match extract_id(text) {
             Err(IdError::NotFound(e)) => match crate::api::short_id(text) {
-                Some(short) => match crate::api::resolve_short(&short, &[&self.sidebar.history])? {
-                    Some(id) => Ok(LogRef::voice(id)),
-                    None => Err(IdError::NotFound(e)),
-                },
+                Some(short) => {
+                    match crate::api::resolve_short(&short, &[&self.sidebar.history, &self.index])?
+                    {
+                        Some(id) => Ok(LogRef::voice(id)),
+                        None => Err(IdError::NotFound(e)),
+                    }
+                }
                 None => Err(IdError::NotFound(e)),
             },
             found => found.map(LogRef::voice),

@@ -624,6 +624,46 @@ fn a_short_id_opens_the_lookup_it_names_and_a_cut_id_is_not_complete() {
     );
 }
 
+/// A short ID opens a log the index holds though it was never looked up, and one that starts
+/// a lookup and an indexed row of different IDs lists both.
+#[test]
+fn a_short_id_is_looked_for_among_the_indexs_rows_too() {
+    use crate::index::{Index, Origin, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = Index::open(&dir.path().join("index.db")).unwrap();
+    let scope = Scope::new(Origin::parse("https://acme.signalwire.com").unwrap(), "p");
+    let listed = "7a1c3e5f-0000-4000-8000-000000000001";
+    let only_listed = "0c0ffee0-0000-4000-8000-000000000002";
+    let rows: Vec<_> = [listed, only_listed]
+        .iter()
+        .map(
+            |id| match serde_json::json!({"id": id, "status": "completed"}) {
+                serde_json::Value::Object(o) => o,
+                _ => serde_json::Map::new(),
+            },
+        )
+        .collect();
+    index
+        .record_rows(&scope, &rows, chrono::Utc::now())
+        .unwrap();
+    let mut app = app();
+    app.set_index(crate::search::IndexHandle::open(index));
+    type_text(&mut app, &only_listed[..8]);
+    assert_eq!(app.input_intent(), Intent::IdFound);
+    assert_eq!(
+        app.input_id().map(|r| r.id.to_string()).as_deref(),
+        Ok(only_listed)
+    );
+    // CHILD is in the history, `listed` in the index: both start 7a1c3e5f.
+    let effects = app.open_input(CHILD);
+    answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
+    app.input = Input::new(CHILD[..8].into());
+    let Intent::BadId(why) = app.input_intent() else {
+        panic!("{:?}", app.input_intent())
+    };
+    assert!(why.contains(CHILD) && why.contains(listed), "{why}");
+}
+
 /// A search it cannot understand is said in the status bar until the input is cleared: then it
 /// no longer applies.
 #[test]

@@ -94,7 +94,7 @@ pub async fn command(
 ) -> Result<Exit, Error> {
     let inputs = collect_inputs(&args.ids, &mut std::io::stdin().lock())
         .map_err(|e| Error::Usage(format!("cannot read IDs from standard input: {e}")))?;
-    // A short ID is looked for in the history, which needs the session to be found; anything
+    // A short ID is looked for in the history and the index, which need the session; anything
     // else wrong is said before the session is opened.
     let short = inputs
         .iter()
@@ -105,7 +105,11 @@ pub async fn command(
     let columns = columns_for(args)?;
     let session = Session::open(global.demo, &global.overrides()).await?;
     let known = short.then(|| session.history(global.no_cache).0);
-    let sources: Vec<&dyn KnownIds> = known.iter().map(|h| h as &dyn KnownIds).collect();
+    // Short IDs are looked for among the history's lookups, then the index's rows.
+    let mut sources: Vec<&dyn KnownIds> = known.iter().map(|h| h as &dyn KnownIds).collect();
+    if short {
+        sources.push(&session.index);
+    }
     let ids = match parse_inputs(&inputs, &sources) {
         Ok(ids) if ids.is_empty() => {
             return Err(Error::Usage(

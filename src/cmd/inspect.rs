@@ -239,6 +239,14 @@ impl StartupBuilder {
         app.set_live(live);
         app.set_download_dir(settings.download_dir());
         app.set_compat_cache(settings.cache && !self.no_cache);
+        let index = spaces.index().0;
+        if let (true, Ok(runtime)) = (index.is_on(), tokio::runtime::Handle::try_current()) {
+            // Opened (and pruned) off the loop's thread now, so that the first short ID typed
+            // does not wait for it.
+            let warm = index.clone();
+            runtime.spawn_blocking(move || warm.run_blocking(|_| Ok(())));
+        }
+        app.set_index(index);
         app.set_ascii(crate::ui::theme::ascii_only(&env));
         let clipboard = match self.clipboard {
             Some(clipboard) => clipboard,

@@ -74,7 +74,17 @@ pub async fn command(
         session.index.clone(),
         session.settings.cache && !global.no_cache,
     );
-    let ran = run(&session.client, &cache, id, args.format, within, color, out, err).await;
+    let ran = run(
+        &session.client,
+        &cache,
+        id,
+        args.format,
+        within,
+        color,
+        out,
+        err,
+    )
+    .await;
     for notice in session.index.take_notices() {
         writeln!(err, "swlog: {}", sanitize(&notice))?;
     }

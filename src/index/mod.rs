@@ -43,6 +43,7 @@ mod coverage;
 mod error;
 mod facts;
 pub(crate) mod file;
+mod prefix;
 mod rows;
 mod salvage;
 mod schema;

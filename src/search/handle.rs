@@ -150,3 +150,19 @@ impl IndexHandle {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+/// Short IDs are looked for among the rows the index holds too, by an indexed prefix query on
+/// the calling thread (one short read; nothing when the index is off or cannot be read).
+impl crate::api::KnownIds for IndexHandle {
+    fn starting_with(&self, short: &str, max: usize) -> Vec<uuid::Uuid> {
+        if !self.is_on() {
+            return Vec::new();
+        }
+        let short = short.to_owned();
+        self.run_blocking(move |ix| ix.ids_starting_with(&short, max))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| uuid::Uuid::try_parse(id).ok())
+            .collect()
+    }
+}

@@ -128,7 +128,13 @@ pub async fn load(
     id: Uuid,
     within: std::time::Duration,
 ) -> Result<Explained, CallError> {
-    load_asking(client, id, within, |log| async move { ask(client, &log).await }).await
+    load_asking(
+        client,
+        id,
+        within,
+        |log| async move { ask(client, &log).await },
+    )
+    .await
 }
 
 /// [`load`], each leg asked about through `ask_leg` (which may answer from what it kept).
