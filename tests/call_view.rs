@@ -226,3 +226,63 @@ async fn the_timeline_keeps_its_columns_past_a_minute_and_cut_rows_say_so() {
         "{copies:?}"
     );
 }
+
+/// The merged timeline's rows are selectable like the legs above them: ↓ past the last leg
+/// selects the events; Enter unfolds the selected one (its whole line, details in full,
+/// wrapped), ← folds it; `y` copies its line whole and `c` its leg's ID, however the pane cut
+/// the row. At 80x24 and 120x40.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeline_events_are_selected_unfolded_and_copied_whole() {
+    const DIALING_END: &str = r#""timeout":30,"call_id":"7a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c21"}"#;
+    for (width, height) in [(80u16, 24u16), (120, 40)] {
+        let h = Harness::start(width, height).await;
+        h.look_up(ids::CHAIN_ROOT).await;
+        h.press(KeyCode::Char('t'));
+        h.wait_for("the whole call explained", |s| {
+            s.contains("Total $0.058") && !s.contains("asking the Compatibility API")
+        })
+        .await;
+        h.press(KeyCode::Char('e'));
+        h.wait_for("the timeline", |s| s.contains("Timeline (all legs)"))
+            .await;
+        // Four legs down to the last, then the events: the seventh is the Dial, whose details
+        // no pane this narrow holds.
+        for _ in 0..11 {
+            h.press(KeyCode::Char('j'));
+        }
+        let folded = h
+            .wait_for("the Dial selected, cut", |s| {
+                s.lines().any(|l| {
+                    l.contains("laml_dialing · #1")
+                        && l.trim_end_matches('│').trim_end().ends_with('…')
+                })
+            })
+            .await;
+        assert!(!folded.contains(DIALING_END), "{folded}");
+        h.press(KeyCode::Enter);
+        let unfolded = h
+            .wait_for("the Dial unfolded", |s| {
+                s.replace(['│', ' ', '\n'], "")
+                    .contains(&DIALING_END.replace(' ', ""))
+            })
+            .await;
+        insta::assert_snapshot!(format!("call_timeline_unfolded_{width}x{height}"), unfolded);
+        h.press(KeyCode::Char('y'));
+        h.press(KeyCode::Char('c'));
+        h.press(KeyCode::Left);
+        h.wait_for("the Dial folded again", |s| {
+            *s == folded || !s.contains("\"timeout\":30,")
+        })
+        .await;
+        let (app, clipboard) = h.quit_with_clipboard().await;
+        assert_eq!(app.tree().event, Some(6));
+        assert_eq!(app.tree().unfolded, None);
+        let copies = clipboard.copies();
+        assert_eq!(copies.len(), 2, "{copies:?}");
+        assert!(
+            copies[0].contains("laml_dialing · #1") && copies[0].ends_with(DIALING_END),
+            "the event's line whole: {copies:?}"
+        );
+        assert_eq!(copies[1], ids::CHAIN_ROOT, "its leg's ID");
+    }
+}

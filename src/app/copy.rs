@@ -31,6 +31,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
     };
     let events_tab = app.detail_view() == super::DetailView::Events && app.focus == Focus::Detail;
     let call_view = app.detail_view() == super::DetailView::Call && app.focus == Focus::Detail;
+    let event = call_view.then(|| app.selected_call_event()).flatten();
     let selected_leg = app
         .shown_call()
         .and_then(|c| c.tree.legs.get(app.tree.selected))
@@ -39,6 +40,13 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::CopySummary if call_view => app
             .call_bundle()
             .map(|t| copy("the call's ticket bundle", t)),
+        // A selected event of the timeline: its line whole (details in full), its leg's ID.
+        Action::CopyValue if call_view && event.is_some() => {
+            event.map(|(line, _)| copy("the event", line))
+        }
+        Action::CopyId if call_view && event.is_some() => {
+            event.map(|(_, id)| copy("the log ID", id.to_string()))
+        }
         Action::CopyId if call_view => selected_leg.map(|id| copy("the log ID", id.to_string())),
         // The selected leg's row whole, however the pane cut it: from and to in full.
         Action::CopyValue if call_view => app.shown_call().and_then(|c| {

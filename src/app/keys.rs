@@ -269,7 +269,9 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
                 on_raw_action(app, action);
                 vec![]
             }
-            KeyContext::Call if action == Action::Open => app.open_selected_leg(),
+            KeyContext::Call if action == Action::Open && app.tree.event.is_none() => {
+                app.open_selected_leg()
+            }
             KeyContext::Call => {
                 app.move_in_tree(action);
                 vec![]

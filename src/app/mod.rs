@@ -27,6 +27,7 @@ mod sidebar_keys;
 mod spaces;
 mod ticks;
 mod tree;
+mod tree_timeline;
 mod views;
 
 use std::collections::HashMap;

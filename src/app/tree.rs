@@ -1,7 +1,8 @@
 //! The Call view's state: the whole calls loaded this session (by every leg's ID, so that a
 //! second `t` on any leg of a call costs no scan), the one loading, the selected leg, whether
-//! the merged timeline is open, and the live refresh of a call with a leg still going. `t`
-//! opens it from a leg; Enter opens a leg as a normal lookup; back returns to the tree.
+//! the merged timeline is open (its events selected and unfolded in `tree_timeline.rs`), and the
+//! live refresh of a call with a leg still going. `t` opens it from a leg; Enter opens a leg as
+//! a normal lookup; back returns to the tree.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +32,10 @@ pub struct TreeState {
     pub scroll: usize,
     /// Whether the merged timeline is shown under the tree.
     pub timeline: bool,
+    /// The event of the open timeline selected instead of a leg.
+    pub event: Option<usize>,
+    /// The event of the open timeline unfolded.
+    pub unfolded: Option<usize>,
     /// The first line shown before `e` opened the timeline, shown again when it closes.
     before_timeline: usize,
     /// The leg `t` was pressed on, marked in the tree.
@@ -50,6 +55,8 @@ impl Default for TreeState {
             selected: 0,
             scroll: 0,
             timeline: false,
+            event: None,
+            unfolded: None,
             before_timeline: 0,
             came_from: None,
             live: Live::new(crate::config::defaults::LIVE_REFRESH),
@@ -143,6 +150,8 @@ impl App {
         self.live.stop();
         self.tree.came_from = Some(leg);
         self.tree.timeline = false;
+        self.tree.event = None;
+        self.tree.unfolded = None;
         self.tree.scroll = 0;
         let known = self.tree.call_of(leg).map(|call| {
             let selected = call.tree.index_of(leg.id).unwrap_or(0);
@@ -291,6 +300,9 @@ impl App {
     /// Moves the selection in the tree.
     pub(super) fn move_in_tree(&mut self, action: super::Action) {
         use super::Action as A;
+        if self.move_in_call_timeline(action) {
+            return;
+        }
         let last = self
             .shown_call()
             .map_or(0, |c| c.tree.legs.len().saturating_sub(1));
@@ -323,6 +335,8 @@ impl App {
         let height = self.call_height();
         if self.tree.timeline {
             self.tree.timeline = false;
+            self.tree.event = None;
+            self.tree.unfolded = None;
             let max = self.call_view_lines().0.len().saturating_sub(height);
             self.tree.scroll = self.tree.before_timeline.min(max);
             return;
@@ -346,18 +360,17 @@ impl App {
         .max(1)
     }
 
-    /// Scrolls so that the selected leg's lines are on screen.
+    /// Scrolls so that the selected leg's (or event's) lines are on screen.
     pub(super) fn keep_leg_visible(&mut self) {
         let height = self.call_height();
-        let Some(call) = self.shown_call() else {
+        let Some((first, last)) = self.call_view_lines().1 else {
             return;
         };
-        let first = crate::view::tree::leg_line(call, self.tree.selected);
         let t = &mut self.tree;
         if first < t.scroll {
             t.scroll = first;
-        } else if first + 2 > t.scroll + height {
-            t.scroll = (first + 2).saturating_sub(height);
+        } else if last + 1 > t.scroll + height {
+            t.scroll = (last + 1).saturating_sub(height).min(first);
         }
     }
 
@@ -372,22 +385,32 @@ impl App {
 }
 
 impl App {
-    /// The Call view's lines and the first line of the selected leg.
-    pub fn call_view_lines(&self) -> (Vec<crate::view::Line>, Option<usize>) {
+    /// The Call view's lines and the first and last line of the selected leg or event.
+    pub fn call_view_lines(&self) -> (Vec<crate::view::Line>, Option<(usize, usize)>) {
         let View::Call(id) = self.view else {
             return (Vec::new(), None);
         };
         match self.tree.call_of(id) {
             Some(call) => {
                 let why = self.shown_call_why();
-                let mut lines = crate::view::tree::build(
+                let shown = crate::view::tree::TimelineShown {
+                    open: self.tree.timeline,
+                    unfolded: self.tree.unfolded,
+                };
+                let built = crate::view::tree::build(
                     call,
                     self.tree.came_from.map(|c| c.id),
-                    self.tree.timeline,
+                    shown,
                     &self.clock(),
                     self.detail_width(),
                     why.as_ref(),
                 );
+                let mut lines = built.lines;
+                let leg = crate::view::tree::leg_line(call, self.tree.selected);
+                let mut selected = match self.tree.event {
+                    Some(i) if self.tree.timeline => built.events.get(i).copied(),
+                    _ => Some((leg, leg + 1)),
+                };
                 if self.tree.loading.is_some() {
                     let s = crate::view::SPINNER[self.spinner % crate::view::SPINNER.len()];
                     lines.insert(
@@ -397,11 +420,9 @@ impl App {
                             crate::view::Role::Dim,
                         ),
                     );
-                    let first = crate::view::tree::leg_line(call, self.tree.selected) + 1;
-                    return (lines, Some(first));
+                    selected = selected.map(|(a, b)| (a + 1, b + 1));
                 }
-                let first = crate::view::tree::leg_line(call, self.tree.selected);
-                (lines, Some(first))
+                (lines, selected)
             }
             None => {
                 let spinner = self
@@ -446,6 +467,7 @@ impl App {
         let legs = call.tree.legs.len();
         if line >= first && (line - first) / 2 < legs {
             self.tree.selected = (line - first) / 2;
+            self.tree.event = None;
         }
     }
 }

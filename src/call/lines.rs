@@ -5,7 +5,6 @@
 use unicode_width::UnicodeWidthStr;
 use uuid::Uuid;
 
-use super::timeline::Entry;
 use super::tree::{Leg, Tree};
 use super::{Call, Total};
 use crate::api::model::{Field, Kind};
@@ -14,8 +13,12 @@ use crate::chain::Link;
 use crate::clock::Clock;
 use crate::list::Stop;
 use crate::present::Tone;
-use crate::present::format::{counted, duration_ms, money, money_delta, offset_ms};
-use crate::text::{json_for_terminal, sanitize, truncate_chars};
+use crate::present::format::{counted, duration_ms, money, money_delta};
+use crate::text::{sanitize, truncate_chars};
+
+pub use super::timeline_text::{
+    PaneEvent, PaneTimeline, pane_timeline, timeline_lines, timeline_lines_for_pane,
+};
 
 /// One leg of the tree, ready to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,12 +112,12 @@ fn row(leg: &Leg, prefix: String, ordinal: usize) -> LegRow {
     }
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let w = s.width();
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn pad_left(s: &str, width: usize) -> String {
+pub(super) fn pad_left(s: &str, width: usize) -> String {
     let w = s.width();
     format!("{}{s}", " ".repeat(width.saturating_sub(w)))
 }
@@ -310,139 +313,6 @@ pub fn orphan_lines(tree: &Tree, indent: &str) -> Vec<(String, Tone)> {
     let rows = leg_rows(&tree.orphans, tree.legs.len() + 1);
     out.extend(rows_text(&rows, None, &format!("{indent}  ")));
     out
-}
-
-/// The merged timeline: each event with its offset, level, leg and details; `notable_only`
-/// keeps warnings and errors. Legs whose events failed are named first.
-pub fn timeline_lines(call: &Call, notable_only: bool, indent: &str) -> Vec<(String, Tone)> {
-    timeline_in(call, notable_only, indent, Layout::Aligned)
-}
-
-/// The merged timeline for a pane: each event's name before its leg, so that a narrow pane
-/// cuts the leg's label and the details, not what happened.
-pub fn timeline_lines_for_pane(call: &Call) -> Vec<(String, Tone)> {
-    timeline_in(call, false, "", Layout::NameFirst)
-}
-
-/// How a timeline line is laid out.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    /// Time, level, leg, name, details: columns for a wide page or a ticket.
-    Aligned,
-    /// Time, level, name, leg, details.
-    NameFirst,
-}
-
-fn timeline_in(
-    call: &Call,
-    notable_only: bool,
-    indent: &str,
-    layout: Layout,
-) -> Vec<(String, Tone)> {
-    let Some(t) = &call.timeline else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, id, why) in &t.failed {
-        let name = call
-            .tree
-            .legs
-            .get(*i)
-            .map(|l| label(&l.log, i + 1))
-            .unwrap_or_default();
-        out.push((
-            format!(
-                "{indent}Events of {name} {id} could not be fetched: {}",
-                sanitize(&why.to_string())
-            ),
-            Tone::Bad,
-        ));
-    }
-    let start = t.entries.iter().find_map(|e| e.event.event_at.get());
-    let shown: Vec<&Entry> = t
-        .entries
-        .iter()
-        .filter(|e| !notable_only || e.is_notable())
-        .collect();
-    if shown.is_empty() && t.failed.is_empty() {
-        let what = if notable_only {
-            "No warnings or errors."
-        } else {
-            "No events recorded."
-        };
-        out.push((format!("{indent}{what}"), Tone::Empty));
-        return out;
-    }
-    let labels: Vec<String> = shown
-        .iter()
-        .map(|e| {
-            let name = call
-                .tree
-                .legs
-                .get(e.leg)
-                .map(|l| label(&l.log, e.leg + 1))
-                .unwrap_or_default();
-            let short: String = e.log_id.to_string().chars().take(8).collect();
-            format!("{name} {short}")
-        })
-        .collect();
-    let lw = labels.iter().map(|l| l.width()).max().unwrap_or(0);
-    // Offsets past a minute (`+1m 05.000s`) are wider: all are padded to the widest, so that
-    // the columns after them stay in line.
-    let offsets: Vec<String> = shown
-        .iter()
-        .map(|e| {
-            e.event.event_at.get().zip(start).map_or_else(
-                || "—".to_owned(),
-                |(t, s)| offset_ms((t - s).num_milliseconds()),
-            )
-        })
-        .collect();
-    let ow = offsets.iter().map(|o| o.width()).max().unwrap_or(0);
-    for ((e, leg), offset) in shown.iter().zip(&labels).zip(&offsets) {
-        let ev = &e.event;
-        let level = match &ev.level {
-            Field::Value(l) => sanitize(l.word()).into_owned(),
-            Field::Invalid(v) => one_line(v),
-            _ => "—".to_owned(),
-        };
-        let name = match &ev.name {
-            Field::Value(s) => sanitize(s).into_owned(),
-            Field::Invalid(v) => one_line(v),
-            _ => "—".to_owned(),
-        };
-        let details = match ev.details.value() {
-            None => String::new(),
-            Some(serde_json::Value::Object(o)) if o.is_empty() => String::new(),
-            Some(v) => truncate_chars(&one_line(v), 160).into_owned(),
-        };
-        let tone = match ev.level.value() {
-            Some(crate::api::Level::Error) => Tone::Bad,
-            Some(crate::api::Level::Warn) => Tone::Warn,
-            _ => Tone::Normal,
-        };
-        let line = match layout {
-            Layout::Aligned => format!(
-                "{indent}{}  {}  {}  {name}  {details}",
-                pad_left(offset, ow.max(11)),
-                pad(&level, 5),
-                pad(leg, lw)
-            ),
-            // The tree above numbers the legs: `#2` finds it there, in a few columns.
-            Layout::NameFirst => format!(
-                "{indent}{} {} {name} · #{}  {details}",
-                pad_left(offset, ow),
-                pad(&level, 5),
-                e.leg + 1
-            ),
-        };
-        out.push((line.trim_end().to_owned(), tone));
-    }
-    out
-}
-
-fn one_line(v: &serde_json::Value) -> String {
-    json_for_terminal(&v.to_string()).into_owned()
 }
 
 /// The whole call as `swlog call` prints it.

@@ -7,6 +7,7 @@
 pub mod lines;
 pub mod ticket;
 pub mod timeline;
+pub mod timeline_text;
 pub mod total;
 pub mod tree;
 

@@ -1,5 +1,5 @@
 //! The Call view: the visible part of the lines the state built ([`crate::view::tree`]), with
-//! the selected leg's two lines highlighted.
+//! the selected leg's two lines (or the selected event's) highlighted.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,13 +26,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     let width = usize::from(inner.width);
     let top = app.tree().scroll.min(lines.len().saturating_sub(1));
-    // A leg is two lines.
+    // A leg is two lines; an event one, or more when unfolded.
     let shown = super::detail::styled(
         theme,
         lines.iter().skip(top).take(usize::from(inner.height)),
         top,
         width,
-        selected.map(|first| (first, first + 1)),
+        selected,
         theme.selected(focused),
     );
     frame.render_widget(Paragraph::new(shown).block(block), area);

@@ -18,16 +18,36 @@ pub fn leg_line(_call: &Call, i: usize) -> usize {
     HEAD + 2 * i
 }
 
-/// The Call view of `call` in `width` columns; `came_from` is marked, `timeline` opens the
-/// merged timeline; `why` (the call explained so far) gives each leg's verdict clauses.
+/// The Call view's lines, with where each event of the open timeline is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Built {
+    /// Every line.
+    pub lines: Vec<Line>,
+    /// Each event's first and last line (more than one when unfolded), when the timeline is
+    /// open.
+    pub events: Vec<(usize, usize)>,
+}
+
+/// How the merged timeline under the tree is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimelineShown {
+    /// Whether it is open.
+    pub open: bool,
+    /// The event unfolded: its whole line, details in full, wrapped.
+    pub unfolded: Option<usize>,
+}
+
+/// The Call view of `call` in `width` columns; `came_from` is marked, `timeline` says whether
+/// the merged timeline is open and which event is unfolded; `why` (the call explained so far)
+/// gives each leg's verdict clauses.
 pub fn build(
     call: &Call,
     came_from: Option<Uuid>,
-    timeline: bool,
+    timeline: TimelineShown,
     clock: &Clock,
     width: usize,
     why: Option<&crate::why::CallWhy>,
-) -> Vec<Line> {
+) -> Built {
     let legs = call.tree.legs.len();
     let count = format!("  {legs} {}", if legs == 1 { "leg" } else { "legs" });
     let mut root = call.tree.root.to_string();
@@ -81,9 +101,28 @@ pub fn build(
             t.entries.iter().filter(|e| e.is_notable()).count(),
         )
     });
-    if timeline {
+    let mut rows = Vec::new();
+    if timeline.open {
         out.push(Line::styled("Timeline (all legs) · e: hide", Role::Heading));
-        tone_lines(words::timeline_lines_for_pane(call), &mut out);
+        let pane = words::pane_timeline(call);
+        let mut next = pane.events.iter().enumerate().peekable();
+        for (i, (text, tone)) in pane.lines.into_iter().enumerate() {
+            let Some((n, event)) = next.next_if(|(_, e)| e.line == i) else {
+                out.push(Line::styled(text, Role::Tone(tone)));
+                continue;
+            };
+            let first = out.len();
+            if timeline.unfolded == Some(n) {
+                // The whole line, its details in full, wrapped under its head.
+                let options = textwrap::Options::new(width.max(8)).subsequent_indent("    ");
+                for part in textwrap::wrap(&event.full, options) {
+                    out.push(Line::styled(part.into_owned(), Role::Tone(tone)));
+                }
+            } else {
+                out.push(Line::styled(text, Role::Tone(tone)));
+            }
+            rows.push((first, out.len() - 1));
+        }
     } else {
         out.push(Line::styled(
             format!(
@@ -93,7 +132,10 @@ pub fn build(
             Role::Dim,
         ));
     }
-    out
+    Built {
+        lines: out,
+        events: rows,
+    }
 }
 
 /// Each leg's verdict clauses, one a line (each names its leg), or the quiet verdict.
