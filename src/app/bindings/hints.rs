@@ -95,7 +95,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
         ],
         X::Call => &[
             (&[A::Up, A::Down], "select"),
-            (&[A::Open], "open leg"),
+            (&[A::Open], "open/unfold"),
             (&[A::ToggleEvents], "timeline"),
             (&[A::CopySummary], "copy bundle"),
             (&[A::Back, A::Forward], "back/fwd"),
