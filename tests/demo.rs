@@ -84,13 +84,29 @@ async fn every_variant_parses_through_the_client() {
 async fn every_demo_record_arrives_as_served() {
     let server = demo_server().await;
     let client = demo_client(&server, None);
+    // A LaML log's `url` points at the server that serves it, as a real space's does.
+    let root = swlog::api::paths::compat::ROOT;
+    let recorded = format!("\"{}{root}", demo::RECORDED_ORIGIN);
+    let own = format!("\"{}{root}", server.base_url());
     for (name, body) in demo::RECORDS {
         let f = fetch_named(&client, name).await;
-        assert_eq!(f.body, *body, "{name}");
+        let body = body.replace(&recorded, &own);
+        assert_eq!(f.body, body, "{name}");
         let expected: serde_json::Map<String, Value> =
-            serde_json::from_str(body).expect("asset is a JSON object");
+            serde_json::from_str(&body).expect("asset is a JSON object");
         assert_eq!(f.log.raw, expected, "{name}");
     }
+    let root_log = fetch(&client, ids::CHAIN_ROOT).await.expect("root");
+    let url = root_log
+        .log
+        .url
+        .value()
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    assert!(
+        url.starts_with(&format!("{}{root}", server.base_url())),
+        "{url}"
+    );
     let chain = fetch(&client, ids::CHAIN_GRANDCHILD).await.expect("leg");
     assert_eq!(
         chain.log.parent_uuid().map(|u| u.to_string()).as_deref(),
