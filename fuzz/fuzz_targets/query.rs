@@ -2,7 +2,8 @@
 //! (`Query::parse`) and into `swlog list`'s flags (`Term::keyed` for each known key, as clap
 //! hands them over). Nothing may panic; a refused word's error, and an accepted query's
 //! description, hold no control character; an accepted window never ends before it starts, never
-//! starts in the future, and matching a log against it never panics.
+//! starts in the future, and matching a log against it never panics. The calls view's words
+//! (`charge:`, `max:`, `legs:`, `outcome:`) are checked against both views.
 
 #![no_main]
 
@@ -10,12 +11,12 @@ use chrono::TimeZone;
 use libfuzzer_sys::fuzz_target;
 use swlog::api::VoiceLog;
 use swlog::present::format::Clock;
-use swlog::query::{Query, Term};
+use swlog::query::{Query, Term, View};
 
 /// The flags `swlog list` turns into keyed terms.
 const FLAGS: &[&str] = &[
     "since", "until", "on", "from", "to", "number", "status", "type", "dir", "min", "parent",
-    "deleted",
+    "deleted", "charge", "max", "legs", "outcome",
 ];
 
 fn no_controls(what: &str, text: &str) {
@@ -36,6 +37,18 @@ fn check(query: Result<Query, swlog::query::QueryError>, clock: &Clock, log: &Vo
                 assert!(s <= clock.now, "a window that starts in the future: {s}");
             }
             let _ = q.matches(log);
+            // The calls view's words: refused on the other view in words, never a panic; the
+            // part a leg is matched by carries no call word.
+            for view in [View::Calls, View::Legs] {
+                if let Err(e) = q.check_view(view) {
+                    no_controls("the view's error", &e.to_string());
+                }
+            }
+            let legs = q.leg_part();
+            assert!(legs.calls.is_empty() && legs.min_duration_ms.is_none());
+            for c in &q.calls.charge {
+                assert!(c.value.is_finite() && c.value >= 0.0, "a charge compared: {c:?}");
+            }
         }
         Err(e) => no_controls("the error", &e.to_string()),
     }
