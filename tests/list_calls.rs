@@ -282,8 +282,11 @@ async fn csv_parses_back_one_line_a_call() {
 #[tokio::test]
 async fn words_of_the_other_view_and_bad_values_are_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["list", "--calls", "charge:>abc"], "a total in dollars"),
+        (&["list", "--calls", "charge:1..0"], "a total in dollars"),
+        (&["list", "--calls", "legs:0"], "a number of legs"),
+        (&["list", "--calls", "legs:<1"], "a number of legs"),
         (&["list", "--calls", "charge:"], "quote it"),
         (&["list", "--calls", "legs:many"], "a number of legs"),
         (&["list", "--calls", "outcome:dropped"], "how a call ended"),

@@ -91,7 +91,7 @@ impl Record for Listed<'_> {
                 .cloned()
                 .unwrap_or(Value::Null),
             // Sums of binary fractions: rounded to what a charge is ever quoted in.
-            "total_charge" => json!((self.call.charge * 1e6).round() / 1e6),
+            "total_charge" => json!(super::rounded(self.call.charge)),
             "outcome" => json!(self.call.outcome.words()),
             f => self.root.get(f).cloned().unwrap_or(Value::Null),
         }

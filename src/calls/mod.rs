@@ -77,9 +77,11 @@ impl Call {
         {
             return false;
         }
+        // Compared as printed: 0.1 + 0.2 is $0.30, and `charge:0.3` finds it.
+        let total = rounded(self.charge);
         for c in &words.charge {
             let lower_bound = matches!(c.cmp, crate::query::Cmp::Gt | crate::query::Cmp::Ge);
-            if !c.holds(self.charge) || (self.unpriced > 0 && !lower_bound) {
+            if !c.holds(total) || (self.unpriced > 0 && !lower_bound) {
                 return false;
             }
         }
@@ -93,6 +95,13 @@ impl Call {
                 .word
                 .is_some_and(|w| words.outcomes.contains(&w))
     }
+}
+
+/// A total as it is printed and compared: to a millionth of a dollar (sums of binary
+/// fractions are not exact). A total too large to print is not a number.
+pub fn rounded(charge: f64) -> f64 {
+    let r = (charge * 1e6).round() / 1e6;
+    if r.is_finite() { r } else { f64::NAN }
 }
 
 /// The rows grouped.

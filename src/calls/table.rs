@@ -24,7 +24,8 @@ const OUTCOME: usize = 7;
 const ID: usize = 8;
 
 /// The columns kept first when the width is tight.
-const KEEP_ORDER: [usize; 9] = [CREATED, OUTCOME, FROM, TO, 4, 6, 5, 3, ID];
+/// The ID comes before the times and the leg count: without it a row names nothing to look up.
+const KEEP_ORDER: [usize; 9] = [CREATED, OUTCOME, FROM, TO, 6, ID, 4, 5, 3];
 
 /// One call's cells, sanitised and whole, in [`HEADER`] order.
 pub fn cells(call: &Call, rows: &[Row], clock: &Clock) -> [String; 9] {
@@ -32,6 +33,7 @@ pub fn cells(call: &Call, rows: &[Row], clock: &Clock) -> [String; 9] {
     let text = |s: &str| sanitize(s).into_owned();
     let billed = billing_ms(root).map(duration_ms).unwrap_or_default();
     let total = match call.unpriced {
+        _ if super::rounded(call.charge).is_nan() => "too large".to_owned(),
         0 => money(call.charge),
         _ => format!("{} + ?", money(call.charge)),
     };

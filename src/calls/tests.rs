@@ -201,3 +201,54 @@ fn grouping_reads_no_json_and_handles_rows_without_ids() {
     assert_eq!(g.calls.len(), 1);
     assert_eq!(g.calls[0].outcome.words(), "no status");
 }
+
+#[test]
+fn a_total_is_compared_as_it_is_printed() {
+    let rows = vec![
+        leg(1, 0, 0, json!({"charge": 0.1})),
+        leg(2, 1, 1, json!({"charge": 0.2})),
+    ];
+    let call = &group(&rows, |_| true).calls[0];
+    for words in ["charge:0.3", "charge:<=0.3", "charge:0.3..0.3"] {
+        assert!(call.keeps(&query(words), &rows), "{words}");
+    }
+    assert!(!call.keeps(&query("charge:>0.3"), &rows));
+    let huge = vec![
+        leg(1, 0, 0, json!({"charge": 1e308})),
+        leg(2, 1, 1, json!({"charge": 1e308})),
+    ];
+    let call = &group(&huge, |_| true).calls[0];
+    assert!(
+        rounded(call.charge).is_nan(),
+        "too large to print is not a number"
+    );
+    assert!(!call.keeps(&query("charge:>0"), &huge));
+}
+
+#[test]
+fn at_80_columns_the_calls_table_keeps_a_short_id() {
+    let rows = vec![
+        leg(
+            1,
+            0,
+            0,
+            json!({"from": "sip:+14155550123@acme.sip.signalwire.com"}),
+        ),
+        leg(
+            2,
+            1,
+            1,
+            json!({"status": "failed", "type": "relay_sip_call"}),
+        ),
+    ];
+    let grouping = group(&rows, |_| true);
+    let calls: Vec<&Call> = grouping.calls.iter().collect();
+    let clock = crate::clock::Clock::fixed("2026-12-06T12:00:00Z".parse().unwrap());
+    let text = table::render(&calls, &rows, &clock, false, Some(80));
+    let line = text.lines().nth(1).unwrap();
+    assert!(line.contains("00000000"), "{text}");
+    assert!(line.contains("failed"), "{text}");
+    for l in text.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(l) <= 80, "{l}");
+    }
+}

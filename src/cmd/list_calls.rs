@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::Exit;
+use super::exit::{self, Failure};
 use super::list::{Columns, ListArgs, ListFormat, Look, report_as, tell_source};
 use crate::calls::export::Listed;
 use crate::calls::table;
@@ -11,7 +12,7 @@ use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
 use crate::list::scan::Progress;
 use crate::present::format::{Clock, counted};
-use crate::search::{CallsAnswer, MAX_PARENTS};
+use crate::search::{CallsAnswer, MAX_PARENTS, PARENTS_WITHIN};
 
 /// `3 pages · 2,847 logs scanned · 12 matches · back to 2026-11-25 13:02:11 +01:00`; for
 /// calls, the legs read (every leg of the window is read: the calls are known at the end).
@@ -85,7 +86,11 @@ pub(super) fn print(
     out.flush()?;
     tell_source(&found.answer, args, clock, err)?;
     tell_calls(found, err)?;
-    report_as(&found.answer, args, clock, err, None)
+    let exit = report_as(&found.answer, args, clock, err, None)?;
+    match &found.parent_fault {
+        Some(e) if exit == Exit::Ok => Ok(exit::of(Failure::Lookup(e.class()))),
+        _ => Ok(exit),
+    }
 }
 
 /// What the calls' reader must know: the limit, calls whose first legs or root may be missing,
@@ -116,6 +121,20 @@ fn tell_calls(found: &CallsAnswer, err: &mut dyn Write) -> std::io::Result<()> {
             err,
             "swlog: the first leg of {} could not be found{why}: each is shown from its topmost leg found",
             counted(found.unrooted, "call", "calls")
+        )?;
+    }
+    if let Some(e) = &found.parent_fault {
+        writeln!(
+            err,
+            "swlog: fetching the calls' first legs stopped after {}: {}",
+            counted(found.parents, "request", "requests"),
+            crate::text::sanitize(&e.to_string())
+        )?;
+    } else if found.parents_late {
+        writeln!(
+            err,
+            "swlog: fetching the calls' first legs took more than {} s: stopped",
+            PARENTS_WITHIN.as_secs()
         )?;
     }
     let unpriced = found.calls.iter().filter(|c| c.unpriced > 0).count();

@@ -140,8 +140,16 @@ impl Query {
                 })
                 .ok_or_else(|| error(shown, CHARGE_HELP))?,
             ),
+            // A call has a leg at least: `legs:0` (or `legs:<1`) could never match.
             "legs" => words.legs.extend(
                 compares(value, |s| s.parse::<u64>().ok())
+                    .filter(|c| {
+                        !c.iter().any(|c| match c.cmp {
+                            Cmp::Eq | Cmp::Le => c.value == 0,
+                            Cmp::Lt => c.value <= 1,
+                            Cmp::Ge | Cmp::Gt => false,
+                        })
+                    })
                     .ok_or_else(|| error(shown, LEGS_HELP))?,
             ),
             "max" => {
@@ -250,7 +258,10 @@ fn outcome_help() -> String {
 }
 
 /// `>0`, `<=0.05`, `=3`, `3`, `0.01..0.5`, `2..`, `..4`: the comparisons a value stands for.
-fn compares<T: Copy>(value: &str, read: impl Fn(&str) -> Option<T>) -> Option<Vec<Compare<T>>> {
+fn compares<T: Copy + PartialOrd>(
+    value: &str,
+    read: impl Fn(&str) -> Option<T>,
+) -> Option<Vec<Compare<T>>> {
     let v = value.trim();
     if let Some((low, high)) = v.split_once("..") {
         let mut out = Vec::new();
@@ -265,6 +276,12 @@ fn compares<T: Copy>(value: &str, read: impl Fn(&str) -> Option<T>) -> Option<Ve
                 cmp: Cmp::Le,
                 value: read(high.trim())?,
             });
+        }
+        // A range whose ends are the wrong way round can never hold.
+        if let [a, b] = out.as_slice()
+            && a.value.partial_cmp(&b.value) == Some(std::cmp::Ordering::Greater)
+        {
+            return None;
         }
         return (!out.is_empty()).then_some(out);
     }

@@ -6,13 +6,14 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt as _;
+use futures::FutureExt as _;
 use uuid::Uuid;
 
+pub use super::family::PARENTS_WITHIN;
 use super::{Answer, Search, Update, scope_of, window_of};
+use crate::api::list::ListError;
 use crate::calls::{self, Call};
 use crate::chain;
-use crate::index::Scope;
 use crate::list::Row;
 use crate::list::scan::Limits;
 use crate::query::Query;
@@ -20,8 +21,6 @@ use crate::query::Query;
 /// The most parents fetched for one answer: past it, a call is shown from its topmost leg
 /// found (and said to be so).
 pub const MAX_PARENTS: usize = 200;
-/// Parents fetched at once.
-const AT_ONCE: usize = 4;
 
 /// A search's answer in calls.
 #[derive(Debug)]
@@ -38,18 +37,24 @@ pub struct CallsAnswer {
     pub unrooted: usize,
     /// Calls that began before the window read: legs of theirs before it may be missing.
     pub began_before: usize,
+    /// The fault that stopped the fetching of parents.
+    pub parent_fault: Option<crate::api::ApiError>,
+    /// Whether the parents' deadline ([`PARENTS_WITHIN`]) was reached.
+    pub parents_late: bool,
 }
 
 impl Search<'_> {
     /// Answers `query` in calls: `limits.limit` calls at most, `limits.max_scan` legs read at
-    /// most. `on_update` sees the legs' search as it goes.
+    /// most. `on_update` sees the legs' search as it goes; `interrupt` resolving ends it with
+    /// the calls found so far.
     pub async fn calls(
         &self,
         query: Query,
         limits: Limits,
         on_update: impl FnMut(Update<'_>),
-        interrupt: impl std::future::Future<Output = &'static str>,
+        interrupt: impl std::future::Future<Output = &'static str> + Send,
     ) -> CallsAnswer {
+        let interrupt = interrupt.boxed().shared();
         let now = self.options.now.unwrap_or_else(Utc::now);
         let (window, defaulted) = window_of(&query, now);
         // A call's legs straddle the window's ends: read a little before and after it.
@@ -63,7 +68,7 @@ impl Search<'_> {
             ..Query::default()
         };
         let read_from = wide.since;
-        let wide_again = wide.clone();
+        let read_to = wide.until.unwrap_or(now);
         let every_leg = Limits {
             limit: limits.max_scan,
             max_scan: limits.max_scan,
@@ -75,7 +80,7 @@ impl Search<'_> {
         // With leg words and the index, the legs that match are a few: read them (the index
         // narrows them in SQL), then their calls' other legs from the index.
         let scope = scope_of(self.client).filter(|_| self.index.is_on() && !self.options.fresh);
-        let narrow = match scope {
+        let mut narrow = match scope {
             Some(scope) if !legs.is_window_only() => Some(scope),
             _ => None,
         };
@@ -85,53 +90,86 @@ impl Search<'_> {
                 until: wide.until,
                 ..legs.clone()
             },
-            None => wide,
+            None => wide.clone(),
         };
-        let mut answer = self.run(asked, every_leg, on_update, interrupt).await;
+        let mut answer = self
+            .run(asked, every_leg, on_update, interrupt.clone())
+            .await;
         answer.source.window = window;
         answer.source.defaulted = defaulted;
         let mut rows = std::mem::take(&mut answer.rows);
-        if let Some(scope) = narrow {
-            match self.families(scope, &rows, &legs).await {
-                Some(family) => rows.extend(family),
+        let seeds = narrow.as_ref().map(|_| rows.clone());
+        if let (Some(scope), Some(seeds)) = (narrow.clone(), &seeds) {
+            match self.families(scope, seeds, &legs).await {
+                Some(family) => merge(&mut rows, family),
                 // Too many of them may have changed since they were read: every leg of the
                 // window, read again where it must be.
                 None => {
-                    let mut all = self
-                        .run(wide_again, every_leg, |_| {}, std::future::pending())
-                        .await;
-                    answer.progress = all.progress;
-                    answer.end = all.end;
-                    answer.notices.append(&mut all.notices);
-                    rows = all.rows;
+                    narrow = None;
+                    let all = self.run(wide, every_leg, |_| {}, interrupt.clone()).await;
+                    rows = Vec::new();
+                    absorb(&mut answer, &mut rows, all);
                 }
             }
         }
         let mut matched: Vec<bool> = rows.iter().map(|r| leg_matches(&legs, r)).collect();
-        let mut parents = 0;
         let mut grouping = calls::group(&rows, |i| matched[i]);
+        // A matched call may go on past what was read: read on to its end (as the whole call
+        // does), once.
+        if let Some(reach) = reach(&grouping, &rows, now).filter(|r| *r > read_to)
+            && answer.end.is_ok()
+        {
+            let more = Query {
+                since: Some(read_to),
+                until: Some(reach),
+                include_deleted: query.include_deleted,
+                ..Query::default()
+            };
+            let later = self.run(more, every_leg, |_| {}, interrupt.clone()).await;
+            absorb(&mut answer, &mut rows, later);
+            if let (Some(scope), Some(seeds)) = (narrow, &seeds)
+                && let Some(family) = self.families(scope, seeds, &legs).await
+            {
+                merge(&mut rows, family);
+            }
+            matched = rows.iter().map(|r| leg_matches(&legs, r)).collect();
+            grouping = calls::group(&rows, |i| matched[i]);
+        }
+        let deadline = tokio::time::Instant::now() + PARENTS_WITHIN;
+        let mut parents = 0;
+        let mut fault = None;
+        let mut late = false;
         let mut asked: HashSet<Uuid> = HashSet::new();
         for _ in 0..chain::MAX_HOPS {
+            // Only the calls that matched are worth their parents.
             let wanted: Vec<Uuid> = grouping
-                .missing
+                .calls
                 .iter()
-                .copied()
+                .filter(|c| c.matched() && !c.rooted)
+                .filter_map(|c| rows[c.root()].parent)
                 .filter(|p| asked.insert(*p))
                 .take(MAX_PARENTS.saturating_sub(parents))
                 .collect();
-            if wanted.is_empty() {
+            if wanted.is_empty() || answer.end.is_err() {
                 break;
             }
             parents += wanted.len();
-            let found = self.parents(wanted).await;
-            if found.is_empty() {
+            let found = tokio::select! {
+                found = self.parents(wanted, deadline) => found,
+                signal = interrupt.clone() => {
+                    answer.end = Err(ListError::Interrupted { signal });
+                    break;
+                }
+            };
+            late |= found.late;
+            let stop = found.fault.is_some() || found.late || found.rows.is_empty();
+            fault = fault.or(found.fault);
+            merge(&mut rows, found.rows);
+            matched = rows.iter().map(|r| leg_matches(&legs, r)).collect();
+            grouping = calls::group(&rows, |i| matched[i]);
+            if stop {
                 break;
             }
-            for row in found {
-                matched.push(leg_matches(&legs, &row));
-                rows.push(row);
-            }
-            grouping = calls::group(&rows, |i| matched[i]);
         }
         let kept: Vec<Call> = grouping
             .calls
@@ -153,101 +191,63 @@ impl Search<'_> {
             parents,
             unrooted,
             began_before,
+            parent_fault: fault,
+            parents_late: late,
         }
     }
+}
 
-    /// The other legs of the calls of `matched` that the index holds, fresh: `None` when more
-    /// than a few of them were still going when read (then every leg of the window is read).
-    async fn families(&self, scope: Scope, matched: &[Row], legs: &Query) -> Option<Vec<Row>> {
-        let have: HashSet<Uuid> = matched.iter().filter_map(Row::id).collect();
-        let seeds: Vec<String> = have.iter().map(Uuid::to_string).collect();
-        let held = self
-            .index
-            .run({
-                let scope = scope.clone();
-                move |ix| ix.families(&scope, &seeds, chain::MAX_HOPS)
-            })
-            .await?;
-        let mut family: Vec<Row> = held
-            .into_iter()
-            .map(|r| Row::of(&crate::api::VoiceLog::from_object(r.raw)))
-            .filter(|r| r.id().is_some_and(|id| !have.contains(&id)))
-            .collect();
-        // A leg that did not match was not read again by the search: one still going when it
-        // was stored is read again now, if there are few.
-        let live: Vec<String> = family
-            .iter()
-            .filter(|r| r.outcome == crate::api::model::Outcome::Live && !leg_matches(legs, r))
-            .filter_map(|r| r.id().map(|id| id.to_string()))
-            .collect();
-        if live.len() > super::MAX_SINGLE_REREADS {
-            return None;
-        }
-        if !live.is_empty() && !self.options.offline {
-            let fresh = super::known::reread(self, Some(&scope), &live, &Query::default()).await;
-            for (id, row) in fresh {
-                if let (Some(row), Some(at)) = (
-                    row,
-                    family
-                        .iter()
-                        .position(|r| r.id().is_some_and(|u| u.to_string() == id)),
-                ) {
-                    family[at] = row;
+/// Adds `more` to `rows`, leaving out any leg already there (the first copy is kept).
+fn merge(rows: &mut Vec<Row>, more: Vec<Row>) {
+    let have: HashSet<Uuid> = rows.iter().filter_map(Row::id).collect();
+    rows.extend(
+        more.into_iter()
+            .filter(|r| r.id().is_none_or(|id| !have.contains(&id))),
+    );
+}
+
+/// Takes a further search's rows into `rows` and its progress, end and notices into `answer`
+/// (a fault or an interruption of it is the answer's).
+fn absorb(answer: &mut Answer, rows: &mut Vec<Row>, mut more: Answer) {
+    merge(rows, std::mem::take(&mut more.rows));
+    let p = &mut answer.progress;
+    p.pages += more.progress.pages;
+    p.scanned += more.progress.scanned;
+    p.skipped += more.progress.skipped;
+    answer.source.pages += more.source.pages;
+    if more.end.is_err() {
+        answer.end = more.end;
+    }
+    answer.notices.append(&mut more.notices);
+}
+
+/// How far the matched calls may go on: each root's end (its start and duration, 4 hours when
+/// still going or unknown, a day at most) and the whole call's margin after it.
+fn reach(grouping: &calls::Grouping, rows: &[Row], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    grouping
+        .calls
+        .iter()
+        .filter(|c| c.matched())
+        .filter_map(|c| {
+            let root = &rows[c.root()];
+            let length = match root.duration_ms {
+                Some(ms) if ms >= 0 && root.outcome != crate::api::model::Outcome::Live => {
+                    chrono::Duration::milliseconds(
+                        ms.min(crate::call::MAX_LENGTH.num_milliseconds()),
+                    )
                 }
-            }
-        }
-        Some(family)
-    }
-
-    /// The logs `ids` from the index, else the server; those found neither way are left out.
-    async fn parents(&self, ids: Vec<Uuid>) -> Vec<Row> {
-        let scope = scope_of(self.client).filter(|_| self.index.is_on());
-        let held = match scope {
-            Some(scope) => {
-                let wanted = ids.clone();
-                self.index
-                    .run(move |ix| {
-                        let mut held = Vec::new();
-                        for id in wanted {
-                            if let Some(row) = ix.row(&scope, &id.to_string())? {
-                                held.push((id, row.raw));
-                            }
-                        }
-                        Ok(held)
-                    })
-                    .await
-                    .unwrap_or_default()
-            }
-            None => Vec::new(),
-        };
-        let mut rows: Vec<Row> = Vec::new();
-        let mut have: HashSet<Uuid> = HashSet::new();
-        for (id, raw) in held {
-            have.insert(id);
-            rows.push(Row::of(&crate::api::VoiceLog::from_object(raw)));
-        }
-        let client = self.client;
-        let fetched: Vec<_> =
-            futures::stream::iter(ids.into_iter().filter(|id| !have.contains(id)))
-                .map(|id| async move { client.fetch_log(id).await.ok().map(|f| f.log) })
-                .buffer_unordered(AT_ONCE)
-                .filter_map(|log| async move { log })
-                .collect()
-                .await;
-        super::remember(
-            self.index,
-            client,
-            fetched.iter().map(|l| l.raw.clone()).collect(),
-        )
-        .await;
-        rows.extend(fetched.iter().map(Row::of));
-        rows
-    }
+                _ => crate::call::UNKNOWN_LENGTH,
+            };
+            root.created_at?
+                .checked_add_signed(length + crate::call::AFTER)
+        })
+        .max()
+        .map(|r| r.min(now))
 }
 
 /// Whether a leg matches the leg words; its JSON is read only when a word needs more than the
 /// window.
-fn leg_matches(legs: &Query, row: &Row) -> bool {
+pub(super) fn leg_matches(legs: &Query, row: &Row) -> bool {
     if legs.is_window_only() {
         // The legs' search already left out deleted logs unless they were asked for.
         return row.created_at.is_some_and(|t| legs.in_window(t));

@@ -10,6 +10,7 @@
 
 mod answer;
 mod calls;
+mod family;
 mod handle;
 mod known;
 pub mod plan;
@@ -20,7 +21,7 @@ mod words;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use answer::{Answer, Source};
-pub use calls::{CallsAnswer, MAX_PARENTS};
+pub use calls::{CallsAnswer, MAX_PARENTS, PARENTS_WITHIN};
 pub use handle::IndexHandle;
 pub use plan::TimeFilter;
 
