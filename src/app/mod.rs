@@ -128,7 +128,7 @@ pub struct InFlight {
 /// Where lookups go, for the header and messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
-    /// The space (or `demo`).
+    /// The space (or `demo`), as history entries record it.
     pub space: String,
     /// The project ID, shortened.
     pub project: String,
@@ -332,9 +332,7 @@ impl App {
         let changed = changed || !more.is_empty();
         effects.extend(more);
         // Changes to the history were made in memory; the loop writes them.
-        if let Some(save) = self.sidebar.history.take_save() {
-            effects.push(Effect::SaveHistory(Box::new(save)));
-        }
+        effects.extend(self.take_save());
         (effects, changed)
     }
 
@@ -342,6 +340,12 @@ impl App {
         match msg {
             Message::Term(Event::Key(key)) => keys::on_key(self, key),
             Message::Action(action) => keys::act(self, action),
+    /// The history's changes (or its first reading of what it has not read yet) for the loop
+    /// to save, when there are any.
+    pub fn take_save(&mut self) -> Option<Effect> {
+        (self.sidebar.history.take_save()).map(|save| Effect::SaveHistory(Box::new(save)))
+    }
+
             Message::Term(Event::FocusGained) => {
                 // Back from another window: pick up lookups made elsewhere meanwhile.
                 let warnings = self.sidebar.reload();

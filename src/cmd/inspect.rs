@@ -207,7 +207,7 @@ impl StartupBuilder {
             .unwrap_or_else(|| crate::ui::theme::color_allowed(&env));
         let (history, history_warnings) = self
             .history
-            .unwrap_or_else(|| self.session.history(self.no_cache));
+            .unwrap_or_else(|| self.session.history_first(self.no_cache));
         let mut app = App::new(context, size, color, history);
         let spaces = self.spaces.unwrap_or_else(|| {
             let single = Spaces::single(
@@ -263,12 +263,14 @@ impl StartupBuilder {
             app.notify(Notice::warn(Scope::Session, w.clone()));
         }
         app.warn(history_warnings);
-        let initial = match self.id {
+        let mut initial = match self.id {
             Some(text) => app.open_input(&text),
             None => vec![],
         };
         Startup {
             app,
+        // A history opened at its first page has the rest read by its first save.
+        initial.extend(app.take_save());
             clipboard,
             spaces,
             session: self.session,

@@ -19,7 +19,10 @@ impl History {
             return;
         };
         match db.load() {
-            Ok(entries) => self.set_entries(entries),
+            Ok(entries) => {
+                self.partial = None;
+                self.set_entries(entries);
+            }
             Err(e) if e.is_corrupt() => self.recover(&e, warnings),
             Err(e) => self.failed(db::said(&e), warnings),
         }

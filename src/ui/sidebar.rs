@@ -29,7 +29,7 @@ fn label(entry: &Entry) -> String {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus() == Focus::Sidebar;
     let sidebar = app.sidebar();
-    let total = sidebar.history.entries().len();
+    let total = sidebar.history.len();
     let title = if sidebar.len() == total {
         format!(" Lookups ({total}) ")
     } else {
