@@ -211,11 +211,19 @@ impl Text {
         let finder = memchr::memmem::Finder::new(word.as_bytes());
         let bytes = &self.text;
         let mut at = 0;
+        // The entry the search is in: hits only move forward, so walking on from the last one
+        // costs one step per entry over the whole search, where a binary search per hit cost
+        // seventeen scattered reads over 100,000 entries when nearly all of them match.
+        let mut i = 0;
         while let Some(hit) = bytes.get(at..).and_then(|rest| finder.find(rest)) {
             let pos = at + hit;
             // The entry whose text holds `pos`: the last one starting at or before it.
-            let i = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
-            found[i] = true;
+            while self.starts.get(i + 1).is_some_and(|&next| next <= pos) {
+                i += 1;
+            }
+            if let Some(f) = found.get_mut(i) {
+                *f = true;
+            }
             match self.starts.get(i + 1) {
                 Some(&next) => at = next,
                 None => break,
