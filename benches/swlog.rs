@@ -72,6 +72,7 @@ fn now() -> DateTime<Utc> {
 fn app_showing(size: Size, shown: &str) -> App {
     let context = Context {
         space: "demo".into(),
+        place: "demo".into(),
         project: "5ca1ab1e…".into(),
         profile: "demo".into(),
     };
@@ -263,13 +264,12 @@ fn bench_history(c: &mut Criterion) {
             let (history, warnings) =
                 History::open_first(big.path(), big_options.clone(), swlog::history::FIRST_PAGE);
             assert!(warnings.is_empty(), "{warnings:?}");
-            let lines: Vec<String> = history.entries().iter().take(40).map(Entry::line).collect();
             assert_eq!(history.len(), 100_000);
+            let lines: Vec<String> = history.entries().iter().take(40).map(Entry::line).collect();
             assert_eq!(lines.len(), 40);
             (history, lines)
         });
     });
-    group.finish();
     // Every entry read, as `swlog history` and the inspector's save thread do.
     group.bench_function("open-100k-whole", |b| {
         b.iter(|| {
@@ -279,6 +279,7 @@ fn bench_history(c: &mut Criterion) {
             history
         });
     });
+    group.finish();
     bench_batch(c);
 }
 
@@ -430,6 +431,7 @@ fn bench_keypress(c: &mut Criterion) {
     let id = log.id.value().expect("an ID");
     let context = Context {
         space: "acme".into(),
+        place: "acme".into(),
         project: "5ca1ab1e…".into(),
         profile: "default".into(),
     };

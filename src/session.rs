@@ -152,6 +152,7 @@ impl Session {
                 .map(|(name, space, project, _)| config::Choice {
                     name: name.to_owned(),
                     space: Some(space.to_owned()),
+                    place: Some(space.to_owned()),
                     project: Some(project.to_owned()),
                     source: "demo server",
                 })

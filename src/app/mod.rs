@@ -130,6 +130,9 @@ pub struct InFlight {
 pub struct Context {
     /// The space (or `demo`), as history entries record it.
     pub space: String,
+    /// Where lookups go, as shown: the space, or a base URL's host with its port when that is
+    /// not the scheme's default (`127.0.0.1:8080`).
+    pub place: String,
     /// The project ID, shortened.
     pub project: String,
     /// The profile in effect.
@@ -225,6 +228,7 @@ impl App {
         let profiles = vec![crate::config::Choice {
             name: context.profile.clone(),
             space: Some(context.space.clone()),
+            place: Some(context.place.clone()),
             project: None,
             source: "start-up",
         }];
@@ -336,16 +340,16 @@ impl App {
         (effects, changed)
     }
 
-    fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {
-        match msg {
-            Message::Term(Event::Key(key)) => keys::on_key(self, key),
-            Message::Action(action) => keys::act(self, action),
     /// The history's changes (or its first reading of what it has not read yet) for the loop
     /// to save, when there are any.
     pub fn take_save(&mut self) -> Option<Effect> {
         (self.sidebar.history.take_save()).map(|save| Effect::SaveHistory(Box::new(save)))
     }
 
+    fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {
+        match msg {
+            Message::Term(Event::Key(key)) => keys::on_key(self, key),
+            Message::Action(action) => keys::act(self, action),
             Message::Term(Event::FocusGained) => {
                 // Back from another window: pick up lookups made elsewhere meanwhile.
                 let warnings = self.sidebar.reload();

@@ -16,6 +16,7 @@ const PARENT: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
 fn app() -> App {
     let ctx = Context {
         space: "acme".into(),
+        place: "acme".into(),
         project: "4c1e0f7a…".into(),
         profile: "default".into(),
     };
@@ -454,6 +455,7 @@ fn history_saves_leave_update() {
     assert!(warnings.is_empty());
     let ctx = Context {
         space: "acme".into(),
+        place: "acme".into(),
         project: "4c1e0f7a…".into(),
         profile: "default".into(),
     };

@@ -195,6 +195,7 @@ impl StartupBuilder {
         let settings = &self.session.settings;
         let context = Context {
             space: sanitize(settings.endpoint.space()).into_owned(),
+            place: sanitize(&settings.endpoint.place()).into_owned(),
             project: short_project(&settings.project_id),
             profile: sanitize(&settings.profile).into_owned(),
         };
@@ -226,6 +227,7 @@ impl StartupBuilder {
                 .map(|c| crate::config::Choice {
                     name: sanitize(&c.name).into_owned(),
                     space: c.space.as_deref().map(|s| sanitize(s).into_owned()),
+                    place: c.place.as_deref().map(|s| sanitize(s).into_owned()),
                     ..c.clone()
                 })
                 .collect(),
@@ -267,10 +269,10 @@ impl StartupBuilder {
             Some(text) => app.open_input(&text),
             None => vec![],
         };
-        Startup {
-            app,
         // A history opened at its first page has the rest read by its first save.
         initial.extend(app.take_save());
+        Startup {
+            app,
             clipboard,
             spaces,
             session: self.session,
