@@ -133,9 +133,19 @@ impl History {
         let mut entries = std::mem::take(&mut self.entries);
         let before = entries.len();
         let cap = ops::cap_for(&entries, std::slice::from_ref(op), self.options.cap);
+        let mut text = None;
         match op {
-            // The entries in memory are in order already: a lookup only moves one.
-            Op::Upsert(new) => ops::upsert_normalized(&mut entries, new, cap),
+            // The entries in memory are in order already: a lookup only moves one, and the
+            // filter's text moves it too.
+            Op::Upsert(new) => {
+                let from = entries.iter().position(|e| e.id == new.id);
+                ops::upsert_normalized(&mut entries, new, cap);
+                let to = entries.iter().position(|e| e.id == new.id);
+                if let (Some(mut t), Some(to)) = (self.text.take(), to) {
+                    t.moved(from, to, &entries[to], entries.len());
+                    text = Some(t);
+                }
+            }
             op => {
                 ops::apply(&mut entries, op);
                 ops::normalize(&mut entries, cap);
@@ -147,6 +157,9 @@ impl History {
         self.bodies
             .retain(|id, _| entries.iter().any(|e| e.id == *id));
         self.set_entries(entries);
+        if let Some(t) = text {
+            let _ = self.text.set(t);
+        }
     }
 
     pub(super) fn set_entries(&mut self, entries: Vec<Entry>) {
