@@ -30,7 +30,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus() == Focus::Sidebar;
     let sidebar = app.sidebar();
     let total = sidebar.history.len();
-    let title = if sidebar.len() == total {
+    // Unfiltered, every entry is listed, read yet or not (a long history's first page is
+    // shown while the rest is read).
+    let shown = match sidebar.query.value().is_empty() {
+        true => total,
+        false => sidebar.len(),
+    };
+    let title = if shown == total {
         format!(" Lookups ({total}) ")
     } else {
         format!(" Lookups ({} of {total}) ", sidebar.len())
