@@ -87,6 +87,20 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
     }
 }
 
+/// The ID of the one entry `op` changes, moves or removes (besides evictions from the end of
+/// the list); `None` for a change to many.
+pub(super) fn one_entry(op: &Op) -> Option<Uuid> {
+    match op {
+        Op::Upsert(e) => Some(e.id),
+        Op::Update(id, _)
+        | Op::RefreshFailed(id, _)
+        | Op::Pin(id, _)
+        | Op::Note(id, _)
+        | Op::Delete(id) => Some(*id),
+        Op::Restore(_) | Op::Clear | Op::ClearUnpinned | Op::Prune => None,
+    }
+}
+
 /// A lookup's new entry, with the pin and note of the entry it replaces, if any.
 fn upserted(new: &Entry, old: Option<Entry>) -> Entry {
     match old {

@@ -133,24 +133,26 @@ impl History {
         let mut entries = std::mem::take(&mut self.entries);
         let before = entries.len();
         let cap = ops::cap_for(&entries, std::slice::from_ref(op), self.options.cap);
-        let mut text = None;
+        // The one entry a change is about: the filter's text moves it (or drops it) instead
+        // of being laid out again.
+        let one = ops::one_entry(op);
+        let from = one.and_then(|id| entries.iter().position(|e| e.id == id));
         match op {
-            // The entries in memory are in order already: a lookup only moves one, and the
-            // filter's text moves it too.
-            Op::Upsert(new) => {
-                let from = entries.iter().position(|e| e.id == new.id);
-                ops::upsert_normalized(&mut entries, new, cap);
-                let to = entries.iter().position(|e| e.id == new.id);
-                if let (Some(mut t), Some(to)) = (self.text.take(), to) {
-                    t.moved(from, to, &entries[to], entries.len());
-                    text = Some(t);
-                }
-            }
+            // The entries in memory are in order already: a lookup only moves one.
+            Op::Upsert(new) => ops::upsert_normalized(&mut entries, new, cap),
             op => {
                 ops::apply(&mut entries, op);
                 ops::normalize(&mut entries, cap);
             }
         }
+        let text = match (one, self.text.take()) {
+            (Some(id), Some(mut t)) => {
+                let to = entries.iter().position(|e| e.id == id);
+                t.moved(from, to.map(|i| (i, &entries[i])), entries.len());
+                Some(t)
+            }
+            _ => None,
+        };
         if matches!(op, Op::Prune) {
             self.evicted = before.saturating_sub(entries.len());
         }
