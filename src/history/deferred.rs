@@ -166,7 +166,6 @@ impl History {
             .chain(&d.outbox)
             .cloned()
             .collect();
-        // As a write would: evict no more than these changes add (only a prune trims).
         self.not_saved = saved.not_saved;
         self.bodies
             .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));
@@ -179,6 +178,7 @@ impl History {
             }
             return;
         }
+        // As a write would: evict no more than these changes add (only a prune trims).
         let cap = cap_for(&entries, &replayed, self.options.cap);
         for op in &replayed {
             apply(&mut entries, op);
