@@ -650,12 +650,14 @@ async fn the_status_bar_names_a_base_urls_host_with_its_port() {
     let client = client_for(&alpha).expect("client");
     let session = Session::from_parts(client, alpha, None);
     let h = Harness::start_spaces(session, None, 120, 40, None);
-    let place = format!("profile alpha · space 127.0.0.1:{port}");
+    // The screen shows a loopback port as `#`s of its width.
+    let shown = |text: String| common::harness::without_port(&text);
+    let place = shown(format!("profile alpha · space 127.0.0.1:{port}"));
     h.wait_for(&place, |s| s.contains(&place)).await;
-    let welcome = format!("Space 127.0.0.1:{port} · project");
+    let welcome = shown(format!("Space 127.0.0.1:{port} · project"));
     assert!(h.screen().contains(&welcome), "{}", h.screen());
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('P'));
-    let picked = format!("space 127.0.0.1:{port} · start-up");
+    let picked = shown(format!("space 127.0.0.1:{port} · start-up"));
     h.wait_for("the picker", |s| s.contains(&picked)).await;
 }
