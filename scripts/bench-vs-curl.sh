@@ -105,9 +105,9 @@ case "$base" in
 esac
 
 # The demo credentials, from the one place they are defined.
-project="$(sed -n 's/^pub const PROJECT_ID: &str = "\(.*\)";/\1/p' src/demo.rs)"
-token="$(sed -n 's/^pub const TOKEN: &str = "\(.*\)";/\1/p' src/demo.rs)"
-[ -n "$project" ] && [ -n "$token" ] || { echo "bench-vs-curl: demo credentials not found in src/demo.rs" >&2; exit 1; }
+project="$(sed -n 's/^pub const PROJECT_ID: &str = "\(.*\)";/\1/p' src/demo/data.rs)"
+token="$(sed -n 's/^pub const TOKEN: &str = "\(.*\)";/\1/p' src/demo/data.rs)"
+[ -n "$project" ] && [ -n "$token" ] || { echo "bench-vs-curl: demo credentials not found in src/demo/data.rs" >&2; exit 1; }
 
 # swlog sees no config file and no other settings: only the environment below and --base-url.
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_DATA_HOME="$work/home/data"

@@ -98,6 +98,19 @@ impl Session {
         self.history_opener(no_cache, None)()
     }
 
+    /// [`Session::history`] for the inspector: only the first page of entries is read here
+    /// ([`History::open_first`]); the inspector's save thread reads the rest.
+    pub fn history_first(&self, no_cache: bool) -> (History, Vec<HistoryWarning>) {
+        let options = HistoryOptions {
+            cap: self.settings.history_limit,
+            cache: self.settings.cache && !no_cache,
+        };
+        match History::dir_for(self.demo.is_some()) {
+            Some(dir) => History::open_first(dir, options, crate::history::FIRST_PAGE),
+            None => self.history(no_cache),
+        }
+    }
+
     /// What [`Session::history`] does, to be run later or on another thread (`swlog get` opens
     /// the history while its first lookups are on their way); with `batch`, for a batch of
     /// lookups saved at most that often ([`History::open_batched`]).
@@ -139,6 +152,7 @@ impl Session {
                 .map(|(name, space, project, _)| config::Choice {
                     name: name.to_owned(),
                     space: Some(space.to_owned()),
+                    place: Some(space.to_owned()),
                     project: Some(project.to_owned()),
                     source: "demo server",
                 })

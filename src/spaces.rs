@@ -89,6 +89,7 @@ impl Spaces {
         let choice = Choice {
             name: profile.to_owned(),
             space: Some(space.to_owned()),
+            place: Some(client.endpoint().place()),
             project: None,
             source: "start-up",
         };

@@ -478,6 +478,7 @@ async fn an_eof_or_an_error_on_the_terminal_input_ends_the_loop() {
     for (what, input) in ends {
         let context = Context {
             space: "demo".into(),
+            place: "demo".into(),
             project: "p".into(),
             profile: "default".into(),
         };

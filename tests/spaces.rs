@@ -86,6 +86,7 @@ fn two_profiles(a: &str, b: Option<&str>) -> (Session, Spaces) {
     let mut choices = vec![Choice {
         name: "alpha".into(),
         space: Some("alpha-space".into()),
+        place: Some("alpha-space".into()),
         project: Some(PROJECT_A.into()),
         source: "config file",
     }];
@@ -94,6 +95,7 @@ fn two_profiles(a: &str, b: Option<&str>) -> (Session, Spaces) {
         choices.push(Choice {
             name: "bravo".into(),
             space: Some("bravo-space".into()),
+            place: Some("bravo-space".into()),
             project: Some(PROJECT_B.into()),
             source: "config file",
         });
@@ -524,12 +526,14 @@ async fn escape_sequences_in_profile_names_reach_the_sidebar_picker_and_status_e
         Choice {
             name: "alpha".into(),
             space: Some("alpha-space".into()),
+            place: Some("alpha-space".into()),
             project: None,
             source: "config file",
         },
         Choice {
             name: evil.into(),
             space: Some("evil\u{1b}[2Jspace".into()),
+            place: Some("evil\u{1b}[2Jspace".into()),
             project: None,
             source: "config file",
         },
@@ -630,4 +634,30 @@ async fn a_not_found_names_p_and_the_other_profiles() {
     );
     assert!(!screen.contains("--profile"), "{screen}");
     h.quit().await;
+}
+
+/// A base URL on a port of its own is named with it in the status bar: two servers on one host
+/// are told apart (history entries still record the host, as before).
+#[tokio::test]
+async fn the_status_bar_names_a_base_urls_host_with_its_port() {
+    let a = server(PROJECT_A, TOKEN_A, &[]).await;
+    let port = a.address().port();
+    let endpoint = Endpoint::from_base_url(&a.uri()).expect("loopback");
+    let mut alpha = Settings::demo_profile(&endpoint, "demo").expect("demo settings");
+    alpha.endpoint = endpoint;
+    alpha.profile = "alpha".to_owned();
+    alpha.index.enabled = false;
+    let client = client_for(&alpha).expect("client");
+    let session = Session::from_parts(client, alpha, None);
+    let h = Harness::start_spaces(session, None, 120, 40, None);
+    // The screen shows a loopback port as `#`s of its width.
+    let shown = |text: String| common::harness::without_port(&text);
+    let place = shown(format!("profile alpha · space 127.0.0.1:{port}"));
+    h.wait_for(&place, |s| s.contains(&place)).await;
+    let welcome = shown(format!("Space 127.0.0.1:{port} · project"));
+    assert!(h.screen().contains(&welcome), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('P'));
+    let picked = shown(format!("space 127.0.0.1:{port} · start-up"));
+    h.wait_for("the picker", |s| s.contains(&picked)).await;
 }

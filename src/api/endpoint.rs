@@ -102,6 +102,16 @@ impl Endpoint {
         }
     }
 
+    /// Where requests go, as shown: the space's name, or the host of an explicit base URL with
+    /// its port when that is not the scheme's default (`127.0.0.1:8080`): two servers on one
+    /// host are told apart. [`Endpoint::space`] is what history entries record.
+    pub fn place(&self) -> String {
+        match (self.base.port(), self.base.host_str()) {
+            (Some(port), Some(host)) if self.space == host => format!("{}:{port}", self.space),
+            _ => self.space.clone(),
+        }
+    }
+
     /// The URL of `path` (which starts with `/`) under the base URL.
     pub fn url(&self, path: &str) -> Url {
         let mut url = self.base.clone();
@@ -158,6 +168,33 @@ mod tests {
             );
             assert_eq!(e.as_ref().map(Endpoint::space), Ok("acme"));
         }
+    }
+
+    #[test]
+    fn a_base_url_is_shown_with_a_port_that_is_not_its_schemes_default() {
+        for (input, place) in [
+            ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+            ("http://[::1]:9000/x", "[::1]:9000"),
+            ("https://proxy.example:443", "proxy.example"),
+            ("https://proxy.example", "proxy.example"),
+        ] {
+            let e = Endpoint::from_base_url(input).map_err(|e| e.to_string());
+            assert_eq!(
+                e.as_ref().map(Endpoint::place),
+                Ok(place.to_owned()),
+                "{input}"
+            );
+        }
+        let e = Endpoint::from_base_url("http://127.0.0.1:8080").map_err(|e| e.to_string());
+        assert_eq!(
+            e.as_ref().map(Endpoint::space),
+            Ok("127.0.0.1"),
+            "what entries record"
+        );
+        let named = Endpoint::from_space("acme").map_err(|e| e.to_string());
+        assert_eq!(named.map(|e| e.place()), Ok("acme".to_owned()));
+        let demo = Endpoint::from_base_url("http://127.0.0.1:8080").map(|e| e.labelled("demo"));
+        assert_eq!(demo.map(|e| e.place()), Ok("demo".to_owned()));
     }
 
     #[test]

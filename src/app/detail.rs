@@ -65,7 +65,7 @@ fn welcome(app: &App, doc: &mut Doc) {
     doc.para(
         format!(
             "Space {} · project {} · profile {}",
-            c.space, c.project, c.profile
+            c.place, c.project, c.profile
         ),
         Role::Dim,
     );
@@ -359,7 +359,7 @@ fn capitalise(s: &str) -> String {
 }
 
 fn hints_for(app: &App, e: &ApiError) -> Vec<String> {
-    let space = &app.context.space;
+    let space = &app.context.place;
     match e {
         ApiError::NotFound { .. } => {
             // In here, another profile is one key away; `--profile` is the command line's word.

@@ -215,6 +215,7 @@ mod tests {
     fn app() -> App {
         let ctx = super::super::Context {
             space: "acme".into(),
+            place: "acme".into(),
             project: "p".into(),
             profile: "default".into(),
         };

@@ -128,8 +128,11 @@ pub struct InFlight {
 /// Where lookups go, for the header and messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
-    /// The space (or `demo`).
+    /// The space (or `demo`), as history entries record it.
     pub space: String,
+    /// Where lookups go, as shown: the space, or a base URL's host with its port when that is
+    /// not the scheme's default (`127.0.0.1:8080`).
+    pub place: String,
     /// The project ID, shortened.
     pub project: String,
     /// The profile in effect.
@@ -225,6 +228,7 @@ impl App {
         let profiles = vec![crate::config::Choice {
             name: context.profile.clone(),
             space: Some(context.space.clone()),
+            place: Some(context.place.clone()),
             project: None,
             source: "start-up",
         }];
@@ -332,10 +336,14 @@ impl App {
         let changed = changed || !more.is_empty();
         effects.extend(more);
         // Changes to the history were made in memory; the loop writes them.
-        if let Some(save) = self.sidebar.history.take_save() {
-            effects.push(Effect::SaveHistory(Box::new(save)));
-        }
+        effects.extend(self.take_save());
         (effects, changed)
+    }
+
+    /// The history's changes (or its first reading of what it has not read yet) for the loop
+    /// to save, when there are any.
+    pub fn take_save(&mut self) -> Option<Effect> {
+        (self.sidebar.history.take_save()).map(|save| Effect::SaveHistory(Box::new(save)))
     }
 
     fn apply(&mut self, msg: Message) -> (Vec<Effect>, bool) {

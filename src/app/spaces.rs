@@ -206,6 +206,7 @@ impl App {
             return;
         };
         self.context.profile = choice.name.clone();
+        self.context.place = choice.place.clone().unwrap_or_else(|| space.clone());
         self.context.space = space;
         self.context.project = choice
             .project
@@ -241,6 +242,7 @@ mod tests {
     fn app(history: History) -> App {
         let ctx = Context {
             space: "acme".into(),
+            place: "acme".into(),
             project: "4c1e0f7a…".into(),
             profile: "default".into(),
         };
@@ -251,6 +253,7 @@ mod tests {
         app.profiles.push(Choice {
             name: "staging".into(),
             space: Some("acme-staging".into()),
+            place: Some("acme-staging".into()),
             project: Some("5ca1ab1e-0000".into()),
             source: "config file",
         });
@@ -311,6 +314,7 @@ mod tests {
         app.profiles.push(Choice {
             name: "old".into(),
             space: Some("acme".into()),
+            place: Some("acme".into()),
             project: None,
             source: "config file",
         });

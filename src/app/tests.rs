@@ -16,6 +16,7 @@ const PARENT: &str = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
 fn app() -> App {
     let ctx = Context {
         space: "acme".into(),
+        place: "acme".into(),
         project: "4c1e0f7a…".into(),
         profile: "default".into(),
     };
@@ -454,6 +455,7 @@ fn history_saves_leave_update() {
     assert!(warnings.is_empty());
     let ctx = Context {
         space: "acme".into(),
+        place: "acme".into(),
         project: "4c1e0f7a…".into(),
         profile: "default".into(),
     };
@@ -725,4 +727,40 @@ fn w_hides_and_shows_the_sidebar() {
     app.focus = Focus::Detail;
     app.update(key(KeyCode::Char('w')));
     assert!(app.sidebar_visible());
+}
+
+#[test]
+fn a_long_history_shows_its_first_page_and_its_count_and_the_first_save_brings_the_rest() {
+    use crate::history::{Entry, History, Lookup, Options};
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut history, _) = History::open(dir.path(), Options::default());
+        for n in 0..30u128 {
+            let at = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+                + chrono::Duration::seconds(n as i64);
+            let id = Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 | n);
+            let entry = Entry::new(id, at, "default", "acme", Lookup::Error("not found".into()));
+            assert!(history.record(entry, None).is_empty());
+        }
+    }
+    let (history, warnings) = History::open_first(dir.path(), Options::default(), 5);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let ctx = Context {
+        space: "acme".into(),
+        place: "acme".into(),
+        project: "4c1e0f7a…".into(),
+        profile: "default".into(),
+    };
+    let mut app = App::new(ctx, Size::new(120, 40), false, history);
+    assert_eq!(app.sidebar.len(), 5, "the first page only");
+    assert_eq!(app.sidebar.history.len(), 30, "counted by the database");
+    // The loop sends it before the first message.
+    let Some(Effect::SaveHistory(save)) = app.take_save() else {
+        panic!("the first save reads the rest")
+    };
+    let saved = crate::history::Saver::default().run(*save);
+    app.update(Message::HistorySaved(Box::new(saved)));
+    assert_eq!(app.sidebar.len(), 30);
+    assert_eq!(app.sidebar.history.len(), 30);
+    assert!(app.take_save().is_none(), "nothing more to read");
 }

@@ -144,7 +144,7 @@ impl App {
             view: self.view.clone(),
             current,
             records: self.records_version,
-            history: self.sidebar.history.entries().len(),
+            history: self.sidebar.history.len(),
             chain,
             changed: self.changed_keys().to_vec(),
             minute: self.clock().now.timestamp() / 60,

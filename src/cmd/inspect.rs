@@ -195,6 +195,7 @@ impl StartupBuilder {
         let settings = &self.session.settings;
         let context = Context {
             space: sanitize(settings.endpoint.space()).into_owned(),
+            place: sanitize(&settings.endpoint.place()).into_owned(),
             project: short_project(&settings.project_id),
             profile: sanitize(&settings.profile).into_owned(),
         };
@@ -207,7 +208,7 @@ impl StartupBuilder {
             .unwrap_or_else(|| crate::ui::theme::color_allowed(&env));
         let (history, history_warnings) = self
             .history
-            .unwrap_or_else(|| self.session.history(self.no_cache));
+            .unwrap_or_else(|| self.session.history_first(self.no_cache));
         let mut app = App::new(context, size, color, history);
         let spaces = self.spaces.unwrap_or_else(|| {
             let single = Spaces::single(
@@ -226,6 +227,7 @@ impl StartupBuilder {
                 .map(|c| crate::config::Choice {
                     name: sanitize(&c.name).into_owned(),
                     space: c.space.as_deref().map(|s| sanitize(s).into_owned()),
+                    place: c.place.as_deref().map(|s| sanitize(s).into_owned()),
                     ..c.clone()
                 })
                 .collect(),
@@ -263,10 +265,12 @@ impl StartupBuilder {
             app.notify(Notice::warn(Scope::Session, w.clone()));
         }
         app.warn(history_warnings);
-        let initial = match self.id {
+        let mut initial = match self.id {
             Some(text) => app.open_input(&text),
             None => vec![],
         };
+        // A history opened at its first page has the rest read by its first save.
+        initial.extend(app.take_save());
         Startup {
             app,
             clipboard,

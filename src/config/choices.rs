@@ -17,6 +17,9 @@ pub struct Choice {
     pub name: String,
     /// The space its lookups go to, when it names a valid one.
     pub space: Option<String>,
+    /// Where its lookups go, as shown: the space, or a base URL's host with a port that is not
+    /// its scheme's default (`127.0.0.1:8080`); `None` with no valid space.
+    pub place: Option<String>,
     /// Its project ID, when it names one (not a secret: it is in every URL).
     pub project: Option<String>,
     /// Where it comes from, in a few words ("config file", "environment", "demo").
@@ -34,6 +37,7 @@ pub fn choices(
     let mut out = vec![Choice {
         name: startup.profile.clone(),
         space: Some(startup.endpoint.space().to_owned()),
+        place: Some(startup.endpoint.place()),
         project: Some(startup.project_id.clone()),
         source: "start-up",
     }];
@@ -51,6 +55,7 @@ pub fn choices(
         };
         out.push(Choice {
             name: sanitize(name).into_owned(),
+            place: space.as_ref().map(Endpoint::place),
             space: space.map(|e| e.space().to_owned()),
             project: profile.project_id.clone(),
             source: "config file",
@@ -68,6 +73,7 @@ pub fn choices(
         out.push(Choice {
             name: ENV_PROFILE.to_owned(),
             space: Some(space.space().to_owned()),
+            place: Some(space.place()),
             project: vars.project_id.map(|(p, _)| p),
             source: "environment",
         });
@@ -153,5 +159,20 @@ mod tests {
         // Without a token the environment is no choice.
         let env = env_of(&[("SIGNALWIRE_SPACE", "elsewhere")]);
         assert_eq!(choices(&o, &env, &startup).len(), 2);
+    }
+
+    #[test]
+    fn a_profile_on_a_base_url_is_shown_with_its_port_and_recorded_by_its_host() {
+        let (_d, o) = super::super::tests::with_file(
+            "[profiles.default]\nspace = \"acme\"\nproject_id = \"p-a\"\ntoken = \"PTa\"\n\n[profiles.local]\nbase_url = \"http://127.0.0.1:8080\"\nproject_id = \"p-l\"\ntoken = \"PTl\"\n",
+        );
+        let env = env_of(&[]);
+        let startup = resolve_choice(&o, "default", &env).unwrap_or_else(|e| panic!("{e}"));
+        let local = choices(&o, &env, &startup)
+            .into_iter()
+            .find(|c| c.name == "local")
+            .map(|c| (c.space, c.place));
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(local, Some((some("127.0.0.1"), some("127.0.0.1:8080"))));
     }
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::Entry;
 use super::ops::Op;
-use super::rows::{COLUMNS, entry, insert, load, lookup_columns};
+use super::rows::{COLUMNS, entry, insert, load, load_first, lookup_columns};
 use crate::index::{IndexError, Recovered};
 
 /// The shared database's name inside the data directory.
@@ -96,6 +96,18 @@ impl Db {
         tx.commit()?;
         self.seen = Some(seen);
         Ok(entries)
+    }
+
+    /// The first `limit` entries in display order, and how many rows the history holds: what
+    /// the inspector shows first, read without reading the rest.
+    pub(super) fn load_first(&mut self, limit: usize) -> Result<(Vec<Entry>, usize), IndexError> {
+        let tx = self.conn.transaction()?;
+        let seen: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let entries = load_first(&tx, limit)?;
+        let total: i64 = tx.query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+        tx.commit()?;
+        self.seen = Some(seen);
+        Ok((entries, usize::try_from(total).unwrap_or(0)))
     }
 
     /// Applies `ops` and stores `bodies` in one transaction; unpinned entries over the limit

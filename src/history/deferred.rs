@@ -47,6 +47,8 @@ impl PartialEq for Save {
 pub struct Saved {
     seq: u64,
     entries: Vec<Entry>,
+    /// The filter's text of `entries`, laid out on the save's thread.
+    text: Option<super::filter::Text>,
     not_saved: Option<String>,
     /// The bodies this save was given, and those of them still not written.
     sent: HashSet<Uuid>,
@@ -91,9 +93,11 @@ impl Saver {
                 }
             }
         }
+        let entries = disk.entries.clone();
         Saved {
             seq: save.seq,
-            entries: disk.entries.clone(),
+            text: Some(super::filter::Text::new(&entries)),
+            entries,
             not_saved: disk.not_saved.clone(),
             unsaved: (sent.iter())
                 .filter(|id| disk.bodies.contains_key(id))
@@ -111,7 +115,11 @@ impl History {
     /// nothing to save and is left as it is.
     pub fn defer_saves(&mut self) {
         if self.dir.is_some() {
-            self.deferred = Some(Deferred::default());
+            self.deferred = Some(Deferred {
+                // Only the first page was read: the first save reads the rest.
+                reload: self.partial.is_some(),
+                ..Deferred::default()
+            });
         }
     }
 
@@ -158,15 +166,24 @@ impl History {
             .chain(&d.outbox)
             .cloned()
             .collect();
+        self.not_saved = saved.not_saved;
+        self.bodies
+            .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));
+        self.partial = None;
+        if replayed.is_empty() {
+            // As read, in order: nothing to sort, and the filter's text built beside them.
+            self.set_entries(entries);
+            if let Some(text) = saved.text {
+                let _ = self.text.set(text);
+            }
+            return;
+        }
         // As a write would: evict no more than these changes add (only a prune trims).
         let cap = cap_for(&entries, &replayed, self.options.cap);
         for op in &replayed {
             apply(&mut entries, op);
         }
         normalize(&mut entries, cap);
-        self.not_saved = saved.not_saved;
-        self.bodies
-            .retain(|id, _| !saved.sent.contains(id) || saved.unsaved.contains(id));
         self.set_entries(entries);
     }
 }

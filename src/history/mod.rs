@@ -22,6 +22,7 @@ mod filter;
 mod import;
 mod legacy;
 mod ops;
+mod read;
 mod rows;
 mod summary;
 #[cfg(test)]
@@ -40,6 +41,7 @@ use db::{Body, Db, Fault};
 pub use deferred::{Save, Saved, Saver};
 pub use entry::{Entry, Lookup, RefreshFailed};
 use ops::Op;
+pub use read::FIRST_PAGE;
 pub use summary::Summary;
 
 /// The default number of unpinned entries kept (the config's default `history_limit`).
@@ -122,6 +124,8 @@ pub struct History {
     entries: Vec<Entry>,
     /// The filter's text of `entries`, built at the first query after a change.
     text: OnceLock<filter::Text>,
+    /// Set when only the first page was read ([`History::open_first`]).
+    partial: Option<read::Partial>,
     /// Changes not yet written.
     pending: Vec<Op>,
     /// Bodies not yet written.
@@ -166,7 +170,11 @@ impl History {
     /// say so.
     #[must_use = "the warnings should be shown to the user"]
     pub fn open(dir: impl Into<PathBuf>, options: Options) -> (Self, Vec<Warning>) {
-        let dir = dir.into();
+        Self::opened(dir.into(), options, None)
+    }
+
+    /// [`History::open`], reading all the entries or, with `first`, only that many.
+    fn opened(dir: PathBuf, options: Options, first: Option<usize>) -> (Self, Vec<Warning>) {
         let mut history = Self::new(Some(dir.clone()), options);
         let mut warnings = Vec::new();
         match Db::open(&dir) {
@@ -180,7 +188,10 @@ impl History {
                 }
                 warnings.extend(import::import(&mut db, &dir));
                 history.db = Some(db);
-                history.refresh(&mut warnings);
+                match first {
+                    Some(n) => history.read_first(n, &mut warnings),
+                    None => history.refresh(&mut warnings),
+                }
             }
             Err(why) => {
                 // A read-only directory may still hold a history worth showing.
@@ -217,6 +228,7 @@ impl History {
             db: None,
             entries: Vec::new(),
             text: OnceLock::new(),
+            partial: None,
             pending: Vec::new(),
             bodies: HashMap::new(),
             not_saved: None,
@@ -232,7 +244,8 @@ impl History {
         self.dir.as_deref()
     }
 
-    /// The entries in display order: pinned first, then most recent first.
+    /// The entries in display order: pinned first, then most recent first (only the first
+    /// page of them after [`History::open_first`], until the rest is read).
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
@@ -453,44 +466,5 @@ impl History {
             self.refresh(&mut warnings);
         }
         warnings
-    }
-
-    /// The indices into [`History::entries`] of the entries matching `query`, in display
-    /// order; every index for an empty query. See [`filter`] for the words it takes.
-    pub fn filter(&self, query: &str) -> Vec<usize> {
-        let query = filter::Query::parse(query);
-        if query.is_empty() {
-            return (0..self.entries.len()).collect();
-        }
-        let text = self.text.get_or_init(|| filter::Text::new(&self.entries));
-        text.filter(&query, &self.entries)
-    }
-
-    /// The last response body cached for `id`, with the time it was fetched or last confirmed
-    /// unchanged (a time in the future, from a clock that was wrong, is not believed).
-    pub fn cached_body(&self, id: Uuid) -> Option<(String, DateTime<Utc>)> {
-        if !self.options.cache {
-            return None;
-        }
-        let (body, digest) = match self.bodies.get(&id) {
-            Some(b) => (b.clone(), db::digest(&b.body)),
-            None => self.db.as_ref()?.body(id)?,
-        };
-        let written = Some(body.fetched_at).filter(|t| *t <= Utc::now());
-        let confirmed = (self.get(id))
-            .filter(|e| e.body_digest.as_deref() == Some(&*digest))
-            .map(|e| e.at);
-        let at = match (written, confirmed) {
-            (Some(w), Some(c)) => w.max(c),
-            (w, c) => w.or(c).unwrap_or(body.fetched_at),
-        };
-        Some((body.body, at))
-    }
-
-    fn body(&self, id: Uuid) -> Option<Body> {
-        match self.bodies.get(&id) {
-            Some(b) => Some(b.clone()),
-            None => self.db.as_ref()?.body(id).map(|(b, _)| b),
-        }
     }
 }

@@ -87,6 +87,20 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
     }
 }
 
+/// The ID of the one entry `op` changes, moves or removes (besides evictions from the end of
+/// the list); `None` for a change to many.
+pub(super) fn one_entry(op: &Op) -> Option<Uuid> {
+    match op {
+        Op::Upsert(e) => Some(e.id),
+        Op::Update(id, _)
+        | Op::RefreshFailed(id, _)
+        | Op::Pin(id, _)
+        | Op::Note(id, _)
+        | Op::Delete(id) => Some(*id),
+        Op::Restore(_) | Op::Clear | Op::ClearUnpinned | Op::Prune => None,
+    }
+}
+
 /// A lookup's new entry, with the pin and note of the entry it replaces, if any.
 fn upserted(new: &Entry, old: Option<Entry>) -> Entry {
     match old {
@@ -108,15 +122,25 @@ fn display_order(a: &Entry, b: &Entry) -> Ordering {
 /// them so, as [`apply`] then [`normalize`] would, without sorting or hashing the whole list:
 /// a batch does this at each lookup.
 pub(super) fn upsert_normalized(entries: &mut Vec<Entry>, new: &Entry, cap: usize) {
-    let old = entries
-        .iter()
-        .position(|e| e.id == new.id)
-        .map(|i| entries.remove(i));
-    let merged = upserted(new, old);
+    let old = entries.iter().position(|e| e.id == new.id);
+    let merged = upserted(new, old.map(|i| entries[i].clone()));
     // In front of every entry it does not sort after, as `apply` puts it first and the sort
-    // is stable.
-    let at = entries.partition_point(|e| display_order(e, &merged) == Ordering::Less);
-    entries.insert(at, merged);
+    // is stable: where it goes in the list without its old entry.
+    let before = entries.partition_point(|e| display_order(e, &merged) == Ordering::Less);
+    match old {
+        // Moved in place: only the entries between its two places shift, where a remove and
+        // an insert moved the whole list twice, some 10 MB a lookup in a history of 20,000.
+        Some(i) => {
+            let at = if i < before { before - 1 } else { before };
+            entries[i] = merged;
+            if at < i {
+                entries[at..=i].rotate_right(1);
+            } else {
+                entries[i..=at].rotate_left(1);
+            }
+        }
+        None => entries.insert(before, merged),
+    }
     let pinned = entries.partition_point(|e| e.pinned);
     entries.truncate(pinned.saturating_add(cap));
 }

@@ -11,13 +11,23 @@ use crate::api::Family;
 pub(super) const COLUMNS: &str = "id, family, at, profile, space, error, type, type_json, deleted, kind, \
     status, from_addr, to_addr, charge, parent_id, pinned, note, refresh_what, refresh_at, digest";
 
-/// Every entry in display order: pinned first, then the most recent, the later of two lookups
-/// made in the same instant first.
+/// The display order: pinned first, then the most recent, the later of two lookups made in
+/// the same instant first (the `history_order` index, read backwards).
+const ORDER: &str = "ORDER BY pinned DESC, at DESC, rowid DESC";
+
+/// Every entry in display order.
 pub(super) fn load(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM history ORDER BY pinned DESC, at DESC, rowid DESC"
-    ))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM history {ORDER}"))?;
+    read(stmt.query([])?)
+}
+
+/// The first `limit` entries in display order.
+pub(super) fn load_first(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM history {ORDER} LIMIT ?1"))?;
+    read(stmt.query([i64::try_from(limit).unwrap_or(i64::MAX)])?)
+}
+
+fn read(mut rows: rusqlite::Rows<'_>) -> rusqlite::Result<Vec<Entry>> {
     let mut entries = Vec::new();
     while let Some(row) = rows.next()? {
         // A row this build cannot read (a family it does not know) is left in the table.

@@ -19,7 +19,10 @@ impl History {
             return;
         };
         match db.load() {
-            Ok(entries) => self.set_entries(entries),
+            Ok(entries) => {
+                self.partial = None;
+                self.set_entries(entries);
+            }
             Err(e) if e.is_corrupt() => self.recover(&e, warnings),
             Err(e) => self.failed(db::said(&e), warnings),
         }
@@ -130,6 +133,10 @@ impl History {
         let mut entries = std::mem::take(&mut self.entries);
         let before = entries.len();
         let cap = ops::cap_for(&entries, std::slice::from_ref(op), self.options.cap);
+        // The one entry a change is about: the filter's text moves it (or drops it) instead
+        // of being laid out again.
+        let one = ops::one_entry(op);
+        let from = one.and_then(|id| entries.iter().position(|e| e.id == id));
         match op {
             // The entries in memory are in order already: a lookup only moves one.
             Op::Upsert(new) => ops::upsert_normalized(&mut entries, new, cap),
@@ -138,12 +145,23 @@ impl History {
                 ops::normalize(&mut entries, cap);
             }
         }
+        let text = match (one, self.text.take()) {
+            (Some(id), Some(mut t)) => {
+                let to = entries.iter().position(|e| e.id == id);
+                t.moved(from, to.map(|i| (i, &entries[i])), entries.len());
+                Some(t)
+            }
+            _ => None,
+        };
         if matches!(op, Op::Prune) {
             self.evicted = before.saturating_sub(entries.len());
         }
         self.bodies
             .retain(|id, _| entries.iter().any(|e| e.id == *id));
         self.set_entries(entries);
+        if let Some(t) = text {
+            let _ = self.text.set(t);
+        }
     }
 
     pub(super) fn set_entries(&mut self, entries: Vec<Entry>) {

@@ -35,7 +35,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mark = if current { "● " } else { "  " };
         let name = truncate_chars(&sanitize(&choice.name), name_width).into_owned();
         let pad = " ".repeat(name_width.saturating_sub(name.width()) + 2);
-        let space = choice.space.as_deref().map_or_else(
+        let space = (choice.place.as_deref().or(choice.space.as_deref())).map_or_else(
             || "no valid space".to_owned(),
             |s| format!("space {}", sanitize(s)),
         );

@@ -29,8 +29,14 @@ fn label(entry: &Entry) -> String {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus() == Focus::Sidebar;
     let sidebar = app.sidebar();
-    let total = sidebar.history.entries().len();
-    let title = if sidebar.len() == total {
+    let total = sidebar.history.len();
+    // Unfiltered, every entry is listed, read yet or not (a long history's first page is
+    // shown while the rest is read).
+    let shown = match sidebar.query.value().is_empty() {
+        true => total,
+        false => sidebar.len(),
+    };
+    let title = if shown == total {
         format!(" Lookups ({total}) ")
     } else {
         format!(" Lookups ({} of {total}) ", sidebar.len())
@@ -196,4 +202,55 @@ fn entry_lines(
     push(&mut spans, parties, theme.dim());
     let bottom = Line::from(spans);
     (top, bottom)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+    use ratatui::layout::Size;
+
+    use crate::app::{App, Context};
+    use crate::history::{Entry, History, Lookup, Options};
+
+    /// The sidebar's title as drawn.
+    fn title(app: &App) -> String {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| crate::ui::draw(app, f)).unwrap();
+        let text: String = (terminal.backend().buffer().content().iter())
+            .map(|c| c.symbol())
+            .collect();
+        let at = text.find("Lookups (").expect("the sidebar's title");
+        text[at..].split(')').next().unwrap_or_default().to_owned() + ")"
+    }
+
+    #[test]
+    fn a_history_read_at_its_first_page_is_counted_whole_in_the_title() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (mut history, _) = History::open(dir.path(), Options::default());
+            for n in 0..30u128 {
+                let at = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+                    + chrono::Duration::seconds(n as i64);
+                let id = uuid::Uuid::from_u128(0x1000_0000_0000_4000_8000_0000_0000_0000 | n);
+                let lookup = Lookup::Error("not found".into());
+                assert!(
+                    history
+                        .record(Entry::new(id, at, "default", "acme", lookup), None)
+                        .is_empty()
+                );
+            }
+        }
+        let (history, warnings) = History::open_first(dir.path(), Options::default(), 5);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let context = Context {
+            space: "acme".into(),
+            place: "acme".into(),
+            project: "4c1e0f7a…".into(),
+            profile: "default".into(),
+        };
+        let app = App::new(context, Size::new(120, 40), false, history);
+        assert_eq!(app.sidebar().len(), 5, "the first page only");
+        assert_eq!(title(&app), "Lookups (30)");
+    }
 }

@@ -101,10 +101,10 @@ fn place(app: &App, width: usize) -> String {
         format!(
             " profile {} · space {}",
             app.context().profile,
-            app.context().space
+            app.context().place
         )
     } else {
-        format!(" {} · {}", app.context().profile, app.context().space)
+        format!(" {} · {}", app.context().profile, app.context().place)
     };
     truncate_chars(&place, width / 2).into_owned()
 }
@@ -149,6 +149,7 @@ mod tests {
     fn the_newest_notice_shows_with_how_many_more_and_the_key_that_lists_them_here() {
         let ctx = Context {
             space: "acme".into(),
+            place: "acme".into(),
             project: "4c1e0f7a…".into(),
             profile: "default".into(),
         };

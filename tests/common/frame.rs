@@ -52,6 +52,7 @@ pub fn fetched_from_object(raw: Map<String, Value>, body: String) -> Fetched {
 pub fn app_showing(fetched: &Fetched, width: u16, height: u16, raw: bool) -> App {
     let context = Context {
         space: "test".into(),
+        place: "test".into(),
         project: "test".into(),
         profile: "test".into(),
     };

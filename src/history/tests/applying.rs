@@ -97,4 +97,23 @@ proptest! {
         upsert_normalized(&mut moved, &new, cap);
         prop_assert_eq!(moved, sorted);
     }
+
+    /// The filter's text, kept through the changes in memory (a lookup moves its entry's
+    /// fields instead of laying them all out again), is the text of the entries they leave.
+    #[test]
+    fn the_filters_text_kept_through_changes_is_the_text_of_the_entries(
+        ops in proptest::collection::vec(op(), 0..30),
+        limit in 1usize..8,
+    ) {
+        let mut memory = History::in_memory(Options { cap: limit, cache: false });
+        for op in &ops {
+            // Laid out before each change, as a key typed in the filter would.
+            let _ = memory.filter("x");
+            let _ = memory.change(op.clone(), None);
+            if let Some(text) = memory.text.get() {
+                let fresh = crate::history::filter::Text::new(memory.entries());
+                prop_assert_eq!(text, &fresh, "after {:?}", op);
+            }
+        }
+    }
 }

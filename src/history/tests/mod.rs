@@ -5,6 +5,7 @@ mod batches;
 mod body_cache;
 mod concurrency;
 mod entries;
+mod first_page;
 mod importing;
 mod on_disk;
 
