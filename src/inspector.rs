@@ -175,6 +175,7 @@ impl Tasks {
             limits,
             fresh,
             now,
+            view,
         } = effect
         else {
             return;
@@ -200,7 +201,8 @@ impl Tasks {
                                 options: Options { fresh, offline: false, streams, now: Some(now) },
                                 memory,
                             };
-                            scan_pages(&search, *query, limits, generation, &tx).await;
+                            let scan = (generation, view);
+                            scan_pages(&search, *query, limits, scan, &tx).await;
                         }
                         Err(e) => {
                             let _ = tx.send(Message::ScanEnded {
@@ -221,7 +223,7 @@ async fn scan_pages(
     search: &Search<'_>,
     query: crate::query::Query,
     limits: crate::list::Limits,
-    generation: u64,
+    (generation, view): (u64, crate::query::View),
     tx: &UnboundedSender<Message>,
 ) {
     let on_update = |u: Update<'_>| {
@@ -232,9 +234,20 @@ async fn scan_pages(
             progress: *u.progress,
         });
     };
-    let answer = search
-        .run(query, limits, on_update, std::future::pending())
-        .await;
+    let (answer, calls) = match view {
+        crate::query::View::Legs => (
+            search
+                .run(query, limits, on_update, std::future::pending())
+                .await,
+            None,
+        ),
+        crate::query::View::Calls => {
+            let found = search
+                .calls(query, limits, on_update, std::future::pending())
+                .await;
+            (found.answer, Some((found.calls, found.matched)))
+        }
+    };
     let _ = tx.send(Message::ScanEnded {
         generation,
         end: answer.end,
@@ -242,6 +255,7 @@ async fn scan_pages(
             rows: answer.rows,
             source: answer.source,
             notices: answer.notices,
+            calls,
         })),
     });
 }
@@ -323,6 +337,19 @@ fn perform(
                         id,
                         result: Box::new(result),
                     });
+                });
+            }
+            Effect::Write {
+                dir,
+                stem,
+                ext,
+                text,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::fsx::write_new(&dir, &stem, ext, &text)
+                        .map_err(|e| format!("{}: {e}", dir.display()));
+                    let _ = tx.send(Message::Written(result));
                 });
             }
             Effect::Copy { what, text } => {

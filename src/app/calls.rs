@@ -4,6 +4,7 @@
 
 use tui_input::Input;
 
+use super::grouped::{Item, leg_looks};
 use super::msg::{Effect, Message};
 use super::nav::Place;
 use super::notices::Scope;
@@ -11,7 +12,8 @@ use super::{App, Focus, View};
 use crate::api::list::ListError;
 use crate::list::{Limits, Progress, Row, Stop};
 use crate::query::Query;
-use crate::view::calls::{self, Column, Columns, Sort};
+use crate::view::calls::{self, Columns, Sort};
+use crate::view::grouped::Look;
 use crate::view::{Line, Role};
 
 /// Where a search is.
@@ -59,6 +61,10 @@ pub struct Calls {
     pub origin: Option<super::spaces::Origin>,
     /// Where the answer came from (the index, the network), once it is in.
     pub source: Option<crate::search::Source>,
+    /// Whether the rows are shown one call a row or one leg a row (`g` switches).
+    pub shown: crate::query::View,
+    /// The calls, when the search ran in calls: the legs view then shows their legs.
+    pub grouped: Option<super::grouped::Grouped>,
 }
 
 /// The Calls view laid out at a width: what the pane draws, line by line.
@@ -71,9 +77,9 @@ pub struct Table {
     /// The spaces between two columns.
     pub gap: usize,
     /// The column titles.
-    pub header: Vec<(Column, String)>,
-    /// The rows on screen, each with its status's outcome.
-    pub rows: Vec<(crate::api::model::Outcome, Vec<(Column, String)>)>,
+    pub header: Vec<(Look, String)>,
+    /// The rows on screen, each with its status's (or its call's) outcome.
+    pub rows: Vec<(crate::api::model::Outcome, Vec<(Look, String)>)>,
     /// Which of `rows` is selected.
     pub selected: Option<usize>,
     /// Said instead of rows, when there are none to show.
@@ -84,7 +90,7 @@ pub struct Table {
 const ABOVE_ROWS: usize = 3;
 
 impl Calls {
-    fn new(text: &str, described: String, generation: u64) -> Self {
+    fn new(text: &str, described: String, generation: u64, shown: crate::query::View) -> Self {
         Self {
             text: text.to_owned(),
             described,
@@ -100,6 +106,8 @@ impl Calls {
             scroll: 0,
             origin: None,
             source: None,
+            shown,
+            grouped: None,
         }
     }
 
@@ -108,16 +116,26 @@ impl Calls {
         self.state == ScanState::Running
     }
 
-    /// The selected row.
+    /// The selected row: a leg, or a call's root.
     pub fn selected_row(&self) -> Option<&Row> {
-        self.order.get(self.selected).map(|i| &self.rows[*i])
+        self.selected_index().map(|i| &self.rows[i])
     }
 
     /// Sorts and narrows the rows again, keeping the same row selected.
     pub fn reorder(&mut self) {
+        if self.by_call() {
+            self.relayout_calls();
+            return;
+        }
         let keep = self.order.get(self.selected).copied();
         let needle = self.narrow.value().to_lowercase();
-        let mut order: Vec<usize> = (0..self.rows.len())
+        // The legs of the calls found, or every row of a search in legs.
+        let candidates = match &self.grouped {
+            Some(g) => g.matched_legs(),
+            None => (0..self.rows.len()).collect(),
+        };
+        let mut order: Vec<usize> = candidates
+            .into_iter()
             .filter(|i| calls::narrows_to(&self.rows[*i], &needle))
             .collect();
         self.sort.apply(&self.rows, &mut order);
@@ -129,14 +147,15 @@ impl Calls {
 
     /// Moves the selection to `to` (clamped) and scrolls it into `height` rows.
     pub fn select(&mut self, to: usize, height: usize) {
-        self.selected = to.min(self.order.len().saturating_sub(1));
+        let len = self.len();
+        self.selected = to.min(len.saturating_sub(1));
         let height = height.max(1);
         if self.selected < self.scroll {
             self.scroll = self.selected;
         } else if self.selected >= self.scroll + height {
             self.scroll = self.selected + 1 - height;
         }
-        self.scroll = self.scroll.min(self.order.len().saturating_sub(height));
+        self.scroll = self.scroll.min(len.saturating_sub(height));
     }
 
     fn status(&self, clock: &crate::present::format::Clock) -> Line {
@@ -145,7 +164,9 @@ impl Calls {
             Some(source) if !self.running() => format!(
                 "{} · {}",
                 source.origin_words(clock),
-                crate::present::format::counted(self.rows.len(), "match", "matches"),
+                self.calls_count().unwrap_or_else(|| {
+                    crate::present::format::counted(self.rows.len(), "match", "matches")
+                }),
             ),
             _ => self.progress.summary(),
         };
@@ -180,16 +201,20 @@ impl Calls {
 
     /// The view `width` columns wide with `height` rows of table.
     pub fn table(&self, clock: &crate::present::format::Clock, width: usize) -> Table {
-        let all: Vec<[String; 8]> = self
-            .order
-            .iter()
-            .map(|i| calls::cells(&self.rows[*i], clock))
-            .collect();
+        let all: Vec<[String; 8]> = if self.by_call() {
+            Vec::new()
+        } else {
+            self.order
+                .iter()
+                .map(|i| calls::cells(&self.rows[*i], clock))
+                .collect()
+        };
         let natural = Columns::natural(all.iter().cloned());
         let columns = Columns::fit(width, &natural, self.sort.column());
         let mut title = vec![
             ("search: ".to_owned(), Role::Dim),
             (self.described.clone(), Role::Title),
+            self.shown_words(),
             (format!(" · {}", self.sort.words()), Role::Dim),
         ];
         if let Some(source) = self.source.as_ref().filter(|s| s.defaulted) {
@@ -211,7 +236,18 @@ impl Calls {
             let shown = crate::text::sanitize(self.narrow.value()).into_owned();
             title.push((format!(" · /{shown}"), Role::Warn));
             title.push((
-                format!(" ({} of {})", self.order.len(), self.rows.len()),
+                match &self.grouped {
+                    Some(g) if self.by_call() => format!(
+                        " ({} of {})",
+                        g.lines
+                            .iter()
+                            .filter(|i| matches!(i, Item::Call(_)))
+                            .count(),
+                        g.calls.len()
+                    ),
+                    Some(g) => format!(" ({} of {})", self.order.len(), g.matched_legs().len()),
+                    None => format!(" ({} of {})", self.order.len(), self.rows.len()),
+                },
                 Role::Dim,
             ));
         }
@@ -228,16 +264,21 @@ impl Calls {
             .iter()
             .zip(&self.order)
             .skip(self.scroll)
-            .map(|(cells, i)| (self.rows[*i].outcome, columns.cut(cells)))
+            .map(|(cells, i)| (self.rows[*i].outcome, leg_looks(columns.cut(cells))))
             .collect();
-        Table {
+        let table = Table {
             title: Line::of(title),
             status: self.status(clock),
             gap: columns.gap,
-            header: columns.header(Some(self.sort.column())),
+            header: leg_looks(columns.header(Some(self.sort.column()))),
             rows,
             selected: self.selected.checked_sub(self.scroll),
             empty,
+        };
+        if self.by_call() && !self.running() {
+            self.calls_table(clock, width, table)
+        } else {
+            table
         }
     }
 }
@@ -246,7 +287,11 @@ impl App {
     /// Starts a search for `query`, typed as `text`: the Calls view replaces the pane, and a
     /// running search is superseded (its task cancelled, its late pages ignored).
     pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {
-        self.search_with(text, query, false)
+        let view = self
+            .calls
+            .as_ref()
+            .map_or(crate::query::View::Calls, |c| c.shown);
+        self.search_in(text, query, false, view)
     }
 
     /// The last search again (`r`), ignoring the index: the window is read again from the
@@ -256,17 +301,34 @@ impl App {
             return vec![];
         };
         match Query::parse(&text, &self.clock()) {
-            Ok(query) => self.search_with(&text, query, true),
+            Ok(query) => {
+                let view = self
+                    .calls
+                    .as_ref()
+                    .map_or(crate::query::View::Calls, |c| c.shown);
+                self.search_in(&text, query, true, view)
+            }
             Err(_) => self.open_search(&text),
         }
     }
 
-    fn search_with(&mut self, text: &str, query: Query, fresh: bool) -> Vec<Effect> {
+    /// Starts a search shown in `view`: a word of the other view is refused, nothing sent.
+    pub(super) fn search_in(
+        &mut self,
+        text: &str,
+        query: Query,
+        fresh: bool,
+        view: crate::query::View,
+    ) -> Vec<Effect> {
+        if let Err(e) = query.check_view(view) {
+            self.notify(super::Notice::error(Scope::Action, e.to_string()).in_slot("input"));
+            return vec![];
+        }
         let generation = self.calls.as_ref().map_or(0, |c| c.generation) + 1;
         let described = query.describe(&self.clock());
         let origin = self.session_origin();
         let profile = origin.profile.clone();
-        let mut calls = Calls::new(text, described, generation);
+        let mut calls = Calls::new(text, described, generation, view);
         calls.origin = Some(origin);
         self.calls = Some(calls);
         self.notices.end_scope(Scope::Lookup);
@@ -278,6 +340,7 @@ impl App {
             limits: Limits::default(),
             fresh,
             now: self.clock().now,
+            view,
         });
         effects
     }
@@ -324,7 +387,7 @@ impl App {
         let height = self.calls_height();
         if let Some(calls) = self.calls.as_mut()
             && let Some(row) = line.checked_sub(ABOVE_ROWS)
-            && calls.scroll + row < calls.order.len()
+            && calls.scroll + row < calls.len()
         {
             let at = calls.scroll + row;
             calls.select(at, height);
@@ -368,8 +431,13 @@ impl App {
         if !calls.running() {
             return;
         }
-        calls.rows.extend(rows);
         calls.progress = progress;
+        if calls.shown == crate::query::View::Calls {
+            // A search in calls reads every leg; the calls come with the answer.
+            calls.progress.matched = 0;
+            return;
+        }
+        calls.rows.extend(rows);
         calls.reorder();
         let selected = calls.selected;
         calls.select(selected, height);
@@ -396,6 +464,9 @@ impl App {
             calls.rows = answer.rows;
             calls.progress.matched = calls.rows.len();
             calls.source = Some(answer.source);
+            if let Some((found, matched)) = answer.calls {
+                calls.grouped = Some(super::grouped::Grouped::new(found, matched));
+            }
             calls.reorder();
             let selected = calls.selected;
             calls.select(selected, height);
@@ -453,7 +524,7 @@ mod tests {
 
     #[test]
     fn reordering_keeps_the_selected_row_and_the_narrowing_hides_others() {
-        let mut c = Calls::new("x", "x".into(), 1);
+        let mut c = Calls::new("x", "x".into(), 1, crate::query::View::Legs);
         c.rows = vec![
             row("aaa", "2026-11-25T10:00:00Z"),
             row("bbb", "2026-11-25T12:00:00Z"),

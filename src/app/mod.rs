@@ -9,6 +9,7 @@ mod calls_keys;
 mod copy;
 mod detail;
 mod follow;
+mod grouped;
 mod intent;
 mod investigate;
 mod keys;
@@ -29,6 +30,7 @@ mod ticks;
 mod tree;
 mod tree_timeline;
 mod views;
+mod written;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -173,6 +175,11 @@ pub struct App {
     calls: Option<Calls>,
     /// The Calls view followed live (`f`), while it is the one shown.
     follow: Option<follow::Following>,
+    /// The last text copied, with what it is in words: shown with the notices, `w` writes it.
+    last_copy: Option<(String, String)>,
+    /// Where the session's lookups go, for ticket bundles: the host (with its port when not
+    /// the default) and the project ID whole.
+    ticket_place: Option<(String, String)>,
     /// The terminal's size.
     size: Size,
     /// Where lookups go.
@@ -253,6 +260,8 @@ impl App {
             nav: Nav::default(),
             calls: None,
             follow: None,
+            last_copy: None,
+            ticket_place: None,
             size,
             context,
             color,
@@ -422,7 +431,12 @@ impl App {
                 (vec![], true)
             }
             Message::Copied(Ok(text)) => {
+                let text = format!("{text} · m shows it, w writes it to a file");
                 self.notify(Notice::info(Scope::Session, text).in_slot("copy"));
+                (vec![], true)
+            }
+            Message::Written(result) => {
+                self.on_written(result);
                 (vec![], true)
             }
             Message::Copied(Err(text)) => {

@@ -20,7 +20,7 @@ mod words;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use answer::{Answer, Source};
-pub use calls::{CallsAnswer, MAX_PARENTS};
+pub use calls::{CallsAnswer, MAX_PARENTS, leg_matches};
 pub use handle::IndexHandle;
 pub use plan::TimeFilter;
 

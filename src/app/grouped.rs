@@ -1,0 +1,390 @@
+//! The Calls view one call a row: the calls a search found (its legs grouped under their
+//! root), which are unfolded (their legs shown below them) and which are marked for a ticket
+//! bundle, and the lines on screen in order. `g` switches to one leg a row and back: the legs
+//! are those of the same calls, so switching sends nothing.
+
+use std::collections::HashSet;
+
+use super::calls::{Calls, Table};
+use crate::calls::Call;
+use crate::list::Row;
+use crate::present::format::Clock;
+use crate::query::View as Shown;
+use crate::view::Role;
+use crate::view::calls::{Sort, narrows_to};
+use crate::view::grouped::{self, Fitted, Look};
+
+/// A search's answer in calls.
+#[derive(Debug, Clone, Default)]
+pub struct Grouped {
+    /// The calls found, at most the limit, newest first; their legs index into the rows.
+    pub calls: Vec<Call>,
+    /// How many calls matched in all (before the limit).
+    pub matched: usize,
+    /// The unfolded calls, by their root's row.
+    pub unfolded: HashSet<usize>,
+    /// The marked calls, by their root's row.
+    pub marked: HashSet<usize>,
+    /// The lines shown, in order.
+    pub lines: Vec<Item>,
+    /// The rows from this index on were brought by a follow.
+    pub follow_from: Option<usize>,
+}
+
+/// A line of the calls: a call, or one of its legs below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    /// The call at this index of [`Grouped::calls`].
+    Call(usize),
+    /// The call's leg at this index of its legs.
+    Leg(usize, usize),
+}
+
+impl Item {
+    /// The call the line belongs to.
+    pub fn call(self) -> usize {
+        match self {
+            Item::Call(c) | Item::Leg(c, _) => c,
+        }
+    }
+}
+
+impl Grouped {
+    /// The calls found, with nothing folded or marked.
+    pub fn new(calls: Vec<Call>, matched: usize) -> Self {
+        Self {
+            calls,
+            matched,
+            ..Self::default()
+        }
+    }
+
+    /// The row a line stands for: a call's root, or the leg.
+    pub fn row_of(&self, item: Item) -> Option<usize> {
+        let call = self.calls.get(item.call())?;
+        match item {
+            Item::Call(_) => Some(call.root()),
+            Item::Leg(_, l) => call.legs.get(l).map(|l| l.row),
+        }
+    }
+
+    /// The rows of the legs that matched the search, in no order: the legs view's rows.
+    pub fn matched_legs(&self) -> Vec<usize> {
+        self.calls
+            .iter()
+            .flat_map(|c| c.legs.iter().filter(|l| l.matched).map(|l| l.row))
+            .collect()
+    }
+
+    /// Lays the lines out again: the calls narrowed to `needle` and sorted by `sort`, each
+    /// unfolded one followed by its legs. The line that stood for `keep` (a row) is found again.
+    fn relayout(&mut self, rows: &[Row], sort: Sort, needle: &str) {
+        let mut order: Vec<usize> = (0..self.calls.len())
+            .filter(|c| {
+                self.calls[*c]
+                    .legs
+                    .iter()
+                    .any(|l| narrows_to(&rows[l.row], needle))
+            })
+            .collect();
+        let key = |c: &usize| {
+            let call = &self.calls[*c];
+            let root = &rows[call.root()];
+            match sort {
+                Sort::Time => root.created_at.map(|t| t.timestamp_millis() as f64),
+                Sort::Duration => root.duration_ms.map(|d| d as f64),
+                Sort::Charge => Some(call.charge),
+            }
+        };
+        // Biggest first; calls without the value last; equal ones as found.
+        order.sort_by(|a, b| {
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut lines = Vec::with_capacity(order.len());
+        for c in order {
+            lines.push(Item::Call(c));
+            if self.unfolded.contains(&self.calls[c].root()) {
+                lines.extend((0..self.calls[c].legs.len()).map(|l| Item::Leg(c, l)));
+            }
+        }
+        self.lines = lines;
+    }
+}
+
+impl Calls {
+    /// Whether the rows are shown one call a row.
+    pub fn by_call(&self) -> bool {
+        self.shown == Shown::Calls && self.grouped.is_some()
+    }
+
+    /// How many lines the view has.
+    pub fn len(&self) -> usize {
+        match &self.grouped {
+            Some(g) if self.by_call() => g.lines.len(),
+            _ => self.order.len(),
+        }
+    }
+
+    /// Whether the view has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The selected line of the calls, when they are shown.
+    pub fn selected_item(&self) -> Option<Item> {
+        let g = self.grouped.as_ref().filter(|_| self.by_call())?;
+        g.lines.get(self.selected).copied()
+    }
+
+    /// The selected call, when calls are shown.
+    pub fn selected_call(&self) -> Option<&Call> {
+        let item = self.selected_item()?;
+        self.grouped.as_ref()?.calls.get(item.call())
+    }
+
+    /// The row of the selected line: a call's root, a leg, or the row.
+    pub(super) fn selected_index(&self) -> Option<usize> {
+        match (&self.grouped, self.selected_item()) {
+            (Some(g), Some(item)) => g.row_of(item),
+            _ if self.by_call() => None,
+            _ => self.order.get(self.selected).copied(),
+        }
+    }
+
+    /// Lays the calls out again, keeping the same line selected (or its call, when folded).
+    pub(super) fn relayout_calls(&mut self) {
+        let needle = self.narrow.value().to_lowercase();
+        let Some(g) = self.grouped.as_mut() else {
+            return;
+        };
+        let keep = g.lines.get(self.selected).copied().and_then(|item| {
+            let call = g.calls.get(item.call())?;
+            let leg = match item {
+                Item::Leg(_, l) => call.legs.get(l).map(|l| l.row),
+                Item::Call(_) => None,
+            };
+            Some((call.root(), leg))
+        });
+        g.relayout(&self.rows, self.sort, &needle);
+        self.selected = keep
+            .and_then(|(root, leg)| {
+                let at = |want: &dyn Fn(Item) -> bool| g.lines.iter().position(|i| want(*i));
+                let is_call = |i: Item| matches!(i, Item::Call(c) if g.calls[c].root() == root);
+                leg.and_then(|leg| {
+                    at(&|i| {
+                        matches!(i, Item::Leg(c, l) if g.calls[c].root() == root
+                            && g.calls[c].legs.get(l).is_some_and(|x| x.row == leg))
+                    })
+                })
+                .or_else(|| at(&is_call))
+            })
+            .unwrap_or(0);
+    }
+
+    /// Unfolds (`true`) or folds the selected call; on a leg, folding selects its call.
+    pub(super) fn fold(&mut self, unfold: bool) -> bool {
+        let Some(item) = self.selected_item() else {
+            return false;
+        };
+        let Some(g) = self.grouped.as_mut() else {
+            return false;
+        };
+        let root = g.calls[item.call()].root();
+        let changed = if unfold {
+            g.unfolded.insert(root)
+        } else {
+            g.unfolded.remove(&root)
+        };
+        if !unfold && let Item::Leg(c, _) = item {
+            // The call's line stays where the leg's call was: select it.
+            if let Some(at) = g.lines.iter().position(|i| *i == Item::Call(c)) {
+                self.selected = at;
+            }
+        }
+        self.relayout_calls();
+        changed
+    }
+
+    /// Marks the selected call, or unmarks it; `None` when no call is selected.
+    pub(super) fn toggle_mark(&mut self) -> Option<bool> {
+        let item = self.selected_item()?;
+        let g = self.grouped.as_mut()?;
+        let root = g.calls[item.call()].root();
+        Some(if g.marked.remove(&root) {
+            false
+        } else {
+            g.marked.insert(root)
+        })
+    }
+
+    /// The calls a bundle is of: the marked ones in the order shown, else the selected one.
+    pub fn bundle_calls(&self) -> Vec<&Call> {
+        let Some(g) = self.grouped.as_ref().filter(|_| self.by_call()) else {
+            return vec![];
+        };
+        let marked: Vec<&Call> = g
+            .lines
+            .iter()
+            .filter_map(|i| match i {
+                Item::Call(c) if g.marked.contains(&g.calls[*c].root()) => Some(&g.calls[*c]),
+                _ => None,
+            })
+            .collect();
+        if !marked.is_empty() {
+            return marked;
+        }
+        // Marked calls narrowed out are still marked.
+        let mut hidden: Vec<&Call> = g
+            .calls
+            .iter()
+            .filter(|c| g.marked.contains(&c.root()))
+            .collect();
+        if !hidden.is_empty() {
+            hidden.sort_by_key(|c| std::cmp::Reverse(self.rows[c.root()].created_at));
+            return hidden;
+        }
+        self.selected_call().into_iter().collect()
+    }
+
+    /// The calls laid out `width` columns wide: the title, the status, the header and every
+    /// line (the caller keeps those on screen).
+    pub(super) fn calls_table(&self, clock: &Clock, width: usize, mut table: Table) -> Table {
+        let Some(g) = self.grouped.as_ref() else {
+            return table;
+        };
+        let cells: Vec<([String; 9], bool)> = g
+            .lines
+            .iter()
+            .map(|item| match *item {
+                Item::Call(c) => {
+                    let call = &g.calls[c];
+                    let root = call.root();
+                    let (marked, open) = (g.marked.contains(&root), g.unfolded.contains(&root));
+                    (
+                        grouped::call_cells(call, &self.rows, clock, marked, open),
+                        false,
+                    )
+                }
+                Item::Leg(c, l) => (grouped::leg_cells(&g.calls[c].legs[l], &self.rows), true),
+            })
+            .collect();
+        let natural = Fitted::natural(cells.iter().map(|(c, _)| c));
+        let sorted = match self.sort {
+            Sort::Time => grouped::CREATED,
+            Sort::Duration => grouped::DURATION,
+            Sort::Charge => grouped::TOTAL,
+        };
+        let fitted = Fitted::fit(width, &natural, sorted);
+        table.gap = fitted.gap;
+        table.header = fitted.header(sorted);
+        table.rows = g
+            .lines
+            .iter()
+            .zip(&cells)
+            .skip(self.scroll)
+            .map(|(item, (cells, leg))| {
+                let tone = match *item {
+                    Item::Call(c) => g.calls[c].outcome.tone(),
+                    Item::Leg(c, l) => self.rows[g.calls[c].legs[l].row].outcome,
+                };
+                (tone, fitted.cut(cells, *leg))
+            })
+            .collect();
+        if g.lines.is_empty() && !g.calls.is_empty() {
+            table.empty = Some("no loaded call holds that text (Esc clears the narrowing)".into());
+        } else if g.calls.is_empty() {
+            table.empty = Some(format!("no calls match {}", self.described));
+        }
+        table
+    }
+
+    /// `12 calls (31 legs) · 2 marked`, for the status line.
+    pub(super) fn calls_count(&self) -> Option<String> {
+        let g = self.grouped.as_ref()?;
+        let legs: usize = g.calls.iter().map(|c| c.legs.len()).sum();
+        let mut s = if self.by_call() {
+            format!(
+                "{} ({})",
+                crate::present::format::counted(g.calls.len(), "call", "calls"),
+                crate::present::format::counted(legs, "leg", "legs"),
+            )
+        } else {
+            format!(
+                "{} of {}",
+                crate::present::format::counted(self.order.len(), "leg", "legs"),
+                crate::present::format::counted(g.calls.len(), "call", "calls"),
+            )
+        };
+        if g.matched > g.calls.len() {
+            s.push_str(&format!(" of {} matched", g.matched));
+        }
+        if !g.marked.is_empty() && self.by_call() {
+            s.push_str(&format!(" · {} marked", g.marked.len()));
+        }
+        Some(s)
+    }
+
+    /// Which view is shown and what `g` switches to, for the title.
+    pub(super) fn shown_words(&self) -> (String, Role) {
+        match self.shown {
+            Shown::Calls => (" · one call a row (g: legs)".to_owned(), Role::Dim),
+            Shown::Legs => (" · one leg a row (g: calls)".to_owned(), Role::Dim),
+        }
+    }
+}
+
+/// Groups the rows again after a follow brought legs: a leg whose parent is a shown call joins
+/// it (its leg count, total and outcome change in place); a new leg that matches the search
+/// is a new call; the folds and marks stay on their calls.
+pub(super) fn regroup(calls: &mut Calls, clock: &Clock) {
+    let Some(g) = calls.grouped.as_mut() else {
+        return;
+    };
+    let Ok(query) = crate::query::Query::parse(&calls.text, clock) else {
+        return;
+    };
+    let legs = query.leg_part();
+    let mut matched = vec![false; calls.rows.len()];
+    let mut known = vec![false; calls.rows.len()];
+    for call in &g.calls {
+        for l in &call.legs {
+            if let Some(m) = matched.get_mut(l.row) {
+                *m = l.matched;
+                known[l.row] = true;
+            }
+        }
+    }
+    // Rows of calls not kept stay unmatched; rows the follow brought are matched as the
+    // search would match them.
+    let from = g.follow_from.unwrap_or(calls.rows.len());
+    for (i, row) in calls.rows.iter().enumerate().skip(from) {
+        if !known[i] {
+            matched[i] = crate::search::leg_matches(&legs, row);
+        }
+    }
+    let grouping = crate::calls::group(&calls.rows, |i| matched[i]);
+    g.calls = grouping
+        .calls
+        .into_iter()
+        .filter(|c| c.matched() && c.keeps(&query, &calls.rows))
+        .collect();
+    g.matched = g.matched.max(g.calls.len());
+}
+
+/// The legs view's cells' looks: the status in its outcome's colour, times and IDs quieter.
+pub(super) fn leg_looks(cells: Vec<(crate::view::calls::Column, String)>) -> Vec<(Look, String)> {
+    use crate::view::calls::Column;
+    cells
+        .into_iter()
+        .map(|(c, s)| {
+            let look = match c {
+                Column::Status => Look::Outcome,
+                Column::Id | Column::Created => Look::Dim,
+                _ => Look::Plain,
+            };
+            (look, s)
+        })
+        .collect()
+}
