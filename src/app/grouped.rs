@@ -292,6 +292,7 @@ impl Calls {
                 (tone, fitted.cut(cells, *leg))
             })
             .collect();
+        table.empty = None;
         if g.lines.is_empty() && !g.calls.is_empty() {
             table.empty = Some("no loaded call holds that text (Esc clears the narrowing)".into());
         } else if g.calls.is_empty() {

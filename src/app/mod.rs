@@ -202,7 +202,7 @@ pub struct App {
     place: crate::present::place::Place,
     /// The first line of the help overlay on screen.
     help_scroll: usize,
-    /// Whether `w` hid the sidebar, for a wide view of the detail.
+    /// Whether `z` hid the sidebar, for a wide view of the detail.
     sidebar_hidden: bool,
     /// The local index, where short IDs are looked for after the history.
     index: crate::search::IndexHandle,
