@@ -149,6 +149,8 @@ where
 #[derive(Default)]
 struct Tasks {
     scan: Option<CancellationToken>,
+    /// Ends the running search with what it found (Esc), where cancelling drops it.
+    interrupt: Option<CancellationToken>,
     follow: Option<CancellationToken>,
     page_size: PageSizeMemory,
 }
@@ -156,6 +158,13 @@ struct Tasks {
 impl Tasks {
     fn stop_follow(&mut self) {
         if let Some(t) = self.follow.take() {
+            t.cancel();
+        }
+    }
+
+    /// Esc: the running search ends with what it found, and says so.
+    fn interrupt_scan(&mut self) {
+        if let Some(t) = self.interrupt.take() {
             t.cancel();
         }
     }
@@ -185,6 +194,8 @@ impl Tasks {
         self.stop_follow();
         let token = CancellationToken::new();
         self.scan = Some(token.clone());
+        let interrupt = CancellationToken::new();
+        self.interrupt = Some(interrupt.clone());
         let (spaces, tx, memory) = (spaces.clone(), tx.clone(), self.page_size.clone());
         tokio::spawn(async move {
             tokio::select! {
@@ -202,7 +213,11 @@ impl Tasks {
                                 memory,
                             };
                             let scan = (generation, view);
-                            scan_pages(&search, *query, limits, scan, &tx).await;
+                            let stop = async move {
+                                interrupt.cancelled().await;
+                                "Esc"
+                            };
+                            scan_pages(&search, *query, limits, scan, stop, &tx).await;
                         }
                         Err(e) => {
                             let _ = tx.send(Message::ScanEnded {
@@ -224,6 +239,7 @@ async fn scan_pages(
     query: crate::query::Query,
     limits: crate::list::Limits,
     (generation, view): (u64, crate::query::View),
+    stop: impl std::future::Future<Output = &'static str>,
     tx: &UnboundedSender<Message>,
 ) {
     let on_update = |u: Update<'_>| {
@@ -235,16 +251,9 @@ async fn scan_pages(
         });
     };
     let (answer, calls) = match view {
-        crate::query::View::Legs => (
-            search
-                .run(query, limits, on_update, std::future::pending())
-                .await,
-            None,
-        ),
+        crate::query::View::Legs => (search.run(query, limits, on_update, stop).await, None),
         crate::query::View::Calls => {
-            let found = search
-                .calls(query, limits, on_update, std::future::pending())
-                .await;
+            let found = search.calls(query, limits, on_update, stop).await;
             (found.answer, Some((found.calls, found.matched)))
         }
     };
@@ -274,7 +283,7 @@ fn perform(
         match effect {
             Effect::Quit => return true,
             scan @ Effect::Scan { .. } => tasks.scan(spaces, tx, scan),
-            Effect::StopScan => tasks.stop_scan(),
+            Effect::StopScan => tasks.interrupt_scan(),
             follow @ Effect::Follow { .. } => {
                 tasks.stop_follow();
                 tasks.follow = follow::start(spaces, tx, follow);

@@ -454,7 +454,10 @@ impl App {
         let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
             return;
         };
-        if !calls.running() {
+        // Esc ends a search with what it found: that answer is taken, and the view stays
+        // stopped (and says how far it got rather than where the answer came from).
+        let stopped = calls.state == ScanState::Stopped;
+        if !calls.running() && !(stopped && calls.source.is_none() && calls.grouped.is_none()) {
             return;
         }
         let mut notices = Vec::new();
@@ -463,8 +466,11 @@ impl App {
             let answer = *answer;
             calls.rows = answer.rows;
             calls.progress.matched = calls.rows.len();
-            calls.source = Some(answer.source);
+            if !stopped {
+                calls.source = Some(answer.source);
+            }
             if let Some((found, matched)) = answer.calls {
+                calls.progress.matched = found.len();
                 calls.grouped = Some(super::grouped::Grouped::new(found, matched));
             }
             calls.reorder();
@@ -481,6 +487,9 @@ impl App {
         let Some(calls) = self.calls.as_mut() else {
             return;
         };
+        if stopped {
+            return;
+        }
         calls.state = match end {
             Ok(stop) => ScanState::Ended(stop),
             Err(e) => {
@@ -497,9 +506,9 @@ impl App {
     pub(super) fn stop_search(&mut self) -> Vec<Effect> {
         match self.calls.as_mut() {
             Some(calls) if calls.running() => {
+                // Pages already on their way are ignored; the search ends with what it found
+                // (in calls, grouped), which is taken as its answer.
                 calls.state = ScanState::Stopped;
-                // Pages already on their way are ignored: the generation moves on.
-                calls.generation += 1;
                 vec![Effect::StopScan]
             }
             _ => vec![],

@@ -330,8 +330,8 @@ impl Calls {
     /// Which view is shown and what `g` switches to, for the title.
     pub(super) fn shown_words(&self) -> (String, Role) {
         match self.shown {
-            Shown::Calls => (" · one call a row (g: legs)".to_owned(), Role::Dim),
-            Shown::Legs => (" · one leg a row (g: calls)".to_owned(), Role::Dim),
+            Shown::Calls => (" · by call".to_owned(), Role::Dim),
+            Shown::Legs => (" · by leg".to_owned(), Role::Dim),
         }
     }
 }

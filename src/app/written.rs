@@ -34,13 +34,16 @@ impl App {
         let context = &self.context;
         if profile == context.profile {
             return match &self.ticket_place {
-                Some((host, project)) if host.starts_with(&format!("{}.", context.space)) => {
+                // `acme` is `acme.signalwire.com`, `127.0.0.1` is `127.0.0.1:8080`: the host
+                // says it all; `demo` is named beside its host.
+                Some((host, project))
+                    if *host == context.space
+                        || host.starts_with(&format!("{}.", context.space))
+                        || host.starts_with(&format!("{}:", context.space)) =>
+                {
                     (host.clone(), project.clone())
                 }
-                Some((host, project)) if *host != context.space => {
-                    (format!("{} ({host})", context.space), project.clone())
-                }
-                Some((host, project)) => (host.clone(), project.clone()),
+                Some((host, project)) => (format!("{} ({host})", context.space), project.clone()),
                 None => (context.space.clone(), context.project.clone()),
             };
         }

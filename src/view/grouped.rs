@@ -214,6 +214,8 @@ fn fit_with_gap(width: usize, natural: &[usize; 9], gap: usize, order: &[usize])
             used += more;
         }
     };
+    // Numbers and when whole (a leg's type is in the created column), then how it ended, then
+    // who.
     widen(&mut kept, &|c| !matches!(c, FROM | TO | ID | OUTCOME));
     widen(&mut kept, &|c| c == OUTCOME);
     loop {
