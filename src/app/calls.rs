@@ -457,7 +457,8 @@ impl App {
         // Esc ends a search with what it found: that answer is taken, and the view stays
         // stopped (and says how far it got rather than where the answer came from).
         let stopped = calls.state == ScanState::Stopped;
-        if !calls.running() && !(stopped && calls.source.is_none() && calls.grouped.is_none()) {
+        let unanswered = calls.source.is_none() && calls.grouped.is_none();
+        if !(calls.running() || stopped && unanswered) {
             return;
         }
         let mut notices = Vec::new();

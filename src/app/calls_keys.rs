@@ -67,13 +67,11 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let at = calls.selected;
             calls.select(at, height);
         }
-        Action::Mark => {
-            if calls.toggle_mark().is_none() {
-                app.notify(Notice::info(
-                    Scope::Action,
-                    "Marks are for calls: g shows one call a row",
-                ));
-            }
+        Action::Mark if calls.toggle_mark().is_none() => {
+            app.notify(Notice::info(
+                Scope::Action,
+                "Marks are for calls: g shows one call a row",
+            ));
         }
         _ => {}
     }

@@ -389,3 +389,122 @@ pub(super) fn leg_looks(cells: Vec<(crate::view::calls::Column, String)>) -> Vec
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::app::App;
+    use crate::app::calls::ScanState;
+    use crate::list::Stop;
+    use crate::query::Query;
+    use crate::tail::Event;
+    use chrono::TimeZone;
+
+    fn row(n: u32, parent: u32, mins: i64, extra: serde_json::Value) -> Row {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .unwrap()
+            - chrono::TimeDelta::minutes(mins);
+        let mut v = serde_json::json!({
+            "id": crate::testkit::uuid(n).to_string(), "created_at": at.to_rfc3339(),
+            "parent_id": if parent == 0 { serde_json::Value::Null }
+                else { serde_json::json!(crate::testkit::uuid(parent).to_string()) },
+            "from": "+14155550123", "to": "+12065553434", "status": "completed",
+            "type": "relay_pstn_call", "charge": 0.01, "duration_ms": 60_000,
+        });
+        if let (serde_json::Value::Object(o), serde_json::Value::Object(e)) = (&mut v, extra) {
+            o.extend(e);
+        }
+        Row::of(&crate::testkit::log(v))
+    }
+
+    fn app_with_calls() -> App {
+        let ctx = crate::app::Context {
+            space: "acme".into(),
+            project: "p".into(),
+            profile: "default".into(),
+        };
+        let history = crate::history::History::in_memory(crate::history::Options::default());
+        let mut app = App::new(ctx, ratatui::layout::Size::new(140, 40), false, history);
+        app.fixed_now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .single();
+        let query = Query::parse("4155550123 since:1h", &app.clock()).unwrap();
+        app.search("4155550123 since:1h", query);
+        let calls = app.calls.as_mut().unwrap();
+        calls.rows = vec![
+            row(1, 0, 10, serde_json::json!({})),
+            row(
+                2,
+                1,
+                9,
+                serde_json::json!({
+            "from": "+12065553434", "to": "+13105550000"}),
+            ),
+        ];
+        let grouping = crate::calls::group(&calls.rows, |i| i == 0);
+        calls.grouped = Some(Grouped::new(grouping.calls, 1));
+        calls.state = ScanState::Ended(Stop::LastPage);
+        calls.reorder();
+        app
+    }
+
+    #[test]
+    fn following_by_call_a_new_leg_joins_its_call_and_a_new_matching_leg_is_a_new_call() {
+        let mut app = app_with_calls();
+        let generation = app.calls.as_ref().unwrap().generation;
+        let effects = app.toggle_follow();
+        let [crate::app::Effect::Follow { query, .. }] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert!(
+            query.is_window_only(),
+            "every new leg is read, so that a child of a shown call is seen: {query:?}"
+        );
+        let events = vec![
+            // A third leg of the call, to another number, that failed.
+            Event::New(row(
+                3,
+                2,
+                1,
+                serde_json::json!({"from": "+12065553434",
+                "to": "sip:bob@pbx", "status": "failed", "charge": 0.02}),
+            )),
+            // A new call from the number.
+            Event::New(row(4, 0, 0, serde_json::json!({}))),
+            // A new call of another number: not shown.
+            Event::New(row(
+                5,
+                0,
+                0,
+                serde_json::json!({"from": "+17025550100",
+                "to": "+17025550101"}),
+            )),
+        ];
+        assert!(app.on_followed(generation, Duration::from_secs(2), Ok(events)));
+        let calls = app.calls.as_ref().unwrap();
+        let g = calls.grouped.as_ref().unwrap();
+        assert_eq!(g.calls.len(), 2, "{:?}", g.calls);
+        let first = g
+            .calls
+            .iter()
+            .find(|c| calls.rows[c.root()].id() == Some(crate::testkit::uuid(1)))
+            .expect("the first call");
+        assert_eq!(first.legs.len(), 3, "the new leg joined its call");
+        assert!(
+            (first.charge - 0.04).abs() < 1e-9,
+            "its total: {}",
+            first.charge
+        );
+        assert_eq!(first.outcome.words(), "failed on PSTN call #3");
+        assert!(
+            g.calls
+                .iter()
+                .any(|c| calls.rows[c.root()].id() == Some(crate::testkit::uuid(4))),
+            "a new call from the number is a row"
+        );
+        assert_eq!(g.lines.len(), 2, "one row a call: {:?}", g.lines);
+    }
+}
