@@ -4,6 +4,7 @@
 //! loop on ratatui's `TestBackend` with scripted input.
 
 mod follow;
+mod scan;
 mod why;
 
 use std::time::Duration;
@@ -23,7 +24,7 @@ use crate::app::{App, Notice, Scope};
 use crate::app::{Effect, Message};
 use crate::clipboard::Clipboard;
 use crate::history::{Save, Saver};
-use crate::search::{Options, Search, Update};
+use crate::search::{Options, Search};
 use crate::spaces::Spaces;
 use crate::ui;
 
@@ -217,7 +218,7 @@ impl Tasks {
                                 interrupt.cancelled().await;
                                 "Esc"
                             };
-                            scan_pages(&search, *query, limits, scan, stop, &tx).await;
+                            scan::pages(&search, *query, limits, scan, stop, &tx).await;
                         }
                         Err(e) => {
                             let _ = tx.send(Message::ScanEnded {
@@ -231,42 +232,6 @@ impl Tasks {
             }
         });
     }
-}
-
-/// Runs a search, sending each page's matches as they come and the whole answer at the end.
-async fn scan_pages(
-    search: &Search<'_>,
-    query: crate::query::Query,
-    limits: crate::list::Limits,
-    (generation, view): (u64, crate::query::View),
-    stop: impl std::future::Future<Output = &'static str>,
-    tx: &UnboundedSender<Message>,
-) {
-    let on_update = |u: Update<'_>| {
-        // The loop may be gone (quitting); then nobody needs the rows.
-        let _ = tx.send(Message::ScanPage {
-            generation,
-            rows: u.rows.to_vec(),
-            progress: *u.progress,
-        });
-    };
-    let (answer, calls) = match view {
-        crate::query::View::Legs => (search.run(query, limits, on_update, stop).await, None),
-        crate::query::View::Calls => {
-            let found = search.calls(query, limits, on_update, stop).await;
-            (found.answer, Some((found.calls, found.matched)))
-        }
-    };
-    let _ = tx.send(Message::ScanEnded {
-        generation,
-        end: answer.end,
-        answer: Some(Box::new(crate::app::ScanAnswer {
-            rows: answer.rows,
-            source: answer.source,
-            notices: answer.notices,
-            calls,
-        })),
-    });
 }
 
 /// Carries out effects; true when it is time to quit.

@@ -4,7 +4,6 @@
 
 use tui_input::Input;
 
-use super::grouped::{Item, leg_looks};
 use super::msg::{Effect, Message};
 use super::nav::Place;
 use super::notices::Scope;
@@ -12,9 +11,9 @@ use super::{App, Focus, View};
 use crate::api::list::ListError;
 use crate::list::{Limits, Progress, Row, Stop};
 use crate::query::Query;
-use crate::view::calls::{self, Columns, Sort};
+use crate::view::Line;
+use crate::view::calls::{self, Sort};
 use crate::view::grouped::Look;
-use crate::view::{Line, Role};
 
 /// Where a search is.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,130 +155,6 @@ impl Calls {
             self.scroll = self.selected + 1 - height;
         }
         self.scroll = self.scroll.min(len.saturating_sub(height));
-    }
-
-    fn status(&self, clock: &crate::present::format::Clock) -> Line {
-        let progress = match &self.source {
-            // The answer is in: how many, and from where.
-            Some(source) if !self.running() => format!(
-                "{} · {}",
-                source.origin_words(clock),
-                self.calls_count().unwrap_or_else(|| {
-                    crate::present::format::counted(self.rows.len(), "match", "matches")
-                }),
-            ),
-            _ => self.progress.summary(),
-        };
-        match &self.state {
-            ScanState::Running => Line::of([
-                (progress, Role::Plain),
-                (" · Esc stops".to_owned(), Role::Dim),
-            ]),
-            ScanState::Ended(stop) => {
-                let role = match stop {
-                    Stop::Limit | Stop::ScanCap => Role::Warn,
-                    Stop::LastPage | Stop::PastWindow => Role::Good,
-                };
-                Line::of([
-                    (progress, Role::Plain),
-                    (format!(" · {}", calls::stop_words(*stop)), role),
-                ])
-            }
-            ScanState::Stopped => Line::of([
-                (progress, Role::Plain),
-                (" · stopped".to_owned(), Role::Warn),
-            ]),
-            ScanState::Failed(e) => Line::of([
-                (progress, Role::Plain),
-                (
-                    format!(" · stopped: {}", crate::text::sanitize(&e.to_string())),
-                    Role::Error,
-                ),
-            ]),
-        }
-    }
-
-    /// The view `width` columns wide with `height` rows of table.
-    pub fn table(&self, clock: &crate::present::format::Clock, width: usize) -> Table {
-        let all: Vec<[String; 8]> = if self.by_call() {
-            Vec::new()
-        } else {
-            self.order
-                .iter()
-                .map(|i| calls::cells(&self.rows[*i], clock))
-                .collect()
-        };
-        let natural = Columns::natural(all.iter().cloned());
-        let columns = Columns::fit(width, &natural, self.sort.column());
-        let mut title = vec![
-            ("search: ".to_owned(), Role::Dim),
-            (self.described.clone(), Role::Title),
-            self.shown_words(),
-            (format!(" · {}", self.sort.words()), Role::Dim),
-        ];
-        if let Some(source) = self.source.as_ref().filter(|s| s.defaulted) {
-            let hours = (source.window.to - source.window.from).num_hours();
-            title.push((format!(" · last {hours} h"), Role::Dim));
-        }
-        if let Some(origin) = &self.origin {
-            // Which space was searched: a search runs in the profile in effect when it started.
-            title.push((
-                format!(
-                    " · space {} (profile {})",
-                    crate::text::sanitize(&origin.space),
-                    crate::text::sanitize(&origin.profile)
-                ),
-                Role::Dim,
-            ));
-        }
-        if self.narrowing || !self.narrow.value().is_empty() {
-            let shown = crate::text::sanitize(self.narrow.value()).into_owned();
-            title.push((format!(" · /{shown}"), Role::Warn));
-            title.push((
-                match &self.grouped {
-                    Some(g) if self.by_call() => format!(
-                        " ({} of {})",
-                        g.lines
-                            .iter()
-                            .filter(|i| matches!(i, Item::Call(_)))
-                            .count(),
-                        g.calls.len()
-                    ),
-                    Some(g) => format!(" ({} of {})", self.order.len(), g.matched_legs().len()),
-                    None => format!(" ({} of {})", self.order.len(), self.rows.len()),
-                },
-                Role::Dim,
-            ));
-        }
-        let empty = if !self.order.is_empty() {
-            None
-        } else if !self.rows.is_empty() {
-            Some("no loaded call holds that text (Esc clears the narrowing)".to_owned())
-        } else if self.running() {
-            Some("searching…".to_owned())
-        } else {
-            Some(format!("no calls match {}", self.described))
-        };
-        let rows = all
-            .iter()
-            .zip(&self.order)
-            .skip(self.scroll)
-            .map(|(cells, i)| (self.rows[*i].outcome, leg_looks(columns.cut(cells))))
-            .collect();
-        let table = Table {
-            title: Line::of(title),
-            status: self.status(clock),
-            gap: columns.gap,
-            header: leg_looks(columns.header(Some(self.sort.column()))),
-            rows,
-            selected: self.selected.checked_sub(self.scroll),
-            empty,
-        };
-        if self.by_call() && !self.running() {
-            self.calls_table(clock, width, table)
-        } else {
-            table
-        }
     }
 }
 

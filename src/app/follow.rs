@@ -70,8 +70,22 @@ impl App {
             return table;
         };
         table.status = follow.status();
-        if calls.by_call() {
-            // A new leg joins its call: the call's leg count, total and outcome say so.
+        if let Some(g) = calls.grouped.as_ref().filter(|_| calls.by_call()) {
+            // A call with a leg that arrived while following is marked `●` before its leg
+            // count (where a mark goes); the new leg joined it, so its count and total say so.
+            let shown = g.lines.iter().skip(calls.scroll);
+            for ((_, cells), item) in table.rows.iter_mut().zip(shown) {
+                if let super::grouped::Item::Call(c) = item
+                    && g.calls[*c]
+                        .legs
+                        .iter()
+                        .any(|l| follow.is_new(&calls.rows[l.row]))
+                    && let Some((_, first)) = cells.first_mut()
+                    && first.starts_with(' ')
+                {
+                    first.replace_range(..1, "●");
+                }
+            }
             return table;
         }
         let shown = calls.order.iter().skip(calls.scroll);

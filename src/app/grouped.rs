@@ -5,14 +5,12 @@
 
 use std::collections::HashSet;
 
-use super::calls::{Calls, Table};
+use super::calls::Calls;
 use crate::calls::Call;
 use crate::list::Row;
 use crate::present::format::Clock;
 use crate::query::View as Shown;
-use crate::view::Role;
 use crate::view::calls::{Sort, narrows_to};
-use crate::view::grouped::{self, Fitted, Look};
 
 /// A search's answer in calls.
 #[derive(Debug, Clone, Default)]
@@ -247,93 +245,6 @@ impl Calls {
         }
         self.selected_call().into_iter().collect()
     }
-
-    /// The calls laid out `width` columns wide: the title, the status, the header and every
-    /// line (the caller keeps those on screen).
-    pub(super) fn calls_table(&self, clock: &Clock, width: usize, mut table: Table) -> Table {
-        let Some(g) = self.grouped.as_ref() else {
-            return table;
-        };
-        let cells: Vec<([String; 9], bool)> = g
-            .lines
-            .iter()
-            .map(|item| match *item {
-                Item::Call(c) => {
-                    let call = &g.calls[c];
-                    let root = call.root();
-                    let (marked, open) = (g.marked.contains(&root), g.unfolded.contains(&root));
-                    (
-                        grouped::call_cells(call, &self.rows, clock, marked, open),
-                        false,
-                    )
-                }
-                Item::Leg(c, l) => (grouped::leg_cells(&g.calls[c].legs[l], &self.rows), true),
-            })
-            .collect();
-        let natural = Fitted::natural(cells.iter().map(|(c, _)| c));
-        let sorted = match self.sort {
-            Sort::Time => grouped::CREATED,
-            Sort::Duration => grouped::DURATION,
-            Sort::Charge => grouped::TOTAL,
-        };
-        let fitted = Fitted::fit(width, &natural, sorted);
-        table.gap = fitted.gap;
-        table.header = fitted.header(sorted);
-        table.rows = g
-            .lines
-            .iter()
-            .zip(&cells)
-            .skip(self.scroll)
-            .map(|(item, (cells, leg))| {
-                let tone = match *item {
-                    Item::Call(c) => g.calls[c].outcome.tone(),
-                    Item::Leg(c, l) => self.rows[g.calls[c].legs[l].row].outcome,
-                };
-                (tone, fitted.cut(cells, *leg))
-            })
-            .collect();
-        table.empty = None;
-        if g.lines.is_empty() && !g.calls.is_empty() {
-            table.empty = Some("no loaded call holds that text (Esc clears the narrowing)".into());
-        } else if g.calls.is_empty() {
-            table.empty = Some(format!("no calls match {}", self.described));
-        }
-        table
-    }
-
-    /// `12 calls (31 legs) · 2 marked`, for the status line.
-    pub(super) fn calls_count(&self) -> Option<String> {
-        let g = self.grouped.as_ref()?;
-        let legs: usize = g.calls.iter().map(|c| c.legs.len()).sum();
-        let mut s = if self.by_call() {
-            format!(
-                "{} ({})",
-                crate::present::format::counted(g.calls.len(), "call", "calls"),
-                crate::present::format::counted(legs, "leg", "legs"),
-            )
-        } else {
-            format!(
-                "{} of {}",
-                crate::present::format::counted(self.order.len(), "leg", "legs"),
-                crate::present::format::counted(g.calls.len(), "call", "calls"),
-            )
-        };
-        if g.matched > g.calls.len() {
-            s.push_str(&format!(" of {} matched", g.matched));
-        }
-        if !g.marked.is_empty() && self.by_call() {
-            s.push_str(&format!(" · {} marked", g.marked.len()));
-        }
-        Some(s)
-    }
-
-    /// Which view is shown and what `g` switches to, for the title.
-    pub(super) fn shown_words(&self) -> (String, Role) {
-        match self.shown {
-            Shown::Calls => (" · by call".to_owned(), Role::Dim),
-            Shown::Legs => (" · by leg".to_owned(), Role::Dim),
-        }
-    }
 }
 
 /// Groups the rows again after a follow brought legs: a leg whose parent is a shown call joins
@@ -372,22 +283,6 @@ pub(super) fn regroup(calls: &mut Calls, clock: &Clock) {
         .filter(|c| c.matched() && c.keeps(&query, &calls.rows))
         .collect();
     g.matched = g.matched.max(g.calls.len());
-}
-
-/// The legs view's cells' looks: the status in its outcome's colour, times and IDs quieter.
-pub(super) fn leg_looks(cells: Vec<(crate::view::calls::Column, String)>) -> Vec<(Look, String)> {
-    use crate::view::calls::Column;
-    cells
-        .into_iter()
-        .map(|(c, s)| {
-            let look = match c {
-                Column::Status => Look::Outcome,
-                Column::Id | Column::Created => Look::Dim,
-                _ => Look::Plain,
-            };
-            (look, s)
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod action;
 pub mod bindings;
 mod calls;
 mod calls_keys;
+mod calls_table;
 mod copy;
 mod detail;
 mod follow;
