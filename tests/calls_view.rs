@@ -269,11 +269,11 @@ async fn space_marks_two_calls_s_copies_one_bundle_and_w_writes_it_to_a_file() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("When:       {}", when(10))),
+        text.contains(&format!("Created:    {}", when(10))),
         "{text}"
     );
     assert!(
-        text.contains(&format!("When:       {}", when(40))),
+        text.contains(&format!("Created:    {}", when(40))),
         "{text}"
     );
     assert_eq!(

@@ -110,16 +110,6 @@ impl Endpoint {
         url
     }
 
-    /// The host requests go to, with its port when not the scheme's default:
-    /// `acme.signalwire.com`, `127.0.0.1:8080`. Never a credential (a base URL has none).
-    pub fn host(&self) -> String {
-        match (self.base.host_str(), self.base.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_owned(),
-            _ => self.space.clone(),
-        }
-    }
-
     /// The base URL as text.
     pub fn base(&self) -> &str {
         self.base.as_str()

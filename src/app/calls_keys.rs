@@ -199,16 +199,9 @@ pub(super) fn copy(app: &App, action: Action) -> Option<Effect> {
             if chosen.is_empty() {
                 return None;
             }
-            let profile = calls
-                .origin
-                .as_ref()
-                .map_or_else(|| app.context.profile.clone(), |o| o.profile.clone());
-            let (space, project) = app.ticket_place(&profile);
-            let place = crate::calls::ticket::Place {
-                space: &space,
-                project: &project,
-            };
-            let text = crate::calls::ticket::bundle(&chosen, &calls.rows, place, &clock);
+            let origin = calls.origin.clone().unwrap_or_else(|| app.session_origin());
+            let place = app.place_of(&origin);
+            let text = crate::calls::ticket::bundle(&chosen, &calls.rows, &place, &clock);
             let what = match chosen.len() {
                 1 => "the call's ticket bundle".to_owned(),
                 n => format!("a ticket bundle of {n} calls"),

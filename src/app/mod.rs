@@ -178,9 +178,6 @@ pub struct App {
     follow: Option<follow::Following>,
     /// The last text copied, with what it is in words: shown with the notices, `w` writes it.
     last_copy: Option<(String, String)>,
-    /// Where the session's lookups go, for ticket bundles: the host (with its port when not
-    /// the default) and the project ID whole.
-    ticket_place: Option<(String, String)>,
     /// The terminal's size.
     size: Size,
     /// Where lookups go.
@@ -262,7 +259,6 @@ impl App {
             calls: None,
             follow: None,
             last_copy: None,
-            ticket_place: None,
             size,
             context,
             color,

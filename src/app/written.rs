@@ -22,41 +22,6 @@ impl App {
             .map(|(what, text)| (what.as_str(), text.as_str()))
     }
 
-    /// Sets where the session's lookups go, for ticket bundles: the host (with its port when
-    /// not the default) and the project ID whole.
-    pub fn set_ticket_place(&mut self, host: String, project: String) {
-        self.ticket_place = Some((host, project));
-    }
-
-    /// The space and project a bundle names: the session's host (its name beside it when that
-    /// says more, like `demo`) and project; another profile's as configured.
-    pub(super) fn ticket_place(&self, profile: &str) -> (String, String) {
-        let context = &self.context;
-        if profile == context.profile {
-            return match &self.ticket_place {
-                // `acme` is `acme.signalwire.com`, `127.0.0.1` is `127.0.0.1:8080`: the host
-                // says it all; `demo` is named beside its host.
-                Some((host, project))
-                    if *host == context.space
-                        || host.starts_with(&format!("{}.", context.space))
-                        || host.starts_with(&format!("{}:", context.space)) =>
-                {
-                    (host.clone(), project.clone())
-                }
-                Some((host, project)) => (format!("{} ({host})", context.space), project.clone()),
-                None => (context.space.clone(), context.project.clone()),
-            };
-        }
-        let choice = self.profiles.iter().find(|c| c.name == profile);
-        let space = choice
-            .and_then(|c| c.space.clone())
-            .unwrap_or_else(|| "unknown".to_owned());
-        let project = choice
-            .and_then(|c| c.project.clone())
-            .unwrap_or_else(|| "unknown".to_owned());
-        (space, project)
-    }
-
     /// `w`: writes the last copy to a new file.
     pub(super) fn write_copy(&mut self) -> Vec<Effect> {
         let Some((what, text)) = self.last_copy.clone() else {

@@ -8,20 +8,11 @@ use super::Call;
 use super::table::billing_ms;
 use crate::list::row::Row;
 use crate::present::format::{Clock, duration_ms, money};
+use crate::present::place::Place;
 use crate::text::sanitize;
 
-/// Where the calls were found: the space's host (with its port when not the default) and the
-/// project ID whole. Never a credential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place<'a> {
-    /// `acme.signalwire.com`, or `127.0.0.1:8080` for a base URL with a port.
-    pub space: &'a str,
-    /// The project ID, whole.
-    pub project: &'a str,
-}
-
 /// The bundle of `calls` (each indexing into `rows`), in the order given; lines end with `\n`.
-pub fn bundle(calls: &[&Call], rows: &[Row], place: Place<'_>, clock: &Clock) -> String {
+pub fn bundle(calls: &[&Call], rows: &[Row], place: &Place, clock: &Clock) -> String {
     let mut out = String::new();
     let n = calls.len();
     for (i, call) in calls.iter().enumerate() {
@@ -33,26 +24,23 @@ pub fn bundle(calls: &[&Call], rows: &[Row], place: Place<'_>, clock: &Clock) ->
     out
 }
 
-/// `When:`, `Space:` and `Project:` lines, labels padded to `width`.
-pub fn place_lines(
+/// `Created:` (the root's, in the writer's zone and in UTC), `Space:` and `Project:`: the lines
+/// the record's ticket and the whole call's bundle give too.
+fn place_lines(
     created: Option<chrono::DateTime<chrono::Utc>>,
-    place: Place<'_>,
+    place: &Place,
     clock: &Clock,
-) -> Vec<(&'static str, String)> {
-    vec![
-        (
-            "When",
-            created.map_or_else(|| "unknown".to_owned(), |t| clock.local_and_utc(t)),
-        ),
-        ("Space", sanitize(place.space).into_owned()),
-        ("Project", sanitize(place.project).into_owned()),
-    ]
+) -> Vec<(String, String)> {
+    let created = created.map_or_else(|| "— (not known)".to_owned(), |t| clock.local_and_utc(t));
+    let mut lines = vec![("Created".to_owned(), created)];
+    lines.extend(place.rows());
+    lines
 }
 
 fn one(
     call: &Call,
     rows: &[Row],
-    place: Place<'_>,
+    place: &Place,
     clock: &Clock,
     (at, of): (usize, usize),
 ) -> String {
@@ -66,12 +54,12 @@ fn one(
         format!("Call: {from} → {to}\n")
     };
     let mut labelled = place_lines(root.created_at, place, clock);
-    labelled.push(("From → to", format!("{from} → {to}")));
-    labelled.push(("Outcome", call.outcome.words()));
+    labelled.push(("From → to".to_owned(), format!("{from} → {to}")));
+    labelled.push(("Outcome".to_owned(), call.outcome.words()));
     let actual = root.duration_ms.map(duration_ms);
     let billed = billing_ms(root).map(duration_ms);
     labelled.push((
-        "Billed",
+        "Billed".to_owned(),
         format!(
             "{} (actual {})",
             billed.as_deref().unwrap_or("not given"),
@@ -83,14 +71,14 @@ fn one(
         1 => format!("{} + 1 leg without a charge", money(call.charge)),
         u => format!("{} + {u} legs without a charge", money(call.charge)),
     };
-    labelled.push(("Total", total));
+    labelled.push(("Total".to_owned(), total));
     if !call.rooted {
         labelled.push((
-            "Note",
+            "Note".to_owned(),
             "its first leg's parent could not be read: the call may have more legs".to_owned(),
         ));
     }
-    labelled.push(("Call ID", text(&root.cell("id"))));
+    labelled.push(("Call ID".to_owned(), text(&root.cell("id"))));
     let width = labelled
         .iter()
         .map(|(l, _)| l.chars().count() + 1)
@@ -200,21 +188,21 @@ mod tests {
             now: Utc.with_ymd_and_hms(2026, 12, 6, 18, 0, 0).unwrap(),
             zone: FixedOffset::west_opt(5 * 3600),
         };
-        let place = Place {
-            space: "acme.signalwire.com",
-            project: "5ca1ab1e-0000-4000-8000-00000000cafe",
-        };
-        let text = bundle(&calls, &rows, place, &clock);
+        let place = Place::named(
+            "acme.signalwire.com",
+            Some("5ca1ab1e-0000-4000-8000-00000000cafe"),
+        );
+        let text = bundle(&calls, &rows, &place, &clock);
         assert!(
             text.starts_with("Call 1 of 2: +18005550199 → +12065553434\n"),
             "{text}"
         );
         assert!(
-            text.contains("When:       2026-12-06 10:00:00 -05:00 · 2026-12-06 15:00:00 UTC"),
+            text.contains("Created:    2026-12-06 10:00:00 -05:00 · 2026-12-06 15:00:00 UTC"),
             "the date, time and zone, and UTC: {text}"
         );
         assert!(
-            text.contains("When:       2026-12-06 09:03:05 -05:00 · 2026-12-06 14:03:05 UTC"),
+            text.contains("Created:    2026-12-06 09:03:05 -05:00 · 2026-12-06 14:03:05 UTC"),
             "{text}"
         );
         assert_eq!(text.matches("Space:      acme.signalwire.com\n").count(), 2);

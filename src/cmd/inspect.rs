@@ -209,10 +209,6 @@ impl StartupBuilder {
             .history
             .unwrap_or_else(|| self.session.history(self.no_cache));
         let mut app = App::new(context, size, color, history);
-        app.set_ticket_place(
-            sanitize(&settings.endpoint.host()).into_owned(),
-            sanitize(&settings.project_id).into_owned(),
-        );
         let spaces = self.spaces.unwrap_or_else(|| {
             let single = Spaces::single(
                 &settings.profile,
