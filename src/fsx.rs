@@ -137,9 +137,51 @@ pub fn owned_by_me(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+/// Writes `text` to a new file `stem.ext` in `dir`, or `stem-2.ext`, `stem-3.ext`… when the
+/// name is taken: never over a file already there. The text is written to a temporary file
+/// beside it first and renamed only when whole, so a full disk leaves no half a file.
+pub fn write_new(dir: &Path, stem: &str, ext: &str, text: &str) -> io::Result<std::path::PathBuf> {
+    use std::io::Write as _;
+    let mut file = tempfile::Builder::new()
+        .prefix(".swlog-")
+        .suffix(".part")
+        .tempfile_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    for n in 1..=999u32 {
+        let name = match n {
+            1 => format!("{stem}.{ext}"),
+            n => format!("{stem}-{n}.{ext}"),
+        };
+        let path = dir.join(name);
+        match file.persist_noclobber(&path) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => file = e.file,
+            Err(e) => return Err(e.error),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{stem}.{ext} and 998 more names are taken"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_new_never_overwrites_and_takes_the_next_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_new(dir.path(), "swlog-ticket-x", "txt", "one").unwrap();
+        let second = write_new(dir.path(), "swlog-ticket-x", "txt", "two").unwrap();
+        assert_eq!(first, dir.path().join("swlog-ticket-x.txt"));
+        assert_eq!(second, dir.path().join("swlog-ticket-x-2.txt"));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "two");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 2, "no temporary file left behind");
+    }
 
     fn mkfifo(path: &Path) {
         let ok = std::process::Command::new("mkfifo")

@@ -4,6 +4,7 @@
 //! loop on ratatui's `TestBackend` with scripted input.
 
 mod follow;
+mod scan;
 mod why;
 
 use std::time::Duration;
@@ -23,7 +24,7 @@ use crate::app::{App, Notice, Scope};
 use crate::app::{Effect, Message};
 use crate::clipboard::Clipboard;
 use crate::history::{Save, Saver};
-use crate::search::{Options, Search, Update};
+use crate::search::{Options, Search};
 use crate::spaces::Spaces;
 use crate::ui;
 
@@ -149,6 +150,8 @@ where
 #[derive(Default)]
 struct Tasks {
     scan: Option<CancellationToken>,
+    /// Ends the running search with what it found (Esc), where cancelling drops it.
+    interrupt: Option<CancellationToken>,
     follow: Option<CancellationToken>,
     page_size: PageSizeMemory,
 }
@@ -156,6 +159,13 @@ struct Tasks {
 impl Tasks {
     fn stop_follow(&mut self) {
         if let Some(t) = self.follow.take() {
+            t.cancel();
+        }
+    }
+
+    /// Esc: the running search ends with what it found, and says so.
+    fn interrupt_scan(&mut self) {
+        if let Some(t) = self.interrupt.take() {
             t.cancel();
         }
     }
@@ -175,6 +185,7 @@ impl Tasks {
             limits,
             fresh,
             now,
+            view,
         } = effect
         else {
             return;
@@ -184,6 +195,8 @@ impl Tasks {
         self.stop_follow();
         let token = CancellationToken::new();
         self.scan = Some(token.clone());
+        let interrupt = CancellationToken::new();
+        self.interrupt = Some(interrupt.clone());
         let (spaces, tx, memory) = (spaces.clone(), tx.clone(), self.page_size.clone());
         tokio::spawn(async move {
             tokio::select! {
@@ -200,7 +213,12 @@ impl Tasks {
                                 options: Options { fresh, offline: false, streams, now: Some(now) },
                                 memory,
                             };
-                            scan_pages(&search, *query, limits, generation, &tx).await;
+                            let scan = (generation, view);
+                            let stop = async move {
+                                interrupt.cancelled().await;
+                                "Esc"
+                            };
+                            scan::pages(&search, *query, limits, scan, stop, &tx).await;
                         }
                         Err(e) => {
                             let _ = tx.send(Message::ScanEnded {
@@ -214,36 +232,6 @@ impl Tasks {
             }
         });
     }
-}
-
-/// Runs a search, sending each page's matches as they come and the whole answer at the end.
-async fn scan_pages(
-    search: &Search<'_>,
-    query: crate::query::Query,
-    limits: crate::list::Limits,
-    generation: u64,
-    tx: &UnboundedSender<Message>,
-) {
-    let on_update = |u: Update<'_>| {
-        // The loop may be gone (quitting); then nobody needs the rows.
-        let _ = tx.send(Message::ScanPage {
-            generation,
-            rows: u.rows.to_vec(),
-            progress: *u.progress,
-        });
-    };
-    let answer = search
-        .run(query, limits, on_update, std::future::pending())
-        .await;
-    let _ = tx.send(Message::ScanEnded {
-        generation,
-        end: answer.end,
-        answer: Some(Box::new(crate::app::ScanAnswer {
-            rows: answer.rows,
-            source: answer.source,
-            notices: answer.notices,
-        })),
-    });
 }
 
 /// Carries out effects; true when it is time to quit.
@@ -260,7 +248,7 @@ fn perform(
         match effect {
             Effect::Quit => return true,
             scan @ Effect::Scan { .. } => tasks.scan(spaces, tx, scan),
-            Effect::StopScan => tasks.stop_scan(),
+            Effect::StopScan => tasks.interrupt_scan(),
             follow @ Effect::Follow { .. } => {
                 tasks.stop_follow();
                 tasks.follow = follow::start(spaces, tx, follow);
@@ -323,6 +311,19 @@ fn perform(
                         id,
                         result: Box::new(result),
                     });
+                });
+            }
+            Effect::Write {
+                dir,
+                stem,
+                ext,
+                text,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::fsx::write_new(&dir, &stem, ext, &text)
+                        .map_err(|e| format!("{}: {e}", dir.display()));
+                    let _ = tx.send(Message::Written(result));
                 });
             }
             Effect::Copy { what, text } => {

@@ -101,15 +101,20 @@ async fn search_table_open_and_back_with_the_selection_kept() {
     let h = Harness::start(120, 40).await;
     search(&h, "4155550123");
     let screen = h
-        .wait_for("the scan to finish", |s| s.contains("matches · done"))
+        .wait_for("the scan to finish", |s| {
+            s.contains("calls") && s.contains("· done")
+        })
         .await;
     assert!(screen.contains("┌ Calls"), "{screen}");
     let ids = ids_on(&screen);
     assert!(ids.len() >= 3, "{screen}");
-    // Esc leaves the input for the table; two rows down is the third call.
+    // Esc leaves the input for the table; two rows down is the third call; → unfolds its
+    // legs, and Enter on its first leg opens it.
     h.press(KeyCode::Esc);
     h.press(KeyCode::Down);
     h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
     let record = h
         .wait_for("the third call", |s| s.contains(&format!("┌ {}", ids[2])))
@@ -126,9 +131,11 @@ async fn search_table_open_and_back_with_the_selection_kept() {
         "opening a row is a lookup: {record}"
     );
     h.press(KeyCode::Char('['));
-    let back = h
-        .wait_for("the list again", |s| s.contains("┌ Calls"))
+    h.wait_for("the list again", |s| s.contains("┌ Calls"))
         .await;
+    // ← on the leg folds its call and selects it.
+    h.press(KeyCode::Left);
+    let back = h.wait_for("the call folded", |s| !s.contains("▾")).await;
     assert_eq!(ids_on(&back), ids, "the same rows, no new search");
     h.press(KeyCode::Char('c'));
     h.press(KeyCode::Char('y'));
@@ -191,7 +198,7 @@ async fn a_new_search_supersedes_the_running_one() {
         !screen.contains(&short(2)),
         "a superseded search's rows never mix in: {screen}"
     );
-    assert!(screen.contains("1 match"), "{screen}");
+    assert!(screen.contains("1 call (1 leg)"), "{screen}");
     h.quit().await;
 }
 
@@ -430,7 +437,7 @@ async fn calls_view_snapshots() {
         h.press(KeyCode::Esc);
         h.press(KeyCode::Down);
         let screen = h
-            .wait_for("the table focused", |s| s.contains("o sort"))
+            .wait_for("the table focused", |s| s.contains("Space mark"))
             .await;
         insta::assert_snapshot!(format!("calls_{width}x{height}"), screen);
         h.quit().await;

@@ -121,4 +121,10 @@ pub enum Action {
     ClosePicker,
     /// Save the selected recording into the download directory.
     SaveRecording,
+    /// Calls: one call a row, or one leg a row.
+    SwitchView,
+    /// Calls: marks the selected call for a ticket bundle, or unmarks it.
+    Mark,
+    /// Writes the last copy to a file.
+    WriteCopy,
 }

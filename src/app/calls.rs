@@ -11,8 +11,9 @@ use super::{App, Focus, View};
 use crate::api::list::ListError;
 use crate::list::{Limits, Progress, Row, Stop};
 use crate::query::Query;
-use crate::view::calls::{self, Column, Columns, Sort};
-use crate::view::{Line, Role};
+use crate::view::Line;
+use crate::view::calls::{self, Sort};
+use crate::view::grouped::Look;
 
 /// Where a search is.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +60,10 @@ pub struct Calls {
     pub origin: Option<super::spaces::Origin>,
     /// Where the answer came from (the index, the network), once it is in.
     pub source: Option<crate::search::Source>,
+    /// Whether the rows are shown one call a row or one leg a row (`g` switches).
+    pub shown: crate::query::View,
+    /// The calls, when the search ran in calls: the legs view then shows their legs.
+    pub grouped: Option<super::grouped::Grouped>,
 }
 
 /// The Calls view laid out at a width: what the pane draws, line by line.
@@ -71,9 +76,9 @@ pub struct Table {
     /// The spaces between two columns.
     pub gap: usize,
     /// The column titles.
-    pub header: Vec<(Column, String)>,
-    /// The rows on screen, each with its status's outcome.
-    pub rows: Vec<(crate::api::model::Outcome, Vec<(Column, String)>)>,
+    pub header: Vec<(Look, String)>,
+    /// The rows on screen, each with its status's (or its call's) outcome.
+    pub rows: Vec<(crate::api::model::Outcome, Vec<(Look, String)>)>,
     /// Which of `rows` is selected.
     pub selected: Option<usize>,
     /// Said instead of rows, when there are none to show.
@@ -84,7 +89,7 @@ pub struct Table {
 const ABOVE_ROWS: usize = 3;
 
 impl Calls {
-    fn new(text: &str, described: String, generation: u64) -> Self {
+    fn new(text: &str, described: String, generation: u64, shown: crate::query::View) -> Self {
         Self {
             text: text.to_owned(),
             described,
@@ -100,6 +105,8 @@ impl Calls {
             scroll: 0,
             origin: None,
             source: None,
+            shown,
+            grouped: None,
         }
     }
 
@@ -108,16 +115,26 @@ impl Calls {
         self.state == ScanState::Running
     }
 
-    /// The selected row.
+    /// The selected row: a leg, or a call's root.
     pub fn selected_row(&self) -> Option<&Row> {
-        self.order.get(self.selected).map(|i| &self.rows[*i])
+        self.selected_index().map(|i| &self.rows[i])
     }
 
     /// Sorts and narrows the rows again, keeping the same row selected.
     pub fn reorder(&mut self) {
+        if self.by_call() {
+            self.relayout_calls();
+            return;
+        }
         let keep = self.order.get(self.selected).copied();
         let needle = self.narrow.value().to_lowercase();
-        let mut order: Vec<usize> = (0..self.rows.len())
+        // The legs of the calls found, or every row of a search in legs.
+        let candidates = match &self.grouped {
+            Some(g) => g.matched_legs(),
+            None => (0..self.rows.len()).collect(),
+        };
+        let mut order: Vec<usize> = candidates
+            .into_iter()
             .filter(|i| calls::narrows_to(&self.rows[*i], &needle))
             .collect();
         self.sort.apply(&self.rows, &mut order);
@@ -129,116 +146,15 @@ impl Calls {
 
     /// Moves the selection to `to` (clamped) and scrolls it into `height` rows.
     pub fn select(&mut self, to: usize, height: usize) {
-        self.selected = to.min(self.order.len().saturating_sub(1));
+        let len = self.len();
+        self.selected = to.min(len.saturating_sub(1));
         let height = height.max(1);
         if self.selected < self.scroll {
             self.scroll = self.selected;
         } else if self.selected >= self.scroll + height {
             self.scroll = self.selected + 1 - height;
         }
-        self.scroll = self.scroll.min(self.order.len().saturating_sub(height));
-    }
-
-    fn status(&self, clock: &crate::present::format::Clock) -> Line {
-        let progress = match &self.source {
-            // The answer is in: how many, and from where.
-            Some(source) if !self.running() => format!(
-                "{} · {}",
-                source.origin_words(clock),
-                crate::present::format::counted(self.rows.len(), "match", "matches"),
-            ),
-            _ => self.progress.summary(),
-        };
-        match &self.state {
-            ScanState::Running => Line::of([
-                (progress, Role::Plain),
-                (" · Esc stops".to_owned(), Role::Dim),
-            ]),
-            ScanState::Ended(stop) => {
-                let role = match stop {
-                    Stop::Limit | Stop::ScanCap => Role::Warn,
-                    Stop::LastPage | Stop::PastWindow => Role::Good,
-                };
-                Line::of([
-                    (progress, Role::Plain),
-                    (format!(" · {}", calls::stop_words(*stop)), role),
-                ])
-            }
-            ScanState::Stopped => Line::of([
-                (progress, Role::Plain),
-                (" · stopped".to_owned(), Role::Warn),
-            ]),
-            ScanState::Failed(e) => Line::of([
-                (progress, Role::Plain),
-                (
-                    format!(" · stopped: {}", crate::text::sanitize(&e.to_string())),
-                    Role::Error,
-                ),
-            ]),
-        }
-    }
-
-    /// The view `width` columns wide with `height` rows of table.
-    pub fn table(&self, clock: &crate::present::format::Clock, width: usize) -> Table {
-        let all: Vec<[String; 8]> = self
-            .order
-            .iter()
-            .map(|i| calls::cells(&self.rows[*i], clock))
-            .collect();
-        let natural = Columns::natural(all.iter().cloned());
-        let columns = Columns::fit(width, &natural, self.sort.column());
-        let mut title = vec![
-            ("search: ".to_owned(), Role::Dim),
-            (self.described.clone(), Role::Title),
-            (format!(" · {}", self.sort.words()), Role::Dim),
-        ];
-        if let Some(source) = self.source.as_ref().filter(|s| s.defaulted) {
-            let hours = (source.window.to - source.window.from).num_hours();
-            title.push((format!(" · last {hours} h"), Role::Dim));
-        }
-        if let Some(origin) = &self.origin {
-            // Which space was searched: a search runs in the profile in effect when it started.
-            title.push((
-                format!(
-                    " · space {} (profile {})",
-                    crate::text::sanitize(&origin.space),
-                    crate::text::sanitize(&origin.profile)
-                ),
-                Role::Dim,
-            ));
-        }
-        if self.narrowing || !self.narrow.value().is_empty() {
-            let shown = crate::text::sanitize(self.narrow.value()).into_owned();
-            title.push((format!(" · /{shown}"), Role::Warn));
-            title.push((
-                format!(" ({} of {})", self.order.len(), self.rows.len()),
-                Role::Dim,
-            ));
-        }
-        let empty = if !self.order.is_empty() {
-            None
-        } else if !self.rows.is_empty() {
-            Some("no loaded call holds that text (Esc clears the narrowing)".to_owned())
-        } else if self.running() {
-            Some("searching…".to_owned())
-        } else {
-            Some(format!("no calls match {}", self.described))
-        };
-        let rows = all
-            .iter()
-            .zip(&self.order)
-            .skip(self.scroll)
-            .map(|(cells, i)| (self.rows[*i].outcome, columns.cut(cells)))
-            .collect();
-        Table {
-            title: Line::of(title),
-            status: self.status(clock),
-            gap: columns.gap,
-            header: columns.header(Some(self.sort.column())),
-            rows,
-            selected: self.selected.checked_sub(self.scroll),
-            empty,
-        }
+        self.scroll = self.scroll.min(len.saturating_sub(height));
     }
 }
 
@@ -246,7 +162,11 @@ impl App {
     /// Starts a search for `query`, typed as `text`: the Calls view replaces the pane, and a
     /// running search is superseded (its task cancelled, its late pages ignored).
     pub(super) fn search(&mut self, text: &str, query: Query) -> Vec<Effect> {
-        self.search_with(text, query, false)
+        let view = self
+            .calls
+            .as_ref()
+            .map_or(crate::query::View::Calls, |c| c.shown);
+        self.search_in(text, query, false, view)
     }
 
     /// The last search again (`r`), ignoring the index: the window is read again from the
@@ -256,17 +176,34 @@ impl App {
             return vec![];
         };
         match Query::parse(&text, &self.clock()) {
-            Ok(query) => self.search_with(&text, query, true),
+            Ok(query) => {
+                let view = self
+                    .calls
+                    .as_ref()
+                    .map_or(crate::query::View::Calls, |c| c.shown);
+                self.search_in(&text, query, true, view)
+            }
             Err(_) => self.open_search(&text),
         }
     }
 
-    fn search_with(&mut self, text: &str, query: Query, fresh: bool) -> Vec<Effect> {
+    /// Starts a search shown in `view`: a word of the other view is refused, nothing sent.
+    pub(super) fn search_in(
+        &mut self,
+        text: &str,
+        query: Query,
+        fresh: bool,
+        view: crate::query::View,
+    ) -> Vec<Effect> {
+        if let Err(e) = query.check_view(view) {
+            self.notify(super::Notice::error(Scope::Action, e.to_string()).in_slot("input"));
+            return vec![];
+        }
         let generation = self.calls.as_ref().map_or(0, |c| c.generation) + 1;
         let described = query.describe(&self.clock());
         let origin = self.session_origin();
         let profile = origin.profile.clone();
-        let mut calls = Calls::new(text, described, generation);
+        let mut calls = Calls::new(text, described, generation, view);
         calls.origin = Some(origin);
         self.calls = Some(calls);
         self.notices.end_scope(Scope::Lookup);
@@ -278,6 +215,7 @@ impl App {
             limits: Limits::default(),
             fresh,
             now: self.clock().now,
+            view,
         });
         effects
     }
@@ -324,7 +262,7 @@ impl App {
         let height = self.calls_height();
         if let Some(calls) = self.calls.as_mut()
             && let Some(row) = line.checked_sub(ABOVE_ROWS)
-            && calls.scroll + row < calls.order.len()
+            && calls.scroll + row < calls.len()
         {
             let at = calls.scroll + row;
             calls.select(at, height);
@@ -368,8 +306,13 @@ impl App {
         if !calls.running() {
             return;
         }
-        calls.rows.extend(rows);
         calls.progress = progress;
+        if calls.shown == crate::query::View::Calls {
+            // A search in calls reads every leg; the calls come with the answer.
+            calls.progress.matched = 0;
+            return;
+        }
+        calls.rows.extend(rows);
         calls.reorder();
         let selected = calls.selected;
         calls.select(selected, height);
@@ -386,7 +329,11 @@ impl App {
         let Some(calls) = self.calls.as_mut().filter(|c| c.generation == generation) else {
             return;
         };
-        if !calls.running() {
+        // Esc ends a search with what it found: that answer is taken, and the view stays
+        // stopped (and says how far it got rather than where the answer came from).
+        let stopped = calls.state == ScanState::Stopped;
+        let unanswered = calls.source.is_none() && calls.grouped.is_none();
+        if !(calls.running() || stopped && unanswered) {
             return;
         }
         let mut notices = Vec::new();
@@ -395,7 +342,13 @@ impl App {
             let answer = *answer;
             calls.rows = answer.rows;
             calls.progress.matched = calls.rows.len();
-            calls.source = Some(answer.source);
+            if !stopped {
+                calls.source = Some(answer.source);
+            }
+            if let Some((found, matched)) = answer.calls {
+                calls.progress.matched = found.len();
+                calls.grouped = Some(super::grouped::Grouped::new(found, matched));
+            }
             calls.reorder();
             let selected = calls.selected;
             calls.select(selected, height);
@@ -410,6 +363,9 @@ impl App {
         let Some(calls) = self.calls.as_mut() else {
             return;
         };
+        if stopped {
+            return;
+        }
         calls.state = match end {
             Ok(stop) => ScanState::Ended(stop),
             Err(e) => {
@@ -426,9 +382,9 @@ impl App {
     pub(super) fn stop_search(&mut self) -> Vec<Effect> {
         match self.calls.as_mut() {
             Some(calls) if calls.running() => {
+                // Pages already on their way are ignored; the search ends with what it found
+                // (in calls, grouped), which is taken as its answer.
                 calls.state = ScanState::Stopped;
-                // Pages already on their way are ignored: the generation moves on.
-                calls.generation += 1;
                 vec![Effect::StopScan]
             }
             _ => vec![],
@@ -453,7 +409,7 @@ mod tests {
 
     #[test]
     fn reordering_keeps_the_selected_row_and_the_narrowing_hides_others() {
-        let mut c = Calls::new("x", "x".into(), 1);
+        let mut c = Calls::new("x", "x".into(), 1, crate::query::View::Legs);
         c.rows = vec![
             row("aaa", "2026-11-25T10:00:00Z"),
             row("bbb", "2026-11-25T12:00:00Z"),

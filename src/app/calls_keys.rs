@@ -1,11 +1,14 @@
-//! What actions do in the Calls view: move through the rows, open one as a lookup, sort, narrow,
-//! stop the scan, copy a row.
+//! What actions do in the Calls view: move through the rows, unfold a call's legs, open a leg as
+//! a lookup, mark calls, switch between calls and legs, sort, narrow, stop the scan, copy a row
+//! or a ticket bundle of the marked calls.
 
 use tui_input::Input;
 
+use super::grouped::Item;
 use super::msg::Effect;
 use super::notices::{Notice, Scope};
 use super::{Action, App, Focus};
+use crate::query::View as Shown;
 
 /// Applies `action` to the Calls view.
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -16,10 +19,13 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     if action == Action::StopScan && app.following().is_some() {
         return app.stop_follow();
     }
+    if action == Action::SwitchView {
+        return switch_view(app);
+    }
     let Some(calls) = app.calls.as_mut() else {
         return vec![];
     };
-    let last = calls.order.len().saturating_sub(1);
+    let last = calls.len().saturating_sub(1);
     let at = calls.selected;
     match action {
         Action::Down => calls.select(at + 1, height),
@@ -46,9 +52,80 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let at = calls.selected;
             calls.select(at, height);
         }
+        Action::Open if matches!(calls.selected_item(), Some(Item::Call(_))) => {
+            let open = calls
+                .selected_call()
+                .zip(calls.grouped.as_ref())
+                .is_some_and(|(c, g)| g.unfolded.contains(&c.root()));
+            calls.fold(!open);
+            let at = calls.selected;
+            calls.select(at, height);
+        }
         Action::Open => return open(app),
+        Action::Unfold | Action::Fold => {
+            calls.fold(action == Action::Unfold);
+            let at = calls.selected;
+            calls.select(at, height);
+        }
+        Action::Mark if calls.toggle_mark().is_none() => {
+            app.notify(Notice::info(
+                Scope::Action,
+                "Marks are for calls: g shows one call a row",
+            ));
+        }
         _ => {}
     }
+    vec![]
+}
+
+/// `g`: one call a row, or one leg a row. The legs are those of the calls found, so switching
+/// sends nothing; a search made in legs is made again in calls (`parent:` is refused there).
+fn switch_view(app: &mut App) -> Vec<Effect> {
+    let height = app.calls_height();
+    let Some(calls) = app.calls.as_mut() else {
+        return vec![];
+    };
+    if calls.running() {
+        app.notify(Notice::info(
+            Scope::Action,
+            "The search is still running: g switches once it has ended (Esc stops it)",
+        ));
+        return vec![];
+    }
+    let row = calls.selected_index();
+    match (calls.shown, calls.grouped.is_some()) {
+        (Shown::Calls, _) => {
+            calls.shown = Shown::Legs;
+            calls.reorder();
+            if let Some(at) = row.and_then(|r| calls.order.iter().position(|i| *i == r)) {
+                calls.selected = at;
+            }
+        }
+        (Shown::Legs, true) => {
+            calls.shown = Shown::Calls;
+            calls.reorder();
+            if let (Some(row), Some(g)) = (row, calls.grouped.as_ref()) {
+                let exact = g.lines.iter().position(|i| g.row_of(*i) == Some(row));
+                let call = || {
+                    g.lines.iter().position(|i| {
+                        matches!(i, Item::Call(c) if g.calls[*c].legs.iter().any(|l| l.row == row))
+                    })
+                };
+                if let Some(at) = exact.or_else(call) {
+                    calls.selected = at;
+                }
+            }
+        }
+        (Shown::Legs, false) => {
+            let text = calls.text.clone();
+            return match crate::query::Query::parse(&text, &app.clock()) {
+                Ok(query) => app.search_in(&text, query, false, Shown::Calls),
+                Err(_) => app.open_search(&text),
+            };
+        }
+    }
+    let at = calls.selected;
+    calls.select(at, height);
     vec![]
 }
 
@@ -117,6 +194,20 @@ pub(super) fn copy(app: &App, action: Action) -> Option<Effect> {
     };
     let clock = app.clock();
     match action {
+        Action::CopySummary if calls.by_call() => {
+            let chosen = calls.bundle_calls();
+            if chosen.is_empty() {
+                return None;
+            }
+            let origin = calls.origin.clone().unwrap_or_else(|| app.session_origin());
+            let place = app.place_of(&origin);
+            let text = crate::calls::ticket::bundle(&chosen, &calls.rows, &place, &clock);
+            let what = match chosen.len() {
+                1 => "the call's ticket bundle".to_owned(),
+                n => format!("a ticket bundle of {n} calls"),
+            };
+            Some(copy(&what, text))
+        }
         Action::CopySummary => {
             let rows: Vec<_> = calls.order.iter().map(|i| calls.rows[*i].clone()).collect();
             (!rows.is_empty()).then(|| {

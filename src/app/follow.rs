@@ -70,6 +70,24 @@ impl App {
             return table;
         };
         table.status = follow.status();
+        if let Some(g) = calls.grouped.as_ref().filter(|_| calls.by_call()) {
+            // A call with a leg that arrived while following is marked `●` before its leg
+            // count (where a mark goes); the new leg joined it, so its count and total say so.
+            let shown = g.lines.iter().skip(calls.scroll);
+            for ((_, cells), item) in table.rows.iter_mut().zip(shown) {
+                if let super::grouped::Item::Call(c) = item
+                    && g.calls[*c]
+                        .legs
+                        .iter()
+                        .any(|l| follow.is_new(&calls.rows[l.row]))
+                    && let Some((_, first)) = cells.first_mut()
+                    && first.starts_with(' ')
+                {
+                    first.replace_range(..1, "●");
+                }
+            }
+            return table;
+        }
         let shown = calls.order.iter().skip(calls.scroll);
         for ((_, cells), i) in table.rows.iter_mut().zip(shown) {
             if let Some((_, first)) = cells.first_mut()
@@ -110,6 +128,16 @@ impl App {
             }
         };
         let newest = calls.rows.iter().filter_map(|r| r.created_at).max();
+        // One call a row: every new leg is read, and joins its call when its parent is shown.
+        let query = if calls.grouped.is_some() {
+            Query {
+                since: query.since,
+                include_deleted: query.include_deleted,
+                ..Query::default()
+            }
+        } else {
+            query
+        };
         let since = newest.or(query.since);
         let (generation, profile) = (
             calls.generation,
@@ -118,6 +146,11 @@ impl App {
                 .as_ref()
                 .map_or_else(|| self.session_origin().profile, |o| o.profile.clone()),
         );
+        if let Some(calls) = self.calls.as_mut()
+            && let Some(g) = calls.grouped.as_mut()
+        {
+            g.follow_from.get_or_insert(calls.rows.len());
+        }
         self.follow = Some(Following {
             generation,
             ..Following::default()
@@ -184,6 +217,15 @@ impl App {
             }
         }
         calls.progress.matched = calls.rows.len();
+        if calls.grouped.is_some() {
+            let clock = self.clock();
+            if let Some(calls) = self.calls.as_mut() {
+                super::grouped::regroup(calls, &clock);
+            }
+        }
+        let Some(calls) = self.calls.as_mut() else {
+            return true;
+        };
         calls.reorder();
         let at = calls.selected;
         calls.select(at, height);

@@ -192,8 +192,13 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
             vec![]
         }
         Action::CopyValue | Action::CopyId | Action::CopyJson | Action::CopySummary => {
-            copy::on_action(app, action).into_iter().collect()
+            let effect = copy::on_action(app, action);
+            if let Some(e) = &effect {
+                app.remember_copy(e);
+            }
+            effect.into_iter().collect()
         }
+        Action::WriteCopy => app.write_copy(),
         Action::Submit => app.submit(),
         Action::Profiles => {
             app.open_picker();
@@ -221,6 +226,8 @@ pub(super) fn act(app: &mut App, action: Action) -> (Vec<Effect>, bool) {
         | Action::ClearNarrow
         | Action::StopScan
         | Action::Follow
+        | Action::SwitchView
+        | Action::Mark
         | Action::ReopenCalls => calls_keys::on_action(app, action),
         Action::Filter
         | Action::FilterDone

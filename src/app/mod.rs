@@ -6,9 +6,11 @@ mod action;
 pub mod bindings;
 mod calls;
 mod calls_keys;
+mod calls_table;
 mod copy;
 mod detail;
 mod follow;
+mod grouped;
 mod intent;
 mod investigate;
 mod keys;
@@ -29,6 +31,7 @@ mod ticks;
 mod tree;
 mod tree_timeline;
 mod views;
+mod written;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -176,6 +179,8 @@ pub struct App {
     calls: Option<Calls>,
     /// The Calls view followed live (`f`), while it is the one shown.
     follow: Option<follow::Following>,
+    /// The last text copied, with what it is in words: shown with the notices, `w` writes it.
+    last_copy: Option<(String, String)>,
     /// The terminal's size.
     size: Size,
     /// Where lookups go.
@@ -198,7 +203,7 @@ pub struct App {
     place: crate::present::place::Place,
     /// The first line of the help overlay on screen.
     help_scroll: usize,
-    /// Whether `w` hid the sidebar, for a wide view of the detail.
+    /// Whether `z` hid the sidebar, for a wide view of the detail.
     sidebar_hidden: bool,
     /// The local index, where short IDs are looked for after the history.
     index: crate::search::IndexHandle,
@@ -257,6 +262,7 @@ impl App {
             nav: Nav::default(),
             calls: None,
             follow: None,
+            last_copy: None,
             size,
             context,
             color,
@@ -430,7 +436,12 @@ impl App {
                 (vec![], true)
             }
             Message::Copied(Ok(text)) => {
+                let text = format!("{text} · m shows it, w writes it to a file");
                 self.notify(Notice::info(Scope::Session, text).in_slot("copy"));
+                (vec![], true)
+            }
+            Message::Written(result) => {
+                self.on_written(result);
                 (vec![], true)
             }
             Message::Copied(Err(text)) => {

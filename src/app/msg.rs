@@ -76,6 +76,8 @@ pub enum Message {
     Quit(&'static str),
     /// A copy finished: what the status bar should say, and whether it failed.
     Copied(Result<String, String>),
+    /// The last copy was written to a file: where, or why not.
+    Written(Result<std::path::PathBuf, String>),
     /// A history save finished: what is on disk now.
     HistorySaved(Box<crate::history::Saved>),
     /// A page of a search was read: the rows on it that matched, and how far the scan is.
@@ -118,6 +120,9 @@ pub struct ScanAnswer {
     pub source: crate::search::Source,
     /// The index's notices (not usable, not updated), each to be said once.
     pub notices: Vec<String>,
+    /// The calls found, when the search ran in calls, and how many matched in all; their
+    /// legs index into `rows` (every leg read, and the parents fetched).
+    pub calls: Option<(Vec<crate::calls::Call>, usize)>,
 }
 
 /// What the loop must do for the state after an update.
@@ -200,9 +205,22 @@ pub enum Effect {
         fresh: bool,
         /// The app's clock's now: the default window ends there.
         now: chrono::DateTime<chrono::Utc>,
+        /// One call a row (the legs grouped, the call words allowed) or one leg a row.
+        view: crate::query::View,
     },
     /// Stop the running search.
     StopScan,
+    /// Write text to a new file in `dir` (another name when one is taken; never overwritten).
+    Write {
+        /// The directory.
+        dir: std::path::PathBuf,
+        /// The file's name without its extension, like `swlog-ticket-2026-12-06T1403`.
+        stem: String,
+        /// `txt` or `json`.
+        ext: &'static str,
+        /// What to write.
+        text: String,
+    },
     /// Follow the Calls view live, stopping any follow before.
     Follow {
         /// The Calls view's generation, sent back with each poll.

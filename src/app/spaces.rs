@@ -65,8 +65,13 @@ impl App {
     /// The space and project a ticket of `id` names: the start-up profile's in full when `id`
     /// was found with it, else its profile's space and project as the config names them.
     pub(super) fn place_for(&self, id: LogRef) -> crate::present::place::Place {
+        self.place_of(&self.origin_for(id))
+    }
+
+    /// The space and project a ticket of something found in `origin` names (a search's calls).
+    pub(super) fn place_of(&self, origin: &Origin) -> crate::present::place::Place {
         use crate::present::place::Place;
-        let origin = self.origin_for(id);
+        let origin = origin.clone();
         if origin == self.session_origin() {
             return self.place.clone();
         }

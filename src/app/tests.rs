@@ -526,6 +526,11 @@ fn pages_of_a_stopped_or_superseded_search_are_ignored() {
         rows: vec![row(id)],
         progress: crate::list::Progress::default(),
     };
+    // A search in calls shows its calls at the end: its pages only say how far it got.
+    app.update(page(1, "every leg read"));
+    assert!(app.calls.as_ref().unwrap().rows.is_empty());
+    // In legs, each page's matches show as they come.
+    app.calls.as_mut().unwrap().shown = crate::query::View::Legs;
     app.update(page(1, "first"));
     app.update(Message::Action(Action::LeaveInput));
     let (effects, _) = app.update(key(KeyCode::Esc));
@@ -708,15 +713,15 @@ fn the_help_scrolls_to_its_end_and_any_other_key_closes_it() {
     assert!(!app.overlay.is_help());
 }
 
-/// `w` gives the detail pane the sidebar's room, and gives it back.
+/// `z` (zoom) gives the detail pane the sidebar's room, and gives it back.
 #[test]
-fn w_hides_and_shows_the_sidebar() {
+fn z_hides_and_shows_the_sidebar() {
     let mut app = app();
     let effects = app.open_input(CHILD);
     answer(&mut app, &effects, Ok(fetched("call-child-pstn")));
     assert!(app.sidebar_visible());
     let narrow = app.detail_width();
-    app.update(key(KeyCode::Char('w')));
+    app.update(key(KeyCode::Char('z')));
     assert!(!app.sidebar_visible());
     assert!(app.detail_width() > narrow, "the detail takes the room");
     // Tab does not land on a hidden pane.
@@ -725,7 +730,7 @@ fn w_hides_and_shows_the_sidebar() {
         assert_ne!(app.focus, Focus::Sidebar);
     }
     app.focus = Focus::Detail;
-    app.update(key(KeyCode::Char('w')));
+    app.update(key(KeyCode::Char('z')));
     assert!(app.sidebar_visible());
 }
 

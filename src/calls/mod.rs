@@ -9,6 +9,7 @@
 pub mod export;
 pub mod outcome;
 pub mod table;
+pub mod ticket;
 
 use std::collections::{HashMap, HashSet};
 

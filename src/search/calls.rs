@@ -247,7 +247,7 @@ fn reach(grouping: &calls::Grouping, rows: &[Row], now: DateTime<Utc>) -> Option
 
 /// Whether a leg matches the leg words; its JSON is read only when a word needs more than the
 /// window.
-pub(super) fn leg_matches(legs: &Query, row: &Row) -> bool {
+pub fn leg_matches(legs: &Query, row: &Row) -> bool {
     if legs.is_window_only() {
         // The legs' search already left out deleted logs unless they were asked for.
         return row.created_at.is_some_and(|t| legs.in_window(t));

@@ -21,7 +21,7 @@ mod words;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use answer::{Answer, Source};
-pub use calls::{CallsAnswer, MAX_PARENTS, PARENTS_WITHIN};
+pub use calls::{CallsAnswer, MAX_PARENTS, PARENTS_WITHIN, leg_matches};
 pub use handle::IndexHandle;
 pub use plan::TimeFilter;
 

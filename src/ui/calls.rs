@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::theme::Theme;
 use crate::app::{App, Focus};
-use crate::view::calls::Column;
+use crate::view::grouped::Look;
 
 /// Draws the pane.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -18,10 +18,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (0, 0) => String::new(),
         (b, f) => format!(" ◀ {b} · {f} ▶ "),
     };
+    let title = match app.calls() {
+        Some(c) if c.shown == crate::query::View::Legs => " Calls · legs ",
+        _ => " Calls ",
+    };
     let block = Block::bordered()
         .border_set(theme.borders())
         .padding(Padding::horizontal(1))
-        .title(Line::from(" Calls ").style(theme.title()))
+        .title(Line::from(title).style(theme.title()))
         .title(Line::from(nav).style(theme.dim()).right_aligned())
         .border_style(theme.border(focused));
     let inner = block.inner(area);
@@ -45,9 +49,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut line = Line::from(joined(cells, &gap, |c| match c {
             // Dim grey on the selection's colour would be unreadable: the selection is plain.
             _ if selected => ratatui::style::Style::default(),
-            Column::Status => theme.outcome(*outcome),
-            Column::Id | Column::Created => theme.dim(),
-            _ => ratatui::style::Style::default(),
+            Look::Outcome => theme.outcome(*outcome),
+            Look::Dim => theme.dim(),
+            Look::Plain => ratatui::style::Style::default(),
         }));
         if selected {
             super::detail::highlight(&mut line, width, theme.selected(focused));
@@ -59,9 +63,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Cells as spans with `gap` between them, each styled by its column.
 fn joined(
-    cells: &[(Column, String)],
+    cells: &[(Look, String)],
     gap: &str,
-    style: impl Fn(Column) -> ratatui::style::Style,
+    style: impl Fn(Look) -> ratatui::style::Style,
 ) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for (i, (column, text)) in cells.iter().enumerate() {

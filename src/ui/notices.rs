@@ -1,4 +1,5 @@
-//! The list of notices: every notice kept, newest first, to read and dismiss.
+//! The list of notices: every notice kept, newest first, to read and dismiss; below them the
+//! last text copied, as it was put on the clipboard (`w` writes it to a file).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -34,6 +35,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if lines.is_empty() {
         lines.push(Line::styled("No notices.", theme.dim()));
+    }
+    if let Some((what, text)) = app.last_copy() {
+        lines.push(Line::raw(""));
+        let heading = format!("Last copy, {what} (w writes it to a file):");
+        lines.push(Line::styled(
+            crate::text::truncate_chars(&crate::text::sanitize(&heading), inner).into_owned(),
+            theme.title(),
+        ));
+        // Each line as copied, cut at the box's edge; what is sent to a terminal is made safe.
+        for line in text.lines() {
+            let safe = crate::text::sanitize(line);
+            lines.push(Line::raw(
+                crate::text::truncate_chars(&safe, inner).into_owned(),
+            ));
+        }
     }
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)

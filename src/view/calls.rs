@@ -90,7 +90,8 @@ pub fn cells(row: &Row, clock: &Clock) -> [String; 8] {
     cells
 }
 
-fn short_local(t: DateTime<Utc>, clock: &Clock, seconds: bool) -> String {
+/// `12-06 14:03:05` (or without seconds) in the user's zone.
+pub fn short_local(t: DateTime<Utc>, clock: &Clock, seconds: bool) -> String {
     let format = if seconds {
         "%m-%d %H:%M:%S"
     } else {

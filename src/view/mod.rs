@@ -8,6 +8,7 @@ pub mod calls;
 pub mod charges;
 pub mod detail;
 pub mod events;
+pub mod grouped;
 pub mod layout;
 pub mod sidebar;
 pub mod tree;

@@ -157,6 +157,13 @@ impl Harness {
     /// Starts the loop against another server at `base_url` (e.g. wiremock), with fake
     /// credentials and the demo's settings otherwise.
     pub async fn start_against(base_url: &str, width: u16, height: u16) -> Self {
+        let session = Self::session_against(base_url).await;
+        Self::start_session(session, width, height, false, None)
+    }
+
+    /// The session [`Self::start_against`] runs: the demo's settings (space `demo`), the client
+    /// pointed at `base_url` with fake credentials and the project `test-project`.
+    pub async fn session_against(base_url: &str) -> Session {
         let server = DemoServer::start(DemoOptions::default())
             .await
             .expect("demo server");
@@ -169,7 +176,7 @@ impl Harness {
             super::fast(),
         )
         .expect("client");
-        Self::start_session(session, width, height, false, None)
+        session
     }
 
     /// Starts the loop against a demo server whose live call ends after `live_for`, refreshing

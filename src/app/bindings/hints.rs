@@ -82,7 +82,11 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
         X::Calls => &[
             (&[A::Up, A::Down], "select"),
             (&[A::Open], "open"),
-            (&[A::OpenCall], "whole call"),
+            (&[A::Unfold, A::Fold], "legs"),
+            (&[A::Mark], "mark"),
+            (&[A::CopySummary], "copy"),
+            (&[A::SwitchView], "calls/legs"),
+            (&[A::OpenCall], "tree"),
             (&[A::StopScan], "stop"),
             (&[A::CycleSort], "sort"),
             (&[A::Narrow], "narrow"),
@@ -109,6 +113,7 @@ pub fn hints(top: KeyContext) -> &'static [Hint] {
         X::Notices => &[
             (&[A::Up, A::Down], "select"),
             (&[A::Dismiss], "dismiss"),
+            (&[A::WriteCopy], "write the copy"),
             (&[A::CloseNotices], "close"),
         ],
         X::Picker => &[
