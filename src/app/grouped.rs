@@ -318,6 +318,7 @@ mod tests {
     fn app_with_calls() -> App {
         let ctx = crate::app::Context {
             space: "acme".into(),
+            place: "acme".into(),
             project: "p".into(),
             profile: "default".into(),
         };
