@@ -46,6 +46,10 @@ pub const SEARCH_WORDS: &[(&str, &str)] = &[
     ("parent:ID", "legs under a leg"),
     ("deleted:yes", "deleted logs too"),
     ("any other word", "part of from/to"),
+    ("charge:>0", "a call's total, in $"),
+    ("max:30s", "a call at most"),
+    ("legs:>2", "a call's legs"),
+    ("outcome:failed", "how a call ended"),
 ];
 
 /// The groups the help shows over `context` (the focused pane's).
