@@ -279,3 +279,42 @@ async fn a_call_that_goes_on_past_the_window_is_read_to_its_end() {
         assert_eq!(calls[0]["outcome"], "failed on SIP call #2");
     }
 }
+
+#[tokio::test]
+async fn a_scan_that_stops_says_so_in_legs_read_and_calls_printed() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    // The first page at once (a call of two legs), the next one a server error.
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .and(wiremock::matchers::query_param_is_missing("page_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "links": {"next": format!("{uri}{LIST}?page_token=p2")},
+            "data": [leg(2, 1, 5, json!({"charge": null})), leg(1, 0, 6, json!({}))]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .and(wiremock::matchers::query_param("page_token", "p2"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let ran = Swlog::at(&uri)
+        .args(["list", "--calls", "--since", "1h", "--format", "csv"])
+        .args(["--fields", "id,legs,total_charge,unpriced_legs"])
+        .run()
+        .await;
+    assert_eq!(ran.code, 5, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("the scan stopped after 2 legs read, 1 call printed above:"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        ran.stdout.lines().nth(1),
+        Some(format!("{},2,0.01,1", id(1)).as_str()),
+        "a total that leaves a leg out says so: {}",
+        ran.stdout
+    );
+}

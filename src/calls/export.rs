@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::Call;
-use crate::export::fields::{Record, value_text};
+use crate::export::fields::{FieldError, Record, pick, value_text};
 use crate::list::row::Row;
 
 /// The fields of a call, in CSV order.
@@ -22,6 +22,29 @@ pub const CALL_FIELDS: [&str; 9] = [
     "total_charge",
     "outcome",
 ];
+
+/// The fields `--fields` may name: [`CALL_FIELDS`] and `unpriced_legs` (how many legs the total
+/// leaves out), which says whether a total is whole.
+pub const CALL_FIELD_NAMES: [&str; 10] = [
+    "created_at",
+    "id",
+    "from",
+    "to",
+    "legs",
+    "duration_ms",
+    "billing_ms",
+    "total_charge",
+    "unpriced_legs",
+    "outcome",
+];
+
+/// The fields `--fields` asks for of a call: [`CALL_FIELDS`] when none.
+pub fn pick_fields(asked: &[String]) -> Result<Vec<&'static str>, FieldError> {
+    if asked.is_empty() {
+        return Ok(CALL_FIELDS.to_vec());
+    }
+    pick(asked, &CALL_FIELD_NAMES)
+}
 
 /// The fields of one leg in a call's `legs` array.
 const LEG_FIELDS: [&str; 6] = ["id", "parent_id", "type", "status", "from", "to"];
@@ -73,7 +96,7 @@ impl<'a> Listed<'a> {
             "duration_ms": self.json("duration_ms"),
             "billing_ms": self.json("billing_ms"),
             "total_charge": self.json("total_charge"),
-            "unpriced_legs": self.call.unpriced,
+            "unpriced_legs": self.json("unpriced_legs"),
             "outcome": self.json("outcome"),
         })
     }
@@ -93,6 +116,7 @@ impl Record for Listed<'_> {
             // Sums of binary fractions: rounded to what a charge is ever quoted in.
             "total_charge" => json!(super::rounded(self.call.charge)),
             "outcome" => json!(self.call.outcome.words()),
+            "unpriced_legs" => json!(self.call.unpriced),
             f => self.root.get(f).cloned().unwrap_or(Value::Null),
         }
     }

@@ -222,12 +222,11 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
-    let valid: &[&'static str] = if args.calls {
-        &crate::calls::export::CALL_FIELDS
-    } else {
-        &LOG_FIELDS
+    let fields = match args.calls {
+        true => crate::calls::export::pick_fields(&args.columns.fields),
+        false => pick(&args.columns.fields, &LOG_FIELDS),
     };
-    let fields = match pick(&args.columns.fields, valid) {
+    let fields = match fields {
         Ok(f) => f,
         Err(e) => {
             writeln!(err, "swlog: {e}")?;
@@ -416,18 +415,6 @@ fn report(
     clock: &Clock,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
-    report_as(scan, args, clock, err, Some("logs"))
-}
-
-/// [`report`]; `nothing` names what matched nothing, when that is to be said (the calls view
-/// says it of calls itself).
-pub(super) fn report_as(
-    scan: &Answer,
-    args: &ListArgs,
-    clock: &Clock,
-    err: &mut dyn Write,
-    nothing: Option<&str>,
-) -> std::io::Result<Exit> {
     let p = &scan.progress;
     if p.skipped > 0 {
         writeln!(
@@ -477,12 +464,10 @@ pub(super) fn report_as(
             return Ok(exit::of(Failure::Scan(e)));
         }
     }
-    if let Some(what) = nothing
-        && p.matched == 0
-    {
+    if p.matched == 0 {
         writeln!(
             err,
-            "swlog: no {what} matched ({} scanned{back_to})",
+            "swlog: no logs matched ({} scanned{back_to})",
             p.scanned
         )?;
     }

@@ -5,12 +5,14 @@ use std::io::Write;
 
 use super::Exit;
 use super::exit::{self, Failure};
-use super::list::{Columns, ListArgs, ListFormat, Look, report_as, tell_source};
+use super::list::{Columns, ListArgs, ListFormat, Look, tell_source};
+use crate::api::list::ListError;
 use crate::calls::export::Listed;
 use crate::calls::table;
 use crate::export::ndjson;
 use crate::export::rows::{Rows, Shape};
 use crate::list::scan::Progress;
+use crate::list::scan::Stop;
 use crate::present::format::{Clock, counted};
 use crate::search::{CallsAnswer, MAX_PARENTS, PARENTS_WITHIN};
 
@@ -86,7 +88,7 @@ pub(super) fn print(
     out.flush()?;
     tell_source(&found.answer, args, clock, err)?;
     tell_calls(found, err)?;
-    let exit = report_as(&found.answer, args, clock, err, None)?;
+    let exit = report(found, args, clock, err)?;
     match &found.parent_fault {
         Some(e) if exit == Exit::Ok => Ok(exit::of(Failure::Lookup(e.class()))),
         _ => Ok(exit),
@@ -157,4 +159,60 @@ fn tell_calls(found: &CallsAnswer, err: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Says on stderr why the legs' scan stopped, in legs read and calls printed, and returns the
+/// exit code.
+fn report(
+    found: &CallsAnswer,
+    args: &ListArgs,
+    clock: &Clock,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let p = &found.answer.progress;
+    if p.skipped > 0 {
+        writeln!(
+            err,
+            "swlog: {} skipped: not JSON objects",
+            counted(p.skipped, "row", "rows")
+        )?;
+    }
+    let back_to = p
+        .oldest
+        .map(|t| format!(", back to {}", clock.local(t)))
+        .unwrap_or_default();
+    let read = counted(p.scanned, "leg", "legs");
+    let printed = match found.calls.len() {
+        0 => String::new(),
+        n => format!(", {} printed above", counted(n, "call", "calls")),
+    };
+    match &found.answer.end {
+        Ok(Stop::LastPage | Stop::PastWindow) => Ok(Exit::Ok),
+        // Every leg of the window is asked for: a limit is the scan's cap.
+        Ok(Stop::Limit | Stop::ScanCap) => {
+            writeln!(
+                err,
+                "swlog: scan cap reached ({read} read{back_to}): calls before it are missing; narrow the window or raise --max-scan (now {})",
+                crate::present::format::thousands(
+                    usize::try_from(args.max_scan).unwrap_or(usize::MAX)
+                )
+            )?;
+            Ok(Exit::Ok)
+        }
+        Err(e @ ListError::Interrupted { .. }) => {
+            writeln!(
+                err,
+                "swlog: {e} after {} ({read} read{printed}){back_to}",
+                counted(p.pages, "page", "pages")
+            )?;
+            Ok(exit::of(Failure::Scan(e)))
+        }
+        Err(e) => {
+            writeln!(
+                err,
+                "swlog: the scan stopped after {read} read{printed}: {e}"
+            )?;
+            Ok(exit::of(Failure::Scan(e)))
+        }
+    }
 }
