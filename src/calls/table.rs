@@ -23,9 +23,10 @@ const TO: usize = 2;
 const OUTCOME: usize = 7;
 const ID: usize = 8;
 
-/// The columns kept first when the width is tight.
-/// The ID comes before the times and the leg count: without it a row names nothing to look up.
-const KEEP_ORDER: [usize; 9] = [CREATED, OUTCOME, FROM, TO, 6, ID, 4, 5, 3];
+/// The columns kept first when the width is tight: when, how it ended and who, then how long
+/// and what it cost (as the legs table), then the ID short; the billed time and the leg count
+/// last.
+const KEEP_ORDER: [usize; 9] = [CREATED, OUTCOME, FROM, TO, 4, 6, ID, 5, 3];
 
 /// One call's cells, sanitised and whole, in [`HEADER`] order.
 pub fn cells(call: &Call, rows: &[Row], clock: &Clock) -> [String; 9] {
@@ -71,17 +72,17 @@ pub fn render(
             *w = (*w).max(c.width());
         }
     }
-    let widths = match width {
+    let (widths, gap) = match width {
         Some(w) => fit(w, &natural),
-        None => natural.map(Some),
+        None => (natural.map(Some), GAP),
     };
     let mut out = String::new();
     let header = HEADER.map(str::to_owned);
-    line(&mut out, &header, &widths, |_, s| {
+    line(&mut out, &header, &widths, gap, |_, s| {
         if color { s.bold().to_string() } else { s }
     });
     for (call, cells) in calls.iter().zip(&body) {
-        line(&mut out, cells, &widths, |i, s| {
+        line(&mut out, cells, &widths, gap, |i, s| {
             if !color || i != OUTCOME {
                 return s;
             }
@@ -96,9 +97,21 @@ pub fn render(
     out
 }
 
-/// Each column's width, or `None` when it is left out: columns are kept in [`KEEP_ORDER`]
-/// while their narrowest fits, the room left widens from and to, then the ID (whole or short).
-fn fit(width: usize, natural: &[usize; 9]) -> [Option<usize>; 9] {
+/// Each column's width, or `None` when it is left out, and the gap between columns: columns
+/// are kept in [`KEEP_ORDER`] while their narrowest fits (one space apart when that keeps one
+/// more), the room left widens from and to, then the ID (whole or short).
+fn fit(width: usize, natural: &[usize; 9]) -> ([Option<usize>; 9], usize) {
+    let roomy = fit_with_gap(width, natural, GAP);
+    let tight = fit_with_gap(width, natural, 1);
+    let count = |w: &[Option<usize>; 9]| w.iter().flatten().count();
+    if count(&tight) > count(&roomy) {
+        (tight, 1)
+    } else {
+        (roomy, GAP)
+    }
+}
+
+fn fit_with_gap(width: usize, natural: &[usize; 9], gap: usize) -> [Option<usize>; 9] {
     let min = |i: usize| {
         match i {
             CREATED => 11,
@@ -112,7 +125,7 @@ fn fit(width: usize, natural: &[usize; 9]) -> [Option<usize>; 9] {
     let mut widths = [None; 9];
     let mut used = 0;
     for i in KEEP_ORDER {
-        let need = min(i) + if used == 0 { 0 } else { GAP };
+        let need = min(i) + if used == 0 { 0 } else { gap };
         if used + need > width {
             break;
         }
@@ -138,6 +151,7 @@ fn line(
     out: &mut String,
     cells: &[String; 9],
     widths: &[Option<usize>; 9],
+    gap: usize,
     paint: impl Fn(usize, String) -> String,
 ) {
     let shown: Vec<(usize, usize)> = widths
@@ -166,7 +180,7 @@ fn line(
         };
         out.push_str(&paint(i, cell));
         if n != last {
-            out.push_str(&" ".repeat(GAP));
+            out.push_str(&" ".repeat(gap));
         }
     }
     out.push('\n');
