@@ -408,14 +408,13 @@ impl Record for Listed<'_> {
     }
 }
 
-/// Says on stderr why the scan stopped and returns the exit code.
-fn report(
-    scan: &Answer,
-    args: &ListArgs,
+/// Says on stderr how many rows were skipped (not JSON objects), and gives how far back the
+/// scan got in words (`, back to 2026-11-25 13:02:11 +01:00`) for the stop message.
+pub(super) fn skipped_and_back_to(
+    p: &crate::list::scan::Progress,
     clock: &Clock,
     err: &mut dyn Write,
-) -> std::io::Result<Exit> {
-    let p = &scan.progress;
+) -> std::io::Result<String> {
     if p.skipped > 0 {
         writeln!(
             err,
@@ -427,6 +426,18 @@ fn report(
         .oldest
         .map(|t| format!(", back to {}", clock.local(t)))
         .unwrap_or_default();
+    Ok(back_to)
+}
+
+/// Says on stderr why the scan stopped and returns the exit code.
+fn report(
+    scan: &Answer,
+    args: &ListArgs,
+    clock: &Clock,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let p = &scan.progress;
+    let back_to = skipped_and_back_to(p, clock, err)?;
     match &scan.end {
         Ok(Stop::Limit) => writeln!(
             err,

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::Exit;
 use super::exit::{self, Failure};
-use super::list::{Columns, ListArgs, ListFormat, Look, tell_source};
+use super::list::{Columns, ListArgs, ListFormat, Look, skipped_and_back_to, tell_source};
 use crate::api::list::ListError;
 use crate::calls::export::Listed;
 use crate::calls::table;
@@ -170,17 +170,7 @@ fn report(
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
     let p = &found.answer.progress;
-    if p.skipped > 0 {
-        writeln!(
-            err,
-            "swlog: {} skipped: not JSON objects",
-            counted(p.skipped, "row", "rows")
-        )?;
-    }
-    let back_to = p
-        .oldest
-        .map(|t| format!(", back to {}", clock.local(t)))
-        .unwrap_or_default();
+    let back_to = skipped_and_back_to(p, clock, err)?;
     let read = counted(p.scanned, "leg", "legs");
     let printed = match found.calls.len() {
         0 => String::new(),
