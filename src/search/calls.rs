@@ -132,7 +132,8 @@ impl Search<'_> {
             {
                 merge(&mut rows, family);
             }
-            matched = rows.iter().map(|r| leg_matches(&legs, r)).collect();
+            // Rows are only ever added at the end: match the new ones alone.
+            matched.extend(rows[matched.len()..].iter().map(|r| leg_matches(&legs, r)));
             grouping = calls::group(&rows, |i| matched[i]);
         }
         let deadline = tokio::time::Instant::now() + PARENTS_WITHIN;
@@ -165,7 +166,8 @@ impl Search<'_> {
             let stop = found.fault.is_some() || found.late || found.rows.is_empty();
             fault = fault.or(found.fault);
             merge(&mut rows, found.rows);
-            matched = rows.iter().map(|r| leg_matches(&legs, r)).collect();
+            // Rows are only ever added at the end: match the new ones alone.
+            matched.extend(rows[matched.len()..].iter().map(|r| leg_matches(&legs, r)));
             grouping = calls::group(&rows, |i| matched[i]);
             if stop {
                 break;
