@@ -899,3 +899,43 @@ async fn a_short_id_names_a_log_of_the_index_too() {
         "{ran:?}"
     );
 }
+
+/// A batch's way out makes no checkpoint (its fsyncs cost more than the batch's history
+/// writes): its lookups stay in the WAL, where the next swlog reads them, and a command that
+/// does checkpoint when it closes folds them into the file.
+#[tokio::test]
+async fn a_batch_leaves_its_lookups_in_the_wal_for_the_next_swlog_to_read() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let demo = || {
+        Swlog::bare()
+            .env("XDG_DATA_HOME", data.path().to_str().expect("utf-8"))
+            .args(["--demo"])
+    };
+    let root = "3f2b9e1c-8d4a-4c6e-9b1a-2f5e7d9c0a11";
+    let not_found = "00000000-0000-4000-8000-000000000404";
+    let ran = demo()
+        .get(&["--format", "json", root, not_found])
+        .run()
+        .await;
+    assert_eq!(ran.code, 1, "{ran:?}");
+    let wal = data.path().join("swlog/demo/index.db-wal");
+    let len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(len > 0, "the batch's commits are left in the WAL");
+    let ran = demo()
+        .args([
+            "history",
+            "--format",
+            "csv",
+            "--no-header",
+            "--fields",
+            "id",
+        ])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert_eq!(ran.stdout.lines().collect::<Vec<_>>(), [not_found, root]);
+    assert!(
+        !wal.exists(),
+        "folded into the file when `swlog history` closed"
+    );
+}

@@ -103,6 +103,8 @@ pub async fn command(
         return Err(Error::Usage(errors.join("\n")));
     }
     let columns = columns_for(args)?;
+    // A batch writes its lookups as it goes: its way out needs no checkpoint's fsyncs.
+    crate::index::file::leave_wal_on_close();
     let session = Session::open(global.demo, &global.overrides()).await?;
     let known = short.then(|| session.history(global.no_cache).0);
     // Short IDs are looked for among the history's lookups, then the index's rows.

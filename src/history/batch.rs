@@ -27,6 +27,9 @@ pub(super) struct Writer {
     thread: Option<JoinHandle<()>>,
     /// What the thread has to say, taken by the next call that can say it.
     said: Arc<Mutex<Vec<Warning>>>,
+    /// Set when the history's entries were never read ([`History::open_batched`]): changes
+    /// go to the thread only, not to a list in memory.
+    pub(super) blind: bool,
 }
 
 impl std::fmt::Debug for Writer {
@@ -158,21 +161,29 @@ impl History {
             return;
         };
         // The thread has a connection of its own; this one stays for reading bodies.
-        let Ok((db, _)) = Db::open(&dir) else {
-            return;
-        };
+        if let Ok((db, _)) = Db::open(&dir) {
+            self.start_batch(db, false);
+        }
+    }
+
+    /// Starts the batch's writer thread on `db`; `blind` when the entries were never read.
+    pub(super) fn start_batch(&mut self, db: Db, blind: bool) {
         let (tx, rx) = channel();
         let said = Arc::new(Mutex::new(Vec::new()));
         let (cap, fault, theirs) = (self.options.cap, self.fault.clone(), Arc::clone(&said));
         let thread = std::thread::Builder::new()
             .name("swlog-history".into())
             .spawn(move || run(db, cap, fault, rx, theirs));
-        if let Ok(thread) = thread {
-            self.batch = Some(Writer {
-                tx: Some(tx),
-                thread: Some(thread),
-                said,
-            });
+        match thread {
+            Ok(thread) => {
+                self.batch = Some(Writer {
+                    tx: Some(tx),
+                    thread: Some(thread),
+                    said,
+                    blind,
+                });
+            }
+            Err(e) => self.not_saved = Some(format!("no thread to write it on: {e}")),
         }
     }
 

@@ -227,7 +227,8 @@ fn write(
     limit: usize,
 ) -> rusqlite::Result<Written> {
     let unpinned = |tx: &Transaction<'_>| -> rusqlite::Result<usize> {
-        tx.query_row("SELECT count(*) FROM history WHERE pinned = 0", [], |r| {
+        // Kept by triggers: counting the rows read the whole index at each transaction.
+        tx.query_row("SELECT unpinned FROM history_count", [], |r| {
             r.get::<_, i64>(0)
         })
         .map(|n| usize::try_from(n).unwrap_or(0))
@@ -263,38 +264,46 @@ fn write(
 
 /// Removes an entry and its body.
 fn forget(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<()> {
-    tx.prepare("DELETE FROM history WHERE id = ?1")?
+    tx.prepare_cached("DELETE FROM history WHERE id = ?1")?
         .execute([id])?;
-    tx.prepare("DELETE FROM bodies WHERE id = ?1")?
+    tx.prepare_cached("DELETE FROM bodies WHERE id = ?1")?
         .execute([id])?;
     Ok(())
 }
 
 /// Stores `id`'s body, when its entry is still there. The same body again (by digest) only
-/// moves its time forward: it was confirmed at that fetch.
+/// moves its time forward: it was confirmed at that fetch (and is not written again: a batch
+/// hands over every body it fetches, having read none to compare).
 fn put_body(tx: &Transaction<'_>, id: Uuid, body: &Body) -> rusqlite::Result<()> {
-    tx.prepare(
-        "INSERT INTO bodies (id, fetched_at, digest, body)
-         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM history WHERE id = ?1)
-         ON CONFLICT (id) DO UPDATE SET
-           fetched_at = CASE WHEN bodies.digest = excluded.digest
-             AND bodies.fetched_at <= ?5
-             THEN max(bodies.fetched_at, excluded.fetched_at) ELSE excluded.fetched_at END,
-           body = excluded.body, digest = excluded.digest",
-    )?
-    .execute(params![
+    let (id, at, digest, now) = (
         id.to_string(),
         nanos(body.fetched_at),
         digest(&body.body),
-        body.body,
         nanos(Utc::now()),
-    ])?;
+    );
+    let confirmed = tx
+        .prepare_cached(
+            "UPDATE bodies SET fetched_at = CASE WHEN fetched_at <= ?3
+               THEN max(fetched_at, ?2) ELSE ?2 END
+             WHERE id = ?1 AND digest = ?4",
+        )?
+        .execute(params![id, at, now, digest])?;
+    if confirmed > 0 {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO bodies (id, fetched_at, digest, body)
+         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM history WHERE id = ?1)
+         ON CONFLICT (id) DO UPDATE SET fetched_at = excluded.fetched_at,
+           body = excluded.body, digest = excluded.digest",
+    )?
+    .execute(params![id, at, digest, body.body])?;
     Ok(())
 }
 
 /// The row of `id` as an entry.
 fn get(tx: &Transaction<'_>, id: Uuid) -> rusqlite::Result<Option<Entry>> {
-    tx.prepare(&format!("SELECT {COLUMNS} FROM history WHERE id = ?1"))?
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM history WHERE id = ?1"))?
         .query_row([id.to_string()], entry)
         .optional()
         .map(Option::flatten)
@@ -303,7 +312,7 @@ fn get(tx: &Transaction<'_>, id: Uuid) -> rusqlite::Result<Option<Entry>> {
 /// Applies one change in SQL, as [`super::ops::apply`] does in memory.
 fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
     let exec = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> rusqlite::Result<()> {
-        tx.prepare(sql)?.execute(p).map(drop)
+        tx.prepare_cached(sql)?.execute(p).map(drop)
     };
     match op {
         Op::Upsert(new) => {
@@ -316,6 +325,15 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
             }
             insert(tx, &e, None)
         }
+        Op::Failed(new) => match get(tx, new.id)? {
+            Some(found) if found.summary().is_some() => {
+                match super::ops::refresh_failure(&found, new) {
+                    Some(f) => apply(tx, &Op::RefreshFailed(new.id, f)),
+                    None => Ok(()),
+                }
+            }
+            _ => apply(tx, &Op::Upsert(new.clone())),
+        },
         Op::Update(id, lookup) => {
             let l = lookup_columns(lookup);
             exec(

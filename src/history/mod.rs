@@ -202,17 +202,38 @@ impl History {
         (history, warnings)
     }
 
-    /// Opens the history in `dir` for a batch of lookups: each change is written on a thread
-    /// of the batch's own, beside the lookups, as they come. `every` is kept for callers that
-    /// still pass an interval; writes no longer wait for one.
+    /// Opens the history in `dir` for a batch of lookups without reading its entries (a
+    /// batch needs none: whatever a change depends on is decided where it is written), and
+    /// writes each change on a thread of the batch's own, beside the lookups, as they come.
+    /// So a history of 100,000 lookups costs a batch what an empty one does. [`History::entries`]
+    /// stays empty and no cached body is read. `every` is kept for callers that still pass an
+    /// interval; writes no longer wait for one.
     #[must_use = "the warnings should be shown to the user"]
     pub fn open_batched(
         dir: impl Into<PathBuf>,
         options: Options,
-        every: std::time::Duration,
+        _every: std::time::Duration,
     ) -> (Self, Vec<Warning>) {
-        let (mut history, warnings) = Self::open(dir, options);
-        history.batch_saves(every);
+        let dir = dir.into();
+        let mut history = Self::new(Some(dir.clone()), options);
+        let mut warnings = Vec::new();
+        match Db::open(&dir) {
+            Ok((mut db, recovered)) => {
+                if let Some(r) = recovered {
+                    warnings.push(Warning::Damaged {
+                        moved_to: r.moved_to,
+                        detail: r.reason,
+                        kept: r.history_kept,
+                    });
+                }
+                warnings.extend(import::import(&mut db, &dir));
+                history.start_batch(db, true);
+                if let Some(why) = history.not_saved.clone() {
+                    warnings.push(Warning::NotSaved(why));
+                }
+            }
+            Err(why) => history.failed(why, &mut warnings),
+        }
         (history, warnings)
     }
 
@@ -291,12 +312,6 @@ impl History {
         space: &str,
         error: &ApiError,
     ) -> Vec<Warning> {
-        if let Some(found) = self.get(id).filter(|e| e.summary().is_some()) {
-            if found.profile == profile && found.space == space {
-                return self.refresh_failed(id, error.short(), at);
-            }
-            return Vec::new();
-        }
         let entry = Entry::new(
             id,
             at,
@@ -304,7 +319,8 @@ impl History {
             space,
             Lookup::Error(error.short().to_owned()),
         );
-        self.record(entry, None)
+        // Decided where it is written, against what is there then: a batch reads no entry.
+        self.change(Op::Failed(entry), None)
     }
 
     /// Records a lookup: the entry moves to the top (keeping its pin and note) and `body`, the

@@ -17,6 +17,11 @@ pub(super) enum Op {
     Update(Uuid, Lookup),
     /// A refresh of a found record failed: the record stays, marked.
     RefreshFailed(Uuid, super::RefreshFailed),
+    /// A lookup failed (the entry holds its error): decided where it is applied, against what
+    /// is there then, so that a batch needs no entry read first. A record found earlier is
+    /// never replaced by the failure: in the same profile and space it is marked as having
+    /// failed to refresh, elsewhere left alone; any other entry is upserted.
+    Failed(Entry),
     /// Pin or unpin.
     Pin(Uuid, bool),
     /// Set or remove the note.
@@ -58,6 +63,14 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
                 entries[i].refresh_failed = Some(failed.clone());
             }
         }
+        Op::Failed(new) => match find(entries, new.id) {
+            Some(i) if matches!(entries[i].lookup, Lookup::Record(_)) => {
+                if let Some(failed) = refresh_failure(&entries[i], new) {
+                    entries[i].refresh_failed = Some(failed);
+                }
+            }
+            _ => apply(entries, &Op::Upsert(new.clone())),
+        },
         Op::Pin(id, pinned) => {
             if let Some(i) = find(entries, *id) {
                 entries[i].pinned = *pinned;
@@ -91,7 +104,7 @@ pub(super) fn apply(entries: &mut Vec<Entry>, op: &Op) {
 /// the list); `None` for a change to many.
 pub(super) fn one_entry(op: &Op) -> Option<Uuid> {
     match op {
-        Op::Upsert(e) => Some(e.id),
+        Op::Upsert(e) | Op::Failed(e) => Some(e.id),
         Op::Update(id, _)
         | Op::RefreshFailed(id, _)
         | Op::Pin(id, _)
@@ -99,6 +112,17 @@ pub(super) fn one_entry(op: &Op) -> Option<Uuid> {
         | Op::Delete(id) => Some(*id),
         Op::Restore(_) | Op::Clear | Op::ClearUnpinned | Op::Prune => None,
     }
+}
+
+/// What a failed lookup (`new`, holding its error) marks on the record `found` earlier: a
+/// refresh failure when both were made in the same profile and space, else nothing.
+pub(super) fn refresh_failure(found: &Entry, new: &Entry) -> Option<super::RefreshFailed> {
+    let what = match &new.lookup {
+        Lookup::Error(what) => what.clone(),
+        Lookup::Record(_) => return None,
+    };
+    (found.profile == new.profile && found.space == new.space)
+        .then_some(super::RefreshFailed { what, at: new.at })
 }
 
 /// A lookup's new entry, with the pin and note of the entry it replaces, if any.

@@ -147,7 +147,7 @@ pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite
         Some(f) => (Some(f.what.as_str()), Some(nanos(f.at))),
         None => (None, None),
     };
-    tx.prepare(&format!(
+    tx.prepare_cached(&format!(
         "INSERT INTO history (rowid, {COLUMNS}) VALUES
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
           ?19, ?20, ?21)"

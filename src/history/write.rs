@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use super::db::{self, Body};
 use super::ops::{self, Op};
-use super::{Entry, History, Warning};
+use super::{Entry, History, Lookup, Warning};
 use crate::index::IndexError;
 
 impl History {
@@ -58,8 +58,11 @@ impl History {
             return Vec::new();
         }
         if let Some(batch) = &mut self.batch {
+            let blind = batch.blind;
             let warnings = batch.send(op.clone(), body);
-            self.apply_in_memory(&op);
+            if !blind {
+                self.apply_in_memory(&op);
+            }
             return warnings;
         }
         if self.db.is_none() {
@@ -137,9 +140,15 @@ impl History {
         // of being laid out again.
         let one = ops::one_entry(op);
         let from = one.and_then(|id| entries.iter().position(|e| e.id == id));
+        // A failed lookup over a record found earlier only marks it, in place.
+        let marks = |new: &Entry| {
+            (entries.iter()).any(|e| e.id == new.id && matches!(e.lookup, Lookup::Record(_)))
+        };
         match op {
             // The entries in memory are in order already: a lookup only moves one.
             Op::Upsert(new) => ops::upsert_normalized(&mut entries, new, cap),
+            Op::Failed(new) if !marks(new) => ops::upsert_normalized(&mut entries, new, cap),
+            Op::Failed(_) => ops::apply(&mut entries, op),
             op => {
                 ops::apply(&mut entries, op);
                 ops::normalize(&mut entries, cap);

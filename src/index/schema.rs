@@ -123,6 +123,17 @@ const MIGRATIONS: &[&str] = &[
         recordings TEXT NOT NULL,
         PRIMARY KEY (scope, id)
     );",
+    // 5: how many unpinned lookups the history holds, kept by triggers, so that a write knows
+    // whether it is over the limit without counting 100,000 rows at each transaction.
+    "CREATE TABLE history_count (unpinned INTEGER NOT NULL);
+    INSERT INTO history_count SELECT count(*) FROM history WHERE pinned = 0;
+    CREATE TRIGGER history_count_insert AFTER INSERT ON history WHEN new.pinned = 0
+    BEGIN UPDATE history_count SET unpinned = unpinned + 1; END;
+    CREATE TRIGGER history_count_delete AFTER DELETE ON history WHEN old.pinned = 0
+    BEGIN UPDATE history_count SET unpinned = unpinned - 1; END;
+    CREATE TRIGGER history_count_pin AFTER UPDATE OF pinned ON history
+    WHEN (old.pinned = 0) != (new.pinned = 0)
+    BEGIN UPDATE history_count SET unpinned = unpinned + iif(new.pinned = 0, 1, -1); END;",
 ];
 
 /// The tables whose rows are the user's own and cannot be read again from a server: when a

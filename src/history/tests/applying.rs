@@ -44,6 +44,15 @@ fn op() -> impl Strategy<Value = Op> {
             at: t(9),
         })),
         1 => (0u128..12).prop_map(|n| Op::Update(id(n), Lookup::Error("gone".into()))),
+        // A failed lookup, in this profile or another: over a record it marks or leaves it.
+        2 => (0u128..12, 0i64..6, any::<bool>()).prop_map(|(n, at, here)| {
+            let mut e = record_of(n, at * 100 + n as i64, "+1");
+            e.lookup = Lookup::Error("not found".into());
+            if !here {
+                e.profile = "other".into();
+            }
+            Op::Failed(e)
+        }),
         1 => Just(Op::Prune),
         1 => Just(Op::ClearUnpinned),
     ]
@@ -72,6 +81,10 @@ proptest! {
             let read = disk.db.as_mut().expect("a database").load().expect("read");
             prop_assert_eq!(read.as_slice(), memory.entries(), "after {:?}", op);
             prop_assert_eq!(disk.entries(), memory.entries(), "after {:?}", op);
+            // The count the triggers keep is the count of the rows.
+            let kept: i64 = sql(dir.path(), "SELECT unpinned FROM history_count");
+            let counted: i64 = sql(dir.path(), "SELECT count(*) FROM history WHERE pinned = 0");
+            prop_assert_eq!(kept, counted, "after {:?}", op);
         }
     }
 

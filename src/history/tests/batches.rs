@@ -126,3 +126,50 @@ fn a_slow_batch_has_its_warnings_said_between_lookups() {
     assert!(matches!(&said[..], [Warning::NotSaved(_)]), "{said:?}");
     ok(h.flush());
 }
+
+#[test]
+fn a_batch_reads_no_entry_and_its_failures_still_never_replace_a_found_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut earlier = open(dir.path());
+    for n in 1..=30 {
+        ok(earlier.record(record_of(n, n as i64, "+1"), Some(("{\"a\":1}", t(1)))));
+    }
+    let mut h = open_batched(dir.path());
+    assert!(
+        h.entries().is_empty(),
+        "a batch reads none of the 30 entries"
+    );
+    let err = ApiError::NotFound {
+        target: crate::api::error::Target::default(),
+    };
+    // Not found now, in the same profile and space: the record stays, marked.
+    ok(h.record_error(id(1), t(40), "default", "acme", &err));
+    // In another space: says nothing about this record.
+    ok(h.record_error(id(2), t(41), "staging", "acme-staging", &err));
+    // Never found before: a failed lookup of its own.
+    ok(h.record_error(id(99), t(42), "default", "acme", &err));
+    // The same body again is confirmed, not replaced; another body replaces it.
+    ok(h.record(record_of(3, 50, "+1"), Some(("{\"a\":1}", t(50)))));
+    ok(h.record(record_of(4, 51, "+1"), Some(("{\"b\":2}", t(51)))));
+    ok(h.flush());
+    let again = open(dir.path());
+    let one = again.get(id(1)).expect("kept");
+    assert!(one.summary().is_some(), "{one:?}");
+    assert_eq!(
+        one.refresh_failed.as_ref().map(|f| f.what.as_str()),
+        Some("not found")
+    );
+    let two = again.get(id(2)).expect("kept");
+    assert!(
+        two.summary().is_some() && two.refresh_failed.is_none(),
+        "{two:?}"
+    );
+    assert_eq!((two.profile.as_str(), two.at), ("default", t(2)));
+    assert_eq!(again.get(id(99)).map(|e| e.summary().is_none()), Some(true));
+    assert_eq!(
+        again.cached_body(id(3)).unwrap(),
+        ("{\"a\":1}".to_owned(), t(50))
+    );
+    assert_eq!(again.cached_body(id(4)).unwrap().0, "{\"b\":2}");
+    assert_eq!(again.entries().len(), 31);
+}
