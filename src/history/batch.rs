@@ -6,7 +6,7 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
@@ -68,6 +68,10 @@ impl Writer {
         if let Some(tx) = &self.tx
             && tx.send(Msg::Flush(done)).is_ok()
         {
+            // Out of its gathering wait at once.
+            if let Some(thread) = &self.thread {
+                thread.thread().unpark();
+            }
             let _ = wait.recv();
         }
     }
@@ -92,6 +96,24 @@ impl Writer {
 const GATHER: Duration = Duration::from_millis(2);
 const MAX_GATHERED: usize = 64;
 
+/// `first` and what else comes in within [`GATHER`] of it (at most [`MAX_GATHERED`]; a flush
+/// ends the wait, as it unparks the thread). The thread sleeps out the wait rather than
+/// waiting on the channel: a receiver blocked on it is woken by every send, which was a
+/// context switch for each of a batch's lookups.
+fn gather(first: Msg, rx: &Receiver<Msg>) -> Vec<Msg> {
+    let deadline = Instant::now() + GATHER;
+    let mut msgs = vec![first];
+    loop {
+        msgs.extend(rx.try_iter().take(MAX_GATHERED.saturating_sub(msgs.len())));
+        let flushing = msgs.iter().any(|m| matches!(m, Msg::Flush(_)));
+        let left = deadline.saturating_duration_since(Instant::now());
+        if flushing || msgs.len() >= MAX_GATHERED || left.is_zero() {
+            return msgs;
+        }
+        std::thread::park_timeout(left);
+    }
+}
+
 /// The thread: writes what came in together as one transaction; what fails waits in memory
 /// and goes with the next write.
 fn run(
@@ -106,10 +128,7 @@ fn run(
     let mut failing = false;
     while let Ok(first) = rx.recv() {
         let mut flushes = Vec::new();
-        let mut next = Some(first);
-        let mut gathered = 0;
-        while let Some(msg) = next.take() {
-            gathered += 1;
+        for msg in gather(first, &rx) {
             match msg {
                 Msg::Change(change) => {
                     let (op, body) = *change;
@@ -120,9 +139,6 @@ fn run(
                     }
                 }
                 Msg::Flush(done) => flushes.push(done),
-            }
-            if gathered < MAX_GATHERED && flushes.is_empty() {
-                next = rx.recv_timeout(GATHER).ok();
             }
         }
         let written = if ops.is_empty() && bodies.is_empty() {

@@ -234,8 +234,11 @@ fn write(
         .map(|n| usize::try_from(n).unwrap_or(0))
     };
     let before = unpinned(tx)?;
-    for op in ops {
-        apply(tx, op)?;
+    let skip = superseded(ops);
+    for (op, skip) in ops.iter().zip(skip) {
+        if !skip {
+            apply(tx, op)?;
+        }
     }
     let cap = if ops.iter().any(|op| matches!(op, Op::Prune)) {
         limit
@@ -260,6 +263,27 @@ fn write(
         put_body(tx, *id, body)?;
     }
     Ok(written)
+}
+
+/// Which of `ops` a later lookup of the same ID makes moot: a lookup replaces the row whole
+/// (keeping only its pin and note, which nothing in between changed), so of a batch that looks
+/// the same ID up 17 times, one insert is written.
+fn superseded(ops: &[Op]) -> Vec<bool> {
+    let mut skip = vec![false; ops.len()];
+    // The IDs looked up again further on, with nothing touching them in between.
+    let mut later = std::collections::HashSet::new();
+    for (i, op) in ops.iter().enumerate().rev() {
+        match op {
+            Op::Upsert(e) => skip[i] = !later.insert(e.id),
+            op => match super::ops::one_entry(op) {
+                Some(id) => {
+                    later.remove(&id);
+                }
+                None => later.clear(),
+            },
+        }
+    }
+    skip
 }
 
 /// Removes an entry and its body.
@@ -316,14 +340,26 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
     };
     match op {
         Op::Upsert(new) => {
-            let old = get(tx, new.id)?;
-            exec("DELETE FROM history WHERE id = ?1", &[&new.id.to_string()])?;
-            let mut e = new.clone();
-            if let Some(old) = old {
-                e.pinned = old.pinned;
-                e.note = old.note;
+            let id = new.id.to_string();
+            let kept: Option<(bool, Option<String>)> = tx
+                .prepare_cached("SELECT pinned, note FROM history WHERE id = ?1")?
+                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match kept {
+                Some((pinned, note)) => {
+                    exec("DELETE FROM history WHERE id = ?1", &[&id])?;
+                    insert(
+                        tx,
+                        &Entry {
+                            pinned,
+                            note,
+                            ..new.clone()
+                        },
+                        None,
+                    )
+                }
+                None => insert(tx, new, None),
             }
-            insert(tx, &e, None)
         }
         Op::Failed(new) => match get(tx, new.id)? {
             Some(found) if found.summary().is_some() => {

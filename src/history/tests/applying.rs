@@ -88,6 +88,31 @@ proptest! {
         }
     }
 
+    /// Changes written together, as a batch's writer gathers them into one transaction (a
+    /// lookup made moot by a later one of the same ID skipped), leave what applying them all
+    /// in memory and then trimming to the limit does.
+    #[test]
+    fn changes_written_in_one_transaction_leave_what_they_leave_in_memory(
+        ops in proptest::collection::vec(op(), 0..30),
+        limit in 1usize..8,
+    ) {
+        let dir = tempfile::tempdir().expect("dir");
+        let options = Options { cap: limit, cache: false };
+        let (mut disk, warnings) = History::open(dir.path(), options);
+        prop_assert!(warnings.is_empty());
+        let db = disk.db.as_mut().expect("a database");
+        db.write(&ops, &[], limit, None).expect("written");
+        let mut memory = Vec::new();
+        for op in &ops {
+            apply(&mut memory, op);
+        }
+        normalize(&mut memory, cap_for(&[], &ops, limit));
+        prop_assert_eq!(db.load().expect("read"), memory);
+        let kept: i64 = sql(dir.path(), "SELECT unpinned FROM history_count");
+        let counted: i64 = sql(dir.path(), "SELECT count(*) FROM history WHERE pinned = 0");
+        prop_assert_eq!(kept, counted);
+    }
+
     /// A lookup moved into entries in display order leaves them as applying it and
     /// sorting the whole list would, evictions included.
     #[test]
