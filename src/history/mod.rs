@@ -22,6 +22,7 @@ mod filter;
 mod import;
 mod legacy;
 mod ops;
+mod query;
 mod read;
 mod rows;
 mod summary;

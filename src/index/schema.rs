@@ -134,6 +134,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER history_count_pin AFTER UPDATE OF pinned ON history
     WHEN (old.pinned = 0) != (new.pinned = 0)
     BEGIN UPDATE history_count SET unpinned = unpinned + iif(new.pinned = 0, 1, -1); END;",
+    // 6: what the history's filter searches, beside each entry, so that a filter is a query:
+    // the entry's fields in lower case, one a line (see history/filter.rs), and its profile,
+    // space and status in lower case. Written by the history in Rust (its lower case is
+    // Unicode's), which fills the rows that have none when it opens the file.
+    "ALTER TABLE history ADD COLUMN search TEXT;
+    ALTER TABLE history ADD COLUMN profile_lc TEXT;
+    ALTER TABLE history ADD COLUMN space_lc TEXT;
+    ALTER TABLE history ADD COLUMN status_lc TEXT;
+    CREATE INDEX history_unsearched ON history (id) WHERE search IS NULL;",
 ];
 
 /// The tables whose rows are the user's own and cannot be read again from a server: when a
