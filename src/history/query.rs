@@ -174,6 +174,12 @@ impl History {
         (self.partial.is_some() || !db.changed()).then(|| db.searchable())?
     }
 
+    /// Whether the filter's queries go to the database.
+    #[cfg(test)]
+    pub(super) fn queries(&self) -> bool {
+        self.queryable().is_some()
+    }
+
     /// Calls `each` with every entry matching `query` (the words the sidebar's filter takes,
     /// see [`filter`]) and, with `profile`, made with exactly that profile, in display order;
     /// stops at the first error `each` returns. Read from the database a row at a time when it
