@@ -88,8 +88,8 @@ fn open(global: &Global, reading: bool) -> (History, Vec<String>) {
             && !global.no_cache,
     };
     let (history, warnings) = match History::dir_for(global.demo) {
-        // Printing reads through queries, a row at a time; clearing and pruning need every
-        // entry.
+        // Printing reads through queries, a row at a time, and clearing only counts; pruning
+        // says how many entries it kept, of every entry read.
         Some(dir) if reading => History::open_to_query(dir, options),
         Some(dir) => History::open(dir, options),
         None => (History::in_memory(options), vec![]),
@@ -259,16 +259,14 @@ impl Record for Fields<'_> {
 /// `swlog history clear`: says what it would delete, asks on a terminal (or needs `--yes`),
 /// keeps pinned lookups unless `all`, and fails when nothing could be saved.
 fn clear(history: &mut History, yes: bool, all: bool, err: &mut dyn Write) -> Result<Exit, Error> {
-    let entries = history.entries();
-    let pinned = entries.iter().filter(|e| e.pinned).count();
-    let noted = entries
-        .iter()
-        .filter(|e| e.note.is_some() && (all || !e.pinned))
-        .count();
+    // Counted by the database: the entries themselves are not read.
+    let tally = history.tally();
+    let pinned = tally.pinned;
+    let noted = tally.noted_unpinned + if all { tally.noted_pinned } else { 0 };
     let going = if all {
-        entries.len()
+        tally.total
     } else {
-        entries.len() - pinned
+        tally.total.saturating_sub(pinned)
     };
     let what = format!(
         "{going} {}{}{}",
@@ -339,7 +337,8 @@ pub fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
-    let (mut history, warnings) = open(global, args.action.is_none());
+    let reading = !matches!(args.action, Some(HistoryAction::Prune));
+    let (mut history, warnings) = open(global, reading);
     for w in warnings {
         writeln!(err, "swlog: {}", sanitize(&w))?;
     }

@@ -139,6 +139,20 @@ fn readable() -> String {
     format!("family IN ({})", known.join(", "))
 }
 
+/// How many entries a history holds, how many of them are pinned, and how many have a note,
+/// among the pinned and among the others.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Every entry.
+    pub total: usize,
+    /// The pinned ones.
+    pub pinned: usize,
+    /// The pinned ones with a note.
+    pub noted_pinned: usize,
+    /// The others with a note.
+    pub noted_unpinned: usize,
+}
+
 /// A database error where the filter's callers speak `io`.
 fn io(e: rusqlite::Error) -> std::io::Error {
     std::io::Error::other(e)
@@ -257,6 +271,42 @@ impl History {
             usize::try_from(n).ok()
         });
         from_sql.unwrap_or_else(|| self.filter(query).len())
+    }
+
+    /// How many entries there are, pinned and noted ([`Tally`]): counted by the database when
+    /// it can be queried.
+    pub fn tally(&self) -> Tally {
+        let from_sql = self.queryable().and_then(|conn| {
+            let sql = format!(
+                "SELECT count(*), coalesce(sum(pinned != 0), 0),
+                   coalesce(sum(note IS NOT NULL AND pinned != 0), 0),
+                   coalesce(sum(note IS NOT NULL AND pinned = 0), 0)
+                 FROM history WHERE {}",
+                readable()
+            );
+            let n = |i| -> rusqlite::Result<usize> { Ok(usize::try_from(i).unwrap_or(0)) };
+            conn.query_row(&sql, [], |r| {
+                Ok(Tally {
+                    total: n(r.get::<_, i64>(0)?)?,
+                    pinned: n(r.get::<_, i64>(1)?)?,
+                    noted_pinned: n(r.get::<_, i64>(2)?)?,
+                    noted_unpinned: n(r.get::<_, i64>(3)?)?,
+                })
+            })
+            .ok()
+        });
+        from_sql.unwrap_or_else(|| {
+            let mut t = Tally {
+                total: self.entries.len(),
+                ..Tally::default()
+            };
+            for e in &self.entries {
+                t.pinned += usize::from(e.pinned);
+                t.noted_pinned += usize::from(e.pinned && e.note.is_some());
+                t.noted_unpinned += usize::from(!e.pinned && e.note.is_some());
+            }
+            t
+        })
     }
 
     /// The entries matching `query` from the `offset`th, at most `limit` of them, in display
