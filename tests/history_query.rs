@@ -213,3 +213,26 @@ fn a_query_word_that_names_an_action_goes_after_two_dashes() {
     let (text, _) = run(home.path(), &[]);
     assert_eq!(text.lines().count(), ENTRIES);
 }
+
+/// Printed a row at a time, every format still ends quietly on a closed pipe (`| head`).
+#[test]
+fn each_format_ends_quietly_on_a_closed_pipe() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path());
+    for format in ["json", "ndjson", "text", "csv"] {
+        let (mut cmd, _home) = Swlog::bare().into_std();
+        cmd.env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .args(["history", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // Closed before a byte is read: the output (megabytes) cannot fit in the pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("rror"), "{format}: {stderr}");
+    }
+}

@@ -190,13 +190,14 @@ fn print(
             // an element at a time.
             let mut json = std::io::BufWriter::new(crate::text::JsonForTerminal::new(&mut *out));
             let mut ser = serde_json::Serializer::pretty(&mut json);
-            let mut seq = ser.serialize_seq(None).map_err(std::io::Error::other)?;
+            // `io::Error::from` gives back the writer's own error: a closed pipe stays one.
+            let mut seq = ser.serialize_seq(None).map_err(std::io::Error::from)?;
             history.each_matching(query, profile, |e| {
                 n += 1;
                 seq.serialize_element(&recorded(e))
-                    .map_err(std::io::Error::other)
+                    .map_err(std::io::Error::from)
             })?;
-            seq.end().map_err(std::io::Error::other)?;
+            seq.end().map_err(std::io::Error::from)?;
             json.flush()?;
             drop(json);
             writeln!(out)?;
