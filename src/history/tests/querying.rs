@@ -248,3 +248,27 @@ fn a_history_held_in_memory_filters_there() {
     assert_eq!(queried(&h, "2065550100"), [id(1)]);
     assert_eq!(h.page_matching("", 0, 10).len(), 1);
 }
+
+#[test]
+fn filter_words_holding_sql_are_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    for (n, note) in [(1, "50%_off"), (2, "it's done"), (3, "plain")] {
+        ok(h.record(record_of(n, n as i64, "+1"), None));
+        ok(h.set_note(id(n), Some(note.into())));
+    }
+    assert!(h.queries());
+    for (query, want) in [
+        ("%", vec![id(1)]),
+        ("_", vec![id(1)]),
+        ("%_o", vec![id(1)]),
+        ("it's", vec![id(2)]),
+        ("' OR 1=1 --", vec![]),
+        ("\") OR 1=1 --", vec![]),
+        ("!%", vec![id(3), id(2)]),
+        ("profile:' OR ''='", vec![]),
+    ] {
+        assert_eq!(queried(&h, query), want, "{query}");
+        assert_eq!(filtered(&h, query), want, "{query}");
+    }
+}
