@@ -9,7 +9,9 @@
 //! | `history` | `open-100k-first-screen`: open a 100,000-entry history at its first page and lay out its first 40 rows | ≤ 50 ms |
 //! | `history` | `open-100k-whole`: read all 100,000 entries (off the inspector's update path) | reported |
 //! | `filter` | the sidebar's filter over 10,000 entries | ≤ 5 ms |
+//! | `history` | `open-100k-query-first-screen`: `swlog history`'s open (no entry read) and its first 40 rows queried | ≤ 50 ms |
 //! | `filter` | `100k/…`: over 100,000 entries, each key of a number and a word as typed | ≤ 10 ms per key |
+//! | `filter` | `100k-sql-all/…`, `100k-sql-screen/…`: the same as a query, every match or 40 and the count, against `100k-memory/…` | ≤ 10 ms per key |
 //! | `keypress` | j/k on a record with 45,000 charge lines: update and the frame after it | ≤ 5 ms |
 //! | `get-text` | `swlog get`'s text of a record with 100,000 charge lines, parsed to printed | ≤ 500 ms |
 //! | `list` | one 1,000-row list page, body bytes to matched rows (parse + filter) | ≥ 50,000 rows/s |
@@ -270,7 +272,18 @@ fn bench_history(c: &mut Criterion) {
             (history, lines)
         });
     });
-    // Every entry read, as `swlog history` and the inspector's save thread do.
+    // `swlog history`'s open: no entry read, then the first screen's rows from the database.
+    group.bench_function("open-100k-query-first-screen", |b| {
+        b.iter(|| {
+            let (history, warnings) = History::open_to_query(big.path(), big_options.clone());
+            assert!(warnings.is_empty(), "{warnings:?}");
+            let lines: Vec<String> = (history.page_matching("", 0, 40).iter())
+                .map(Entry::line)
+                .collect();
+            (history, lines)
+        });
+    });
+    // Every entry read, as the inspector's save thread does.
     group.bench_function("open-100k-whole", |b| {
         b.iter(|| {
             let (history, warnings) = History::open(big.path(), big_options.clone());
@@ -396,6 +409,38 @@ fn bench_filter(c: &mut Criterion) {
     for query in typed {
         group.bench_with_input(BenchmarkId::new("100k", query), query, |b, q| {
             b.iter(|| history.filter(black_box(q)));
+        });
+    }
+    // The same filter as a query on the database, against the filter in memory above: a
+    // number, a word nearly every entry has, one none has, a profile none was made with.
+    let queried = History::open_to_query(big.path(), options.clone()).0;
+    assert!(queried.entries().is_empty(), "nothing read into memory");
+    for query in ["4242", "relay", "zzzz", "profile:x"] {
+        group.bench_with_input(BenchmarkId::new("100k-memory", query), query, |b, q| {
+            b.iter(|| history.filter(black_box(q)));
+        });
+        // What the sidebar needs at each key: the matches, in order (for its rows and its
+        // "N of M").
+        group.bench_with_input(BenchmarkId::new("100k-sql-all", query), query, |b, q| {
+            b.iter(|| {
+                let mut ids = Vec::new();
+                queried
+                    .each_matching(black_box(q), None, |e| {
+                        ids.push(e.id);
+                        Ok(())
+                    })
+                    .unwrap();
+                ids
+            });
+        });
+        // A screen's worth and the count, without reading the rest.
+        group.bench_with_input(BenchmarkId::new("100k-sql-screen", query), query, |b, q| {
+            b.iter(|| {
+                (
+                    queried.page_matching(black_box(q), 0, 40),
+                    queried.count_matching(black_box(q)),
+                )
+            });
         });
     }
     group.finish();

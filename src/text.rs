@@ -70,6 +70,41 @@ pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer that passes JSON on as [`json_for_terminal`] prints it, a piece at a time, for JSON
+/// written as it is made. A character cut between two writes waits for its other bytes.
+pub struct JsonForTerminal<'a> {
+    out: &'a mut dyn std::io::Write,
+    carry: Vec<u8>,
+}
+
+impl<'a> JsonForTerminal<'a> {
+    /// Writes to `out`.
+    pub fn new(out: &'a mut dyn std::io::Write) -> Self {
+        Self {
+            out,
+            carry: Vec::new(),
+        }
+    }
+}
+
+impl std::io::Write for JsonForTerminal<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.carry.extend_from_slice(buf);
+        let whole = match std::str::from_utf8(&self.carry) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let text = std::str::from_utf8(&self.carry[..whole]).unwrap_or_default();
+        self.out.write_all(json_for_terminal(text).as_bytes())?;
+        self.carry.drain(..whole);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Like [`sanitize`], but keeps the line breaks and tabs of multi-line text (pretty JSON, a
 /// ticket summary), so that it can be copied or shown as lines. `\r\n` becomes `\n`; a lone
 /// `\r`, which would let a line overwrite itself on a terminal, is escaped like the rest.

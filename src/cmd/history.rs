@@ -19,9 +19,16 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// `swlog history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// What to do; without one, the history is printed, most recent first.
+    /// What to do; without one, the history is printed, pinned first, then most recent first.
     #[command(subcommand)]
     pub action: Option<HistoryAction>,
+
+    /// Only the lookups these words find, as the inspector's sidebar filter takes them: each
+    /// word within one field (type, status, from, to, note, error or ID), a number's digits
+    /// however it was written, `profile:NAME`, `space:NAME`, `status:WORD`, and fzf's `^start`,
+    /// `end$` and `!not`. A word that names an action goes after `--`.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
 
     /// Output format.
     #[arg(long, default_value = "text", value_parser = formats())]
@@ -64,7 +71,7 @@ pub enum HistoryAction {
 
 /// Opens the history `swlog` would use, without credentials: only the config file's history
 /// settings matter here.
-fn open(global: &Global) -> (History, Vec<String>) {
+fn open(global: &Global, reading: bool) -> (History, Vec<String>) {
     let overrides = global.overrides();
     let env = |k: &str| std::env::var(k).ok();
     let file =
@@ -81,6 +88,9 @@ fn open(global: &Global) -> (History, Vec<String>) {
             && !global.no_cache,
     };
     let (history, warnings) = match History::dir_for(global.demo) {
+        // Printing reads through queries, a row at a time, and clearing only counts; pruning
+        // says how many entries it kept, of every entry read.
+        Some(dir) if reading => History::open_to_query(dir, options),
         Some(dir) => History::open(dir, options),
         None => (History::in_memory(options), vec![]),
     };
@@ -90,10 +100,11 @@ fn open(global: &Global) -> (History, Vec<String>) {
 /// The widest profile column shown: longer names are cut.
 const PROFILE_WIDTH: usize = 16;
 
-/// The width of the profile column for `entries`, in terminal cells (`日本語` is six).
-fn profile_width<'a>(entries: impl Iterator<Item = &'a Entry>) -> usize {
-    entries
-        .map(|e| sanitize(&e.profile).width())
+/// The width of the profile column for entries of these profiles, in terminal cells (`日本語`
+/// is six).
+fn profile_width<'a>(profiles: impl Iterator<Item = &'a str>) -> usize {
+    profiles
+        .map(|p| sanitize(p).width())
         .max()
         .unwrap_or(0)
         .min(PROFILE_WIDTH)
@@ -140,10 +151,18 @@ pub fn line(entry: &Entry, width: usize) -> String {
     s
 }
 
-/// Prints the entries in the format and columns asked for.
-fn print(entries: &[&Entry], args: &HistoryArgs, out: &mut dyn Write) -> Result<(), Error> {
+/// Prints the entries matching `query` (and `--profile`) in the format and columns asked for,
+/// a row at a time as they are read; returns how many.
+fn print(
+    history: &History,
+    query: &str,
+    profile: Option<&str>,
+    args: &HistoryArgs,
+    out: &mut dyn Write,
+) -> Result<usize, Error> {
     let asked = &args.columns.fields;
     let fields = pick(asked, &HISTORY_FIELDS).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut n = 0;
     if !asked.is_empty() || args.format == Format::Csv {
         let mut rows = Rows::new(
             args.format.shape(),
@@ -152,40 +171,52 @@ fn print(entries: &[&Entry], args: &HistoryArgs, out: &mut dyn Write) -> Result<
             args.columns.crlf,
             out,
         )?;
-        for entry in entries {
-            rows.row(&Fields(entry))?;
-        }
+        history.each_matching(query, profile, |e| {
+            n += 1;
+            rows.row(&Fields(e))
+        })?;
         rows.finish()?;
-        return Ok(());
+        return Ok(n);
     }
     // The entries as recorded, without the digest of their cached body (the cache's business).
-    let entries: Vec<Entry> = entries
-        .iter()
-        .map(|e| Entry {
-            body_digest: None,
-            ..(*e).clone()
-        })
-        .collect();
+    let recorded = |e: &Entry| Entry {
+        body_digest: None,
+        ..e.clone()
+    };
     match args.format {
         Format::Json => {
-            let json = serde_json::to_string_pretty(&entries).map_err(std::io::Error::other)?;
-            // Entries hold server strings; JSON escapes C0 controls, and this the rest.
-            writeln!(out, "{}", crate::text::json_for_terminal(&json))?;
+            use serde::ser::{SerializeSeq as _, Serializer as _};
+            // One array, as `serde_json::to_string_pretty` of them all would print it, written
+            // an element at a time.
+            let mut json = std::io::BufWriter::new(crate::text::JsonForTerminal::new(&mut *out));
+            let mut ser = serde_json::Serializer::pretty(&mut json);
+            // `io::Error::from` gives back the writer's own error: a closed pipe stays one.
+            let mut seq = ser.serialize_seq(None).map_err(std::io::Error::from)?;
+            history.each_matching(query, profile, |e| {
+                n += 1;
+                seq.serialize_element(&recorded(e))
+                    .map_err(std::io::Error::from)
+            })?;
+            seq.end().map_err(std::io::Error::from)?;
+            json.flush()?;
+            drop(json);
+            writeln!(out)?;
         }
-        Format::Ndjson => {
-            for entry in &entries {
-                let json = serde_json::to_string(entry).map_err(std::io::Error::other)?;
-                ndjson::line(out, &json)?;
-            }
-        }
+        Format::Ndjson => history.each_matching(query, profile, |e| {
+            n += 1;
+            let json = serde_json::to_string(&recorded(e)).map_err(std::io::Error::other)?;
+            ndjson::line(out, &json)
+        })?,
         Format::Text | Format::Csv => {
-            let width = profile_width(entries.iter());
-            for entry in &entries {
-                writeln!(out, "{}", line(entry, width))?;
-            }
+            let profiles = history.profiles_matching(query, profile);
+            let width = profile_width(profiles.iter().map(String::as_str));
+            history.each_matching(query, profile, |e| {
+                n += 1;
+                writeln!(out, "{}", line(e, width))
+            })?;
         }
     }
-    Ok(())
+    Ok(n)
 }
 
 /// A history entry's [`HISTORY_FIELDS`] by name.
@@ -229,16 +260,14 @@ impl Record for Fields<'_> {
 /// `swlog history clear`: says what it would delete, asks on a terminal (or needs `--yes`),
 /// keeps pinned lookups unless `all`, and fails when nothing could be saved.
 fn clear(history: &mut History, yes: bool, all: bool, err: &mut dyn Write) -> Result<Exit, Error> {
-    let entries = history.entries();
-    let pinned = entries.iter().filter(|e| e.pinned).count();
-    let noted = entries
-        .iter()
-        .filter(|e| e.note.is_some() && (all || !e.pinned))
-        .count();
+    // Counted by the database: the entries themselves are not read.
+    let tally = history.tally();
+    let pinned = tally.pinned;
+    let noted = tally.noted_unpinned + if all { tally.noted_pinned } else { 0 };
     let going = if all {
-        entries.len()
+        tally.total
     } else {
-        entries.len() - pinned
+        tally.total.saturating_sub(pinned)
     };
     let what = format!(
         "{going} {}{}{}",
@@ -309,7 +338,8 @@ pub fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
-    let (mut history, warnings) = open(global);
+    let reading = !matches!(args.action, Some(HistoryAction::Prune));
+    let (mut history, warnings) = open(global, reading);
     for w in warnings {
         writeln!(err, "swlog: {}", sanitize(&w))?;
     }
@@ -333,12 +363,20 @@ pub fn command(
             )?;
         }
         None => {
-            let entries: Vec<&Entry> = shown(&history, global).collect();
-            print(&entries, args, out)?;
-            if let Some(profile) = global.profile.as_deref()
-                && entries.is_empty()
-            {
-                writeln!(err, "swlog: {}", no_lookups_with(profile, &history))?;
+            let query = args.query.join(" ");
+            let profile = global.profile.as_deref();
+            let shown = print(&history, &query, profile, args, out)?;
+            match profile {
+                Some(profile) if shown == 0 && query.trim().is_empty() => {
+                    writeln!(err, "swlog: {}", no_lookups_with(profile, &history))?;
+                }
+                _ if shown == 0 && !query.trim().is_empty() && !history.is_empty() => writeln!(
+                    err,
+                    "swlog: no lookups match {} ({} in the history)",
+                    sanitize(&query),
+                    counted(history.len(), "lookup", "lookups")
+                )?,
+                _ => {}
             }
         }
     }
@@ -350,27 +388,13 @@ pub fn command(
 
 /// Why `--profile NAME` printed nothing, and which profiles the history does hold.
 fn no_lookups_with(profile: &str, history: &History) -> String {
-    let mut profiles: Vec<&str> = history
-        .entries()
-        .iter()
-        .map(|e| e.profile.as_str())
-        .collect();
-    profiles.sort_unstable();
-    profiles.dedup();
+    let profiles = history.profiles_matching("", None);
     let held = if profiles.is_empty() {
         "the history is empty".to_owned()
     } else {
         format!("profiles in the history: {}", profiles.join(", "))
     };
     sanitize(&format!("no lookups made with profile {profile} ({held})")).into_owned()
-}
-
-/// The entries to print: with `--profile NAME`, only those made with that profile.
-fn shown<'a>(history: &'a History, global: &'a Global) -> impl Iterator<Item = &'a Entry> {
-    history
-        .entries()
-        .iter()
-        .filter(move |e| global.profile.as_ref().is_none_or(|p| e.profile == *p))
 }
 
 /// Says on `err` where the demo's lookups are, which a demo user would otherwise miss: the
@@ -388,10 +412,10 @@ fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result
             "swlog: the demo's lookups, kept apart from real ones in {}",
             shown(history)
         )?;
-    } else if history.entries().is_empty() {
+    } else if history.is_empty() {
         // Only an existing demo history is opened: opening creates the directory.
         let demo = History::dir_for(true).filter(|d| d.exists()).map(|d| {
-            History::open(
+            History::open_to_query(
                 d,
                 Options {
                     cap: usize::MAX,
@@ -400,7 +424,7 @@ fn where_else(global: &Global, history: &History, err: &mut dyn Write) -> Result
             )
             .0
         });
-        match demo.map(|h| h.entries().len()) {
+        match demo.map(|h| h.len()) {
             Some(n) if n > 0 => writeln!(
                 err,
                 "swlog: no lookups; the demo's {} kept apart: swlog --demo history",
@@ -429,7 +453,7 @@ mod tests {
             )
         };
         let entries = [entry(1, "日本語"), entry(2, "demo")];
-        let width = profile_width(entries.iter());
+        let width = profile_width(entries.iter().map(|e| e.profile.as_str()));
         assert_eq!(width, 6, "three wide characters are six cells");
         let lines: Vec<String> = entries.iter().map(|e| line(e, width)).collect();
         let id_at = |l: &str, e: &Entry| l[..l.find(&e.id.to_string()).expect("id")].width();

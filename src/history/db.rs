@@ -44,6 +44,9 @@ pub(super) struct Db {
     /// `PRAGMA data_version` when the entries were last read: another connection's commit
     /// changes it.
     seen: Option<i64>,
+    /// Whether every row has its search columns (see [`super::query`]), so that the filter
+    /// can be a query.
+    searched: bool,
 }
 
 /// What a write did.
@@ -59,8 +62,9 @@ impl Db {
     pub(super) fn open(dir: &Path) -> Result<(Self, Option<Recovered>), String> {
         let path = dir.join(FILE);
         ensure_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let (conn, recovered) = crate::index::file::open(&path).map_err(|e| said(&e))?;
+        let (mut conn, recovered) = crate::index::file::open(&path).map_err(|e| said(&e))?;
         let db = Self {
+            searched: super::query::fill(&mut conn).is_ok(),
             conn,
             path,
             seen: None,
@@ -76,6 +80,11 @@ impl Db {
     /// The file's path.
     pub(super) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The connection to run the filter's queries on, when every row can be searched.
+    pub(super) fn searchable(&self) -> Option<&Connection> {
+        self.searched.then_some(&self.conn)
     }
 
     /// Whether another connection committed since the entries were last read.
@@ -143,8 +152,9 @@ impl Db {
         let Self { conn, path, .. } = self;
         // Closed first: the file must not be written after it is moved.
         drop(conn);
-        let (conn, recovered) = crate::index::file::recover(&path, reason)?;
+        let (mut conn, recovered) = crate::index::file::recover(&path, reason)?;
         let db = Self {
+            searched: super::query::fill(&mut conn).is_ok(),
             conn,
             path,
             seen: None,
@@ -238,6 +248,7 @@ fn write(
     for (op, skip) in ops.iter().zip(skip) {
         if !skip {
             apply(tx, op)?;
+            super::query::after(tx, op)?;
         }
     }
     let cap = if ops.iter().any(|op| matches!(op, Op::Prune)) {

@@ -109,6 +109,14 @@ impl Saver {
     }
 }
 
+impl Deferred {
+    /// Whether every change made in memory has been written and answered, and nothing asks
+    /// for the database to be read again: what the database holds is what memory shows.
+    pub(super) fn settled(&self) -> bool {
+        self.outbox.is_empty() && self.unconfirmed.is_empty() && !self.reload
+    }
+}
+
 impl History {
     /// Keeps changes in memory and hands them out through [`History::take_save`] instead of
     /// writing them: the inspector's update does no writing. A history without a directory has

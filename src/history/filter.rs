@@ -55,6 +55,26 @@ impl Query {
             && self.words.is_empty()
     }
 
+    /// The profiles named (`profile:NAME`), in lower case.
+    pub(super) fn profiles(&self) -> &[String] {
+        &self.profiles
+    }
+
+    /// The spaces named (`space:NAME`), in lower case.
+    pub(super) fn spaces(&self) -> &[String] {
+        &self.spaces
+    }
+
+    /// The statuses named (`status:WORD`), in lower case.
+    pub(super) fn statuses(&self) -> &[String] {
+        &self.statuses
+    }
+
+    /// Each word's forms, any of which the text must hold (or, negated, none of which).
+    pub(super) fn words(&self) -> &[(Vec<String>, bool)] {
+        &self.words
+    }
+
     /// Whether `entry` was made in a profile, a space and with a status the query names (any
     /// of each).
     fn place_matches(&self, entry: &Entry) -> bool {
@@ -229,6 +249,15 @@ impl Text {
             }
         }
     }
+}
+
+/// The text of one entry's fields as [`Text`] holds it: what the database keeps beside the
+/// entry for the filter's queries.
+pub(super) fn search_text(e: &Entry) -> String {
+    let mut text = Vec::with_capacity(160);
+    lay_out(e, &mut text);
+    // Lowered from `str`s, with ASCII line ends put in: still UTF-8.
+    String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Appends the fields of `e`, in lower case, one a line, after a line end of its own.

@@ -22,6 +22,7 @@ mod filter;
 mod import;
 mod legacy;
 mod ops;
+mod query;
 mod read;
 mod rows;
 mod summary;
@@ -41,6 +42,7 @@ use db::{Body, Db, Fault};
 pub use deferred::{Save, Saved, Saver};
 pub use entry::{Entry, Lookup, RefreshFailed};
 use ops::Op;
+pub use query::Tally;
 pub use read::FIRST_PAGE;
 pub use summary::Summary;
 

@@ -71,6 +71,13 @@ impl History {
 
     /// The indices into [`History::entries`] of the entries matching `query`, in display
     /// order; every index for an empty query. See [`filter`] for the words it takes.
+    ///
+    /// Searched in memory, not in the database, though the database could answer the same
+    /// ([`History::each_matching`] does, for `swlog history`): the sidebar needs every match at
+    /// each key (its rows and its "N of M"), and at 100,000 entries one query costs 29–94 ms
+    /// (a scan of every row, SQLite's `instr` at some 20 ms however narrow the rows are kept),
+    /// a screen and the count 18–58 ms, where this search of one text takes 0.5–4.8 ms (the
+    /// criterion `filter` group). The inspector holds the entries anyway, for its rows.
     pub fn filter(&self, query: &str) -> Vec<usize> {
         let query = filter::Query::parse(query);
         if query.is_empty() {

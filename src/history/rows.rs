@@ -13,7 +13,7 @@ pub(super) const COLUMNS: &str = "id, family, at, profile, space, error, type, t
 
 /// The display order: pinned first, then the most recent, the later of two lookups made in
 /// the same instant first (the `history_order` index, read backwards).
-const ORDER: &str = "ORDER BY pinned DESC, at DESC, rowid DESC";
+pub(super) const ORDER: &str = "ORDER BY pinned DESC, at DESC, rowid DESC";
 
 /// Every entry in display order.
 pub(super) fn load(conn: &Connection) -> rusqlite::Result<Vec<Entry>> {
@@ -147,10 +147,11 @@ pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite
         Some(f) => (Some(f.what.as_str()), Some(nanos(f.at))),
         None => (None, None),
     };
+    let s = super::query::searched(e);
     tx.prepare_cached(&format!(
-        "INSERT INTO history (rowid, {COLUMNS}) VALUES
-         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-          ?19, ?20, ?21)"
+        "INSERT INTO history (rowid, {COLUMNS}, search, profile_lc, space_lc, status_lc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+          ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
     ))?
     .execute(params![
         rowid,
@@ -174,6 +175,10 @@ pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite
         what,
         at,
         e.body_digest,
+        s.search,
+        s.profile,
+        s.space,
+        s.status,
     ])?;
     Ok(())
 }

@@ -134,6 +134,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER history_count_pin AFTER UPDATE OF pinned ON history
     WHEN (old.pinned = 0) != (new.pinned = 0)
     BEGIN UPDATE history_count SET unpinned = unpinned + iif(new.pinned = 0, 1, -1); END;",
+    // 6: what the history's filter searches, beside each entry, so that a filter is a query:
+    // the entry's fields in lower case, one a line (see history/filter.rs), and its profile,
+    // space and status in lower case. Written by the history in Rust (its lower case is
+    // Unicode's), which fills the rows that have none when it opens the file.
+    "ALTER TABLE history ADD COLUMN search TEXT;
+    ALTER TABLE history ADD COLUMN profile_lc TEXT;
+    ALTER TABLE history ADD COLUMN space_lc TEXT;
+    ALTER TABLE history ADD COLUMN status_lc TEXT;
+    CREATE INDEX history_unsearched ON history (id) WHERE search IS NULL;",
 ];
 
 /// The tables whose rows are the user's own and cannot be read again from a server: when a
@@ -230,5 +239,70 @@ mod tests {
             assert!(history.record(entry, None).is_empty());
             assert_eq!(history.entries().len(), 1, "from {version}");
         }
+    }
+
+    /// A history written before the filter's columns existed (the version before this one)
+    /// has them filled when it is opened: the entry's fields in lower case, one a line, and
+    /// its profile, space and status in lower case (Unicode's, not ASCII's), so that the
+    /// filter finds it as before.
+    #[test]
+    fn a_history_of_the_previous_version_gets_its_filter_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.db");
+        file_at(&path, MIGRATIONS.len() - 1);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO history (id, family, at, profile, space, type, status, from_addr,
+               to_addr, note)
+             VALUES ('00000000-0000-4000-8000-0000000000a1', 'voice', 1, 'ÄRGER', 'Acme',
+               'relay_pstn_call', 'Completed', '+1 (206) 555-0100', 'sip:Bob@x', 'Ticket 42');
+             INSERT INTO history (id, family, at, profile, space, error)
+             VALUES ('00000000-0000-4000-8000-0000000000a2', 'voice', 2, 'default', 'acme',
+               'not found');",
+        )
+        .unwrap();
+        drop(conn);
+        let (history, warnings) =
+            crate::history::History::open_to_query(dir.path(), crate::history::Options::default());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let conn = Connection::open(&path).unwrap();
+        let row = |id: &str| -> (String, String, String, Option<String>) {
+            conn.query_row(
+                "SELECT search, profile_lc, space_lc, status_lc FROM history WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            row("00000000-0000-4000-8000-0000000000a1"),
+            (
+                "\nrelay pstn call\ncompleted\n+1 (206) 555-0100\nsip:bob@x\n12065550100\n\
+                 ticket 42\n00000000-0000-4000-8000-0000000000a1\n"
+                    .to_owned(),
+                "ärger".to_owned(),
+                "acme".to_owned(),
+                Some("completed".to_owned())
+            )
+        );
+        assert_eq!(
+            row("00000000-0000-4000-8000-0000000000a2"),
+            (
+                "\nnot found\n00000000-0000-4000-8000-0000000000a2\n".to_owned(),
+                "default".to_owned(),
+                "acme".to_owned(),
+                None
+            )
+        );
+        // Found through the query, as the filter in memory finds it.
+        let mut found = Vec::new();
+        history
+            .each_matching("profile:ärger 2065550100 ^ticket", None, |e| {
+                found.push(e.id);
+                Ok(())
+            })
+            .unwrap();
+        let a1 = uuid::Uuid::parse_str("00000000-0000-4000-8000-0000000000a1").unwrap();
+        assert_eq!(found, [a1]);
     }
 }

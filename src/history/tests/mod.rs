@@ -8,6 +8,7 @@ mod entries;
 mod first_page;
 mod importing;
 mod on_disk;
+mod querying;
 
 use std::io;
 use std::path::{Path, PathBuf};
