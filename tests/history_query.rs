@@ -236,3 +236,28 @@ fn each_format_ends_quietly_on_a_closed_pipe() {
         assert!(!stderr.contains("rror"), "{format}: {stderr}");
     }
 }
+
+/// A paste of a thousand words is a usage error (exit 2) naming the limit, never a query that
+/// fails as "cannot write output" with SQL in its message; a hundred words still filter.
+#[test]
+fn too_many_filter_words_are_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path());
+    let many = vec!["a"; 1100].join(" ");
+    let (mut cmd, _home) = Swlog::bare().into_std();
+    cmd.env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .args(["history", "--", &many]);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("1100 filter words: at most 100"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SELECT"), "{stderr}");
+    let hundred = vec!["!zzzz"; 100].join(" ");
+    let (text, _) = run(home.path(), &["--", &hundred]);
+    assert_eq!(text.lines().count(), ENTRIES);
+}

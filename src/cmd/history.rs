@@ -16,6 +16,10 @@ use crate::text::sanitize;
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// The most filter words `swlog history` takes: each is a term of one SQL expression, whose
+/// depth SQLite caps at 1,000 (a paste of 1,100 words failed as "cannot write output").
+const MAX_WORDS: usize = 100;
+
 /// `swlog history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -338,6 +342,12 @@ pub fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Error> {
+    let words = args.query.iter().flat_map(|q| q.split_whitespace()).count();
+    if words > MAX_WORDS {
+        return Err(Error::Usage(format!(
+            "{words} filter words: at most {MAX_WORDS} (the lookups a ticket names take a few)"
+        )));
+    }
     let reading = !matches!(args.action, Some(HistoryAction::Prune));
     let (mut history, warnings) = open(global, reading);
     for w in warnings {
@@ -359,7 +369,7 @@ pub fn command(
                 err,
                 "swlog: pruned {}; {} kept",
                 counted(n, "lookup", "lookups"),
-                history.entries().len()
+                crate::present::format::thousands(history.entries().len())
             )?;
         }
         None => {

@@ -27,7 +27,7 @@ impl Query {
         let mut q = Self::default();
         for word in joined_numbers(query) {
             let word = word.as_str();
-            let lower = word.to_lowercase();
+            let lower = fold(word);
             let named = |key: &str| {
                 lower
                     .strip_prefix(key)
@@ -136,6 +136,16 @@ fn joined_numbers(query: &str) -> Vec<String> {
         joining = number;
     }
     words
+}
+
+/// `s` in lower case a character at a time, a final sigma as any other: the text and the
+/// words are folded alike, so that `ΟΔΟΣ`, `οδος` and `οδοσ` all find a note written `ΟΔΟΣ`
+/// (Unicode's `str::to_lowercase` writes a word's last Σ as ς, the character's own as σ).
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+        .collect()
 }
 
 /// Whether `word` is written as a phone number: digits, with at most `+ - ( ) .` around them.
@@ -271,7 +281,7 @@ fn lay_out(e: &Entry, text: &mut Vec<u8>) {
             text.extend_from_slice(s.as_bytes());
             text[at..].make_ascii_lowercase();
         } else {
-            let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+            let lower = fold(s);
             text.extend_from_slice(lower.as_bytes());
         }
         for b in &mut text[at..] {

@@ -122,7 +122,14 @@ fn parse(bytes: &[u8]) -> Parsed {
         Err(e) if bytes.iter().all(u8::is_ascii_whitespace) => {
             return Parsed::Damaged(Vec::new(), format!("it is empty ({e})"));
         }
-        Err(e) => return Parsed::Damaged(Vec::new(), format!("it is not valid JSON ({e})")),
+        Err(e) => {
+            let entries = entries_before_the_damage(bytes);
+            let detail = format!(
+                "it is not valid JSON ({e}); {} read before the damage",
+                crate::present::format::counted(entries.len(), "entry", "entries")
+            );
+            return Parsed::Damaged(entries, detail);
+        }
     };
     let Value::Object(mut top) = value else {
         return Parsed::Damaged(Vec::new(), "it is not a JSON object".to_owned());
@@ -155,6 +162,38 @@ fn parse(bytes: &[u8]) -> Parsed {
             Parsed::Damaged(entries, detail)
         }
     }
+}
+
+/// The entries of a file that is not valid JSON, read one by one from the start of its entry
+/// list up to the first that cannot be: a file cut short (a full disk, a copy that stopped)
+/// keeps every entry written whole before the cut.
+fn entries_before_the_damage(bytes: &[u8]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let Some(key) = memchr::memmem::find(bytes, b"\"entries\"") else {
+        return entries;
+    };
+    let rest = &bytes[key + b"\"entries\"".len()..];
+    let skip = |at: usize, what: &[u8]| {
+        (rest.get(at..).unwrap_or_default().iter())
+            .position(|b| !b.is_ascii_whitespace() && !what.contains(b))
+            .map(|n| at + n)
+    };
+    let mut at = match skip(0, b":") {
+        Some(at) if rest[at] == b'[' => at + 1,
+        _ => return entries,
+    };
+    while let Some(next) = skip(at, b",") {
+        if rest[next] == b']' {
+            break;
+        }
+        let mut one = serde_json::Deserializer::from_slice(&rest[next..]).into_iter::<Entry>();
+        match one.next() {
+            Some(Ok(e)) => entries.push(e),
+            _ => break,
+        }
+        at = next + one.byte_offset();
+    }
+    entries
 }
 
 /// The journal's first line.

@@ -2,7 +2,6 @@
 //! aside when damaged, and opened in WAL mode with a busy timeout so that two swlogs can read
 //! and write it at once.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -176,15 +175,7 @@ fn truncated(path: &Path) -> Option<String> {
         return None;
     }
     let mut header = [0u8; 100];
-    let mut file = fsx::open_regular(path, fsx::Links::Refuse).ok()?;
-    let mut read = 0;
-    while read < header.len() {
-        match file.read(&mut header[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(_) => return None,
-        }
-    }
+    let read = read_head(path, &mut header)?;
     if read < header.len() {
         return Some(format!("only {len} bytes, shorter than a database header"));
     }
@@ -206,6 +197,63 @@ fn truncated(path: &Path) -> Option<String> {
     let valid = header[24..28] == header[92..96];
     let expected = page_size * pages;
     (valid && len < expected).then(|| format!("truncated: {len} bytes of {expected}"))
+}
+
+/// The handles [`read_head`] read through, one per file (device and inode), kept open for the
+/// life of the process: on Linux, closing any handle to a file drops every POSIX lock this
+/// process holds on it, SQLite's own among them. The header read when a second connection
+/// opened (the inspector's save thread, a batch's writer) then left the first one holding no
+/// lock, and another program's SQLite, seeing nobody, deleted the WAL under a running inspector.
+#[cfg(unix)]
+static HEADS: std::sync::Mutex<Vec<((u64, u64), std::fs::File)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Reads the start of the file at `path` into `buf` (a regular file only, never through a
+/// link) without ever closing a handle to it; returns how many bytes were read.
+#[cfg(unix)]
+fn read_head(path: &Path, buf: &mut [u8]) -> Option<usize> {
+    use std::os::unix::fs::{FileExt as _, MetadataExt as _};
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let mut heads = HEADS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let at = match heads
+        .iter()
+        .position(|(k, _)| *k == (meta.dev(), meta.ino()))
+    {
+        Some(at) => at,
+        None => {
+            let file = fsx::open_regular(path, fsx::Links::Refuse).ok()?;
+            let opened = file.metadata().ok()?;
+            heads.push(((opened.dev(), opened.ino()), file));
+            heads.len() - 1
+        }
+    };
+    let file = &heads[at].1;
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read_at(&mut buf[read..], read as u64) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(_) => return None,
+        }
+    }
+    Some(read)
+}
+
+#[cfg(not(unix))]
+fn read_head(path: &Path, buf: &mut [u8]) -> Option<usize> {
+    use std::io::Read as _;
+    let mut file = fsx::open_regular(path, fsx::Links::Refuse).ok()?;
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read(&mut buf[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(_) => return None,
+        }
+    }
+    Some(read)
 }
 
 /// `path` with `suffix` appended to its file name.

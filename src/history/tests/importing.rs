@@ -458,3 +458,38 @@ fn journals_no_swlog_would_apply_are_moved_aside_never_dropped() {
         assert_eq!(std::fs::read_to_string(aside[0]).unwrap(), journal, "{why}");
     }
 }
+
+#[test]
+fn a_file_cut_short_keeps_every_entry_written_whole_before_the_cut() {
+    let entries: Vec<Value> = (0..50).map(|n| entry_json(n, n as i64)).collect();
+    let old = json!({"version": 3, "tag": "t", "entries": entries});
+    for text in [old.to_string(), serde_json::to_string_pretty(&old).unwrap()] {
+        // Cut inside the 21st entry: twenty are whole before it.
+        let twenty_first = text.match_indices("\"id\"").nth(20).unwrap().0;
+        let cut = &text[..twenty_first + 10];
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(old_file(dir.path()), cut).unwrap();
+        let (h, warnings) = History::open(dir.path(), Options::default());
+        let Some(Warning::Damaged {
+            moved_to,
+            kept,
+            detail,
+        }) = warnings.first()
+        else {
+            panic!("{warnings:?}")
+        };
+        assert_eq!(*kept, 20, "{detail}");
+        assert!(
+            detail.contains("20 entries read before the damage"),
+            "{detail}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(moved_to).unwrap(),
+            cut,
+            "bytes intact"
+        );
+        let want: Vec<Uuid> = (0..20).rev().map(id).collect();
+        assert_eq!(ids(&h), want);
+        assert_eq!(ids(&open(dir.path())), want, "imported");
+    }
+}

@@ -272,3 +272,18 @@ fn filter_words_holding_sql_are_plain_text() {
         assert_eq!(filtered(&h, query), want, "{query}");
     }
 }
+
+#[test]
+fn a_final_sigma_is_found_however_the_word_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    for (n, note) in [(1, "ΟΔΟΣ"), (2, "οδος"), (3, "plain")] {
+        ok(h.record(record_of(n, n as i64, "+1"), None));
+        ok(h.set_note(id(n), Some(note.into())));
+    }
+    assert!(h.queries());
+    for query in ["ΟΔΟΣ", "οδος", "οδοσ", "Οδος$"] {
+        assert_eq!(queried(&h, query), [id(2), id(1)], "{query}");
+        assert_eq!(filtered(&h, query), [id(2), id(1)], "{query}");
+    }
+}

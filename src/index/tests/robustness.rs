@@ -284,3 +284,47 @@ fn another_program_s_database_in_its_place_is_moved_aside_not_written_into() {
     assert_eq!(kept, "theirs", "their data kept as it was");
     assert_eq!(index.stats().unwrap().rows, 0);
 }
+
+/// The POSIX locks this process holds on the file at `path`, as /proc/locks lists them.
+#[cfg(target_os = "linux")]
+fn locks_held_on(path: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt as _;
+    let inode = std::fs::metadata(path).unwrap().ino();
+    let pid = std::process::id().to_string();
+    std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(4) == Some(&pid.as_str())
+                && f.get(5).and_then(|d| d.rsplit(':').next()) == Some(&inode.to_string())
+        })
+        .count()
+}
+
+/// Opening the file a second time (the inspector's save thread, a batch's writer) must not
+/// drop the first connection's lock: on Linux closing any handle to a file drops every POSIX
+/// lock the process holds on it, and another program's SQLite, seeing the file unlocked,
+/// deleted the WAL under a running inspector and its history went with it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_connection_leaves_the_first_ones_lock_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    let (first, _) = crate::index::file::open(&path).unwrap();
+    let held = locks_held_on(&path);
+    assert!(
+        held > 0,
+        "an open connection in WAL mode holds a lock on the file"
+    );
+    for _ in 0..3 {
+        let (second, _) = crate::index::file::open(&path).unwrap();
+        drop(second);
+        assert_eq!(
+            locks_held_on(&path),
+            held,
+            "the first connection's lock is still held"
+        );
+    }
+    drop(first);
+}
