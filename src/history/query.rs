@@ -79,6 +79,15 @@ pub(super) fn after(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
 /// wrote (the migration that added them cannot lay out text the Rust way), and rows salvaged
 /// from one. One transaction; costs one look at an index when there is nothing to fill.
 pub(super) fn fill(conn: &mut Connection) -> rusqlite::Result<()> {
+    // Nothing to fill, the common case: no write lock taken to find that out.
+    let none: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM history WHERE search IS NULL)",
+        [],
+        |r| r.get(0),
+    )?;
+    if none {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let ids: Vec<String> = tx
         .prepare("SELECT id FROM history WHERE search IS NULL")?

@@ -58,11 +58,11 @@ impl History {
             return Vec::new();
         }
         if let Some(batch) = &mut self.batch {
-            let blind = batch.blind;
-            let warnings = batch.send(op.clone(), body);
-            if !blind {
-                self.apply_in_memory(&op);
+            if batch.blind {
+                return batch.send(op, body);
             }
+            let warnings = batch.send(op.clone(), body);
+            self.apply_in_memory(&op);
             return warnings;
         }
         if self.db.is_none() {

@@ -154,6 +154,11 @@ pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the schema up to [`VERSION`].
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Up to date, the common case: no write lock taken to find that out.
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found == VERSION {
+        return Ok(());
+    }
     loop {
         // Immediate: two processes opening a new file at once must not both run migration 1.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
