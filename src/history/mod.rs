@@ -179,16 +179,8 @@ impl History {
     fn opened(dir: PathBuf, options: Options, first: Option<usize>) -> (Self, Vec<Warning>) {
         let mut history = Self::new(Some(dir.clone()), options);
         let mut warnings = Vec::new();
-        match Db::open(&dir) {
-            Ok((mut db, recovered)) => {
-                if let Some(r) = recovered {
-                    warnings.push(Warning::Damaged {
-                        moved_to: r.moved_to,
-                        detail: r.reason,
-                        kept: r.history_kept,
-                    });
-                }
-                warnings.extend(import::import(&mut db, &dir));
+        match open_db(&dir, &mut warnings) {
+            Ok(db) => {
                 history.db = Some(db);
                 match first {
                     Some(n) => history.read_first(n, &mut warnings),
@@ -219,16 +211,8 @@ impl History {
         let dir = dir.into();
         let mut history = Self::new(Some(dir.clone()), options);
         let mut warnings = Vec::new();
-        match Db::open(&dir) {
-            Ok((mut db, recovered)) => {
-                if let Some(r) = recovered {
-                    warnings.push(Warning::Damaged {
-                        moved_to: r.moved_to,
-                        detail: r.reason,
-                        kept: r.history_kept,
-                    });
-                }
-                warnings.extend(import::import(&mut db, &dir));
+        match open_db(&dir, &mut warnings) {
+            Ok(db) => {
                 history.start_batch(db, true);
                 if let Some(why) = history.not_saved.clone() {
                     warnings.push(Warning::NotSaved(why));
@@ -485,4 +469,19 @@ impl History {
         }
         warnings
     }
+}
+
+/// Opens the database in `dir` and imports an older swlog's files found there; `warnings` gets
+/// what opening found (a damaged file moved aside, an import).
+fn open_db(dir: &Path, warnings: &mut Vec<Warning>) -> Result<Db, String> {
+    let (mut db, recovered) = Db::open(dir)?;
+    if let Some(r) = recovered {
+        warnings.push(Warning::Damaged {
+            moved_to: r.moved_to,
+            detail: r.reason,
+            kept: r.history_kept,
+        });
+    }
+    warnings.extend(import::import(&mut db, dir));
+    Ok(db)
 }
