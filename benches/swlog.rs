@@ -277,9 +277,16 @@ fn bench_history(c: &mut Criterion) {
         b.iter(|| {
             let (history, warnings) = History::open_to_query(big.path(), big_options.clone());
             assert!(warnings.is_empty(), "{warnings:?}");
-            let lines: Vec<String> = (history.page_matching("", 0, 40).iter())
-                .map(Entry::line)
-                .collect();
+            // Streamed as `swlog history` prints, stopped after a screen's worth.
+            let mut lines: Vec<String> = Vec::with_capacity(40);
+            let _ = history.each_matching("", None, |e| {
+                lines.push(e.line());
+                if lines.len() == 40 {
+                    return Err(std::io::ErrorKind::Interrupted.into());
+                }
+                Ok(())
+            });
+            assert_eq!(lines.len(), 40);
             (history, lines)
         });
     });
