@@ -238,10 +238,9 @@ fn write(
 ) -> rusqlite::Result<Written> {
     let unpinned = |tx: &Transaction<'_>| -> rusqlite::Result<usize> {
         // Kept by triggers: counting the rows read the whole index at each transaction.
-        tx.query_row("SELECT unpinned FROM history_count", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map(|n| usize::try_from(n).unwrap_or(0))
+        tx.prepare_cached("SELECT unpinned FROM history_count")?
+            .query_row([], |r| r.get::<_, i64>(0))
+            .map(|n| usize::try_from(n).unwrap_or(0))
     };
     let before = unpinned(tx)?;
     let skip = superseded(ops);
