@@ -939,3 +939,55 @@ async fn a_batch_leaves_its_lookups_in_the_wal_for_the_next_swlog_to_read() {
         "folded into the file when `swlog history` closed"
     );
 }
+
+/// A batch's logs go to the index (written on the history's own connection, which the batch
+/// hands over when it ends), but not one created before the index's age cap: the next command
+/// would only prune it, at the cost of a checkpoint.
+#[tokio::test]
+async fn a_batch_indexes_its_logs_but_not_one_older_than_the_index_keeps() {
+    let server = MockServer::start().await;
+    for (n, age) in [
+        (1, chrono::TimeDelta::hours(1)),
+        (2, chrono::TimeDelta::days(40)),
+    ] {
+        let mut log = record(&id(n));
+        log["created_at"] = json!((chrono::Utc::now() - age).to_rfc3339());
+        Mock::given(method("GET"))
+            .and(path(log_path(&id(n))))
+            .respond_with(ResponseTemplate::new(200).set_body_json(log))
+            .mount(&server)
+            .await;
+    }
+    let data = tempfile::tempdir().expect("temp dir");
+    let swlog =
+        || Swlog::at(&server.uri()).env("XDG_DATA_HOME", data.path().to_str().expect("utf-8"));
+    let ran = swlog()
+        .get(&["--format", "json", &id(1), &id(2)])
+        .run()
+        .await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let shown = swlog().args(["index", "--format", "json"]).run().await;
+    assert_eq!(shown.code, 0, "{shown:?}");
+    let json: serde_json::Value = serde_json::from_str(&shown.stdout).expect("json");
+    assert_eq!(json["rows"], 1, "only the log of an hour ago: {json}");
+    assert_eq!(json["max_age_days"], 30);
+    let history = swlog()
+        .args([
+            "history",
+            "--format",
+            "csv",
+            "--no-header",
+            "--fields",
+            "id",
+        ])
+        .run()
+        .await;
+    // In the order they ended, which concurrency leaves open.
+    let mut ids: Vec<_> = history.stdout.lines().collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [id(1), id(2)],
+        "both lookups are in the history: {history:?}"
+    );
+}

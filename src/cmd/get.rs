@@ -173,15 +173,21 @@ pub async fn command(
         )
         .await
     };
-    // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved:
-    // first, so that the index's write below does not wait for the history's last one to end
-    // (the two share the file's one write lock, and SQLite's busy wait sleeps in steps of
-    // milliseconds).
+    // Whatever happened to the output (a closed pipe, a full disk), the lookups made are saved.
     if let Some(r) = recorder.as_mut() {
         r.flush(err).await?;
     }
-    // The logs read go to the index too, in one write: a later search finds them there.
-    crate::search::remember(&session.index, &session.client, std::mem::take(&mut read)).await;
+    drop(recorder);
+    // The logs read go to the index too, in one write, on the history's connection (the file
+    // opened once, beside the first lookups, not again on the way out): a later search finds
+    // them there.
+    if !read.is_empty()
+        && let Some(index) = history.as_mut().and_then(Opening::take_index)
+    {
+        session.index.adopt(index);
+    }
+    crate::search::remember_for_later(&session.index, &session.client, std::mem::take(&mut read))
+        .await;
     for notice in session.index.take_notices() {
         writeln!(err, "swlog: {}", sanitize(&notice))?;
     }

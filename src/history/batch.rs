@@ -24,7 +24,8 @@ enum Msg {
 /// The writer thread of one batch.
 pub(super) struct Writer {
     tx: Option<Sender<Msg>>,
-    thread: Option<JoinHandle<()>>,
+    /// Gives the connection back when it ends.
+    thread: Option<JoinHandle<Db>>,
     /// What the thread has to say, taken by the next call that can say it.
     said: Arc<Mutex<Vec<Warning>>>,
     /// Set when the history's entries were never read ([`History::open_batched`]): changes
@@ -60,6 +61,12 @@ impl Writer {
             ));
         }
         self.warnings()
+    }
+
+    /// Ends the thread once it has written what it was sent, and takes its connection back.
+    fn finish(&mut self) -> Option<Db> {
+        drop(self.tx.take());
+        self.thread.take()?.join().ok()
     }
 
     /// Waits until everything sent is written (or has failed).
@@ -115,14 +122,14 @@ fn gather(first: Msg, rx: &Receiver<Msg>) -> Vec<Msg> {
 }
 
 /// The thread: writes what came in together as one transaction; what fails waits in memory
-/// and goes with the next write.
+/// and goes with the next write. Gives its connection back when the channel closes.
 fn run(
     mut db: Db,
     cap: usize,
     fault: Option<Fault>,
     rx: Receiver<Msg>,
     said: Arc<Mutex<Vec<Warning>>>,
-) {
+) -> Db {
     let mut ops: Vec<Op> = Vec::new();
     let mut bodies: Vec<(Uuid, Body)> = Vec::new();
     let mut failing = false;
@@ -163,6 +170,7 @@ fn run(
             let _ = done.send(());
         }
     }
+    db
 }
 
 impl History {
@@ -214,6 +222,16 @@ impl History {
             None if !self.pending.is_empty() || !self.bodies.is_empty() => self.save(None),
             None => Vec::new(),
         }
+    }
+
+    /// Ends the batch's writer, once everything is written ([`History::flush`]), and hands its
+    /// connection over for the index to write the batch's logs on: a process then opens the
+    /// file once, not twice. `None` when there is no writer or it stopped.
+    pub fn take_index(&mut self) -> Option<crate::index::Index> {
+        let db = self.batch.take()?.finish()?;
+        self.not_saved
+            .get_or_insert_with(|| "the batch is over: its writer was closed".to_owned());
+        Some(db.into_index())
     }
 
     /// What the batch's writer has had to say since it was last asked.

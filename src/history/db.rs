@@ -82,6 +82,11 @@ impl Db {
         &self.path
     }
 
+    /// The connection as the index's, for the index to write on when the history is done.
+    pub(super) fn into_index(self) -> crate::index::Index {
+        crate::index::Index::adopt(self.conn, self.path)
+    }
+
     /// The connection to run the filter's queries on, when every row can be searched.
     pub(super) fn searchable(&self) -> Option<&Connection> {
         self.searched.then_some(&self.conn)

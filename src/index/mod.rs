@@ -105,6 +105,18 @@ impl Index {
         })
     }
 
+    /// The index on a connection already opened by [`file::open`] on `path` (the history's, the
+    /// same file): one connection a process instead of two.
+    pub(crate) fn adopt(conn: Connection, path: PathBuf) -> Self {
+        Self {
+            conn,
+            path,
+            recovered: None,
+            settle: DEFAULT_SETTLE,
+            shapes: shape::Shapes::default(),
+        }
+    }
+
     /// The same index with another settle time (see [`DEFAULT_SETTLE`]).
     pub fn with_settle(mut self, settle: chrono::TimeDelta) -> Self {
         self.settle = settle;
@@ -143,6 +155,11 @@ impl Index {
 
 #[cfg(test)]
 impl Index {
+    /// The connection, for tests that tell one connection from another.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Lets the database grow by `pages` more pages only, as a full disk would.
     pub(crate) fn fill_disk_after(&mut self, pages: i64) {
         let now: i64 = self

@@ -155,6 +155,30 @@ impl Index {
         rows: &[Map<String, Value>],
         read_at: DateTime<Utc>,
     ) -> Result<Recorded> {
+        self.record(scope, rows, read_at, None)
+    }
+
+    /// [`Index::record_rows`] for logs looked up by ID (`swlog get`, the inspector), which no
+    /// window vouches for: a log created before `since` (the age cap's cutoff) is left out, as
+    /// the next open would prune it. Writing it only for that cost the next command a
+    /// checkpoint's fsyncs, at every lookup of an older call.
+    pub fn record_lookups(
+        &mut self,
+        scope: &Scope,
+        rows: &[Map<String, Value>],
+        read_at: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Recorded> {
+        self.record(scope, rows, read_at, since.map(|t| t.timestamp_millis()))
+    }
+
+    fn record(
+        &mut self,
+        scope: &Scope,
+        rows: &[Map<String, Value>],
+        read_at: DateTime<Utc>,
+        since_ms: Option<i64>,
+    ) -> Result<Recorded> {
         let read_ms = read_at.timestamp_millis();
         let settle_ms = self.settle.num_milliseconds();
         // Immediate: the write lock is taken (waiting out another writer) before anything is
@@ -188,6 +212,9 @@ impl Index {
                     done.skipped += 1;
                     continue;
                 };
+                if since_ms.is_some_and(|since| c.created_at.is_some_and(|t| t < since)) {
+                    continue;
+                }
                 let end = c.created_at.map(|t| t + c.duration_ms.unwrap_or(0).max(0));
                 let settle_at = end
                     .filter(|end| c.fin && !c.discarded && read_ms < end.saturating_add(settle_ms))

@@ -14,12 +14,17 @@ use crate::index::{Caps, Index, IndexError};
 pub struct IndexHandle {
     slot: Arc<Mutex<Slot>>,
     notices: Arc<Mutex<Notices>>,
+    /// How long a row is kept (the caps' age), when capped.
+    max_age: Option<chrono::TimeDelta>,
 }
 
 #[derive(Debug)]
 enum Slot {
     /// Not opened yet: its path, and the caps to prune it to once opened.
     Closed(PathBuf, Option<Caps>),
+    /// A connection handed over ([`IndexHandle::adopt`]), to be pruned to the caps and used
+    /// as an opened one when first used.
+    Adopted(Box<Index>, Option<Caps>),
     Open(Box<Index>),
     Off,
 }
@@ -38,7 +43,10 @@ impl IndexHandle {
 
     /// The index at `path`, pruned to `caps` (oldest rows first) when first opened.
     pub fn capped(path: PathBuf, caps: Caps) -> Self {
-        Self::with(Slot::Closed(path, Some(caps)))
+        Self {
+            max_age: Some(caps.max_age),
+            ..Self::with(Slot::Closed(path, Some(caps)))
+        }
     }
 
     /// An index already open.
@@ -55,7 +63,16 @@ impl IndexHandle {
         Self {
             slot: Arc::new(Mutex::new(slot)),
             notices: Arc::default(),
+            max_age: None,
         }
+    }
+
+    /// The oldest a row may be created and still be kept, as of `now` (`None`: no age cap).
+    pub fn keeps_since(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.max_age.and_then(|age| now.checked_sub_signed(age))
     }
 
     /// Whether the index may be used (it is on and has not been refused).
@@ -90,22 +107,11 @@ impl IndexHandle {
         f: impl FnOnce(&mut Index) -> Result<T, IndexError>,
     ) -> Option<T> {
         let mut slot = lock(&self.slot);
-        if let Slot::Closed(path, caps) = &*slot {
-            *slot = match Index::open(path) {
-                Ok(mut index) => {
-                    if let Some(caps) = caps
-                        && let Err(e) = index.prune(*caps, chrono::Utc::now())
-                    {
-                        self.say(format!("the index could not be pruned: {e}"));
-                    }
-                    Slot::Open(Box::new(index))
-                }
-                Err(e) => {
-                    self.say(format!("{e}; searching over the network"));
-                    Slot::Off
-                }
-            };
-        }
+        *slot = match std::mem::replace(&mut *slot, Slot::Off) {
+            Slot::Closed(path, caps) => self.opened(Index::open(&path), caps),
+            Slot::Adopted(index, caps) => self.opened(Ok(*index), caps),
+            open_or_off => open_or_off,
+        };
         let Slot::Open(index) = &mut *slot else {
             return None;
         };
@@ -132,6 +138,37 @@ impl IndexHandle {
             Err(e) => {
                 self.say(e.to_string());
                 None
+            }
+        }
+    }
+
+    /// Uses `index`, a connection already open on this handle's file (the one a batch's
+    /// history wrote on), instead of opening another when first used (it is pruned to the
+    /// caps then, on the blocking thread that uses it). Nothing changes when the handle is
+    /// already open, off, or on another file.
+    pub fn adopt(&self, index: Index) {
+        let mut slot = lock(&self.slot);
+        if let Slot::Closed(path, caps) = &*slot
+            && path == index.path()
+        {
+            *slot = Slot::Adopted(Box::new(index), *caps);
+        }
+    }
+
+    /// The slot for an index just opened (pruned to `caps`), or off with a notice.
+    fn opened(&self, index: Result<Index, IndexError>, caps: Option<Caps>) -> Slot {
+        match index {
+            Ok(mut index) => {
+                if let Some(caps) = caps
+                    && let Err(e) = index.prune(caps, chrono::Utc::now())
+                {
+                    self.say(format!("the index could not be pruned: {e}"));
+                }
+                Slot::Open(Box::new(index))
+            }
+            Err(e) => {
+                self.say(format!("{e}; searching over the network"));
+                Slot::Off
             }
         }
     }

@@ -148,6 +148,24 @@ pub async fn remember(
         .await;
 }
 
+/// [`remember`] for a command that ends once it has written (`swlog get`): a log created
+/// before the index's age cap is left out, as only the next command would read it, and it
+/// would first prune it. (The inspector keeps every log it read: it may read it again.)
+pub async fn remember_for_later(
+    index: &IndexHandle,
+    client: &Client,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+) {
+    let Some(scope) = scope_of(client).filter(|_| index.is_on() && !rows.is_empty()) else {
+        return;
+    };
+    let now = Utc::now();
+    let since = index.keeps_since(now);
+    index
+        .run(move |ix| ix.record_lookups(&scope, &rows, now, since))
+        .await;
+}
+
 /// Whether a fault means the server could not be reached at all (then the index answers).
 pub fn is_unreachable(e: &ListError) -> bool {
     use crate::api::ApiError as E;

@@ -183,3 +183,54 @@ async fn a_row_still_live_when_indexed_is_read_again_and_the_final_one_wins() {
     .await;
     assert_eq!(third.rows[0].cell("status"), "completed", "and kept");
 }
+
+/// Whether `handle` runs on the connection `marked` made a temporary table on.
+fn on_marked_connection(handle: &IndexHandle) -> bool {
+    handle
+        .run_blocking(|ix| {
+            Ok(ix.connection().query_row(
+                "SELECT count(*) FROM temp.sqlite_master WHERE name = 'adopted'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .expect("the index opens")
+        == 1
+}
+
+fn marked(path: &std::path::Path) -> Index {
+    let index = Index::open(path).unwrap();
+    index
+        .connection()
+        .execute_batch("CREATE TEMP TABLE adopted(x)")
+        .unwrap();
+    index
+}
+
+#[test]
+fn an_adopted_connection_on_the_handles_file_is_used_instead_of_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    let handle = IndexHandle::at(path.clone());
+    handle.adopt(marked(&path));
+    assert!(on_marked_connection(&handle));
+}
+
+#[test]
+fn a_connection_on_another_file_or_after_the_open_is_not_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mine, other) = (dir.path().join("index.db"), dir.path().join("other.db"));
+    let handle = IndexHandle::at(mine.clone());
+    handle.adopt(marked(&other));
+    assert!(!on_marked_connection(&handle), "another file is not used");
+    assert_eq!(
+        handle.run_blocking(|ix| Ok(ix.path().to_path_buf())),
+        Some(mine.clone())
+    );
+    // Already open: the open connection stays.
+    handle.adopt(marked(&mine));
+    assert!(!on_marked_connection(&handle));
+    let off = IndexHandle::off();
+    off.adopt(marked(&mine));
+    assert!(!off.is_on(), "an index turned off stays off");
+}

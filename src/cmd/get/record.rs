@@ -61,6 +61,15 @@ impl Opening {
         })
     }
 
+    /// The history's connection, once the batch is over and [`Opening::flush`]ed, for the
+    /// index to write the batch's logs on (see [`History::take_index`]).
+    pub fn take_index(&mut self) -> Option<crate::index::Index> {
+        match self {
+            Self::Open(history) => history.take_index(),
+            Self::Pending(_) | Self::Gone => None,
+        }
+    }
+
     /// Saves every lookup waiting, whatever happened to the output (a closed pipe, a full
     /// disk) before.
     pub async fn flush(&mut self, err: &mut dyn Write) -> std::io::Result<()> {

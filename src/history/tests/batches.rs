@@ -173,3 +173,32 @@ fn a_batch_reads_no_entry_and_its_failures_still_never_replace_a_found_record() 
     assert_eq!(again.cached_body(id(4)).unwrap().0, "{\"b\":2}");
     assert_eq!(again.entries().len(), 31);
 }
+
+#[test]
+fn a_finished_batch_hands_its_connection_over_with_everything_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_batched(dir.path());
+    for n in 1..=20 {
+        ok(h.record(record_of(n, n as i64, "+1"), None));
+    }
+    ok(h.flush());
+    let index = h.take_index().expect("the writer's connection");
+    assert_eq!(index.path(), dir.path().join("index.db"));
+    // Still open and usable as the index's, with every lookup committed beside it.
+    assert_eq!(ids(&open(dir.path())).len(), 20);
+    assert!(index.stats().is_ok());
+    assert!(h.take_index().is_none(), "handed over once");
+    drop(index);
+    assert_eq!(ids(&open(dir.path())).len(), 20);
+}
+
+#[test]
+fn a_history_without_a_batch_writer_hands_no_connection_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    assert!(h.take_index().is_none());
+    let mut memory = History::in_memory(Options::default());
+    memory.batch_saves(Duration::from_secs(1));
+    assert!(memory.take_index().is_none());
+}

@@ -317,3 +317,35 @@ fn the_families_of_some_legs_are_their_parents_and_every_leg_below_the_topmost()
     let other = Scope::new(Origin::parse("https://other.signalwire.com").unwrap(), "p1");
     assert!(index.families(&other, &[id(3)], 10).unwrap().is_empty());
 }
+
+#[test]
+fn a_lookup_created_before_the_age_cap_is_not_written_for_the_next_prune() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = open_in(&dir);
+    let s = scope();
+    let mut undated = row(3, 0);
+    undated.remove("created_at");
+    let rows = [row(1, 10), row(2, 100), undated];
+    // Created at minute 10, 100 and never; kept since minute 50.
+    index
+        .record_lookups(&s, &rows, at(200), Some(at(50)))
+        .unwrap();
+    let held = |index: &Index, n: u32| {
+        index
+            .row(&s, &format!("00000000-0000-4000-8000-{n:012}"))
+            .unwrap()
+            .is_some()
+    };
+    assert!(
+        !held(&index, 1),
+        "older than the cap: the next open would prune it"
+    );
+    assert!(held(&index, 2));
+    assert!(
+        held(&index, 3),
+        "undated: kept by its read time, as prune keeps it"
+    );
+    // Without a cap, every row is written.
+    index.record_lookups(&s, &rows, at(200), None).unwrap();
+    assert!(held(&index, 1));
+}
