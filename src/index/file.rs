@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::error::{IndexError, Result};
 use super::schema;
@@ -151,7 +151,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
         // Only possible before the first table: lets prune give space back to the disk.
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     }
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    let mode = switch_to_wal(&conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "the index is not in WAL mode");
     }
@@ -163,6 +163,28 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
     }
     schema::migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// `PRAGMA journal_mode = WAL`, waited for as the busy timeout would. On a new file that other
+/// processes open at the same moment, the switch needs the file to itself, and SQLite answers
+/// "database is locked" at once there instead of calling the busy handler: one swlog of several
+/// started together on a new machine lost its history to it. Once the file is in WAL mode (it
+/// stays so), the pragma changes nothing and takes no lock.
+fn switch_to_wal(conn: &Connection) -> Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            done => return Ok(done?),
+        }
+    }
 }
 
 /// Why the file at `path` is damaged, if its header says so: shorter than the header, not an
