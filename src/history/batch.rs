@@ -100,8 +100,8 @@ impl Writer {
 
 /// How long the thread waits for another change to write with those it has, and the most it
 /// gathers for one transaction.
-const GATHER: Duration = Duration::from_millis(2);
-const MAX_GATHERED: usize = 64;
+const GATHER: Duration = Duration::from_millis(5);
+const MAX_GATHERED: usize = 256;
 
 /// `first` and what else comes in within [`GATHER`] of it (at most [`MAX_GATHERED`]; a flush
 /// ends the wait, as it unparks the thread). The thread sleeps out the wait rather than
