@@ -354,28 +354,11 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
         tx.prepare_cached(sql)?.execute(p).map(drop)
     };
     match op {
-        Op::Upsert(new) => {
-            let id = new.id.to_string();
-            let kept: Option<(bool, Option<String>)> = tx
-                .prepare_cached("SELECT pinned, note FROM history WHERE id = ?1")?
-                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            match kept {
-                Some((pinned, note)) => {
-                    exec("DELETE FROM history WHERE id = ?1", &[&id])?;
-                    insert(
-                        tx,
-                        &Entry {
-                            pinned,
-                            note,
-                            ..new.clone()
-                        },
-                        None,
-                    )
-                }
-                None => insert(tx, new, None),
-            }
-        }
+        // In place when the row is there, keeping its pin and note.
+        Op::Upsert(new) => match super::rows::replace(tx, new)? {
+            true => Ok(()),
+            false => insert(tx, new, None),
+        },
         Op::Failed(new) => match get(tx, new.id)? {
             Some(found) if found.summary().is_some() => {
                 match super::ops::refresh_failure(&found, new) {

@@ -139,21 +139,41 @@ pub(super) fn lookup_columns(lookup: &Lookup) -> LookupColumns<'_> {
     }
 }
 
-/// Writes `e` whole as `id`'s row (a new rowid: it lists first among equal times), keeping the
-/// pin and note the row had when `keep` is set.
+/// Writes `e` whole as `id`'s row (a new rowid: it lists first among equal times), or as
+/// `rowid`.
 pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite::Result<()> {
+    let sql = format!(
+        "INSERT INTO history (rowid, {COLUMNS}, search, profile_lc, space_lc, status_lc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+          ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+    );
+    write(tx, &sql, e, rowid).map(drop)
+}
+
+/// Writes `e` over `id`'s row when there is one, keeping its pin and note, as the newest rowid
+/// (it lists first among equal times, as a removal and insert would have it, in one statement
+/// that fires no counting trigger). Whether there was one.
+pub(super) fn replace(tx: &Connection, e: &Entry) -> rusqlite::Result<bool> {
+    // ?1 (the rowid), ?17 and ?18 (the pin and note) are not used.
+    const SQL: &str = "UPDATE history SET rowid = (SELECT max(rowid) + 1 FROM history),
+        family = ?3, at = ?4, profile = ?5, space = ?6, error = ?7, type = ?8, type_json = ?9,
+        deleted = ?10, kind = ?11, status = ?12, from_addr = ?13, to_addr = ?14, charge = ?15,
+        parent_id = ?16, refresh_what = ?19, refresh_at = ?20, digest = ?21, search = ?22,
+        profile_lc = ?23, space_lc = ?24, status_lc = ?25
+        WHERE id = ?2";
+    write(tx, SQL, e, None).map(|n| n > 0)
+}
+
+/// Runs `sql` with `e`'s columns as ?2 to ?25 (in [`COLUMNS`] order, then the search columns)
+/// and `rowid` as ?1.
+fn write(tx: &Connection, sql: &str, e: &Entry, rowid: Option<i64>) -> rusqlite::Result<usize> {
     let l = lookup_columns(&e.lookup);
     let (what, at) = match &e.refresh_failed {
         Some(f) => (Some(f.what.as_str()), Some(nanos(f.at))),
         None => (None, None),
     };
     let s = super::query::searched(e);
-    tx.prepare_cached(&format!(
-        "INSERT INTO history (rowid, {COLUMNS}, search, profile_lc, space_lc, status_lc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-          ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
-    ))?
-    .execute(params![
+    tx.prepare_cached(sql)?.execute(params![
         rowid,
         e.id.to_string(),
         e.family.label(),
@@ -179,6 +199,5 @@ pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite
         s.profile,
         s.space,
         s.status,
-    ])?;
-    Ok(())
+    ])
 }
