@@ -155,14 +155,26 @@ impl IndexHandle {
         }
     }
 
-    /// The slot for an index just opened (pruned to `caps`), or off with a notice.
+    /// The slot for an index just opened (pruned to `caps`), or off with a notice. Damage the
+    /// prune finds (in a connection handed over, which was opened before it) is recovered from
+    /// before the index is used, as opening would have.
     fn opened(&self, index: Result<Index, IndexError>, caps: Option<Caps>) -> Slot {
         match index {
             Ok(mut index) => {
                 if let Some(caps) = caps
                     && let Err(e) = index.prune(caps, chrono::Utc::now())
                 {
-                    self.say(format!("the index could not be pruned: {e}"));
+                    if !e.is_corrupt() {
+                        self.say(format!("the index could not be pruned: {e}"));
+                    } else {
+                        match index.recover() {
+                            Ok(fresh) => index = fresh,
+                            Err(e) => {
+                                self.say(format!("{e}; searching over the network"));
+                                return Slot::Off;
+                            }
+                        }
+                    }
                 }
                 Slot::Open(Box::new(index))
             }

@@ -234,3 +234,62 @@ fn a_connection_on_another_file_or_after_the_open_is_not_adopted() {
     off.adopt(marked(&mine));
     assert!(!off.is_on(), "an index turned off stays off");
 }
+
+/// Logs created `days_ago`, with IDs from `from`.
+fn old_rows(from: u32, n: u32, days_ago: i64) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    (from..from + n)
+        .map(|i| {
+            let v = json!({
+                "id": format!("00000000-0000-4000-8000-{i:012}"),
+                "type": "relay_pstn_call", "status": "completed", "from": "+14155550123",
+                "to": "+12065553434", "direction": "outbound-api", "charge": 0.01,
+                "created_at": (Utc::now() - TimeDelta::days(days_ago)).to_rfc3339(),
+                "notes": "x".repeat(300),
+            });
+            v.as_object().cloned().unwrap()
+        })
+        .collect()
+}
+
+/// Damage the prune of a handed-over connection finds (the file was damaged after that
+/// connection opened it) is recovered from before the write, which then goes to the fresh file.
+#[test]
+fn damage_found_when_an_adopted_connection_is_pruned_is_recovered_before_the_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    let scope = crate::index::Scope::new(
+        crate::index::Origin::parse("https://acme.signalwire.com").unwrap(),
+        "p1",
+    );
+    let mut first = Index::open(&path).unwrap();
+    first
+        .record_rows(&scope, &old_rows(0, 2000, 40), Utc::now())
+        .unwrap();
+    drop(first);
+    // A connection opened on the file, then the rows' pages damaged behind it.
+    let handed = Index::open(&path).unwrap();
+    let len = std::fs::metadata(&path).unwrap().len();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let from = usize::try_from(len / 2).unwrap();
+    for (i, b) in bytes[from..].iter_mut().enumerate() {
+        *b = (i * 7 + 13) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let caps = crate::index::Caps {
+        max_bytes: 500_000_000,
+        max_age: TimeDelta::days(30),
+    };
+    let handle = IndexHandle::capped(path.clone(), caps);
+    handle.adopt(handed);
+    let fresh = old_rows(5000, 3, 1);
+    let recorded = handle.run_blocking(move |ix| ix.record_rows(&scope, &fresh, Utc::now()));
+    assert_eq!(
+        recorded.map(|r| r.stored),
+        Some(3),
+        "{:?}",
+        handle.take_notices()
+    );
+    let notices = handle.take_notices().join("\n");
+    assert!(notices.contains("moved aside"), "{notices}");
+    assert_eq!(Index::open(&path).unwrap().stats().unwrap().rows, 3);
+}
