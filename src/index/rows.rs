@@ -213,6 +213,9 @@ impl Index {
                     continue;
                 };
                 if since_ms.is_some_and(|since| c.created_at.is_some_and(|t| t < since)) {
+                    // Not kept; a copy read before, of a newer date then, is stale now.
+                    tx.prepare_cached("DELETE FROM rows WHERE scope = ?1 AND id = ?2")?
+                        .execute(params![sid, c.id])?;
                     continue;
                 }
                 let end = c.created_at.map(|t| t + c.duration_ms.unwrap_or(0).max(0));

@@ -348,4 +348,12 @@ fn a_lookup_created_before_the_age_cap_is_not_written_for_the_next_prune() {
     // Without a cap, every row is written.
     index.record_lookups(&s, &rows, at(200), None).unwrap();
     assert!(held(&index, 1));
+    // Read again with a date before the cap: the copy held, now stale, goes.
+    index
+        .record_lookups(&s, &rows[..1], at(300), Some(at(50)))
+        .unwrap();
+    assert!(
+        !held(&index, 1),
+        "the server's latest copy is older than the cap"
+    );
 }
