@@ -329,8 +329,9 @@ async fn the_inspector_follows_with_the_configured_live_max_age() {
         .await;
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('f'));
+    // The interval shows once the first poll has set it (before, the status has none).
     let screen = h
-        .wait_for("the first poll", |s| s.contains(" new · f or Esc stops"))
+        .wait_for("the first poll", |s| s.contains("following · every"))
         .await;
     assert!(
         screen.contains("following · every 5 s"),
