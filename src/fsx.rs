@@ -123,6 +123,23 @@ pub fn describe(kind: std::fs::FileType) -> &'static str {
     }
 }
 
+/// What identifies the file at `path` (not through a link): its device and inode, so that a
+/// file replaced at the same path is told apart. `None` when there is none (or off Unix).
+pub fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::symlink_metadata(path)
+            .ok()
+            .map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Whether the process's effective user owns what `meta` describes (always true off Unix).
 pub fn owned_by_me(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]

@@ -47,6 +47,8 @@ pub(super) struct Db {
     /// Whether every row has its search columns (see [`super::query`]), so that the filter
     /// can be a query.
     searched: bool,
+    /// The file opened (device and inode), to tell whether it is still the one at `path`.
+    file: Option<(u64, u64)>,
 }
 
 /// What a write did.
@@ -65,6 +67,7 @@ impl Db {
         let (mut conn, recovered) = crate::index::file::open(&path).map_err(|e| said(&e))?;
         let db = Self {
             searched: super::query::fill(&mut conn).is_ok(),
+            file: crate::fsx::identity(&path),
             conn,
             path,
             seen: None,
@@ -77,14 +80,22 @@ impl Db {
         &mut self.conn
     }
 
+    /// Makes the connection give up at once on a file locked by another process.
+    pub(super) fn fail_fast_when_busy(&mut self) {
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+    }
+
     /// The file's path.
     pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The connection as the index's, for the index to write on when the history is done.
-    pub(super) fn into_index(self) -> crate::index::Index {
-        crate::index::Index::adopt(self.conn, self.path)
+    /// The connection as the index's, for the index to write on when the history is done;
+    /// `None` when the file at `path` is no longer the one it opened (moved aside or deleted
+    /// meanwhile: what it wrote would go to the old file).
+    pub(super) fn into_index(self) -> Option<crate::index::Index> {
+        (crate::fsx::identity(&self.path) == self.file)
+            .then(|| crate::index::Index::adopt(self.conn, self.path))
     }
 
     /// The connection to run the filter's queries on, when every row can be searched.
@@ -160,6 +171,7 @@ impl Db {
         let (mut conn, recovered) = crate::index::file::recover(&path, reason)?;
         let db = Self {
             searched: super::query::fill(&mut conn).is_ok(),
+            file: crate::fsx::identity(&path),
             conn,
             path,
             seen: None,
@@ -444,29 +456,6 @@ pub(super) fn digest(body: &str) -> String {
         "{:016x}",
         foldhash::quality::FixedState::with_seed(SEED).hash_one(body)
     )
-}
-
-/// The entries of the database in `dir` read without writing anything (not even its WAL's
-/// index), for a directory that cannot be written: `None` when there is none to read.
-pub(super) fn peek(dir: &Path) -> Option<Vec<Entry>> {
-    let path = dir.join(FILE);
-    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    let escaped: String = (path.to_str()?.chars())
-        .map(|c| match c {
-            '%' => "%25".to_owned(),
-            '?' => "%3f".to_owned(),
-            '#' => "%23".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-        | rusqlite::OpenFlags::SQLITE_OPEN_URI
-        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
-    let conn = Connection::open_with_flags(format!("file:{escaped}?immutable=1"), flags).ok()?;
-    load(&conn).ok()
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ impl History {
             }
             Err(why) => {
                 // A read-only directory may still hold a history worth showing.
-                history.entries = db::peek(&dir).unwrap_or_default();
+                history.entries = read::peek(&dir).unwrap_or_default();
                 history.failed(why, &mut warnings);
             }
         }

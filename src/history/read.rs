@@ -115,3 +115,27 @@ impl History {
         }
     }
 }
+
+/// The entries of the database in `dir` read without writing anything (not even its WAL's
+/// index), for a directory that cannot be written: `None` when there is none to read.
+pub(super) fn peek(dir: &std::path::Path) -> Option<Vec<super::Entry>> {
+    let path = dir.join(db::FILE);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let escaped: String = (path.to_str()?.chars())
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '?' => "%3f".to_owned(),
+            '#' => "%23".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+        | rusqlite::OpenFlags::SQLITE_OPEN_URI
+        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn =
+        rusqlite::Connection::open_with_flags(format!("file:{escaped}?immutable=1"), flags).ok()?;
+    super::rows::load(&conn).ok()
+}

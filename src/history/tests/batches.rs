@@ -202,3 +202,60 @@ fn a_history_without_a_batch_writer_hands_no_connection_over() {
     memory.batch_saves(Duration::from_secs(1));
     assert!(memory.take_index().is_none());
 }
+
+#[test]
+fn a_batch_whose_file_was_moved_aside_meanwhile_hands_no_connection_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_batched(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    ok(h.flush());
+    // Another swlog moved the file aside (as it does a damaged one) and started a new one.
+    let file = dir.path().join("index.db");
+    std::fs::rename(&file, dir.path().join("index.db.aside")).unwrap();
+    drop(open(dir.path()));
+    assert!(file.exists());
+    assert!(
+        h.take_index().is_none(),
+        "writing on it would put the index's rows in the file moved aside"
+    );
+}
+
+/// Beside a write lock another process holds, a write waits out the busy timeout (10 s) and
+/// fails; the changes after it wait in memory instead of each gathering waiting 10 s more, and
+/// are tried again when the batch ends. Slow by nature: two busy timeouts.
+#[test]
+fn a_batch_beside_a_lock_held_elsewhere_does_not_wait_it_out_at_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    let log = log_writes(&mut h, Arc::default());
+    h.batch_saves(Duration::from_secs(3600));
+    let other = rusqlite::Connection::open(dir.path().join("index.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    ok(h.record(record_of(1, 1, "+1"), None));
+    let started = Instant::now();
+    let mut said = Vec::new();
+    while said.is_empty() && started.elapsed() < Duration::from_secs(60) {
+        said = h.save_due();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        said.iter().any(|w| w.to_string().contains("busy")),
+        "{said:?}"
+    );
+    // Five more lookups, each in a gathering of its own.
+    for n in 2..=6 {
+        let _ = h.record(record_of(n, n as i64, "+1"), None);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = h.flush();
+    assert_eq!(
+        log.lock().unwrap().len(),
+        2,
+        "the first write, and one more when the batch ends"
+    );
+    // The lock gone, the changes kept in memory are written with the next one.
+    other.execute_batch("ROLLBACK").unwrap();
+    ok(h.record(record_of(7, 7, "+1"), None));
+    let _ = h.flush();
+    assert_eq!(ids(&open(dir.path())).len(), 7);
+}
