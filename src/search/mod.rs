@@ -140,12 +140,7 @@ pub async fn remember(
     client: &Client,
     rows: Vec<serde_json::Map<String, serde_json::Value>>,
 ) {
-    let Some(scope) = scope_of(client).filter(|_| index.is_on() && !rows.is_empty()) else {
-        return;
-    };
-    index
-        .run(move |ix| ix.record_rows(&scope, &rows, Utc::now()))
-        .await;
+    record_lookups(index, client, rows, false).await;
 }
 
 /// [`remember`] for a command that ends once it has written (`swlog get`): a log created
@@ -156,11 +151,20 @@ pub async fn remember_for_later(
     client: &Client,
     rows: Vec<serde_json::Map<String, serde_json::Value>>,
 ) {
+    record_lookups(index, client, rows, true).await;
+}
+
+async fn record_lookups(
+    index: &IndexHandle,
+    client: &Client,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    capped: bool,
+) {
     let Some(scope) = scope_of(client).filter(|_| index.is_on() && !rows.is_empty()) else {
         return;
     };
     let now = Utc::now();
-    let since = index.keeps_since(now);
+    let since = index.keeps_since(now).filter(|_| capped);
     index
         .run(move |ix| ix.record_lookups(&scope, &rows, now, since))
         .await;
