@@ -366,11 +366,25 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<()> {
         tx.prepare_cached(sql)?.execute(p).map(drop)
     };
     match op {
-        // In place when the row is there, keeping its pin and note.
-        Op::Upsert(new) => match super::rows::replace(tx, new)? {
-            true => Ok(()),
-            false => insert(tx, new, None),
-        },
+        // In place when the row is there, keeping its pin and note (read first: the note is
+        // part of the text the filter searches).
+        Op::Upsert(new) => {
+            let note: Option<Option<String>> = tx
+                .prepare_cached("SELECT note FROM history WHERE id = ?1")?
+                .query_row([new.id.to_string()], |r| r.get(0))
+                .optional()?;
+            match note {
+                Some(note) => super::rows::replace(
+                    tx,
+                    &Entry {
+                        note,
+                        ..new.clone()
+                    },
+                )
+                .map(drop),
+                None => insert(tx, new, None),
+            }
+        }
         Op::Failed(new) => match get(tx, new.id)? {
             Some(found) if found.summary().is_some() => {
                 match super::ops::refresh_failure(&found, new) {

@@ -150,7 +150,8 @@ pub(super) fn insert(tx: &Connection, e: &Entry, rowid: Option<i64>) -> rusqlite
     write(tx, &sql, e, rowid).map(drop)
 }
 
-/// Writes `e` over `id`'s row when there is one, keeping its pin and note, as the newest rowid
+/// Writes `e` over `id`'s row when there is one, keeping its pin and note (`e`'s note should
+/// be the row's: the search text is laid out from `e`), as the newest rowid
 /// (it lists first among equal times, as a removal and insert would have it, in one statement
 /// that fires no counting trigger). Whether there was one.
 pub(super) fn replace(tx: &Connection, e: &Entry) -> rusqlite::Result<bool> {

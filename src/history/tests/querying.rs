@@ -287,3 +287,20 @@ fn a_final_sigma_is_found_however_the_word_is_written() {
         assert_eq!(filtered(&h, query), [id(2), id(1)], "{query}");
     }
 }
+
+/// A lookup of an entry already there keeps its note, and the note stays found: the text the
+/// query searches is laid out with the note the row keeps, not the new lookup's (none).
+#[test]
+fn a_note_is_still_found_after_its_entry_is_looked_up_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    ok(h.record(record_of(1, 1, "+1"), None));
+    ok(h.set_note(id(1), Some("Ticket4242".into())));
+    let mut batch = open_batched(dir.path());
+    ok(batch.record(record_of(1, 2, "+1"), None));
+    ok(batch.flush());
+    let (again, warnings) = History::open_to_query(dir.path(), Options::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(queried(&again, "ticket4242"), [id(1)]);
+    assert_eq!(again.count_matching("ticket4242"), 1);
+}
