@@ -43,6 +43,8 @@ fn kept(n: usize) -> String {
 /// A fresh file at `path` after the damaged one was moved aside, with what could be read of
 /// the history copied over from it.
 pub(super) fn fresh(path: &Path, mut recovered: Recovered) -> Result<(Connection, Recovered)> {
+    // Private as a first file is: SQLite would create it with the umask's mode.
+    create_private(path)?;
     let mut conn = connect(path)?;
     recovered.history_kept = super::salvage::salvage(&mut conn, &recovered.moved_to);
     Ok((conn, recovered))

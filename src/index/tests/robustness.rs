@@ -357,3 +357,24 @@ fn a_new_file_opened_by_several_at_once_opens_for_each() {
         }
     }
 }
+
+/// The file started afresh after damage is as private as a first one (it holds the history's
+/// notes and the cached bodies), not the umask's mode SQLite would give it.
+#[cfg(unix)]
+#[test]
+fn a_file_started_afresh_after_damage_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let index = Index::open(&path).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    let mut fresh = index.recover().unwrap();
+    assert!(fresh.take_recovered().is_some());
+    fresh.record_rows(&scope(), &[row(1, 0)], at(1)).unwrap();
+    assert_eq!(mode(&path), 0o600, "started afresh");
+    let wal = dir.path().join("index.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+}
