@@ -60,6 +60,27 @@ async fn get(server: &MockServer, args: &[&str]) -> Ran {
     Swlog::at(&server.uri()).get(args).run().await
 }
 
+/// Serves the log `id(n)`, created `age` ago.
+async fn mount_created_ago(server: &MockServer, n: u32, age: chrono::TimeDelta) {
+    let mut log = record(&id(n));
+    log["created_at"] = json!((chrono::Utc::now() - age).to_rfc3339());
+    Mock::given(method("GET"))
+        .and(path(log_path(&id(n))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(log))
+        .mount(server)
+        .await;
+}
+
+/// `swlog history`'s IDs, one a line.
+const HISTORY_IDS: [&str; 6] = [
+    "history",
+    "--format",
+    "csv",
+    "--no-header",
+    "--fields",
+    "id",
+];
+
 /// The byte offset of each needle in `haystack`, failing when one is missing.
 fn positions(haystack: &str, needles: &[String]) -> Vec<usize> {
     needles
@@ -868,13 +889,7 @@ async fn a_short_id_names_a_log_of_the_index_too() {
     let server = MockServer::start().await;
     for n in [1, 2] {
         // Of an hour ago: the index keeps 30 days.
-        let mut log = record(&id(n));
-        log["created_at"] = json!((chrono::Utc::now() - chrono::TimeDelta::hours(1)).to_rfc3339());
-        Mock::given(method("GET"))
-            .and(path(log_path(&id(n))))
-            .respond_with(ResponseTemplate::new(200).set_body_json(log))
-            .mount(&server)
-            .await;
+        mount_created_ago(&server, n, chrono::TimeDelta::hours(1)).await;
     }
     let data = tempfile::tempdir().expect("temp dir");
     let get = |args: &[&str]| {
@@ -921,17 +936,7 @@ async fn a_batch_leaves_its_lookups_in_the_wal_for_the_next_swlog_to_read() {
     let wal = data.path().join("swlog/demo/index.db-wal");
     let len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     assert!(len > 0, "the batch's commits are left in the WAL");
-    let ran = demo()
-        .args([
-            "history",
-            "--format",
-            "csv",
-            "--no-header",
-            "--fields",
-            "id",
-        ])
-        .run()
-        .await;
+    let ran = demo().args(HISTORY_IDS).run().await;
     assert_eq!(ran.code, 0, "{ran:?}");
     assert_eq!(ran.stdout.lines().collect::<Vec<_>>(), [not_found, root]);
     assert!(
@@ -950,13 +955,7 @@ async fn a_batch_indexes_its_logs_but_not_one_older_than_the_index_keeps() {
         (1, chrono::TimeDelta::hours(1)),
         (2, chrono::TimeDelta::days(40)),
     ] {
-        let mut log = record(&id(n));
-        log["created_at"] = json!((chrono::Utc::now() - age).to_rfc3339());
-        Mock::given(method("GET"))
-            .and(path(log_path(&id(n))))
-            .respond_with(ResponseTemplate::new(200).set_body_json(log))
-            .mount(&server)
-            .await;
+        mount_created_ago(&server, n, age).await;
     }
     let data = tempfile::tempdir().expect("temp dir");
     let swlog =
@@ -971,17 +970,7 @@ async fn a_batch_indexes_its_logs_but_not_one_older_than_the_index_keeps() {
     let json: serde_json::Value = serde_json::from_str(&shown.stdout).expect("json");
     assert_eq!(json["rows"], 1, "only the log of an hour ago: {json}");
     assert_eq!(json["max_age_days"], 30);
-    let history = swlog()
-        .args([
-            "history",
-            "--format",
-            "csv",
-            "--no-header",
-            "--fields",
-            "id",
-        ])
-        .run()
-        .await;
+    let history = swlog().args(HISTORY_IDS).run().await;
     // In the order they ended, which concurrency leaves open.
     let mut ids: Vec<_> = history.stdout.lines().collect();
     ids.sort_unstable();
