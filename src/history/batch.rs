@@ -141,6 +141,7 @@ fn run(
     let mut ops: Vec<Op> = Vec::new();
     let mut bodies: Vec<(Uuid, Body)> = Vec::new();
     let mut failing = false;
+    let mut told = false;
     let mut busy_at: Option<Instant> = None;
     while let Ok(first) = rx.recv() {
         let mut flushes = Vec::new();
@@ -168,15 +169,21 @@ fn run(
             Ok(_) => {
                 ops.clear();
                 bodies.clear();
-                failing = false;
-                busy_at = None;
+                (failing, told, busy_at) = (false, false, None);
             }
             Err(e) => {
-                if !failing && let Ok(mut said) = said.lock() {
+                // A lock held elsewhere is said once a retry meets it too, or the batch ends
+                // with it: a first wait of 10 s often outlasts it, and the retry saves all.
+                let busy = matches!(e, crate::index::IndexError::Busy);
+                if !told
+                    && (!busy || failing || !flushes.is_empty())
+                    && let Ok(mut said) = said.lock()
+                {
                     said.push(Warning::NotSaved(super::db::said(&e)));
+                    told = true;
                 }
                 failing = true;
-                busy_at = matches!(e, crate::index::IndexError::Busy).then(Instant::now);
+                busy_at = busy.then(Instant::now);
             }
         }
         for done in flushes {
