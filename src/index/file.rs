@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 
 use super::error::{IndexError, Result};
 use super::schema;
@@ -176,15 +176,13 @@ fn switch_to_wal(conn: &Connection) -> Result<String> {
     let started = std::time::Instant::now();
     loop {
         match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
-            Err(e)
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-                ) && started.elapsed() < BUSY_TIMEOUT =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(2));
-            }
-            done => return Ok(done?),
+            Ok(mode) => return Ok(mode),
+            Err(e) => match IndexError::from(e) {
+                IndexError::Busy if started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                e => return Err(e),
+            },
         }
     }
 }

@@ -220,13 +220,28 @@ fn a_batch_whose_file_was_moved_aside_meanwhile_hands_no_connection_over() {
     );
 }
 
-/// Waits until the batch's writer has begun its first write (`log` counts them).
-fn first_write_begun(log: &std::sync::Mutex<Vec<String>>) -> Instant {
+/// A batch in `dir` whose writes are counted, beside a write lock another connection holds
+/// (returned: dropping it ends the lock), with one lookup recorded; and when its first write
+/// began (it fails when the busy timeout, 10 s, has passed).
+fn batch_beside_a_lock(
+    dir: &Path,
+) -> (
+    History,
+    Arc<std::sync::Mutex<Vec<String>>>,
+    rusqlite::Connection,
+    Instant,
+) {
+    let mut h = open(dir);
+    let log = log_writes(&mut h, Arc::default());
+    h.batch_saves(Duration::from_secs(3600));
+    let other = rusqlite::Connection::open(dir.join("index.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    ok(h.record(record_of(1, 1, "+1"), None));
     let started = Instant::now();
     while log.lock().unwrap().is_empty() && started.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    Instant::now()
+    (h, log, other, Instant::now())
 }
 
 /// Beside a write lock another process holds, a write waits out the busy timeout (10 s) and
@@ -236,13 +251,7 @@ fn first_write_begun(log: &std::sync::Mutex<Vec<String>>) -> Instant {
 #[test]
 fn a_batch_beside_a_lock_held_elsewhere_does_not_wait_it_out_at_every_write() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    let log = log_writes(&mut h, Arc::default());
-    h.batch_saves(Duration::from_secs(3600));
-    let other = rusqlite::Connection::open(dir.path().join("index.db")).unwrap();
-    other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    ok(h.record(record_of(1, 1, "+1"), None));
-    let begun = first_write_begun(&log);
+    let (mut h, log, other, begun) = batch_beside_a_lock(dir.path());
     // Five more lookups while it waits, then (the first write failed) the batch's end.
     for n in 2..=6 {
         let _ = h.record(record_of(n, n as i64, "+1"), None);
@@ -272,13 +281,7 @@ fn a_batch_beside_a_lock_held_elsewhere_does_not_wait_it_out_at_every_write() {
 #[test]
 fn a_lock_gone_by_the_batch_s_end_is_not_said() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    let log = log_writes(&mut h, Arc::default());
-    h.batch_saves(Duration::from_secs(3600));
-    let other = rusqlite::Connection::open(dir.path().join("index.db")).unwrap();
-    other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    ok(h.record(record_of(1, 1, "+1"), None));
-    let begun = first_write_begun(&log);
+    let (mut h, log, other, begun) = batch_beside_a_lock(dir.path());
     std::thread::sleep(Duration::from_secs(12).saturating_sub(begun.elapsed()));
     assert!(
         h.save_due().is_empty(),
